@@ -1,0 +1,48 @@
+// `npm run bench` (foundation part): an authenticated GET /v1/me (token verified, one indexed query) next to
+// a bare hello-world route of the same server, 50 connections each.
+// Uses PostgreSQL from BENCH_DATABASE_URL / DATABASE_URL / TEST_DATABASE_URL when set, else embedded PGlite.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchDatabaseUrl, load, startBenchServer, table } from './support/load.ts';
+
+const databaseUrl = benchDatabaseUrl();
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'steward-bench-'));
+const server = await startBenchServer({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir });
+try {
+  const duration = Number(process.env.BENCH_SECONDS ?? 10);
+  // Warm up: JWKS fetch, user creation, JIT.
+  await load({ url: `${server.url}/v1/me`, headers: { authorization: `Bearer ${server.token}` }, durationSeconds: 2 });
+  const hello = await load({ url: `${server.url}/hello`, durationSeconds: duration });
+  const me = await load({
+    url: `${server.url}/v1/me`,
+    headers: { authorization: `Bearer ${server.token}` },
+    durationSeconds: duration,
+  });
+  console.log(`\nHTTP foundation — storage: ${server.storage}, 50 connections, ${duration}s each\n`);
+  console.log(
+    table([
+      {
+        route: 'GET /hello (bare)',
+        'req/s': hello.requestsPerSecond,
+        'p50 ms': hello.p50,
+        'p99 ms': hello.p99,
+        errors: hello.errors + hello.non2xx,
+      },
+      {
+        route: 'GET /v1/me (auth + query)',
+        'req/s': me.requestsPerSecond,
+        'p50 ms': me.p50,
+        'p99 ms': me.p99,
+        errors: me.errors + me.non2xx,
+      },
+    ]),
+  );
+  const ratio = me.requestsPerSecond / hello.requestsPerSecond;
+  console.log(
+    `\nratio /v1/me ÷ /hello: ${(ratio * 100).toFixed(1)}%  (target ≥ 25%)   /v1/me p99: ${me.p99} ms (target < 20 ms)`,
+  );
+} finally {
+  await server.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}

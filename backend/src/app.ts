@@ -1,0 +1,92 @@
+import { createRequire } from 'node:module';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { authPlugin } from './http/plugins/auth.ts';
+import { registerJsonBodyParser } from './http/plugins/json-body.ts';
+import { openApiPlugin } from './http/plugins/openapi.ts';
+import { securityPlugin } from './http/plugins/security.ts';
+import { healthRoutes } from './http/routes/health.ts';
+import { meRoutes } from './http/routes/me.ts';
+import { settingsRoutes } from './http/routes/settings.ts';
+import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
+import { migrateToLatest, openStorage, type Storage } from './storage/database.ts';
+
+export const VERSION: string = createRequire(import.meta.url)('../package.json').version;
+
+/** What the routes use, built once per app. Tests may pass their own pieces. */
+export interface Services {
+  config: Config;
+  storage: Storage;
+  verify: IdentityVerifier;
+  /** Every route as "METHOD /url", filled as routes register (the isolation tests check coverage). */
+  routes: string[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export interface BuildOptions {
+  /** An already-open storage (tests); otherwise opened from the config and closed with the app. */
+  storage?: Storage;
+  logger?: FastifyServerOptions['logger'];
+  /** Skip migrations (the storage is known to be current). */
+  skipMigrations?: boolean;
+}
+
+/** Never logged: credentials and anything that could hold mail, transcript or calendar text. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.idToken',
+  '*.password',
+  '*.text',
+  '*.html',
+  '*.raw',
+  '*.body',
+  '*.transcript',
+];
+
+export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+  return { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+}
+
+/** Builds the whole app without listening; server.ts listens, tests use `inject` or listen on port 0. */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(config),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: !config.localMode,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    forceCloseConnections: 'idle',
+  });
+
+  const storage = options.storage ?? (await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  if (!options.storage) app.addHook('onClose', async () => storage.close());
+  if (!options.skipMigrations) await migrateToLatest(storage.db);
+
+  const services: Services = { config, storage, verify: createIdentityVerifier(config), routes: [] };
+  app.decorate('services', services);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') services.routes.push(`${method} ${route.url}`);
+  });
+
+  registerErrorHandling(app);
+  registerJsonBodyParser(app);
+  await app.register(securityPlugin, { config });
+  await app.register(openApiPlugin, { config, version: VERSION });
+  await app.register(authPlugin, { verify: services.verify, storage });
+
+  await app.register(healthRoutes);
+  await app.register(meRoutes);
+  await app.register(settingsRoutes);
+
+  return app;
+}

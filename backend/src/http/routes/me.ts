@@ -1,0 +1,79 @@
+import { ErrorBody, Me } from '@steward/shared';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { HttpError } from '../errors.ts';
+
+const AuditEntry = Type.Object({
+  id: Type.String(),
+  action: Type.String(),
+  detail: Type.Record(Type.String(), Type.Unknown()),
+  createdAt: Type.String(),
+});
+
+export async function meRoutes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '/v1/me',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'Who the caller is',
+        response: { 200: Me, 401: ErrorBody },
+      },
+    },
+    async (request) => {
+      const row = await request.store.profile();
+      if (!row) throw new HttpError(404, 'user_not_found', 'This account has been deleted.');
+      return {
+        id: row.id,
+        tenantId: row.tenant_id,
+        provider: row.provider as 'microsoft' | 'google' | 'local',
+        email: row.email,
+        displayName: row.display_name,
+        createdAt: new Date(row.created_at).toISOString(),
+        localMode: app.services.config.localMode,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/me/audit',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'What Steward read and wrote for you, newest first',
+        response: { 200: Type.Object({ entries: Type.Array(AuditEntry) }) },
+      },
+    },
+    async (request) => {
+      const rows = await request.store.auditTrail(200);
+      return {
+        entries: rows.map((r) => ({
+          id: String(r.id),
+          action: r.action,
+          detail: r.detail as Record<string, unknown>,
+          createdAt: new Date(r.created_at).toISOString(),
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    '/v1/me',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'Delete all of my data',
+        description:
+          'Deletes the account, settings and everything Steward stored for the caller. Mail itself is never touched.',
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const scope = request.store.scope;
+      await request.store.deleteEverything();
+      app.forgetUser(scope);
+      request.log.info({ userId: scope.userId }, 'user data deleted');
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,43 @@
+import { ErrorBody, Settings, SettingsPatch } from '@steward/shared';
+import type { FastifyInstance } from 'fastify';
+import { DateTime } from 'luxon';
+import { HttpError } from '../errors.ts';
+
+export async function settingsRoutes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '/v1/settings',
+    { schema: { tags: ['settings'], summary: 'My settings', response: { 200: Settings } } },
+    async (request) => request.store.settings(),
+  );
+
+  app.put(
+    '/v1/settings',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: 'Change some settings',
+        description: 'Send only the keys to change; unknown keys are refused.',
+        body: SettingsPatch,
+        response: { 200: Settings, 400: ErrorBody },
+      },
+    },
+    async (request) => {
+      const patch = request.body as SettingsPatch;
+      if (patch.timeZone !== undefined && !DateTime.local().setZone(patch.timeZone).isValid) {
+        throw new HttpError(400, 'invalid_body', `body.timeZone "${patch.timeZone}" is not an IANA time zone.`);
+      }
+      for (const [day, ranges] of Object.entries(patch.workingHours ?? {})) {
+        for (const range of ranges) {
+          if (range.start >= range.end) {
+            throw new HttpError(
+              400,
+              'invalid_body',
+              `body.workingHours.${day} has a range that ends before it starts (${range.start}–${range.end}).`,
+            );
+          }
+        }
+      }
+      return request.store.updateSettings(patch);
+    },
+  );
+}

@@ -1,0 +1,166 @@
+import { defaultSettings, type Settings, type SettingsPatch } from '@steward/shared';
+import type { Kysely } from 'kysely';
+import type { Database, UserRow } from './schema.ts';
+
+/** Who a query is for. Every user-owned read and write goes through a store bound to one scope. */
+export interface UserScope {
+  readonly tenantId: string;
+  readonly userId: string;
+}
+
+export interface VerifiedIdentity {
+  provider: 'microsoft' | 'google' | 'local';
+  /** The organisation as the provider names it: Entra `tid`, Google `hd` or "consumer", "local". */
+  tenantExternalId: string;
+  subject: string;
+  email?: string;
+  displayName?: string;
+}
+
+/**
+ * Finds the user behind a verified identity, creating tenant and user on the first call. This is the only
+ * unscoped user query, and it only ever runs with an identity the identity plugin has verified.
+ */
+export async function resolveUser(db: Kysely<Database>, identity: VerifiedIdentity): Promise<UserRow> {
+  const tenant = await db
+    .insertInto('tenants')
+    .values({ provider: identity.provider, external_id: identity.tenantExternalId })
+    .onConflict((oc) => oc.columns(['provider', 'external_id']).doUpdateSet({ provider: identity.provider }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const existing = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenant.id)
+    .where('provider', '=', identity.provider)
+    .where('subject', '=', identity.subject)
+    .executeTakeFirst();
+  if (existing) {
+    const emailChanged = identity.email !== undefined && identity.email !== existing.email;
+    const nameChanged = identity.displayName !== undefined && identity.displayName !== existing.display_name;
+    if (!emailChanged && !nameChanged) return existing;
+    return db
+      .updateTable('users')
+      .set({
+        email: identity.email ?? existing.email,
+        display_name: identity.displayName ?? existing.display_name,
+        updated_at: new Date(),
+      })
+      .where('id', '=', existing.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+  return db
+    .insertInto('users')
+    .values({
+      tenant_id: tenant.id,
+      provider: identity.provider,
+      subject: identity.subject,
+      email: identity.email ?? null,
+      display_name: identity.displayName ?? null,
+      settings: JSON.stringify({}),
+    })
+    .onConflict((oc) => oc.columns(['tenant_id', 'provider', 'subject']).doUpdateSet({ updated_at: new Date() }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Stored settings are partial; defaults fill the rest, so a setting added later appears for everyone. */
+export function mergeSettings(stored: Record<string, unknown> | null | undefined): Settings {
+  const base = defaultSettings();
+  const merged = { ...base, ...(stored ?? {}) } as Settings;
+  merged.categories = { ...base.categories, ...((stored?.categories as Settings['categories']) ?? {}) };
+  merged.neverSendToModel = { ...base.neverSendToModel, ...((stored?.neverSendToModel as object) ?? {}) };
+  return merged;
+}
+
+export type UserStore = ReturnType<typeof userStore>;
+
+/** The user's own rows. Constructed only with a scope, so a query without tenant and user cannot be written. */
+export function userStore(db: Kysely<Database>, scope: UserScope) {
+  const own = () => db.selectFrom('users').where('id', '=', scope.userId).where('tenant_id', '=', scope.tenantId);
+
+  return {
+    scope,
+
+    async profile(): Promise<UserRow | undefined> {
+      return own().selectAll().executeTakeFirst();
+    },
+
+    async settings(): Promise<Settings> {
+      const row = await own().select('settings').executeTakeFirst();
+      return mergeSettings(row?.settings as Record<string, unknown> | undefined);
+    },
+
+    async updateSettings(patch: SettingsPatch): Promise<Settings> {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('users')
+          .select('settings')
+          .where('id', '=', scope.userId)
+          .where('tenant_id', '=', scope.tenantId)
+          .forUpdate()
+          .executeTakeFirst();
+        const next = { ...((row?.settings as Record<string, unknown>) ?? {}), ...patch };
+        await trx
+          .updateTable('users')
+          .set({ settings: JSON.stringify(next), updated_at: new Date() })
+          .where('id', '=', scope.userId)
+          .where('tenant_id', '=', scope.tenantId)
+          .execute();
+        await trx
+          .insertInto('audit_log')
+          .values({
+            tenant_id: scope.tenantId,
+            user_id: scope.userId,
+            action: 'settings.updated',
+            detail: JSON.stringify({ keys: Object.keys(patch) }),
+          })
+          .execute();
+        return mergeSettings(next);
+      });
+    },
+
+    async audit(action: string, detail: Record<string, unknown> = {}): Promise<void> {
+      await db
+        .insertInto('audit_log')
+        .values({ tenant_id: scope.tenantId, user_id: scope.userId, action, detail: JSON.stringify(detail) })
+        .execute();
+    },
+
+    async auditTrail(limit = 100) {
+      return db
+        .selectFrom('audit_log')
+        .select(['id', 'action', 'detail', 'created_at'])
+        .where('tenant_id', '=', scope.tenantId)
+        .where('user_id', '=', scope.userId)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+    },
+
+    /**
+     * Deletes everything the user owns. Tables that reference users cascade; the audit trail is replaced by
+     * one row saying the deletion happened (ids only, no personal data), so an operator can prove it did.
+     */
+    async deleteEverything(): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .deleteFrom('audit_log')
+          .where('tenant_id', '=', scope.tenantId)
+          .where('user_id', '=', scope.userId)
+          .execute();
+        await trx.deleteFrom('users').where('id', '=', scope.userId).where('tenant_id', '=', scope.tenantId).execute();
+        await trx
+          .insertInto('audit_log')
+          .values({
+            tenant_id: scope.tenantId,
+            user_id: scope.userId,
+            action: 'user.deleted',
+            detail: JSON.stringify({}),
+          })
+          .execute();
+      });
+    },
+  };
+}

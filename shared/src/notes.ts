@@ -1,0 +1,91 @@
+import { type Static, Type } from 'typebox';
+
+/** Longest transcript the API accepts: about ten hours of talk, far beyond any real meeting. */
+export const MAX_TRANSCRIPT_CHARS = 2_000_000;
+
+export const TRANSCRIPT_FORMATS = ['vtt', 'srt', 'txt', 'json'] as const;
+export type TranscriptFormat = (typeof TRANSCRIPT_FORMATS)[number];
+export const TranscriptFormatSchema = Type.Union(TRANSCRIPT_FORMATS.map((format) => Type.Literal(format)));
+
+/** Indices into the normalised speaker turns, so a client can show where an item came from. */
+export const SourceTurns = Type.Array(Type.Integer({ minimum: 0 }), { maxItems: 50 });
+
+export const NotesRequest = Type.Object(
+  {
+    transcript: Type.String({ minLength: 1, maxLength: MAX_TRANSCRIPT_CHARS }),
+    format: Type.Optional(TranscriptFormatSchema),
+    meetingDate: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        pattern: '^\\d{4}-\\d{2}-\\d{2}',
+        description: 'ISO 8601 date or date-time of the meeting; due dates ("by Friday") resolve against it.',
+      }),
+    ),
+    timeZone: Type.Optional(
+      Type.String({ maxLength: 64, description: 'IANA zone of the meeting, e.g. Europe/Berlin.' }),
+    ),
+    attendees: Type.Optional(
+      Type.Array(Type.String({ maxLength: 320, description: 'A name, an address, or "Name <address>".' }), {
+        maxItems: 200,
+      }),
+    ),
+    title: Type.Optional(Type.String({ maxLength: 300 })),
+  },
+  { $id: 'NotesRequest', additionalProperties: false },
+);
+export type NotesRequest = Static<typeof NotesRequest>;
+
+export const ActionItem = Type.Object(
+  {
+    owner: Type.String({ maxLength: 200, description: 'A speaker or named person; "Unassigned" when nobody took it.' }),
+    task: Type.String({ maxLength: 500 }),
+    due: Type.Union([Type.String({ maxLength: 64 }), Type.Null()], {
+      description: 'YYYY-MM-DD for a day, or an ISO date-time with offset when a time of day was said; null if none.',
+    }),
+    dueText: Type.Optional(Type.String({ maxLength: 120, description: 'The due phrase as spoken, e.g. "by Friday".' })),
+    sourceTurns: Type.Optional(SourceTurns),
+  },
+  { additionalProperties: false },
+);
+export type ActionItem = Static<typeof ActionItem>;
+
+export const Decision = Type.Object(
+  { text: Type.String({ maxLength: 500 }), sourceTurns: Type.Optional(SourceTurns) },
+  { additionalProperties: false },
+);
+export type Decision = Static<typeof Decision>;
+
+export const OpenQuestion = Type.Object(
+  {
+    text: Type.String({ maxLength: 500 }),
+    askedBy: Type.Optional(Type.String({ maxLength: 200 })),
+    sourceTurns: Type.Optional(SourceTurns),
+  },
+  { additionalProperties: false },
+);
+export type OpenQuestion = Static<typeof OpenQuestion>;
+
+export const FollowUpEmail = Type.Object(
+  { subject: Type.String({ maxLength: 300 }), text: Type.String({ maxLength: 20_000 }) },
+  { additionalProperties: false },
+);
+export type FollowUpEmail = Static<typeof FollowUpEmail>;
+
+export const MeetingNotes = Type.Object(
+  {
+    summary: Type.Array(Type.String({ maxLength: 600 }), { maxItems: 10 }),
+    summarySourceTurns: Type.Optional(Type.Array(SourceTurns, { maxItems: 10 })),
+    decisions: Type.Array(Decision, { maxItems: 50 }),
+    actionItems: Type.Array(ActionItem, { maxItems: 100 }),
+    openQuestions: Type.Array(OpenQuestion, { maxItems: 50 }),
+    followUp: FollowUpEmail,
+    warnings: Type.Optional(
+      Type.Array(Type.String({ maxLength: 300 }), {
+        maxItems: 20,
+        description: 'Problems found in the transcript that did not stop the notes, e.g. a truncated file.',
+      }),
+    ),
+  },
+  { $id: 'MeetingNotes', additionalProperties: false },
+);
+export type MeetingNotes = Static<typeof MeetingNotes>;
