@@ -7,6 +7,8 @@ import { peekToken } from './token.ts';
 
 export type IdentityVerifier = (authorization: string | undefined) => Promise<VerifiedIdentity>;
 
+const VERIFIED_TTL_MS = 5 * 60_000;
+const VERIFIED_MAX = 10_000;
 const GOOGLE_ISSUERS = new Set(['accounts.google.com', 'https://accounts.google.com']);
 
 export const LOCAL_IDENTITY: VerifiedIdentity = {
