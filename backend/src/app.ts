@@ -70,7 +70,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const storage = options.storage ?? (await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   if (!options.storage) app.addHook('onClose', async () => storage.close());
-  if (!options.skipMigrations) await migrateToLatest(storage.db);
+  if (!options.skipMigrations) await migrateToLatest(storage.db, storage.schema);
 
   const services: Services = { config, storage, verify: createIdentityVerifier(config), routes: [] };
   app.decorate('services', services);

@@ -12,6 +12,8 @@ export type StorageKind = 'pglite' | 'postgres';
 export interface Storage {
   db: Kysely<Database>;
   kind: StorageKind;
+  /** The PostgreSQL schema this storage is confined to, when not the default. */
+  schema?: string;
   /** A human description for logs, never containing a password. */
   describe: string;
   close(): Promise<void>;
@@ -57,7 +59,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     // An idle client that errors (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', describe: redactUrl(options.databaseUrl), close: () => db.destroy() };
+    return { db, kind: 'postgres', schema: options.schema, describe: redactUrl(options.databaseUrl), close: () => db.destroy() };
   }
   let dir: string | undefined;
   if (options.dataDir) {
@@ -80,8 +82,9 @@ export interface MigrationOutcome {
 }
 
 /** Brings the schema up to date; safe to run at every start and from `steward migrate`. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOutcome> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<MigrationOutcome> {
+  // With a schema, the bookkeeping table lives there too; otherwise Kysely could find another schema's.
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

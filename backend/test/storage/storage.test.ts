@@ -15,7 +15,7 @@ for (const database of testDatabases()) {
     afterAll(async () => storage.close());
 
     it('migrations are idempotent', async () => {
-      expect((await migrateToLatest(storage.db)).applied).toEqual([]);
+      expect((await migrateToLatest(storage.db, storage.schema)).applied).toEqual([]);
     });
 
     it('creates a tenant and user once per identity, and updates the profile when it changes', async () => {

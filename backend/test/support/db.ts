@@ -30,7 +30,7 @@ export function testDatabases(): TestDatabase[] {
       async open() {
         const schema = `steward_test_${randomBytes(6).toString('hex')}`;
         const storage = await openStorage({ databaseUrl: url, schema, poolSize: 4 });
-        await migrateToLatest(storage.db);
+        await migrateToLatest(storage.db, schema);
         return {
           ...storage,
           async close() {
