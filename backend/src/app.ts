@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { withoutSchemaIds } from './http/schema-ids.ts';
 import { authPlugin } from './http/plugins/auth.ts';
 import { registerJsonBodyParser } from './http/plugins/json-body.ts';
 import { openApiPlugin } from './http/plugins/openapi.ts';
@@ -9,6 +10,8 @@ import { securityPlugin } from './http/plugins/security.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { meRoutes } from './http/routes/me.ts';
 import { settingsRoutes } from './http/routes/settings.ts';
+import { triageRoutes } from './http/routes/triage.ts';
+import { createEngines, type Engines } from './engines.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
 import { migrateToLatest, openStorage, type Storage } from './storage/database.ts';
 
@@ -19,6 +22,7 @@ export interface Services {
   config: Config;
   storage: Storage;
   verify: IdentityVerifier;
+  engines: Engines;
   /** Every route as "METHOD /url", filled as routes register (the isolation tests check coverage). */
   routes: string[];
 }
@@ -35,6 +39,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Skip migrations (the storage is known to be current). */
   skipMigrations?: boolean;
+  /** Other engines than AI_PROVIDER chooses (tests). */
+  engines?: Engines;
 }
 
 /** Never logged: credentials and anything that could hold mail, transcript or calendar text. */
@@ -72,9 +78,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (!options.storage) app.addHook('onClose', async () => storage.close());
   if (!options.skipMigrations) await migrateToLatest(storage.db, storage.schema);
 
-  const services: Services = { config, storage, verify: createIdentityVerifier(config), routes: [] };
+  const services: Services = {
+    config,
+    storage,
+    verify: createIdentityVerifier(config),
+    engines: options.engines ?? createEngines(config, storage.db),
+    routes: [],
+  };
   app.decorate('services', services);
   app.addHook('onRoute', (route) => {
+    if (route.schema) route.schema = withoutSchemaIds(route.schema);
     for (const method of [route.method].flat()) if (method !== 'HEAD') services.routes.push(`${method} ${route.url}`);
   });
 
@@ -87,6 +100,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes);
   await app.register(meRoutes);
   await app.register(settingsRoutes);
+  await app.register(triageRoutes);
 
   return app;
 }

@@ -25,8 +25,17 @@ export const CATEGORY_LABELS: Record<CategoryId, string> = {
 };
 
 export const Category = Type.Union(
-  CATEGORY_IDS.map((id) => Type.Literal(id)),
-  { $id: 'Category' },
+  [
+    Type.Literal('meeting_update'),
+    Type.Literal('marketing'),
+    Type.Literal('notification'),
+    Type.Literal('comment'),
+    Type.Literal('awaiting_reply'),
+    Type.Literal('actioned'),
+    Type.Literal('to_respond'),
+    Type.Literal('fyi'),
+  ],
+  { description: 'One of the eight lifecycle categories.' },
 );
 
 export const Priority = Type.Union([Type.Literal('high'), Type.Literal('normal'), Type.Literal('low')]);
@@ -45,7 +54,7 @@ export const TriageResult = Type.Object(
   },
   { $id: 'TriageResult', additionalProperties: false },
 );
-export type TriageResult = Static<typeof TriageResult> & { category: CategoryId };
+export type TriageResult = Static<typeof TriageResult>;
 
 export function isCategoryId(value: unknown): value is CategoryId {
   return typeof value === 'string' && (CATEGORY_IDS as readonly string[]).includes(value);

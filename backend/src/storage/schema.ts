@@ -33,11 +33,79 @@ export interface AuditLogTable {
   created_at: CreatedAt;
 }
 
+interface Owned {
+  tenant_id: string;
+  user_id: string;
+}
+
+export interface TriageResultsTable extends Owned {
+  message_id: string;
+  content_hash: string;
+  result: Json<unknown>;
+  engine: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface TriageFeedbackTable extends Owned {
+  id: Generated<string>;
+  message_id: string;
+  category: string;
+  previous_category: string | null;
+  scope: string;
+  sender: string | null;
+  created_at: CreatedAt;
+}
+
+export interface TriageRulesTable extends Owned {
+  kind: string;
+  value: string;
+  category: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PersonalModelsTable extends Owned {
+  model: Json<unknown>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface VoiceProfilesTable extends Owned {
+  profile: Json<unknown>;
+  examples: Json<unknown>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface MeetingNotesTable extends Owned {
+  id: Generated<string>;
+  title: string | null;
+  meeting_date: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  notes: Json<unknown>;
+  transcript_key: string | null;
+  created_at: CreatedAt;
+}
+
+export interface AiUsageTable extends Owned {
+  id: Generated<string>;
+  purpose: string;
+  model: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  latency_ms: number;
+  ok: boolean;
+  created_at: CreatedAt;
+}
+
 /** Every table Steward owns. User-owned tables carry tenant_id and user_id on every row. */
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
   audit_log: AuditLogTable;
+  triage_results: TriageResultsTable;
+  triage_feedback: TriageFeedbackTable;
+  triage_rules: TriageRulesTable;
+  personal_models: PersonalModelsTable;
+  voice_profiles: VoiceProfilesTable;
+  meeting_notes: MeetingNotesTable;
+  ai_usage: AiUsageTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1,6 +1,10 @@
 import { defaultSettings, type Settings, type SettingsPatch } from '@steward/shared';
 import type { Kysely } from 'kysely';
+import { notesStore } from './notes.ts';
 import type { Database, UserRow } from './schema.ts';
+import { triageStore } from './triage.ts';
+import { usageStore } from './usage.ts';
+import { voiceStore } from './voice.ts';
 
 /** Who a query is for. Every user-owned read and write goes through a store bound to one scope. */
 export interface UserScope {
@@ -82,6 +86,10 @@ export function userStore(db: Kysely<Database>, scope: UserScope) {
 
   return {
     scope,
+    triage: triageStore(db, scope),
+    voice: voiceStore(db, scope),
+    notes: notesStore(db, scope),
+    usage: usageStore(db, scope),
 
     async profile(): Promise<UserRow | undefined> {
       return own().selectAll().executeTakeFirst();

@@ -1,0 +1,265 @@
+import { createHash } from 'node:crypto';
+import {
+  Category,
+  type CategoryId,
+  EmailMessage,
+  EmailThread,
+  ErrorBody,
+  type Settings,
+  TriageResult,
+} from '@steward/shared';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { userKeyOf } from '../../ai/db-usage.ts';
+import { mayShareWithModel } from '../../ai/privacy.ts';
+import { domainOf } from '../../mail/addresses.ts';
+import { normaliseMessage } from '../../mail/normalise.ts';
+import type { NormalisedMessage } from '../../mail/types.ts';
+import { learnCorrection, type PersonalModel, type SenderRule } from '../../triage/local.ts';
+import { HttpError } from '../errors.ts';
+
+export const MAX_BATCH = 100;
+
+const Me = Type.Array(Type.String({ maxLength: 320 }), { maxItems: 20 });
+const TriageRequest = Type.Object(
+  {
+    message: Type.Optional(EmailMessage),
+    messages: Type.Optional(
+      Type.Array(Type.Unknown(), { maxItems: MAX_BATCH, description: `Up to ${MAX_BATCH} EmailMessage objects; each is checked on its own.` }),
+    ),
+    thread: Type.Optional(EmailThread),
+    me: Type.Optional(Me),
+  },
+  { additionalProperties: false },
+);
+type TriageRequest = {
+  message?: EmailMessage;
+  messages?: unknown[];
+  thread?: EmailMessage[];
+  me?: string[];
+};
+
+const ItemError = Type.Object({ id: Type.String(), error: ErrorBody.properties.error });
+const BatchResponse = Type.Object({ results: Type.Array(Type.Union([TriageResult, ItemError])) });
+
+const FeedbackRequest = Type.Object(
+  {
+    messageId: Type.String({ minLength: 1, maxLength: 1024 }),
+    category: Category,
+    message: Type.Optional(EmailMessage),
+    scope: Type.Optional(
+      Type.Union([Type.Literal('message'), Type.Literal('sender'), Type.Literal('domain')], {
+        description: 'message: this message (and similar ones, through the personal model); sender / domain: a rule for all their mail. Default: sender when known.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+type FeedbackRequest = { messageId: string; category: CategoryId; message?: EmailMessage; scope?: 'message' | 'sender' | 'domain' };
+
+const FeedbackResponse = Type.Object({
+  id: Type.String(),
+  messageId: Type.String(),
+  category: Category,
+  previousCategory: Type.Union([Category, Type.Null()]),
+  scope: Type.String(),
+  rule: Type.Union([Type.Object({ kind: Type.String(), value: Type.String() }), Type.Null()]),
+  createdAt: Type.String(),
+});
+
+const checkMessage = Compile(EmailMessage);
+
+interface CachedTriage {
+  result: TriageResult;
+  sender?: string;
+}
+
+function contentHash(message: EmailMessage, me: string[], thread: EmailMessage[] | undefined, settings: Settings, engine: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify([message, me, thread?.map((m) => [m.id, m.from, m.date]) ?? [], settings.replyThreshold, settings.marketingThreshold, engine]))
+    .digest('base64url');
+}
+
+function describeItemError(error: unknown): { code: string; message: string } {
+  if (error instanceof HttpError) return { code: error.code, message: error.message };
+  return { code: 'unprocessable_message', message: 'This message could not be read.' };
+}
+
+export async function triageRoutes(app: FastifyInstance): Promise<void> {
+  const { engines } = app.services;
+
+  /** Everything about the user that shapes a result, loaded once per request. */
+  async function userContext(request: FastifyRequest, me: string[] | undefined) {
+    const [settings, rules, personal] = await Promise.all([
+      request.store.settings(),
+      request.store.triage.rules(),
+      request.store.triage.personalModel(),
+    ]);
+    const identityEmail = request.user?.identity.email;
+    return {
+      settings,
+      rules: rules as SenderRule[],
+      personal: personal as PersonalModel | undefined,
+      me: me ?? (identityEmail ? [identityEmail] : []),
+    };
+  }
+
+  async function triageOne(
+    request: FastifyRequest,
+    message: EmailMessage,
+    thread: NormalisedMessage[] | undefined,
+    ctx: Awaited<ReturnType<typeof userContext>>,
+  ): Promise<TriageResult> {
+    const hash = contentHash(message, ctx.me, undefined, ctx.settings, engines.provider);
+    const cached = (await request.store.triage.cached(message.id, hash)) as CachedTriage | undefined;
+    if (cached) return cached.result;
+    const normalised = await normaliseMessage(message);
+    const result = await engines.triage(
+      normalised,
+      {
+        me: ctx.me,
+        thread,
+        thresholds: { reply: ctx.settings.replyThreshold, marketing: ctx.settings.marketingThreshold },
+        rules: ctx.rules,
+        personal: ctx.personal,
+      },
+      {
+        userKey: userKeyOf(request.store.scope),
+        modelAllowed: mayShareWithModel(normalised, ctx.settings.neverSendToModel, message.labels),
+      },
+    );
+    const stored: CachedTriage = { result, sender: normalised.from?.address };
+    await request.store.triage.saveResult(message.id, hash, stored, engines.provider);
+    return result;
+  }
+
+  app.post(
+    '/v1/triage',
+    {
+      schema: {
+        tags: ['triage'],
+        summary: 'Triage one message, or a batch of up to 100',
+        description:
+          'Send `message` (with optional `thread`, oldest first) for one result, or `messages` for a batch answered item by item: a bad item gets its own `{id, error}` and the rest go on. `me` lists the user\'s addresses (default: the signed-in address). Results are cached by message id and content.',
+        body: TriageRequest,
+        response: { 200: Type.Union([TriageResult, BatchResponse]), 400: ErrorBody },
+      },
+    },
+    async (request) => {
+      const body = request.body as TriageRequest;
+      if ((body.message === undefined) === (body.messages === undefined)) {
+        throw new HttpError(400, 'invalid_body', 'Send either "message" or "messages", not both and not neither.');
+      }
+      const ctx = await userContext(request, body.me);
+      if (body.message) {
+        const thread = body.thread ? await Promise.all(body.thread.map((m) => normaliseMessage(m))) : undefined;
+        const result = await triageOne(request, body.message, thread, ctx);
+        await request.store.audit('triage', { messages: 1, engine: engines.provider });
+        return result;
+      }
+      const results = [];
+      for (const [index, item] of (body.messages ?? []).entries()) {
+        const id = typeof (item as { id?: unknown })?.id === 'string' ? String((item as { id: string }).id) : String(index);
+        if (!checkMessage.Check(item)) {
+          const first = checkMessage.Errors(item)[0];
+          results.push({ id, error: { code: 'invalid_message', message: `messages[${index}]${first?.instancePath ?? ''} ${first?.message ?? 'is not a valid message'}` } });
+          continue;
+        }
+        try {
+          results.push(await triageOne(request, item as EmailMessage, undefined, ctx));
+        } catch (error) {
+          request.log.warn({ err: { message: (error as Error).message }, index }, 'batch item failed');
+          results.push({ id, error: describeItemError(error) });
+        }
+      }
+      await request.store.audit('triage', { messages: results.length, engine: engines.provider });
+      return { results };
+    },
+  );
+
+  app.get(
+    '/v1/triage/:messageId',
+    {
+      schema: {
+        tags: ['triage'],
+        summary: 'The stored result for a message triaged before',
+        params: Type.Object({ messageId: Type.String({ minLength: 1, maxLength: 1024 }) }),
+        response: { 200: TriageResult, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { messageId } = request.params as { messageId: string };
+      const cached = (await request.store.triage.result(messageId)) as CachedTriage | undefined;
+      if (!cached) throw new HttpError(404, 'not_found', 'No triage result for this message; POST it to /v1/triage first.');
+      return cached.result;
+    },
+  );
+
+  app.post(
+    '/v1/triage/feedback',
+    {
+      schema: {
+        tags: ['triage'],
+        summary: 'Correct a category ("fix category")',
+        description:
+          'Stores the correction. Later results follow it: a sender or domain rule, and the personal model learns from the message when it is sent along. Nothing is moved or deleted in the mailbox.',
+        body: FeedbackRequest,
+        response: { 201: FeedbackResponse, 400: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as FeedbackRequest;
+      if (body.message && body.message.id !== body.messageId) {
+        throw new HttpError(400, 'invalid_body', 'message.id must equal messageId.');
+      }
+      const store = request.store.triage;
+      const cached = (await store.result(body.messageId)) as CachedTriage | undefined;
+      const normalised = body.message ? await normaliseMessage(body.message) : undefined;
+      const sender = normalised?.from?.address ?? cached?.sender;
+      const scope = body.scope ?? (sender ? 'sender' : 'message');
+      if (scope !== 'message' && !sender) {
+        throw new HttpError(400, 'sender_unknown', `A ${scope} rule needs the sender: send the message along, or triage it first.`);
+      }
+
+      let rule: { kind: 'sender' | 'domain'; value: string } | null = null;
+      if (scope === 'sender' && sender) rule = { kind: 'sender', value: sender };
+      if (scope === 'domain' && sender) rule = { kind: 'domain', value: domainOf(sender) };
+      if (rule) await store.upsertRule({ ...rule, category: body.category });
+      if (normalised) {
+        const personal = (await store.personalModel()) as PersonalModel | undefined;
+        await store.savePersonalModel(learnCorrection(personal, normalised, body.category));
+      }
+      const saved = await store.recordFeedback({
+        messageId: body.messageId,
+        category: body.category,
+        previousCategory: cached?.result.category,
+        scope,
+        sender,
+      });
+      // Earlier results may now be wrong; they are recomputed on next use. This message keeps the user's choice.
+      await store.forgetResults();
+      if (cached) {
+        const label = (await request.store.settings()).categories[body.category].displayName;
+        const corrected: TriageResult = {
+          ...cached.result,
+          category: body.category,
+          needsReply: body.category === 'to_respond' ? true : cached.result.needsReply && body.category !== 'actioned',
+          confidence: 1,
+          reasons: [`you filed this message as ${label}`],
+        };
+        await store.saveResult(body.messageId, 'user-correction', { result: corrected, sender }, 'user');
+      }
+      await request.store.audit('triage.feedback', { messageId: body.messageId, category: body.category, scope });
+      return reply.status(201).send({
+        id: saved.id,
+        messageId: body.messageId,
+        category: body.category,
+        previousCategory: cached?.result.category ?? null,
+        scope,
+        rule,
+        createdAt: saved.createdAt.toISOString(),
+      });
+    },
+  );
+}

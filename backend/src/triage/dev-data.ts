@@ -1,0 +1,73 @@
+/**
+ * The development data sets of ../shared/data (README there), loaded for training and evaluation with
+ * one fixed, written-down split so that evaluation rows are never trained on. Dev tooling: reads files.
+ *
+ * Split: a row's key (Parakweet: the sentence; SpamAssassin: the file name; Enron: the id) is hashed with
+ * FNV-1a; bucket = hash % 100. Buckets 0–59 train, 60–74 calibration, 75–99 test (held out). Training
+ * uses train + calibration (Platt fitted on 5-fold out-of-fold scores); evaluation only test.
+ * Hashing the sentence keeps duplicate sentences in one split.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { hashFeature } from './features.ts';
+
+export type Split = 'train' | 'calibration' | 'test';
+
+export function splitOf(key: string): Split {
+  const bucket = hashFeature(`steward-split-v1:${key}`) % 100;
+  return bucket < 60 ? 'train' : bucket < 75 ? 'calibration' : 'test';
+}
+
+/** STEWARD_EVAL_DATA, else ../shared/data relative to the repository root. */
+export function evalDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.STEWARD_EVAL_DATA) return resolve(env.STEWARD_EVAL_DATA);
+  const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+  return resolve(repoRoot, '..', 'shared', 'data');
+}
+
+export function hasEvalData(dir: string): boolean {
+  return ['parakweet/Ask0729-fixed.txt', 'spamassassin/spamassassin_sample.jsonl.gz', 'enron-berkeley/enron_with_categories.dev.jsonl.gz'].every((f) => existsSync(join(dir, f)));
+}
+
+function gzipLines(path: string): string[] {
+  return gunzipSync(readFileSync(path)).toString('utf8').split('\n').filter((l) => l.trim());
+}
+
+export interface SentenceRow { sentence: string; label: 0 | 1; split: Split }
+export interface SpamAssassinRow { file: string; group: string; label: 'spam' | 'ham'; raw: string; marketing: 0 | 1; split: Split }
+export interface EnronRow { id: string; raw: string; cats: string[]; split: Split }
+
+export function loadParakweet(dir: string): SentenceRow[] {
+  const rows: SentenceRow[] = [];
+  for (const line of readFileSync(join(dir, 'parakweet/Ask0729-fixed.txt'), 'utf8').split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab < 0) continue;
+    const label = line.slice(0, tab).trim();
+    const sentence = line.slice(tab + 1).trim();
+    if (!sentence || (label !== 'Yes' && label !== 'No')) continue;
+    rows.push({ sentence, label: label === 'Yes' ? 1 : 0, split: splitOf(sentence) });
+  }
+  return rows;
+}
+
+export function loadSpamAssassin(dir: string): SpamAssassinRow[] {
+  return gzipLines(join(dir, 'spamassassin/spamassassin_sample.jsonl.gz')).map((line) => {
+    const row = JSON.parse(line) as { group: string; label: 'spam' | 'ham'; file: string; text: string };
+    const marketing = row.label === 'spam' || row.group.startsWith('hard-ham') ? 1 : 0;
+    return { file: row.file, group: row.group, label: row.label, raw: row.text, marketing, split: splitOf(row.file) };
+  });
+}
+
+export function loadEnron(dir: string): EnronRow[] {
+  return gzipLines(join(dir, 'enron-berkeley/enron_with_categories.dev.jsonl.gz')).map((line) => {
+    const row = JSON.parse(line) as { id: number | string; raw: string; cats: Array<[number, number, number]> };
+    const id = String(row.id);
+    return { id, raw: row.raw, cats: row.cats.map(([top, sub]) => `${top}.${sub}`), split: splitOf(id) };
+  });
+}
+
+/** Enron genres that are not personal mail: news articles, press releases, newsletters. */
+export const ENRON_BROADCAST = ['2.4', '2.7', '2.10'];
+export const ENRON_LOGISTICS = '1.4';

@@ -1,0 +1,256 @@
+/**
+ * The local triage engine: rules for the unambiguous, calibrated statistical models for the rest,
+ * precedence exactly as product.md section 2. Pure and deterministic; no I/O beyond loading the shipped
+ * model file once.
+ */
+import type { CategoryId, Priority, TriageResult } from '@steward/shared';
+import type { NormalisedMessage } from '../mail/types.ts';
+import { domainOf } from '../mail/addresses.ts';
+import { hasDeadline, marketingFeatures, meetingFeatures, sentenceFeatures, splitSentences } from './features.ts';
+import { explainingFeatures, probability } from './linear-model.ts';
+import { defaultTriageModel, type TriageModel } from './model-file.ts';
+import { personalCategory, type PersonalModel } from './personal.ts';
+import { commentRule, marketingRule, meetingUpdateRule, notificationRule, type RuleHit } from './rules.ts';
+import { cleanSentence, oneLine, summarise } from './summary.ts';
+import { CATEGORY_LABELS } from '@steward/shared';
+
+export type { PersonalModel } from './personal.ts';
+export { learnCorrection } from './personal.ts';
+
+export interface SenderRule {
+  kind: 'sender' | 'domain';
+  value: string;
+  category: CategoryId;
+}
+
+export interface TriageContext {
+  /** The user's own addresses; without them every message counts as received by the user. */
+  me: string[];
+  /** The conversation, oldest first; may or may not include the message itself. */
+  thread?: NormalisedMessage[];
+  thresholds?: { reply: number; marketing: number };
+  rules?: SenderRule[];
+  personal?: PersonalModel;
+  /** Another model than the shipped one (tests, experiments). */
+  model?: TriageModel;
+}
+
+export const DEFAULT_THRESHOLDS = { reply: 0.5, marketing: 0.5 } as const;
+/** Only this many sentences of the new text are read for requests: asks come early in real mail. */
+const MAX_REQUEST_SENTENCES = 15;
+
+export interface RequestAnalysis {
+  /** Calibrated probability that the strongest sentence asks the reader to do something. */
+  probability: number;
+  sentence?: string;
+}
+
+export function analyseRequests(model: TriageModel, text: string): RequestAnalysis {
+  let best: RequestAnalysis = { probability: 0 };
+  for (const sentence of splitSentences(text, MAX_REQUEST_SENTENCES)) {
+    const p = probability(model.request, sentenceFeatures(sentence));
+    if (p > best.probability) best = { probability: p, sentence };
+  }
+  return best;
+}
+
+const CLOSING = /^\s*(thanks|thank you|many thanks|thx|great|perfect|got it|done|sounds good|will do|ok(ay)?|no worries|cheers|much appreciated|appreciate it|all good|all set|noted|received)\b[^?]{0,120}$/i;
+const URGENT = /\b(urgent|asap|as soon as possible|immediately|right away|time[- ]sensitive|critical|eod|end of (the )?day|today)\b/i;
+
+const FEATURE_WORDS: Record<string, string> = {
+  'h:list-unsubscribe': 'has a List-Unsubscribe header',
+  'h:unsubscribe-text': 'has an unsubscribe link',
+  'h:bulk-mailer': 'sent through a bulk-mail service',
+  'h:precedence=bulk': 'marked as bulk mail',
+  'h:html': 'HTML-formatted',
+  'h:links=11-30': 'many links (tracking-heavy HTML)',
+  'h:links=31+': 'very many links (tracking-heavy HTML)',
+  'h:images=4-10': 'image-heavy HTML',
+  'h:images=11-30': 'image-heavy HTML',
+  'h:images=31+': 'image-heavy HTML',
+  'h:subject-caps': 'subject in capitals',
+  'h:subject-punct': 'subject with $ or !',
+  'h:reply-to-differs': 'replies go to a different address',
+};
+
+/** Turns the strongest features of a model into one readable phrase. */
+function describeFeatures(features: string[]): string | undefined {
+  const words: string[] = [];
+  const phrases: string[] = [];
+  for (const feature of features) {
+    const phrase = FEATURE_WORDS[feature];
+    if (phrase) {
+      if (!phrases.includes(phrase)) phrases.push(phrase);
+    } else if (/^[ws]:[\p{L}$!%][\p{L}'_]*$/u.test(feature)) {
+      words.push(`'${feature.slice(2).replace(/_/g, ' ')}'`);
+    }
+  }
+  const parts = [...phrases];
+  if (words.length > 0) parts.push(`wording like ${words.slice(0, 3).join(', ')}`);
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+function quote(sentence: string, max = 90): string {
+  return `"${oneLine(cleanSentence(sentence), max)}"`;
+}
+
+function matchSenderRule(rules: readonly SenderRule[] | undefined, address: string | undefined): SenderRule | undefined {
+  if (!rules || !address) return undefined;
+  const domain = domainOf(address);
+  const sender = rules.find((r) => r.kind === 'sender' && r.value.trim().toLowerCase() === address);
+  if (sender) return sender;
+  // The most specific domain wins: a rule for mail.example.com beats one for example.com.
+  return rules
+    .filter((r) => r.kind === 'domain' && (domain === r.value.trim().toLowerCase().replace(/^@/, '') || domain.endsWith(`.${r.value.trim().toLowerCase().replace(/^@/, '')}`)))
+    .sort((a, b) => b.value.length - a.value.length)[0];
+}
+
+function clampConfidence(p: number): number {
+  return Math.round(Math.min(0.99, Math.max(0.01, p)) * 100) / 100;
+}
+
+/** The latest message of the conversation, counting `msg` itself. */
+function lastOfThread(msg: NormalisedMessage, thread: readonly NormalisedMessage[] | undefined): NormalisedMessage {
+  if (!thread || thread.length === 0) return msg;
+  const all = thread.some((m) => m.id === msg.id) ? [...thread] : [...thread, msg];
+  const dated = all.every((m) => m.date !== undefined);
+  if (dated) return all.reduce((a, b) => ((b.date as Date).getTime() >= (a.date as Date).getTime() ? b : a));
+  return all[all.length - 1]!;
+}
+
+export interface TriageSignals {
+  /** What the request model read: the new text, or the whole text when there is no quote split. */
+  readText: string;
+  request: RequestAnalysis;
+  /** Calibrated probabilities. pReply is the request probability adjusted for how the user was addressed. */
+  pReply: number;
+  pMarketing: number;
+  pMeeting: number;
+  meetingRequest: boolean;
+  marketingInput: string[];
+}
+
+/** The model-driven signals of a message, before rules and precedence (the eval measures these). */
+export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): TriageSignals {
+  const model = ctx.model ?? defaultTriageModel();
+  const me = new Set(ctx.me.map((a) => a.trim().toLowerCase()).filter(Boolean));
+  const fromMe = msg.from !== undefined && me.has(msg.from.address);
+  const inTo = me.size === 0 || msg.to.some((m) => me.has(m.address));
+  const onlyCc = me.size > 0 && !inTo && msg.cc.some((m) => me.has(m.address));
+  const readText = msg.newText.trim() ? msg.newText : msg.quoted.trim() ? '' : msg.text;
+  const request = analyseRequests(model, readText);
+  const marketingInput = marketingFeatures(msg);
+  const pMarketing = probability(model.marketing, marketingInput);
+  const pMeeting = probability(model.meeting, meetingFeatures(msg));
+  const meetingRequest = !fromMe && pMeeting >= (model.meeting.threshold ?? 0.5);
+  let pReply = fromMe ? 0 : request.probability;
+  if (onlyCc) pReply *= 0.6;
+  // A question to a mailing list is rarely a question to this reader in particular.
+  if (msg.signals.listId) pReply *= 0.6;
+  // Mail to a crowd, and digest-length mail, rarely waits for this reader's answer.
+  if (msg.to.length + msg.cc.length > 15) pReply *= 0.5;
+  if (readText.length > 5000) pReply *= 0.75;
+  return { readText, request, pReply, pMarketing, pMeeting, meetingRequest, marketingInput };
+}
+
+export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageResult {
+  const model = ctx.model ?? defaultTriageModel();
+  const thresholds = ctx.thresholds ?? DEFAULT_THRESHOLDS;
+  const me = new Set(ctx.me.map((a) => a.trim().toLowerCase()).filter(Boolean));
+  const fromMe = msg.from !== undefined && me.has(msg.from.address);
+  const inTo = me.size === 0 || msg.to.some((m) => me.has(m.address));
+  const onlyCc = me.size > 0 && !inTo && msg.cc.some((m) => me.has(m.address));
+  const reasons: string[] = [];
+
+  const signals = triageSignals(msg, ctx);
+  const { request, readText, marketingInput, pMarketing, meetingRequest } = signals;
+  const pReply = signals.pReply;
+  const needsReply = pReply >= thresholds.reply;
+  const deadline = hasDeadline(readText) || hasDeadline(msg.subject);
+  const urgent = URGENT.test(msg.subject) || URGENT.test(readText.slice(0, 2000));
+
+  let category: CategoryId | undefined;
+  let confidence = 0.5;
+  const decide = (c: CategoryId, reason: string, conf: number) => {
+    category = c;
+    confidence = conf;
+    reasons.push(reason);
+  };
+
+  const senderRule = matchSenderRule(ctx.rules, msg.from?.address);
+  const personal = senderRule ? undefined : personalCategory(ctx.personal, msg);
+  if (senderRule) {
+    decide(senderRule.category, `you filed mail from this ${senderRule.kind === 'sender' ? 'sender' : 'domain'} as ${CATEGORY_LABELS[senderRule.category]}`, 0.97);
+  } else if (personal) {
+    decide(personal.category, `you filed similar messages as ${CATEGORY_LABELS[personal.category]}`, clampConfidence(0.6 + 0.4 * personal.similarity));
+  }
+
+  if (!category) {
+    const calendar = meetingUpdateRule(msg);
+    const bulkCampaign = marketingRule(msg);
+    const notification = notificationRule(msg);
+    const comment = commentRule(msg);
+    const contentNotification = notification && !/automated|no-reply|Auto-Submitted/.test(notification.reason) ? notification : undefined;
+    const apply = (hit: RuleHit) => decide(hit.category, hit.reason, hit.confidence);
+    if (calendar) apply(calendar);
+    else if (bulkCampaign) apply(bulkCampaign);
+    else if (pMarketing >= thresholds.marketing && !(comment && pMarketing < 0.9)) {
+      const why = describeFeatures(explainingFeatures(model.marketing, marketingInput, 6));
+      decide('marketing', why ? `reads like a newsletter or promotion: ${why}` : 'reads like a newsletter or promotion', pMarketing);
+    } else if (contentNotification) apply(contentNotification);
+    else if (comment) apply(comment);
+    else if (notification) apply(notification);
+  }
+
+  if (!category && me.size > 0) {
+    const last = lastOfThread(msg, ctx.thread);
+    if (last.from && me.has(last.from.address)) {
+      const lastText = last.newText.trim() ? last.newText : last.text;
+      const lastRequest = last === msg ? request : analyseRequests(model, lastText);
+      if (lastRequest.probability >= 0.5 || /\?\s*(\n|$)/.test(lastText)) {
+        decide('awaiting_reply', lastRequest.sentence ? `you wrote last and asked ${quote(lastRequest.sentence, 70)}` : 'you wrote last and asked a question', 0.8);
+      } else {
+        decide('actioned', 'you replied last and nothing is open', 0.75);
+      }
+    }
+  }
+  if (!category && CLOSING.test(readText.trim() || msg.signature.split('\n')[0] || '') && request.probability < 0.4 && readText.length < 300 && !readText.includes('?')) {
+    decide('actioned', 'a closing reply with nothing left open', 0.75);
+  }
+
+  if (!category) {
+    if (needsReply) {
+      decide('to_respond', request.sentence ? `asks ${quote(request.sentence)}` : 'asks for a reply', pReply);
+    } else {
+      decide('fyi', onlyCc ? 'you are only in Cc and nothing is asked of you' : 'nothing is asked of you', Math.min(1 - pReply, 1 - pMarketing));
+    }
+  }
+  const finalCategory = category as CategoryId;
+
+  if (finalCategory === 'to_respond') {
+    if (deadline) reasons.push('mentions a deadline');
+    if (urgent) reasons.push('marked as urgent');
+    if (meetingRequest) reasons.push('asks to meet or to pick a time');
+    if (me.size > 0 && inTo) reasons.push('you are in To');
+  } else if (needsReply && finalCategory !== 'awaiting_reply' && request.sentence) {
+    reasons.push(`also asks ${quote(request.sentence, 70)}`);
+  }
+  if (msg.truncated) reasons.push('very long message: only the first part was analysed');
+
+  let priority: Priority = 'normal';
+  if (finalCategory === 'to_respond' && (deadline || urgent)) priority = 'high';
+  else if (finalCategory === 'marketing' || (finalCategory === 'notification' && !/security/.test(reasons[0] ?? '')) || (finalCategory === 'fyi' && onlyCc)) priority = 'low';
+
+  // Built as a plain object: the shared TypeBox static of `category` does not narrow to CategoryId by itself.
+  const result = {
+    id: msg.id,
+    category: finalCategory,
+    needsReply: needsReply && !fromMe,
+    meetingRequest,
+    priority,
+    confidence: clampConfidence(confidence),
+    reasons: reasons.slice(0, 10).map((r) => oneLine(r, 300)),
+    summary: summarise(msg, { request: finalCategory === 'to_respond' || finalCategory === 'awaiting_reply' ? request.sentence : undefined, fromMe }),
+  };
+  return result as TriageResult;
+}
