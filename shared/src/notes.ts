@@ -5,7 +5,12 @@ export const MAX_TRANSCRIPT_CHARS = 2_000_000;
 
 export const TRANSCRIPT_FORMATS = ['vtt', 'srt', 'txt', 'json'] as const;
 export type TranscriptFormat = (typeof TRANSCRIPT_FORMATS)[number];
-export const TranscriptFormatSchema = Type.Union(TRANSCRIPT_FORMATS.map((format) => Type.Literal(format)));
+export const TranscriptFormatSchema = Type.Union([
+  Type.Literal('vtt'),
+  Type.Literal('srt'),
+  Type.Literal('txt'),
+  Type.Literal('json'),
+]);
 
 /** Indices into the normalised speaker turns, so a client can show where an item came from. */
 export const SourceTurns = Type.Array(Type.Integer({ minimum: 0 }), { maxItems: 50 });
