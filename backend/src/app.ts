@@ -11,6 +11,9 @@ import { healthRoutes } from './http/routes/health.ts';
 import { meRoutes } from './http/routes/me.ts';
 import { settingsRoutes } from './http/routes/settings.ts';
 import { triageRoutes } from './http/routes/triage.ts';
+import { schedulingRoutes } from './http/routes/scheduling.ts';
+import type { CalendarPort } from './scheduling/calendar/port.ts';
+import type { UserScope } from './storage/users.ts';
 import { createEngines, type Engines } from './engines.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
 import { migrateToLatest, openStorage, type Storage } from './storage/database.ts';
@@ -23,6 +26,8 @@ export interface Services {
   storage: Storage;
   verify: IdentityVerifier;
   engines: Engines;
+  /** The user's connected calendar, when there is one (mailbox sync connects them). */
+  calendars?: (scope: UserScope) => CalendarPort | undefined;
   /** Every route as "METHOD /url", filled as routes register (the isolation tests check coverage). */
   routes: string[];
 }
@@ -41,6 +46,8 @@ export interface BuildOptions {
   skipMigrations?: boolean;
   /** Other engines than AI_PROVIDER chooses (tests). */
   engines?: Engines;
+  /** Where a user's calendar is found (tests inject one). */
+  calendars?: (scope: UserScope) => CalendarPort | undefined;
 }
 
 /** Never logged: credentials and anything that could hold mail, transcript or calendar text. */
@@ -84,6 +91,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     verify: createIdentityVerifier(config),
     engines: options.engines ?? createEngines(config, storage.db),
     routes: [],
+    ...(options.calendars ? { calendars: options.calendars } : {}),
   };
   app.decorate('services', services);
   app.addHook('onRoute', (route) => {
@@ -101,6 +109,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(meRoutes);
   await app.register(settingsRoutes);
   await app.register(triageRoutes);
+  await app.register(schedulingRoutes);
 
   return app;
 }

@@ -1,0 +1,401 @@
+import type { CategoryId, EmailMessage, Settings, SettingsPatch, Weekday } from '@steward/shared';
+import { api, type FeedbackScope, type TimesSuggestion } from './api/client.ts';
+import { BackendError } from './api/errors.ts';
+import { cacheGet, cachePut, cacheRemove, keys } from './cache.ts';
+import { type ComposeView, composeCard } from './cards/compose.ts';
+import { errorCard } from './cards/error.ts';
+import { fixCategoryCard } from './cards/fix.ts';
+import { homeCard } from './cards/home.ts';
+import { messageCard } from './cards/message.ts';
+import { DAY_TITLES, settingsCard } from './cards/settings.ts';
+import { timesCard } from './cards/times.ts';
+import type { Params } from './cards/ui.ts';
+import { backendUrl, LABELS_ENABLED } from './config.ts';
+import { categoryLabel, isCategory, isValidTimeZone, parseDayHours, slotText, textToHtml } from './core/format.ts';
+import { displayName, shouldReplyAll } from './core/message.ts';
+import {
+  type CachedTriage,
+  cachedTriage,
+  categoryChoices,
+  correctedTriage,
+  messageView,
+  scopeChoices,
+} from './core/views.ts';
+import { applyCategoryLabel } from './gmail/labels.ts';
+import { type GmailContext, gmailContext, myAddresses, readOpenMessage } from './gmail/read.ts';
+
+type Event = GoogleAppsScript.Addons.EventObject;
+type Card = GoogleAppsScript.Card_Service.Card;
+
+// ---- event helpers -------------------------------------------------------------------------------
+
+type LegacyFields = { parameters?: Params; formInput?: Params };
+
+function param(e: Event | undefined, name: string): string {
+  return e?.commonEventObject?.parameters?.[name] ?? (e as LegacyFields | undefined)?.parameters?.[name] ?? '';
+}
+
+function formValue(e: Event | undefined, name: string): string {
+  const input = e?.commonEventObject?.formInputs?.[name];
+  return (
+    input?.stringInputs?.value?.[0] ??
+    input?.['']?.stringInputs?.value?.[0] ??
+    (e as LegacyFields | undefined)?.formInput?.[name] ??
+    ''
+  );
+}
+
+function userTimeZone(e: Event | undefined, settings: Settings | null): string {
+  return e?.commonEventObject?.timeZone?.id || settings?.timeZone || 'UTC';
+}
+
+/** Any failure becomes a BackendError, so a card can say what happened without a stack trace. */
+export function asBackendError(err: unknown): BackendError {
+  if (err instanceof BackendError) return err;
+  const text = err instanceof Error ? err.message : String(err);
+  if (/access|permission|authoriz/i.test(text)) {
+    return new BackendError(
+      'gmail_access',
+      'Gmail did not let Steward read this message. Reopen it and try again.',
+      0,
+      true,
+    );
+  }
+  return new BackendError('addon_error', `Something went wrong in the add-on: ${text.slice(0, 200)}`, 0, true);
+}
+
+function notify(text: string): GoogleAppsScript.Card_Service.ActionResponse {
+  return CardService.newActionResponseBuilder().setNotification(CardService.newNotification().setText(text)).build();
+}
+
+function pushCard(card: Card): GoogleAppsScript.Card_Service.ActionResponse {
+  return CardService.newActionResponseBuilder().setNavigation(CardService.newNavigation().pushCard(card)).build();
+}
+
+function updateCard(card: Card): GoogleAppsScript.Card_Service.ActionResponse {
+  return CardService.newActionResponseBuilder().setNavigation(CardService.newNavigation().updateCard(card)).build();
+}
+
+/** Compose callbacks cannot show a card, so a failure there becomes a notification. */
+function failure(err: unknown): GoogleAppsScript.Card_Service.ActionResponse {
+  return notify(asBackendError(err).message);
+}
+
+function cachedSettings(): Settings | null {
+  return cacheGet<Settings>(keys.settings);
+}
+
+function loadSettings(fresh = false): Settings {
+  const cached = fresh ? null : cachedSettings();
+  if (cached) return cached;
+  const settings = api.settings();
+  cachePut(keys.settings, settings, 3600);
+  return settings;
+}
+
+/** The open message as the backend wants it: from the cache when this message was seen before, else from Gmail. */
+function messageFor(
+  context: GmailContext | null,
+  messageId: string,
+): { message: EmailMessage; thread: EmailMessage[]; gmail?: GoogleAppsScript.Gmail.GmailMessage } {
+  if (context) {
+    try {
+      return readOpenMessage(context);
+    } catch (err) {
+      const cached = cacheGet<EmailMessage>(keys.message(messageId || context.messageId));
+      if (cached) return { message: cached, thread: [] };
+      throw err;
+    }
+  }
+  const cached = messageId ? cacheGet<EmailMessage>(keys.message(messageId)) : null;
+  if (cached) return { message: cached, thread: [] };
+  throw new BackendError('no_message', 'Open the message again: Steward no longer has it.', 0, false);
+}
+
+function rememberMessage(message: EmailMessage): void {
+  // Compose callbacks may not be able to read the message, so keep a small copy (no HTML).
+  const { html: _html, ...small } = message;
+  cachePut(keys.message(message.id), small);
+  cachePut(keys.lastMessage, message.id);
+}
+
+// ---- message card ----------------------------------------------------------------------------------
+
+function triageFor(context: GmailContext): CachedTriage {
+  const cached = cacheGet<CachedTriage>(keys.triage(context.messageId));
+  if (cached) return cached;
+  const open = readOpenMessage(context);
+  const triage = api.triage(open.message, open.thread, myAddresses());
+  const entry = cachedTriage(open.message, triage);
+  cachePut(keys.triage(context.messageId), entry);
+  rememberMessage(open.message);
+  if (LABELS_ENABLED && open.message.threadId) {
+    applyCategoryLabel(open.message.threadId, categoryLabel(triage.category, cachedSettings()));
+  }
+  return entry;
+}
+
+function messageOrErrorCard(context: GmailContext): Card {
+  try {
+    return messageCard(messageView(triageFor(context), cachedSettings()));
+  } catch (err) {
+    return errorCard(asBackendError(err), { view: 'message', messageId: context.messageId });
+  }
+}
+
+/** Contextual trigger: the user opened a message. */
+export function onGmailMessage(e: Event): Card[] {
+  const context = gmailContext(e);
+  if (!context) return [homeOrErrorCard()];
+  return [messageOrErrorCard(context)];
+}
+
+/** "Create draft reply": a real Gmail draft in the thread, opened for the user. */
+export function onCreateDraft(e: Event) {
+  try {
+    const context = gmailContext(e);
+    if (!context) throw new BackendError('no_message', 'Open a message first.', 0, false);
+    const open = readOpenMessage(context);
+    const draft = api.draft(open.message, open.thread, formValue(e, 'instruction').trim() || undefined);
+    const options = { htmlBody: draft.html };
+    const gmailDraft = shouldReplyAll(open.message, myAddresses())
+      ? open.gmail.createDraftReplyAll(draft.text, options)
+      : open.gmail.createDraftReply(draft.text, options);
+    return CardService.newComposeActionResponseBuilder().setGmailDraft(gmailDraft).build();
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+function suggestionFor(context: GmailContext | null, messageId: string): TimesSuggestion {
+  const key = `times:${messageId}`;
+  const cached = cacheGet<TimesSuggestion>(key);
+  if (cached) return cached;
+  const suggestion = api.suggestTimes(messageFor(context, messageId).message);
+  cachePut(key, suggestion, 600);
+  return suggestion;
+}
+
+/** "Suggest times": free slots from the user's working hours for this request. */
+export function onSuggestTimes(e: Event) {
+  const context = gmailContext(e);
+  const messageId = param(e, 'messageId') || context?.messageId || '';
+  try {
+    const suggestion = suggestionFor(context, messageId);
+    return pushCard(timesCard(messageId, suggestion, userTimeZone(e, cachedSettings())));
+  } catch (err) {
+    return pushCard(errorCard(asBackendError(err), { view: 'times', messageId }));
+  }
+}
+
+function proposalText(suggestion: TimesSuggestion, timeZone: string): string {
+  if (suggestion.proposal) return suggestion.proposal;
+  return `Would one of these times work for you?\n\n${suggestion.slots.map((s) => `- ${slotText(s, timeZone)} (${timeZone})`).join('\n')}`;
+}
+
+/** "Insert into reply": a reply draft holding the proposed times, opened for the user. */
+export function onInsertTimes(e: Event) {
+  try {
+    const context = gmailContext(e);
+    if (!context) throw new BackendError('no_message', 'Open a message first.', 0, false);
+    const messageId = param(e, 'messageId') || context.messageId;
+    const text = proposalText(suggestionFor(context, messageId), userTimeZone(e, cachedSettings()));
+    const open = readOpenMessage(context);
+    const options = { htmlBody: textToHtml(text) };
+    const draft = shouldReplyAll(open.message, myAddresses())
+      ? open.gmail.createDraftReplyAll(text, options)
+      : open.gmail.createDraftReply(text, options);
+    return CardService.newComposeActionResponseBuilder().setGmailDraft(draft).build();
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+/** "Fix category": shows the choices. */
+export function onOpenFixCategory(e: Event) {
+  const messageId = param(e, 'messageId') || gmailContext(e)?.messageId || '';
+  const current = param(e, 'category');
+  const category: CategoryId = isCategory(current) ? current : 'fyi';
+  const settings = cachedSettings();
+  return pushCard(
+    fixCategoryCard(messageId, categoryChoices(category, settings), scopeChoices(param(e, 'fromAddress'))),
+  );
+}
+
+/** "Save" on Fix category: the correction goes to the backend, and the card shows it at once. */
+export function onFixCategory(e: Event) {
+  const context = gmailContext(e);
+  const messageId = param(e, 'messageId') || context?.messageId || '';
+  const category = formValue(e, 'category');
+  const scopeValue = formValue(e, 'scope') || 'message';
+  if (!isCategory(category)) return notify('Choose a category.');
+  const scope: FeedbackScope = scopeValue === 'sender' || scopeValue === 'domain' ? scopeValue : 'message';
+  try {
+    let message: EmailMessage | undefined;
+    try {
+      message = messageFor(context, messageId).message;
+    } catch {
+      // The correction for this message id still counts without its content.
+    }
+    api.feedback({ messageId, category, scope, ...(message ? { message } : {}) });
+    const label = categoryLabel(category, cachedSettings());
+    const entry = cacheGet<CachedTriage>(keys.triage(messageId));
+    const navigation = CardService.newNavigation().popToRoot();
+    if (entry) {
+      const fixed = correctedTriage(entry, category, label);
+      cachePut(keys.triage(messageId), fixed);
+      navigation.updateCard(messageCard(messageView(fixed, cachedSettings())));
+    }
+    return CardService.newActionResponseBuilder()
+      .setNavigation(navigation)
+      .setNotification(CardService.newNotification().setText(`Filed as ${label}. Steward will remember.`))
+      .build();
+  } catch (err) {
+    return notify(asBackendError(err).message);
+  }
+}
+
+// ---- homepage and settings -------------------------------------------------------------------------
+
+function homeOrErrorCard(): Card {
+  try {
+    const me = api.me();
+    let settings: Settings | null = null;
+    try {
+      settings = loadSettings(true);
+    } catch {
+      // Shown as "could not be loaded" on the card.
+    }
+    let voice = null;
+    let voiceMissing = '';
+    try {
+      voice = api.voice();
+    } catch (err) {
+      const error = asBackendError(err);
+      voiceMissing =
+        error.status === 404
+          ? 'No voice profile yet. Steward learns it from your sent mail.'
+          : `The voice profile could not be loaded: ${error.message}`;
+    }
+    return homeCard({ server: backendUrl(), me, settings, voice, voiceMissing });
+  } catch (err) {
+    return errorCard(asBackendError(err), { view: 'home' });
+  }
+}
+
+/** Homepage trigger: Steward opened with no message selected. */
+export function onHomepage(_e?: Event): Card {
+  return homeOrErrorCard();
+}
+
+export function onRefreshHome(_e?: Event) {
+  return updateCard(homeOrErrorCard());
+}
+
+function settingsOrErrorCard(): Card {
+  try {
+    return settingsCard(loadSettings(true));
+  } catch (err) {
+    return errorCard(asBackendError(err), { view: 'settings' });
+  }
+}
+
+/** "Settings" button on a card. */
+export function onOpenSettings(_e?: Event) {
+  return pushCard(settingsOrErrorCard());
+}
+
+/** "Settings" in the add-on's menu (universal action). */
+export function onShowSettings(_e?: Event) {
+  return CardService.newUniversalActionResponseBuilder().displayAddOnCards([settingsOrErrorCard()]).build();
+}
+
+/** "Save" on the settings card. */
+export function onSaveSettings(e: Event) {
+  const timeZone = formValue(e, 'timeZone').trim();
+  if (!isValidTimeZone(timeZone)) return notify(`"${timeZone}" is not a time zone. Use a name like Europe/Berlin.`);
+  const workingHours = {} as NonNullable<SettingsPatch['workingHours']>;
+  for (const day of Object.keys(DAY_TITLES) as Weekday[]) {
+    const parsed = parseDayHours(formValue(e, `hours_${day}`));
+    if (typeof parsed === 'string') return notify(`${DAY_TITLES[day]}: ${parsed}`);
+    workingHours[day] = parsed;
+  }
+  try {
+    const saved = api.saveSettings({ timeZone, workingHours });
+    cachePut(keys.settings, saved, 3600);
+    return CardService.newActionResponseBuilder()
+      .setNavigation(CardService.newNavigation().popCard())
+      .setNotification(CardService.newNotification().setText('Settings saved.'))
+      .build();
+  } catch (err) {
+    return notify(asBackendError(err).message);
+  }
+}
+
+/** "Try again" on the error card: rebuilds the view that failed. */
+export function onRetry(e: Event) {
+  const view = param(e, 'view');
+  const messageId = param(e, 'messageId');
+  if (view === 'home') return updateCard(homeOrErrorCard());
+  if (view === 'settings') return updateCard(settingsOrErrorCard());
+  const context = gmailContext(e) ?? (messageId ? { messageId, threadId: '', accessToken: '' } : null);
+  if (!context) return updateCard(homeOrErrorCard());
+  if (view === 'times') {
+    try {
+      return updateCard(
+        timesCard(context.messageId, suggestionFor(context, context.messageId), userTimeZone(e, cachedSettings())),
+      );
+    } catch (err) {
+      return updateCard(errorCard(asBackendError(err), { view: 'times', messageId: context.messageId }));
+    }
+  }
+  cacheRemove(keys.triage(context.messageId));
+  return updateCard(messageOrErrorCard(context));
+}
+
+// ---- compose -------------------------------------------------------------------------------------
+
+function composeView(messageId: string): ComposeView | null {
+  const message = messageId ? cacheGet<EmailMessage>(keys.message(messageId)) : null;
+  if (!message) return null;
+  return { messageId, subject: message.subject ?? '', from: displayName(message.from) };
+}
+
+/** Compose trigger: the user is writing a reply with Steward open. */
+export function onGmailCompose(e: Event): Card[] {
+  const messageId = gmailContext(e)?.messageId || cacheGet<string>(keys.lastMessage) || '';
+  return [composeCard(composeView(messageId))];
+}
+
+function insertIntoDraft(html: string) {
+  return CardService.newUpdateDraftActionResponseBuilder()
+    .setUpdateDraftBodyAction(
+      CardService.newUpdateDraftBodyAction()
+        .addUpdateContent(html, CardService.ContentType.MUTABLE_HTML)
+        .setUpdateType(CardService.UpdateDraftBodyType.IN_PLACE_INSERT),
+    )
+    .build();
+}
+
+/** "Insert draft" while composing. */
+export function onInsertDraft(e: Event) {
+  try {
+    const messageId = param(e, 'messageId');
+    const { message, thread } = messageFor(null, messageId);
+    const draft = api.draft(message, thread, formValue(e, 'instruction').trim() || undefined);
+    return insertIntoDraft(draft.html);
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+/** "Insert times" while composing. */
+export function onInsertTimesInCompose(e: Event) {
+  try {
+    const messageId = param(e, 'messageId');
+    const suggestion = suggestionFor(null, messageId);
+    return insertIntoDraft(textToHtml(proposalText(suggestion, userTimeZone(e, cachedSettings()))));
+  } catch (err) {
+    return failure(err);
+  }
+}

@@ -1,0 +1,82 @@
+import type { Draft, EmailMessage, Me, Settings, SettingsPatch, SuggestResponse, VoiceProfile } from '@steward/shared';
+import { backendUrl, VERSION } from '../config.ts';
+import type { Triage } from '../core/views.ts';
+import { BackendError, interpretFetchException, interpretResponse } from './errors.ts';
+
+type Method = 'get' | 'post' | 'put';
+
+function identityToken(): string {
+  let token = '';
+  try {
+    token = ScriptApp.getIdentityToken();
+  } catch {
+    // Falls through to the error below.
+  }
+  if (!token) {
+    throw new BackendError(
+      'no_identity',
+      'Google did not provide your identity to the add-on. Reopen it and grant access.',
+      0,
+      false,
+    );
+  }
+  return token;
+}
+
+/** One backend call. Returns the parsed JSON, or throws a BackendError; never an Apps Script exception. */
+export function call<T>(method: Method, path: string, body?: unknown): T {
+  const base = backendUrl();
+  if (!base) {
+    throw new BackendError(
+      'not_configured',
+      'No Steward server is configured. Set the STEWARD_URL script property.',
+      0,
+      false,
+    );
+  }
+  const options: GoogleAppsScript.URL_Fetch.URLFetchRequestOptions = {
+    method,
+    muteHttpExceptions: true,
+    followRedirects: false,
+    headers: {
+      Authorization: `Bearer ${identityToken()}`,
+      Accept: 'application/json',
+      'X-Steward-Client': `gmail-addon/${VERSION}`,
+    },
+  };
+  if (body !== undefined) {
+    options.contentType = 'application/json';
+    options.payload = JSON.stringify(body);
+  }
+  let response: GoogleAppsScript.URL_Fetch.HTTPResponse;
+  try {
+    response = UrlFetchApp.fetch(base + path, options);
+  } catch (err) {
+    throw interpretFetchException(err);
+  }
+  const result = interpretResponse<T>(response.getResponseCode(), response.getContentText());
+  if (!result.ok) throw result.error;
+  return result.data;
+}
+
+export type TimesSuggestion = SuggestResponse;
+
+export type FeedbackScope = 'message' | 'sender' | 'domain';
+
+export const api = {
+  me: () => call<Me>('get', '/v1/me'),
+  settings: () => call<Settings>('get', '/v1/settings'),
+  saveSettings: (patch: SettingsPatch) => call<Settings>('put', '/v1/settings', patch),
+  voice: () => call<VoiceProfile>('get', '/v1/voice'),
+  triage: (message: EmailMessage, thread: EmailMessage[], me: string[]) =>
+    call<Triage>('post', '/v1/triage', { message, ...(thread.length ? { thread } : {}), ...(me.length ? { me } : {}) }),
+  feedback: (body: { messageId: string; category: string; message?: EmailMessage; scope?: FeedbackScope }) =>
+    call<unknown>('post', '/v1/triage/feedback', body),
+  draft: (message: EmailMessage, thread: EmailMessage[], instruction?: string) =>
+    call<Draft>('post', '/v1/drafts', {
+      message,
+      ...(thread.length ? { thread } : {}),
+      ...(instruction ? { instruction } : {}),
+    }),
+  suggestTimes: (message: EmailMessage) => call<TimesSuggestion>('post', '/v1/scheduling/suggest', { message }),
+};

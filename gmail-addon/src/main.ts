@@ -1,0 +1,21 @@
+/**
+ * Every function Apps Script can call by name: triggers named in appsscript.json and card callbacks.
+ * scripts/build.ts bundles this module as the global `Steward` and adds a top-level stub for each export.
+ */
+export {
+  onCreateDraft,
+  onFixCategory,
+  onGmailCompose,
+  onGmailMessage,
+  onHomepage,
+  onInsertDraft,
+  onInsertTimes,
+  onInsertTimesInCompose,
+  onOpenFixCategory,
+  onOpenSettings,
+  onRefreshHome,
+  onRetry,
+  onSaveSettings,
+  onShowSettings,
+  onSuggestTimes,
+} from './actions.ts';

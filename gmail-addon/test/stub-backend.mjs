@@ -1,0 +1,188 @@
+// A scripted stand-in for the Steward API, run as a child process (the add-on's fetch blocks the test's
+// thread, so the server must live elsewhere). Answers like the real API; /__control scripts failures and
+// /__log returns what arrived since the last /__control. Prints {"port":N} once listening on an ephemeral port.
+import { createServer } from 'node:http';
+
+const log = [];
+// A sliver of the Gmail REST API, for the optional label writing (--labels builds).
+const gmailLabels = [{ id: 'INBOX', name: 'INBOX' }];
+const threadLabels = {};
+const feedback = [];
+let failures = {}; // path -> { status, body, delayMs, times }
+let settings = {
+  timeZone: 'Europe/Berlin',
+  locale: 'en',
+  workingHours: {
+    mon: [{ start: '09:00', end: '17:00' }],
+    tue: [{ start: '09:00', end: '17:00' }],
+    wed: [{ start: '09:00', end: '17:00' }],
+    thu: [{ start: '09:00', end: '17:00' }],
+    fri: [{ start: '09:00', end: '13:00' }],
+    sat: [],
+    sun: [],
+  },
+  categories: { to_respond: { enabled: true, displayName: 'Reply needed' } },
+};
+
+function send(res, status, body) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(body === undefined ? '' : JSON.stringify(body));
+}
+
+const routes = {
+  'GET /v1/me': () => [
+    200,
+    {
+      id: 'u1',
+      tenantId: 't1',
+      provider: 'google',
+      email: 'me@example.com',
+      displayName: 'Me',
+      createdAt: '2025-01-01T00:00:00Z',
+      localMode: false,
+    },
+  ],
+  'GET /v1/settings': () => [200, settings],
+  'PUT /v1/settings': (body) => {
+    settings = { ...settings, ...body };
+    return [200, settings];
+  },
+  'GET /v1/voice': () => [
+    200,
+    {
+      greetings: [{ text: 'Hi {name},', share: 0.7 }],
+      signOffs: [{ text: 'Best,', share: 0.6 }],
+      perRecipient: [],
+      signatureName: 'Sam',
+      typicalWords: 62,
+      formality: 'neutral',
+      contractionsRate: 0.8,
+      emojiRate: 0,
+      punctuation: { exclamationRate: 0.05, ellipsisRate: 0 },
+      languages: ['en'],
+      sampleCount: 140,
+      confidence: 'high',
+    },
+  ],
+  'POST /v1/triage': (body) => {
+    const text = `${body.message.subject ?? ''} ${body.message.text ?? ''}`;
+    const marketing = Boolean(body.message.headers?.['List-Unsubscribe']);
+    const meeting = /meet|call|times?\b/i.test(text);
+    return [
+      200,
+      {
+        id: body.message.id,
+        category: marketing ? 'marketing' : 'to_respond',
+        needsReply: !marketing,
+        meetingRequest: meeting && !marketing,
+        priority: marketing ? 'low' : 'high',
+        confidence: marketing ? 0.93 : 0.81,
+        reasons: marketing
+          ? ['has a List-Unsubscribe header']
+          : ['asks you a direct question', `thread of ${(body.thread?.length ?? 0) + 1}`],
+        summary: (body.message.subject ?? '').slice(0, 140),
+      },
+    ];
+  },
+  'POST /v1/triage/feedback': (body) => {
+    feedback.push(body);
+    return [201, { ok: true }];
+  },
+  'POST /v1/drafts': (body) => {
+    const to = body.message.from?.name?.split(' ')[0] ?? 'there';
+    const extra = body.instruction ? ` (${body.instruction})` : '';
+    const text = `Hi ${to},\n\nThanks — I'll send the numbers by Friday${extra}. [confirm: Q3 total]\n\nBest,\nSam`;
+    return [
+      200,
+      {
+        subject: `Re: ${body.message.subject}`,
+        text,
+        html: `<p>${text.replace(/\n/g, '<br>')}</p>`,
+        placeholders: ['[confirm: Q3 total]'],
+        proposedTimes: [],
+      },
+    ];
+  },
+  'POST /v1/scheduling/suggest': () => [
+    200,
+    {
+      understood: {
+        isMeetingRequest: true,
+        reasons: ['asks to meet'],
+        durationMinutes: 30,
+        windows: [
+          { start: '2025-03-25T12:00:00Z', end: '2025-03-25T16:00:00Z', text: 'Tuesday afternoon' },
+          { start: '2025-03-26T12:00:00Z', end: '2025-03-26T16:00:00Z', text: 'Wednesday afternoon' },
+        ],
+        participants: [],
+        mode: 'unknown',
+        theirTimesUnavailable: false,
+      },
+      slots: [
+        { start: '2025-03-25T13:00:00Z', end: '2025-03-25T13:30:00Z', score: 0.9 },
+        { start: '2025-03-26T14:00:00Z', end: '2025-03-26T14:30:00Z', score: 0.8 },
+      ],
+      proposal: 'Would Tue 25 Mar, 14:00 CET or Wed 26 Mar, 15:00 CET work for you?',
+    },
+  ],
+};
+
+const server = createServer((req, res) => {
+  let raw = '';
+  req.on('data', (c) => (raw += c));
+  req.on('end', () => {
+    const path = req.url.split('?')[0];
+    if (path === '/__log') return send(res, 200, { log, feedback, gmailLabels, threadLabels });
+    if (path === '/__control') {
+      // Each test starts from here: scripted failures replaced, logs cleared.
+      failures = JSON.parse(raw || '{}');
+      log.length = 0;
+      feedback.length = 0;
+      return send(res, 200, { ok: true });
+    }
+    log.push({
+      method: req.method,
+      path,
+      authorization: req.headers.authorization ?? null,
+      contentType: req.headers['content-type'] ?? null,
+      body: raw ? JSON.parse(raw) : null,
+    });
+    const failure = failures[`${req.method} ${path}`] ?? failures['*'];
+    if (failure && (failure.times ?? 1) > 0) {
+      failure.times = (failure.times ?? 1) - 1;
+      const reply = () => {
+        if (typeof failure.body === 'string') {
+          res.writeHead(failure.status, { 'content-type': 'text/html' });
+          return res.end(failure.body);
+        }
+        send(res, failure.status, failure.body);
+      };
+      return failure.delayMs ? setTimeout(reply, failure.delayMs) : reply();
+    }
+    if (!req.headers.authorization?.startsWith('Bearer ')) {
+      return send(res, 401, { error: { code: 'token_missing', message: 'Send an Authorization: Bearer token.' } });
+    }
+    if (path.startsWith('/gmail/v1/users/me/')) {
+      if (req.headers.authorization !== 'Bearer ya29.test-oauth-token')
+        return send(res, 401, { error: { code: 401, message: 'bad token' } });
+      const rest = path.slice('/gmail/v1/users/me'.length);
+      if (req.method === 'GET' && rest === '/labels') return send(res, 200, { labels: gmailLabels });
+      if (req.method === 'POST' && rest === '/labels') {
+        const label = { id: `Label_${gmailLabels.length}`, name: JSON.parse(raw).name };
+        gmailLabels.push(label);
+        return send(res, 200, label);
+      }
+      const modify = /^\/threads\/([^/]+)\/modify$/.exec(rest);
+      if (req.method === 'POST' && modify) {
+        threadLabels[modify[1]] = [...(threadLabels[modify[1]] ?? []), ...JSON.parse(raw).addLabelIds];
+        return send(res, 200, { id: modify[1] });
+      }
+      return send(res, 404, { error: { code: 404, message: 'not found' } });
+    }
+    const route = routes[`${req.method} ${path}`];
+    if (!route) return send(res, 404, { error: { code: 'not_found', message: `No route ${req.method} ${path}` } });
+    const [status, body] = route(raw ? JSON.parse(raw) : undefined);
+    send(res, status, body);
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
