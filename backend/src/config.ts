@@ -26,6 +26,41 @@ export interface Config {
   logLevel: string;
   /** True when no identity provider is configured: one local user, loopback only. */
   localMode: boolean;
+  /** Where audio and transcripts are kept: DATA_DIR/blobs, or an S3-compatible bucket when `s3` is set. */
+  blobs: { s3?: S3BlobConfig };
+  /** The OpenAI-compatible /audio/transcriptions endpoint; without a base URL or key there is no transcription. */
+  transcription: { baseUrl?: string; apiKey?: string; model: string; timeoutMs: number };
+  /** Mailbox sync (issue 9): OAuth clients, provider endpoints, push verification, the worker. */
+  sync: SyncConfig;
+  /** Addresses allowed to see /v1/admin routes (the local user always is). */
+  adminEmails: string[];
+}
+
+export interface SyncConfig {
+  google: { clientId?: string; clientSecret?: string; authUrl?: string; tokenUrl: string; revokeUrl: string };
+  microsoft: { clientId?: string; clientSecret?: string; authority: string; loginUrl?: string };
+  gmailApiUrl: string;
+  graphApiUrl: string;
+  /** Pub/Sub topic Gmail publishes to ("projects/p/topics/t"). */
+  gmailTopic?: string;
+  /** Expected `aud` and service-account `email` of the Pub/Sub push OIDC token. */
+  gmailPushAudience: string;
+  gmailPushServiceAccount?: string;
+  /** Run the background worker in this process (SYNC_WORKER=off for web-only processes). */
+  worker: boolean;
+  /** pg-boss on PostgreSQL; the built-in table queue on embedded PGlite (or when JOB_QUEUE=table). */
+  queue: 'pg-boss' | 'table';
+}
+
+export interface S3BlobConfig {
+  /** Unset for AWS itself; the URL of MinIO, R2, Ceph, Garage and the like. */
+  endpoint?: string;
+  bucket: string;
+  region: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** The bucket in the path (https://host/bucket/key) rather than the host name; self-hosted stores want it. */
+  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +153,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }
   })();
 
+  const syncWorker = (env.SYNC_WORKER ?? 'on').trim().toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(syncWorker)) problems.push(`SYNC_WORKER must be "on" or "off" (got "${env.SYNC_WORKER}")`);
+  const jobQueue = (env.JOB_QUEUE ?? '').trim();
+  if (jobQueue && jobQueue !== 'pg-boss' && jobQueue !== 'table') problems.push(`JOB_QUEUE must be "pg-boss" or "table" (got "${jobQueue}")`);
+  const sync: SyncConfig = {
+    google: {
+      clientId: env.GOOGLE_OAUTH_CLIENT_ID?.trim() || undefined,
+      clientSecret: env.GOOGLE_OAUTH_CLIENT_SECRET || undefined,
+      authUrl: url('GOOGLE_OAUTH_AUTH_URL'),
+      tokenUrl: url('GOOGLE_OAUTH_TOKEN_URL', 'https://oauth2.googleapis.com/token') as string,
+      revokeUrl: url('GOOGLE_OAUTH_REVOKE_URL', 'https://oauth2.googleapis.com/revoke') as string,
+    },
+    microsoft: {
+      clientId: microsoftClientId,
+      clientSecret: env.MICROSOFT_CLIENT_SECRET || undefined,
+      authority: url('MICROSOFT_AUTHORITY_URL', 'https://login.microsoftonline.com/common') as string,
+      loginUrl: url('MICROSOFT_LOGIN_URL'),
+    },
+    gmailApiUrl: (url('GMAIL_API_URL', 'https://gmail.googleapis.com') as string).replace(/\/+$/, ''),
+    graphApiUrl: (url('GRAPH_API_URL', 'https://graph.microsoft.com') as string).replace(/\/+$/, ''),
+    gmailTopic: env.GMAIL_PUBSUB_TOPIC?.trim() || undefined,
+    gmailPushAudience: env.GMAIL_PUSH_AUDIENCE?.trim() || `${publicUrl.replace(/\/+$/, '')}/webhooks/gmail`,
+    gmailPushServiceAccount: env.GMAIL_PUSH_SERVICE_ACCOUNT?.trim().toLowerCase() || undefined,
+    worker: ['on', 'true', '1'].includes(syncWorker),
+    queue: jobQueue === 'table' || !databaseUrl ? 'table' : 'pg-boss',
+  };
+
+  const s3Bucket = env.S3_BUCKET?.trim() || undefined;
+  const s3Endpoint = url('S3_ENDPOINT');
+  if (!s3Bucket && (s3Endpoint || env.S3_ACCESS_KEY_ID)) problems.push('S3_ENDPOINT or S3_ACCESS_KEY_ID is set but S3_BUCKET is not');
+  if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
+  }
+  const s3PathStyle = (env.S3_FORCE_PATH_STYLE ?? '').trim().toLowerCase();
+  if (s3PathStyle && !['true', 'false', '1', '0'].includes(s3PathStyle)) {
+    problems.push(`S3_FORCE_PATH_STYLE must be true or false (got "${env.S3_FORCE_PATH_STYLE}")`);
+  }
+  // Transcription falls back to the OpenAI settings as a pair, so a key never travels to another endpoint.
+  const ownTranscription = Boolean(env.TRANSCRIBE_BASE_URL || env.TRANSCRIBE_API_KEY);
+  const transcribeBaseUrl = ownTranscription ? url('TRANSCRIBE_BASE_URL') : openaiBaseUrl;
+
   const config: Config = {
     port,
     host,
@@ -157,6 +233,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ],
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     localMode,
+    blobs: s3Bucket
+      ? {
+          s3: {
+            ...(s3Endpoint ? { endpoint: s3Endpoint } : {}),
+            bucket: s3Bucket,
+            region: env.S3_REGION?.trim() || 'us-east-1',
+            ...(env.S3_ACCESS_KEY_ID ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } : {}),
+            // A custom endpoint is almost always a self-hosted store, and those want path-style addressing.
+            forcePathStyle: s3PathStyle ? ['true', '1'].includes(s3PathStyle) : Boolean(s3Endpoint),
+          },
+        }
+      : {},
+    transcription: {
+      baseUrl: transcribeBaseUrl,
+      apiKey: (ownTranscription ? env.TRANSCRIBE_API_KEY : env.OPENAI_API_KEY) || undefined,
+      model: env.TRANSCRIBE_MODEL?.trim() || 'whisper-1',
+      timeoutMs: integer('TRANSCRIBE_TIMEOUT_MS', 300_000, 1000, 3_600_000),
+    },
+    sync,
+    adminEmails: list(env.ADMIN_EMAILS).map((e) => e.toLowerCase()),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

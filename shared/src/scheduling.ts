@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { IsoDateTime } from './common.ts';
 import { EmailMessage } from './message.ts';
 
@@ -28,7 +28,9 @@ export const SuggestRequest = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    busy: Type.Optional(Type.Array(TimeInterval, { maxItems: 20_000, description: 'The user’s busy time, if the client supplies it.' })),
+    busy: Type.Optional(
+      Type.Array(TimeInterval, { maxItems: 20_000, description: 'The user’s busy time, if the client supplies it.' }),
+    ),
     constraints: Type.Optional(
       Type.Object(
         {
@@ -44,9 +46,12 @@ export const SuggestRequest = Type.Object(
                   start: HHMM,
                   end: HHMM,
                   weekdays: Type.Optional(
-                    Type.Array(Type.Union(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => Type.Literal(d))), {
-                      maxItems: 7,
-                    }),
+                    Type.Array(
+                      Type.Union(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => Type.Literal(d))),
+                      {
+                        maxItems: 7,
+                      },
+                    ),
                   ),
                 },
                 { additionalProperties: false },
@@ -89,7 +94,9 @@ export const SuggestResponse = Type.Object(
       { additionalProperties: false },
     ),
     slots: Type.Array(Slot),
-    proposal: Type.String({ description: 'Plain text with full dates and both zones, e.g. "Tue 4 Feb, 15:00 CET / 09:00 EST".' }),
+    proposal: Type.String({
+      description: 'Plain text with full dates and both zones, e.g. "Tue 4 Feb, 15:00 CET / 09:00 EST".',
+    }),
   },
   { $id: 'SuggestResponse', additionalProperties: false },
 );
@@ -116,5 +123,8 @@ export const CreateEventRequest = Type.Object(
 );
 export type CreateEventRequest = Static<typeof CreateEventRequest>;
 
-export const CreateEventResponse = Type.Object({ id: Type.String() }, { $id: 'CreateEventResponse', additionalProperties: false });
+export const CreateEventResponse = Type.Object(
+  { id: Type.String() },
+  { $id: 'CreateEventResponse', additionalProperties: false },
+);
 export type CreateEventResponse = Static<typeof CreateEventResponse>;

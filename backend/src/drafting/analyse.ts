@@ -43,7 +43,7 @@ const REQUEST_LEAD =
 const WHAT_IS = /^what(?:'s| is| are)\s+(.+?)\??$/i;
 const ACTION_VERB =
   /^(send|share|forward|provide|give|email|mail|review|check|look|confirm|update|prepare|draft|sign|approve|call|let|tell|help|arrange|book|submit|fill|complete|add|remove|change|fix|schedule|get|pass|circulate|resend|return|ask)\b/i;
-const DEADLINE = /\b(by|before|until|no later than|end of|eod|eow|asap|today|tomorrow|tonight|this (week|afternoon|morning|evening)|next week|(mon|tues|wednes|thurs|fri|satur|sun)day)\b/i;
+const DEADLINE = /\b(by|before|until|no later than|end of|eod|eow|asap|as soon as|soon|today|tomorrow|tonight|this (week|afternoon|morning|evening)|next week|(mon|tues|wednes|thurs|fri|satur|sun)day)\b/i;
 
 /** Second person to first and back: the reply speaks from the other side of the conversation. */
 const PERSON_SWAP: Record<string, string> = {
@@ -89,10 +89,25 @@ function cleanAction(action: string): string {
   return action.replace(/[?.!\s]+$/u, '').replace(/\s+please$/i, '').trim();
 }
 
+const HEADER_LIKE = /\b(from|to|cc|subject|sent|date|email|e-mail|tel|phone|fax|headline)\s*:/i;
+
+/**
+ * A sentence a person asks the reader, not a headline, a quoted line, a header block or mangled text:
+ * forwarded newsletters are full of question marks nobody expects the user to answer.
+ */
+function isPersonalSentence(sentence: string): boolean {
+  // "contacts?for" and " ?" are non-breaking spaces mangled by a charset, not questions.
+  if (HEADER_LIKE.test(sentence) || /\?{2,}|�|\?[\p{L}']|\s\?/u.test(sentence) || /^["'“‘(>]/.test(sentence)) return false;
+  const words = sentence.split(/\s+/);
+  if (words.length > 40) return false;
+  const capitalised = words.filter((w) => /^[\p{Lu}]/u.test(w)).length;
+  return words.length < 4 || capitalised / words.length < 0.6;
+}
+
 export function readAsks(text: string): Ask[] {
   const asks: Ask[] = [];
-  for (const raw of sentencesOf(text)) {
-    const sentence = raw.length > 300 ? `${raw.slice(0, 297)}...` : raw;
+  for (const sentence of sentencesOf(text)) {
+    if (!isPersonalSentence(sentence)) continue;
     const lead = REQUEST_LEAD.exec(sentence);
     if (lead) {
       const rest = cleanAction(sentence.slice(lead[0].length));

@@ -135,7 +135,8 @@ export function planModelDraft(input: ModelDraftInput): DraftPlan {
 function finishBody(raw: string, proposedTimes: ProposedTime[], allowedSources: string[]): string {
   const { text } = sanitiseModelOutput(raw, { allowedSources });
   const times = proposedTimes.map((t) => `- ${t.label}`).join('\n');
-  let body = text.replace(/\r/g, '').trim();
+  // Models often greet and sign off despite being told not to; the frame comes from the profile.
+  let body = readMessageStyle(text.replace(/\r/g, '')).body.trim();
   if (times) {
     body = body.includes(TIMES_TOKEN) ? body.replace(TIMES_TOKEN, times) : `${body}\n\n${times}`;
   }

@@ -90,9 +90,11 @@ export function hiddenBecause(tag: string, attribs: Record<string, string>): str
 const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedTags: false,
   allowedAttributes: false,
+  // Keeps valueless attributes such as `hidden` visible to the filter (they are dropped by default).
+  nonBooleanAttributes: [],
   allowVulnerableTags: true,
-  // Without a limit a million nested <div>s would be walked; beyond this depth tags are dropped, text kept.
-  nestingLimit: 200,
+  // Beyond this depth tags are dropped and their text kept, so html-to-text never sees deeper nesting.
+  nestingLimit: 40,
   nonTextTags: [...NEVER_VISIBLE_TAGS],
   exclusiveFilter: (frame) => hiddenBecause(frame.tag, frame.attribs) !== undefined,
 };

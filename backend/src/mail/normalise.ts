@@ -26,7 +26,7 @@ export const MAX_HTML_CHARS = 500_000;
 const htmlToText = compile({
   wordwrap: false,
   preserveNewlines: false,
-  limits: { maxDepth: 60, maxInputLength: MAX_HTML_CHARS, ellipsis: '…' },
+  limits: { maxDepth: 100, maxInputLength: MAX_HTML_CHARS, ellipsis: '…' },
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },
     { selector: 'img', format: 'skip' },
@@ -174,6 +174,7 @@ export async function normaliseMessage(input: EmailMessage): Promise<NormalisedM
   // What the reader sees is the HTML part when there is one; the text alternative can say something else.
   let text = cleanText(html && html.trim() ? htmlBodyToText(html) : (plain ?? ''));
   if (!text.trim() && plain) text = cleanText(plain);
+  text = text.trim();
   if (text.length > MAX_ANALYSED_TEXT_CHARS) {
     text = text.slice(0, MAX_ANALYSED_TEXT_CHARS);
     truncated = true;

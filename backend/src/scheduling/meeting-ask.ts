@@ -38,11 +38,23 @@ export interface MeetingAsk {
 }
 
 const STRONG_ASKS: Array<[RegExp, string]> = [
-  [/\b(?:can|could|shall|should) we (?:meet|talk|chat|speak|catch up|connect|sync|hop on|jump on|get together|set up|schedule|find a time|grab|have a)\b/i, 'asks to meet'],
+  [
+    /\b(?:can|could|shall|should) we (?:meet|talk|chat|speak|catch up|connect|sync|hop on|jump on|get together|set up|schedule|find a time|grab|have a)\b/i,
+    'asks to meet',
+  ],
   [/\b(?:are|would) you (?:be )?(?:free|available|around)\b/i, 'asks about availability'],
-  [/\b(?:when|what time|what day)s? (?:are you|would you be|works?|is good|suits?|would suit|is best)\b/i, 'asks when suits'],
-  [/\blet'?s (?:meet|talk|chat|catch up|sync|schedule|set up|find a time|grab|get together|hop on|jump on)\b/i, 'proposes meeting'],
-  [/\b(?:schedule|set up|arrange|book|organi[sz]e) (?:a |an |some )?(?:time|call|meeting|chat|sync|session|demo|interview|catch[- ]up|slot)\b/i, 'asks to schedule'],
+  [
+    /\b(?:when|what time|what day)s? (?:are you|would you be|works?|is good|suits?|would suit|is best)\b/i,
+    'asks when suits',
+  ],
+  [
+    /\blet'?s (?:meet|talk|chat|catch up|sync|schedule|set up|find a time|grab|get together|hop on|jump on)\b/i,
+    'proposes meeting',
+  ],
+  [
+    /\b(?:schedule|set up|arrange|book|organi[sz]e) (?:a |an |some )?(?:time|call|meeting|chat|sync|session|demo|interview|catch[- ]up|slot)\b/i,
+    'asks to schedule',
+  ],
   [/\bfind (?:a |some )?time\b/i, 'asks to find a time'],
   [/\b(?:does|would|will) (?:\w+ ){0,4}(?:work|suit) (?:for you|for your|you)\b/i, 'proposes a time'],
   [/\b(?:your|send (?:me|over) (?:your|some)) availability\b/i, 'asks for availability'],
@@ -51,21 +63,27 @@ const STRONG_ASKS: Array<[RegExp, string]> = [
   [/\bgrab (?:a )?(?:coffee|lunch|a quick call|some time|15|30)\b/i, 'proposes meeting'],
 ];
 
-const WEAK_CUES = /\b(?:meet(?:ing)?|call|chat|catch[- ]?up|sync|demo|interview|coffee|lunch|discuss|calendar|invite|zoom|teams|availability|available|free)\b/i;
+const WEAK_CUES =
+  /\b(?:meet(?:ing)?|call|chat|catch[- ]?up|sync|demo|interview|coffee|lunch|discuss|calendar|invite|zoom|teams|availability|available|free)\b/i;
 /** Calendar machinery, not an ask: Outlook/Google notifications. */
-const CALENDAR_NOTICE = /\b(?:has (?:accepted|declined)|invitation:|updated invitation|canceled event|cancelled event|accepted:|declined:)/i;
+const CALENDAR_NOTICE =
+  /\b(?:has (?:accepted|declined)|invitation:|updated invitation|canceled event|cancelled event|accepted:|declined:)/i;
 
-const ONLINE = /\b(?:zoom|teams|google meet|meet\.google|hangouts?|webex|skype|video ?call|videocall|dial[- ]in|online|virtual(?:ly)?|remote(?:ly)?|phone|call|ring)\b/i;
-const IN_PERSON = /\b(?:in person|in-person|face to face|face-to-face|coffee|lunch|dinner|breakfast|drinks|our office|your office|the office|visit|come by|stop by|swing by|onsite|on-site|meeting room|conference room)\b/i;
+const ONLINE =
+  /\b(?:zoom|teams|google meet|meet\.google|hangouts?|webex|skype|video ?call|videocall|dial[- ]in|online|virtual(?:ly)?|remote(?:ly)?|phone|call|ring)\b/i;
+const IN_PERSON =
+  /\b(?:in person|in-person|face to face|face-to-face|coffee|lunch|dinner|breakfast|drinks|our office|your office|the office|visit|come by|stop by|swing by|onsite|on-site|meeting room|conference room)\b/i;
 
-const ONLINE_LINK = /https?:\/\/[^\s>)]*(?:zoom\.us|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com|webex\.com)[^\s>)]*/i;
+const ONLINE_LINK =
+  /https?:\/\/[^\s>)]*(?:zoom\.us|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com|webex\.com)[^\s>)]*/i;
 const LOCATION =
   /\b(?:meet|see you|join us|come|coffee|lunch|held) (?:\w+ ){0,3}?(?:at|in) ((?:the )?(?:[A-Z][\w'&.-]*)(?: (?:[A-Z][\w'&.-]*|of|on|de|the))*(?: \d+\w*)?)|\b((?:conference |meeting )?room [A-Z0-9][\w-]*)/;
 
 export function extractMeetingAsk(input: MeetingAskInput, opts: { tz?: string } = {}): MeetingAsk {
   const text = `${input.subject ? `${input.subject}\n` : ''}${input.text}`;
   const reasons: string[] = [];
-  for (const [pattern, reason] of STRONG_ASKS) if (pattern.test(text) && !reasons.includes(reason)) reasons.push(reason);
+  for (const [pattern, reason] of STRONG_ASKS)
+    if (pattern.test(text) && !reasons.includes(reason)) reasons.push(reason);
   const notice = CALENDAR_NOTICE.test(text);
 
   const requesterZone = zoneOf(input, text) ?? opts.tz;
@@ -132,10 +150,24 @@ export function findDuration(text: string): number | undefined {
   for (const m of text.matchAll(DURATION)) {
     const before = text.slice(Math.max(0, (m.index ?? 0) - 12), m.index);
     // "in 2 hours" and "2 hours ago" are times, not lengths.
-    if (/\b(?:in|within|after)\s*$/i.test(before) || /^\s*(?:ago|from now|later|before)/i.test(text.slice((m.index ?? 0) + m[0].length))) continue;
+    if (
+      /\b(?:in|within|after)\s*$/i.test(before) ||
+      /^\s*(?:ago|from now|later|before)/i.test(text.slice((m.index ?? 0) + m[0].length))
+    )
+      continue;
     const n = m[1]!.toLowerCase();
     const unit = m[2]!.toLowerCase();
-    const amount = /half an?/.test(n) ? 0.5 : /and a half|1\.5/.test(n) ? 1.5 : /^(an?|one)$/.test(n) ? 1 : n === 'two' ? 2 : n === 'three' ? 3 : Number(n);
+    const amount = /half an?/.test(n)
+      ? 0.5
+      : /and a half|1\.5/.test(n)
+        ? 1.5
+        : /^(an?|one)$/.test(n)
+          ? 1
+          : n === 'two'
+            ? 2
+            : n === 'three'
+              ? 3
+              : Number(n);
     const minutes = unit.startsWith('h') ? amount * 60 : amount;
     if (minutes >= 5 && minutes <= 8 * 60) return Math.round(minutes);
   }
@@ -161,7 +193,16 @@ function proposedWindows(text: string, ref: string, tz: string, durationMinutes:
     let end = DateTime.fromISO(e.end, { setZone: true });
     if (end <= refTime) continue;
     // "by Friday" is a deadline, not a proposed meeting time.
-    if (/^(?:by|before|until|till|due)\b/i.test(text.slice(Math.max(0, e.index - 8), e.index).trim().split(/\s+/).pop() ?? '')) continue;
+    if (
+      /^(?:by|before|until|till|due)\b/i.test(
+        text
+          .slice(Math.max(0, e.index - 8), e.index)
+          .trim()
+          .split(/\s+/)
+          .pop() ?? '',
+      )
+    )
+      continue;
     if (e.grain === 'minute' || (e.grain === 'hour' && end.diff(start, 'minutes').minutes <= 60)) {
       end = start.plus({ minutes: Math.max(durationMinutes ?? 30, end.diff(start, 'minutes').minutes) });
     }
@@ -198,6 +239,7 @@ function locationOf(text: string, mode: MeetingAsk['mode']): { location?: string
   if (mode === 'online') return {};
   const m = LOCATION.exec(text);
   const place = (m?.[1] ?? m?.[2])?.trim();
-  if (!place || /^(?:the )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Noon|Midnight|\d)/i.test(place)) return {};
+  if (!place || /^(?:the )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Noon|Midnight|\d)/i.test(place))
+    return {};
   return { location: place };
 }

@@ -1,5 +1,5 @@
-import { DateTime, FixedOffsetZone, IANAZone, type Zone } from 'luxon';
 import { WEEKDAYS, type WorkingHours } from '@steward/shared';
+import { DateTime, FixedOffsetZone, IANAZone, type Zone } from 'luxon';
 
 /** A span of time, ISO 8601 with offset (or Z), `end` exclusive. */
 export interface Interval {
@@ -83,25 +83,26 @@ export function findSlots(req: SlotRequest): Slot[] {
   const ownBusy = spansWithin(req.busy, lo, hi);
   const allBusy = [ownBusy, ...(req.attendeesBusy ?? []).map((list) => spansWithin(list, lo, hi))].flat().map(pad);
   const blocked = mergeSpans(allBusy);
-  const meetingsPerDay = countByLocalDay(ownBusy, req.zone);
-
   const userZone = zoneObject(req.zone);
+  const meetingsPerDay = countByLocalDay(ownBusy, userZone);
+
   const requesterZone = req.requester?.zone ? zoneObject(req.requester.zone) : undefined;
   const candidates: Candidate[] = [];
   let day = DateTime.fromMillis(rangeStart, { zone: req.zone }).startOf('day');
   const lastDay = DateTime.fromMillis(rangeEnd, { zone: req.zone }).startOf('day');
   const todayStart = DateTime.fromMillis(now, { zone: req.zone }).startOf('day');
   for (; day <= lastDay; day = day.plus({ days: 1 })) {
-    const dayKey = day.toISODate() ?? '';
+    const midnight = day.toMillis();
+    const dayKey = localClock(midnight, userZone).dayNumber;
     const booked = meetingsPerDay.get(dayKey) ?? 0;
     if (req.maxMeetingsPerDay !== undefined && booked >= req.maxMeetingsPerDay) continue;
     let free = workingSpans(day, req.workingHours);
-    if (req.requester?.workingHours) free = intersect(free, requesterSpans(day, req.requester.zone, req.requester.workingHours));
+    if (req.requester?.workingHours)
+      free = intersect(free, requesterSpans(day, req.requester.zone, req.requester.workingHours));
     if (windows) free = intersect(free, windows);
     free = intersect(free, [[rangeStart, rangeEnd]]);
     free = subtract(free, blocked);
     const dayIndex = Math.round(day.diff(todayStart, 'days').days);
-    const midnight = day.toMillis();
     const ctx: ScoreContext = { req, userZone, dayIndex, booked, requesterZone };
     for (const [freeStart, freeEnd] of free) {
       // Align to the step counted from local midnight, so starts read 09:00, 09:15 on the user's clock.
@@ -111,14 +112,18 @@ export function findSlots(req: SlotRequest): Slot[] {
       }
     }
   }
-  return pickSpread(candidates, limit).map((c) => ({ start: iso(c.start, req.zone), end: iso(c.end, req.zone), score: c.score }));
+  return pickSpread(candidates, limit).map((c) => ({
+    start: iso(c.start, req.zone),
+    end: iso(c.end, req.zone),
+    score: c.score,
+  }));
 }
 
 interface Candidate {
   start: number;
   end: number;
-  /** Local calendar day in the user's zone. */
-  day: string;
+  /** Local calendar day in the user's zone (days since 1970-01-01 on the local clock). */
+  day: number;
   score: number;
 }
 
@@ -128,9 +133,33 @@ function zoneObject(name: string): Zone {
   return zone;
 }
 
+const DAY_MS = 86_400_000;
+const offsetCache = new WeakMap<Zone, Map<number, number | null>>();
+
+/**
+ * The zone's UTC offset at an instant. Asking Intl for every candidate dominates the solver's time, so an
+ * offset is cached per UTC day when the day starts and ends with the same offset (no transition inside).
+ */
+function offsetAt(zone: Zone, ms: number): number {
+  let days = offsetCache.get(zone);
+  if (!days) {
+    days = new Map();
+    offsetCache.set(zone, days);
+  }
+  const day = Math.floor(ms / DAY_MS);
+  let constant = days.get(day);
+  if (constant === undefined) {
+    const first = zone.offset(day * DAY_MS);
+    constant = first === zone.offset((day + 1) * DAY_MS - 1) ? first : null;
+    if (days.size > 4096) days.clear();
+    days.set(day, constant);
+  }
+  return constant ?? zone.offset(ms);
+}
+
 /** Wall-clock minutes after midnight and ISO weekday of an instant in a zone, without building a DateTime. */
 function localClock(ms: number, zone: Zone): { minutes: number; weekday: number; dayNumber: number } {
-  const localMinutes = Math.floor(ms / MINUTE) + zone.offset(ms);
+  const localMinutes = Math.floor(ms / MINUTE) + offsetAt(zone, ms);
   const dayNumber = Math.floor(localMinutes / 1440);
   // 1970-01-01 was a Thursday (ISO weekday 4).
   return { minutes: localMinutes - dayNumber * 1440, weekday: ((((dayNumber + 3) % 7) + 7) % 7) + 1, dayNumber };
@@ -161,7 +190,12 @@ function scoreSlot(start: number, duration: number, ctx: ScoreContext): number {
   if (ctx.requesterZone) {
     const theirs = localClock(start, ctx.requesterZone);
     const theirEnd = localClock(start + duration, ctx.requesterZone);
-    const endMinutes = theirEnd.dayNumber === theirs.dayNumber ? theirEnd.minutes : theirEnd.minutes === 0 ? 1440 : Number.POSITIVE_INFINITY;
+    const endMinutes =
+      theirEnd.dayNumber === theirs.dayNumber
+        ? theirEnd.minutes
+        : theirEnd.minutes === 0
+          ? 1440
+          : Number.POSITIVE_INFINITY;
     if (theirs.weekday <= 5 && theirs.minutes >= 9 * 60 && endMinutes <= 17 * 60) score += 0.1;
   }
   return Math.round(Math.max(0, Math.min(1, score)) * 1000) / 1000;
@@ -179,7 +213,7 @@ function insidePreferred(weekday: number, startMinutes: number, endMinutes: numb
 function pickSpread(candidates: Candidate[], limit: number): Candidate[] {
   const ranked = [...candidates].sort((a, b) => b.score - a.score || a.start - b.start);
   const chosen: Candidate[] = [];
-  const usedDays = new Map<string, number>();
+  const usedDays = new Map<number, number>();
   for (let round = 0; chosen.length < limit && round < 4; round++) {
     for (const slot of ranked) {
       if (chosen.length >= limit) break;
@@ -227,7 +261,9 @@ function spansWithin(list: Interval[], lo: number, hi: number): Span[] {
 
 /** "YYYY-MM-DD…": the date prefix of an ISO 8601 string compares correctly as text. */
 function isIsoDate(s: string): boolean {
-  return s.length >= 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(0) >= 48 && s.charCodeAt(0) <= 57;
+  return (
+    s.length >= 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(0) >= 48 && s.charCodeAt(0) <= 57
+  );
 }
 
 function mergeSpans(spans: Span[]): Span[] {
@@ -312,14 +348,14 @@ function requesterSpans(userDay: DateTime, zone: string, hours: WorkingHours): S
   return mergeSpans(spans);
 }
 
-function countByLocalDay(spans: Span[], zone: string): Map<string, number> {
-  const counts = new Map<string, number>();
+function countByLocalDay(spans: Span[], zone: Zone): Map<number, number> {
+  const counts = new Map<number, number>();
   const seen = new Set<string>();
   for (const [s, e] of spans) {
     const key = `${s}/${e}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const day = DateTime.fromMillis(s, { zone }).toISODate() ?? '';
+    const day = localClock(s, zone).dayNumber;
     counts.set(day, (counts.get(day) ?? 0) + 1);
   }
   return counts;

@@ -56,7 +56,9 @@ export function suggestTimes(input: SuggestInput): SuggestResult {
     : { isMeetingRequest: true, reasons: ['explicit request'], windows: [], participants: [], mode: 'unknown' };
 
   const durationMinutes = request?.durationMinutes ?? ask.durationMinutes ?? settings.defaultMeetingMinutes;
-  const requesterZone = [request?.requesterZone, ask.requesterZone].find((z): z is string => Boolean(z && isValidZone(z)));
+  const requesterZone = [request?.requesterZone, ask.requesterZone].find((z): z is string =>
+    Boolean(z && isValidZone(z)),
+  );
   const windows = request?.windows?.length ? request.windows : ask.windows.map(({ start, end }) => ({ start, end }));
   const participants: Person[] = [...ask.participants];
   for (const address of request?.attendees ?? []) {

@@ -65,7 +65,10 @@ export function parseTimeExpressions(text: string, opts: ParseTimeOptions): Time
   // abbreviations); offsets stay the same because the names are replaced by spaces.
   const masked = maskZones(text, zones);
   const candidates = [...ruleCandidates(masked, ctx), ...chronoCandidates(masked, ctx)];
-  const chosen = bindWeekdaysToWeek(combineTimeOfDay(combineClockRanges(chooseLongest(candidates), masked), masked), masked);
+  const chosen = bindWeekdaysToWeek(
+    combineTimeOfDay(combineClockRanges(chooseLongest(candidates), masked), masked),
+    masked,
+  );
   distributeAlternatives(chosen, masked);
   attachZones(chosen, zones, text);
   return chosen
@@ -102,8 +105,23 @@ function maskZones(text: string, zones: ZoneMention[]): string {
 // Mail-specific rules chrono does not know.
 
 const NUMBER_WORDS: Record<string, number> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, couple: 2, few: 3, several: 3,
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  couple: 2,
+  few: 3,
+  several: 3,
 };
 const NUMBER = `(?:\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')})`;
 const toNumber = (s: string) => (/^\d+$/.test(s) ? Number(s) : (NUMBER_WORDS[s.toLowerCase()] ?? Number.NaN));
@@ -132,7 +150,11 @@ const PART_OF_DAY_WORDS =
   '(early (?:in the )?morning|early hours(?: of the morning)?|late (?:at )?night|late tonight|late evening|after lunch|lunch ?time|lunch|mornings?|afternoons?|afternoonish|evenings?|night|tonight)';
 
 function partOfDay(words: string): TimeOfDay | undefined {
-  const normal = words.toLowerCase().replace(/ of the morning$/, '').replace(/\s+/g, ' ').trim();
+  const normal = words
+    .toLowerCase()
+    .replace(/ of the morning$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return PARTS_OF_DAY.find(([re]) => re.test(normal))?.[1];
 }
 
@@ -212,12 +234,18 @@ const RULES: Rule[] = [
       const unit = m[2]!.toLowerCase() as 'week' | 'month' | 'year' | 'quarter';
       const start = startOfPeriod(ctx, unit, relativeShift(m[1]!));
       const end = start.plus({ [`${unit}s`]: 1 } as DurationLikeObject);
-      return { span: { start, end, grain: unit === 'quarter' ? 'month' : unit }, ...(unit === 'week' ? { week: start } : {}) };
+      return {
+        span: { start, end, grain: unit === 'quarter' ? 'month' : unit },
+        ...(unit === 'week' ? { week: start } : {}),
+      };
     },
   },
   {
     // "next 3 days", "the last two weeks", "past 6 months".
-    pattern: new RegExp(`\\b(?:the\\s+|over the\\s+|in the\\s+|within the\\s+)?(next|last|past|coming)\\s+(${NUMBER})\\s+${UNIT}\\b`, 'gi'),
+    pattern: new RegExp(
+      `\\b(?:the\\s+|over the\\s+|in the\\s+|within the\\s+)?(next|last|past|coming)\\s+(${NUMBER})\\s+${UNIT}\\b`,
+      'gi',
+    ),
     resolve(m, ctx) {
       const n = toNumber(m[2]!);
       const unit = m[3]!.toLowerCase() as 'day' | 'week' | 'month' | 'year' | 'quarter';
@@ -250,7 +278,10 @@ const RULES: Rule[] = [
     resolve(m, ctx) {
       const code = m[2]!.toLowerCase();
       const unit = code.endsWith('m') ? 'month' : code.endsWith('y') ? 'year' : 'week';
-      const span = partOfPeriod(code.startsWith('b') ? 'beginning' : 'end', { start: startOfPeriod(ctx, unit, 0), unit });
+      const span = partOfPeriod(code.startsWith('b') ? 'beginning' : 'end', {
+        start: startOfPeriod(ctx, unit, 0),
+        unit,
+      });
       if (m[1]) return { span: { start: ctx.ref, end: span.end, grain: 'minute' }, deadline: true };
       return { span };
     },
@@ -312,21 +343,46 @@ const RULES: Rule[] = [
     // "now", "right now", "asap": the reference instant.
     pattern: /\b(?:right now|now|asap|as soon as possible|immediately)\b/gi,
     resolve(_m, ctx) {
-      return { span: { start: ctx.ref.startOf('second'), end: ctx.ref.startOf('second').plus({ minutes: 1 }), grain: 'minute' } };
+      return {
+        span: {
+          start: ctx.ref.startOf('second'),
+          end: ctx.ref.startOf('second').plus({ minutes: 1 }),
+          grain: 'minute',
+        },
+      };
     },
   },
 ];
-
 
 // ---------------------------------------------------------------------------------------------
 // Clock times, weekdays, days of the month, ordinals, quarters, years, durations.
 
 const HOUR_WORDS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
 };
 const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50 };
 const TEENS: Record<string, number> = {
-  ten: 10, eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
 const HOUR_WORD = `(?:${Object.keys(HOUR_WORDS).join('|')})`;
 const MINUTE_WORD = `(?:(?:oh|o|ou|zero)[\\s-](?:${Object.keys(HOUR_WORDS).slice(0, 9).join('|')})|(?:${Object.keys(TENS).join('|')})(?:[\\s-](?:${Object.keys(HOUR_WORDS).slice(0, 9).join('|')}))?|${Object.keys(TEENS).join('|')})`;
@@ -344,7 +400,12 @@ function hourValue(s: string): number {
 }
 
 /** A clock time; an hour without am/pm leans to working hours (7–11 morning, 12–6 afternoon). */
-function clockTime(hour: number, minute: number, meridiem: string | undefined, grain: 'hour' | 'minute'): TimeOfDay | null {
+function clockTime(
+  hour: number,
+  minute: number,
+  meridiem: string | undefined,
+  grain: 'hour' | 'minute',
+): TimeOfDay | null {
   if (!Number.isInteger(hour) || hour > 24 || minute > 59 || minute < 0) return null;
   if (meridiem) {
     if (hour < 1 || hour > 12) return null;
@@ -373,12 +434,39 @@ function plausibleWeekday(word: string): boolean {
 }
 
 const ORDINAL_WORDS: Record<string, number> = {
-  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
-  eleventh: 11, twelfth: 12, thirteenth: 13, fourteenth: 14, fifteenth: 15, sixteenth: 16, seventeenth: 17,
-  eighteenth: 18, nineteenth: 19, twentieth: 20, 'twenty-first': 21, 'twenty first': 21, 'twenty-second': 22,
-  'twenty second': 22, 'twenty-third': 23, 'twenty third': 23, thirtieth: 30, 'thirty-first': 31, 'thirty first': 31,
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+  sixth: 6,
+  seventh: 7,
+  eighth: 8,
+  ninth: 9,
+  tenth: 10,
+  eleventh: 11,
+  twelfth: 12,
+  thirteenth: 13,
+  fourteenth: 14,
+  fifteenth: 15,
+  sixteenth: 16,
+  seventeenth: 17,
+  eighteenth: 18,
+  nineteenth: 19,
+  twentieth: 20,
+  'twenty-first': 21,
+  'twenty first': 21,
+  'twenty-second': 22,
+  'twenty second': 22,
+  'twenty-third': 23,
+  'twenty third': 23,
+  thirtieth: 30,
+  'thirty-first': 31,
+  'thirty first': 31,
 };
-const ORDINAL = `(\\d{1,2}(?:st|nd|rd|th)|${Object.keys(ORDINAL_WORDS).sort((a, b) => b.length - a.length).join('|')})`;
+const ORDINAL = `(\\d{1,2}(?:st|nd|rd|th)|${Object.keys(ORDINAL_WORDS)
+  .sort((a, b) => b.length - a.length)
+  .join('|')})`;
 const ordinalValue = (s: string) => ORDINAL_WORDS[s.toLowerCase()] ?? Number.parseInt(s, 10);
 
 const RELATIVE_MONTH = `(?:the\\s+)?(this|current|next|last|previous|following|coming)\\s+month|the month`;
@@ -402,14 +490,17 @@ function containingPeriod(phrase: string, ctx: Context): { start: DateTime; unit
   const p = phrase.toLowerCase().trim();
   if (p === 'the month') return { start: ctx.ref.startOf('month'), unit: 'month' };
   const rel = /^(?:the\s+)?(this|current|next|last|previous|following|coming)\s+(month|year)$/.exec(p);
-  if (rel) return { start: startOfPeriod(ctx, rel[2] as 'month' | 'year', relativeShift(rel[1]!)), unit: rel[2] as 'month' | 'year' };
+  if (rel)
+    return {
+      start: startOfPeriod(ctx, rel[2] as 'month' | 'year', relativeShift(rel[1]!)),
+      unit: rel[2] as 'month' | 'year',
+    };
   const named = namedPeriod(p, ctx);
   if (named && named.unit !== 'week') return { start: named.start, unit: named.unit };
   return null;
 }
 
-const DURATION_UNIT =
-  "(seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|fortnights?|months?|years?|yrs?|'|\")";
+const DURATION_UNIT = '(seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|fortnights?|months?|years?|yrs?|\'|")';
 const QUANTITY = `(\\d+(?:\\.\\d+)?|\\d/\\d|${Object.keys(NUMBER_WORDS).join('|')}|a couple of|a pair of|half an?|a half|a quarter of an?|three-quarters of an?|three quarters of an?)`;
 
 function quantityValue(q: string): number {
@@ -437,7 +528,12 @@ function unitMinutes(unit: string): { minutes?: number; days?: number; months?: 
 }
 
 /** The reference moved by an amount; the grain follows the unit the way people mean it. */
-function shifted(ctx: Context, amount: number, unit: string, sign: 1 | -1): { start: DateTime; end: DateTime; grain: Grain } | null {
+function shifted(
+  ctx: Context,
+  amount: number,
+  unit: string,
+  sign: 1 | -1,
+): { start: DateTime; end: DateTime; grain: Grain } | null {
   if (!Number.isFinite(amount) || amount <= 0) return null;
   const u = unitMinutes(unit);
   if (u.minutes !== undefined) {
@@ -483,7 +579,10 @@ const MORE_RULES: Rule[] = [
   },
   {
     // "at 1030", "around 1030", "tonight 815", "at 150ish": hour and minute written without a colon.
-    pattern: new RegExp(`(?:\\b${AT}|(?<=(?:tonight|morning|evening|afternoon|today|tomorrow)\\s))(\\d{1,2})(\\d{2})${ISH}(?:\\s*(${MERIDIEM}))?\\b(?![.-]\\d)`, 'gi'),
+    pattern: new RegExp(
+      `(?:\\b${AT}|(?<=(?:tonight|morning|evening|afternoon|today|tomorrow)\\s))(\\d{1,2})(\\d{2})${ISH}(?:\\s*(${MERIDIEM}))?\\b(?![.-]\\d)`,
+      'gi',
+    ),
     resolve(m) {
       const t = clockTime(Number(m[1]), Number(m[2]), m[3], 'minute');
       return t ? { timeOfDay: t } : null;
@@ -491,9 +590,14 @@ const MORE_RULES: Rule[] = [
   },
   {
     // "approximately 1030", "1030 am".
-    pattern: new RegExp(`\\b(?:approximately|approx\\.?|around|about)\\s+(\\d{1,2})(\\d{2})\\b|\\b(\\d{1,2})(\\d{2})\\s*(${MERIDIEM})(?![\\w])`, 'gi'),
+    pattern: new RegExp(
+      `\\b(?:approximately|approx\\.?|around|about)\\s+(\\d{1,2})(\\d{2})\\b|\\b(\\d{1,2})(\\d{2})\\s*(${MERIDIEM})(?![\\w])`,
+      'gi',
+    ),
     resolve(m) {
-      const t = m[1] ? clockTime(Number(m[1]), Number(m[2]), undefined, 'minute') : clockTime(Number(m[3]), Number(m[4]), m[5], 'minute');
+      const t = m[1]
+        ? clockTime(Number(m[1]), Number(m[2]), undefined, 'minute')
+        : clockTime(Number(m[3]), Number(m[4]), m[5], 'minute');
       return t ? { timeOfDay: t } : null;
     },
   },
@@ -512,10 +616,21 @@ const MORE_RULES: Rule[] = [
     ),
     resolve(m) {
       const amountWord = m[1]!.toLowerCase();
-      const minutes = amountWord.endsWith('quarter') ? 15 : amountWord === 'half' ? 30 : /^\d+$/.test(amountWord) ? Number(amountWord) : wordMinutes(amountWord);
+      const minutes = amountWord.endsWith('quarter')
+        ? 15
+        : amountWord === 'half'
+          ? 30
+          : /^\d+$/.test(amountWord)
+            ? Number(amountWord)
+            : wordMinutes(amountWord);
       if (!minutes || minutes >= 60) return null;
       const base = m[3]!.toLowerCase();
-      const anchor = base === 'noon' ? { from: 720, grain: 'hour' as const } : base === 'midnight' ? { from: 1440, grain: 'hour' as const } : clockTime(hValue(base), 0, m[4], 'hour');
+      const anchor =
+        base === 'noon'
+          ? { from: 720, grain: 'hour' as const }
+          : base === 'midnight'
+            ? { from: 1440, grain: 'hour' as const }
+            : clockTime(hValue(base), 0, m[4], 'hour');
       if (!anchor) return null;
       const before = /^(to|till|before)$/i.test(m[2]!);
       return { timeOfDay: { ...anchor, from: anchor.from + (before ? -minutes : minutes), grain: 'minute' } };
@@ -642,7 +757,13 @@ const MORE_RULES: Rule[] = [
     resolve(m, ctx) {
       const unit = m[2]!.toLowerCase() === 'qtr' ? 'quarter' : 'year';
       const start = startOfPeriod(ctx, unit, relativeShift(m[1]!));
-      return { span: { start, end: start.plus(unit === 'quarter' ? { months: 3 } : { years: 1 }), grain: unit === 'quarter' ? 'month' : 'year' } };
+      return {
+        span: {
+          start,
+          end: start.plus(unit === 'quarter' ? { months: 3 } : { years: 1 }),
+          grain: unit === 'quarter' ? 'month' : 'year',
+        },
+      };
     },
   },
   {
@@ -671,7 +792,8 @@ const MORE_RULES: Rule[] = [
       const span = shifted(ctx, amount, unit!, sign);
       if (!span) return null;
       const day = span.grain === 'day' || span.grain === 'hour' ? { day: span.start.startOf('day') } : {};
-      if (prefix?.toLowerCase() === 'within') return { span: { start: ctx.ref, end: span.start, grain: 'minute' }, deadline: true };
+      if (prefix?.toLowerCase() === 'within')
+        return { span: { start: ctx.ref, end: span.start, grain: 'minute' }, deadline: true };
       return { span, ...day };
     },
   },
@@ -706,7 +828,10 @@ const MORE_RULES: Rule[] = [
       const unit = m[2]!.toLowerCase() as 'day' | 'week' | 'month' | 'year' | 'quarter';
       if (!Number.isFinite(n)) return null;
       const start = startOfPeriod(ctx, unit, n);
-      return { span: { start, end: start.plus({ [`${unit}s`]: 1 } as DurationLikeObject), grain: periodGrain(unit) }, ...(unit === 'day' ? { day: start } : {}) };
+      return {
+        span: { start, end: start.plus({ [`${unit}s`]: 1 } as DurationLikeObject), grain: periodGrain(unit) },
+        ...(unit === 'day' ? { day: start } : {}),
+      };
     },
   },
   {
@@ -756,7 +881,12 @@ function chronoCandidates(text: string, ctx: Context): Candidate[] {
         // "11pm-1am" ends the next day.
         if (endAt <= candidate.span.start) endAt = endAt.plus({ days: 1 });
         const grain = finer(candidate.span.grain, end.span.grain);
-        candidate = { ...candidate, span: { start: candidate.span.start, end: endAt, grain }, day: undefined, timeOfDay: undefined };
+        candidate = {
+          ...candidate,
+          span: { start: candidate.span.start, end: endAt, grain },
+          day: undefined,
+          timeOfDay: undefined,
+        };
       }
     }
     out.push(candidate);
@@ -786,7 +916,13 @@ function fromComponents(
   const part = new RegExp(`\\b${PART_OF_DAY_WORDS}\\b`, 'i').exec(text);
 
   // A weekday on its own means the next one: "Tuesday" written on a Tuesday is a week away.
-  if (c.isCertain('weekday') && !c.isCertain('day') && !hourKnown && day.hasSame(ctx.ref, 'day') && !/\b(?:this|today)\b/i.test(text)) {
+  if (
+    c.isCertain('weekday') &&
+    !c.isCertain('day') &&
+    !hourKnown &&
+    day.hasSame(ctx.ref, 'day') &&
+    !/\b(?:this|today)\b/i.test(text)
+  ) {
     day = day.plus({ days: 7 });
   }
 
@@ -794,18 +930,25 @@ function fromComponents(
     const hour = c.get('hour') ?? 0;
     const minute = c.get('minute') ?? 0;
     const second = c.get('second') ?? 0;
-    const minuteGrain = minute !== 0 || second !== 0 || /\d\s*[:.h]\s*\d{2}|\b(?:past|half|quarter|to)\b|\d{3,4}\b/i.test(text) || relative;
+    const minuteGrain =
+      minute !== 0 ||
+      second !== 0 ||
+      /\d\s*[:.h]\s*\d{2}|\b(?:past|half|quarter|to)\b|\d{3,4}\b/i.test(text) ||
+      relative;
     const grain = minuteGrain ? 'minute' : 'hour';
     const startLocal = DateTime.fromObject({ year, month, day: dayOfMonth, hour, minute, second }, { zone });
     const start = startLocal.setZone(ctx.zone);
     const timeOfDay: TimeOfDay = { from: hour * 60 + minute, grain };
-    const dated = dayKnown ? { day: start.setZone(zone).startOf('day').setZone(ctx.zone, { keepLocalTime: true }) } : {};
+    const dated = dayKnown
+      ? { day: start.setZone(zone).startOf('day').setZone(ctx.zone, { keepLocalTime: true }) }
+      : {};
     return { span: { start, end: start.plus({ [`${grain}s`]: 1 }), grain }, timeOfDay, ...dated };
   }
   if (part && dayKnown) {
     const timeOfDay = partOfDay(part[1]!);
     const weekday = c.isCertain('weekday') && !c.isCertain('day') ? { weekday: day.weekday } : {};
-    if (timeOfDay) return { day: day.startOf('day'), timeOfDay, span: withTimeOfDay(day.startOf('day'), timeOfDay), ...weekday };
+    if (timeOfDay)
+      return { day: day.startOf('day'), timeOfDay, span: withTimeOfDay(day.startOf('day'), timeOfDay), ...weekday };
   }
   if (dayKnown || relative) {
     const start = day.startOf('day');
@@ -842,7 +985,9 @@ function withTimeOfDay(day: DateTime, t: TimeOfDay): { start: DateTime; end: Dat
 function atMinutes(day: DateTime, minutes: number): DateTime {
   if (minutes >= 1440) return day.startOf('day').plus({ days: 1 });
   const seconds = Math.round(minutes * 60);
-  return day.startOf('day').set({ hour: Math.floor(seconds / 3600), minute: Math.floor(seconds / 60) % 60, second: seconds % 60 });
+  return day
+    .startOf('day')
+    .set({ hour: Math.floor(seconds / 3600), minute: Math.floor(seconds / 60) % 60, second: seconds % 60 });
 }
 
 /** Longest match wins; rules win ties because they know mail idioms chrono does not. */
@@ -898,7 +1043,8 @@ function fitIntoPart(point: TimeOfDay, part: TimeOfDay): TimeOfDay {
   const inPart = (from: number) => from >= part.from && from < (part.to ?? 1440);
   if (inPart(point.from)) return point;
   for (const shift of [720, -720]) {
-    if (inPart(point.from + shift) && (point.ambiguous || point.from + shift >= 0)) return { ...point, from: point.from + shift };
+    if (inPart(point.from + shift) && (point.ambiguous || point.from + shift >= 0))
+      return { ...point, from: point.from + shift };
   }
   return point;
 }
@@ -915,8 +1061,14 @@ function combineClockRanges(candidates: Candidate[], text: string): Candidate[] 
     const before = /\b(?:between|from|later than)\s*$/i.test(text.slice(Math.max(0, a.index - 12), a.index));
     const startsRange = before || /^(?:between|from)\b/i.test(text.slice(a.index, a.stop));
     if (
-      b && a.timeOfDay && b.timeOfDay && !(a.day && b.day) && a.timeOfDay.to === undefined && b.timeOfDay.to === undefined &&
-      RANGE_JOINER.test(joiner) && (!/and/i.test(joiner) || startsRange)
+      b &&
+      a.timeOfDay &&
+      b.timeOfDay &&
+      !(a.day && b.day) &&
+      a.timeOfDay.to === undefined &&
+      b.timeOfDay.to === undefined &&
+      RANGE_JOINER.test(joiner) &&
+      (!/and/i.test(joiner) || startsRange)
     ) {
       let from = a.timeOfDay.from;
       let to = b.timeOfDay.from;
@@ -928,7 +1080,16 @@ function combineClockRanges(candidates: Candidate[], text: string): Candidate[] 
         const timeOfDay: TimeOfDay = { from, to, grain };
         const day = a.day ?? b.day;
         const span = day ? withTimeOfDay(day, timeOfDay) : undefined;
-        out.push({ ...a, index: a.index - prefix, stop: b.stop, timeOfDay, day, span, zone: a.zone ?? b.zone, fromRule: true });
+        out.push({
+          ...a,
+          index: a.index - prefix,
+          stop: b.stop,
+          timeOfDay,
+          day,
+          span,
+          zone: a.zone ?? b.zone,
+          fromRule: true,
+        });
         i++;
         continue;
       }
@@ -943,7 +1104,12 @@ function bindWeekdaysToWeek(candidates: Candidate[], text: string): Candidate[] 
   const out: Candidate[] = [];
   for (const c of candidates) {
     const previous = out[out.length - 1];
-    if (c.week && previous?.weekday && previous.day && /^\s*(?:,|of|in)?\s*$/i.test(text.slice(previous.stop, c.index))) {
+    if (
+      c.week &&
+      previous?.weekday &&
+      previous.day &&
+      /^\s*(?:,|of|in)?\s*$/i.test(text.slice(previous.stop, c.index))
+    ) {
       const week = c.week;
       moveToWeek(previous, week);
       previous.stop = c.stop;
@@ -991,14 +1157,22 @@ function distributeAlternatives(candidates: Candidate[], text: string): void {
 /** "3pm CET", "9:00 (London time)": the wall-clock time is read in the named zone. */
 function attachZones(candidates: Candidate[], zones: ZoneMention[], text: string): void {
   for (const z of zones) {
-    const before = [...candidates].reverse().find((c) => c.stop <= z.index && /^[\s(,]{0,3}$/.test(text.slice(c.stop, z.index)));
-    const after = candidates.find((c) => c.index >= z.index + z.text.length && /^[\s,:]{0,3}$/.test(text.slice(z.index + z.text.length, c.index)));
+    const before = [...candidates]
+      .reverse()
+      .find((c) => c.stop <= z.index && /^[\s(,]{0,3}$/.test(text.slice(c.stop, z.index)));
+    const after = candidates.find(
+      (c) => c.index >= z.index + z.text.length && /^[\s,:]{0,3}$/.test(text.slice(z.index + z.text.length, c.index)),
+    );
     const inside = candidates.find((c) => c.index <= z.index && z.index + z.text.length <= c.stop);
     const target = inside ?? before ?? after;
     if (!target || target.zone) continue;
     target.zone = z.zone;
     if (inside === target) continue;
-    if (before === target) target.stop = z.index + z.text.length + (text[z.index + z.text.length] === ')' && text.slice(target.stop, z.index).includes('(') ? 1 : 0);
+    if (before === target)
+      target.stop =
+        z.index +
+        z.text.length +
+        (text[z.index + z.text.length] === ')' && text.slice(target.stop, z.index).includes('(') ? 1 : 0);
     else target.index = z.index;
   }
 }
@@ -1019,8 +1193,8 @@ function toExpression(c: Candidate, original: string, ctx: Context): TimeExpress
     end = end.setZone(c.zone, { keepLocalTime: true }).setZone(ctx.zone);
   }
   let grain = span.grain;
+  // A deadline runs from the reference time until the end of the named time.
   if (c.deadline && start > ctx.ref) {
-    end = end;
     start = ctx.ref;
     grain = 'minute';
   }

@@ -1,4 +1,4 @@
-import { DateTime, IANAZone, FixedOffsetZone } from 'luxon';
+import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
 
 /**
  * Time-zone names people write in mail, mapped to IANA zones so that daylight saving is applied for
@@ -7,38 +7,111 @@ import { DateTime, IANAZone, FixedOffsetZone } from 'luxon';
  * specific ("BST" is never winter London time) and map to their fixed offset below.
  */
 const ABBREVIATIONS: Record<string, string> = {
-  et: 'America/New_York', est: 'America/New_York', edt: 'UTC-4', eastern: 'America/New_York',
-  ct: 'America/Chicago', cst: 'America/Chicago', cdt: 'UTC-5', central: 'America/Chicago',
-  mt: 'America/Denver', mst: 'America/Denver', mdt: 'UTC-6', mountain: 'America/Denver',
-  pt: 'America/Los_Angeles', pst: 'America/Los_Angeles', pdt: 'UTC-7', pacific: 'America/Los_Angeles',
-  akst: 'America/Anchorage', hst: 'Pacific/Honolulu',
-  gmt: 'UTC', utc: 'UTC', bst: 'UTC+1', wet: 'Europe/Lisbon', west: 'UTC+1',
-  cet: 'Europe/Berlin', cest: 'UTC+2', eet: 'Europe/Helsinki', eest: 'UTC+3',
-  msk: 'Europe/Moscow', ist: 'Asia/Kolkata', npt: 'Asia/Kathmandu', pkt: 'Asia/Karachi',
-  sgt: 'Asia/Singapore', hkt: 'Asia/Hong_Kong', jst: 'Asia/Tokyo', kst: 'Asia/Seoul',
-  aest: 'Australia/Sydney', aedt: 'UTC+11', acst: 'Australia/Adelaide', acdt: 'UTC+10:30',
-  awst: 'Australia/Perth', nzst: 'Pacific/Auckland', nzdt: 'UTC+13', brt: 'America/Sao_Paulo',
+  et: 'America/New_York',
+  est: 'America/New_York',
+  edt: 'UTC-4',
+  eastern: 'America/New_York',
+  ct: 'America/Chicago',
+  cst: 'America/Chicago',
+  cdt: 'UTC-5',
+  central: 'America/Chicago',
+  mt: 'America/Denver',
+  mst: 'America/Denver',
+  mdt: 'UTC-6',
+  mountain: 'America/Denver',
+  pt: 'America/Los_Angeles',
+  pst: 'America/Los_Angeles',
+  pdt: 'UTC-7',
+  pacific: 'America/Los_Angeles',
+  akst: 'America/Anchorage',
+  hst: 'Pacific/Honolulu',
+  gmt: 'UTC',
+  utc: 'UTC',
+  bst: 'UTC+1',
+  wet: 'Europe/Lisbon',
+  west: 'UTC+1',
+  cet: 'Europe/Berlin',
+  cest: 'UTC+2',
+  eet: 'Europe/Helsinki',
+  eest: 'UTC+3',
+  msk: 'Europe/Moscow',
+  ist: 'Asia/Kolkata',
+  npt: 'Asia/Kathmandu',
+  pkt: 'Asia/Karachi',
+  sgt: 'Asia/Singapore',
+  hkt: 'Asia/Hong_Kong',
+  jst: 'Asia/Tokyo',
+  kst: 'Asia/Seoul',
+  aest: 'Australia/Sydney',
+  aedt: 'UTC+11',
+  acst: 'Australia/Adelaide',
+  acdt: 'UTC+10:30',
+  awst: 'Australia/Perth',
+  nzst: 'Pacific/Auckland',
+  nzdt: 'UTC+13',
+  brt: 'America/Sao_Paulo',
 };
 
 /** Two-letter abbreviations are ordinary words in lower case ("et", "pt"), so they must be upper case. */
 const UPPER_CASE_ONLY = new Set(['et', 'ct', 'mt', 'pt']);
 
 const PLACES: Record<string, string> = {
-  london: 'Europe/London', uk: 'Europe/London', dublin: 'Europe/Dublin', lisbon: 'Europe/Lisbon',
-  paris: 'Europe/Paris', berlin: 'Europe/Berlin', amsterdam: 'Europe/Amsterdam', madrid: 'Europe/Madrid',
-  rome: 'Europe/Rome', zurich: 'Europe/Zurich', vienna: 'Europe/Vienna', stockholm: 'Europe/Stockholm',
-  oslo: 'Europe/Oslo', copenhagen: 'Europe/Copenhagen', brussels: 'Europe/Brussels', warsaw: 'Europe/Warsaw',
-  prague: 'Europe/Prague', helsinki: 'Europe/Helsinki', athens: 'Europe/Athens', istanbul: 'Europe/Istanbul',
-  moscow: 'Europe/Moscow', 'new york': 'America/New_York', ny: 'America/New_York', nyc: 'America/New_York',
-  boston: 'America/New_York', toronto: 'America/Toronto', chicago: 'America/Chicago', austin: 'America/Chicago',
-  denver: 'America/Denver', 'san francisco': 'America/Los_Angeles', sf: 'America/Los_Angeles',
-  'los angeles': 'America/Los_Angeles', la: 'America/Los_Angeles', seattle: 'America/Los_Angeles',
-  vancouver: 'America/Vancouver', 'mexico city': 'America/Mexico_City', 'sao paulo': 'America/Sao_Paulo',
-  'são paulo': 'America/Sao_Paulo', dubai: 'Asia/Dubai', india: 'Asia/Kolkata', delhi: 'Asia/Kolkata',
-  mumbai: 'Asia/Kolkata', bangalore: 'Asia/Kolkata', bengaluru: 'Asia/Kolkata', kathmandu: 'Asia/Kathmandu',
-  singapore: 'Asia/Singapore', 'hong kong': 'Asia/Hong_Kong', beijing: 'Asia/Shanghai', shanghai: 'Asia/Shanghai',
-  tokyo: 'Asia/Tokyo', seoul: 'Asia/Seoul', sydney: 'Australia/Sydney', melbourne: 'Australia/Melbourne',
-  adelaide: 'Australia/Adelaide', perth: 'Australia/Perth', auckland: 'Pacific/Auckland',
+  london: 'Europe/London',
+  uk: 'Europe/London',
+  dublin: 'Europe/Dublin',
+  lisbon: 'Europe/Lisbon',
+  paris: 'Europe/Paris',
+  berlin: 'Europe/Berlin',
+  amsterdam: 'Europe/Amsterdam',
+  madrid: 'Europe/Madrid',
+  rome: 'Europe/Rome',
+  zurich: 'Europe/Zurich',
+  vienna: 'Europe/Vienna',
+  stockholm: 'Europe/Stockholm',
+  oslo: 'Europe/Oslo',
+  copenhagen: 'Europe/Copenhagen',
+  brussels: 'Europe/Brussels',
+  warsaw: 'Europe/Warsaw',
+  prague: 'Europe/Prague',
+  helsinki: 'Europe/Helsinki',
+  athens: 'Europe/Athens',
+  istanbul: 'Europe/Istanbul',
+  moscow: 'Europe/Moscow',
+  'new york': 'America/New_York',
+  ny: 'America/New_York',
+  nyc: 'America/New_York',
+  boston: 'America/New_York',
+  toronto: 'America/Toronto',
+  chicago: 'America/Chicago',
+  austin: 'America/Chicago',
+  denver: 'America/Denver',
+  'san francisco': 'America/Los_Angeles',
+  sf: 'America/Los_Angeles',
+  'los angeles': 'America/Los_Angeles',
+  la: 'America/Los_Angeles',
+  seattle: 'America/Los_Angeles',
+  vancouver: 'America/Vancouver',
+  'mexico city': 'America/Mexico_City',
+  'sao paulo': 'America/Sao_Paulo',
+  'são paulo': 'America/Sao_Paulo',
+  dubai: 'Asia/Dubai',
+  india: 'Asia/Kolkata',
+  delhi: 'Asia/Kolkata',
+  mumbai: 'Asia/Kolkata',
+  bangalore: 'Asia/Kolkata',
+  bengaluru: 'Asia/Kolkata',
+  kathmandu: 'Asia/Kathmandu',
+  singapore: 'Asia/Singapore',
+  'hong kong': 'Asia/Hong_Kong',
+  beijing: 'Asia/Shanghai',
+  shanghai: 'Asia/Shanghai',
+  tokyo: 'Asia/Tokyo',
+  seoul: 'Asia/Seoul',
+  sydney: 'Australia/Sydney',
+  melbourne: 'Australia/Melbourne',
+  adelaide: 'Australia/Adelaide',
+  perth: 'Australia/Perth',
+  auckland: 'Pacific/Auckland',
 };
 
 export interface ZoneMention {
@@ -49,10 +122,10 @@ export interface ZoneMention {
   zone: string;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const placeAlternatives = Object.keys(PLACES)
   .sort((a, b) => b.length - a.length)
-  .map(escape)
+  .map(escapeRegExp)
   .join('|');
 const abbreviationAlternatives = Object.keys(ABBREVIATIONS)
   .sort((a, b) => b.length - a.length)

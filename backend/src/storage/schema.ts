@@ -94,6 +94,85 @@ export interface AiUsageTable extends Owned {
   created_at: CreatedAt;
 }
 
+export interface MailboxesTable extends Owned {
+  id: Generated<string>;
+  provider: 'gmail' | 'graph';
+  address: string;
+  refresh_token_ciphertext: string;
+  refresh_token_iv: string;
+  refresh_token_tag: string;
+  key_version: string;
+  status: ColumnType<'active' | 'needs_reauth' | 'disconnected', 'active' | 'needs_reauth' | 'disconnected' | undefined>;
+  status_reason: string | null;
+  /** Gmail history id, or the Graph delta links (JSON). */
+  cursor: string | null;
+  watch_id: string | null;
+  watch_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  client_state: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ProcessedMessagesTable extends Owned {
+  mailbox_id: string;
+  provider_message_id: string;
+  thread_id: string | null;
+  thread_version: string | null;
+  source: ColumnType<string, string | undefined, string>;
+  category: string | null;
+  label_applied: ColumnType<boolean, boolean | undefined, boolean>;
+  draft_pending: ColumnType<boolean, boolean | undefined, boolean>;
+  draft_id: string | null;
+  lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  attempts: ColumnType<number, number | undefined, number>;
+  processed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: CreatedAt;
+}
+
+export interface ThreadStatesTable extends Owned {
+  mailbox_id: string;
+  thread_id: string;
+  state: string;
+  last_message_id: string;
+  last_from_me: boolean;
+  follow_up_due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface SyncStatusTable extends Owned {
+  mailbox_id: string;
+  phase: ColumnType<string, string | undefined, string>;
+  backfill_total: ColumnType<number, number | undefined, number>;
+  backfill_started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  backfill_finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_sync_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_error: string | null;
+}
+
+export interface OAuthStatesTable extends Owned {
+  state: string;
+  provider: string;
+  code_verifier: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** The table queue (embedded mode); not user-owned: job data holds ids only. */
+export interface JobsTable {
+  id: Generated<string>;
+  name: string;
+  data: Json<Record<string, unknown>>;
+  state: ColumnType<'created' | 'active' | 'completed' | 'failed', 'created' | undefined, 'created' | 'active' | 'completed' | 'failed'>;
+  singleton_key: string | null;
+  retry_count: ColumnType<number, number | undefined, number>;
+  retry_limit: number;
+  retry_delay_ms: number;
+  start_after: ColumnType<Date, Date | string | undefined, Date | string>;
+  lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 /** Every table Steward owns. User-owned tables carry tenant_id and user_id on every row. */
 export interface Database {
   tenants: TenantsTable;
@@ -106,8 +185,15 @@ export interface Database {
   voice_profiles: VoiceProfilesTable;
   meeting_notes: MeetingNotesTable;
   ai_usage: AiUsageTable;
+  mailboxes: MailboxesTable;
+  processed_messages: ProcessedMessagesTable;
+  thread_states: ThreadStatesTable;
+  sync_status: SyncStatusTable;
+  oauth_states: OAuthStatesTable;
+  jobs: JobsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type MailboxRow = Selectable<MailboxesTable>;

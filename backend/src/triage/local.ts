@@ -54,6 +54,8 @@ export function analyseRequests(model: TriageModel, text: string): RequestAnalys
   return best;
 }
 
+const SCHEDULING_WORDS =
+  /\b(meet|meeting|call|chat|catch up|sync|schedule|reschedule|available|availability|free on|slot|calendar|lunch|coffee|dinner|breakfast|conference|appointment|visit|session|interview|agenda|room|tomorrow|today|tonight|next week|(mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}(:\d{2})?\s*(am|pm)|\d{1,2}:\d{2})\b/i;
 const CLOSING = /^\s*(thanks|thank you|many thanks|thx|great|perfect|got it|done|sounds good|will do|ok(ay)?|no worries|cheers|much appreciated|appreciate it|all good|all set|noted|received)\b[^?]{0,120}$/i;
 const URGENT = /\b(urgent|asap|as soon as possible|immediately|right away|time[- ]sensitive|critical|eod|end of (the )?day|today)\b/i;
 
@@ -73,6 +75,8 @@ const FEATURE_WORDS: Record<string, string> = {
   'h:reply-to-differs': 'replies go to a different address',
 };
 
+const EXPLAIN_STOP_WORDS = new Set(['your', 'you', 'the', 'and', 'for', 'with', 'within', 'this', 'that', 'from', 'our', 'are', 'will', 'have', 'has', 'all', 'any', 'can', 'more', 'here', 'there', 'what', 'when', 'which', 'their', 'they', 'them', 'than', 'then', 'into', 'only', 'also', 'just', 'about']);
+
 /** Turns the strongest features of a model into one readable phrase. */
 function describeFeatures(features: string[]): string | undefined {
   const words: string[] = [];
@@ -81,7 +85,7 @@ function describeFeatures(features: string[]): string | undefined {
     const phrase = FEATURE_WORDS[feature];
     if (phrase) {
       if (!phrases.includes(phrase)) phrases.push(phrase);
-    } else if (/^[ws]:[\p{L}$!%][\p{L}'_]*$/u.test(feature)) {
+    } else if (/^[ws]:[\p{L}$!%][\p{L}'_]*$/u.test(feature) && (feature.length >= 5 || /[$!%]/.test(feature)) && !EXPLAIN_STOP_WORDS.has(feature.slice(2))) {
       words.push(`'${feature.slice(2).replace(/_/g, ' ')}'`);
     }
   }
@@ -142,7 +146,12 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   const marketingInput = marketingFeatures(msg);
   const pMarketing = probability(model.marketing, marketingInput);
   const pMeeting = probability(model.meeting, meetingFeatures(msg));
-  const meetingRequest = !fromMe && pMeeting >= (model.meeting.threshold ?? 0.5);
+  // Between the model's threshold and an even chance, a scheduling word or a time must back the model up:
+  // on short or generic mail the logistics model alone fires too easily.
+  const meetingRequest =
+    !fromMe &&
+    pMeeting >= (model.meeting.threshold ?? 0.5) &&
+    (pMeeting >= 0.5 || SCHEDULING_WORDS.test(msg.subject) || SCHEDULING_WORDS.test(readText.slice(0, 5000)));
   let pReply = fromMe ? 0 : request.probability;
   if (onlyCc) pReply *= 0.6;
   // A question to a mailing list is rarely a question to this reader in particular.
@@ -194,7 +203,8 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     const apply = (hit: RuleHit) => decide(hit.category, hit.reason, hit.confidence);
     if (calendar) apply(calendar);
     else if (bulkCampaign) apply(bulkCampaign);
-    else if (pMarketing >= thresholds.marketing && !(comment && pMarketing < 0.9)) {
+    // A specific notification or comment format outweighs a merely probable promotion.
+    else if (pMarketing >= thresholds.marketing && !((comment || contentNotification) && pMarketing < 0.9)) {
       const why = describeFeatures(explainingFeatures(model.marketing, marketingInput, 6));
       decide('marketing', why ? `reads like a newsletter or promotion: ${why}` : 'reads like a newsletter or promotion', pMarketing);
     } else if (contentNotification) apply(contentNotification);
@@ -246,7 +256,8 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     id: msg.id,
     category: finalCategory,
     needsReply: needsReply && !fromMe,
-    meetingRequest,
+    // Automated mail does not ask the user to meet; invitations (meeting_update) do.
+    meetingRequest: meetingRequest && finalCategory !== 'marketing' && finalCategory !== 'notification' && finalCategory !== 'comment',
     priority,
     confidence: clampConfidence(confidence),
     reasons: reasons.slice(0, 10).map((r) => oneLine(r, 300)),

@@ -1,5 +1,5 @@
-import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { parseTimeExpressions, type TimeExpression } from '../../scheduling/times.ts';
 import { isValidZone } from '../../scheduling/zones.ts';
 import { type CliCommand, type CliIo, UsageError } from '../command.ts';
@@ -31,7 +31,8 @@ function parseArgs(args: string[]): TimesArgs {
     } else throw new UsageError(`unknown argument "${arg}"`);
   }
   if (!parsed.ref && !parsed.json) throw new UsageError('--ref is required');
-  if (parsed.ref && Number.isNaN(Date.parse(parsed.ref))) throw new UsageError(`--ref is not an ISO date-time: ${parsed.ref}`);
+  if (parsed.ref && Number.isNaN(Date.parse(parsed.ref)))
+    throw new UsageError(`--ref is not an ISO date-time: ${parsed.ref}`);
   if (parsed.tz && !isValidZone(parsed.tz)) throw new UsageError(`--tz is not a time zone: ${parsed.tz}`);
   return parsed;
 }
@@ -50,7 +51,11 @@ interface Failure {
   message: string;
 }
 
-function parseDocument(line: string, position: number, args: TimesArgs): { id: unknown; text: string; ref: string; tz?: string } | { id: unknown; error: Failure } {
+function parseDocument(
+  line: string,
+  position: number,
+  args: TimesArgs,
+): { id: unknown; text: string; ref: string; tz?: string } | { id: unknown; error: Failure } {
   let doc: unknown;
   try {
     doc = JSON.parse(line);
@@ -62,7 +67,8 @@ function parseDocument(line: string, position: number, args: TimesArgs): { id: u
   }
   const record = doc as Record<string, unknown>;
   const id = record.id ?? position;
-  if (typeof record.text !== 'string') return { id, error: { code: 'invalid_record', message: '"text" must be a string' } };
+  if (typeof record.text !== 'string')
+    return { id, error: { code: 'invalid_record', message: '"text" must be a string' } };
   const ref = typeof record.ref === 'string' ? record.ref : args.ref;
   if (!ref) return { id, error: { code: 'missing_ref', message: 'no "ref" in the record and no --ref given' } };
   const tz = typeof record.tz === 'string' ? record.tz : args.tz;

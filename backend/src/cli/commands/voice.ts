@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { VoiceProfile } from '@steward/shared';
 import { learnVoice } from '../../drafting/voice.ts';
 import { readMessageInputs } from '../../mail/input.ts';
@@ -15,7 +16,8 @@ SENT_INPUT: .eml, .mbox or .jsonl files, or - for JSON Lines on stdin. 20 or mor
 /** Reads sent mail; unreadable records are reported on stderr and skipped, as the profile needs no single one. */
 export async function readSentMail(paths: string[], io: CliIo): Promise<NormalisedMessage[]> {
   const sent: NormalisedMessage[] = [];
-  for await (const record of readMessageInputs(paths, io.stdin)) {
+  const resolved = paths.map((p) => (p === '-' ? p : path.resolve(io.cwd, p)));
+  for await (const record of readMessageInputs(resolved, io.stdin)) {
     if (!record.message) {
       io.stderr.write(`skipped ${record.id}: ${record.error?.message ?? 'unreadable'}\n`);
       continue;

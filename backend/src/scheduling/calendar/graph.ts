@@ -36,7 +36,10 @@ function toIso(value: GraphDateTime): string {
   return /[zZ]|[+-]\d{2}:\d{2}$/.test(trimmed) ? trimmed : `${trimmed}Z`;
 }
 
-const graphTime = (iso: string): GraphDateTime => ({ dateTime: new Date(iso).toISOString().replace(/Z$/, ''), timeZone: 'UTC' });
+const graphTime = (iso: string): GraphDateTime => ({
+  dateTime: new Date(iso).toISOString().replace(/Z$/, ''),
+  timeZone: 'UTC',
+});
 
 /** Microsoft Graph: getSchedule for attendees, calendarView for the user, events for creation. */
 export function graphCalendar(opts: GraphCalendarOptions): CalendarPort {
@@ -71,7 +74,10 @@ export function graphCalendar(opts: GraphCalendarOptions): CalendarPort {
         start: graphTime(ev.start),
         end: graphTime(ev.end),
         ...(ev.location ? { location: { displayName: ev.location } } : {}),
-        attendees: ev.attendees.map((a) => ({ emailAddress: { address: a.address, ...(a.name ? { name: a.name } : {}) }, type: 'required' })),
+        attendees: ev.attendees.map((a) => ({
+          emailAddress: { address: a.address, ...(a.name ? { name: a.name } : {}) },
+          type: 'required',
+        })),
         ...(ev.online ? { isOnlineMeeting: true } : {}),
       };
       const created = await requestJson<{ id: string }>(`${base}/me/events`, {

@@ -9,7 +9,7 @@ export function busyFromIcs(text: string, range: Interval): Interval[] {
   const parsed = ical.sync.parseICS(text);
   const busy: Interval[] = [];
   for (const component of Object.values(parsed)) {
-    if (!component || component.type !== 'VEVENT') continue;
+    if (component?.type !== 'VEVENT') continue;
     const event = component;
     if (event.status === 'CANCELLED' || event.transparency === 'TRANSPARENT') continue;
     const instances = ical.expandRecurringEvent(event, { from, to, expandOngoing: true });

@@ -1,0 +1,96 @@
+/**
+ * Solver benchmark: a year of busy data (5,000 events per attendee) for 3 attendees → best 5 slots.
+ *   npx tsx backend/bench/scheduling.ts
+ */
+import { defaultSettings } from '@steward/shared';
+import { DateTime } from 'luxon';
+import { findSlots, type Interval, type SlotRequest } from '../src/scheduling/solver.ts';
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same calendars. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function yearOfEvents(seed: number, zone: string, count: number): Interval[] {
+  const next = random(seed);
+  const start = DateTime.fromISO('2025-01-01T00:00:00', { zone });
+  const events: Interval[] = [];
+  for (let i = 0; i < count; i++) {
+    const day = start.plus({ days: Math.floor(next() * 365) });
+    const begin = day.set({ hour: 8 + Math.floor(next() * 10), minute: [0, 15, 30, 45][Math.floor(next() * 4)]! });
+    const end = begin.plus({ minutes: [15, 30, 30, 45, 60, 60, 90][Math.floor(next() * 7)]! });
+    events.push({ start: begin.toUTC().toISO()!, end: end.toUTC().toISO()! });
+  }
+  return events;
+}
+
+const settings = defaultSettings();
+
+function request(now: string, own: Interval[], others: Interval[][]): SlotRequest {
+  return {
+    durationMinutes: 30,
+    now,
+    zone: 'Europe/Berlin',
+    workingHours: settings.workingHours,
+    busy: own,
+    attendeesBusy: others,
+    bufferBeforeMinutes: 10,
+    bufferAfterMinutes: 10,
+    minimumNoticeHours: 12,
+    maxMeetingsPerDay: 12,
+    requester: { zone: 'America/New_York' },
+    limit: 5,
+  };
+}
+
+const nows = Array.from(
+  { length: 50 },
+  (_, i) =>
+    DateTime.fromISO('2025-01-06T08:00:00Z')
+      .plus({ days: i * 6 })
+      .toISO()!,
+);
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+console.log(
+  'findSlots: a year of busy data, 3 attendees (Berlin user, New York and Kolkata attendees), 30-min meeting,',
+);
+console.log('10-min buffers, 12 h notice, best 5 slots in a 14-day horizon; 500 runs over 50 reference days.');
+console.log(
+  `Wall-clock times include waiting for a busy machine; load average now ${(await import('node:os')).loadavg()[0]!.toFixed(1)}.`,
+);
+console.log(
+  `${'scenario'.padEnd(34)}${'p50 ms'.padStart(9)}${'p90 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}${'p99 cpu ms'.padStart(12)}${'slots/run'.padStart(11)}  target`,
+);
+for (const [label, perAttendee] of [
+  ['5,000 events in all (1,667 each)', 1667],
+  ['5,000 events for each attendee', 5000],
+] as const) {
+  const own = yearOfEvents(1, 'Europe/Berlin', perAttendee);
+  const others = [yearOfEvents(2, 'America/New_York', perAttendee), yearOfEvents(3, 'Asia/Kolkata', perAttendee)];
+  for (let i = 0; i < 50; i++) findSlots(request(nows[i % nows.length]!, own, others)); // warm-up
+  const runs = 500;
+  const times: number[] = [];
+  const cpu: number[] = [];
+  let found = 0;
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    found += findSlots(request(nows[i % nows.length]!, own, others)).length;
+    times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  console.log(
+    `${label.padEnd(34)}${pct(times, 50).toFixed(2).padStart(9)}${pct(times, 90).toFixed(2).padStart(9)}${pct(times, 99).toFixed(2).padStart(9)}${times[times.length - 1]!.toFixed(2).padStart(9)}${pct(cpu, 99).toFixed(2).padStart(12)}${(found / runs).toFixed(1).padStart(11)}  p99 < 20 ms`,
+  );
+}
