@@ -1,0 +1,179 @@
+import { Draft, DraftRequest, EmailMessage, ErrorBody, VoiceLearnRequest, VoiceProfile } from '@steward/shared';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { userKeyOf } from '../../ai/db-usage.ts';
+import { mayShareWithModel } from '../../ai/privacy.ts';
+import { defaultVoice, learnVoice } from '../../drafting/voice.ts';
+import type { DraftCall } from '../../engines.ts';
+import { normaliseMessage } from '../../mail/normalise.ts';
+import { HttpError } from '../errors.ts';
+
+/** How many of the user's sent messages are kept as few-shot examples for the language model. */
+const MAX_EXAMPLES_KEPT = 30;
+const MAX_EXAMPLE_CHARS = 1500;
+const BUSY_HORIZON_DAYS = 21;
+
+const VoiceLearnResponse = Type.Object({ profile: VoiceProfile, learnedFrom: Type.Integer(), skipped: Type.Integer() });
+
+export async function draftRoutes(app: FastifyInstance): Promise<void> {
+  const { engines } = app.services;
+
+  async function voiceOf(request: FastifyRequest): Promise<{ profile: VoiceProfile; examples: EmailMessage[] }> {
+    const stored = await request.store.voice.get();
+    return stored
+      ? { profile: stored.profile as VoiceProfile, examples: (stored.examples as EmailMessage[]) ?? [] }
+      : { profile: defaultVoice(), examples: [] };
+  }
+
+  async function prepareDraft(request: FastifyRequest): Promise<{ call: DraftCall; modelAllowed: boolean }> {
+    const body = request.body as DraftRequest;
+    const [settings, voice, message, thread] = await Promise.all([
+      request.store.settings(),
+      voiceOf(request),
+      normaliseMessage(body.message),
+      Promise.all((body.thread ?? []).map((m) => normaliseMessage(m))),
+    ]);
+    const now = new Date();
+    const calendar = app.services.calendars?.(request.store.scope);
+    const busy = calendar
+      ? await calendar
+          .getBusy({ start: now.toISOString(), end: new Date(now.getTime() + BUSY_HORIZON_DAYS * 86_400_000).toISOString() }, [])
+          .catch(() => [])
+      : [];
+    const sent = voice.examples.length ? await Promise.all(voice.examples.map((m) => normaliseMessage(m))) : undefined;
+    const email = request.user?.identity.email;
+    const call: DraftCall = {
+      message,
+      ...(thread.length ? { thread } : {}),
+      voice: voice.profile,
+      ...(body.instruction ? { instruction: body.instruction } : {}),
+      settings,
+      busy,
+      now,
+      ...(email ? { me: [email] } : {}),
+      ...(sent ? { sent } : {}),
+    };
+    return { call, modelAllowed: mayShareWithModel(message, settings.neverSendToModel, body.message.labels) };
+  }
+
+  function wantsStream(request: FastifyRequest): boolean {
+    return (request.headers.accept ?? '').includes('text/event-stream');
+  }
+
+  async function sendStream(request: FastifyRequest, reply: FastifyReply, call: DraftCall, modelAllowed: boolean): Promise<void> {
+    const headers = { ...reply.getHeaders(), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' };
+    reply.hijack();
+    reply.raw.writeHead(200, headers as Record<string, string>);
+    const send = (event: string, data: unknown) => reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const abort = new AbortController();
+    request.raw.once('close', () => abort.abort());
+    try {
+      for await (const event of engines.streamDraft(call, { userKey: userKeyOf(request.store.scope), modelAllowed, signal: abort.signal })) {
+        if (abort.signal.aborted) break;
+        if (event.type === 'delta') send('delta', { text: event.text });
+        else send('done', event.draft);
+      }
+    } catch (error) {
+      request.log.warn({ err: { message: (error as Error).message } }, 'draft stream failed');
+      send('error', { error: { code: 'draft_failed', message: 'The draft could not be finished; try again.' } });
+    } finally {
+      reply.raw.end();
+    }
+  }
+
+  app.post(
+    '/v1/drafts',
+    {
+      schema: {
+        tags: ['drafts'],
+        summary: 'A reply draft in the user\'s voice',
+        description:
+          'Never sent: the client inserts it into a reply the user edits and sends. Unknowns become visible `[confirm: …]` placeholders; meeting asks get real free times from the scheduling solver. With `Accept: text/event-stream` the draft streams as server-sent events: `delta` ({text}) events, then `done` (the Draft).',
+        body: DraftRequest,
+        response: { 200: Draft, 400: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { call, modelAllowed } = await prepareDraft(request);
+      await request.store.audit('draft', { messageId: call.message.id, engine: modelAllowed ? engines.provider : 'local' });
+      if (wantsStream(request)) return sendStream(request, reply, call, modelAllowed);
+      const outcome = await engines.draft(call, { userKey: userKeyOf(request.store.scope), modelAllowed });
+      if (outcome.fallback) reply.header('x-steward-engine-note', outcome.fallback);
+      return outcome.draft;
+    },
+  );
+
+  app.get(
+    '/v1/voice',
+    {
+      schema: {
+        tags: ['voice'],
+        summary: 'My voice profile (the style card)',
+        description: 'Before anything is learned, a neutral default with sampleCount 0.',
+        response: { 200: VoiceProfile },
+      },
+    },
+    async (request) => (await voiceOf(request)).profile,
+  );
+
+  app.put(
+    '/v1/voice',
+    {
+      schema: {
+        tags: ['voice'],
+        summary: 'Save the style card as the user edited it',
+        body: VoiceProfile,
+        response: { 200: VoiceProfile, 400: ErrorBody },
+      },
+    },
+    async (request) => {
+      const profile = request.body as VoiceProfile;
+      await request.store.voice.put(profile);
+      await request.store.audit('voice.edited', {});
+      return profile;
+    },
+  );
+
+  app.post(
+    '/v1/voice/learn',
+    {
+      schema: {
+        tags: ['voice'],
+        summary: 'Learn the voice profile from my sent mail',
+        description:
+          'Send 20 to a few hundred of the user\'s sent messages. Quoted text and signatures are removed first. A few short messages are kept as examples for the language model; nothing else of the mail is stored.',
+        body: VoiceLearnRequest,
+        response: { 200: VoiceLearnResponse, 400: ErrorBody },
+      },
+      bodyLimit: 8 * 1024 * 1024,
+    },
+    async (request) => {
+      const { messages } = request.body as VoiceLearnRequest;
+      const normalised = [];
+      let skipped = 0;
+      for (const message of messages) {
+        try {
+          normalised.push(await normaliseMessage(message));
+        } catch {
+          skipped++;
+        }
+      }
+      const usable = normalised.filter((m) => m.newText.trim().length > 0);
+      if (usable.length === 0) throw new HttpError(400, 'no_usable_messages', 'None of the messages has text of its own to learn from.');
+      const profile = learnVoice(usable);
+      const examples: EmailMessage[] = usable
+        .filter((m) => m.newText.length <= MAX_EXAMPLE_CHARS)
+        .slice(-MAX_EXAMPLES_KEPT)
+        .map((m) => ({
+          id: m.id,
+          ...(m.from ? { from: m.from } : {}),
+          to: m.to,
+          subject: m.subject,
+          text: [m.newText, m.signature].filter(Boolean).join('\n\n'),
+        }));
+      await request.store.voice.put(profile, examples);
+      await request.store.audit('voice.learned', { messages: usable.length });
+      return { profile, learnedFrom: usable.length, skipped: skipped + (normalised.length - usable.length) };
+    },
+  );
+}
