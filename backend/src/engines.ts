@@ -5,6 +5,7 @@ import { type DraftStreamEvent, draftReplyWithModel, streamDraft } from './draft
 import type { Kysely } from 'kysely';
 import { createDbTokenBudget, createDbUsageSink } from './ai/db-usage.ts';
 import { createOpenAiModel } from './ai/openai.ts';
+import { createMemoryTokenBudget, createMemoryUsageSink } from './ai/usage.ts';
 import type { LanguageModel } from './ai/port.ts';
 import type { Config } from './config.ts';
 import type { NormalisedMessage } from './mail/types.ts';
@@ -50,7 +51,8 @@ async function* streamLocal(outcome: DraftOutcome): AsyncIterable<DraftStreamEve
   yield { type: 'draft', draft: outcome.draft };
 }
 
-export function createEngines(config: Config, db: Kysely<Database>): Engines {
+/** With a database, model usage and the daily budget are kept there; without one (the CLI), in memory. */
+export function createEngines(config: Config, db?: Kysely<Database>): Engines {
   if (config.aiProvider !== 'openai') {
     return {
       provider: 'local',
@@ -66,7 +68,9 @@ export function createEngines(config: Config, db: Kysely<Database>): Engines {
       model: config.openai.model,
       timeoutMs: config.openai.timeoutMs,
     },
-    { usage: createDbUsageSink(db), budget: createDbTokenBudget(db, config.openai.dailyTokenBudget) },
+    db
+      ? { usage: createDbUsageSink(db), budget: createDbTokenBudget(db, config.openai.dailyTokenBudget) }
+      : { usage: createMemoryUsageSink(), budget: createMemoryTokenBudget({ dailyLimit: config.openai.dailyTokenBudget }) },
   );
   // One breaker per model: when it fails for triage it is failing for drafts too.
   const breaker = createCircuitBreaker();

@@ -1,10 +1,12 @@
 /** `steward triage [--me ADDRESS]... [--json] INPUT...` — cli.md. */
 import type { TriageResult } from '@steward/shared';
+import { loadConfig } from '../../config.ts';
+import { createEngines } from '../../engines.ts';
 import { UsageError, type CliCommand, type CliIo } from '../command.ts';
 import { readMessageInputs } from '../../mail/input.ts';
 import { normaliseMessage } from '../../mail/normalise.ts';
 import type { NormalisedMessage } from '../../mail/types.ts';
-import { triageLocal, type TriageContext } from '../../triage/local.ts';
+import type { TriageContext } from '../../triage/local.ts';
 
 /** The engine that classifies one message; the local engine unless the caller wires another. */
 export type TriageEngine = (msg: NormalisedMessage, ctx: TriageContext) => TriageResult | Promise<TriageResult>;
@@ -61,13 +63,20 @@ function humanError(id: string, error: { code: string; message: string }): strin
   return `${cell(id, COLUMNS[0]![1])}  error: ${error.message} (${error.code})\n`;
 }
 
-export function createTriageCommand(engine: TriageEngine = triageLocal): CliCommand {
+/** The engine AI_PROVIDER chooses, exactly as for the server. */
+function engineFromEnv(env: NodeJS.ProcessEnv): TriageEngine {
+  const engines = createEngines(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
+  return (msg, ctx) => engines.triage(msg, ctx);
+}
+
+export function createTriageCommand(engine?: TriageEngine): CliCommand {
   return {
     name: 'triage',
     summary: 'Classify messages: category, needs reply, meeting request, priority, reasons, summary',
     usage: USAGE,
     async run(args: string[], io: CliIo): Promise<number> {
       const options = parseTriageArgs(args);
+      const triage = engine ?? engineFromEnv(io.env);
       const threads = new Map<string, NormalisedMessage[]>();
       let failures = 0;
       let done = 0;
@@ -84,7 +93,7 @@ export function createTriageCommand(engine: TriageEngine = triageLocal): CliComm
               const msg = await normaliseMessage(input.message);
               const threadKey = msg.threadId ?? msg.signals.references[0] ?? msg.signals.inReplyTo;
               const thread = threadKey ? threads.get(threadKey) : undefined;
-              const result = await engine(msg, { me: options.me, ...(thread ? { thread } : {}) });
+              const result = await triage(msg, { me: options.me, ...(thread ? { thread } : {}) });
               if (threadKey) {
                 threads.delete(threadKey); // re-inserted last, so the oldest thread is first to go
                 threads.set(threadKey, [...(thread ?? []), msg].slice(-MAX_THREAD_MEMORY));
