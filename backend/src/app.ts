@@ -7,11 +7,14 @@ import { authPlugin } from './http/plugins/auth.ts';
 import { registerJsonBodyParser } from './http/plugins/json-body.ts';
 import { openApiPlugin } from './http/plugins/openapi.ts';
 import { securityPlugin } from './http/plugins/security.ts';
+import { type StaticFilesOptions, staticFilesPlugin } from './http/plugins/static-files.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { meRoutes } from './http/routes/me.ts';
 import { settingsRoutes } from './http/routes/settings.ts';
 import { triageRoutes } from './http/routes/triage.ts';
+import { meetingRoutes } from './http/routes/meetings.ts';
 import { schedulingRoutes } from './http/routes/scheduling.ts';
+import { draftRoutes } from './http/routes/drafts.ts';
 import type { CalendarPort } from './scheduling/calendar/port.ts';
 import type { UserScope } from './storage/users.ts';
 import { createEngines, type Engines } from './engines.ts';
@@ -46,6 +49,8 @@ export interface BuildOptions {
   skipMigrations?: boolean;
   /** Other engines than AI_PROVIDER chooses (tests). */
   engines?: Engines;
+  /** Other folders for the pane and manifests (tests). */
+  staticFiles?: StaticFilesOptions;
   /** Where a user's calendar is found (tests inject one). */
   calendars?: (scope: UserScope) => CalendarPort | undefined;
 }
@@ -105,11 +110,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(openApiPlugin, { config, version: VERSION });
   await app.register(authPlugin, { verify: services.verify, storage });
 
+  await app.register(staticFilesPlugin, options.staticFiles ?? {});
   await app.register(healthRoutes);
   await app.register(meRoutes);
   await app.register(settingsRoutes);
   await app.register(triageRoutes);
+  await app.register(meetingRoutes);
   await app.register(schedulingRoutes);
+  await app.register(draftRoutes);
 
   return app;
 }

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { Storage } from '../../src/storage/database.ts';
+import { buildTestApp } from '../support/app.ts';
+import { testDatabases } from '../support/db.ts';
+
+describe('the server hosts the Outlook pane, the preview and the manifests', () => {
+  let dir: string;
+  let storage: Storage;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steward-static-'));
+    fs.mkdirSync(path.join(dir, 'addin', 'assets'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'manifests', 'outlook'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'addin', 'taskpane.html'), '<!doctype html><title>Steward pane</title>');
+    fs.writeFileSync(path.join(dir, 'addin', 'preview.html'), '<!doctype html><title>Steward preview</title>');
+    fs.writeFileSync(path.join(dir, 'addin', 'assets', 'icon-128.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    fs.writeFileSync(path.join(dir, 'manifests', 'outlook', 'manifest.xml'), '<OfficeApp/>');
+    storage = await testDatabases()[0]!.open();
+    app = await buildTestApp(storage, {}, { staticFiles: { addinDir: path.join(dir, 'addin'), manifestsDir: path.join(dir, 'manifests') } });
+  });
+  afterAll(async () => {
+    await app.close();
+    await storage.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the pane, the preview, the manifests and the logo', async () => {
+    const pane = await app.inject({ method: 'GET', url: '/addin/taskpane.html' });
+    expect(pane.statusCode).toBe(200);
+    expect(pane.body).toContain('Steward pane');
+    // Outlook on the web frames the pane: no X-Frame-Options, frame-ancestors instead.
+    expect(pane.headers['x-frame-options']).toBeUndefined();
+    expect(pane.headers['content-security-policy']).toContain('https://outlook.office.com');
+    expect((await app.inject({ method: 'GET', url: '/preview' })).body).toContain('Steward preview');
+    expect((await app.inject({ method: 'GET', url: '/manifests/outlook/manifest.xml' })).body).toBe('<OfficeApp/>');
+    const logo = await app.inject({ method: 'GET', url: '/logo.png' });
+    expect(logo.headers['content-type']).toBe('image/png');
+  });
+
+  it('does not serve files outside those folders', async () => {
+    const res = await app.inject({ method: 'GET', url: '/addin/../../etc/passwd' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('not_found');
+  });
+});
