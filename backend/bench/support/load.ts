@@ -19,7 +19,10 @@ export async function load(options: {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** Builds each request's body (e.g. a fresh message id so no cache answers). */
+  bodyFor?: (n: number) => string;
 }): Promise<LoadResult> {
+  let n = 0;
   const result = await autocannon({
     url: options.url,
     connections: options.connections ?? 50,
@@ -27,7 +30,16 @@ export async function load(options: {
     method: options.method ?? 'GET',
     headers: options.headers,
     body: options.body,
-  });
+    ...(options.bodyFor
+      ? {
+          requests: [
+            {
+              setupRequest: (request: Record<string, unknown>) => ({ ...request, body: options.bodyFor!(n++) }),
+            },
+          ],
+        }
+      : {}),
+  } as autocannon.Options);
   return {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,

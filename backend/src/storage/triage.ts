@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import type { UserScope } from './users.ts';
 
@@ -14,6 +14,44 @@ export function triageStore(db: Kysely<Database>, scope: UserScope) {
     db.selectFrom(table as 'triage_results').where('tenant_id', '=', scope.tenantId).where('user_id', '=', scope.userId);
 
   return {
+    /**
+     * Everything a triage needs, in one round trip: the stored settings, rules and personal model, and a
+     * result computed earlier for this exact content, if any.
+     */
+    async context(messageId: string, contentHash: string) {
+      const { rows } = await sql<{ settings: unknown; rules: StoredRule[] | null; personal: unknown; cached: unknown }>`
+        select u.settings,
+          (select json_agg(json_build_object('kind', r.kind, 'value', r.value, 'category', r.category))
+             from triage_rules r where r.tenant_id = ${scope.tenantId} and r.user_id = ${scope.userId}) as rules,
+          (select p.model from personal_models p where p.tenant_id = ${scope.tenantId} and p.user_id = ${scope.userId}) as personal,
+          (select t.result from triage_results t
+             where t.tenant_id = ${scope.tenantId} and t.user_id = ${scope.userId}
+               and t.message_id = ${messageId} and t.content_hash = ${contentHash}) as cached
+        from users u where u.id = ${scope.userId} and u.tenant_id = ${scope.tenantId}`.execute(db);
+      const row = rows[0];
+      return {
+        settings: (row?.settings ?? {}) as Record<string, unknown>,
+        rules: row?.rules ?? [],
+        personal: row?.personal ?? undefined,
+        cached: row?.cached ?? undefined,
+      };
+    },
+
+    /** Stores a result and the audit entry for it in one round trip. */
+    async saveResultAudited(messageId: string, contentHash: string, result: unknown, engine: string, audit: { action: string; detail: Record<string, unknown> }): Promise<void> {
+      const json = JSON.stringify(result);
+      await sql`
+        with saved as (
+          insert into triage_results (tenant_id, user_id, message_id, content_hash, result, engine, updated_at)
+          values (${scope.tenantId}, ${scope.userId}, ${messageId}, ${contentHash}, ${json}::jsonb, ${engine}, now())
+          on conflict (user_id, message_id) do update
+            set content_hash = excluded.content_hash, result = excluded.result, engine = excluded.engine, updated_at = now()
+          returning 1
+        )
+        insert into audit_log (tenant_id, user_id, action, detail)
+        select ${scope.tenantId}, ${scope.userId}, ${audit.action}, ${JSON.stringify(audit.detail)}::jsonb from saved`.execute(db);
+    },
+
     /** A result computed earlier for this exact message content, if any. */
     async cached(messageId: string, contentHash: string): Promise<unknown | undefined> {
       const row = await mine('triage_results')

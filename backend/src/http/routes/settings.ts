@@ -37,7 +37,12 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
           }
         }
       }
-      return request.store.updateSettings(patch);
+      const updated = await request.store.updateSettings(patch);
+      // Triage results depend on these; cached ones are recomputed on next use.
+      if (patch.replyThreshold !== undefined || patch.marketingThreshold !== undefined || patch.neverSendToModel !== undefined) {
+        await request.store.triage.forgetResults();
+      }
+      return updated;
     },
   );
 }

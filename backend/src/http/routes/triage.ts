@@ -5,7 +5,6 @@ import {
   EmailMessage,
   EmailThread,
   ErrorBody,
-  type Settings,
   TriageResult,
 } from '@steward/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -17,6 +16,7 @@ import { domainOf } from '../../mail/addresses.ts';
 import { normaliseMessage } from '../../mail/normalise.ts';
 import type { NormalisedMessage } from '../../mail/types.ts';
 import { learnCorrection, type PersonalModel, type SenderRule } from '../../triage/local.ts';
+import { mergeSettings } from '../../storage/users.ts';
 import { HttpError } from '../errors.ts';
 
 export const MAX_BATCH = 100;
@@ -75,9 +75,10 @@ interface CachedTriage {
   sender?: string;
 }
 
-function contentHash(message: EmailMessage, me: string[], thread: EmailMessage[] | undefined, settings: Settings, engine: string): string {
+/** What a cached result depends on besides the user's settings and rules (changing those clears the cache). */
+function contentHash(message: EmailMessage, me: string[], thread: NormalisedMessage[] | undefined, engine: string): string {
   return createHash('sha256')
-    .update(JSON.stringify([message, me, thread?.map((m) => [m.id, m.from, m.date]) ?? [], settings.replyThreshold, settings.marketingThreshold, engine]))
+    .update(JSON.stringify([message, me, thread?.map((m) => [m.id, m.from?.address, m.date]) ?? [], engine]))
     .digest('base64url');
 }
 
@@ -89,48 +90,46 @@ function describeItemError(error: unknown): { code: string; message: string } {
 export async function triageRoutes(app: FastifyInstance): Promise<void> {
   const { engines } = app.services;
 
-  /** Everything about the user that shapes a result, loaded once per request. */
-  async function userContext(request: FastifyRequest, me: string[] | undefined) {
-    const [settings, rules, personal] = await Promise.all([
-      request.store.settings(),
-      request.store.triage.rules(),
-      request.store.triage.personalModel(),
-    ]);
+  function meOf(request: FastifyRequest, me: string[] | undefined): string[] {
     const identityEmail = request.user?.identity.email;
-    return {
-      settings,
-      rules: rules as SenderRule[],
-      personal: personal as PersonalModel | undefined,
-      me: me ?? (identityEmail ? [identityEmail] : []),
-    };
+    return me ?? (identityEmail ? [identityEmail] : []);
   }
 
+  /**
+   * One message: one query for the user's context and any cached result, the engine, one write for the
+   * result and its audit entry.
+   */
   async function triageOne(
     request: FastifyRequest,
     message: EmailMessage,
     thread: NormalisedMessage[] | undefined,
-    ctx: Awaited<ReturnType<typeof userContext>>,
+    me: string[],
   ): Promise<TriageResult> {
-    const hash = contentHash(message, ctx.me, undefined, ctx.settings, engines.provider);
-    const cached = (await request.store.triage.cached(message.id, hash)) as CachedTriage | undefined;
+    const hash = contentHash(message, me, thread, engines.provider);
+    const ctx = await request.store.triage.context(message.id, hash);
+    const cached = ctx.cached as CachedTriage | undefined;
     if (cached) return cached.result;
+    const settings = mergeSettings(ctx.settings);
     const normalised = await normaliseMessage(message);
     const result = await engines.triage(
       normalised,
       {
-        me: ctx.me,
+        me,
         thread,
-        thresholds: { reply: ctx.settings.replyThreshold, marketing: ctx.settings.marketingThreshold },
-        rules: ctx.rules,
-        personal: ctx.personal,
+        thresholds: { reply: settings.replyThreshold, marketing: settings.marketingThreshold },
+        rules: ctx.rules as SenderRule[],
+        personal: ctx.personal as PersonalModel | undefined,
       },
       {
         userKey: userKeyOf(request.store.scope),
-        modelAllowed: mayShareWithModel(normalised, ctx.settings.neverSendToModel, message.labels),
+        modelAllowed: mayShareWithModel(normalised, settings.neverSendToModel, message.labels),
       },
     );
     const stored: CachedTriage = { result, sender: normalised.from?.address };
-    await request.store.triage.saveResult(message.id, hash, stored, engines.provider);
+    await request.store.triage.saveResultAudited(message.id, hash, stored, engines.provider, {
+      action: 'triage',
+      detail: { messageId: message.id, engine: engines.provider },
+    });
     return result;
   }
 
@@ -151,12 +150,10 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       if ((body.message === undefined) === (body.messages === undefined)) {
         throw new HttpError(400, 'invalid_body', 'Send either "message" or "messages", not both and not neither.');
       }
-      const ctx = await userContext(request, body.me);
+      const me = meOf(request, body.me);
       if (body.message) {
         const thread = body.thread ? await Promise.all(body.thread.map((m) => normaliseMessage(m))) : undefined;
-        const result = await triageOne(request, body.message, thread, ctx);
-        await request.store.audit('triage', { messages: 1, engine: engines.provider });
-        return result;
+        return triageOne(request, body.message, thread, me);
       }
       const results = [];
       for (const [index, item] of (body.messages ?? []).entries()) {
@@ -167,13 +164,12 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
           continue;
         }
         try {
-          results.push(await triageOne(request, item as EmailMessage, undefined, ctx));
+          results.push(await triageOne(request, item as EmailMessage, undefined, me));
         } catch (error) {
           request.log.warn({ err: { message: (error as Error).message }, index }, 'batch item failed');
           results.push({ id, error: describeItemError(error) });
         }
       }
-      await request.store.audit('triage', { messages: results.length, engine: engines.provider });
       return { results };
     },
   );
