@@ -47,7 +47,15 @@ export const SuggestRequest = Type.Object(
                   end: HHMM,
                   weekdays: Type.Optional(
                     Type.Array(
-                      Type.Union(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => Type.Literal(d))),
+                      Type.Union([
+                      Type.Literal('mon'),
+                      Type.Literal('tue'),
+                      Type.Literal('wed'),
+                      Type.Literal('thu'),
+                      Type.Literal('fri'),
+                      Type.Literal('sat'),
+                      Type.Literal('sun'),
+                    ]),
                       {
                         maxItems: 7,
                       },

@@ -1,0 +1,77 @@
+// /preview: the real pane in an ordinary browser, over a sample mailbox instead of Outlook.
+import { useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiClient } from './api/client.ts';
+import { BackendAuth } from './auth/auth.ts';
+import { readPaneConfig } from './config.ts';
+import { type SampleEffect, SampleMailbox } from './mailbox/sample.ts';
+import { App } from './ui/App.tsx';
+import { addressLabel } from './ui/format.ts';
+
+performance.mark('steward:pane-start');
+
+function Preview({ mailbox, api, auth }: { mailbox: SampleMailbox; api: ApiClient; auth: BackendAuth }) {
+  const [selected, setSelected] = useState(mailbox.selectedId);
+  const [effect, setEffect] = useState<SampleEffect | null>(null);
+
+  useEffect(() => mailbox.onEffect(setEffect), [mailbox]);
+
+  const select = (id: string) => {
+    mailbox.select(id);
+    setSelected(id);
+    setEffect(null);
+  };
+
+  return (
+    <div className="preview">
+      <nav className="inbox" aria-label="Sample inbox">
+        <h1>Sample inbox</h1>
+        <p className="hint">Steward running without Outlook. Pick a message; the pane on the right follows it.</p>
+        <ul>
+          {mailbox.messages.map((message) => (
+            <li key={message.id}>
+              <button
+                type="button"
+                aria-pressed={message.id === selected}
+                className={message.id === selected ? 'selected' : ''}
+                onClick={() => select(message.id)}
+                data-testid={`sample-${message.id}`}
+              >
+                <strong>{addressLabel(message.from).replace(/ <.*>$/, '')}</strong>
+                <span>{message.subject}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+        {effect ? <EffectView effect={effect} /> : null}
+      </nav>
+      <div className="pane" data-testid="pane">
+        <App api={api} auth={auth} mailbox={mailbox} />
+      </div>
+    </div>
+  );
+}
+
+function EffectView({ effect }: { effect: SampleEffect }) {
+  const title =
+    effect.kind === 'reply'
+      ? `Outlook would open a ${effect.replyAll ? 'reply-all' : 'reply'} with:`
+      : effect.kind === 'new-message'
+        ? `Outlook would open a new message "${effect.subject}":`
+        : `Outlook would tag the message "${effect.displayName}".`;
+  return (
+    <section className="effect" aria-live="polite" data-testid="preview-effect">
+      <h2>{title}</h2>
+      {effect.kind !== 'category' ? <iframe title="Reply preview" sandbox="" srcDoc={effect.html} /> : null}
+    </section>
+  );
+}
+
+const config = readPaneConfig(window.location);
+const mailbox = new SampleMailbox();
+// The preview talks to a local-mode server; a signed-in server answers 401 and the pane says so.
+const auth = new BackendAuth(null);
+const api = new ApiClient({ baseUrl: config.apiBaseUrl, tokens: auth });
+const container = document.getElementById('root');
+if (!container) throw new Error('preview.html has no #root');
+createRoot(container).render(<Preview mailbox={mailbox} api={api} auth={auth} />);

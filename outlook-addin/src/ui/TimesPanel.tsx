@@ -1,0 +1,117 @@
+import { Body1, Button, Caption1, makeStyles, Spinner, Subtitle2, tokens } from '@fluentui/react-components';
+import { CalendarLtr20Regular } from '@fluentui/react-icons';
+import type { EmailMessage } from '@steward/shared';
+import { useEffect, useState } from 'react';
+import type { SchedulingSuggestion } from '../api/client.ts';
+import { usePane } from './context.ts';
+import { describeError } from './errors.ts';
+import { formatSlot } from './format.ts';
+import { escapeHtml, textToHtml } from './reply-html.ts';
+import { ErrorState } from './states.tsx';
+
+const useStyles = makeStyles({
+  panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  list: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXS,
+  },
+  slot: { display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalS },
+});
+
+export function TimesPanel({ message, autoStart }: { message: EmailMessage; autoStart: boolean }) {
+  const styles = useStyles();
+  const { api, mailbox, settings, announce } = usePane();
+  const [state, setState] = useState<
+    | { status: 'idle' }
+    | { status: 'loading' }
+    | { status: 'ready'; result: SchedulingSuggestion }
+    | { status: 'error'; message: string }
+  >({ status: 'idle' });
+
+  const suggest = async () => {
+    setState({ status: 'loading' });
+    try {
+      setState({ status: 'ready', result: await api.suggestTimes({ message }) });
+    } catch (cause) {
+      setState({ status: 'error', message: describeError(cause) });
+    }
+  };
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per message (the panel is keyed by it)
+  useEffect(() => {
+    if (autoStart) void suggest();
+  }, []);
+
+  const insert = async (html: string, text: string) => {
+    try {
+      const outcome = await mailbox.insertReply({ html, text });
+      announce(
+        outcome === 'unsupported' ? 'This Outlook cannot open a reply from an add-in.' : 'Times added to the reply',
+        outcome === 'unsupported' ? 'error' : 'success',
+      );
+    } catch (cause) {
+      announce(describeError(cause), 'error');
+    }
+  };
+
+  return (
+    <section className={styles.panel} aria-labelledby="times-heading" data-testid="times-panel">
+      <Subtitle2 as="h2" id="times-heading">
+        Suggested times
+      </Subtitle2>
+      {state.status === 'idle' ? (
+        <div>
+          <Button icon={<CalendarLtr20Regular />} onClick={() => void suggest()}>
+            Find times that work
+          </Button>
+        </div>
+      ) : null}
+      {state.status === 'loading' ? (
+        <Spinner size="tiny" label="Checking your calendar…" labelPosition="after" />
+      ) : null}
+      {state.status === 'error' ? (
+        <ErrorState title="No times" message={state.message} onRetry={() => void suggest()} />
+      ) : null}
+      {state.status === 'ready' && state.result.slots.length === 0 ? (
+        <Body1>No free slot matches the request within your working hours.</Body1>
+      ) : null}
+      {state.status === 'ready' && state.result.slots.length > 0 ? (
+        <>
+          <ul className={styles.list} aria-label="Free slots">
+            {state.result.slots.map((slot) => {
+              const label = slot.label ?? formatSlot(slot.start, slot.end, settings.timeZone);
+              return (
+                <li key={slot.start} className={styles.slot}>
+                  <Caption1>{label}</Caption1>
+                  <Button
+                    size="small"
+                    aria-label={`Insert ${label} into the reply`}
+                    onClick={() =>
+                      void insert(`<p>Would ${escapeHtml(label)} work for you?</p>`, `Would ${label} work for you?`)
+                    }
+                  >
+                    Insert
+                  </Button>
+                </li>
+              );
+            })}
+          </ul>
+          {state.result.proposal ? (
+            <div>
+              <Button
+                appearance="primary"
+                onClick={() => void insert(textToHtml(state.result.proposal), state.result.proposal)}
+              >
+                Insert all as a proposal
+              </Button>
+            </div>
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { type FakeMessage, type FakeOfficeOptions, installFakeOffice } from '../../tests/outlook/fake-office.ts';
+import { OfficeMailbox } from '../src/mailbox/office.ts';
+import type { OfficeApi } from '../src/mailbox/office-api.ts';
+
+const priya: FakeMessage = {
+  itemId: 'AAMkAD-priya',
+  conversationId: 'conv-pricing',
+  subject: 'Pricing for 200 seats before Friday?',
+  from: { displayName: 'Priya Raman', emailAddress: 'priya.raman@contoso.example' },
+  to: [{ displayName: 'Alex Morgan', emailAddress: 'alex@northwind.example' }],
+  cc: [{ displayName: 'Sam Ortiz', emailAddress: 'sam@contoso.example' }],
+  dateTimeCreated: '2025-02-03T09:15:00.000Z',
+  bodyText: 'Hi Alex,\nCould you send pricing for 200 seats by Friday?\nPriya',
+  bodyHtml: '<p>Hi Alex,</p><p>Could you send pricing for 200 seats by Friday?</p><p>Priya</p>',
+};
+const newsletter: FakeMessage = {
+  itemId: 'AAMkAD-news',
+  conversationId: 'conv-news',
+  subject: '50% off this week',
+  from: { displayName: 'Cloudly', emailAddress: 'news@cloudly.example' },
+  to: [{ displayName: 'Alex Morgan', emailAddress: 'alex@northwind.example' }],
+  dateTimeCreated: '2025-02-03T08:00:00.000Z',
+  bodyText: 'Upgrade now',
+  bodyHtml: '<p>Upgrade now</p>',
+};
+
+function setup(options: Partial<FakeOfficeOptions> = {}) {
+  const globalLike: Record<string, unknown> = {};
+  const host = installFakeOffice(globalLike, { messages: [priya, newsletter], ...options });
+  return { host, mailbox: new OfficeMailbox(globalLike.Office as OfficeApi) };
+}
+
+describe('OfficeMailbox (read mode)', () => {
+  it('reads the open message in the backend shape: addresses, date, thread, text and HTML', async () => {
+    const { mailbox, host } = setup();
+    const open = await mailbox.readCurrentItem();
+    expect(open?.mode).toBe('read');
+    expect(open?.message).toEqual({
+      id: 'AAMkAD-priya',
+      threadId: 'conv-pricing',
+      subject: 'Pricing for 200 seats before Friday?',
+      from: { name: 'Priya Raman', address: 'priya.raman@contoso.example' },
+      to: [{ name: 'Alex Morgan', address: 'alex@northwind.example' }],
+      cc: [{ name: 'Sam Ortiz', address: 'sam@contoso.example' }],
+      date: '2025-02-03T09:15:00.000Z',
+      text: priya.bodyText,
+      html: priya.bodyHtml,
+    });
+    expect(
+      host.calls
+        .filter((c) => c.method === 'item.body.getAsync')
+        .map((c) => c.args[0])
+        .sort(),
+    ).toEqual(['html', 'text']);
+    expect(mailbox.myAddresses()).toEqual(['alex@northwind.example']);
+  });
+
+  it('returns null when nothing is selected', async () => {
+    const { mailbox } = setup({ selected: -1 });
+    expect(await mailbox.readCurrentItem()).toBeNull();
+  });
+
+  it('follows the selection in a pinned pane and stops when unsubscribed', async () => {
+    const { mailbox, host } = setup();
+    const seen: (string | undefined)[] = [];
+    const stop = mailbox.onItemChanged(() => {
+      void mailbox.readCurrentItem().then((open) => seen.push(open?.message.id));
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    host.select(1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(seen).toEqual(['AAMkAD-news']);
+    stop();
+    await new Promise((r) => setTimeout(r, 5));
+    host.select(0);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(seen).toEqual(['AAMkAD-news']);
+    expect(host.calls.map((c) => c.method)).toContain('mailbox.removeHandlerAsync');
+  });
+
+  it('opens a reply form with the HTML (and reply all when asked)', async () => {
+    const { mailbox, host } = setup();
+    expect(await mailbox.insertReply({ html: '<p>Hi Priya</p>', text: 'Hi Priya' })).toBe('reply-form-opened');
+    expect(await mailbox.insertReply({ html: '<p>All</p>', text: 'All', replyAll: true })).toBe('reply-form-opened');
+    expect(host.calls.filter((c) => c.method.startsWith('displayReply'))).toEqual([
+      { method: 'displayReplyForm', args: [{ htmlBody: '<p>Hi Priya</p>' }] },
+      { method: 'displayReplyAllForm', args: [{ htmlBody: '<p>All</p>' }] },
+    ]);
+  });
+
+  it('creates the coloured master category once and swaps Steward categories on the item', async () => {
+    const { mailbox, host } = setup({
+      messages: [{ ...priya, categories: ['Project X'] }],
+      masterCategories: [{ displayName: 'Project X', color: 'Preset9' }],
+    });
+    expect(await mailbox.applyCategory('to_respond', 'To respond')).toBe('applied');
+    expect(host.masterCategories).toContainEqual({ displayName: 'Steward: To respond', color: 'Preset0' });
+    expect(host.categoriesOf('AAMkAD-priya')).toEqual(['Project X', 'Steward: To respond']);
+
+    // A correction replaces Steward's category and leaves the user's own alone.
+    expect(await mailbox.applyCategory('fyi', 'FYI')).toBe('applied');
+    expect(host.categoriesOf('AAMkAD-priya')).toEqual(['Project X', 'Steward: FYI']);
+
+    // Applying again neither re-creates the master category nor duplicates it on the item.
+    await mailbox.applyCategory('fyi', 'FYI');
+    expect(host.calls.filter((c) => c.method === 'masterCategories.addAsync')).toHaveLength(2);
+    expect(host.categoriesOf('AAMkAD-priya')).toEqual(['Project X', 'Steward: FYI']);
+  });
+
+  it('survives a master category created meanwhile by another window', async () => {
+    const { mailbox, host } = setup({ masterCategories: [{ displayName: 'steward: to respond', color: 'Preset3' }] });
+    // Outlook compares category names case-insensitively: the add fails as a duplicate, the tag still lands.
+    expect(await mailbox.applyCategory('to_respond', 'To respond')).toBe('applied');
+    expect(host.categoriesOf('AAMkAD-priya')).toEqual(['Steward: To respond']);
+  });
+
+  it('reports what the host supports from the requirement sets', () => {
+    expect(setup().mailbox.capabilities()).toEqual({
+      followsSelection: true,
+      categories: true,
+      insertReply: true,
+      nestedAppAuth: true,
+      dialogApi: true,
+    });
+  });
+});
+
+describe('OfficeMailbox on an older Outlook', () => {
+  // Mailbox 1.3: no ItemChanged (1.5), no categories (1.8), no nested app auth.
+  const old = () => setup({ requirementSets: { Mailbox: '1.3', DialogApi: '1.1' } });
+
+  it('falls back instead of failing', async () => {
+    const { mailbox, host } = old();
+    expect(mailbox.capabilities()).toMatchObject({
+      followsSelection: false,
+      categories: false,
+      nestedAppAuth: false,
+      dialogApi: true,
+    });
+    expect(await mailbox.applyCategory('to_respond', 'To respond')).toBe('unsupported');
+    const stop = mailbox.onItemChanged(() => {});
+    stop();
+    expect(host.calls.some((c) => c.method.startsWith('mailbox.'))).toBe(false);
+    // Replies still work: displayReplyForm is Mailbox 1.1.
+    expect(await mailbox.insertReply({ html: '<p>x</p>', text: 'x' })).toBe('reply-form-opened');
+  });
+
+  it('checks versions part by part: Mailbox 1.13 supports categories (1.8), 1.7 does not', () => {
+    expect(setup({ requirementSets: { Mailbox: '1.13' } }).mailbox.capabilities().categories).toBe(true);
+    expect(setup({ requirementSets: { Mailbox: '1.7' } }).mailbox.capabilities().categories).toBe(false);
+  });
+});
+
+describe('OfficeMailbox (compose mode)', () => {
+  const draft: FakeMessage = { ...priya, subject: 'RE: Pricing', compose: true, bodyHtml: '<p>Quoted</p>' };
+
+  it('reads the message being written and inserts at the cursor as HTML', async () => {
+    const { mailbox, host } = setup({ messages: [draft] });
+    const open = await mailbox.readCurrentItem();
+    expect(open?.mode).toBe('compose');
+    expect(open?.message).toMatchObject({
+      subject: 'RE: Pricing',
+      threadId: 'conv-pricing',
+      from: { address: 'alex@northwind.example' },
+    });
+    expect(await mailbox.insertReply({ html: '<p>Tue 15:00?</p>', text: 'Tue 15:00?' })).toBe('inserted-at-cursor');
+    expect(host.calls.find((c) => c.method === 'item.body.setSelectedDataAsync')?.args).toEqual([
+      '<p>Tue 15:00?</p>',
+      { coercionType: 'html' },
+    ]);
+  });
+});

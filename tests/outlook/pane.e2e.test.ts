@@ -1,0 +1,176 @@
+// End to end: the built task pane in headless Chromium, the fake Office host answering office.js, and
+// the real backend (embedded PGlite in a temp DATA_DIR, local AI engine, local mode, port 0).
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Storage } from '../../backend/src/storage/database.ts';
+import {
+  ensureBuilt,
+  installFakeOfficeHost,
+  launchBrowser,
+  OUTLOOK_MESSAGES,
+  officeCalls,
+  type RunningBackend,
+  screenshot,
+  servePaneFromDist,
+  startBackend,
+} from './harness.ts';
+
+interface FeedbackRow {
+  message_id: string;
+  category: string;
+  scope: string;
+  sender: string | null;
+}
+
+/** Reads the feedback rows through the app's own database handle. */
+async function feedbackRows(backend: RunningBackend, messageId: string): Promise<FeedbackRow[]> {
+  const { storage } = (backend.app as unknown as { services: { storage: Storage } }).services;
+  const rows = await storage.db.selectFrom('triage_feedback').selectAll().where('message_id', '=', messageId).execute();
+  return rows as FeedbackRow[];
+}
+
+const htmlToText = (html: string) =>
+  html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/p>/gi, '\n\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
+
+/** Waits until the draft panel is done: 'ready', or the error it shows (so a failure says why). */
+async function draftOutcome(page: Page): Promise<string> {
+  const handle = await page.waitForFunction(() => {
+    const button = document.querySelector('[data-testid="draft-insert"]');
+    if (button instanceof HTMLButtonElement && !button.disabled) return 'ready';
+    const error = document.querySelector('[data-testid="draft-panel"] [data-testid="error"]');
+    return error ? `error: ${error.textContent}` : false;
+  });
+  return (await handle.jsonValue()) as string;
+}
+
+const words = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+describe('Outlook task pane against the real backend', () => {
+  let backend: RunningBackend;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    [backend, browser] = await Promise.all([startBackend(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await backend?.close();
+  });
+
+  async function openTaskPane(): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 360, height: 900 } });
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+    if (!backend.servesPane) await servePaneFromDist(page, backend.origin);
+    await installFakeOfficeHost(page, { messages: OUTLOOK_MESSAGES, selected: 0 });
+    await page.goto(`${backend.origin}/addin/taskpane.html`);
+    return page;
+  }
+
+  it('opens a message: its category and reason show', async () => {
+    const page = await openTaskPane();
+    const chip = page.getByTestId('category');
+    await chip.waitFor();
+    expect(await chip.getAttribute('data-category')).toBe('to_respond');
+    const reasons = await page.getByTestId('reasons').locator('li').allInnerTexts();
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(reasons.every((r) => r.trim().length > 0)).toBe(true);
+    const timing = await page.evaluate(() => {
+      const start = performance.getEntriesByName('steward:pane-start')[0]?.startTime ?? 0;
+      const shown = performance.getEntriesByName('steward:category-shown')[0]?.startTime ?? Number.NaN;
+      return { fromNavigation: shown, fromScript: shown - start };
+    });
+    console.info(`pane load to category shown: ${timing.fromNavigation.toFixed(0)} ms from navigation`);
+    await screenshot(page, 'outlook-e2e-category');
+    await page.close();
+  });
+
+  it('generates a draft and opens a reply form whose HTML holds it', async () => {
+    const page = await openTaskPane();
+    await page.getByTestId('draft-generate').click();
+    const insert = page.getByTestId('draft-insert');
+    expect(await draftOutcome(page)).toBe('ready');
+    const draftText = await page.getByTestId('draft-text').inputValue();
+    expect(draftText.length).toBeGreaterThan(20);
+    await insert.click();
+    await page.getByText('Reply opened with the draft').waitFor();
+    const replies = (await officeCalls(page)).filter((c) => c.method === 'displayReplyForm');
+    expect(replies).toHaveLength(1);
+    const htmlBody = (replies[0]?.args[0] as { htmlBody?: string } | undefined)?.htmlBody ?? '';
+    expect(htmlBody).toMatch(/<p>|<br/);
+    expect(words(htmlToText(htmlBody))).toContain(words(draftText).slice(0, 40));
+    await screenshot(page, 'outlook-e2e-draft');
+    await page.close();
+  });
+
+  it('fixes a category: the feedback row is stored and the result follows it', async () => {
+    const page = await openTaskPane();
+    await page.getByTestId('category').waitFor();
+    await page.getByRole('button', { name: 'Fix category' }).click();
+    await page.getByTestId('fix-fyi').click();
+    await page
+      .getByTestId('notice')
+      .getByText(/Moved to FYI/)
+      .waitFor();
+
+    const rows = await feedbackRows(backend, 'AAMkADe2e-pricing');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ message_id: 'AAMkADe2e-pricing', category: 'fyi', scope: 'message' });
+
+    const stored = await fetch(`${backend.origin}/v1/triage/AAMkADe2e-pricing`).then(
+      (r) => r.json() as Promise<{ category: string }>,
+    );
+    expect(stored.category).toBe('fyi');
+    const calls = await officeCalls(page);
+    expect(calls.some((c) => c.method === 'item.categories.addAsync')).toBe(true);
+    await screenshot(page, 'outlook-e2e-fixed');
+    await page.close();
+  });
+});
+
+// Its own backend: the corrections made above teach the personal model, which would change these results.
+describe('Preview page against the real backend', () => {
+  let backend: RunningBackend;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    [backend, browser] = await Promise.all([startBackend(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await backend?.close();
+  });
+
+  it('the preview page works without Outlook: sample messages, categories, a draft', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+    if (!backend.servesPane) await servePaneFromDist(page, backend.origin);
+    await page.goto(`${backend.origin}/preview`);
+    const chip = page.getByTestId('category');
+    await chip.waitFor();
+    expect(await chip.getAttribute('data-category')).toBe('to_respond');
+
+    await page.getByTestId('sample-sample-2-newsletter').click();
+    await page.locator('[data-category="marketing"]').waitFor();
+
+    await page.getByTestId('sample-sample-1-pricing').click();
+    await page.locator('[data-category="to_respond"]').waitFor();
+    await page.getByTestId('draft-generate').click();
+    expect(await draftOutcome(page)).toBe('ready');
+    await page.getByTestId('draft-insert').click();
+    const effect = page.getByTestId('preview-effect');
+    await effect.waitFor();
+    expect(await effect.textContent()).toContain('Outlook would open a reply');
+    await screenshot(page, 'outlook-e2e-preview');
+    await page.close();
+  });
+});
