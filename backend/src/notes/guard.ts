@@ -5,7 +5,7 @@
  * notes from growing items that rest on them, whichever engine wrote the notes.
  */
 import type { MeetingNotes } from '@steward/shared';
-import { WITHHELD_NOTICE, findInjections, quarantineInstructions, stripInvisibleChars } from '../ai/safety.ts';
+import { findInjections, quarantineInstructions, stripInvisibleChars, WITHHELD_NOTICE } from '../ai/safety.ts';
 import { composeFollowUp, type FollowUpInput } from './follow-up.ts';
 import type { Turn } from './transcript.ts';
 

@@ -1,4 +1,10 @@
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import type { S3BlobConfig } from '../config.ts';
 import { type BlobStore, checkBlobKey } from './blobs.ts';
 
@@ -26,7 +32,13 @@ export function createS3BlobStore(cfg: S3BlobConfig, deps: { client?: S3Client }
   return {
     async put(key, bytes, contentType) {
       await client.send(
-        new PutObjectCommand({ Bucket: bucket, Key: checkBlobKey(key), Body: bytes, ContentType: contentType, ContentLength: bytes.length }),
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: checkBlobKey(key),
+          Body: bytes,
+          ContentType: contentType,
+          ContentLength: bytes.length,
+        }),
       );
     },
     async get(key) {
@@ -35,7 +47,11 @@ export function createS3BlobStore(cfg: S3BlobConfig, deps: { client?: S3Client }
         if (!answer.Body) return undefined;
         return Buffer.from(await answer.Body.transformToByteArray());
       } catch (error) {
-        if (error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.$metadata.httpStatusCode === 404)) return undefined;
+        if (
+          error instanceof S3ServiceException &&
+          (error.name === 'NoSuchKey' || error.$metadata.httpStatusCode === 404)
+        )
+          return undefined;
         throw error;
       }
     },
