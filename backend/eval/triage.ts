@@ -106,6 +106,11 @@ table(['method', 'messages', 'to_respond', 'share'], [
   ['local engine', String(broadcast.length), String(broadcastToRespond), f3(broadcastToRespond / Math.max(1, broadcast.length))],
   ['baseline: keyword rule', String(broadcast.length), String(keywordBroadcast), f3(keywordBroadcast / Math.max(1, broadcast.length))],
 ]);
+const broadcastMeeting = broadcast.filter(({ result }) => result.meetingRequest).length;
+console.log('\nThe same messages flagged meetingRequest (lower is better)\n');
+table(['method', 'messages', 'meetingRequest', 'share'], [
+  ['local engine', String(broadcast.length), String(broadcastMeeting), f3(broadcastMeeting / Math.max(1, broadcast.length))],
+]);
 
 // Category distribution per data set.
 console.log('\nCategory distribution (held-out rows)\n');

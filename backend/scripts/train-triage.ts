@@ -7,8 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { normaliseMessage } from '../src/mail/normalise.ts';
 import type { NormalisedMessage } from '../src/mail/types.ts';
 import { marketingFeatures, meetingFeatures, sentenceFeatures } from '../src/triage/features.ts';
-import { fitPlatt, rawScore, serialiseLinearModel, sigmoid, trainLogistic, type LinearModel, type TrainingExample, type TrainingOptions } from '../src/triage/linear-model.ts';
+import { calibrate, fitIsotonic, fitPlatt, rawScore, serialiseLinearModel, trainLogistic, type LinearModel, type TrainingExample, type TrainingOptions } from '../src/triage/linear-model.ts';
 import { DEFAULT_MODEL_PATH, type TriageModelFile } from '../src/triage/model-file.ts';
+import { analyseRequests, requestTextOf } from '../src/triage/local.ts';
 import { ENRON_BROADCAST, ENRON_LOGISTICS, evalDataDir, hasEvalData, loadEnron, loadParakweet, loadSpamAssassin } from '../src/triage/dev-data.ts';
 
 const SEED = 20260302;
@@ -29,7 +30,12 @@ const FOLDS = 5;
  * did not see it (5 folds), Platt is fitted on those scores. Uses the train and calibration splits
  * together, which matters for the small Enron set; the test split stays untouched.
  */
-function train(name: string, examples: TrainingExample[], options: Omit<TrainingOptions, 'buckets' | 'seed'>, pickThreshold = false): LinearModel {
+function train(
+  name: string,
+  examples: TrainingExample[],
+  options: Omit<TrainingOptions, 'buckets' | 'seed'>,
+  { pickThreshold = false, isotonic = false }: { pickThreshold?: boolean; isotonic?: boolean } = {},
+): LinearModel {
   const outOfFold: number[] = new Array(examples.length);
   for (let fold = 0; fold < FOLDS; fold++) {
     const foldModel = trainLogistic(examples.filter((_, i) => i % FOLDS !== fold), { ...options, buckets: BUCKETS, seed: SEED + fold });
@@ -40,17 +46,21 @@ function train(name: string, examples: TrainingExample[], options: Omit<Training
   const labels = examples.map((e) => e.label);
   const platt = fitPlatt(outOfFold, labels);
   const model: LinearModel = { ...trainLogistic(examples, { ...options, buckets: BUCKETS, seed: SEED, explainable }), platt };
-  const calibrated = outOfFold.map((s) => sigmoid(platt.a * s + platt.b));
+  if (isotonic) model.isotonic = fitIsotonic(outOfFold, labels);
+  const calibrated = outOfFold.map((s) => calibrate(model, s));
   if (pickThreshold) model.threshold = recallFavouringThreshold(calibrated, labels);
   const positives = labels.filter((y) => y === 1).length;
-  console.log(`${name.padEnd(10)} rows ${String(examples.length).padStart(5)} (${positives} positive)  platt a=${platt.a.toFixed(3)} b=${platt.b.toFixed(3)}${model.threshold !== undefined ? `  threshold ${model.threshold}` : ''}`);
+  console.log(`${name.padEnd(10)} rows ${String(examples.length).padStart(5)} (${positives} positive)  platt a=${platt.a.toFixed(3)} b=${platt.b.toFixed(3)}${model.isotonic ? `  isotonic ${model.isotonic.x.length} steps` : ''}${model.threshold !== undefined ? `  threshold ${model.threshold}` : ''}`);
   return model;
 }
 
 /**
- * The threshold with the highest recall whose out-of-fold precision is at least 0.62 (the target is 0.60): a meeting request
- * flag should be right well over half the time and miss as few real asks as possible.
+ * The threshold with the highest out-of-fold recall whose out-of-fold precision is at least 0.60. In
+ * nested cross-validation on non-test rows a 0.60 floor gave precision 0.64 / recall 0.79 on the outer
+ * folds, about the same distance above both targets (P >= 0.60, R >= 0.75); 0.62 gave 0.68 / 0.77.
  */
+const PRECISION_FLOOR = 0.6;
+
 function recallFavouringThreshold(probabilities: number[], labels: (0 | 1)[]): number {
   let best = { threshold: 0.5, recall: -1 };
   for (let t = 0.05; t < 0.95; t += 0.01) {
@@ -60,7 +70,7 @@ function recallFavouringThreshold(probabilities: number[], labels: (0 | 1)[]): n
     });
     const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
     const recall = tp / Math.max(1, tp + fn);
-    if (precision >= 0.62 && recall > best.recall) best = { threshold: Math.round(t * 100) / 100, recall };
+    if (precision >= PRECISION_FLOOR && recall > best.recall) best = { threshold: Math.round(t * 100) / 100, recall };
   }
   return best.threshold;
 }
@@ -96,15 +106,21 @@ function marketingExamples(): TrainingExample[] {
 }
 const marketing = train('marketing', marketingExamples(), { epochs: 8, learningRate: 0.05, l2: 1e-5 });
 
-// Meeting and logistics: Enron 1.4 against the rest.
+// Meeting and logistics: Enron 1.4 against the rest. The request model just trained gives the
+// "asks something" feature, exactly as the engine computes it at inference time.
 function meetingExamples(): TrainingExample[] {
   const examples: TrainingExample[] = [];
   enron.forEach((row, i) => {
-    examples.push({ features: meetingFeatures(enronMessages[i]!), label: row.cats.includes(ENRON_LOGISTICS) ? 1 : 0 });
+    const msg = enronMessages[i]!;
+    const asks = analyseRequests({ request }, requestTextOf(msg)).probability;
+    examples.push({ features: meetingFeatures(msg, asks), label: row.cats.includes(ENRON_LOGISTICS) ? 1 : 0 });
   });
   return examples;
 }
-const meeting = train('meeting', meetingExamples(), { epochs: 8, learningRate: 0.05, l2: 1e-5 }, true);
+// Chosen by nested 5-fold cross-validation on non-test rows: a smaller learning rate and ignoring
+// buckets seen in a single row beat the marketing settings on this small set, and isotonic calibration
+// of the out-of-fold scores halved the expected calibration error of Platt scaling (0.058 → 0.024).
+const meeting = train('meeting', meetingExamples(), { epochs: 8, learningRate: 0.02, l2: 1e-5, minDocumentFrequency: 2 }, { pickThreshold: true, isotonic: true });
 
 const file: TriageModelFile = {
   format: 'steward-triage-model',
@@ -115,12 +131,12 @@ const file: TriageModelFile = {
     seed: SEED,
     buckets: BUCKETS,
     split: 'FNV-1a("steward-split-v1:" + key) % 100: 0-74 train+calibration, 75-99 test (never used here)',
-    calibration: 'Platt scaling on 5-fold out-of-fold scores of the train+calibration rows',
+    calibration: 'Platt scaling (request, marketing) or isotonic regression (meeting) on 5-fold out-of-fold scores of the train+calibration rows',
     keys: { parakweet: 'sentence', spamassassin: 'file', enron: 'id' },
     data: {
       request: 'parakweet/Ask0729-fixed.txt (Yes = asks the reader to do something)',
       marketing: 'spamassassin spam + hard-ham = 1, easy-ham = 0; enron (without 2.4/2.7/2.10) = 0',
-      meeting: 'enron-berkeley 1.4 = 1, rest = 0; decision threshold = highest out-of-fold recall at precision >= 0.62',
+      meeting: 'enron-berkeley 1.4 = 1, rest = 0; decision threshold = highest out-of-fold recall at precision >= 0.60; ignores buckets seen in fewer than 2 rows',
     },
   },
   models: { request: serialiseLinearModel(request), marketing: serialiseLinearModel(marketing), meeting: serialiseLinearModel(meeting) },

@@ -74,7 +74,8 @@ function findSignatureStart(lines: readonly string[]): number {
 }
 
 function trimBlankLines(text: string): string {
-  return text.replace(/^\s*\n/, '').replace(/\s+$/, '');
+  // trimEnd removes exactly what /\s+$/ would, without the regex's quadratic retries on long blank runs.
+  return text.replace(/^\s*\n/, '').trimEnd();
 }
 
 export function splitReply(text: string): ReplyParts {

@@ -2,7 +2,7 @@
  * Logistic regression over hashed features, with Platt calibration. Pure functions: training here is
  * used by backend/scripts/train-triage.ts, prediction by the local engine.
  */
-import { hashFeature } from './features.ts';
+import { hashFeature, type HashSink } from './features.ts';
 
 export interface LinearModel {
   /** Number of hash buckets (a power of two). */
@@ -11,10 +11,20 @@ export interface LinearModel {
   weights: Float32Array;
   /** Platt scaling fitted on a calibration split: p = sigmoid(a * score + b). */
   platt: { a: number; b: number };
+  /**
+   * Isotonic calibration fitted on out-of-fold scores, used instead of Platt when present: p is the linear
+   * interpolation of y over the increasing scores x (flat beyond the ends).
+   */
+  isotonic?: Isotonic;
   /** Decision threshold on the calibrated probability, when the model has its own (else the caller's). */
   threshold?: number;
   /** The strongest positive features by name, to explain a decision in words. */
   explain: Record<string, number>;
+}
+
+export interface Isotonic {
+  x: number[];
+  y: number[];
 }
 
 export interface SerialisedLinearModel {
@@ -24,6 +34,7 @@ export interface SerialisedLinearModel {
   scale: number;
   weights: string;
   platt: { a: number; b: number };
+  isotonic?: Isotonic;
   threshold?: number;
   explain: Record<string, number>;
 }
@@ -59,8 +70,62 @@ export function rawScore(model: LinearModel, features: readonly string[]): numbe
   return rawScoreOf(model, featureIndices(features, model.buckets));
 }
 
+/** A raw score turned into a calibrated probability (isotonic when the model has it, else Platt). */
+export function calibrate(model: Pick<LinearModel, 'platt' | 'isotonic'>, score: number): number {
+  const iso = model.isotonic;
+  if (!iso || iso.x.length === 0) return sigmoid(model.platt.a * score + model.platt.b);
+  const { x, y } = iso;
+  if (score <= x[0]!) return y[0]!;
+  const last = x.length - 1;
+  if (score >= x[last]!) return y[last]!;
+  let lo = 0, hi = last; // x[lo] < score < x[hi]
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (x[mid]! <= score) lo = mid; else hi = mid;
+  }
+  const span = x[hi]! - x[lo]!;
+  return span > 0 ? y[lo]! + ((score - x[lo]!) / span) * (y[hi]! - y[lo]!) : y[hi]!;
+}
+
 export function probability(model: LinearModel, features: readonly string[]): number {
-  return sigmoid(model.platt.a * rawScore(model, features) + model.platt.b);
+  return calibrate(model, rawScore(model, features));
+}
+
+/** The uncalibrated score of the distinct feature hashes collected in a sink (the inference hot path). */
+export function rawScoreOfSink(model: Pick<LinearModel, 'bias' | 'weights' | 'buckets'>, sink: HashSink): number {
+  const weights = model.weights;
+  const hashes = sink.hashes;
+  const mask = model.buckets - 1;
+  let score = model.bias;
+  for (let i = 0; i < sink.length; i++) {
+    const hash = hashes[i]!;
+    // Same sign convention as featureIndices: the top bit of the hash picks the sign.
+    score += hash & 0x80000000 ? -weights[hash & mask]! : weights[hash & mask]!;
+  }
+  return score;
+}
+
+export function probabilityOfSink(model: LinearModel, sink: HashSink): number {
+  return calibrate(model, rawScoreOfSink(model, sink));
+}
+
+const explainIndexes = new WeakMap<Record<string, number>, Map<number, [string, number]>>();
+
+/** Like `explainingFeatures`, for distinct feature hashes (a sink's): names come from the model's explain table. */
+export function explainingFeaturesOfHashes(model: LinearModel, hashes: Uint32Array, limit = 3): string[] {
+  let index = explainIndexes.get(model.explain);
+  if (!index) {
+    index = new Map();
+    for (const [feature, weight] of Object.entries(model.explain)) if (weight > 0) index.set(hashFeature(feature), [feature, weight]);
+    explainIndexes.set(model.explain, index);
+  }
+  const present: Array<[string, number]> = [];
+  for (let i = 0; i < hashes.length; i++) {
+    const hit = index.get(hashes[i]!);
+    if (hit) present.push(hit);
+  }
+  present.sort((a, b) => b[1] - a[1]);
+  return present.slice(0, limit).map(([feature]) => feature);
 }
 
 /** Features present in the input that pushed most towards the positive class, strongest first. */
@@ -99,6 +164,11 @@ export interface TrainingOptions {
   explainCount?: number;
   /** Feature-name filter for explanations (e.g. only readable words). */
   explainable?: (feature: string) => boolean;
+  /**
+   * Buckets seen in fewer training examples than this keep weight 0: on small data sets, features seen
+   * once mostly memorise their row. Default 1 (every bucket learns).
+   */
+  minDocumentFrequency?: number;
 }
 
 /** Logistic regression by AdaGrad SGD with L2, in a seeded order. */
@@ -108,6 +178,12 @@ export function trainLogistic(examples: readonly TrainingExample[], options: Tra
   let bias = 0;
   let biasGradSquare = 0;
   const encoded = examples.map((e) => ({ indices: featureIndices(e.features, options.buckets), label: e.label, weight: e.weight ?? 1 }));
+  const minDf = options.minDocumentFrequency ?? 1;
+  if (minDf > 1) {
+    const df = new Uint32Array(options.buckets);
+    for (const e of encoded) for (const signed of e.indices) df[signed > 0 ? signed - 1 : -signed - 1]!++;
+    for (const e of encoded) e.indices = e.indices.filter((signed) => df[signed > 0 ? signed - 1 : -signed - 1]! >= minDf);
+  }
   const random = seededRandom(options.seed);
   const order = encoded.map((_, i) => i);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
@@ -193,6 +269,32 @@ export function fitPlatt(scores: readonly number[], labels: readonly (0 | 1)[]):
   return { a, b };
 }
 
+/**
+ * Isotonic regression (pool adjacent violators) of labels on scores. Each block becomes one point at its
+ * mean score, with the smoothed rate (positives + 0.5) / (rows + 1) so that no probability is exactly 0 or 1.
+ */
+export function fitIsotonic(scores: readonly number[], labels: readonly (0 | 1)[]): Isotonic {
+  const order = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]! || a - b);
+  const blocks: Array<{ positives: number; rows: number; scoreSum: number }> = [];
+  for (const i of order) {
+    blocks.push({ positives: labels[i]!, rows: 1, scoreSum: scores[i]! });
+    while (blocks.length > 1) {
+      const b = blocks[blocks.length - 1]!;
+      const a = blocks[blocks.length - 2]!;
+      if (a.positives / a.rows < b.positives / b.rows) break;
+      a.positives += b.positives;
+      a.rows += b.rows;
+      a.scoreSum += b.scoreSum;
+      blocks.pop();
+    }
+  }
+  const round = (v: number) => Math.round(v * 1e6) / 1e6;
+  return {
+    x: blocks.map((b) => round(b.scoreSum / b.rows)),
+    y: blocks.map((b) => round((b.positives + 0.5) / (b.rows + 1))),
+  };
+}
+
 export function serialiseLinearModel(model: LinearModel): SerialisedLinearModel {
   let maxAbs = 0;
   for (const w of model.weights) maxAbs = Math.max(maxAbs, Math.abs(w));
@@ -205,6 +307,7 @@ export function serialiseLinearModel(model: LinearModel): SerialisedLinearModel 
     scale,
     weights: Buffer.from(quantised.buffer).toString('base64'),
     platt: model.platt,
+    ...(model.isotonic ? { isotonic: model.isotonic } : {}),
     ...(model.threshold !== undefined ? { threshold: model.threshold } : {}),
     explain: model.explain,
   };
@@ -219,5 +322,8 @@ export function deserialiseLinearModel(data: SerialisedLinearModel): LinearModel
   for (let i = 0; i < data.buckets; i++) weights[i] = quantised[i]! * data.scale;
   const model: LinearModel = { buckets: data.buckets, bias: data.bias, weights, platt: data.platt, explain: data.explain };
   if (typeof data.threshold === 'number') model.threshold = data.threshold;
+  if (data.isotonic && Array.isArray(data.isotonic.x) && Array.isArray(data.isotonic.y) && data.isotonic.x.length === data.isotonic.y.length) {
+    model.isotonic = { x: data.isotonic.x, y: data.isotonic.y };
+  }
   return model;
 }

@@ -195,3 +195,19 @@ describe('normaliseMessage never throws', () => {
     );
   });
 });
+
+describe('HTML bodies', () => {
+  it('drops invisible elements with everything inside them, keeps visible structure and text outside <html>', async () => {
+    const html =
+      'Before <html><head><title>T</title><style>p{}</style></head><body>' +
+      '<div style="display:none"><p>secret <b>one</b></p><table><tr><td>secret two</td></tr></table></div>' +
+      '<p>First <span style="color:red">visible</span> paragraph.</p><font size="0">secret three</font>' +
+      '<ul><li>item one</li><li>item two</li></ul><p hidden>secret four</p><input type="hidden" value="secret five">' +
+      '<p style="color:#fff;background-color:#ffffff">secret six</p><br>Last line</body></html>';
+    const msg = await normaliseMessage({ id: 'h', html });
+    expect(msg.text).not.toMatch(/secret|p\{\}/);
+    expect(msg.text).toContain('First visible paragraph.');
+    expect(msg.text).toMatch(/\* item one\n \* item two/);
+    expect(msg.text).toContain('Last line');
+  });
+});
