@@ -13,11 +13,35 @@ export interface Sentence {
 
 const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
+/** Intl.Segmenter slows down superlinearly on very long strings, so it only ever sees pieces this long. */
+const SEGMENT_PIECE_CHARS = 2000;
+
+/** Cuts at line breaks, then at sentence ends (". ", "? ", "! ") past every SEGMENT_PIECE_CHARS. */
+function piecesOf(text: string): string[] {
+  const pieces: string[] = [];
+  for (const line of text.split(/\n+/)) {
+    let rest = line;
+    while (rest.length > SEGMENT_PIECE_CHARS) {
+      const window = rest.slice(SEGMENT_PIECE_CHARS);
+      const end = window.search(/[.?!]\s/);
+      // No sentence end at all (an unpunctuated machine transcript): cut at a space further on.
+      const space = rest.indexOf(' ', SEGMENT_PIECE_CHARS * 10);
+      const cut = end !== -1 ? SEGMENT_PIECE_CHARS + end + 1 : space !== -1 ? space + 1 : rest.length;
+      pieces.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+    if (rest) pieces.push(rest);
+  }
+  return pieces;
+}
+
 export function splitSentences(text: string): string[] {
   const sentences: string[] = [];
-  for (const { segment } of sentenceSegmenter.segment(text)) {
-    const trimmed = segment.trim();
-    if (trimmed) sentences.push(trimmed);
+  for (const piece of piecesOf(text)) {
+    for (const { segment } of sentenceSegmenter.segment(piece)) {
+      const trimmed = segment.trim();
+      if (trimmed) sentences.push(trimmed);
+    }
   }
   return sentences;
 }

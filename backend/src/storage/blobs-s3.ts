@@ -1,12 +1,13 @@
 import {
   DeleteObjectCommand,
+  ListObjectsV2Command,
   GetObjectCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import type { S3BlobConfig } from '../config.ts';
-import { type BlobStore, checkBlobKey } from './blobs.ts';
+import { type BlobStore, checkBlobKey, checkBlobPrefix } from './blobs.ts';
 
 /**
  * Blobs in an S3-compatible bucket (AWS S3, MinIO, Cloudflare R2, Ceph, Garage). Without keys in the
@@ -58,6 +59,18 @@ export function createS3BlobStore(cfg: S3BlobConfig, deps: { client?: S3Client }
     async delete(key) {
       // S3 answers 204 whether or not the key existed.
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: checkBlobKey(key) }));
+    },
+    async deletePrefix(prefix) {
+      let token: string | undefined;
+      do {
+        const page = await client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: checkBlobPrefix(prefix), ContinuationToken: token }),
+        );
+        for (const object of page.Contents ?? []) {
+          if (object.Key) await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key }));
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
     },
   };
 }

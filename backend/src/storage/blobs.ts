@@ -15,11 +15,26 @@ export interface BlobStore {
   get(key: string): Promise<Buffer | undefined>;
   /** Removes `key`; removing a key that does not exist is not an error. */
   delete(key: string): Promise<void>;
+  /** Removes every blob whose key starts with `prefix` (a folder: it ends with "/"). */
+  deletePrefix(prefix: string): Promise<void>;
+}
+
+/** The folder that holds everything of one user. */
+export function userBlobPrefix(scope: UserScope): string {
+  return `${scope.tenantId}/${scope.userId}/`;
+}
+
+function checkPrefix(prefix: string): string {
+  if (!prefix.endsWith('/')) throw new Error('a blob prefix is a folder and ends with "/"');
+  checkBlobKey(prefix.slice(0, -1));
+  return prefix;
 }
 
 const KEY_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** Refuses keys that could leave their folder or mean different things on disk and in S3. */
+export { checkPrefix as checkBlobPrefix };
+
 export function checkBlobKey(key: string): string {
   const segments = key.split('/');
   if (segments.length > 8 || !segments.every((s) => KEY_SEGMENT.test(s) && s !== '..' && s !== '.')) {
@@ -35,7 +50,7 @@ export function newMeetingBlobKey(scope: UserScope): string {
 
 /** True when `key` lies under the user's own prefix (a stored key is checked again before use). */
 export function ownsBlobKey(scope: UserScope, key: string): boolean {
-  return key.startsWith(`${scope.tenantId}/${scope.userId}/`);
+  return key.startsWith(userBlobPrefix(scope));
 }
 
 /** Blobs as files under `root` (DATA_DIR/blobs by default); writes go through a temporary file and a rename. */
@@ -68,6 +83,9 @@ export function createDiskBlobStore(root: string): BlobStore {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
+    },
+    async deletePrefix(prefix) {
+      await rm(path.join(root, ...checkPrefix(prefix).slice(0, -1).split('/')), { recursive: true, force: true });
     },
   };
 }

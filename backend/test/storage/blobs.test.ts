@@ -33,6 +33,18 @@ function behavesLikeABlobStore(open: () => BlobStore) {
     await expect(store.delete('tenant-1/user-1/never-written')).resolves.toBeUndefined();
   });
 
+  it("deletes a user's whole folder and nobody else's", async () => {
+    const store = open();
+    await store.put('tenant-1/user-9/a/transcript', Buffer.from('mine'), 'text/plain');
+    await store.put('tenant-1/user-9/b/audio', Buffer.from('mine too'), 'audio/webm');
+    await store.put('tenant-1/user-90/a/transcript', Buffer.from('a neighbour'), 'text/plain');
+    await store.deletePrefix('tenant-1/user-9/');
+    expect(await store.get('tenant-1/user-9/a/transcript')).toBeUndefined();
+    expect(await store.get('tenant-1/user-9/b/audio')).toBeUndefined();
+    expect((await store.get('tenant-1/user-90/a/transcript'))?.toString()).toBe('a neighbour');
+    await expect(store.deletePrefix('../')).rejects.toThrow();
+  });
+
   it('refuses keys that could escape their folder', async () => {
     const store = open();
     for (const key of ['../etc/passwd', 'tenant/../../x', '/absolute', 'a//b', 'a/./b', '']) {

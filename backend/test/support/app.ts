@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type BuildOptions, buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -9,8 +12,10 @@ export async function buildTestApp(
   env: Record<string, string> = {},
   options: Omit<BuildOptions, 'storage'> = {},
 ): Promise<FastifyInstance> {
-  const config = loadConfig({ DATA_DIR: '/nonexistent-steward-test', LOG_LEVEL: 'silent', ...env });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'steward-test-data-'));
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
   const app = await buildApp(config, { logger: false, skipMigrations: true, ...options, storage });
+  app.addHook('onClose', async () => fs.rmSync(dataDir, { recursive: true, force: true }));
   await app.ready();
   return app;
 }

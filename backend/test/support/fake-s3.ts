@@ -34,6 +34,18 @@ export async function startFakeS3(): Promise<FakeS3> {
       failures--;
       return s3Error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
     }
+    if (req.method === 'GET' && url.searchParams.get('list-type') === '2') {
+      // ListObjectsV2, one page: what deleting a user's folder needs.
+      const bucket = path.replace(/\/$/, '');
+      const prefix = `${bucket}/${url.searchParams.get('prefix') ?? ''}`;
+      const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(bucket.length + 1));
+      res.writeHead(200, { 'content-type': 'application/xml' });
+      return res.end(
+        `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${keys
+          .map((k) => `<Contents><Key>${k}</Key><Size>1</Size></Contents>`)
+          .join('')}</ListBucketResult>`,
+      );
+    }
     if (!path.includes('/')) return s3Error(res, 400, 'InvalidRequest', 'Only object requests are supported.');
     switch (req.method) {
       case 'PUT':

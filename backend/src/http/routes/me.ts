@@ -70,6 +70,7 @@ export async function meRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const scope = request.store.scope;
+      for (const cleanUp of app.services.userDeletion) await cleanUp(scope);
       await request.store.deleteEverything();
       app.forgetUser(scope);
       request.log.info({ userId: scope.userId }, 'user data deleted');

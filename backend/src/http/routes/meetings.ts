@@ -17,7 +17,7 @@ import { type Transcriber, TranscriptionError, transcriberFromConfig } from '../
 import { parseAddress } from '../../mail/addresses.ts';
 import { type VoiceHint, voiceHintFromProfile } from '../../notes/follow-up.ts';
 import { createNotesEngine, type NotesEngine } from '../../notes/model.ts';
-import { type BlobStore, createBlobStore, newMeetingBlobKey, ownsBlobKey } from '../../storage/blobs.ts';
+import { type BlobStore, createBlobStore, newMeetingBlobKey, ownsBlobKey, userBlobPrefix } from '../../storage/blobs.ts';
 import type { StoredNotes } from '../../storage/notes.ts';
 import { HttpError } from '../errors.ts';
 
@@ -138,6 +138,8 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   const blobs = options.blobs ?? (await createBlobStore(config));
   const transcriber = options.transcriber === null ? undefined : (options.transcriber ?? transcriberFromConfig(config));
   const makeNotes = options.notes ?? createNotesEngine(engines.model);
+  // Delete-my-data also removes every transcript and recording, including uploads never turned into notes.
+  app.services.userDeletion.push((scope) => blobs.deletePrefix(userBlobPrefix(scope)));
 
   // Only these routes parse multipart bodies (the plugin is encapsulated here).
   await app.register(multipart, {
