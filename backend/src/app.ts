@@ -31,6 +31,8 @@ export interface Services {
   engines: Engines;
   /** The user's connected calendar, when there is one (mailbox sync connects them). */
   calendars?: (scope: UserScope) => CalendarPort | undefined;
+  /** Run before a user's rows are deleted (DELETE /v1/me): features remove what they keep outside the database. */
+  userDeletion: Array<(scope: UserScope) => Promise<void>>;
   /** Every route as "METHOD /url", filled as routes register (the isolation tests check coverage). */
   routes: string[];
 }
@@ -96,6 +98,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     verify: createIdentityVerifier(config),
     engines: options.engines ?? createEngines(config, storage.db),
     routes: [],
+    userDeletion: [],
     ...(options.calendars ? { calendars: options.calendars } : {}),
   };
   app.decorate('services', services);
