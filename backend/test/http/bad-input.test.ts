@@ -1,24 +1,13 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Storage } from '../../src/storage/database.ts';
-import { buildTestApp } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, useTestApp } from '../support/app.ts';
 import { testDatabases } from '../support/db.ts';
 
 for (const database of testDatabases()) {
   describe(`bad input gets a clear 4xx [${database.name}]`, () => {
-    let storage: Storage;
-    let app: FastifyInstance;
-    beforeAll(async () => {
-      storage = await database.open();
-      app = await buildTestApp(storage, { BODY_LIMIT_BYTES: '4096', RATE_LIMIT_MAX: '1000' });
-    });
-    afterAll(async () => {
-      await app.close();
-      await storage.close();
-    });
+    const ctx = useTestApp(database, { BODY_LIMIT_BYTES: '4096', RATE_LIMIT_MAX: '1000' });
 
     const put = (payload: string | Buffer, contentType = 'application/json') =>
-      app.inject({ method: 'PUT', url: '/v1/settings', payload, headers: { 'content-type': contentType } });
+      ctx.app.inject({ method: 'PUT', url: '/v1/settings', payload, headers: { 'content-type': contentType } });
 
     function expectError(res: Awaited<ReturnType<typeof put>>, status: number, code: string) {
       expect(res.statusCode).toBe(status);
@@ -82,7 +71,7 @@ for (const database of testDatabases()) {
       expectError(await put('timeZone=UTC', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type');
     });
     it('an unknown route → 404 in the error shape', async () => {
-      const res = await app.inject({ method: 'GET', url: '/v1/nothing-here' });
+      const res = await ctx.app.inject({ method: 'GET', url: '/v1/nothing-here' });
       expectError(res, 404, 'not_found');
     });
     it('a good update still works after all of that', async () => {

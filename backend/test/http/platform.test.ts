@@ -1,32 +1,21 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Storage } from '../../src/storage/database.ts';
-import { buildTestApp } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/app.ts';
 import { testDatabases } from '../support/db.ts';
 
 for (const database of testDatabases()) {
   describe(`platform routes [${database.name}]`, () => {
-    let storage: Storage;
-    let app: FastifyInstance;
-    beforeAll(async () => {
-      storage = await database.open();
-      app = await buildTestApp(storage, {});
-    });
-    afterAll(async () => {
-      await app.close();
-      await storage.close();
-    });
+    const ctx = useTestApp(database, {});
 
     it('/health and /ready answer 200', async () => {
-      expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
-      expect((await app.inject({ method: 'GET', url: '/ready' })).json()).toEqual({
+      expect((await ctx.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
+      expect((await ctx.app.inject({ method: 'GET', url: '/ready' })).json()).toEqual({
         status: 'ready',
         database: database.name,
       });
     });
 
     it('serves an OpenAPI document generated from the route schemas', async () => {
-      const res = await app.inject({ method: 'GET', url: '/docs/json' });
+      const res = await ctx.app.inject({ method: 'GET', url: '/docs/json' });
       expect(res.statusCode).toBe(200);
       const doc = res.json();
       expect(doc.openapi).toMatch(/^3\./);
@@ -35,7 +24,7 @@ for (const database of testDatabases()) {
     });
 
     it('sends security headers and allows the Outlook origins only', async () => {
-      const res = await app.inject({
+      const res = await ctx.app.inject({
         method: 'GET',
         url: '/health',
         headers: { origin: 'https://outlook.office.com' },
@@ -43,15 +32,15 @@ for (const database of testDatabases()) {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['content-security-policy']).toContain('frame-ancestors');
       expect(res.headers['access-control-allow-origin']).toBe('https://outlook.office.com');
-      const evil = await app.inject({ method: 'GET', url: '/health', headers: { origin: 'https://evil.example' } });
+      const evil = await ctx.app.inject({ method: 'GET', url: '/health', headers: { origin: 'https://evil.example' } });
       expect(evil.headers['access-control-allow-origin']).toBeUndefined();
     });
 
     it('settings start complete and persist partial updates', async () => {
-      const initial = (await app.inject({ method: 'GET', url: '/v1/settings' })).json();
+      const initial = (await ctx.app.inject({ method: 'GET', url: '/v1/settings' })).json();
       expect(initial).toMatchObject({ timeZone: 'UTC', replyThreshold: 0.5, marketingThreshold: 0.5 });
       expect(Object.keys(initial.categories)).toHaveLength(8);
-      const put = await app.inject({
+      const put = await ctx.app.inject({
         method: 'PUT',
         url: '/v1/settings',
         payload: {
@@ -60,24 +49,24 @@ for (const database of testDatabases()) {
         },
       });
       expect(put.statusCode).toBe(200);
-      const after = (await app.inject({ method: 'GET', url: '/v1/settings' })).json();
+      const after = (await ctx.app.inject({ method: 'GET', url: '/v1/settings' })).json();
       expect(after.timeZone).toBe('Europe/Berlin');
       expect(after.categories.marketing).toEqual({ enabled: false, displayName: 'Promos' });
       expect(after.categories.fyi).toEqual({ enabled: true, displayName: 'FYI' });
     });
 
     it('DELETE /v1/me removes the account and records that it happened', async () => {
-      const before = (await app.inject({ method: 'GET', url: '/v1/me' })).json();
-      await app.inject({ method: 'PUT', url: '/v1/settings', payload: { timeZone: 'Asia/Tokyo' } });
-      const del = await app.inject({ method: 'DELETE', url: '/v1/me' });
+      const before = (await ctx.app.inject({ method: 'GET', url: '/v1/me' })).json();
+      await ctx.app.inject({ method: 'PUT', url: '/v1/settings', payload: { timeZone: 'Asia/Tokyo' } });
+      const del = await ctx.app.inject({ method: 'DELETE', url: '/v1/me' });
       expect(del.statusCode).toBe(204);
-      const rows = await storage.db.selectFrom('audit_log').selectAll().where('user_id', '=', before.id).execute();
+      const rows = await ctx.storage.db.selectFrom('audit_log').selectAll().where('user_id', '=', before.id).execute();
       expect(rows.map((r) => r.action)).toEqual(['user.deleted']);
-      expect(await storage.db.selectFrom('users').selectAll().where('id', '=', before.id).execute()).toEqual([]);
+      expect(await ctx.storage.db.selectFrom('users').selectAll().where('id', '=', before.id).execute()).toEqual([]);
       // The next call starts a fresh account with default settings.
-      const again = (await app.inject({ method: 'GET', url: '/v1/me' })).json();
+      const again = (await ctx.app.inject({ method: 'GET', url: '/v1/me' })).json();
       expect(again.id).not.toBe(before.id);
-      expect((await app.inject({ method: 'GET', url: '/v1/settings' })).json().timeZone).toBe('UTC');
+      expect((await ctx.app.inject({ method: 'GET', url: '/v1/settings' })).json().timeZone).toBe('UTC');
     });
   });
 }

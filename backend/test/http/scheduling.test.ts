@@ -1,15 +1,11 @@
-import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CalendarPort, NewEvent } from '../../src/scheduling/calendar/port.ts';
-import type { Storage } from '../../src/storage/database.ts';
-import { buildTestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { testDatabases } from '../support/db.ts';
 
 for (const database of testDatabases()) {
   describe(`scheduling API [${database.name}]`, () => {
-    let storage: Storage;
-    let app: FastifyInstance;
     const created: NewEvent[] = [];
     const calendar: CalendarPort = {
       async getBusy() {
@@ -22,20 +18,19 @@ for (const database of testDatabases()) {
     };
     let connected = false;
 
+    const ctx = useTestApp(database, {}, { calendars: () => (connected ? calendar : undefined) });
     beforeAll(async () => {
-      storage = await database.open();
-      app = await buildTestApp(storage, {}, { calendars: () => (connected ? calendar : undefined) });
-      await app.inject({ method: 'PUT', url: '/v1/settings', payload: { timeZone: 'Europe/Berlin', minimumNoticeHours: 0 } });
-    });
-    afterAll(async () => {
-      await app.close();
-      await storage.close();
+      await ctx.app.inject({
+        method: 'PUT',
+        url: '/v1/settings',
+        payload: { timeZone: 'Europe/Berlin', minimumNoticeHours: 0 },
+      });
     });
 
     it('reads the ask from a message and offers free times in both zones', async () => {
       const nextWeek = DateTime.now().setZone('America/New_York').plus({ weeks: 1 }).startOf('week');
       const busy = [{ start: nextWeek.set({ hour: 9 }).toISO()!, end: nextWeek.plus({ days: 5 }).toISO()! }];
-      const res = await app.inject({
+      const res = await ctx.app.inject({
         method: 'POST',
         url: '/v1/scheduling/suggest',
         payload: {
@@ -68,7 +63,11 @@ for (const database of testDatabases()) {
     it('never proposes busy time', async () => {
       const tomorrow = DateTime.now().setZone('Europe/Berlin').plus({ days: 1 }).startOf('day');
       const busy = [{ start: tomorrow.toISO()!, end: tomorrow.plus({ days: 14 }).toISO()! }];
-      const res = await app.inject({ method: 'POST', url: '/v1/scheduling/suggest', payload: { request: { durationMinutes: 45 }, busy } });
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/scheduling/suggest',
+        payload: { request: { durationMinutes: 45 }, busy },
+      });
       expect(res.statusCode).toBe(200);
       for (const slot of res.json().slots) {
         const s = Date.parse(slot.start);
@@ -78,16 +77,26 @@ for (const database of testDatabases()) {
     });
 
     it('refuses busy intervals that end before they start', async () => {
-      const res = await app.inject({ method: 'POST', url: '/v1/scheduling/suggest', payload: { busy: [{ start: '2026-01-02T10:00:00Z', end: '2026-01-02T09:00:00Z' }] } });
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/scheduling/suggest',
+        payload: { busy: [{ start: '2026-01-02T10:00:00Z', end: '2026-01-02T09:00:00Z' }] },
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('invalid_body');
     });
 
     it('produces an iCalendar invite for a chosen slot', async () => {
-      const res = await app.inject({
+      const res = await ctx.app.inject({
         method: 'POST',
         url: '/v1/scheduling/ics',
-        payload: { start: '2026-03-10T14:00:00Z', end: '2026-03-10T14:30:00Z', summary: 'Quick call', attendees: [{ address: 'jo@client.example', name: 'Jo Park' }], organizer: { address: 'me@steward.example' } },
+        payload: {
+          start: '2026-03-10T14:00:00Z',
+          end: '2026-03-10T14:30:00Z',
+          summary: 'Quick call',
+          attendees: [{ address: 'jo@client.example', name: 'Jo Park' }],
+          organizer: { address: 'me@steward.example' },
+        },
       });
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toContain('text/calendar');
@@ -98,13 +107,18 @@ for (const database of testDatabases()) {
     });
 
     it('creates an event only through a connected calendar, and only when asked', async () => {
-      const payload = { start: '2026-03-10T14:00:00Z', end: '2026-03-10T14:30:00Z', summary: 'Quick call', attendees: [{ address: 'jo@client.example' }] };
-      const refused = await app.inject({ method: 'POST', url: '/v1/scheduling/events', payload });
+      const payload = {
+        start: '2026-03-10T14:00:00Z',
+        end: '2026-03-10T14:30:00Z',
+        summary: 'Quick call',
+        attendees: [{ address: 'jo@client.example' }],
+      };
+      const refused = await ctx.app.inject({ method: 'POST', url: '/v1/scheduling/events', payload });
       expect(refused.statusCode).toBe(409);
       expect(refused.json().error.code).toBe('calendar_not_connected');
       expect(created).toHaveLength(0);
       connected = true;
-      const ok = await app.inject({ method: 'POST', url: '/v1/scheduling/events', payload });
+      const ok = await ctx.app.inject({ method: 'POST', url: '/v1/scheduling/events', payload });
       expect(ok.statusCode).toBe(201);
       expect(created).toHaveLength(1);
       expect(created[0]).toMatchObject({ summary: 'Quick call', start: '2026-03-10T14:00:00Z' });

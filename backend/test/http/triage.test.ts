@@ -1,7 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Storage } from '../../src/storage/database.ts';
-import { buildTestApp } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/app.ts';
 import { testDatabases } from '../support/db.ts';
 
 const budgetAsk = {
@@ -24,18 +22,10 @@ const newsletter = {
 
 for (const database of testDatabases()) {
   describe(`triage API [${database.name}]`, () => {
-    let storage: Storage;
-    let app: FastifyInstance;
-    beforeAll(async () => {
-      storage = await database.open();
-      app = await buildTestApp(storage, {});
-    });
-    afterAll(async () => {
-      await app.close();
-      await storage.close();
-    });
+    const ctx = useTestApp(database, {});
 
-    const post = (payload: unknown) => app.inject({ method: 'POST', url: '/v1/triage', payload: payload as object });
+    const post = (payload: unknown) =>
+      ctx.app.inject({ method: 'POST', url: '/v1/triage', payload: payload as object });
 
     it('triages one message and explains why', async () => {
       const res = await post({ message: budgetAsk, me: ['me@steward.example'] });
@@ -49,14 +39,17 @@ for (const database of testDatabases()) {
     });
 
     it('keeps the result so reopening the message is instant', async () => {
-      const res = await app.inject({ method: 'GET', url: '/v1/triage/m-budget' });
+      const res = await ctx.app.inject({ method: 'GET', url: '/v1/triage/m-budget' });
       expect(res.statusCode).toBe(200);
       expect(res.json().category).toBe('to_respond');
-      expect((await app.inject({ method: 'GET', url: '/v1/triage/never-seen' })).statusCode).toBe(404);
+      expect((await ctx.app.inject({ method: 'GET', url: '/v1/triage/never-seen' })).statusCode).toBe(404);
     });
 
     it('answers a batch item by item; a bad record does not sink the rest', async () => {
-      const res = await post({ messages: [budgetAsk, { id: 'broken', text: 42 }, newsletter, 'not an object'], me: ['me@steward.example'] });
+      const res = await post({
+        messages: [budgetAsk, { id: 'broken', text: 42 }, newsletter, 'not an object'],
+        me: ['me@steward.example'],
+      });
       expect(res.statusCode).toBe(200);
       const { results } = res.json();
       expect(results).toHaveLength(4);
@@ -73,32 +66,53 @@ for (const database of testDatabases()) {
     });
 
     it('a correction is stored, shown in reasons, and followed for that sender from then on', async () => {
-      const feedback = await app.inject({
+      const feedback = await ctx.app.inject({
         method: 'POST',
         url: '/v1/triage/feedback',
         payload: { messageId: 'm-budget', category: 'fyi', message: budgetAsk },
       });
       expect(feedback.statusCode).toBe(201);
-      expect(feedback.json()).toMatchObject({ category: 'fyi', previousCategory: 'to_respond', scope: 'sender', rule: { kind: 'sender', value: 'ann@partner.example' } });
-      const rows = await storage.db.selectFrom('triage_feedback').selectAll().where('message_id', '=', 'm-budget').execute();
+      expect(feedback.json()).toMatchObject({
+        category: 'fyi',
+        previousCategory: 'to_respond',
+        scope: 'sender',
+        rule: { kind: 'sender', value: 'ann@partner.example' },
+      });
+      const rows = await ctx.storage.db
+        .selectFrom('triage_feedback')
+        .selectAll()
+        .where('message_id', '=', 'm-budget')
+        .execute();
       expect(rows).toHaveLength(1);
 
-      const reopened = (await app.inject({ method: 'GET', url: '/v1/triage/m-budget' })).json();
+      const reopened = (await ctx.app.inject({ method: 'GET', url: '/v1/triage/m-budget' })).json();
       expect(reopened.category).toBe('fyi');
 
-      const next = await post({ message: { ...budgetAsk, id: 'm-budget-2', subject: 'Q3 budget approval', text: 'Could you approve Q3 too?' }, me: ['me@steward.example'] });
+      const next = await post({
+        message: { ...budgetAsk, id: 'm-budget-2', subject: 'Q3 budget approval', text: 'Could you approve Q3 too?' },
+        me: ['me@steward.example'],
+      });
       expect(next.json().category).toBe('fyi');
       expect(next.json().reasons.join(' ')).toMatch(/you filed mail from this sender as FYI/i);
     });
 
     it('a feedback without a known sender cannot make a sender rule', async () => {
-      const res = await app.inject({ method: 'POST', url: '/v1/triage/feedback', payload: { messageId: 'unknown-1', category: 'fyi', scope: 'sender' } });
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/triage/feedback',
+        payload: { messageId: 'unknown-1', category: 'fyi', scope: 'sender' },
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('sender_unknown');
     });
 
     it('a broken raw message gets a clear result, never a crash', async () => {
-      const res = await post({ message: { id: 'raw-1', raw: 'Content-Type: multipart/mixed; boundary="x"\r\n\r\n--x\r\nContent-Type: text/plain; charset=klingon\r\n\r\n\u0000\u0001 hello?\r\n' } });
+      const res = await post({
+        message: {
+          id: 'raw-1',
+          raw: 'Content-Type: multipart/mixed; boundary="x"\r\n\r\n--x\r\nContent-Type: text/plain; charset=klingon\r\n\r\n\u0000\u0001 hello?\r\n',
+        },
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json().id).toBe('raw-1');
     });
