@@ -117,7 +117,7 @@ export function stripHiddenHtml(html: string): string {
 
 /** Tags whose formatting html-to-text (as normalise.ts configures it) distinguishes from plain inline text. */
 /** html and body too: html-to-text renders only the body when there is one. */
-const STRUCTURAL_TAGS = [
+export const STRUCTURAL_TAGS = [
   'html', 'body', 'article', 'aside', 'blockquote', 'br', 'div', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr',
   'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'tbody', 'thead', 'tfoot', 'td', 'th', 'tr', 'ul', 'wbr',
 ];

@@ -9,6 +9,7 @@ import type { EmailMessage } from '@steward/shared';
 import type { AttachmentInfo, NormalisedMessage } from './types.ts';
 import { parseAddress, parseAddressList } from './addresses.ts';
 import { stripInvisibleChars, visibleStructuralHtml } from './hidden-text.ts';
+import { visibleHtmlText } from './html-text.ts';
 import { repairMojibake } from './charset.ts';
 import { splitReply } from './quotes.ts';
 import { headerSignals } from './signals.ts';
@@ -54,13 +55,25 @@ function lowerCaseHeaders(entries: Iterable<[string, string]>): Record<string, s
   return { ...headers };
 }
 
+/** Spaces before a newline; matched only from the start of a run, so that long runs are not rescanned. */
+const TRAILING_SPACE = /(?<![ \t\u00A0])[ \t\u00A0]+\n/g;
+
 function cleanText(text: string): string {
-  return stripInvisibleChars(repairMojibake(text)).replace(/\r\n?/g, '\n').replace(/[ \t\u00A0]+\n/g, '\n').replace(/\n{3,}/g, '\n\n');
+  return stripInvisibleChars(repairMojibake(text)).replace(/\r\n?/g, '\n').replace(TRAILING_SPACE, '\n').replace(/\n{3,}/g, '\n\n');
 }
 
 function htmlBodyToText(html: string): string {
-  // Hidden elements, comments, attributes and inline markup go first (one sanitize pass), so that
-  // html-to-text parses only the visible structure: same text as stripHiddenHtml + html-to-text, faster.
+  // One htmlparser2 pass that drops hidden content and writes the visible text (html-text.ts); the
+  // sanitize-html + html-to-text path it reproduces stays as the fallback for anything it refuses.
+  try {
+    return visibleHtmlText(html);
+  } catch {
+    return legacyHtmlBodyToText(html);
+  }
+}
+
+/** Hidden elements, comments and inline markup removed (one sanitize pass), then html-to-text. */
+export function legacyHtmlBodyToText(html: string): string {
   const visible = visibleStructuralHtml(html);
   try {
     return htmlToText(visible);

@@ -358,19 +358,33 @@ export function hasDeadline(text: string): boolean {
   return DEADLINE.test(text);
 }
 
-/** Sentences of a text: split on end punctuation and blank lines; bullet lines count as sentences. */
+const PARAGRAPH_BREAK = /\n\s*\n|\n(?=\s*[-*•]\s)/g;
+const SENTENCE_BREAK = /(?<=[.!?])\s+(?=[\p{Lu}\d"(])/u;
+
+/**
+ * Sentences of a text: split on end punctuation and blank lines; bullet lines count as sentences.
+ * Paragraphs are found one at a time, so a long text is not split further than `maxSentences` needs.
+ */
 export function splitSentences(text: string, maxSentences = 40): string[] {
   const sentences: string[] = [];
-  for (const paragraph of text.split(/\n\s*\n|\n(?=\s*[-*•]\s)/)) {
-    const flat = paragraph.replace(/\s+/g, ' ').trim();
-    if (!flat) continue;
-    for (const piece of flat.split(/(?<=[.!?])\s+(?=[\p{Lu}\d"(])/u)) {
-      const sentence = piece.trim();
-      if (sentence.length >= 2) sentences.push(sentence.slice(0, 400));
-      if (sentences.length >= maxSentences) return sentences;
+  PARAGRAPH_BREAK.lastIndex = 0;
+  let start = 0;
+  for (;;) {
+    const paragraphBreak = PARAGRAPH_BREAK.exec(text);
+    const flat = (paragraphBreak ? text.slice(start, paragraphBreak.index) : text.slice(start)).replace(/\s+/g, ' ').trim();
+    if (flat) {
+      for (const piece of flat.split(SENTENCE_BREAK)) {
+        const sentence = piece.trim();
+        if (sentence.length >= 2) sentences.push(sentence.slice(0, 400));
+        if (sentences.length >= maxSentences) {
+          PARAGRAPH_BREAK.lastIndex = 0;
+          return sentences;
+        }
+      }
     }
+    if (!paragraphBreak) return sentences;
+    start = paragraphBreak.index + paragraphBreak[0].length;
   }
-  return sentences;
 }
 
 /** The text a message-level model reads: subject and what the sender wrote now (bounded). */
@@ -419,6 +433,13 @@ function hasMatch(pattern: RegExp, text: string): boolean {
   return found;
 }
 
+const DIGIT = /\d/;
+
+/** A clock time, a day or a date (CLOCK_ALL, DAY_ALL, DATE_ALL). */
+function hasTime(text: string): boolean {
+  return hasMatch(DAY_ALL, text) || (DIGIT.test(text) && (hasMatch(CLOCK_ALL, text) || hasMatch(DATE_ALL, text)));
+}
+
 /** How strongly the request model thinks the message asks something, bucketed. */
 export function requestLevel(probability: number): string {
   return probability >= 0.8 ? 'high' : probability >= 0.5 ? 'mid' : 'low';
@@ -438,16 +459,19 @@ export function extractMeeting(msg: NormalisedMessage, requestProbability: numbe
   // Recipient counts only for messages with a sender: in Enron, entries without recipients are mostly
   // calendar notes; a bare text given to the API or CLI (no headers at all) must not look like one.
   headerFeatures(msg, out, { recipients: msg.from !== undefined });
+  // Every alternative of CLOCK_ALL, DATE_ALL, PHONE_ALL and ROOM_ALL needs an ASCII digit: without one
+  // they are not run at all.
+  const digits = DIGIT.test(text);
   out.add(`m:sched=${bucket(countOf(SCHEDULING, text))}`);
-  out.add(`m:clock=${bucket(countOf(CLOCK_ALL, text))}`);
-  out.add(`m:date=${bucket(countOf(DATE_ALL, text))}`);
+  out.add(`m:clock=${bucket(digits ? countOf(CLOCK_ALL, text) : 0)}`);
+  out.add(`m:date=${bucket(digits ? countOf(DATE_ALL, text) : 0)}`);
   out.add(`m:day=${bucket(countOf(DAY_ALL, text))}`);
-  out.add(`m:phone=${bucket(countOf(PHONE_ALL, text))}`);
-  out.add(`m:room=${bucket(countOf(ROOM_ALL, text))}`);
+  out.add(`m:phone=${bucket(digits ? countOf(PHONE_ALL, text) : 0)}`);
+  out.add(`m:room=${bucket(digits ? countOf(ROOM_ALL, text) : 0)}`);
   if (hasMatch(SCHEDULING, msg.subject)) out.add('m:subj-sched');
-  if (hasMatch(CLOCK_ALL, msg.subject) || hasMatch(DAY_ALL, msg.subject) || hasMatch(DATE_ALL, msg.subject)) out.add('m:subj-time');
+  if (hasTime(msg.subject)) out.add('m:subj-time');
   for (const sentence of splitSentences(text, 30)) {
-    const time = hasMatch(CLOCK_ALL, sentence) || hasMatch(DAY_ALL, sentence) || hasMatch(DATE_ALL, sentence);
+    const time = hasTime(sentence);
     const scheduling = hasMatch(SCHEDULING, sentence);
     if (!time && !scheduling) continue;
     const question = sentence.includes('?');

@@ -7,11 +7,39 @@ export const MAX_SUMMARY_CHARS = 140;
 const GREETING = /^(hi|hello|hey|dear|good (morning|afternoon|evening)|hallo|bonjour|hola)\b[^,.!:\n]{0,40}[,.!:]\s*/i;
 const FILLER = /^(just (a quick note|checking in|wanted to)|i hope (you are|you're|this finds you)[^.!?]*[.!?]|hope (you are|you're|all is)[^.!?]*[.!?])\s*/i;
 
+const WHITESPACE = /\s/;
+
+/**
+ * Where `text.replace(/\s+\S*$/, '')` would cut: the start of the last whitespace run, or the length
+ * when there is none. Found from the end, without the regex's retry at every whitespace character.
+ */
+function lastWhitespaceRunStart(text: string): number {
+  let end = text.length - 1;
+  while (end >= 0 && !WHITESPACE.test(text[end]!)) end--;
+  if (end < 0) return text.length;
+  while (end > 0 && WHITESPACE.test(text[end - 1]!)) end--;
+  return end;
+}
+
+/** The first piece of `text` split at sentence ends and newlines that is 12 characters or more, trimmed. */
+function firstLongPiece(text: string): string | undefined {
+  const separator = /(?<=[.!?])\s+|\n/g;
+  let start = 0;
+  let match: RegExpExecArray | null;
+  while ((match = separator.exec(text)) !== null) {
+    const piece = text.slice(start, match.index).trim();
+    if (piece.length >= 12) return piece;
+    start = match.index + match[0].length;
+  }
+  const last = text.slice(start).trim();
+  return last.length >= 12 ? last : undefined;
+}
+
 export function oneLine(text: string, max = MAX_SUMMARY_CHARS): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat;
   const cut = flat.slice(0, max - 1);
-  const atWord = cut.replace(/\s+\S*$/, '');
+  const atWord = cut.slice(0, lastWhitespaceRunStart(cut));
   return `${atWord.length > max * 0.6 ? atWord : cut}…`;
 }
 
@@ -32,7 +60,7 @@ export function summarise(msg: NormalisedMessage, opts: { request?: string; from
     const ask = cleanSentence(opts.request);
     if (ask.length >= 8) return oneLine(`${who} ${opts.fromMe ? 'asked' : 'asks'}: ${ask}`);
   }
-  const firstSentence = cleanSentence((msg.newText || msg.text).split(/(?<=[.!?])\s+|\n/).map((s) => s.trim()).find((s) => s.length >= 12) ?? '');
+  const firstSentence = cleanSentence(firstLongPiece(msg.newText || msg.text) ?? '');
   if (subject && firstSentence && !firstSentence.toLowerCase().startsWith(subject.toLowerCase().slice(0, 20))) {
     return oneLine(`${who}: ${subject} — ${firstSentence}`);
   }
