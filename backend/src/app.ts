@@ -11,6 +11,7 @@ import { type StaticFilesOptions, staticFilesPlugin } from './http/plugins/stati
 import { healthRoutes } from './http/routes/health.ts';
 import { meRoutes } from './http/routes/me.ts';
 import { settingsRoutes } from './http/routes/settings.ts';
+import { syncRoutes } from './http/routes/sync.ts';
 import { triageRoutes } from './http/routes/triage.ts';
 import { meetingRoutes } from './http/routes/meetings.ts';
 import { schedulingRoutes } from './http/routes/scheduling.ts';
@@ -118,6 +119,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(meRoutes);
   await app.register(settingsRoutes);
   await app.register(triageRoutes);
+  await app.register(syncRoutes);
   await app.register(meetingRoutes);
   await app.register(schedulingRoutes);
   await app.register(draftRoutes);

@@ -3,6 +3,7 @@ import {
   DEFAULT_RETRY_DELAY_MS,
   DEFAULT_RETRY_LIMIT,
   type DeadJob,
+  describeJobError,
   type JobHandler,
   type JobOptions,
   type Queue,
@@ -40,14 +41,19 @@ export function createPgBossQueue(options: PgBossQueueOptions): Queue {
   // pg-boss reports background errors (a lost connection) as events; without a listener they would crash.
   boss.on('error', () => {});
   const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 0.5;
-  let started = false;
+  let started: Promise<void> | undefined;
 
   async function ensureQueues() {
     for (const q of options.queues) {
       const existing = await boss.getQueue(q.name);
       if (!existing) {
         try {
-          await boss.createQueue(q.name, { name: q.name, policy: q.coalesce ? 'stately' : 'standard', retryLimit: DEFAULT_RETRY_LIMIT, retryBackoff: true });
+          await boss.createQueue(q.name, {
+            name: q.name,
+            policy: q.coalesce ? 'stately' : 'standard',
+            retryLimit: DEFAULT_RETRY_LIMIT,
+            retryBackoff: true,
+          });
         } catch (error) {
           // Another process created it between our check and our create.
           if (!(await boss.getQueue(q.name))) throw error;
@@ -59,10 +65,11 @@ export function createPgBossQueue(options: PgBossQueueOptions): Queue {
   return {
     engine: 'pg-boss',
     async start() {
-      if (started) return;
-      await boss.start();
-      await ensureQueues();
-      started = true;
+      started ??= (async () => {
+        await boss.start();
+        await ensureQueues();
+      })();
+      return started;
     },
     async send(name, data, opts: JobOptions = {}) {
       return boss.send(name, data, {
@@ -74,23 +81,41 @@ export function createPgBossQueue(options: PgBossQueueOptions): Queue {
       });
     },
     async work<T>(name: string, handler: JobHandler<T>, opts: WorkOptions = {}) {
+      // A pg-boss worker fetches at most one batch per polling interval, so jobs are fetched in batches of
+      // `concurrency` and run concurrently; two workers keep one batch fetching while the other runs.
       const concurrency = Math.max(1, opts.concurrency ?? 1);
-      for (let i = 0; i < concurrency; i++) {
-        await boss.work<T>(name, { batchSize: 1, pollingIntervalSeconds, includeMetadata: true }, async (jobs) => {
-          for (const job of jobs) {
-            try {
-              await handler({ id: job.id, name: job.name, data: job.data, retryCount: job.retryCount });
-            } catch (error) {
-              if (!(error instanceof RetryLaterError)) throw error;
-              // Not an attempt: the same work again later, and this job is done.
-              await boss.send(name, job.data as object, { startAfter: Math.max(1, Math.ceil(error.delayMs / 1000)), retryBackoff: true });
-            }
-          }
-        });
+      const workers = concurrency > 1 ? 2 : 1;
+      for (let i = 0; i < workers; i++) {
+        await boss.work<T>(
+          name,
+          { batchSize: concurrency, pollingIntervalSeconds, includeMetadata: true },
+          async (jobs) => {
+            await Promise.all(
+              jobs.map(async (job) => {
+                try {
+                  await handler({ id: job.id, name: job.name, data: job.data, retryCount: job.retryCount });
+                } catch (error) {
+                  if (error instanceof RetryLaterError) {
+                    // Not an attempt: the same work again later, and this job is done.
+                    await boss.send(name, job.data as object, {
+                      startAfter: Math.max(1, Math.ceil(error.delayMs / 1000)),
+                      retryBackoff: true,
+                    });
+                    return;
+                  }
+                  // Fails this job alone (retried with backoff); the batch's other jobs complete normally.
+                  await boss.fail(name, job.id, { name: (error as Error).name, message: describeJobError(error) });
+                }
+              }),
+            );
+          },
+        );
       }
     },
     async deadLetters(limit = 100): Promise<DeadJob[]> {
-      const db = (boss as unknown as { getDb(): unknown }).getDb() as { executeSql(text: string, values: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }> };
+      const db = (boss as unknown as { getDb(): unknown }).getDb() as {
+        executeSql(text: string, values: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+      };
       const { rows } = await db.executeSql(
         `select id, name, data, retry_count, output, completed_on from "${schema.replace(/"/g, '')}".job
          where state = 'failed' order by completed_on desc nulls last limit $1`,
@@ -110,7 +135,8 @@ export function createPgBossQueue(options: PgBossQueueOptions): Queue {
     },
     async stop() {
       if (!started) return;
-      started = false;
+      await started.catch(() => {});
+      started = undefined;
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };

@@ -55,11 +55,19 @@ export function createTableQueue(db: Kysely<Database>, options: TableQueueOption
   }
 
   async function complete(id: string): Promise<void> {
-    await db.updateTable('jobs').set({ state: 'completed', completed_at: new Date(), lease_until: null }).where('id', '=', id).execute();
+    await db
+      .updateTable('jobs')
+      .set({ state: 'completed', completed_at: new Date(), lease_until: null })
+      .where('id', '=', id)
+      .execute();
   }
 
   async function reschedule(job: Job, delayMs: number, counts: boolean, error: unknown): Promise<void> {
-    const row = await db.selectFrom('jobs').select(['retry_count', 'retry_limit', 'retry_delay_ms']).where('id', '=', job.id).executeTakeFirst();
+    const row = await db
+      .selectFrom('jobs')
+      .select(['retry_count', 'retry_limit', 'retry_delay_ms'])
+      .where('id', '=', job.id)
+      .executeTakeFirst();
     if (!row) return;
     if (counts && row.retry_count >= row.retry_limit) {
       await db
@@ -166,7 +174,11 @@ export function createTableQueue(db: Kysely<Database>, options: TableQueueOption
           start_after: new Date(Date.now() + (opts.startAfterMs ?? 0)),
         })
         .onConflict((oc) =>
-          oc.columns(['name', 'singleton_key']).where('state', '=', 'created').where('singleton_key', 'is not', null).doNothing(),
+          oc
+            .columns(['name', 'singleton_key'])
+            .where('state', '=', 'created')
+            .where('singleton_key', 'is not', null)
+            .doNothing(),
         )
         .returning('id')
         .executeTakeFirst();

@@ -22,7 +22,8 @@ export interface MailboxSyncView {
 
 /** The signed-in user's connected mailboxes (routes use this; every query carries tenant and user). */
 export function mailboxStore(db: Kysely<Database>, scope: UserScope) {
-  const mine = () => db.selectFrom('mailboxes').where('tenant_id', '=', scope.tenantId).where('user_id', '=', scope.userId);
+  const mine = () =>
+    db.selectFrom('mailboxes').where('tenant_id', '=', scope.tenantId).where('user_id', '=', scope.userId);
   return {
     async list(): Promise<MailboxRow[]> {
       return mine().selectAll().orderBy('created_at').execute();
@@ -94,7 +95,9 @@ export function mailboxStore(db: Kysely<Database>, scope: UserScope) {
           sql<number>`(select count(*)::int from processed_messages p where p.mailbox_id = m.id and p.processed_at is not null and p.source = 'backfill')`.as(
             'backfill_done',
           ),
-          sql<number>`(select count(*)::int from processed_messages p where p.mailbox_id = m.id and p.processed_at is not null)`.as('processed'),
+          sql<number>`(select count(*)::int from processed_messages p where p.mailbox_id = m.id and p.processed_at is not null)`.as(
+            'processed',
+          ),
         ])
         .where('m.tenant_id', '=', scope.tenantId)
         .where('m.user_id', '=', scope.userId)

@@ -124,6 +124,7 @@ export interface ProcessedMessagesTable extends Owned {
   draft_pending: ColumnType<boolean, boolean | undefined, boolean>;
   draft_id: string | null;
   lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  lease_token: string | null;
   attempts: ColumnType<number, number | undefined, number>;
   processed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;
@@ -135,6 +136,7 @@ export interface ThreadStatesTable extends Owned {
   state: string;
   last_message_id: string;
   last_from_me: boolean;
+  last_message_at: ColumnType<Date, Date | string, Date | string>;
   follow_up_due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

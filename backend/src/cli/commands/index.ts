@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { draftCommand } from './draft.ts';
+import { keysCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
 import { notesCommand } from './notes.ts';
 import { serveCommand } from './serve.ts';
@@ -16,4 +17,5 @@ export const commands: CliCommand[] = [
   notesCommand,
   serveCommand,
   migrateCommand,
+  keysCommand,
 ];

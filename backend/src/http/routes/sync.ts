@@ -1,0 +1,339 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  ConfidentialClientApplication,
+  type INetworkModule,
+  type NetworkRequestOptions,
+  type NetworkResponse,
+} from '@azure/msal-node';
+import { ErrorBody } from '@steward/shared';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
+import { Type } from 'typebox';
+import type { Config } from '../../config.ts';
+import { tokenContext } from '../../mail/sync/crypto.ts';
+import { createSyncService, GMAIL_SCOPES, GRAPH_SCOPES, type SyncService } from '../../mail/sync/service.ts';
+import { mailboxStore, takeOAuthState } from '../../storage/mailboxes.ts';
+import { userStore } from '../../storage/users.ts';
+import { HttpError } from '../errors.ts';
+import { webhookRoutes } from './webhooks.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sync: SyncService;
+  }
+}
+
+const Provider = Type.Union([Type.Literal('google'), Type.Literal('microsoft')]);
+
+const MailboxStatus = Type.Object({
+  id: Type.String(),
+  provider: Type.Union([Type.Literal('gmail'), Type.Literal('graph')]),
+  address: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('needs_reauth'), Type.Literal('disconnected')]),
+  statusReason: Type.Union([Type.String(), Type.Null()]),
+  phase: Type.String({ description: 'backfill while the first N days are processed, then live' }),
+  backfill: Type.Object({
+    total: Type.Integer(),
+    done: Type.Integer(),
+    startedAt: Type.Union([Type.String(), Type.Null()]),
+    finishedAt: Type.Union([Type.String(), Type.Null()]),
+  }),
+  processed: Type.Integer(),
+  lastSyncAt: Type.Union([Type.String(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+});
+
+const DeadJob = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  attempts: Type.Integer(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  failedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Redirects Microsoft identity platform calls to a local server (MICROSOFT_LOGIN_URL, tests only). */
+function redirectingNetworkClient(loginUrl: string): INetworkModule {
+  const rewrite = (url: string) => {
+    const u = new URL(url);
+    return `${loginUrl.replace(/\/+$/, '')}${u.pathname}${u.search}`;
+  };
+  const send = async <T>(method: string, url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
+    const response = await fetch(rewrite(url), { method, headers: options?.headers, body: options?.body });
+    const headers: Record<string, string> = {};
+    response.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
+    return { headers, body: (await response.json().catch(() => ({}))) as T, status: response.status };
+  };
+  return {
+    sendGetRequestAsync: (url, options) => send('GET', url, options),
+    sendPostRequestAsync: (url, options) => send('POST', url, options),
+  };
+}
+
+function microsoftClient(config: Config): ConfidentialClientApplication {
+  const authority = config.sync.microsoft.authority.replace(/\/+$/, '');
+  const login = config.sync.microsoft.loginUrl;
+  const host = new URL(authority).host;
+  return new ConfidentialClientApplication({
+    auth: {
+      clientId: config.sync.microsoft.clientId ?? '',
+      clientSecret: config.sync.microsoft.clientSecret ?? '',
+      authority,
+      ...(login
+        ? {
+            knownAuthorities: [host],
+            authorityMetadata: JSON.stringify({
+              token_endpoint: `${authority}/oauth2/v2.0/token`,
+              authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+              end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+              issuer: `https://${host}/{tenantid}/v2.0`,
+              jwks_uri: `${authority}/discovery/v2.0/keys`,
+            }),
+          }
+        : {}),
+    },
+    system: login ? { networkClient: redirectingNetworkClient(login) } : {},
+  });
+}
+
+function googleClient(config: Config): OAuth2Client {
+  const g = config.sync.google;
+  return new OAuth2Client({
+    clientId: g.clientId,
+    clientSecret: g.clientSecret,
+    redirectUri: `${config.publicUrl}/oauth/callback/google`,
+    endpoints: { oauth2TokenUrl: g.tokenUrl, ...(g.authUrl ? { oauth2AuthBaseUrl: g.authUrl } : {}) },
+  });
+}
+
+function emailFromIdToken(idToken: string | null | undefined): string | undefined {
+  if (!idToken) return undefined;
+  try {
+    // Received straight from the token endpoint over TLS, so its origin is already authenticated (OIDC core 3.1.3.7).
+    const claims = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      email?: string;
+      email_verified?: boolean;
+    };
+    return claims.email_verified === false ? undefined : claims.email?.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+function isAdmin(config: Config, request: FastifyRequest): boolean {
+  const identity = request.user?.identity;
+  if (!identity) return false;
+  if (identity.provider === 'local') return true;
+  return Boolean(identity.email && config.adminEmails.includes(identity.email.toLowerCase()));
+}
+
+function connectedPage(address: string): string {
+  const safe = address.replace(/[^a-z0-9@._+-]/gi, '');
+  return `<!doctype html><meta charset="utf-8"><title>Steward</title><p>Steward is now connected to ${safe}. The last days of mail are being sorted; you can close this window.</p>`;
+}
+
+/**
+ * Mailbox sync: connecting and disconnecting mailboxes (OAuth with state and PKCE), sync status,
+ * provider webhooks, dead letters for admins, and the background worker (SYNC_WORKER).
+ */
+export const syncRoutes = fp(async (app: FastifyInstance) => {
+  const { config, storage, engines } = app.services;
+  const sync = createSyncService({ config, storage, engines, log: app.log });
+  app.decorate('sync', sync);
+  app.addHook('onReady', async () => {
+    if (!sync.canConnect('gmail') && !sync.canConnect('graph')) return;
+    await sync.start();
+    if (config.sync.worker) await sync.startWorkers();
+  });
+  app.addHook('onClose', async () => sync.stop());
+
+  await app.register(async (scope) => webhookRoutes(scope, sync));
+
+  app.get(
+    '/v1/sync/status',
+    {
+      schema: {
+        tags: ['sync'],
+        summary: 'Connected mailboxes and their sync progress',
+        description:
+          'Backfill progress, messages processed, and whether a mailbox needs to be reconnected (`needs_reauth`).',
+        response: { 200: Type.Object({ mailboxes: Type.Array(MailboxStatus) }) },
+      },
+    },
+    async (request) => ({ mailboxes: await mailboxStore(storage.db, request.store.scope).syncStatus() }),
+  );
+
+  app.post(
+    '/v1/mailboxes/connect/:provider',
+    {
+      schema: {
+        tags: ['sync'],
+        summary: 'Start connecting a mailbox (OAuth authorization code with PKCE)',
+        description:
+          'Returns the provider URL to open in a browser window; the provider returns to /oauth/callback/{provider}.',
+        params: Type.Object({ provider: Provider }),
+        response: { 200: Type.Object({ authorizationUrl: Type.String() }), 503: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { provider } = request.params as { provider: 'google' | 'microsoft' };
+      const kind = provider === 'google' ? 'gmail' : 'graph';
+      if (!sync.canConnect(kind)) {
+        throw new HttpError(
+          503,
+          'sync_not_configured',
+          provider === 'google'
+            ? 'Gmail sync needs GOOGLE_OAUTH_CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET and TOKEN_ENCRYPTION_KEY.'
+            : 'Microsoft 365 sync needs MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET and TOKEN_ENCRYPTION_KEY.',
+        );
+      }
+      const state = randomBytes(24).toString('base64url');
+      const store = mailboxStore(storage.db, request.store.scope);
+      const hint = request.user?.identity.email;
+      if (provider === 'google') {
+        const client = googleClient(config);
+        const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
+        await store.saveOAuthState(state, provider, codeVerifier);
+        const authorizationUrl = client.generateAuthUrl({
+          access_type: 'offline',
+          prompt: 'consent',
+          scope: GMAIL_SCOPES,
+          state,
+          code_challenge: codeChallenge,
+          code_challenge_method: CodeChallengeMethod.S256,
+          ...(hint ? { login_hint: hint } : {}),
+        });
+        return { authorizationUrl };
+      }
+      const client = microsoftClient(config);
+      const codeVerifier = randomBytes(48).toString('base64url');
+      const codeChallenge = createHash('sha256').update(codeVerifier).digest('base64url');
+      await store.saveOAuthState(state, provider, codeVerifier);
+      const authorizationUrl = await client.getAuthCodeUrl({
+        scopes: GRAPH_SCOPES,
+        redirectUri: `${config.publicUrl}/oauth/callback/microsoft`,
+        state,
+        codeChallenge,
+        codeChallengeMethod: 'S256',
+        ...(hint ? { loginHint: hint } : {}),
+      });
+      return { authorizationUrl };
+    },
+  );
+
+  app.get(
+    '/oauth/callback/:provider',
+    { schema: { hide: true, params: Type.Object({ provider: Provider }) } },
+    async (request, reply) => {
+      const { provider } = request.params as { provider: 'google' | 'microsoft' };
+      const query = request.query as { code?: string; state?: string; error?: string };
+      if (query.error)
+        throw new HttpError(
+          400,
+          'consent_refused',
+          'The mailbox was not connected: the provider reported that consent was not given.',
+        );
+      if (!query.code || !query.state)
+        throw new HttpError(400, 'invalid_callback', 'The callback needs code and state.');
+      const pending = await takeOAuthState(storage.db, query.state);
+      if (!pending || pending.provider !== provider)
+        throw new HttpError(
+          400,
+          'invalid_state',
+          'This sign-in link has expired or was already used; start connecting again.',
+        );
+      if (!sync.cipher) throw new HttpError(503, 'sync_not_configured', 'TOKEN_ENCRYPTION_KEY is not set.');
+      let refreshToken: string | undefined;
+      let address: string | undefined;
+      try {
+        if (provider === 'google') {
+          const { tokens } = await googleClient(config).getToken({
+            code: query.code,
+            codeVerifier: pending.codeVerifier,
+          });
+          refreshToken = tokens.refresh_token ?? undefined;
+          address = emailFromIdToken(tokens.id_token);
+        } else {
+          const client = microsoftClient(config);
+          const result = await client.acquireTokenByCode({
+            code: query.code,
+            scopes: GRAPH_SCOPES,
+            redirectUri: `${config.publicUrl}/oauth/callback/microsoft`,
+            codeVerifier: pending.codeVerifier,
+          });
+          address = result.account?.username?.toLowerCase();
+          // MSAL keeps refresh tokens in its cache; the worker needs it, so it is read from there and sealed.
+          const cache = JSON.parse(client.getTokenCache().serialize()) as {
+            RefreshToken?: Record<string, { secret?: string }>;
+          };
+          refreshToken = Object.values(cache.RefreshToken ?? {})[0]?.secret;
+        }
+      } catch (error) {
+        request.log.warn(
+          { err: { message: (error as Error).message.slice(0, 200) }, provider },
+          'oauth code exchange failed',
+        );
+        throw new HttpError(502, 'oauth_failed', 'The provider did not accept the sign-in; start connecting again.');
+      }
+      if (!refreshToken || !address)
+        throw new HttpError(
+          502,
+          'oauth_incomplete',
+          'The provider did not grant offline access; start connecting again.',
+        );
+      const scope = { tenantId: pending.tenantId, userId: pending.userId };
+      const kind = provider === 'google' ? 'gmail' : 'graph';
+      const sealed = sync.cipher.seal(refreshToken, tokenContext({ user_id: scope.userId, provider: kind, address }));
+      const mailbox = await mailboxStore(storage.db, scope).connect(kind, address, sealed);
+      await userStore(storage.db, scope).audit('mailbox.connected', { mailboxId: mailbox.id, provider: kind });
+      await sync.afterConnect(mailbox);
+      return reply.type('text/html; charset=utf-8').send(connectedPage(address));
+    },
+  );
+
+  app.delete(
+    '/v1/mailboxes/:id',
+    {
+      schema: {
+        tags: ['sync'],
+        summary: 'Disconnect a mailbox',
+        description:
+          'Stops notifications, revokes the token where the provider allows it, and deletes the token and every sync record.',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 204: Type.Null(), 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const store = mailboxStore(storage.db, request.store.scope);
+      const mailbox = await store.get(id);
+      if (!mailbox) throw new HttpError(404, 'not_found', 'No such mailbox.');
+      await sync.disconnect(mailbox);
+      await store.remove(id);
+      await request.store.audit('mailbox.disconnected', { mailboxId: id, provider: mailbox.provider });
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/v1/admin/jobs',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Dead letters: background jobs that failed every retry',
+        description: 'Admins only (the local user, or ADMIN_EMAILS). Job data holds ids, never mail content.',
+        querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })) }),
+        response: { 200: Type.Object({ engine: Type.String(), deadLetters: Type.Array(DeadJob) }), 403: ErrorBody },
+      },
+    },
+    async (request) => {
+      if (!isAdmin(config, request)) throw new HttpError(403, 'forbidden', 'Only administrators can list jobs.');
+      const limit = Math.min(500, Number((request.query as { limit?: string }).limit ?? 100));
+      await sync.queue.start();
+      return { engine: sync.queue.engine, deadLetters: await sync.queue.deadLetters(limit) };
+    },
+  );
+});

@@ -1,0 +1,115 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { OAuth2Client } from 'google-auth-library';
+import type { SyncService } from '../../mail/sync/service.ts';
+import { SYNC_JOBS } from '../../mail/sync/service.ts';
+import { errorBody } from '../errors.ts';
+
+interface GraphNotification {
+  subscriptionId?: string;
+  clientState?: string;
+  changeType?: string;
+  lifecycleEvent?: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed' | string;
+  resourceData?: { id?: string };
+}
+
+/** Equal strings in constant time (hashed first, so the length is not revealed either). */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a, 'utf8').digest();
+  const hb = createHash('sha256').update(b, 'utf8').digest();
+  return timingSafeEqual(ha, hb) && a.length === b.length;
+}
+
+/**
+ * Provider notifications. Each handler verifies, enqueues a coalesced delta sync, and acknowledges with
+ * 202: no provider call and no mail processing happens on the request path.
+ */
+export async function webhookRoutes(app: FastifyInstance, sync: SyncService): Promise<void> {
+  const { config, storage } = app.services;
+  const db = storage.db;
+  const pushVerifier = new OAuth2Client(
+    config.google.certsUrl ? { endpoints: { oauth2FederatedSignonPemCertsUrl: config.google.certsUrl } } : {},
+  );
+
+  // Graph posts the validation handshake as text/plain; the body is ignored.
+  app.addContentTypeParser(
+    ['text/plain', 'application/x-www-form-urlencoded'],
+    { parseAs: 'string' },
+    (_req, body, done) => done(null, body),
+  );
+
+  app.post('/webhooks/gmail', { schema: { hide: true } }, async (request, reply) => {
+    const audience = config.sync.gmailPushAudience;
+    const account = config.sync.gmailPushServiceAccount;
+    if (!account)
+      return reply.status(503).send(errorBody('push_not_configured', 'GMAIL_PUSH_SERVICE_ACCOUNT is not set.'));
+    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (!token)
+      return reply.status(401).send(errorBody('unauthorized', 'Pub/Sub push must carry an OIDC bearer token.'));
+    try {
+      const ticket = await pushVerifier.verifyIdToken({ idToken: token, audience });
+      const claims = ticket.getPayload();
+      const verified = claims?.email_verified === true || (claims?.email_verified as unknown) === 'true';
+      if (!claims || claims.email?.toLowerCase() !== account || !verified) throw new Error('wrong account');
+    } catch {
+      return reply.status(401).send(errorBody('unauthorized', 'The push token does not verify.'));
+    }
+    const body = request.body as { message?: { data?: string } } | undefined;
+    let emailAddress: string | undefined;
+    try {
+      const data = JSON.parse(Buffer.from(body?.message?.data ?? '', 'base64').toString('utf8')) as {
+        emailAddress?: unknown;
+      };
+      if (typeof data.emailAddress === 'string') emailAddress = data.emailAddress.toLowerCase();
+    } catch {}
+    // A malformed message is acknowledged (not retried forever by Pub/Sub) and dropped.
+    if (!emailAddress) return reply.status(202).send({ accepted: 0 });
+    const mailboxes = await db
+      .selectFrom('mailboxes')
+      .select('id')
+      .where('provider', '=', 'gmail')
+      .where('address', '=', emailAddress)
+      .where('status', '=', 'active')
+      .execute();
+    for (const m of mailboxes) await sync.notify(m.id, 'gmail-push');
+    return reply.status(202).send({ accepted: mailboxes.length });
+  });
+
+  app.post('/webhooks/graph', { schema: { hide: true } }, async (request, reply) => {
+    const validationToken = (request.query as { validationToken?: string }).validationToken;
+    if (typeof validationToken === 'string') {
+      return reply.status(200).type('text/plain; charset=utf-8').send(validationToken.slice(0, 4096));
+    }
+    const body = request.body as { value?: GraphNotification[] } | undefined;
+    const notes = Array.isArray(body?.value) ? body.value.slice(0, 1000) : [];
+    const ids = [...new Set(notes.map((n) => n.subscriptionId).filter((id): id is string => typeof id === 'string'))];
+    if (ids.length === 0) return reply.status(401).send(errorBody('unauthorized', 'No notification verifies.'));
+    const rows = await db
+      .selectFrom('mailboxes')
+      .select(['id', 'watch_id', 'client_state', 'status'])
+      .where('watch_id', 'in', ids)
+      .execute();
+    const bySubscription = new Map(rows.map((r) => [r.watch_id, r]));
+    const syncs = new Set<string>();
+    const renewals = new Set<string>();
+    let verified = 0;
+    for (const note of notes) {
+      const mailbox = note.subscriptionId ? bySubscription.get(note.subscriptionId) : undefined;
+      if (
+        !mailbox?.client_state ||
+        typeof note.clientState !== 'string' ||
+        !constantTimeEqual(note.clientState, mailbox.client_state)
+      )
+        continue;
+      verified++;
+      if (mailbox.status !== 'active') continue;
+      if (note.lifecycleEvent === 'reauthorizationRequired' || note.lifecycleEvent === 'subscriptionRemoved')
+        renewals.add(mailbox.id);
+      syncs.add(mailbox.id);
+    }
+    if (verified === 0) return reply.status(401).send(errorBody('unauthorized', 'No notification verifies.'));
+    for (const id of syncs) await sync.notify(id, 'graph-notification');
+    for (const id of renewals) await sync.queue.send(SYNC_JOBS.renew, { mailboxId: id }, { singletonKey: id });
+    return reply.status(202).send({ accepted: verified });
+  });
+}

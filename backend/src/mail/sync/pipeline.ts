@@ -1,0 +1,388 @@
+/**
+ * The per-message pipeline of mailbox sync: fetch → normalise → triage → label or category → for
+ * `to_respond`, a draft inside the thread → thread state. Exactly once: every message has one ledger row
+ * (processed_messages, unique per mailbox and provider id) that a worker leases before working and marks
+ * processed when done; each side effect is recorded as it happens, so a retry after a crash resumes
+ * instead of repeating. Nothing is lost: the job is only completed after the ledger says processed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CategoryId, Settings, VoiceProfile } from '@steward/shared';
+import { type Kysely, sql } from 'kysely';
+import { userKeyOf } from '../../ai/db-usage.ts';
+import { mayShareWithModel } from '../../ai/privacy.ts';
+import { draftReplyLocal } from '../../drafting/local.ts';
+import { defaultVoice } from '../../drafting/voice.ts';
+import type { Engines } from '../../engines.ts';
+import { RetryLaterError } from '../../jobs/queue.ts';
+import type { Database, MailboxRow } from '../../storage/schema.ts';
+import { userStore } from '../../storage/users.ts';
+import type { PersonalModel, SenderRule } from '../../triage/local.ts';
+import { normaliseMessage } from '../normalise.ts';
+import type { NormalisedMessage } from '../types.ts';
+import { CATEGORY_COLOURS, type FetchedMessage, type MailboxPort, STEWARD_LABEL_PREFIX } from './port.ts';
+
+export interface PipelineDeps {
+  db: Kysely<Database>;
+  engines: Engines;
+  now?: () => Date;
+  /** How long a worker owns a message before another may take over (its process died). */
+  leaseMs?: number;
+}
+
+export type PipelineOutcome = 'processed' | 'already_processed' | 'skipped';
+
+type LedgerRow = {
+  lease_token: string | null;
+  category: string | null;
+  label_applied: boolean;
+  draft_pending: boolean;
+  draft_id: string | null;
+  processed_at: Date | null;
+  lease_until: Date | null;
+};
+
+/** Leases the message's ledger row; undefined when it is already processed. Throws RetryLaterError when another worker holds it. */
+export async function leaseMessage(
+  deps: PipelineDeps,
+  mailbox: MailboxRow,
+  providerMessageId: string,
+  source: string,
+): Promise<LedgerRow | undefined> {
+  const { db } = deps;
+  const leaseMs = deps.leaseMs ?? 120_000;
+  await db
+    .insertInto('processed_messages')
+    .values({
+      tenant_id: mailbox.tenant_id,
+      user_id: mailbox.user_id,
+      mailbox_id: mailbox.id,
+      provider_message_id: providerMessageId,
+      source,
+    })
+    .onConflict((oc) => oc.columns(['mailbox_id', 'provider_message_id']).doNothing())
+    .execute();
+  const leased = await db
+    .updateTable('processed_messages')
+    .set({
+      lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
+      lease_token: randomUUID(),
+      attempts: sql`attempts + 1`,
+    })
+    .where('mailbox_id', '=', mailbox.id)
+    .where('provider_message_id', '=', providerMessageId)
+    .where('processed_at', 'is', null)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
+    .returning(['lease_token', 'category', 'label_applied', 'draft_pending', 'draft_id', 'processed_at', 'lease_until'])
+    .executeTakeFirst();
+  if (leased) return leased;
+  const row = await db
+    .selectFrom('processed_messages')
+    .select(['processed_at', 'lease_until'])
+    .where('mailbox_id', '=', mailbox.id)
+    .where('provider_message_id', '=', providerMessageId)
+    .executeTakeFirst();
+  if (!row || row.processed_at) return undefined;
+  const wait = row.lease_until ? new Date(row.lease_until).getTime() - Date.now() : 1000;
+  throw new RetryLaterError(Math.max(1000, Math.min(wait, leaseMs)), 'another worker is processing this message');
+}
+
+/**
+ * Before every write to the mailbox: proves this worker still owns the message and extends the lease. A
+ * worker that stalled past its lease (and may have been replaced) stops here instead of writing twice.
+ */
+async function holdLease(
+  deps: PipelineDeps,
+  mailbox: MailboxRow,
+  providerMessageId: string,
+  token: string | null,
+): Promise<void> {
+  const leaseMs = deps.leaseMs ?? 120_000;
+  const held = await deps.db
+    .updateTable('processed_messages')
+    .set({ lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
+    .where('mailbox_id', '=', mailbox.id)
+    .where('provider_message_id', '=', providerMessageId)
+    .where('lease_token', '=', token ?? '')
+    .where('processed_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(held.numUpdatedRows) === 0)
+    throw new RetryLaterError(1000, 'the lease on this message passed to another worker');
+}
+
+async function record(
+  deps: PipelineDeps,
+  mailbox: MailboxRow,
+  providerMessageId: string,
+  values: Partial<{
+    thread_id: string | null;
+    thread_version: string | null;
+    category: string | null;
+    label_applied: boolean;
+    draft_pending: boolean;
+    draft_id: string | null;
+    processed_at: Date | null;
+    lease_until: Date | null;
+  }>,
+): Promise<void> {
+  await deps.db
+    .updateTable('processed_messages')
+    .set(values)
+    .where('mailbox_id', '=', mailbox.id)
+    .where('provider_message_id', '=', providerMessageId)
+    .execute();
+}
+
+export function labelName(settings: Settings, category: CategoryId): string {
+  return `${STEWARD_LABEL_PREFIX}${settings.categories[category]?.displayName ?? category}`;
+}
+
+export interface UserContext {
+  settings: Settings;
+  rules: SenderRule[];
+  personal?: PersonalModel;
+  me: string[];
+  voice: VoiceProfile;
+  email?: string | null;
+}
+
+export async function loadUserContext(db: Kysely<Database>, mailbox: MailboxRow): Promise<UserContext> {
+  const store = userStore(db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id });
+  const [settings, rules, personal, profile, voice] = await Promise.all([
+    store.settings(),
+    store.triage.rules(),
+    store.triage.personalModel(),
+    store.profile(),
+    store.voice.get(),
+  ]);
+  const me = [...new Set([mailbox.address, ...(profile?.email ? [profile.email.toLowerCase()] : [])])];
+  return {
+    settings,
+    rules: rules as SenderRule[],
+    personal: personal as PersonalModel | undefined,
+    me,
+    voice: (voice?.profile as VoiceProfile | undefined) ?? defaultVoice(),
+    email: profile?.email,
+  };
+}
+
+export async function normaliseFetched(message: FetchedMessage): Promise<NormalisedMessage> {
+  return normaliseMessage({ id: message.id, threadId: message.threadId, raw: message.raw, labels: message.labels });
+}
+
+/**
+ * Runs the pipeline for one message. Safe to call any number of times, in any order, from any number of
+ * processes: only the first call that completes has effects, and a call after a crash resumes.
+ */
+export async function processMessage(
+  deps: PipelineDeps,
+  mailbox: MailboxRow,
+  port: MailboxPort,
+  providerMessageId: string,
+  options: { source?: string; user?: UserContext } = {},
+): Promise<PipelineOutcome> {
+  const ledger = await leaseMessage(deps, mailbox, providerMessageId, options.source ?? 'push');
+  if (!ledger) return 'already_processed';
+  const message = await port.getMessage(providerMessageId);
+  if (!message || message.isDraft) {
+    await record(deps, mailbox, providerMessageId, { processed_at: new Date(), lease_until: null });
+    return 'skipped';
+  }
+  const user = options.user ?? (await loadUserContext(deps.db, mailbox));
+  const normalised = await normaliseFetched(message);
+  const fromMe = message.fromMe || (normalised.from ? user.me.includes(normalised.from.address) : false);
+
+  let category = ledger.category as CategoryId | null;
+  if (!category) {
+    const result = await deps.engines.triage(
+      normalised,
+      {
+        me: user.me,
+        thresholds: { reply: user.settings.replyThreshold, marketing: user.settings.marketingThreshold },
+        rules: user.rules,
+        personal: user.personal,
+      },
+      {
+        userKey: userKeyOf({ tenantId: mailbox.tenant_id, userId: mailbox.user_id }),
+        modelAllowed: mayShareWithModel(normalised, user.settings.neverSendToModel, message.labels),
+      },
+    );
+    // The user wrote last: the thread waits for the other side, unless the user closed it.
+    category = fromMe ? (result.category === 'actioned' ? 'actioned' : 'awaiting_reply') : result.category;
+    await record(deps, mailbox, providerMessageId, { category, thread_id: message.threadId });
+  }
+
+  if (!ledger.label_applied && user.settings.categories[category]?.enabled !== false) {
+    await holdLease(deps, mailbox, providerMessageId, ledger.lease_token);
+    const labelId = await port.ensureLabel({
+      name: labelName(user.settings, category),
+      color: CATEGORY_COLOURS[category] ?? CATEGORY_COLOURS.fyi!,
+    });
+    await port.applyLabel(message, labelId, []);
+    await record(deps, mailbox, providerMessageId, { label_applied: true });
+  }
+
+  const receivedAt = message.receivedAt ?? normalised.date ?? new Date();
+  await updateThreadState(
+    deps,
+    mailbox,
+    message.threadId,
+    providerMessageId,
+    fromMe,
+    category,
+    receivedAt,
+    user.settings,
+  );
+
+  if (category === 'to_respond' && !fromMe && !ledger.draft_id) {
+    const thread = await port.threadInfo(message.threadId);
+    // One draft per thread version: only the newest message of the thread gets one.
+    const isLatest = !thread.latestMessageId || thread.latestMessageId === providerMessageId;
+    if (isLatest) {
+      let draftId: string | undefined;
+      // A previous attempt may have created the draft and died before recording it: adopt that one.
+      if (ledger.draft_pending && thread.draftIds.length > 0) draftId = thread.draftIds[thread.draftIds.length - 1];
+      if (!draftId) {
+        await holdLease(deps, mailbox, providerMessageId, ledger.lease_token);
+        await record(deps, mailbox, providerMessageId, { draft_pending: true });
+        const draft = draftReplyLocal({
+          message: normalised,
+          voice: user.voice,
+          settings: user.settings,
+          now: deps.now?.() ?? new Date(),
+          me: user.me,
+        });
+        const to = (normalised.replyTo.length ? normalised.replyTo : normalised.from ? [normalised.from] : []).map(
+          (a) => a.address,
+        );
+        draftId = await port.createReplyDraft(message, {
+          to,
+          subject: draft.subject,
+          text: draft.text,
+          html: draft.html,
+          inReplyTo: normalised.messageId,
+          references: normalised.signals.references,
+        });
+      }
+      await record(deps, mailbox, providerMessageId, {
+        draft_id: draftId,
+        draft_pending: false,
+        thread_version: providerMessageId,
+      });
+    }
+  }
+
+  await holdLease(deps, mailbox, providerMessageId, ledger.lease_token);
+  await record(deps, mailbox, providerMessageId, { processed_at: new Date(), lease_until: null });
+  await userStore(deps.db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id }).audit('sync.message', {
+    mailboxId: mailbox.id,
+    category,
+  });
+  return 'processed';
+}
+
+/** Thread state follows the newest message only; an older message processed late changes nothing. */
+async function updateThreadState(
+  deps: PipelineDeps,
+  mailbox: MailboxRow,
+  threadId: string,
+  messageId: string,
+  fromMe: boolean,
+  category: CategoryId,
+  at: Date,
+  settings: Settings,
+): Promise<void> {
+  const followUpDue =
+    fromMe && category === 'awaiting_reply' ? new Date(at.getTime() + settings.followUpAfterDays * 86_400_000) : null;
+  await deps.db
+    .insertInto('thread_states')
+    .values({
+      tenant_id: mailbox.tenant_id,
+      user_id: mailbox.user_id,
+      mailbox_id: mailbox.id,
+      thread_id: threadId,
+      state: category,
+      last_message_id: messageId,
+      last_from_me: fromMe,
+      last_message_at: at,
+      follow_up_due_at: followUpDue,
+      updated_at: new Date(),
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['mailbox_id', 'thread_id'])
+        .doUpdateSet({
+          state: category,
+          last_message_id: messageId,
+          last_from_me: fromMe,
+          last_message_at: at,
+          follow_up_due_at: followUpDue,
+          updated_at: new Date(),
+        })
+        .where('thread_states.last_message_at', '<=', at),
+    )
+    .execute();
+}
+
+/**
+ * The follow-up after N days of silence: runs when due, and only if the user's message is still the last
+ * one in the thread (a reply that arrived meanwhile cancels it). Once per sent message, through the ledger.
+ */
+export async function processFollowUp(
+  deps: PipelineDeps,
+  mailbox: MailboxRow,
+  port: MailboxPort,
+  threadId: string,
+  sentMessageId: string,
+): Promise<PipelineOutcome> {
+  const state = await deps.db
+    .selectFrom('thread_states')
+    .selectAll()
+    .where('mailbox_id', '=', mailbox.id)
+    .where('thread_id', '=', threadId)
+    .executeTakeFirst();
+  if (!state || state.last_message_id !== sentMessageId || state.state !== 'awaiting_reply') return 'skipped';
+  const key = `followup:${sentMessageId}`;
+  const ledger = await leaseMessage(deps, mailbox, key, 'followup');
+  if (!ledger) return 'already_processed';
+  const thread = await port.threadInfo(threadId);
+  if (thread.latestMessageId && thread.latestMessageId !== sentMessageId) {
+    await record(deps, mailbox, key, { processed_at: new Date(), lease_until: null });
+    return 'skipped';
+  }
+  const message = await port.getMessage(sentMessageId);
+  if (!message) {
+    await record(deps, mailbox, key, { processed_at: new Date(), lease_until: null });
+    return 'skipped';
+  }
+  let draftId = ledger.draft_pending ? thread.draftIds[thread.draftIds.length - 1] : undefined;
+  if (!draftId) {
+    await holdLease(deps, mailbox, key, ledger.lease_token);
+    await record(deps, mailbox, key, { draft_pending: true });
+    const user = await loadUserContext(deps.db, mailbox);
+    const normalised = await normaliseFetched(message);
+    const draft = draftReplyLocal({
+      message: normalised,
+      voice: user.voice,
+      settings: user.settings,
+      now: deps.now?.() ?? new Date(),
+      me: user.me,
+      instruction: 'follow up',
+    });
+    draftId = await port.createReplyDraft(message, {
+      to: normalised.to.map((a) => a.address),
+      subject: draft.subject,
+      text: draft.text,
+      html: draft.html,
+      inReplyTo: normalised.messageId,
+      references: normalised.signals.references,
+    });
+  }
+  await record(deps, mailbox, key, {
+    draft_id: draftId,
+    draft_pending: false,
+    thread_id: threadId,
+    processed_at: new Date(),
+    lease_until: null,
+  });
+  return 'processed';
+}

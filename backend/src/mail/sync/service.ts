@@ -1,0 +1,485 @@
+/**
+ * Mailbox sync wiring: which adapter talks to a mailbox, the jobs the worker runs (mailbox delta, backfill,
+ * message pipeline, watch renewal, follow-up), and what connecting and disconnecting do. Routes and
+ * webhooks only enqueue; everything slow runs here, in the worker.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.ts';
+import type { Engines } from '../../engines.ts';
+import { createPgBossQueue } from '../../jobs/pg-boss-queue.ts';
+import type { Queue } from '../../jobs/queue.ts';
+import { createTableQueue } from '../../jobs/table-queue.ts';
+import type { Storage } from '../../storage/database.ts';
+import type { Database, MailboxRow } from '../../storage/schema.ts';
+import { userStore } from '../../storage/users.ts';
+import { createTokenCipher, type TokenCipher, tokenContext } from './crypto.ts';
+import { createGmailPort } from './gmail.ts';
+import { createGraphPort } from './graph.ts';
+import { type AccessTokenSource, ReauthRequiredError, refreshTokenSource } from './http.ts';
+import { type PipelineDeps, type PipelineOutcome, processFollowUp, processMessage } from './pipeline.ts';
+import { CursorExpiredError, type MailboxPort } from './port.ts';
+
+export const SYNC_JOBS = {
+  mailbox: 'sync-mailbox',
+  message: 'sync-message',
+  backfill: 'sync-backfill',
+  renew: 'sync-renew',
+  followUp: 'sync-followup',
+} as const;
+
+export const SAFETY_NET_INTERVAL_MS = 15 * 60_000;
+export const GRAPH_SCOPES = [
+  'offline_access',
+  'https://graph.microsoft.com/Mail.ReadWrite',
+  'https://graph.microsoft.com/MailboxSettings.ReadWrite',
+  'User.Read',
+];
+export const GMAIL_SCOPES = [
+  'https://www.googleapis.com/auth/gmail.modify',
+  'https://www.googleapis.com/auth/gmail.compose',
+  'openid',
+  'email',
+];
+const MAX_BACKFILL_MESSAGES = 5_000;
+
+export interface SyncServiceOptions {
+  config: Config;
+  storage: Storage;
+  engines: Engines;
+  /** Another queue than the configured one (tests, benchmarks). */
+  queue?: Queue;
+  /** Table-queue poll interval (tests use a short one). */
+  pollIntervalMs?: number;
+  /** Ledger lease (tests of crash recovery use a short one). */
+  leaseMs?: number;
+  log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}
+
+export interface SyncService {
+  queue: Queue;
+  cipher?: TokenCipher;
+  /** True when the provider's OAuth client and token encryption are configured. */
+  canConnect(provider: 'gmail' | 'graph'): boolean;
+  portFor(mailbox: MailboxRow): MailboxPort;
+  refreshTokenOf(mailbox: MailboxRow): string;
+  /** Asks for a delta sync of the mailbox (coalesced: many notifications, one waiting job). */
+  notify(mailboxId: string, reason: string): Promise<void>;
+  afterConnect(mailbox: MailboxRow): Promise<void>;
+  disconnect(mailbox: MailboxRow): Promise<void>;
+  markNeedsReauth(mailbox: MailboxRow, reason: string): Promise<void>;
+  /** Job bodies, exposed for tests and benchmarks. */
+  runMailboxSync(mailboxId: string): Promise<number>;
+  runBackfill(mailboxId: string, days?: number): Promise<number>;
+  runMessage(mailboxId: string, messageId: string, source?: string): Promise<PipelineOutcome | 'inactive'>;
+  runRenew(mailboxId: string): Promise<void>;
+  /** Starts the queue (for sending); workers are separate. */
+  start(): Promise<void>;
+  startWorkers(options?: { concurrency?: number }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createQueueFor(config: Config, storage: Storage, pollIntervalMs?: number): Queue {
+  if (config.sync.queue === 'pg-boss' && storage.kind === 'postgres' && config.databaseUrl) {
+    return createPgBossQueue({
+      connectionString: config.databaseUrl,
+      schema: storage.schema ?? 'pgboss',
+      queues: [
+        { name: SYNC_JOBS.mailbox, coalesce: true },
+        { name: SYNC_JOBS.message },
+        { name: SYNC_JOBS.backfill, coalesce: true },
+        { name: SYNC_JOBS.renew, coalesce: true },
+        { name: SYNC_JOBS.followUp },
+      ],
+    });
+  }
+  return createTableQueue(storage.db, { pollIntervalMs });
+}
+
+/** The Microsoft identity platform endpoint, optionally redirected (tests) from the https authority to a local server. */
+export function microsoftEndpoint(config: Config, path: string): string {
+  const authority = config.sync.microsoft.authority.replace(/\/+$/, '');
+  const url = `${authority}${path}`;
+  const login = config.sync.microsoft.loginUrl;
+  if (!login) return url;
+  const u = new URL(url);
+  return `${login.replace(/\/+$/, '')}${u.pathname}${u.search}`;
+}
+
+export function createSyncService(options: SyncServiceOptions): SyncService {
+  const { config, storage, engines } = options;
+  const db: Kysely<Database> = storage.db;
+  const queue = options.queue ?? createQueueFor(config, storage, options.pollIntervalMs);
+  const cipher = config.tokenEncryptionKey ? createTokenCipher(config.tokenEncryptionKey) : undefined;
+  const tokenSources = new Map<string, { key: string; source: AccessTokenSource }>();
+  const deps: PipelineDeps = { db, engines, leaseMs: options.leaseMs };
+  let timer: NodeJS.Timeout | undefined;
+  let starting: Promise<void> | undefined;
+  let workersStarted = false;
+
+  // Concurrent first notifications share one start.
+  const ensureStarted = () => {
+    starting ??= queue.start().catch((error) => {
+      starting = undefined;
+      throw error;
+    });
+    return starting;
+  };
+
+  function refreshTokenOf(mailbox: MailboxRow): string {
+    if (!cipher)
+      throw new ReauthRequiredError('TOKEN_ENCRYPTION_KEY is not configured; the stored token cannot be read.');
+    return cipher.open(
+      {
+        ciphertext: mailbox.refresh_token_ciphertext,
+        iv: mailbox.refresh_token_iv,
+        tag: mailbox.refresh_token_tag,
+        keyVersion: mailbox.key_version,
+      },
+      tokenContext(mailbox),
+    );
+  }
+
+  function tokensFor(mailbox: MailboxRow): AccessTokenSource {
+    const key = `${mailbox.key_version}|${mailbox.refresh_token_ciphertext}`;
+    const cached = tokenSources.get(mailbox.id);
+    if (cached && cached.key === key) return cached.source;
+    const onRotated = async (next: string) => {
+      if (!cipher) return;
+      const sealed = cipher.seal(next, tokenContext(mailbox));
+      await db
+        .updateTable('mailboxes')
+        .set({
+          refresh_token_ciphertext: sealed.ciphertext,
+          refresh_token_iv: sealed.iv,
+          refresh_token_tag: sealed.tag,
+          key_version: sealed.keyVersion,
+          updated_at: new Date(),
+        })
+        .where('id', '=', mailbox.id)
+        .execute();
+    };
+    const refreshToken = refreshTokenOf(mailbox);
+    const source =
+      mailbox.provider === 'gmail'
+        ? refreshTokenSource({
+            tokenUrl: config.sync.google.tokenUrl,
+            clientId: config.sync.google.clientId ?? '',
+            clientSecret: config.sync.google.clientSecret,
+            refreshToken,
+          })
+        : refreshTokenSource({
+            tokenUrl: microsoftEndpoint(config, '/oauth2/v2.0/token'),
+            clientId: config.sync.microsoft.clientId ?? '',
+            clientSecret: config.sync.microsoft.clientSecret,
+            refreshToken,
+            scope: GRAPH_SCOPES.join(' '),
+            onRotated,
+          });
+    if (tokenSources.size > 10_000) tokenSources.clear();
+    tokenSources.set(mailbox.id, { key, source });
+    return source;
+  }
+
+  function portFor(mailbox: MailboxRow): MailboxPort {
+    const request = { tokens: tokensFor(mailbox) };
+    return mailbox.provider === 'gmail'
+      ? createGmailPort({ baseUrl: config.sync.gmailApiUrl, address: mailbox.address, request })
+      : createGraphPort({ baseUrl: config.sync.graphApiUrl, mailboxId: mailbox.id, address: mailbox.address, request });
+  }
+
+  async function loadActive(mailboxId: string): Promise<MailboxRow | undefined> {
+    const row = await db.selectFrom('mailboxes').selectAll().where('id', '=', mailboxId).executeTakeFirst();
+    return row && row.status === 'active' ? row : undefined;
+  }
+
+  async function markNeedsReauth(mailbox: MailboxRow, reason: string): Promise<void> {
+    await db
+      .updateTable('mailboxes')
+      .set({ status: 'needs_reauth', status_reason: reason, updated_at: new Date() })
+      .where('id', '=', mailbox.id)
+      .where('status', '=', 'active')
+      .execute();
+    tokenSources.delete(mailbox.id);
+    await userStore(db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id }).audit('mailbox.needs_reauth', {
+      mailboxId: mailbox.id,
+      provider: mailbox.provider,
+    });
+    options.log?.warn({ mailboxId: mailbox.id }, 'mailbox needs re-authorisation');
+  }
+
+  /** Runs a job body for an active mailbox; a rejected token marks the mailbox instead of failing the job. */
+  async function withMailbox<T>(
+    mailboxId: string,
+    fallback: T,
+    body: (mailbox: MailboxRow, port: MailboxPort) => Promise<T>,
+  ): Promise<T> {
+    const mailbox = await loadActive(mailboxId);
+    if (!mailbox) return fallback;
+    try {
+      return await body(mailbox, portFor(mailbox));
+    } catch (error) {
+      if (error instanceof ReauthRequiredError) {
+        await markNeedsReauth(
+          mailbox,
+          "The provider rejected Steward's access (expired or revoked). Reconnect the mailbox.",
+        );
+        return fallback;
+      }
+      throw error;
+    }
+  }
+
+  async function touchStatus(mailbox: MailboxRow, values: Record<string, unknown>): Promise<void> {
+    await db
+      .insertInto('sync_status')
+      .values({ tenant_id: mailbox.tenant_id, user_id: mailbox.user_id, mailbox_id: mailbox.id, ...values })
+      .onConflict((oc) => oc.column('mailbox_id').doUpdateSet(values))
+      .execute();
+  }
+
+  const messageJob = (mailboxId: string, messageId: string, source: string) =>
+    queue.send(SYNC_JOBS.message, { mailboxId, messageId, source }, { singletonKey: `${mailboxId}:${messageId}` });
+
+  async function runMailboxSync(mailboxId: string): Promise<number> {
+    return withMailbox(mailboxId, 0, async (mailbox, port) => {
+      if (!mailbox.cursor) {
+        const cursor = await port.startCursor();
+        await db
+          .updateTable('mailboxes')
+          .set({ cursor })
+          .where('id', '=', mailbox.id)
+          .where('cursor', 'is', null)
+          .execute();
+        return 0;
+      }
+      let batch: { messageIds: string[]; cursor: string };
+      try {
+        batch = await port.changesSince(mailbox.cursor);
+      } catch (error) {
+        if (!(error instanceof CursorExpiredError)) throw error;
+        // History is gone (too old): restart from now and backfill the last day, so nothing recent is lost.
+        const cursor = await port.startCursor();
+        await db.updateTable('mailboxes').set({ cursor }).where('id', '=', mailbox.id).execute();
+        await queue.send(SYNC_JOBS.backfill, { mailboxId, days: 1 }, { singletonKey: mailboxId });
+        return 0;
+      }
+      for (const id of batch.messageIds) await messageJob(mailboxId, id, 'push');
+      // Compare-and-set: a slower concurrent run cannot move the cursor back.
+      await db
+        .updateTable('mailboxes')
+        .set({ cursor: batch.cursor })
+        .where('id', '=', mailbox.id)
+        .where('cursor', '=', mailbox.cursor)
+        .execute();
+      await touchStatus(mailbox, { last_sync_at: new Date(), last_error: null });
+      return batch.messageIds.length;
+    });
+  }
+
+  async function runBackfill(mailboxId: string, days?: number): Promise<number> {
+    return withMailbox(mailboxId, 0, async (mailbox, port) => {
+      const settings = await userStore(db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id }).settings();
+      const window = days ?? settings.backfillDays;
+      // The cursor is taken first: anything arriving during the backfill is picked up by the next delta.
+      if (!mailbox.cursor) {
+        const cursor = await port.startCursor();
+        await db
+          .updateTable('mailboxes')
+          .set({ cursor })
+          .where('id', '=', mailbox.id)
+          .where('cursor', 'is', null)
+          .execute();
+      }
+      await touchStatus(mailbox, { phase: 'backfill', backfill_started_at: new Date(), backfill_finished_at: null });
+      const ids =
+        window > 0
+          ? await port.recentMessageIds(new Date(Date.now() - window * 86_400_000), MAX_BACKFILL_MESSAGES)
+          : [];
+      // Oldest first, so thread state ends on the newest message.
+      for (const id of [...ids].reverse()) await messageJob(mailboxId, id, 'backfill');
+      await touchStatus(mailbox, { backfill_total: ids.length, last_sync_at: new Date() });
+      return ids.length;
+    });
+  }
+
+  async function runMessage(
+    mailboxId: string,
+    messageId: string,
+    source = 'push',
+  ): Promise<PipelineOutcome | 'inactive'> {
+    return withMailbox<PipelineOutcome | 'inactive'>(mailboxId, 'inactive', async (mailbox, port) => {
+      const outcome = await processMessage(deps, mailbox, port, messageId, { source });
+      if (outcome === 'processed') {
+        const state = await db
+          .selectFrom('thread_states')
+          .select(['thread_id', 'follow_up_due_at', 'last_message_id'])
+          .where('mailbox_id', '=', mailbox.id)
+          .where('last_message_id', '=', messageId)
+          .where('follow_up_due_at', 'is not', null)
+          .executeTakeFirst();
+        if (state?.follow_up_due_at) {
+          await queue.send(
+            SYNC_JOBS.followUp,
+            { mailboxId, threadId: state.thread_id, messageId },
+            {
+              startAfterMs: Math.max(0, new Date(state.follow_up_due_at).getTime() - Date.now()),
+              singletonKey: `${mailboxId}:${messageId}`,
+            },
+          );
+        }
+        await finishBackfillIfDone(mailbox);
+      }
+      return outcome;
+    });
+  }
+
+  async function finishBackfillIfDone(mailbox: MailboxRow): Promise<void> {
+    const status = await db
+      .selectFrom('sync_status')
+      .select(['phase', 'backfill_total'])
+      .where('mailbox_id', '=', mailbox.id)
+      .executeTakeFirst();
+    if (status?.phase !== 'backfill') return;
+    const done = await db
+      .selectFrom('processed_messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('mailbox_id', '=', mailbox.id)
+      .where('source', '=', 'backfill')
+      .where('processed_at', 'is not', null)
+      .executeTakeFirstOrThrow();
+    if (Number(done.n) >= status.backfill_total)
+      await touchStatus(mailbox, { phase: 'live', backfill_finished_at: new Date() });
+  }
+
+  async function runRenew(mailboxId: string): Promise<void> {
+    await withMailbox(mailboxId, undefined, async (mailbox, port) => {
+      const clientState = mailbox.client_state ?? randomBytes(24).toString('base64url');
+      const watch = await port.watch({
+        topic: config.sync.gmailTopic,
+        notificationUrl: `${config.publicUrl}/webhooks/graph`,
+        clientState,
+        existingId: mailbox.watch_id ?? undefined,
+      });
+      await db
+        .updateTable('mailboxes')
+        .set({
+          watch_id: watch.id,
+          watch_expires_at: watch.expiresAt,
+          client_state: clientState,
+          updated_at: new Date(),
+        })
+        .where('id', '=', mailbox.id)
+        .execute();
+      // Renew a day before expiry (Gmail watches last 7 days, Graph mail subscriptions about 7 days).
+      const next = Math.max(60_000, watch.expiresAt.getTime() - Date.now() - 86_400_000);
+      await queue.send(SYNC_JOBS.renew, { mailboxId }, { startAfterMs: next, singletonKey: mailboxId });
+    });
+  }
+
+  async function safetyNet(): Promise<void> {
+    const rows = await db
+      .selectFrom('mailboxes')
+      .select(['id', 'watch_expires_at'])
+      .where('status', '=', 'active')
+      .execute();
+    for (const row of rows) {
+      await queue.send(SYNC_JOBS.mailbox, { mailboxId: row.id, reason: 'safety-net' }, { singletonKey: row.id });
+      if (!row.watch_expires_at || new Date(row.watch_expires_at).getTime() - Date.now() < 86_400_000) {
+        await queue.send(SYNC_JOBS.renew, { mailboxId: row.id }, { singletonKey: row.id });
+      }
+    }
+  }
+
+  const service: SyncService = {
+    queue,
+    cipher,
+    canConnect(provider) {
+      if (!cipher) return false;
+      return provider === 'gmail'
+        ? Boolean(config.sync.google.clientId && config.sync.google.clientSecret)
+        : Boolean(config.sync.microsoft.clientId && config.sync.microsoft.clientSecret);
+    },
+    portFor,
+    refreshTokenOf,
+    async notify(mailboxId, reason) {
+      await ensureStarted();
+      await queue.send(SYNC_JOBS.mailbox, { mailboxId, reason }, { singletonKey: mailboxId });
+    },
+    async afterConnect(mailbox) {
+      await ensureStarted();
+      tokenSources.delete(mailbox.id);
+      await touchStatus(mailbox, {
+        phase: 'backfill',
+        backfill_total: 0,
+        backfill_started_at: new Date(),
+        backfill_finished_at: null,
+        last_error: null,
+      });
+      await queue.send(SYNC_JOBS.backfill, { mailboxId: mailbox.id }, { singletonKey: mailbox.id });
+      await queue.send(SYNC_JOBS.renew, { mailboxId: mailbox.id }, { singletonKey: mailbox.id });
+    },
+    async disconnect(mailbox) {
+      // Best effort towards the provider; the local rows go whatever it answers.
+      try {
+        await portFor(mailbox).unwatch(mailbox.watch_id);
+      } catch {}
+      if (mailbox.provider === 'gmail' && cipher) {
+        try {
+          const token = refreshTokenOf(mailbox);
+          await fetch(config.sync.google.revokeUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ token }).toString(),
+          });
+        } catch {}
+      }
+      tokenSources.delete(mailbox.id);
+    },
+    markNeedsReauth,
+    runMailboxSync,
+    runBackfill,
+    runMessage,
+    runRenew,
+    start: () => ensureStarted(),
+    async startWorkers(opts = {}) {
+      if (workersStarted) return;
+      workersStarted = true;
+      await ensureStarted();
+      const concurrency = opts.concurrency ?? 16;
+      type Data = { mailboxId: string; messageId?: string; source?: string; days?: number; threadId?: string };
+      await queue.work<Data>(SYNC_JOBS.mailbox, async (job) => void (await runMailboxSync(job.data.mailboxId)), {
+        concurrency: 2,
+      });
+      await queue.work<Data>(
+        SYNC_JOBS.backfill,
+        async (job) => void (await runBackfill(job.data.mailboxId, job.data.days)),
+        { concurrency: 1 },
+      );
+      await queue.work<Data>(
+        SYNC_JOBS.message,
+        async (job) => void (await runMessage(job.data.mailboxId, job.data.messageId ?? '', job.data.source)),
+        { concurrency },
+      );
+      await queue.work<Data>(SYNC_JOBS.renew, async (job) => runRenew(job.data.mailboxId), { concurrency: 1 });
+      await queue.work<Data>(
+        SYNC_JOBS.followUp,
+        async (job) =>
+          void (await withMailbox(job.data.mailboxId, 'skipped', (mailbox, port) =>
+            processFollowUp(deps, mailbox, port, job.data.threadId ?? '', job.data.messageId ?? ''),
+          )),
+        { concurrency: 1 },
+      );
+      timer = setInterval(() => void safetyNet().catch(() => {}), SAFETY_NET_INTERVAL_MS);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      if (starting) await starting.catch(() => {});
+      if (starting) await queue.stop();
+      starting = undefined;
+      workersStarted = false;
+    },
+  };
+  return service;
+}

@@ -1,0 +1,627 @@
+/**
+ * Local fake Gmail and Microsoft Graph REST servers (node:http, port 0) that keep mailbox state in memory
+ * and answer with the providers' real response shapes, plus an OAuth token endpoint for both.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RawSpec {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  messageId?: string;
+  inReplyTo?: string;
+  date?: Date;
+}
+
+export function rawMessage(spec: RawSpec): string {
+  return [
+    `From: ${spec.from}`,
+    `To: ${spec.to}`,
+    `Subject: ${spec.subject}`,
+    `Date: ${(spec.date ?? new Date()).toUTCString()}`,
+    `Message-ID: ${spec.messageId ?? `<${Math.random().toString(36).slice(2)}@mail.example>`}`,
+    ...(spec.inReplyTo ? [`In-Reply-To: ${spec.inReplyTo}`] : []),
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    spec.text,
+    '',
+  ].join('\r\n');
+}
+
+type Handler = (
+  req: http.IncomingMessage,
+  url: URL,
+  body: string,
+) => { status: number; body?: unknown; headers?: Record<string, string>; text?: string };
+
+interface Served {
+  base: string;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+async function serve(
+  handler: Handler,
+  hooks: {
+    before?: (req: http.IncomingMessage, url: URL) => ReturnType<Handler> | undefined;
+    after?: () => void;
+    delayMs?: () => number;
+  } = {},
+): Promise<Served> {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () =>
+      setTimeout(() => {
+        const url = new URL(req.url ?? '/', 'http://fake');
+        requests.push(`${req.method} ${url.pathname}`);
+        const body = Buffer.concat(chunks).toString('utf8');
+        let out: ReturnType<Handler>;
+        try {
+          out = hooks.before?.(req, url) ?? handler(req, url, body);
+        } catch (error) {
+          out = { status: 500, body: { error: { message: (error as Error).message } } };
+        }
+        const payload = out.text ?? (out.body === undefined ? '' : JSON.stringify(out.body));
+        res.writeHead(out.status, {
+          'content-type': out.text !== undefined ? 'message/rfc822' : 'application/json',
+          ...(out.headers ?? {}),
+        });
+        const delay = hooks.delayMs?.() ?? 0;
+        const finish = () => {
+          res.end(payload);
+          hooks.after?.();
+        };
+        if (delay > 0) setTimeout(finish, delay);
+        else finish();
+      }, 0),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    base,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The OAuth token endpoint: refresh tokens in `valid` get access tokens; anything else is invalid_grant. */
+export interface FakeOAuth {
+  base: string;
+  tokenUrl: string;
+  valid: Set<string>;
+  issued: Set<string>;
+  /** Authorization codes the fake accepts, with the refresh token and id-token email they yield. */
+  codes: Map<string, { refreshToken: string; email: string; verifier?: string }>;
+  revoked: string[];
+  close(): Promise<void>;
+}
+
+export async function startFakeOAuth(): Promise<FakeOAuth> {
+  const valid = new Set<string>();
+  const issued = new Set<string>();
+  const codes = new Map<string, { refreshToken: string; email: string; verifier?: string }>();
+  const revoked: string[] = [];
+  let n = 0;
+  const served = await serve((_req, url, body) => {
+    const form = new URLSearchParams(body);
+    if (url.pathname.endsWith('/revoke')) {
+      revoked.push(form.get('token') ?? url.searchParams.get('token') ?? '');
+      return { status: 200, body: {} };
+    }
+    if (!url.pathname.endsWith('/token')) return { status: 404, body: { error: 'not_found' } };
+    if (form.get('grant_type') === 'authorization_code') {
+      const code = codes.get(form.get('code') ?? '');
+      if (!code) return { status: 400, body: { error: 'invalid_grant' } };
+      if (code.verifier !== undefined && code.verifier !== form.get('code_verifier'))
+        return { status: 400, body: { error: 'invalid_grant', error_description: 'PKCE' } };
+      valid.add(code.refreshToken);
+      const access = `access-${++n}`;
+      issued.add(access);
+      const idToken = fakeJwt({
+        email: code.email,
+        email_verified: true,
+        sub: `sub-${code.email}`,
+        preferred_username: code.email,
+      });
+      return {
+        status: 200,
+        body: {
+          access_token: access,
+          refresh_token: code.refreshToken,
+          expires_in: 3600,
+          token_type: 'Bearer',
+          id_token: idToken,
+          scope: 'x',
+        },
+      };
+    }
+    const refresh = form.get('refresh_token') ?? '';
+    if (!valid.has(refresh))
+      return { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } };
+    const access = `access-${++n}`;
+    issued.add(access);
+    return { status: 200, body: { access_token: access, expires_in: 3600, token_type: 'Bearer' } };
+  });
+  return { base: served.base, tokenUrl: `${served.base}/token`, valid, issued, codes, revoked, close: served.close };
+}
+
+function fakeJwt(payload: Record<string, unknown>): string {
+  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ iss: 'fake', aud: 'x', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600, ...payload })}.`;
+}
+
+function authorised(req: http.IncomingMessage, oauth: FakeOAuth): boolean {
+  const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+  return oauth.issued.has(token);
+}
+
+// ---------------------------------------------------------------------------------------------- Gmail
+
+export interface GmailMessage {
+  id: string;
+  threadId: string;
+  labelIds: string[];
+  raw: string;
+  internalDate: string;
+  historyId: string;
+}
+
+export interface FakeGmail {
+  base: string;
+  messages: Map<string, GmailMessage>;
+  labels: Map<string, { id: string; name: string; type: string; color?: unknown }>;
+  drafts: Map<string, { id: string; message: { id: string; threadId: string }; raw: string }>;
+  watches: number;
+  requests: string[];
+  /** Answer the next n requests with 429 and this Retry-After. */
+  throttle(n: number, retryAfter: string): void;
+  deliver(spec: RawSpec & { threadId?: string; sent?: boolean; at?: Date }): GmailMessage;
+  labelNamesOf(id: string): string[];
+  draftsIn(threadId: string): number;
+  close(): Promise<void>;
+}
+
+export async function startFakeGmail(oauth: FakeOAuth): Promise<FakeGmail> {
+  const messages = new Map<string, GmailMessage>();
+  const labels = new Map<string, { id: string; name: string; type: string; color?: unknown }>();
+  for (const id of ['INBOX', 'SENT', 'DRAFT', 'UNREAD']) labels.set(id, { id, name: id, type: 'system' });
+  const drafts = new Map<string, { id: string; message: { id: string; threadId: string }; raw: string }>();
+  const history: Array<{
+    id: string;
+    messagesAdded: Array<{ message: { id: string; threadId: string; labelIds: string[] } }>;
+  }> = [];
+  let historyId = 1000;
+  let seq = 0;
+  let throttled = 0;
+  let retryAfter = '0';
+  const state = { watches: 0 };
+
+  const addHistory = (m: GmailMessage) => {
+    historyId++;
+    m.historyId = String(historyId);
+    history.push({
+      id: String(historyId),
+      messagesAdded: [{ message: { id: m.id, threadId: m.threadId, labelIds: m.labelIds } }],
+    });
+  };
+
+  const served = await serve(
+    (req, url, body) => {
+      if (!authorised(req, oauth))
+        return {
+          status: 401,
+          body: { error: { code: 401, message: 'Invalid Credentials', status: 'UNAUTHENTICATED' } },
+        };
+      const path = url.pathname.replace(/^\/gmail\/v1\/users\/me/, '');
+      const json = body ? JSON.parse(body) : {};
+      const method = req.method;
+      let m = null as RegExpMatchArray | null;
+      const hit = (re: RegExp) => {
+        m = re.exec(path);
+        return m !== null;
+      };
+      if (method === 'GET' && path === '/profile')
+        return {
+          status: 200,
+          body: { emailAddress: 'me@gmail.example', messagesTotal: messages.size, historyId: String(historyId) },
+        };
+      if (method === 'GET' && path === '/history') {
+        const start = Number(url.searchParams.get('startHistoryId'));
+        if (start < 1000)
+          return { status: 404, body: { error: { code: 404, message: 'Requested entity was not found.' } } };
+        const page = history.filter((h) => Number(h.id) > start);
+        return { status: 200, body: { history: page, historyId: String(historyId) } };
+      }
+      if (method === 'GET' && path === '/messages') {
+        const after = Number(/after:(\d+)/.exec(url.searchParams.get('q') ?? '')?.[1] ?? 0) * 1000;
+        const max = Number(url.searchParams.get('maxResults') ?? 100);
+        const all = [...messages.values()]
+          .filter((x) => !x.labelIds.includes('DRAFT') && Number(x.internalDate) >= after)
+          .sort((a, b) => Number(b.internalDate) - Number(a.internalDate));
+        const offset = Number(url.searchParams.get('pageToken') ?? 0);
+        const slice = all.slice(offset, offset + max);
+        return {
+          status: 200,
+          body: {
+            messages: slice.map((x) => ({ id: x.id, threadId: x.threadId })),
+            resultSizeEstimate: all.length,
+            ...(offset + max < all.length ? { nextPageToken: String(offset + max) } : {}),
+          },
+        };
+      }
+      if (method === 'GET' && hit(/^\/messages\/([^/]+)$/)) {
+        const msg = messages.get(decodeURIComponent(m?.[1] ?? ''));
+        if (!msg) return { status: 404, body: { error: { code: 404, message: 'Requested entity was not found.' } } };
+        return {
+          status: 200,
+          body: {
+            id: msg.id,
+            threadId: msg.threadId,
+            labelIds: msg.labelIds,
+            historyId: msg.historyId,
+            internalDate: msg.internalDate,
+            sizeEstimate: msg.raw.length,
+            raw: Buffer.from(msg.raw).toString('base64url'),
+          },
+        };
+      }
+      if (method === 'POST' && hit(/^\/messages\/([^/]+)\/modify$/)) {
+        const msg = messages.get(decodeURIComponent(m?.[1] ?? ''));
+        if (!msg) return { status: 404, body: { error: { code: 404 } } };
+        for (const id of json.addLabelIds ?? []) {
+          if (!labels.has(id)) return { status: 400, body: { error: { code: 400, message: `Invalid label: ${id}` } } };
+          if (!msg.labelIds.includes(id)) msg.labelIds.push(id);
+        }
+        msg.labelIds = msg.labelIds.filter((id) => !(json.removeLabelIds ?? []).includes(id));
+        return { status: 200, body: { id: msg.id, threadId: msg.threadId, labelIds: msg.labelIds } };
+      }
+      if (method === 'GET' && hit(/^\/threads\/([^/]+)$/)) {
+        const id = decodeURIComponent(m?.[1] ?? '');
+        const list = [...messages.values()]
+          .filter((x) => x.threadId === id)
+          .sort((a, b) => Number(a.internalDate) - Number(b.internalDate));
+        if (!list.length) return { status: 404, body: { error: { code: 404 } } };
+        return {
+          status: 200,
+          body: {
+            id,
+            historyId: String(historyId),
+            messages: list.map((x) => ({
+              id: x.id,
+              threadId: x.threadId,
+              labelIds: x.labelIds,
+              internalDate: x.internalDate,
+            })),
+          },
+        };
+      }
+      if (method === 'GET' && path === '/labels') return { status: 200, body: { labels: [...labels.values()] } };
+      if (method === 'POST' && path === '/labels') {
+        if ([...labels.values()].some((l) => l.name === json.name))
+          return { status: 409, body: { error: { code: 409, message: 'Label name exists or conflicts' } } };
+        const id = `Label_${labels.size + 1}`;
+        const label = { id, name: json.name, type: 'user', color: json.color };
+        labels.set(id, label);
+        return { status: 200, body: label };
+      }
+      if (method === 'POST' && path === '/drafts') {
+        const id = `r-${++seq}`;
+        const msgId = `draftmsg-${seq}`;
+        const raw = Buffer.from(json.message.raw, 'base64url').toString('utf8');
+        const threadId = json.message.threadId;
+        if (threadId && ![...messages.values()].some((x) => x.threadId === threadId))
+          return { status: 404, body: { error: { code: 404 } } };
+        messages.set(msgId, {
+          id: msgId,
+          threadId,
+          labelIds: ['DRAFT'],
+          raw,
+          internalDate: String(Date.now()),
+          historyId: String(historyId),
+        });
+        drafts.set(id, { id, message: { id: msgId, threadId }, raw });
+        return { status: 200, body: { id, message: { id: msgId, threadId, labelIds: ['DRAFT'] } } };
+      }
+      if (method === 'POST' && path === '/watch') {
+        state.watches++;
+        return { status: 200, body: { historyId: String(historyId), expiration: String(Date.now() + 7 * 86_400_000) } };
+      }
+      if (method === 'POST' && path === '/stop') return { status: 204 };
+      return { status: 404, body: { error: { code: 404, message: `fake gmail: no route ${method} ${path}` } } };
+    },
+    {
+      before: () => {
+        if (throttled > 0) {
+          throttled--;
+          return {
+            status: 429,
+            headers: { 'retry-after': retryAfter },
+            body: { error: { code: 429, message: 'Rate Limit Exceeded' } },
+          };
+        }
+        return undefined;
+      },
+    },
+  );
+
+  return {
+    base: served.base,
+    messages,
+    labels,
+    drafts,
+    get watches() {
+      return state.watches;
+    },
+    requests: served.requests,
+    throttle(n, after) {
+      throttled = n;
+      retryAfter = after;
+    },
+    deliver(spec) {
+      const id = `m${(++seq).toString(16).padStart(8, '0')}`;
+      const at = spec.at ?? spec.date ?? new Date();
+      const msg: GmailMessage = {
+        id,
+        threadId: spec.threadId ?? `t${id}`,
+        labelIds: spec.sent ? ['SENT'] : ['INBOX', 'UNREAD'],
+        raw: rawMessage({ ...spec, date: at }),
+        internalDate: String(at.getTime()),
+        historyId: '',
+      };
+      messages.set(id, msg);
+      addHistory(msg);
+      return msg;
+    },
+    labelNamesOf(id) {
+      return (messages.get(id)?.labelIds ?? []).map((l) => labels.get(l)?.name ?? l);
+    },
+    draftsIn(threadId) {
+      return [...drafts.values()].filter((d) => d.message.threadId === threadId).length;
+    },
+    close: served.close,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- Graph
+
+export interface GraphMessage {
+  id: string;
+  conversationId: string;
+  folder: 'inbox' | 'sentitems' | 'drafts';
+  from: string;
+  isDraft: boolean;
+  categories: string[];
+  receivedDateTime: string;
+  raw: string;
+  body?: { contentType: string; content: string };
+  subject?: string;
+  seq: number;
+}
+
+export interface FakeGraph {
+  base: string;
+  messages: Map<string, GraphMessage>;
+  categories: Array<{ id: string; displayName: string; color: string }>;
+  subscriptions: Map<string, { id: string; clientState: string; notificationUrl: string; expirationDateTime: string }>;
+  requests: string[];
+  maxConcurrent: number;
+  throttle(n: number, retryAfter: string): void;
+  deliver(spec: RawSpec & { conversationId?: string; sent?: boolean; at?: Date }): GraphMessage;
+  draftsIn(conversationId: string): number;
+  close(): Promise<void>;
+}
+
+export async function startFakeGraph(
+  oauth: FakeOAuth,
+  options: { address: string; delay?: number },
+): Promise<FakeGraph> {
+  const messages = new Map<string, GraphMessage>();
+  const categories: Array<{ id: string; displayName: string; color: string }> = [];
+  const subscriptions = new Map<
+    string,
+    { id: string; clientState: string; notificationUrl: string; expirationDateTime: string }
+  >();
+  let seq = 0;
+  let throttled = 0;
+  let retryAfter = '0';
+  const stats = { active: 0, max: 0 };
+  let base = '';
+
+  const view = (m: GraphMessage) => ({
+    id: m.id,
+    conversationId: m.conversationId,
+    isDraft: m.isDraft,
+    categories: m.categories,
+    receivedDateTime: m.receivedDateTime,
+    from: { emailAddress: { address: m.from } },
+    subject: m.subject,
+  });
+
+  const handler: Handler = (req, url, body) => {
+    if (!authorised(req, oauth))
+      return {
+        status: 401,
+        body: {
+          error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' },
+        },
+      };
+    const path = decodeURIComponent(url.pathname.replace(/^\/v1\.0/, ''));
+    const json = body ? JSON.parse(body) : {};
+    const method = req.method;
+    let m = null as RegExpMatchArray | null;
+    const hit = (re: RegExp) => {
+      m = re.exec(path);
+      return m !== null;
+    };
+    if (method === 'GET' && hit(/^\/me\/mailFolders\/(\w+)\/messages\/delta$/)) {
+      const folder = m?.[1];
+      const token = Number(url.searchParams.get('$deltatoken') ?? -1);
+      const changed = [...messages.values()].filter((x) => x.folder === folder && x.seq > token);
+      const link = `${base}/v1.0/me/mailFolders/${folder}/messages/delta?$deltatoken=${seq}`;
+      return {
+        status: 200,
+        body: {
+          '@odata.context': 'x',
+          value: changed.map((x) => ({ id: x.id, conversationId: x.conversationId, isDraft: x.isDraft })),
+          '@odata.deltaLink': link,
+        },
+      };
+    }
+    if (method === 'GET' && hit(/^\/me\/mailFolders\/(\w+)\/messages$/)) {
+      const folder = m?.[1];
+      const since = Date.parse(
+        /receivedDateTime ge (\S+)/.exec(url.searchParams.get('$filter') ?? '')?.[1] ?? '1970-01-01',
+      );
+      const skip = Number(url.searchParams.get('$skip') ?? 0);
+      const all = [...messages.values()]
+        .filter((x) => x.folder === folder && Date.parse(x.receivedDateTime) >= since)
+        .sort((a, b) => b.receivedDateTime.localeCompare(a.receivedDateTime));
+      const page = all.slice(skip, skip + 100);
+      const next =
+        skip + 100 < all.length
+          ? `${base}/v1.0/me/mailFolders/${folder}/messages?$filter=${encodeURIComponent(url.searchParams.get('$filter') ?? '')}&$select=id&$top=100&$skip=${skip + 100}`
+          : undefined;
+      return {
+        status: 200,
+        body: { value: page.map((x) => ({ id: x.id })), ...(next ? { '@odata.nextLink': next } : {}) },
+      };
+    }
+    if (method === 'GET' && path === '/me/messages') {
+      const conv = /conversationId eq '([^']+)'/.exec(url.searchParams.get('$filter') ?? '')?.[1];
+      return {
+        status: 200,
+        body: { value: [...messages.values()].filter((x) => x.conversationId === conv).map(view) },
+      };
+    }
+    if (hit(/^\/me\/messages\/([^/]+)\/\$value$/) && method === 'GET') {
+      const msg = messages.get(m?.[1] ?? '');
+      return msg ? { status: 200, text: msg.raw } : { status: 404, body: { error: { code: 'ErrorItemNotFound' } } };
+    }
+    if (hit(/^\/me\/messages\/([^/]+)\/createReply$/) && method === 'POST') {
+      const msg = messages.get(m?.[1] ?? '');
+      if (!msg) return { status: 404, body: { error: { code: 'ErrorItemNotFound' } } };
+      const id = `AAMk-draft-${++seq}`;
+      const draft: GraphMessage = {
+        id,
+        conversationId: msg.conversationId,
+        folder: 'drafts',
+        from: options.address,
+        isDraft: true,
+        categories: [],
+        receivedDateTime: new Date().toISOString(),
+        raw: '',
+        body: { contentType: 'html', content: '<div>original</div>' },
+        seq,
+      };
+      messages.set(id, draft);
+      return { status: 201, body: { ...view(draft), body: draft.body } };
+    }
+    if (hit(/^\/me\/messages\/([^/]+)$/)) {
+      const msg = messages.get(m?.[1] ?? '');
+      if (!msg) return { status: 404, body: { error: { code: 'ErrorItemNotFound' } } };
+      if (method === 'GET') return { status: 200, body: view(msg) };
+      if (method === 'PATCH') {
+        if (json.categories) msg.categories = json.categories;
+        if (json.body) msg.body = json.body;
+        if (json.subject) msg.subject = json.subject;
+        return { status: 200, body: view(msg) };
+      }
+    }
+    if (path === '/me/outlook/masterCategories') {
+      if (method === 'GET') return { status: 200, body: { value: categories } };
+      if (categories.some((c) => c.displayName === json.displayName))
+        return { status: 409, body: { error: { code: 'ErrorItemAlreadyExists' } } };
+      const cat = { id: `cat-${categories.length + 1}`, displayName: json.displayName, color: json.color };
+      categories.push(cat);
+      return { status: 201, body: cat };
+    }
+    if (path === '/subscriptions' && method === 'POST') {
+      const id = `sub-${++seq}`;
+      const sub = {
+        id,
+        clientState: json.clientState,
+        notificationUrl: json.notificationUrl,
+        expirationDateTime: json.expirationDateTime,
+      };
+      subscriptions.set(id, sub);
+      return { status: 201, body: { ...sub, resource: json.resource, changeType: json.changeType } };
+    }
+    if (hit(/^\/subscriptions\/([^/]+)$/)) {
+      const sub = subscriptions.get(m?.[1] ?? '');
+      if (!sub) return { status: 404, body: { error: { code: 'ResourceNotFound' } } };
+      if (method === 'PATCH') {
+        sub.expirationDateTime = json.expirationDateTime;
+        return { status: 200, body: sub };
+      }
+      if (method === 'DELETE') {
+        subscriptions.delete(sub.id);
+        return { status: 204 };
+      }
+    }
+    return { status: 404, body: { error: { code: 'BadRequest', message: `fake graph: no route ${method} ${path}` } } };
+  };
+
+  const served = await serve(handler, {
+    before: () => {
+      stats.active++;
+      stats.max = Math.max(stats.max, stats.active);
+      if (throttled > 0) {
+        throttled--;
+        return { status: 429, headers: { 'retry-after': retryAfter }, body: { error: { code: 'TooManyRequests' } } };
+      }
+      return undefined;
+    },
+    after: () => {
+      stats.active--;
+    },
+    delayMs: () => options.delay ?? 0,
+  });
+  base = served.base;
+
+  return {
+    base,
+    messages,
+    categories,
+    subscriptions,
+    requests: served.requests,
+    get maxConcurrent() {
+      return stats.max;
+    },
+    throttle(n, after) {
+      throttled = n;
+      retryAfter = after;
+    },
+    deliver(spec) {
+      const id = `AAMk-${++seq}`;
+      const at = spec.at ?? spec.date ?? new Date();
+      const msg: GraphMessage = {
+        id,
+        conversationId: spec.conversationId ?? `conv-${id}`,
+        folder: spec.sent ? 'sentitems' : 'inbox',
+        from: /<([^>]+)>/.exec(spec.from)?.[1] ?? spec.from,
+        isDraft: false,
+        categories: [],
+        receivedDateTime: at.toISOString(),
+        raw: rawMessage({ ...spec, date: at }),
+        subject: spec.subject,
+        seq,
+      };
+      messages.set(id, msg);
+      return msg;
+    },
+    draftsIn(conversationId) {
+      return [...messages.values()].filter((x) => x.isDraft && x.conversationId === conversationId).length;
+    },
+    close: served.close,
+  };
+}

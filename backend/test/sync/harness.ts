@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { expect, vi } from 'vitest';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { createEngines } from '../../src/engines.ts';
+import { createTokenCipher, tokenContext } from '../../src/mail/sync/crypto.ts';
+import { createSyncService, type SyncService } from '../../src/mail/sync/service.ts';
+import type { Storage } from '../../src/storage/database.ts';
+import { mailboxStore } from '../../src/storage/mailboxes.ts';
+import type { MailboxRow } from '../../src/storage/schema.ts';
+import { resolveUser } from '../../src/storage/users.ts';
+import {
+  type FakeGmail,
+  type FakeGraph,
+  type FakeOAuth,
+  startFakeGmail,
+  startFakeGraph,
+  startFakeOAuth,
+} from './fakes.ts';
+
+export const GMAIL_ADDRESS = 'me@gmail.example';
+export const GRAPH_ADDRESS = 'me@contoso.example';
+
+export interface Fakes {
+  oauth: FakeOAuth;
+  gmail: FakeGmail;
+  graph: FakeGraph;
+  key: string;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startFakes(options: { graphDelayMs?: number } = {}): Promise<Fakes> {
+  const oauth = await startFakeOAuth();
+  const gmail = await startFakeGmail(oauth);
+  const graph = await startFakeGraph(oauth, { address: GRAPH_ADDRESS, delay: options.graphDelayMs });
+  const key = randomBytes(32).toString('hex');
+  const env = {
+    TOKEN_ENCRYPTION_KEY: key,
+    GOOGLE_OAUTH_CLIENT_ID: 'steward-sync.apps.googleusercontent.com',
+    GOOGLE_OAUTH_CLIENT_SECRET: 'google-secret',
+    GOOGLE_OAUTH_AUTH_URL: `${oauth.base}/o/oauth2/v2/auth`,
+    GOOGLE_OAUTH_TOKEN_URL: oauth.tokenUrl,
+    GOOGLE_OAUTH_REVOKE_URL: `${oauth.base}/revoke`,
+    MICROSOFT_CLIENT_SECRET: 'microsoft-secret',
+    MICROSOFT_AUTHORITY_URL: 'https://login.microsoftonline.com/common',
+    MICROSOFT_LOGIN_URL: oauth.base,
+    GMAIL_API_URL: gmail.base,
+    GRAPH_API_URL: graph.base,
+    GMAIL_PUBSUB_TOPIC: 'projects/steward-test/topics/gmail',
+    PUBLIC_URL: 'https://steward.example',
+  };
+  return {
+    oauth,
+    gmail,
+    graph,
+    key,
+    env,
+    async close() {
+      await Promise.all([gmail.close(), graph.close(), oauth.close()]);
+    },
+  };
+}
+
+export function syncConfig(fakes: Fakes, extra: Record<string, string> = {}): Config {
+  return loadConfig({ DATA_DIR: '/nonexistent-steward-test', LOG_LEVEL: 'silent', ...fakes.env, ...extra });
+}
+
+export function startService(config: Config, storage: Storage, extra: { leaseMs?: number } = {}): SyncService {
+  return createSyncService({
+    config,
+    storage,
+    engines: createEngines(config, storage.db),
+    pollIntervalMs: 10,
+    ...extra,
+  });
+}
+
+/** A user with a connected mailbox whose refresh token the fake OAuth server accepts (unless `expired`). */
+export async function connectMailbox(
+  storage: Storage,
+  fakes: Fakes,
+  provider: 'gmail' | 'graph',
+  options: { subject?: string; expired?: boolean } = {},
+): Promise<MailboxRow> {
+  const address = provider === 'gmail' ? GMAIL_ADDRESS : GRAPH_ADDRESS;
+  const user = await resolveUser(storage.db, {
+    provider: 'local',
+    tenantExternalId: 'local',
+    subject: options.subject ?? `user-${randomBytes(4).toString('hex')}`,
+    email: address,
+  });
+  const refresh = `refresh-${randomBytes(6).toString('hex')}`;
+  if (!options.expired) fakes.oauth.valid.add(refresh);
+  const cipher = createTokenCipher(Buffer.from(fakes.key, 'hex'));
+  const sealed = cipher.seal(refresh, tokenContext({ user_id: user.id, provider, address }));
+  return mailboxStore(storage.db, { tenantId: user.tenant_id, userId: user.id }).connect(provider, address, sealed);
+}
+
+export async function ledger(storage: Storage, mailboxId: string) {
+  return storage.db.selectFrom('processed_messages').selectAll().where('mailbox_id', '=', mailboxId).execute();
+}
+
+/** Waits (polling, bounded) until the message's ledger row says processed. */
+export async function waitProcessed(
+  storage: Storage,
+  mailboxId: string,
+  messageIds: string[],
+  timeout = 15_000,
+): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const rows = await ledger(storage, mailboxId);
+      const done = new Set(rows.filter((r) => r.processed_at).map((r) => r.provider_message_id));
+      expect(messageIds.filter((id) => !done.has(id))).toEqual([]);
+    },
+    { timeout, interval: 20 },
+  );
+}

@@ -1,0 +1,251 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Storage } from '../../src/storage/database.ts';
+import { bearer, buildTestApp } from '../support/app.ts';
+import { testDatabases } from '../support/db.ts';
+import { startTestIdp, type TestIdp } from '../support/idp.ts';
+import { connectMailbox, type Fakes, GMAIL_ADDRESS, startFakes, waitProcessed } from './harness.ts';
+
+const PUSH_ACCOUNT = 'gmail-push@steward-test.iam.gserviceaccount.com';
+const AUDIENCE = 'https://steward.example/webhooks/gmail';
+
+const pushBody = (emailAddress: string) => ({
+  message: {
+    data: Buffer.from(JSON.stringify({ emailAddress, historyId: '1234' })).toString('base64'),
+    messageId: '1',
+    publishTime: new Date().toISOString(),
+  },
+  subscription: 'projects/steward-test/subscriptions/gmail-push',
+});
+
+for (const database of testDatabases()) {
+  describe(`webhooks and mailbox routes [${database.name}]`, () => {
+    let storage: Storage;
+    let idp: TestIdp;
+    let fakes: Fakes;
+    let app: FastifyInstance;
+
+    const jobs = async () => storage.db.selectFrom('jobs').select(['name', 'data']).execute();
+    const build = (extra: Record<string, string> = {}) =>
+      buildTestApp(storage, {
+        ...idp.env,
+        ...fakes.env,
+        GMAIL_PUSH_SERVICE_ACCOUNT: PUSH_ACCOUNT,
+        SYNC_WORKER: 'off',
+        ...extra,
+      });
+
+    beforeAll(async () => {
+      storage = await database.open();
+      idp = await startTestIdp();
+    });
+    afterAll(async () => {
+      await idp?.close();
+      await storage?.close();
+    });
+    beforeEach(async () => {
+      fakes = await startFakes();
+      await storage.db.deleteFrom('jobs').execute();
+    });
+    afterEach(async () => {
+      await app?.close();
+      await fakes.close();
+    });
+
+    it('Gmail push with a verified Pub/Sub token is acknowledged with 202 and enqueues one sync', async () => {
+      app = await build();
+      const mailbox = await connectMailbox(storage, fakes, 'gmail');
+      const token = await idp.googleToken({
+        aud: AUDIENCE,
+        email: PUSH_ACCOUNT,
+        email_verified: true,
+        sub: '1234567890',
+      });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/webhooks/gmail',
+        headers: bearer(token),
+        payload: pushBody(GMAIL_ADDRESS),
+      });
+      expect(res.statusCode).toBe(202);
+      expect(await jobs()).toEqual([{ name: 'sync-mailbox', data: { mailboxId: mailbox.id, reason: 'gmail-push' } }]);
+      // Replays coalesce into the one waiting job.
+      for (let i = 0; i < 4; i++)
+        await app.inject({
+          method: 'POST',
+          url: '/webhooks/gmail',
+          headers: bearer(token),
+          payload: pushBody(GMAIL_ADDRESS),
+        });
+      expect(await jobs()).toHaveLength(1);
+      await storage.db.deleteFrom('mailboxes').where('id', '=', mailbox.id).execute();
+    });
+
+    it('a forged Gmail push is refused with 401 and nothing is enqueued', async () => {
+      app = await build();
+      const mailbox = await connectMailbox(storage, fakes, 'gmail');
+      const forged = [
+        undefined,
+        await idp.googleToken({ aud: AUDIENCE, email: 'attacker@evil.example', email_verified: true }),
+        await idp.googleToken({ aud: 'https://elsewhere.example/push', email: PUSH_ACCOUNT, email_verified: true }),
+        `${(await idp.googleToken({ aud: AUDIENCE, email: PUSH_ACCOUNT, email_verified: true })).slice(0, -4)}AAAA`,
+      ];
+      for (const token of forged) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/webhooks/gmail',
+          headers: token ? bearer(token) : {},
+          payload: pushBody(GMAIL_ADDRESS),
+        });
+        expect(res.statusCode).toBe(401);
+        expect(res.json().error.code).toBe('unauthorized');
+      }
+      expect(await jobs()).toEqual([]);
+      await storage.db.deleteFrom('mailboxes').where('id', '=', mailbox.id).execute();
+    });
+
+    it('Graph: the validation token is echoed as text/plain', async () => {
+      app = await build();
+      const res = await app.inject({
+        method: 'POST',
+        url: '/webhooks/graph?validationToken=Validation%3A%20Testing%20client%20application',
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        payload: '',
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain/);
+      expect(res.body).toBe('Validation: Testing client application');
+    });
+
+    it('Graph: a wrong clientState is refused with 401 and nothing is enqueued; lifecycle events resync and renew', async () => {
+      app = await build();
+      const mailbox = await connectMailbox(storage, fakes, 'graph');
+      await storage.db
+        .updateTable('mailboxes')
+        .set({ watch_id: 'sub-1', client_state: 'the-real-client-state' })
+        .where('id', '=', mailbox.id)
+        .execute();
+      const note = (clientState: string, extra: object = {}) => ({
+        value: [
+          {
+            subscriptionId: 'sub-1',
+            clientState,
+            changeType: 'created',
+            resource: 'Users/x/Messages/AAMk-1',
+            resourceData: { id: 'AAMk-1' },
+            ...extra,
+          },
+        ],
+      });
+      for (const payload of [
+        note('forged'),
+        note('the-real-client-statX'),
+        { value: [{ subscriptionId: 'sub-unknown', clientState: 'the-real-client-state' }] },
+        { value: [] },
+      ]) {
+        const res = await app.inject({ method: 'POST', url: '/webhooks/graph', payload });
+        expect(res.statusCode).toBe(401);
+      }
+      expect(await jobs()).toEqual([]);
+      const ok = await app.inject({ method: 'POST', url: '/webhooks/graph', payload: note('the-real-client-state') });
+      expect(ok.statusCode).toBe(202);
+      expect((await jobs()).map((j) => j.name)).toEqual(['sync-mailbox']);
+      await storage.db.deleteFrom('jobs').execute();
+      const life = await app.inject({
+        method: 'POST',
+        url: '/webhooks/graph',
+        payload: note('the-real-client-state', { lifecycleEvent: 'reauthorizationRequired' }),
+      });
+      expect(life.statusCode).toBe(202);
+      expect((await jobs()).map((j) => j.name).sort()).toEqual(['sync-mailbox', 'sync-renew']);
+      await storage.db.deleteFrom('mailboxes').where('id', '=', mailbox.id).execute();
+    });
+
+    it('end to end: a message arrives, Gmail pushes, and its label and draft appear in the mailbox', async () => {
+      app = await build({ SYNC_WORKER: 'on' });
+      const mailbox = await connectMailbox(storage, fakes, 'gmail');
+      await app.sync.runMailboxSync(mailbox.id);
+      const msg = fakes.gmail.deliver({
+        from: 'Dana <dana@partner.example>',
+        to: GMAIL_ADDRESS,
+        subject: 'Budget',
+        text: 'Could you approve the budget by Thursday?',
+      });
+      const token = await idp.googleToken({ aud: AUDIENCE, email: PUSH_ACCOUNT, email_verified: true });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/webhooks/gmail',
+        headers: bearer(token),
+        payload: pushBody(GMAIL_ADDRESS),
+      });
+      expect(res.statusCode).toBe(202);
+      await waitProcessed(storage, mailbox.id, [msg.id]);
+      expect(fakes.gmail.labelNamesOf(msg.id)).toContain('Steward/To respond');
+      expect(fakes.gmail.draftsIn(msg.threadId)).toBe(1);
+      await storage.db.deleteFrom('mailboxes').where('id', '=', mailbox.id).execute();
+    });
+
+    it('connect Google: state and PKCE, the token sealed at rest, backfill started; disconnect revokes and deletes', async () => {
+      app = await build();
+      const user = bearer(await idp.entraToken({ oid: 'oid-connect', preferred_username: 'owner@contoso.example' }));
+      const start = await app.inject({ method: 'POST', url: '/v1/mailboxes/connect/google', headers: user });
+      expect(start.statusCode).toBe(200);
+      const url = new URL(start.json().authorizationUrl);
+      expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(url.searchParams.get('access_type')).toBe('offline');
+      const state = url.searchParams.get('state') ?? '';
+      expect(state.length).toBeGreaterThan(20);
+      fakes.oauth.codes.set('code-1', { refreshToken: 'google-refresh-secret', email: GMAIL_ADDRESS });
+      const wrong = await app.inject({ method: 'GET', url: `/oauth/callback/google?code=code-1&state=not-the-state` });
+      expect(wrong.statusCode).toBe(400);
+      const done = await app.inject({ method: 'GET', url: `/oauth/callback/google?code=code-1&state=${state}` });
+      expect(done.statusCode).toBe(200);
+      expect(done.body).toContain(GMAIL_ADDRESS);
+      const replay = await app.inject({ method: 'GET', url: `/oauth/callback/google?code=code-1&state=${state}` });
+      expect(replay.statusCode).toBe(400);
+      const row = await storage.db
+        .selectFrom('mailboxes')
+        .selectAll()
+        .where('address', '=', GMAIL_ADDRESS)
+        .executeTakeFirstOrThrow();
+      expect(JSON.stringify(row)).not.toContain('google-refresh-secret');
+      expect(row.key_version).toMatch(/^sha256:/);
+      expect((await jobs()).map((j) => j.name).sort()).toEqual(['sync-backfill', 'sync-renew']);
+      const status = await app.inject({ method: 'GET', url: '/v1/sync/status', headers: user });
+      expect(status.json().mailboxes).toEqual([
+        expect.objectContaining({ id: row.id, provider: 'gmail', status: 'active', phase: 'backfill' }),
+      ]);
+
+      const del = await app.inject({ method: 'DELETE', url: `/v1/mailboxes/${row.id}`, headers: user });
+      expect(del.statusCode).toBe(204);
+      expect(fakes.oauth.revoked).toContain('google-refresh-secret');
+      expect(await storage.db.selectFrom('mailboxes').select('id').where('id', '=', row.id).execute()).toEqual([]);
+    });
+
+    it('dead letters are listed for admins only', async () => {
+      app = await build({ ADMIN_EMAILS: 'admin@contoso.example' });
+      await storage.db
+        .insertInto('jobs')
+        .values({
+          name: 'sync-message',
+          data: JSON.stringify({ mailboxId: 'm', messageId: 'x' }),
+          retry_limit: 0,
+          retry_delay_ms: 1,
+        })
+        .execute();
+      await storage.db
+        .updateTable('jobs')
+        .set({ state: 'failed', last_error: 'ProviderError: boom', completed_at: new Date() })
+        .execute();
+      const admin = bearer(await idp.entraToken({ oid: 'oid-admin', preferred_username: 'admin@contoso.example' }));
+      const other = bearer(await idp.entraToken({ oid: 'oid-other', preferred_username: 'other@contoso.example' }));
+      expect((await app.inject({ method: 'GET', url: '/v1/admin/jobs', headers: other })).statusCode).toBe(403);
+      const res = await app.inject({ method: 'GET', url: '/v1/admin/jobs', headers: admin });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({
+        engine: 'table',
+        deadLetters: [{ name: 'sync-message', error: 'ProviderError: boom', attempts: 1 }],
+      });
+    });
+  });
+}
