@@ -37,6 +37,7 @@ export function manifestModel(config: ManifestConfig) {
   if (!/^\d+\.\d+\.\d+$/.test(config.version)) throw new Error(`The version must be x.y.z: ${config.version}`);
   const root = base.toString().replace(/\/+$/, '');
   const taskpane = new URL(`${root}/addin/taskpane.html`);
+  // The Smart Alert on Send: an HTML page for browser runtimes, the bare script for classic Outlook on Windows.
   // The pane reads its Entra client id from its own URL, so this config is the only place it is set.
   if (config.clientId) taskpane.searchParams.set('clientId', config.clientId);
   return {
@@ -46,6 +47,12 @@ export function manifestModel(config: ManifestConfig) {
     host: base.host,
     origin: base.origin,
     taskpaneUrl: taskpane.toString(),
+    launchEventPageUrl: `${root}/addin/launchevent.html`,
+    launchEventScriptUrl: `${root}/addin/launchevent.js`,
+    /** Office.actions.associate name in src/launchevent.ts; the XML FunctionName and the JSON actionId. */
+    sendHandler: 'onMessageSendHandler',
+    /** Smart Alerts with SendMode PromptUser. */
+    smartAlertMinVersion: '1.12',
     icon: (size: number) => `${root}/addin/assets/icon-${size}.png`,
     supportUrl: `${root}/`,
     ssoResource: config.clientId ? `api://${base.host}/${config.clientId}` : null,
@@ -95,11 +102,26 @@ export function xmlManifest(config: ManifestConfig): string {
                 </Group>
               </OfficeTab>
             </ExtensionPoint>`;
-  const hostsAndResources = (pinning: boolean, indent: string) =>
+  // Event-based activation (Mailbox 1.12 Smart Alerts); clients without it ignore these two elements.
+  // Written for the 1.1 block's depth (Host children at 10 spaces).
+  const runtimes = `
+          <Runtimes>
+            <Runtime resid="LaunchEvent.Url">
+              <Override type="javascript" resid="LaunchEvent.JsUrl"/>
+            </Runtime>
+          </Runtimes>`;
+  const launchEvent = `
+            <ExtensionPoint xsi:type="LaunchEvent">
+              <LaunchEvents>
+                <LaunchEvent Type="OnMessageSend" FunctionName="${a(m.sendHandler)}" SendMode="PromptUser"/>
+              </LaunchEvents>
+              <SourceLocation resid="LaunchEvent.Url"/>
+            </ExtensionPoint>`;
+  const hostsAndResources = (pinning: boolean, indent: string, smartAlert: boolean) =>
     `
 ${indent}<Hosts>
-${indent}  <Host xsi:type="MailHost">
-${indent}    <DesktopFormFactor>${surface('MessageReadCommandSurface', 'msgRead', pinning)}${surface('MessageComposeCommandSurface', 'msgCompose', false)}
+${indent}  <Host xsi:type="MailHost">${smartAlert ? runtimes : ''}
+${indent}    <DesktopFormFactor>${surface('MessageReadCommandSurface', 'msgRead', pinning)}${surface('MessageComposeCommandSurface', 'msgCompose', false)}${smartAlert ? launchEvent : ''}
 ${indent}    </DesktopFormFactor>
 ${indent}  </Host>
 ${indent}</Hosts>
@@ -110,7 +132,13 @@ ${indent}    <bt:Image id="Icon.32x32" DefaultValue="${a(m.icon(32))}"/>
 ${indent}    <bt:Image id="Icon.80x80" DefaultValue="${a(m.icon(80))}"/>
 ${indent}  </bt:Images>
 ${indent}  <bt:Urls>
-${indent}    <bt:Url id="Taskpane.Url" DefaultValue="${a(m.taskpaneUrl)}"/>
+${indent}    <bt:Url id="Taskpane.Url" DefaultValue="${a(m.taskpaneUrl)}"/>${
+      smartAlert
+        ? `
+${indent}    <bt:Url id="LaunchEvent.Url" DefaultValue="${a(m.launchEventPageUrl)}"/>
+${indent}    <bt:Url id="LaunchEvent.JsUrl" DefaultValue="${a(m.launchEventScriptUrl)}"/>`
+        : ''
+    }
 ${indent}  </bt:Urls>
 ${indent}  <bt:ShortStrings>
 ${indent}    <bt:String id="Group.Label" DefaultValue="${a(m.groupLabel)}"/>
@@ -182,13 +210,13 @@ ${indent}</Resources>`.replace(/\n {12}/g, `\n${indent}      `);
       <bt:Sets DefaultMinVersion="1.3">
         <bt:Set Name="Mailbox"/>
       </bt:Sets>
-    </Requirements>${hostsAndResources(false, '    ')}
+    </Requirements>${hostsAndResources(false, '    ', false)}
     <VersionOverrides xmlns="http://schemas.microsoft.com/office/mailappversionoverrides/1.1" xsi:type="VersionOverridesV1_1">
       <Requirements>
         <bt:Sets DefaultMinVersion="1.5">
           <bt:Set Name="Mailbox"/>
         </bt:Sets>
-      </Requirements>${hostsAndResources(true, '      ')}${sso}
+      </Requirements>${hostsAndResources(true, '      ', true)}${sso}
     </VersionOverrides>
   </VersionOverrides>
 </OfficeApp>
@@ -257,8 +285,22 @@ export function jsonManifest(config: ManifestConfig): Record<string, unknown> {
             lifetime: 'short',
             actions: [{ id: 'openSteward', type: 'openPage', pinnable: true }],
           },
+          {
+            requirements: { capabilities: mailbox(m.smartAlertMinVersion) },
+            id: 'SendCheckRuntime',
+            type: 'general',
+            code: { page: m.launchEventPageUrl, script: m.launchEventScriptUrl },
+            lifetime: 'short',
+            actions: [{ id: m.sendHandler, type: 'executeFunction' }],
+          },
         ],
         ribbons: [ribbon('mailRead', 'msgRead'), ribbon('mailCompose', 'msgCompose')],
+        autoRunEvents: [
+          {
+            requirements: { capabilities: mailbox(m.smartAlertMinVersion) },
+            events: [{ type: 'messageSending', actionId: m.sendHandler, options: { sendMode: 'promptUser' } }],
+          },
+        ],
       },
     ],
   };

@@ -72,6 +72,28 @@ describe('unified JSON manifest', () => {
     });
     expect(manifest.validDomains).toEqual(['steward.contoso.example']);
   });
+
+  it('runs the send check on messageSending with promptUser, from a Mailbox 1.12 runtime', () => {
+    const manifest = jsonManifest(config) as {
+      extensions: {
+        runtimes: { id: string; code: { page: string; script?: string }; actions: { id: string; type: string }[] }[];
+        autoRunEvents: { requirements: unknown; events: { type: string; actionId: string; options: unknown }[] }[];
+      }[];
+    };
+    const [extension] = manifest.extensions;
+    const runtime = extension?.runtimes.find((r) => r.id === 'SendCheckRuntime');
+    expect(runtime?.code).toEqual({
+      page: 'https://steward.contoso.example/addin/launchevent.html',
+      script: 'https://steward.contoso.example/addin/launchevent.js',
+    });
+    expect(runtime?.actions).toEqual([{ id: 'onMessageSendHandler', type: 'executeFunction' }]);
+    expect(extension?.autoRunEvents).toEqual([
+      {
+        requirements: { capabilities: [{ name: 'Mailbox', minVersion: '1.12' }] },
+        events: [{ type: 'messageSending', actionId: 'onMessageSendHandler', options: { sendMode: 'promptUser' } }],
+      },
+    ]);
+  });
 });
 
 function parseXml(xml: string): Document {
@@ -131,7 +153,12 @@ describe('XML add-in manifest', () => {
       const points = getElementsByTagName('ExtensionPoint', only(overrides, 'Hosts'), true).map(
         (p) => p.attribs['xsi:type'],
       );
-      expect(points).toEqual(['MessageReadCommandSurface', 'MessageComposeCommandSurface']);
+      // The OnMessageSend Smart Alert lives in 1.1 only.
+      expect(points).toEqual(
+        overrides === v10
+          ? ['MessageReadCommandSurface', 'MessageComposeCommandSurface']
+          : ['MessageReadCommandSurface', 'MessageComposeCommandSurface', 'LaunchEvent'],
+      );
       // Every resid used points at a declared resource.
       const declared = new Set(
         ['bt:Image', 'bt:Url', 'bt:String'].flatMap((tag) =>
@@ -155,6 +182,32 @@ describe('XML add-in manifest', () => {
     // WebApplicationInfo comes after Resources (schema order).
     const v11Order = v11.children.filter((c): c is Element => c.type === 'tag').map((c) => c.name);
     expect(v11Order).toEqual(['Requirements', 'Hosts', 'Resources', 'WebApplicationInfo']);
+  });
+
+  it('declares the OnMessageSend Smart Alert: PromptUser, the handler, both runtimes', () => {
+    const v11 = only(only(app, 'VersionOverrides'), 'VersionOverrides');
+    const host = only(only(v11, 'Hosts'), 'Host');
+    // Runtimes come before DesktopFormFactor (schema order).
+    expect(host.children.filter((c): c is Element => c.type === 'tag').map((c) => c.name)).toEqual([
+      'Runtimes',
+      'DesktopFormFactor',
+    ]);
+    const runtime = only(only(host, 'Runtimes'), 'Runtime');
+    const override = only(runtime, 'Override');
+    expect(override.attribs.type).toBe('javascript');
+    const urls = Object.fromEntries(
+      getElementsByTagName('bt:Url', only(v11, 'Resources'), true).map((u) => [u.attribs.id, u.attribs.DefaultValue]),
+    );
+    expect(urls[runtime.attribs.resid ?? '']).toBe('https://steward.contoso.example/addin/launchevent.html');
+    expect(urls[override.attribs.resid ?? '']).toBe('https://steward.contoso.example/addin/launchevent.js');
+    const events = getElementsByTagName('LaunchEvent', host, true);
+    expect(events.map((e) => e.attribs)).toEqual([
+      { Type: 'OnMessageSend', FunctionName: 'onMessageSendHandler', SendMode: 'PromptUser' },
+    ]);
+    const point = getElementsByTagName('ExtensionPoint', host, true).find(
+      (e) => e.attribs['xsi:type'] === 'LaunchEvent',
+    ) as Element;
+    expect(only(point, 'SourceLocation').attribs.resid).toBe(runtime.attribs.resid);
   });
 
   it('points every URL at the public URL over https', () => {

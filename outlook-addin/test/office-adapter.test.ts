@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FakeMessage, type FakeOfficeOptions, installFakeOffice } from '../../tests/outlook/fake-office.ts';
-import { OfficeMailbox } from '../src/mailbox/office.ts';
+import { OfficeMailbox, type OfficeMailboxOptions } from '../src/mailbox/office.ts';
 import type { OfficeApi } from '../src/mailbox/office-api.ts';
 
 const priya: FakeMessage = {
@@ -25,10 +25,10 @@ const newsletter: FakeMessage = {
   bodyHtml: '<p>Upgrade now</p>',
 };
 
-function setup(options: Partial<FakeOfficeOptions> = {}) {
+function setup(options: Partial<FakeOfficeOptions> = {}, adapter: OfficeMailboxOptions = {}) {
   const globalLike: Record<string, unknown> = {};
   const host = installFakeOffice(globalLike, { messages: [priya, newsletter], ...options });
-  return { host, mailbox: new OfficeMailbox(globalLike.Office as OfficeApi) };
+  return { host, mailbox: new OfficeMailbox(globalLike.Office as OfficeApi, adapter) };
 }
 
 describe('OfficeMailbox (read mode)', () => {
@@ -122,6 +122,8 @@ describe('OfficeMailbox (read mode)', () => {
       insertReply: true,
       nestedAppAuth: true,
       dialogApi: true,
+      // No Graph token without an Entra app (local mode).
+      sentMail: false,
     });
   });
 });
@@ -169,5 +171,77 @@ describe('OfficeMailbox (compose mode)', () => {
       '<p>Tue 15:00?</p>',
       { coercionType: 'html' },
     ]);
+  });
+});
+
+describe('OfficeMailbox: sent mail for voice learning', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  const graphToken = async () => 'graph-token';
+
+  it('offers sent mail only with a Graph token, NestedAppAuth 1.1 and Mailbox 1.5', () => {
+    expect(setup({}, { graphToken }).mailbox.capabilities().sentMail).toBe(true);
+    expect(setup({}, { graphToken: null }).mailbox.capabilities().sentMail).toBe(false);
+    expect(
+      setup({ requirementSets: { Mailbox: '1.13', DialogApi: '1.2' } }, { graphToken }).mailbox.capabilities().sentMail,
+    ).toBe(false);
+    expect(
+      setup({ requirementSets: { Mailbox: '1.4', NestedAppAuth: '1.1' } }, { graphToken }).mailbox.capabilities()
+        .sentMail,
+    ).toBe(false);
+  });
+
+  it('reads Sent Items through Graph with the token, behind the port', async () => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+      urls.push(url);
+      expect((init.headers as Record<string, string>).authorization).toBe('Bearer graph-token');
+      return new Response(
+        JSON.stringify({
+          value: [
+            {
+              id: 'm1',
+              subject: 'Re: pricing',
+              sentDateTime: '2025-02-03T10:00:00Z',
+              from: { emailAddress: { name: 'Alex Morgan', address: 'alex@northwind.example' } },
+              toRecipients: [{ emailAddress: { name: 'Priya', address: 'priya@contoso.example' } }],
+              body: { contentType: 'text', content: 'Hi Priya,\n\nHere it is.\n\nBest,\nAlex' },
+            },
+          ],
+        }),
+        { status: 200, headers: { 'content-type': 'application/json' } },
+      );
+    });
+    const { mailbox } = setup({}, { graphToken, graphBaseUrl: 'https://graph.test/v1.0' });
+    const messages = await mailbox.readSentMail({ max: 10 });
+    expect(urls[0]).toMatch(/^https:\/\/graph\.test\/v1\.0\/me\/mailFolders\/sentitems\/messages\?\$top=10&\$select=/);
+    expect(messages).toEqual([
+      {
+        id: 'm1',
+        subject: 'Re: pricing',
+        date: '2025-02-03T10:00:00Z',
+        from: { name: 'Alex Morgan', address: 'alex@northwind.example' },
+        to: [{ name: 'Priya', address: 'priya@contoso.example' }],
+        cc: [],
+        text: 'Hi Priya,\n\nHere it is.\n\nBest,\nAlex',
+      },
+    ]);
+  });
+
+  it('refuses without a token instead of calling Graph', async () => {
+    const { mailbox } = setup();
+    await expect(mailbox.readSentMail({ max: 10 })).rejects.toThrow(/cannot read your sent mail/);
+  });
+});
+
+describe('OfficeMailbox: the Smart Alert needs the API URL', () => {
+  it('leaves the backend URL in the roaming settings once', () => {
+    const { mailbox, host } = setup();
+    mailbox.rememberApiBaseUrl('https://steward.example');
+    mailbox.rememberApiBaseUrl('https://steward.example');
+    expect(host.calls.filter((c) => c.method === 'roamingSettings.saveAsync')).toHaveLength(1);
+    expect(host.savedRoamingSettings()).toEqual({ 'steward.apiBaseUrl': 'https://steward.example' });
   });
 });

@@ -44,6 +44,8 @@ export interface FakeOfficeOptions {
     controlForegroundColor: string;
   };
   masterCategories?: { displayName: string; color: string }[];
+  /** Roaming settings already saved for the user. */
+  roamingSettings?: Record<string, unknown>;
 }
 
 export interface RecordedCall {
@@ -59,6 +61,15 @@ export interface FakeOfficeHost {
   select(index: number): void;
   /** Categories currently on a message. */
   categoriesOf(itemId: string): string[];
+  /**
+   * Simulates the user pressing Send with an OnMessageSend add-in: runs the handler associated with
+   * `name` (Office.actions.associate) and resolves with what it passed to event.completed().
+   */
+  send(
+    name?: string,
+  ): Promise<{ allowEvent?: boolean; errorMessage?: string; cancelLabel?: string; commandId?: string }>;
+  /** The roaming settings as saved (saveAsync). */
+  savedRoamingSettings(): Record<string, unknown>;
 }
 
 const REPLY_HTML_LIMIT = 32 * 1024;
@@ -98,6 +109,9 @@ export function installFakeOffice(target: Record<string, unknown>, options: Fake
   const masterCategories = [...(options.masterCategories ?? [])];
   const itemCategories = new Map<string, string[]>(options.messages.map((m) => [m.itemId, [...(m.categories ?? [])]]));
   const handlers = new Map<string, (event: unknown) => void>();
+  const actions = new Map<string, (event: unknown) => void>();
+  const roaming: Record<string, unknown> = { ...(options.roamingSettings ?? {}) };
+  let savedRoaming: Record<string, unknown> = { ...roaming };
 
   type Callback<T> = ((result: { status: string; value: T; error?: unknown }) => void) | undefined;
   const succeed = <T>(callback: Callback<T>, value: T) =>
@@ -277,8 +291,31 @@ export function installFakeOffice(target: Record<string, unknown>, options: Fake
         }, 0),
       );
     },
+    actions: {
+      associate(name: string, handler: (event: unknown) => void) {
+        record('actions.associate', name);
+        actions.set(name, handler);
+      },
+    },
     context: {
       mailbox,
+      roamingSettings: {
+        get(name: string) {
+          return roaming[name];
+        },
+        set(name: string, value: unknown) {
+          record('roamingSettings.set', name, value);
+          roaming[name] = value;
+        },
+        remove(name: string) {
+          delete roaming[name];
+        },
+        saveAsync(callback?: Callback<void>) {
+          record('roamingSettings.saveAsync');
+          savedRoaming = { ...roaming };
+          succeed(callback, undefined);
+        },
+      },
       requirements: {
         isSetSupported(name: string, version?: string) {
           return supports(name, version);
@@ -313,6 +350,26 @@ export function installFakeOffice(target: Record<string, unknown>, options: Fake
     },
     categoriesOf(itemId: string) {
       return [...(itemCategories.get(itemId) ?? [])];
+    },
+    send(name = 'onMessageSendHandler') {
+      const handler = actions.get(name);
+      if (!handler) return Promise.reject(new Error(`No handler associated as ${name}`));
+      record('host.send', name);
+      return new Promise((resolve) => {
+        let done = false;
+        handler({
+          completed(result?: { allowEvent?: boolean; errorMessage?: string }) {
+            record('event.completed', result);
+            // Outlook ignores a second completed() call.
+            if (done) return;
+            done = true;
+            resolve(result ?? {});
+          },
+        });
+      });
+    },
+    savedRoamingSettings() {
+      return { ...savedRoaming };
     },
   };
 }

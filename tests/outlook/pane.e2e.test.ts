@@ -134,6 +134,86 @@ describe('Outlook task pane against the real backend', () => {
     await screenshot(page, 'outlook-e2e-fixed');
     await page.close();
   });
+
+  it('learns the voice from uploaded sent mail: the profile is stored and shown', async () => {
+    const page = await openTaskPane();
+    await page.getByTestId('category').waitFor();
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('voice-learning').waitFor();
+    const sent = (n: number, greeting: string) =>
+      [
+        'From: Alex Morgan <alex@northwind.example>',
+        `To: Client ${n} <client${n}@contoso.example>`,
+        `Subject: Re: Question ${n}`,
+        `Date: Mon, ${n} Feb 2025 09:00:00 +0000`,
+        `Message-ID: <sent-${n}@northwind.example>`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        `${greeting} Client ${n},`,
+        '',
+        `Thanks for the note. I'll send the numbers for item ${n} by Thursday, and we can talk it through then.`,
+        '',
+        'Cheers,',
+        'Alex',
+        '',
+      ].join('\r\n');
+    const mbox = [3, 4, 5, 6]
+      .map((n) => `From alex@northwind.example Mon Feb  ${n} 09:00:00 2025\n${sent(n, 'Hey')}\n`)
+      .join('');
+    await page.getByTestId('learn-files').setInputFiles([
+      { name: 'one.eml', mimeType: 'message/rfc822', buffer: Buffer.from(sent(1, 'Hey')) },
+      { name: 'two.eml', mimeType: 'message/rfc822', buffer: Buffer.from(sent(2, 'Hi')) },
+      { name: 'Sent.mbox', mimeType: 'application/mbox', buffer: Buffer.from(mbox) },
+    ]);
+    await page.getByTestId('learn-result').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('learn-result').textContent()).toContain('Learned from 6 messages');
+    const voice = await fetch(`${backend.origin}/v1/voice`).then(
+      (r) => r.json() as Promise<{ sampleCount: number; greetings: { text: string }[] }>,
+    );
+    expect(voice.sampleCount).toBe(6);
+    expect(voice.greetings[0]?.text).toMatch(/^Hey/);
+    await screenshot(page, 'outlook-e2e-voice-learned');
+    await page.close();
+  });
+
+  it('the Smart Alert re-checks a proposed time with the real scheduling API and lets a free one go', async () => {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+    if (!backend.servesPane) await servePaneFromDist(page, backend.origin);
+    // A weekday a few days ahead at 10:00 UTC (the default working hours, the default zone UTC).
+    const day = new Date(Date.now() + 3 * 86_400_000);
+    while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day.setUTCDate(day.getUTCDate() + 1);
+    const label = new Intl.DateTimeFormat('en-GB', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      timeZone: 'UTC',
+    })
+      .format(day)
+      .replace(/,/g, '');
+    const body = `Hi Priya,\n\nWould ${label}, 10:00–10:30 work for you?\n\nAlex`;
+    await installFakeOfficeHost(page, {
+      messages: [{ ...OUTLOOK_MESSAGES[0]!, itemId: '', bodyText: body, bodyHtml: body, compose: true }],
+      selected: 0,
+    });
+    const answers: { path: string; status: number }[] = [];
+    page.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (path.startsWith('/v1/')) answers.push({ path, status: response.status() });
+    });
+    await page.goto(`${backend.origin}/addin/launchevent.html`);
+    await page.waitForFunction(() => 'Office' in window);
+    const completion = await page.evaluate(() =>
+      (window as unknown as { __fakeOffice: { send(): Promise<unknown> } }).__fakeOffice.send(),
+    );
+    expect(answers).toEqual([
+      { path: '/v1/settings', status: 200 },
+      { path: '/v1/scheduling/suggest', status: 200 },
+    ]);
+    // Local mode has no calendar: the time is free, the mail goes without a prompt.
+    expect(completion).toEqual({ allowEvent: true });
+    await page.close();
+  });
 });
 
 // Its own backend: the corrections made above teach the personal model, which would change these results.

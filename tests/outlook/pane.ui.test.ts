@@ -319,6 +319,9 @@ describe('Outlook task pane (scripted API)', () => {
     await page.getByTestId('open-settings').click();
     await page.getByTestId('settings-panel').waitFor();
     await page.getByRole('button', { name: 'Start a style card' }).waitFor();
+    // This server answers 404 to GET /v1/sync/status: no sync section.
+    expect(log.some((l) => l.path === '/v1/sync/status')).toBe(true);
+    expect(await page.getByTestId('sync-status').count()).toBe(0);
     const reply = page.getByTestId('thresholds-section').getByRole('slider').first();
     await reply.focus();
     await page.keyboard.press('ArrowRight');
@@ -328,6 +331,113 @@ describe('Outlook task pane (scripted API)', () => {
     const put = log.find((l) => l.method === 'PUT' && l.path === '/v1/settings');
     expect(put?.body).toEqual({ replyThreshold: 0.6, marketingThreshold: 0.5 });
     await screenshot(page, 'outlook-ui-settings');
+    await page.close();
+  });
+
+  it('learns the style from uploaded .eml and .mbox files and shows the learned card', async () => {
+    const learned = {
+      greetings: [{ text: 'Hey {name},', share: 0.8 }],
+      signOffs: [{ text: 'Cheers,', share: 0.9 }],
+      perRecipient: [],
+      signatureName: 'Alex',
+      typicalWords: 60,
+      formality: 'casual',
+      contractionsRate: 0.7,
+      emojiRate: 0,
+      punctuation: { exclamationRate: 0.1, ellipsisRate: 0 },
+      languages: ['en'],
+      sampleCount: 3,
+      confidence: 'low',
+    };
+    const { page, log } = await openPane({
+      overrides: {
+        'POST /v1/voice/learn': (route) =>
+          route.fulfill({
+            status: 200,
+            contentType: 'application/json',
+            body: JSON.stringify({ profile: learned, learnedFrom: 3, skipped: 0 }),
+          }),
+      },
+    });
+    await page.getByTestId('category').waitFor();
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('voice-learning').waitFor();
+    // No Entra app in this pane: no Graph, only uploads.
+    expect(await page.getByTestId('learn-outlook').count()).toBe(0);
+    const mail = (n: number) =>
+      `From: Alex Morgan <alex@northwind.example>\r\nTo: sam@contoso.example\r\nSubject: Note ${n}\r\n\r\nHey Sam,\r\n\r\nNote ${n}.\r\n\r\nCheers,\r\nAlex\r\n`;
+    const mbox = `From alex@northwind.example Mon Feb  3 09:00:00 2031\n${mail(2)}\nFrom alex@northwind.example Tue Feb  4 09:00:00 2031\n${mail(3)}`;
+    await page.getByTestId('learn-files').setInputFiles([
+      { name: 'note-1.eml', mimeType: 'message/rfc822', buffer: Buffer.from(mail(1)) },
+      { name: 'Sent.mbox', mimeType: 'application/mbox', buffer: Buffer.from(mbox) },
+    ]);
+    await page.getByTestId('learn-result').waitFor();
+    expect(await page.getByTestId('learn-result').textContent()).toContain('Learned from 3 messages');
+    const request = log.find((l) => l.path === '/v1/voice/learn');
+    const sent = (request?.body as { messages: { id: string; raw: string }[] } | undefined)?.messages ?? [];
+    expect(sent.map((m) => m.id)).toEqual(['note-1.eml', 'Sent.mbox#1', 'Sent.mbox#2']);
+    expect(sent[1]?.raw).toContain('Subject: Note 2');
+    expect(sent[1]?.raw).not.toContain('From alex@northwind.example Mon');
+    // The card now shows what was learned, ready to edit and save.
+    await page.getByText('Learned from 3 sent messages (low confidence).').waitFor();
+    expect(await page.getByLabel('Greetings, most used first').inputValue()).toBe('Hey {name},');
+    await screenshot(page, 'outlook-ui-voice-learned');
+    await page.close();
+  });
+
+  it('shows what went wrong when learning fails', async () => {
+    const { page } = await openPane({
+      overrides: {
+        'POST /v1/voice/learn': (route) =>
+          route.fulfill({
+            status: 400,
+            contentType: 'application/json',
+            body: JSON.stringify({
+              error: { code: 'no_usable_messages', message: 'None of the messages has text of its own to learn from.' },
+            }),
+          }),
+      },
+    });
+    await page.getByTestId('category').waitFor();
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('learn-files').setInputFiles([
+      { name: 'empty.eml', mimeType: 'message/rfc822', buffer: Buffer.from('From: a@b.example\r\nSubject: x\r\n\r\n') },
+      { name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7') },
+    ]);
+    await page.getByTestId('learn-error').waitFor();
+    expect(await page.getByTestId('learn-error').textContent()).toContain('None of the messages has text of its own');
+    await page.close();
+  });
+
+  it('shows mailbox sync progress when the server has mailbox sync', async () => {
+    const status = {
+      mailboxes: [
+        {
+          id: 'mb1',
+          provider: 'graph',
+          address: 'alex@northwind.example',
+          status: 'active',
+          statusReason: null,
+          phase: 'backfill',
+          backfill: { total: 400, done: 120, startedAt: new Date().toISOString(), finishedAt: null },
+          processed: 120,
+          lastSyncAt: null,
+          lastError: null,
+        },
+      ],
+    };
+    const { page } = await openPane({
+      overrides: {
+        'GET /v1/sync/status': (route) =>
+          route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(status) }),
+      },
+    });
+    await page.getByTestId('category').waitFor();
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('sync-status').waitFor();
+    expect(await page.getByTestId('sync-mb1').textContent()).toContain('Sorting recent mail: 120 of 400');
+    expect(await page.getByRole('progressbar', { name: 'Sorting recent mail: 120 of 400' }).count()).toBe(1);
+    await screenshot(page, 'outlook-ui-sync-status');
     await page.close();
   });
 

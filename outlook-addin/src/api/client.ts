@@ -56,6 +56,33 @@ export interface SchedulingSuggestion {
   proposal: string;
 }
 
+/** `POST /v1/voice/learn` */
+export interface VoiceLearnResult {
+  profile: VoiceProfile;
+  /** Messages with text of their own that the profile was learned from. */
+  learnedFrom: number;
+  /** Messages that could not be read or had no text of their own (only quotes, only a signature). */
+  skipped: number;
+}
+
+/** One connected mailbox in `GET /v1/sync/status` (mailbox sync; older servers answer 404). */
+export interface MailboxSyncStatus {
+  id: string;
+  provider: 'gmail' | 'graph';
+  address: string;
+  status: 'active' | 'needs_reauth' | 'disconnected';
+  statusReason: string | null;
+  /** 'backfill' while the first days are processed, then 'live'. */
+  phase: string;
+  backfill: { total: number; done: number; startedAt: string | null; finishedAt: string | null };
+  processed: number;
+  lastSyncAt: string | null;
+  lastError: string | null;
+}
+export interface SyncStatus {
+  mailboxes: MailboxSyncStatus[];
+}
+
 /** `POST /v1/meetings/notes` answers the notes plus the id they are stored under. */
 export type StoredMeetingNotes = MeetingNotes & { id: string };
 
@@ -207,8 +234,13 @@ export class ApiClient {
     return this.request('PUT', '/v1/voice', profile);
   }
 
-  learnVoice(messages: EmailMessage[]): Promise<VoiceProfile> {
-    return this.request('POST', '/v1/voice/learn', { messages });
+  /** Learns from up to 500 sent messages in one go (each call replaces the learned profile). */
+  learnVoice(messages: EmailMessage[], signal?: AbortSignal): Promise<VoiceLearnResult> {
+    return this.request('POST', '/v1/voice/learn', { messages }, { signal, timeoutMs: 120_000 });
+  }
+
+  syncStatus(): Promise<SyncStatus> {
+    return this.request('GET', '/v1/sync/status');
   }
 
   suggestTimes(body: SchedulingRequest): Promise<SchedulingSuggestion> {
@@ -223,11 +255,11 @@ export class ApiClient {
     method: string,
     path: string,
     body?: unknown,
-    options: { auth?: boolean; signal?: AbortSignal | undefined } = {},
+    options: { auth?: boolean; signal?: AbortSignal | undefined; timeoutMs?: number } = {},
   ): Promise<T> {
     const response = await this.send(method, path, body, {
       ...options,
-      timeoutMs: this.timeoutMs,
+      timeoutMs: options.timeoutMs ?? this.timeoutMs,
       keepTimerForBody: true,
     });
     if (response.status === 204) return undefined as T;

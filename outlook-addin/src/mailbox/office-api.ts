@@ -76,6 +76,25 @@ export interface MasterCategories {
   addAsync(categories: CategoryDetails[], callback: Callback<void>): void;
 }
 
+/** Mailbox 1.1 roaming settings: small per-user values that follow the user to every Outlook. */
+export interface RoamingSettings {
+  get(name: string): unknown;
+  set(name: string, value: unknown): void;
+  saveAsync(callback?: Callback<void>): void;
+}
+
+/** What an OnMessageSend handler answers (Mailbox 1.12; cancelLabel and commandId 1.14). */
+export interface SendEventCompletion {
+  allowEvent: boolean;
+  errorMessage?: string;
+  cancelLabel?: string;
+  commandId?: string;
+}
+
+export interface SendEvent {
+  completed(options?: SendEventCompletion): void;
+}
+
 export interface Mailbox {
   item: MessageRead | MessageCompose | null;
   userProfile?: { emailAddress: string; displayName: string; timeZone?: string };
@@ -101,6 +120,7 @@ export interface OfficeApi {
   onReady(callback?: (info: { host: string | null; platform: string | null }) => void): Promise<unknown>;
   context: {
     mailbox: Mailbox;
+    roamingSettings?: RoamingSettings;
     requirements?: { isSetSupported(name: string, minVersion?: string): boolean };
     officeTheme?: OfficeTheme;
     ui?: {
@@ -115,9 +135,29 @@ export interface OfficeApi {
   CoercionType: { Text: string; Html: string };
   EventType: { ItemChanged: string; DialogMessageReceived: string; DialogEventReceived: string };
   MailboxEnums: { CategoryColor: Record<string, string> };
+  /** Event-based activation: binds a manifest FunctionName / actionId to its handler. */
+  actions?: { associate(name: string, handler: (event: SendEvent) => void): void };
+}
+
+/** OfficeRuntime (Identity API): the single sign-on token, the one way to a token in the JavaScript-only runtime. */
+export interface OfficeRuntimeApi {
+  auth?: {
+    getAccessToken(options?: {
+      allowSignInPrompt?: boolean;
+      allowConsentPrompt?: boolean;
+      forMSGraphAccess?: boolean;
+    }): Promise<string>;
+  };
+}
+
+export function officeRuntimeGlobal(): OfficeRuntimeApi | undefined {
+  return (globalThis as { OfficeRuntime?: OfficeRuntimeApi }).OfficeRuntime;
 }
 
 /** The Office global, when office.js has loaded. */
 export function officeGlobal(): OfficeApi | undefined {
   return (globalThis as { Office?: OfficeApi }).Office;
 }
+
+/** Roaming setting where the pane leaves the backend's URL for the Smart Alert runtime (which has no page URL in classic Outlook). */
+export const API_BASE_ROAMING_KEY = 'steward.apiBaseUrl';

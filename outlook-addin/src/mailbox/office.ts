@@ -10,6 +10,7 @@ import type {
   MessageRead,
   OfficeApi,
 } from './office-api.ts';
+import { API_BASE_ROAMING_KEY } from './office-api.ts';
 import type {
   CategoryOutcome,
   HostTheme,
@@ -19,16 +20,30 @@ import type {
   NewMessage,
   OpenMessage,
   ReplyContent,
+  SentMailRequest,
 } from './port.ts';
 import { REQUIREMENTS } from './requirements.ts';
 
 type AnyItem = MessageRead | MessageCompose;
 
+export interface OfficeMailboxOptions {
+  /**
+   * A Microsoft Graph token with Mail.Read (nested app authentication), or null where there is none
+   * (local mode, no NestedAppAuth 1.1). Called only when the user asks to learn from sent mail.
+   */
+  graphToken?: (() => Promise<string>) | null;
+  /** Graph's origin; tests point it elsewhere. */
+  graphBaseUrl?: string;
+}
+
 /** The MailboxPort over Office.js. Every Office call of the pane lives in this file. */
 export class OfficeMailbox implements MailboxPort {
   readonly host = 'outlook' as const;
 
-  constructor(private readonly office: OfficeApi) {}
+  constructor(
+    private readonly office: OfficeApi,
+    private readonly options: OfficeMailboxOptions = {},
+  ) {}
 
   private get mailbox(): Mailbox {
     return this.office.context.mailbox;
@@ -56,7 +71,33 @@ export class OfficeMailbox implements MailboxPort {
         : false,
       nestedAppAuth: this.supports(REQUIREMENTS.nestedAppAuth),
       dialogApi: this.supports(REQUIREMENTS.dialogApi) && Boolean(this.office.context.ui?.displayDialogAsync),
+      sentMail:
+        Boolean(this.options.graphToken) &&
+        this.supports(REQUIREMENTS.sentMail) &&
+        this.supports(REQUIREMENTS.nestedAppAuth),
     };
+  }
+
+  async readSentMail(request: SentMailRequest): Promise<EmailMessage[]> {
+    const token = this.options.graphToken;
+    if (!token || !this.capabilities().sentMail) throw new Error('This Outlook cannot read your sent mail.');
+    // Graph code loads only when the user asks for it.
+    const { readSentMail } = await import('./graph.ts');
+    return readSentMail(
+      { token, ...(this.options.graphBaseUrl ? { baseUrl: this.options.graphBaseUrl } : {}) },
+      request,
+    );
+  }
+
+  /**
+   * Leaves the backend's URL in the roaming settings for the Smart Alert, whose JavaScript-only runtime
+   * (classic Outlook on Windows) has no page URL to find it from. Writes only when it changed.
+   */
+  rememberApiBaseUrl(url: string): void {
+    const settings = this.office.context.roamingSettings;
+    if (!settings || settings.get(API_BASE_ROAMING_KEY) === url) return;
+    settings.set(API_BASE_ROAMING_KEY, url);
+    settings.saveAsync();
   }
 
   myAddresses(): string[] {

@@ -20,6 +20,18 @@ export interface MailboxPort {
   capabilities(): MailboxCapabilities;
   /** The host's colours, when it tells them (Office.context.officeTheme). */
   theme(): HostTheme | null;
+  /**
+   * The user's recent sent mail, newest last, for learning their writing style. Only where
+   * `capabilities().sentMail`; rejects with a message for the user (no consent, throttled).
+   */
+  readSentMail(options: SentMailRequest): Promise<EmailMessage[]>;
+}
+
+export interface SentMailRequest {
+  max: number;
+  /** Listing, then reading: `done` of `total`. */
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
 }
 
 export interface OpenMessage {
@@ -55,6 +67,8 @@ export interface MailboxCapabilities {
   nestedAppAuth: boolean;
   /** The Office dialog API (DialogApi 1.1), the fallback sign-in. */
   dialogApi: boolean;
+  /** Reading the Sent Items folder (Microsoft Graph with a nested-app-auth token, Mailbox 1.5+). */
+  sentMail: boolean;
 }
 
 export interface HostTheme {

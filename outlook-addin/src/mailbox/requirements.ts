@@ -31,4 +31,8 @@ export const REQUIREMENTS = {
   categories: { set: 'Mailbox', version: '1.8' },
   nestedAppAuth: { set: 'NestedAppAuth', version: '1.1' },
   dialogApi: { set: 'DialogApi', version: '1.1' },
+  /** Graph's Sent Items with the signed-in user's token: REST-era mailboxes (1.5) and NAA. */
+  sentMail: { set: 'Mailbox', version: '1.5' },
+  /** OnMessageSend Smart Alerts with SendMode PromptUser. */
+  smartAlerts: { set: 'Mailbox', version: '1.12' },
 } as const;

@@ -84,11 +84,23 @@ export class SampleMailbox implements MailboxPort {
   }
 
   capabilities(): MailboxCapabilities {
-    return { followsSelection: true, categories: true, insertReply: true, nestedAppAuth: false, dialogApi: false };
+    return {
+      followsSelection: true,
+      categories: true,
+      insertReply: true,
+      nestedAppAuth: false,
+      dialogApi: false,
+      sentMail: false,
+    };
   }
 
   theme(): HostTheme | null {
     return null;
+  }
+
+  /** The preview has no Sent Items: voice learning there works from uploaded files. */
+  async readSentMail(): Promise<EmailMessage[]> {
+    throw new Error('The preview has no sent mail to read. Upload exported messages instead.');
   }
 }
 

@@ -28,6 +28,8 @@ import { ApiError } from '../../api/client.ts';
 import { usePane } from '../context.ts';
 import { describeError } from '../errors.ts';
 import { ErrorState } from '../states.tsx';
+import { SyncStatusSection } from './SyncStatus.tsx';
+import { VoiceLearning } from './VoiceLearning.tsx';
 
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXL },
@@ -64,6 +66,7 @@ export default function SettingsPanel() {
   const styles = useStyles();
   return (
     <div className={styles.panel} data-testid="settings-panel">
+      <SyncStatusSection />
       <StyleCard />
       <WorkingHoursSection />
       <CategoriesSection />
@@ -184,18 +187,22 @@ function StyleCard() {
       <Subtitle2 as="h2" id="style-heading">
         Your style card
       </Subtitle2>
+
       {state.status === 'loading' ? <Spinner size="tiny" label="Loading your style…" labelPosition="after" /> : null}
       {state.status === 'error' ? (
         <ErrorState title="Cannot load your style" message={state.message} onRetry={() => void load()} />
       ) : null}
       {state.status === 'missing' ? (
         <>
-          <Body1>Steward has not learned your writing style yet. Start a card and adjust it by hand.</Body1>
+          <Body1>
+            Steward has not learned your writing style yet. Learn it from your sent mail below, or start a card by hand.
+          </Body1>
           <div>
             <Button onClick={() => show(blankVoiceProfile(me.displayName ?? ''))}>Start a style card</Button>
           </div>
         </>
       ) : null}
+
       {state.status === 'ready' ? (
         <>
           <Caption1>
@@ -261,6 +268,7 @@ function StyleCard() {
           </div>
         </>
       ) : null}
+      {state.status === 'missing' || state.status === 'ready' ? <VoiceLearning onLearned={show} /> : null}
     </section>
   );
 }
