@@ -94,3 +94,58 @@ for (const [label, perAttendee] of [
     `${label.padEnd(34)}${pct(times, 50).toFixed(2).padStart(9)}${pct(times, 90).toFixed(2).padStart(9)}${pct(times, 99).toFixed(2).padStart(9)}${times[times.length - 1]!.toFixed(2).padStart(9)}${pct(cpu, 99).toFixed(2).padStart(12)}${(found / runs).toFixed(1).padStart(11)}  p99 < 20 ms`,
   );
 }
+
+// A message that names hundreds of dates (a schedule pasted into a mail): the windows it proposes go to the
+// solver, which must stay cheap as the number of windows grows.
+{
+  const { extractMeetingAsk } = await import('../src/scheduling/meeting-ask.ts');
+  const { suggestTimes } = await import('../src/scheduling/suggest.ts');
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'];
+  const lines = ['Could we find a time to go through the plan? Any of these would work for me:'];
+  for (let i = 0; i < 240; i++)
+    lines.push(`- ${months[i % 12]} ${1 + ((i * 7) % 28)} at ${9 + (i % 8)}:00, or ${days[i % 5]} afternoon`);
+  const message = { text: lines.join('\n'), date: '2025-01-06T09:00:00-05:00', from: 'Ana <ana@example.com>' };
+  const now = '2025-01-06T14:00:00Z';
+  const windows = extractMeetingAsk(message, { tz: 'Europe/Berlin' }).windows.map(({ start, end }) => ({ start, end }));
+  const own = yearOfEvents(1, 'Europe/Berlin', 1667);
+  const others = [yearOfEvents(2, 'America/New_York', 1667), yearOfEvents(3, 'Asia/Kolkata', 1667)];
+  const measure = (label: string, run: () => number, runs: number, target: string) => {
+    for (let i = 0; i < 10; i++) run();
+    const times: number[] = [];
+    const cpu: number[] = [];
+    let found = 0;
+    for (let i = 0; i < runs; i++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      found += run();
+      times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
+    console.log(
+      `${label.padEnd(34)}${pct(times, 50).toFixed(2).padStart(9)}${pct(times, 90).toFixed(2).padStart(9)}${pct(times, 99).toFixed(2).padStart(9)}${times[times.length - 1]!.toFixed(2).padStart(9)}${pct(cpu, 99).toFixed(2).padStart(12)}${(found / runs).toFixed(1).padStart(11)}  ${target}`,
+    );
+  };
+  measure(
+    `${windows.length} windows, 5,000 events`,
+    () => findSlots({ ...request(now, own, others), windows }).length,
+    300,
+    'p99 < 20 ms',
+  );
+  measure(
+    `suggestTimes, message (${windows.length} w.)`,
+    () =>
+      suggestTimes({
+        message,
+        busy: own,
+        attendeesBusy: others,
+        settings: { ...settings, timeZone: 'Europe/Berlin' },
+        now: new Date(now),
+      }).slots.length,
+    50,
+    'parse + solve (informational)',
+  );
+}

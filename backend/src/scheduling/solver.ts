@@ -1,5 +1,6 @@
 import { WEEKDAYS, type WorkingHours } from '@steward/shared';
-import { DateTime, FixedOffsetZone, IANAZone, type Zone } from 'luxon';
+import { DateTime, type Zone } from 'luxon';
+import { cachedZone } from './zones.ts';
 
 /** A span of time, ISO 8601 with offset (or Z), `end` exclusive. */
 export interface Interval {
@@ -70,47 +71,68 @@ export function findSlots(req: SlotRequest): Slot[] {
   const now = toMillis(req.now);
   const earliest = now + (req.minimumNoticeHours ?? 0) * 3_600_000;
 
-  const windows = req.windows ? mergeSpans(req.windows.map(toSpan).filter(nonEmpty)) : undefined;
-  if (windows && windows.length === 0) return [];
-  const rangeStart = Math.max(earliest, windows ? windows[0]![0] : earliest);
-  const rangeEnd = windows ? windows[windows.length - 1]![1] : earliest + (req.horizonDays ?? 14) * 86_400_000;
+  // The requester's windows, sorted and deduplicated once; windows already over are dropped. They are not
+  // merged (a slot must lie inside one of them), but their merged cover decides which days to look at, and
+  // each day finds the few windows it touches by binary search: a message naming hundreds of dates stays cheap.
+  const windows = req.windows
+    ? sortedWindows(req.windows.map(toSpan).filter((s) => nonEmpty(s) && s[1] > earliest))
+    : undefined;
+  const cover = windows ? mergeSpans(windows.spans) : undefined;
+  if (cover && cover.length === 0) return [];
+  const rangeStart = Math.max(earliest, cover ? cover[0]![0] : earliest);
+  const rangeEnd = cover ? cover[cover.length - 1]![1] : earliest + (req.horizonDays ?? 14) * 86_400_000;
   if (rangeEnd - rangeStart < duration) return [];
 
   // A slot [s, e) is blocked by a busy [b0, b1) when s < b1 + bufferBefore and b0 - bufferAfter < e.
   const pad = (s: Span): Span => [s[0] - bufferAfter, s[1] + bufferBefore];
   const lo = rangeStart - bufferBefore - 86_400_000;
   const hi = rangeEnd + bufferAfter + 86_400_000;
-  const ownBusy = spansWithin(req.busy, lo, hi);
-  const allBusy = [ownBusy, ...(req.attendeesBusy ?? []).map((list) => spansWithin(list, lo, hi))].flat().map(pad);
-  const blocked = mergeSpans(allBusy);
   const userZone = zoneObject(req.zone);
-  const meetingsPerDay = countByLocalDay(ownBusy, userZone);
+  const requesterZoneName = req.requester?.zone;
+  const busy = new BusyTime(req.busy, req.attendeesBusy ?? [], pad, userZone, lo, hi);
 
   const requesterZone = req.requester?.zone ? zoneObject(req.requester.zone) : undefined;
   const candidates: Candidate[] = [];
-  let day = DateTime.fromMillis(rangeStart, { zone: req.zone }).startOf('day');
-  const lastDay = DateTime.fromMillis(rangeEnd, { zone: req.zone }).startOf('day');
-  const todayStart = DateTime.fromMillis(now, { zone: req.zone }).startOf('day');
-  for (; day <= lastDay; day = day.plus({ days: 1 })) {
+  const today = localClock(now, userZone).dayNumber;
+  let daysWithSlots = 0;
+  for (const day of daysToVisit(rangeStart, rangeEnd, cover, userZone)) {
+    // Enough choice: the earliest days with free time inside the requester's windows are the ones to offer.
+    if (windows && daysWithSlots >= MAX_WINDOW_DAYS) break;
     const midnight = day.toMillis();
+    busy.loadUntil(midnight + 2 * 86_400_000 + bufferBefore + bufferAfter);
     const dayKey = localClock(midnight, userZone).dayNumber;
-    const booked = meetingsPerDay.get(dayKey) ?? 0;
+    const booked = busy.meetingsPerDay.get(dayKey) ?? 0;
     if (req.maxMeetingsPerDay !== undefined && booked >= req.maxMeetingsPerDay) continue;
     let free = workingSpans(day, req.workingHours);
+    if (free.length === 0) continue;
     if (req.requester?.workingHours)
-      free = intersect(free, requesterSpans(day, req.requester.zone, req.requester.workingHours));
-    if (windows) free = intersect(free, windows);
+      free = intersect(free, requesterSpans(day, requesterZoneName!, req.requester.workingHours));
     free = intersect(free, [[rangeStart, rangeEnd]]);
-    free = subtract(free, blocked);
-    const dayIndex = Math.round(day.diff(todayStart, 'days').days);
+    free = subtract(free, busy.blocked);
+    if (free.length === 0) continue;
+    const dayIndex = dayKey - today;
     const ctx: ScoreContext = { req, userZone, dayIndex, booked, requesterZone };
-    for (const [freeStart, freeEnd] of free) {
-      // Align to the step counted from local midnight, so starts read 09:00, 09:15 on the user's clock.
-      let start = midnight + Math.ceil((freeStart - midnight) / step) * step;
-      for (; start + duration <= freeEnd; start += step) {
-        candidates.push({ start, end: start + duration, day: dayKey, score: scoreSlot(start, duration, ctx) });
+    const before = candidates.length;
+    // Without windows the free time is one piece; with them, each window the day touches is its own piece,
+    // and a start found through two overlapping windows is kept once.
+    const pieces = windows
+      ? windowsOverlapping(windows, free[0]![0], free[free.length - 1]![1]).map((w) => intersect(free, [w]))
+      : [free];
+    const seen = pieces.length > 1 ? new Set<number>() : undefined;
+    for (const piece of pieces) {
+      for (const [freeStart, freeEnd] of piece) {
+        // Align to the step counted from local midnight, so starts read 09:00, 09:15 on the user's clock.
+        let start = midnight + Math.ceil((freeStart - midnight) / step) * step;
+        for (; start + duration <= freeEnd; start += step) {
+          if (seen) {
+            if (seen.has(start)) continue;
+            seen.add(start);
+          }
+          candidates.push({ start, end: start + duration, day: dayKey, score: scoreSlot(start, duration, ctx) });
+        }
       }
     }
+    if (candidates.length > before) daysWithSlots++;
   }
   return pickSpread(candidates, limit).map((c) => ({
     start: iso(c.start, req.zone),
@@ -127,10 +149,116 @@ interface Candidate {
   score: number;
 }
 
+/**
+ * Busy time read a few weeks at a time as the days are walked: windows can stretch over a year, but the
+ * solver usually stops after the first weeks, so the rest of a year of events is never parsed or merged.
+ */
+class BusyTime {
+  /** Padded busy spans of everyone, sorted and merged. */
+  blocked: Span[] = [];
+  /** The user's own meetings per local day (for the meetings-per-day cap). */
+  readonly meetingsPerDay = new Map<number, number>();
+  private padded: Span[] = [];
+  private loadedUntil: number;
+  private readonly seen = new Set<string>();
+  private static readonly CHUNK = 35 * 86_400_000;
+
+  constructor(
+    private readonly own: Interval[],
+    private readonly others: Interval[][],
+    private readonly pad: (s: Span) => Span,
+    private readonly zone: Zone,
+    private readonly from: number,
+    private readonly to: number,
+  ) {
+    this.loadedUntil = from;
+  }
+
+  /** Make sure every busy span that starts before `t` (within the range) is in `blocked`. */
+  loadUntil(t: number): void {
+    if (t <= this.loadedUntil || this.loadedUntil >= this.to) return;
+    const lo = this.loadedUntil === this.from ? this.from : this.loadedUntil;
+    const hi = Math.min(this.to, Math.max(t, this.loadedUntil + BusyTime.CHUNK));
+    const own = spansWithin(this.own, lo, hi);
+    for (const [s, e] of own) {
+      const key = `${s}/${e}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      const day = localClock(s, this.zone).dayNumber;
+      this.meetingsPerDay.set(day, (this.meetingsPerDay.get(day) ?? 0) + 1);
+    }
+    const fresh = [own, ...this.others.map((list) => spansWithin(list, lo, hi))].flat().map(this.pad);
+    this.padded = this.padded.concat(fresh);
+    this.blocked = mergeSpans(this.padded);
+    this.loadedUntil = hi;
+  }
+}
+
+/** With windows, slots come from at most this many of the earliest days that have free time in them. */
+const MAX_WINDOW_DAYS = 31;
+
 function zoneObject(name: string): Zone {
-  const zone = IANAZone.isValidZone(name) ? IANAZone.create(name) : FixedOffsetZone.parseSpecifier(name);
-  if (!zone) throw new RangeError(`unknown time zone: ${name}`);
-  return zone;
+  return cachedZone(name);
+}
+
+/**
+ * The user's local days to look at, in order: every day of the range, or with windows only the days the
+ * windows touch (a year-long gap between two mentioned dates costs nothing).
+ */
+function* daysToVisit(
+  rangeStart: number,
+  rangeEnd: number,
+  windows: Span[] | undefined,
+  zone: Zone,
+): Generator<DateTime> {
+  const lastDay = DateTime.fromMillis(rangeEnd, { zone }).startOf('day');
+  if (!windows) {
+    for (
+      let day = DateTime.fromMillis(rangeStart, { zone }).startOf('day');
+      day <= lastDay;
+      day = day.plus({ days: 1 })
+    )
+      yield day;
+    return;
+  }
+  let next = Number.NEGATIVE_INFINITY;
+  for (const [ws, we] of windows) {
+    const from = Math.max(ws, rangeStart, next);
+    const to = Math.min(we, rangeEnd);
+    if (from >= to) continue;
+    let day = DateTime.fromMillis(from, { zone }).startOf('day');
+    for (; day.toMillis() < to; day = day.plus({ days: 1 })) yield day;
+    next = day.toMillis();
+  }
+}
+
+/** Windows sorted by start, without duplicates, with the running maximum of their ends for binary search. */
+interface SortedWindows {
+  spans: Span[];
+  maxEnd: number[];
+}
+
+function sortedWindows(spans: Span[]): SortedWindows {
+  const sorted = [...spans].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const unique = sorted.filter((s, k) => k === 0 || s[0] !== sorted[k - 1]![0] || s[1] !== sorted[k - 1]![1]);
+  const maxEnd: number[] = [];
+  for (const [k, s] of unique.entries()) maxEnd.push(Math.max(s[1], k ? maxEnd[k - 1]! : Number.NEGATIVE_INFINITY));
+  return { spans: unique, maxEnd };
+}
+
+/** The windows that overlap [from, to), found by binary search on the running maximum of their ends. */
+function windowsOverlapping(windows: SortedWindows, from: number, to: number): Span[] {
+  const { spans, maxEnd } = windows;
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (maxEnd[mid]! <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: Span[] = [];
+  for (let k = lo; k < spans.length && spans[k]![0] < to; k++) if (spans[k]![1] > from) out.push(spans[k]!);
+  return out;
 }
 
 const DAY_MS = 86_400_000;
@@ -229,8 +357,17 @@ function pickSpread(candidates: Candidate[], limit: number): Candidate[] {
 // ---------------------------------------------------------------------------------------------
 // Interval arithmetic on epoch milliseconds.
 
+/** "2025-02-04T09:00:00-05:00", "…Z": a full ISO date-time with its offset, which Date.parse reads exactly. */
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
 function toMillis(t: Date | string): number {
-  const ms = typeof t === 'string' ? DateTime.fromISO(t, { setZone: true }).toMillis() : t.getTime();
+  // Parsing hundreds of windows with luxon dominated the solver; the common exact form skips it.
+  const ms =
+    typeof t === 'string'
+      ? ISO_WITH_OFFSET.test(t)
+        ? Date.parse(t)
+        : DateTime.fromISO(t, { setZone: true }).toMillis()
+      : t.getTime();
   if (!Number.isFinite(ms)) throw new RangeError(`invalid time: ${String(t)}`);
   return ms;
 }
@@ -342,21 +479,8 @@ function atLocalMinutes(day: DateTime, minutes: number): number {
 
 /** The requester's working hours on the days around a user's day, as instants. */
 function requesterSpans(userDay: DateTime, zone: string, hours: WorkingHours): Span[] {
-  const centre = userDay.setZone(zone).startOf('day');
+  const centre = userDay.setZone(cachedZone(zone)).startOf('day');
   const spans: Span[] = [];
   for (const offset of [-1, 0, 1, 2]) spans.push(...workingSpans(centre.plus({ days: offset }), hours));
   return mergeSpans(spans);
-}
-
-function countByLocalDay(spans: Span[], zone: Zone): Map<number, number> {
-  const counts = new Map<number, number>();
-  const seen = new Set<string>();
-  for (const [s, e] of spans) {
-    const key = `${s}/${e}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const day = localClock(s, zone).dayNumber;
-    counts.set(day, (counts.get(day) ?? 0) + 1);
-  }
-  return counts;
 }

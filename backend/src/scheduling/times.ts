@@ -1,6 +1,7 @@
 import * as chrono from 'chrono-node';
-import { DateTime, type DurationLikeObject } from 'luxon';
-import { findZoneMentions, isValidZone, type ZoneMention } from './zones.ts';
+import { DateTime, type DurationLikeObject, type Zone } from 'luxon';
+import { HOLIDAY_PATTERN, type Holiday, type HolidayDate, holidayNamed } from './holidays.ts';
+import { cachedZone, findZoneMentions, isValidZone, type ZoneMention } from './zones.ts';
 
 export type Grain = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
 
@@ -50,12 +51,17 @@ interface Candidate {
   /** "by Friday": a deadline, i.e. the span from the reference time up to the end of the named time. */
   deadline?: boolean;
   zone?: string;
+  /** A named holiday; `pinned` when the text fixes its year ("Easter 2014", "last Easter"). */
+  holiday?: { holiday: Holiday; pinned: boolean };
+  /** What a calendar date spelled out, so a weekday written beside it can pick the year or month. */
+  dateParts?: { dom: number; month?: number; yearKnown: boolean };
   fromRule: boolean;
 }
 
 interface Context {
   ref: DateTime;
-  zone: string;
+  /** The writer's zone, with offsets cached (luxon asks Intl on every DateTime otherwise). */
+  zone: Zone;
 }
 
 export function parseTimeExpressions(text: string, opts: ParseTimeOptions): TimeExpression[] {
@@ -64,9 +70,10 @@ export function parseTimeExpressions(text: string, opts: ParseTimeOptions): Time
   // Zone names are removed before chrono sees the text (it knows only fixed offsets for a few
   // abbreviations); offsets stay the same because the names are replaced by spaces.
   const masked = maskZones(text, zones);
-  const candidates = [...ruleCandidates(masked, ctx), ...chronoCandidates(masked, ctx)];
+  const found = [...ruleCandidates(masked, ctx), ...chronoCandidates(masked, ctx)];
+  const candidates = [...found, ...anchoredCandidates(found, masked, ctx)];
   const chosen = bindWeekdaysToWeek(
-    combineTimeOfDay(combineClockRanges(chooseLongest(candidates), masked), masked),
+    combineTimeOfDay(combineClockRanges(bindWeekdayToDate(chooseLongest(candidates), masked, ctx), masked), masked),
     masked,
   );
   distributeAlternatives(chosen, masked);
@@ -90,7 +97,8 @@ function makeContext(opts: ParseTimeOptions): Context {
     zone ??= 'UTC';
   }
   if (!isValidZone(zone)) throw new RangeError(`unknown time zone: ${zone}`);
-  return { ref: ref.setZone(zone), zone };
+  const cached = cachedZone(zone);
+  return { ref: ref.setZone(cached), zone: cached };
 }
 
 function maskZones(text: string, zones: ZoneMention[]): string {
@@ -693,7 +701,7 @@ const MORE_RULES: Rule[] = [
         return day.isValid && day.month === period.start.month ? daySpan(day) : null;
       }
       const day = dayOfMonthFromNow(ctx, dom);
-      return day ? daySpan(day) : null;
+      return day ? { ...daySpan(day), dateParts: { dom, yearKnown: false } } : null;
     },
   },
   {
@@ -843,13 +851,298 @@ const MORE_RULES: Rule[] = [
   },
 ];
 
+// ---------------------------------------------------------------------------------------------
+// Holidays, numeric dates and bare years.
+
+const toDateTime = (d: HolidayDate, ctx: Context) => DateTime.fromObject(d, { zone: ctx.zone });
+
+/** The holiday's first day in a year, as a day span (longer for periods such as Hanukkah or Lent). */
+function holidaySpan(h: Holiday, year: number, ctx: Context): { start: DateTime; end: DateTime } | null {
+  const d = h.date(year);
+  if (!d) return null;
+  const start = toDateTime(d, ctx);
+  return start.isValid ? { start, end: start.plus({ days: h.days?.(year) ?? 1 }) } : null;
+}
+
+/** The first occurrence on or after `from` (direction 1) or strictly before it (direction -1). */
+function holidayAround(h: Holiday, from: DateTime, direction: 1 | -1, ctx: Context) {
+  const years =
+    direction > 0
+      ? [from.year - 1, from.year, from.year + 1, from.year + 2]
+      : [from.year + 1, from.year, from.year - 1, from.year - 2];
+  for (const y of years) {
+    const span = holidaySpan(h, y, ctx);
+    if (!span) continue;
+    if (direction > 0 ? span.start >= from : span.start < from) return span;
+  }
+  return null;
+}
+
+/** Words that are holidays only when written as names or pinned to a year: "I lent him", "boss's". */
+const AMBIGUOUS_HOLIDAYS = /^(?:lent)$/i;
+
+const ONES_WORDS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+const TEEN_WORDS = [
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
+const TENS_WORDS = ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+const UNDER_100 = `(?:(?:${TENS_WORDS.join('|')})(?:[\\s-](?:${ONES_WORDS.join('|')}))?|${TEEN_WORDS.join('|')}|${ONES_WORDS.join('|')})`;
+/** A year written in words: "two thousand ten", "two thousand and eighteen", "nineteen seventy-four". */
+const YEAR_WORDS = `(?:two\\s+thousand(?:\\s+and)?(?:[\\s-]+${UNDER_100})?|(?:nineteen|twenty)[\\s-]+(?:${TENS_WORDS.join('|')}|${TEEN_WORDS.join('|')})(?:[\\s-](?:${ONES_WORDS.join('|')}))?)`;
+
+function wordsUnder100(words: string): number {
+  let total = 0;
+  for (const w of words.toLowerCase().split(/[\s-]+/)) {
+    const ones = ONES_WORDS.indexOf(w);
+    const teen = TEEN_WORDS.indexOf(w);
+    const tens = TENS_WORDS.indexOf(w);
+    total += ones >= 0 ? ones + 1 : teen >= 0 ? teen + 10 : tens >= 0 ? (tens + 2) * 10 : 0;
+  }
+  return total;
+}
+
+function yearFromWords(words: string): number {
+  const w = words.toLowerCase().replace(/\s+and\b/, '');
+  const thousand = /^two\s+thousand[\s-]*(.*)$/.exec(w);
+  if (thousand) return 2000 + wordsUnder100(thousand[1] ?? '');
+  const century = /^(nineteen|twenty)[\s-]+(.*)$/.exec(w);
+  return century ? (century[1] === 'nineteen' ? 1900 : 2000) + wordsUnder100(century[2]!) : Number.NaN;
+}
+
+const HOLIDAY_RULES: Rule[] = [
+  {
+    // "Thanksgiving", "next Easter", "last MLK day", "Christmas 2014", "thanksgiving of next year",
+    // "Thanksgiving in 9 months", "thanksgiving 3 months ago", "this christmas day".
+    pattern: new RegExp(
+      `\\b(?:(this|next|last|coming|upcoming|past|previous)\\s+)?(${HOLIDAY_PATTERN})(?![\\w'’])(?:\\s+day\\b)?` +
+        `(?:\\s*,?\\s*(?:(?:of\\s+|in\\s+)?(\\d{4}|${YEAR_WORDS})\\b|of\\s+(?:the\\s+)?(this|next|last|following|previous)\\s+year\\b|` +
+        `in\\s+${QUANTITY}\\s+${DURATION_UNIT}(?![\\w])|${QUANTITY}\\s+${DURATION_UNIT}\\s+(from now|hence|ago)\\b))?`,
+      'gi',
+    ),
+    resolve(m, ctx) {
+      const [, which, name, year, yearWord, inQty, inUnit, agoQty, agoUnit, agoWord] = m;
+      const holiday = holidayNamed(name!);
+      if (!holiday) return null;
+      const modified = Boolean(which || year || yearWord || inQty || agoQty);
+      if (AMBIGUOUS_HOLIDAYS.test(name!) && !modified && !/^[A-Z]/.test(name!)) return null;
+      const today = ctx.ref.startOf('day');
+      let span: { start: DateTime; end: DateTime } | null;
+      if (year) span = holidaySpan(holiday, /^\d/.test(year) ? Number(year) : yearFromWords(year), ctx);
+      else if (yearWord) span = holidaySpan(holiday, ctx.ref.year + relativeShift(yearWord), ctx);
+      else if (inQty || agoQty) {
+        const shift = shifted(
+          ctx,
+          quantityValue((inQty ?? agoQty)!),
+          (inUnit ?? agoUnit)!,
+          agoWord && /ago/i.test(agoWord) ? -1 : 1,
+        );
+        span = shift ? holidayAround(holiday, shift.start.startOf('day'), 1, ctx) : null;
+      } else if (which && relativeShift(which) < 0) span = holidayAround(holiday, today, -1, ctx);
+      else span = holidayAround(holiday, today, 1, ctx);
+      if (!span) return null;
+      const single = span.end.diff(span.start, 'days').days <= 1;
+      return {
+        span: { ...span, grain: 'day' },
+        ...(single ? { day: span.start } : {}),
+        holiday: { holiday, pinned: Boolean(year || yearWord || inQty || agoQty || which) },
+      };
+    },
+  },
+];
+
+/** A numeric date needs a cue unless it is the whole text: "2-15" alone is a date, "pages 2-15" is not. */
+const DATE_CUE =
+  /\b(?:on|by|from|until|till|before|after|due|since|dated|for|starting|through|thru|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|rsday|urday)?)[,.]?\s*$/i;
+
+const DATE_RULES: Rule[] = [
+  {
+    // "2/15", "2 / 15", "2-15", "on 3-4": US month/day, with the nearest such day ahead.
+    pattern:
+      /(?<![\w/.:$#£€-]|[/.:-]\s)(1[0-2]|0?[1-9])(\s*[/-]\s*)(3[01]|[12]\d|0?[1-9])(?![\w%]|\s*[/.:-]\s*\d|\s*(?:[ap]\.?m\b|[ap]\b|h\b|o'?clock))/gi,
+    resolve(m, ctx) {
+      const text = m.input ?? '';
+      const index = m.index ?? 0;
+      const alone = text.trim() === m[0];
+      const cue = DATE_CUE.test(text.slice(Math.max(0, index - 16), index));
+      const timed = /^\s*,?\s*(?:at|@)\s*\d/i.test(text.slice(index + m[0].length));
+      if (!(m[2] === '/' || alone || cue || timed)) return null;
+      const month = Number(m[1]);
+      const dom = Number(m[3]);
+      let day = DateTime.fromObject({ year: ctx.ref.year, month, day: dom }, { zone: ctx.zone });
+      if (!day.isValid) return null;
+      if (day < ctx.ref.startOf('day')) day = day.plus({ years: 1 });
+      return day.isValid ? daySpan(day) : null;
+    },
+  },
+  {
+    // "2014-10", "2014/10": a month.
+    pattern: /(?<![\w/.:-])(1[89]\d\d|2[01]\d\d)[-/](0?[1-9]|1[0-2])(?![\w/.:]|-\d)/g,
+    resolve(m, ctx) {
+      const start = DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: 1 }, { zone: ctx.zone });
+      return start.isValid ? { span: { start, end: start.plus({ months: 1 }), grain: 'month' } } : null;
+    },
+  },
+  {
+    // "1960 - 1961", "2019 to 2021": a run of years.
+    pattern:
+      /(?<![\w/.:$#£€-])(1[89]\d\d|2[01]\d\d)\s*(?:-|–|—|to|through|thru|until|till)\s*(1[89]\d\d|2[01]\d\d)(?![\w/.:-])/gi,
+    resolve(m, ctx) {
+      const from = Number(m[1]);
+      const to = Number(m[2]);
+      if (to <= from) return null;
+      const start = DateTime.fromObject({ year: from }, { zone: ctx.zone });
+      return { span: { start, end: start.set({ year: to + 1 }), grain: 'year' } };
+    },
+  },
+  {
+    // A four-digit year on its own, or after a word that puts it in time: "1974", "before 2014", "by 2030".
+    pattern: /(?<![\w/.:$#£€-])(1[89]\d\d|2[01]\d\d)(?![\w/.:%,-]\d?|\s*(?:-|–|to)\s*\d)/gi,
+    resolve(m, ctx) {
+      const text = m.input ?? '';
+      const index = m.index ?? 0;
+      const alone = text.trim() === m[0];
+      const cue =
+        /\b(?:before|after|by|through|thru|till|circa|around|about|early|late|mid|spring|summer|fall|autumn|winter|fy|year)\s*$/i.test(
+          text.slice(Math.max(0, index - 12), index),
+        );
+      if (!alone && !cue) return null;
+      const start = DateTime.fromObject({ year: Number(m[1]) }, { zone: ctx.zone });
+      return { span: { start, end: start.plus({ years: 1 }), grain: 'year' } };
+    },
+  },
+];
+
+const ALL_RULES: Rule[] = [...RULES, ...MORE_RULES, ...HOLIDAY_RULES, ...DATE_RULES];
+
+// ---------------------------------------------------------------------------------------------
+// Expressions anchored on a date written after them: "3 days after Easter", "the week of Oct 6th",
+// "the second Tuesday after Christmas", "the morning of Dec 24".
+
+const SHIFT_BEFORE = new RegExp(
+  `\\b(${QUANTITY.slice(1, -1)}|the|one)\\s+(days?|weeks?|fortnights?|months?|years?)\\s+(after|before|from|following|prior to)\\s+(?:the\\s+)?$`,
+  'i',
+);
+const WEEKDAY_BEFORE = new RegExp(
+  `\\b(?:the\\s+)?(?:${ORDINAL}\\s+)?${WEEKDAY}\\s+(after|before|following)\\s+(?:the\\s+)?$`,
+  'i',
+);
+const WEEK_OF =
+  /\b(?:the\s+)?(?:(?:work(?:ing)?|business)\s+)?week\s+(?:of|starting|beginning|commencing)\s+(?:(?:the|on)\s+)?$/i;
+const PART_OF = new RegExp(`\\b(?:the\\s+|on\\s+the\\s+)?${PART_OF_DAY_WORDS}\\s+of\\s+(?:the\\s+|this\\s+)?$`, 'i');
+
+function anchoredCandidates(candidates: Candidate[], text: string, ctx: Context): Candidate[] {
+  const out: Candidate[] = [];
+  const today = ctx.ref.startOf('day');
+  for (const b of candidates) {
+    if (!b.day || b.timeOfDay) continue;
+    const before = text.slice(Math.max(0, b.index - 48), b.index);
+    const at = (m: RegExpExecArray) => b.index - (before.length - m.index);
+    /** The anchor day moved by `move`; a holiday without a year is the one whose moved day is still ahead. */
+    const moved = (move: (day: DateTime) => DateTime | null): DateTime | null => {
+      if (b.holiday && !b.holiday.pinned) {
+        for (let y = ctx.ref.year - 1; y <= ctx.ref.year + 2; y++) {
+          const span = holidaySpan(b.holiday.holiday, y, ctx);
+          const day = span ? move(span.start) : null;
+          if (day && day >= today) return day;
+        }
+        return null;
+      }
+      return move(b.day!);
+    };
+    let m = SHIFT_BEFORE.exec(before);
+    if (m) {
+      const amount = m[1] && !/^(?:the|one)$/i.test(m[1]) ? quantityValue(m[1]) : 1;
+      const unit = m[2]!.toLowerCase();
+      const sign = /before|prior/i.test(m[3]!) ? -1 : 1;
+      const u = unitMinutes(unit);
+      if (/^the$/i.test(m[1] ?? '') && unit.startsWith('week')) {
+        // "the week after Easter": the calendar week that follows (or precedes) the one holding the day.
+        const day = moved((d) => d.startOf('week').plus({ weeks: sign }));
+        if (day)
+          out.push({
+            span: { start: day, end: day.plus({ weeks: 1 }), grain: 'week' },
+            week: day,
+            index: at(m),
+            stop: b.stop,
+            fromRule: true,
+            zone: b.zone,
+          });
+        continue;
+      }
+      if (Number.isFinite(amount) && amount > 0) {
+        const day = moved((d) =>
+          u.months !== undefined
+            ? d.plus({ months: sign * amount * u.months })
+            : d.plus({ days: sign * amount * (u.days ?? 1) }),
+        );
+        if (day) out.push({ ...daySpan(day), index: at(m), stop: b.stop, fromRule: true, zone: b.zone });
+        continue;
+      }
+    }
+    m = WEEKDAY_BEFORE.exec(before);
+    if (m && plausibleWeekday(m[2]!)) {
+      const n = m[1] ? ordinalValue(m[1]) : 1;
+      const weekday = weekdayNumber(m[2]!);
+      const after = !/before/i.test(m[3]!);
+      if (n > 0 && weekday > 0) {
+        const day = moved((d) =>
+          after
+            ? d.plus({ days: ((weekday - d.weekday + 6) % 7) + 1 + 7 * (n - 1) })
+            : d.minus({ days: ((d.weekday - weekday + 6) % 7) + 1 + 7 * (n - 1) }),
+        );
+        if (day) out.push({ ...daySpan(day), index: at(m), stop: b.stop, fromRule: true, zone: b.zone });
+        continue;
+      }
+    }
+    m = WEEK_OF.exec(before);
+    if (m) {
+      // Weeks run Monday to Sunday; "the week of Sunday the 6th" means the working week that follows.
+      const day = moved((d) => d) ?? b.day;
+      const monday = (day.weekday === 7 ? day.plus({ days: 1 }) : day).startOf('week');
+      out.push({
+        span: { start: monday, end: monday.plus({ weeks: 1 }), grain: 'week' },
+        week: monday,
+        index: at(m),
+        stop: b.stop,
+        fromRule: true,
+        zone: b.zone,
+      });
+      continue;
+    }
+    m = PART_OF.exec(before);
+    if (m) {
+      const timeOfDay = partOfDay(m[1]!);
+      if (timeOfDay)
+        out.push({
+          day: b.day,
+          timeOfDay,
+          span: withTimeOfDay(b.day, timeOfDay),
+          index: at(m),
+          stop: b.stop,
+          fromRule: true,
+          zone: b.zone,
+        });
+    }
+  }
+  return out;
+}
+
 function hValue(s: string): number {
   return hourValue(s);
 }
 
 function ruleCandidates(text: string, ctx: Context): Candidate[] {
   const out: Candidate[] = [];
-  for (const rule of [...RULES, ...MORE_RULES]) {
+  for (const rule of ALL_RULES) {
     rule.pattern.lastIndex = 0;
     for (const m of text.matchAll(rule.pattern)) {
       const resolved = rule.resolve(m as RegExpExecArray, ctx);
@@ -898,6 +1191,82 @@ const GRAIN_ORDER: Grain[] = ['minute', 'hour', 'day', 'week', 'month', 'year'];
 const finer = (a: Grain, b: Grain): Grain => (GRAIN_ORDER.indexOf(a) <= GRAIN_ORDER.indexOf(b) ? a : b);
 
 function fromComponents(
+  c: chrono.ParsedComponents,
+  text: string,
+  ctx: Context,
+): Pick<Candidate, 'span' | 'day' | 'timeOfDay' | 'weekday' | 'dateParts'> | null {
+  const result = fromComponentsInner(c, text, ctx);
+  if (!result?.day || !c.isCertain('day')) return result;
+  const dateParts = {
+    dom: c.get('day') ?? 0,
+    ...(c.isCertain('month') ? { month: c.get('month') ?? 0 } : {}),
+    yearKnown: c.isCertain('year'),
+  };
+  // "Fri, Jul 18": the weekday picks the year (or month) the date is meant in.
+  if (c.isCertain('weekday') && !dateParts.yearKnown) {
+    const weekday = (((c.get('weekday') ?? 0) + 6) % 7) + 1;
+    const day = result.day.weekday === weekday ? result.day : consistentDate(ctx, dateParts, weekday);
+    if (day && !day.hasSame(result.day, 'day')) {
+      const moved = day.diff(result.day, 'days').days;
+      const shift = (dt: DateTime) => dt.plus({ days: Math.round(moved) });
+      return {
+        ...result,
+        day: shift(result.day),
+        ...(result.span
+          ? { span: { ...result.span, start: shift(result.span.start), end: shift(result.span.end) } }
+          : {}),
+        dateParts,
+      };
+    }
+  }
+  return { ...result, dateParts };
+}
+
+/** The date with this day of the month (and month) that falls on `weekday`: the nearest year, or the next month. */
+function consistentDate(ctx: Context, parts: { dom: number; month?: number }, weekday: number): DateTime | null {
+  const today = ctx.ref.startOf('day');
+  if (parts.month) {
+    let best: DateTime | null = null;
+    for (let y = ctx.ref.year - 6; y <= ctx.ref.year + 6; y++) {
+      const d = DateTime.fromObject({ year: y, month: parts.month, day: parts.dom }, { zone: ctx.zone });
+      if (!d.isValid || d.weekday !== weekday) continue;
+      const distance = Math.abs(d.diff(today).as('days'));
+      if (!best || distance < Math.abs(best.diff(today).as('days'))) best = d;
+    }
+    return best;
+  }
+  let month = today.startOf('month');
+  for (let i = 0; i < 24; i++, month = month.plus({ months: 1 })) {
+    if (parts.dom > month.daysInMonth!) continue;
+    const d = month.set({ day: parts.dom });
+    if (d >= today && d.weekday === weekday) return d;
+  }
+  return null;
+}
+
+/** "Thu 15th", "Jul 18, Fri": a weekday beside a date without a year picks the month or year they agree in. */
+function bindWeekdayToDate(candidates: Candidate[], text: string, ctx: Context): Candidate[] {
+  const out: Candidate[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const a = candidates[i]!;
+    const b = candidates[i + 1];
+    if (b && /^\s*,?\s*(?:the\s+)?$/i.test(text.slice(a.stop, b.index))) {
+      const [w, d] = a.weekday && !a.timeOfDay ? [a, b] : [b, a];
+      if (w.weekday && !w.timeOfDay && d.dateParts && !d.dateParts.yearKnown && !d.timeOfDay && !d.weekday && d.day) {
+        const day = d.day.weekday === w.weekday ? d.day : consistentDate(ctx, d.dateParts, w.weekday);
+        if (day) {
+          out.push({ ...d, ...daySpan(day), index: a.index, stop: b.stop, fromRule: true });
+          i++;
+          continue;
+        }
+      }
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+function fromComponentsInner(
   c: chrono.ParsedComponents,
   text: string,
   ctx: Context,
@@ -1189,8 +1558,9 @@ function toExpression(c: Candidate, original: string, ctx: Context): TimeExpress
   if (!span) return null;
   let { start, end } = span;
   if (c.zone && (span.grain === 'minute' || span.grain === 'hour' || c.timeOfDay)) {
-    start = start.setZone(c.zone, { keepLocalTime: true }).setZone(ctx.zone);
-    end = end.setZone(c.zone, { keepLocalTime: true }).setZone(ctx.zone);
+    const named = cachedZone(c.zone);
+    start = start.setZone(named, { keepLocalTime: true }).setZone(ctx.zone);
+    end = end.setZone(named, { keepLocalTime: true }).setZone(ctx.zone);
   }
   let grain = span.grain;
   // A deadline runs from the reference time until the end of the named time.

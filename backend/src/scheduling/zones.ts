@@ -1,4 +1,4 @@
-import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
+import { DateTime, FixedOffsetZone, IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
 
 /**
  * Time-zone names people write in mail, mapped to IANA zones so that daylight saving is applied for
@@ -201,4 +201,70 @@ const RESIDENCE = new RegExp(
 export function findResidenceZone(text: string): string | undefined {
   const m = RESIDENCE.exec(text);
   return m?.[1] ? PLACES[m[1].toLowerCase()] : undefined;
+}
+
+/**
+ * A zone whose UTC offsets are remembered per UTC hour. Luxon asks Intl for the offset of an IANA zone on
+ * every DateTime it builds, which dominates parsing a long message and walking a long range of days; an
+ * hour whose first and last instants share an offset has no transition inside (zones change at most once
+ * an hour), so its offset is reused.
+ */
+class HourlyCachedZone extends Zone {
+  private readonly offsets = new Map<number, number>();
+  constructor(private readonly inner: Zone) {
+    super();
+  }
+  override get type(): string {
+    return this.inner.type;
+  }
+  override get name(): string {
+    return this.inner.name;
+  }
+  get ianaName(): string {
+    return (this.inner as Zone & { ianaName?: string }).ianaName ?? this.inner.name;
+  }
+  override get isUniversal(): boolean {
+    return this.inner.isUniversal;
+  }
+  override get isValid(): boolean {
+    return this.inner.isValid;
+  }
+  override offsetName(ts: number, opts: ZoneOffsetOptions): string | null {
+    return this.inner.offsetName(ts, opts);
+  }
+  override formatOffset(ts: number, format: ZoneOffsetFormat): string {
+    return this.inner.formatOffset(ts, format);
+  }
+  override offset(ts: number): number {
+    const hour = Math.floor(ts / 3_600_000);
+    const known = this.offsets.get(hour);
+    if (known !== undefined) return known;
+    const first = this.inner.offset(hour * 3_600_000);
+    if (first !== this.inner.offset((hour + 1) * 3_600_000 - 1)) return this.inner.offset(ts);
+    if (this.offsets.size > 50_000) this.offsets.clear();
+    this.offsets.set(hour, first);
+    return first;
+  }
+  override equals(other: Zone): boolean {
+    return other instanceof HourlyCachedZone ? this.inner.equals(other.inner) : this.inner.equals(other);
+  }
+}
+
+const cachedZones = new Map<string, Zone>();
+
+/** A luxon zone for an IANA name or fixed offset ("UTC-2"), with offsets cached; throws for unknown names. */
+export function cachedZone(name: string): Zone {
+  let zone = cachedZones.get(name);
+  if (zone) return zone;
+  // The same reading of a name as luxon's own (so "UTC" still prints as "Z"); only IANA zones are wrapped,
+  // fixed offsets are cheap already.
+  const lower = name.toLowerCase();
+  const fixed =
+    lower === 'utc' || lower === 'gmt' ? FixedOffsetZone.utcInstance : FixedOffsetZone.parseSpecifier(lower);
+  if (fixed) zone = fixed;
+  else if (IANAZone.isValidZone(name)) zone = new HourlyCachedZone(IANAZone.create(name));
+  else throw new RangeError(`unknown time zone: ${name}`);
+  if (cachedZones.size > 1000) cachedZones.clear();
+  cachedZones.set(name, zone);
+  return zone;
 }

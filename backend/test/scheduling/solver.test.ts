@@ -216,3 +216,63 @@ describe('findSlots (examples)', () => {
     expect(findSlots({ ...base, windows: [window], busy: [window] })).toEqual([]);
   });
 });
+
+describe('findSlots with many windows', () => {
+  const base: SlotRequest = {
+    durationMinutes: 30,
+    now: '2025-01-06T14:00:00Z',
+    zone: 'Europe/Berlin',
+    workingHours: nineToFive,
+    busy: [],
+    limit: 5,
+  };
+  /** Hundreds of windows over a year, overlapping, duplicated and out of order, as a long message gives them. */
+  const manyWindowsArb = fc.array(
+    fc.tuple(fc.integer({ min: -30 * 24, max: 365 * 24 }), fc.integer({ min: 1, max: 6 })).map(([h, len]) => ({
+      start: new Date(ms('2025-01-06T14:00:00Z') + h * 3_600_000).toISOString(),
+      end: new Date(ms('2025-01-06T14:00:00Z') + (h + len) * 3_600_000).toISOString(),
+    })),
+    { minLength: 150, maxLength: 300 },
+  );
+
+  it('keeps every slot inside one window (not across two), whatever their order', () => {
+    fc.assert(
+      fc.property(manyWindowsArb, busyArb('2025-01-06T14:00:00Z'), fc.integer(), (windows, busy, seed) => {
+        const slots = findSlots({ ...base, windows, busy });
+        for (const slot of slots) {
+          expect(windows.some((w) => ms(w.start) <= ms(slot.start) && ms(slot.end) <= ms(w.end))).toBe(true);
+          expect(ms(slot.start)).toBeGreaterThanOrEqual(ms(base.now as string));
+        }
+        const shuffled = fc.sample(fc.shuffledSubarray(windows, { minLength: windows.length }), {
+          numRuns: 1,
+          seed,
+        })[0]!;
+        expect(findSlots({ ...base, windows: [...shuffled, ...shuffled.slice(0, 20)], busy })).toEqual(slots);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('offers a window months away after a long gap, and ignores windows already over', () => {
+    const slots = findSlots({
+      ...base,
+      windows: [
+        { start: '2024-12-02T09:00:00+01:00', end: '2024-12-02T17:00:00+01:00' },
+        { start: '2025-09-15T10:00:00+02:00', end: '2025-09-15T11:00:00+02:00' },
+      ],
+    });
+    expect(slots.map((s) => s.start)).toEqual(['2025-09-15T10:00:00+02:00', '2025-09-15T10:30:00+02:00']);
+  });
+
+  it('does not merge two adjacent windows into one slot across them', () => {
+    const slots = findSlots({
+      ...base,
+      durationMinutes: 60,
+      windows: [
+        { start: '2025-01-08T10:00:00+01:00', end: '2025-01-08T10:30:00+01:00' },
+        { start: '2025-01-08T10:30:00+01:00', end: '2025-01-08T11:00:00+01:00' },
+      ],
+    });
+    expect(slots).toEqual([]);
+  });
+});
