@@ -21,6 +21,11 @@ export const LABEL_SCOPES = [
   'https://www.googleapis.com/auth/gmail.labels',
 ] as const;
 export const GMAIL_API_PREFIX = 'https://gmail.googleapis.com/';
+/**
+ * Where "Connect Gmail" and "Reconnect" send the user: the providers' consent pages (the authorization URL
+ * the server's connect route returns). Apps Script only opens links under openLinkUrlPrefixes.
+ */
+export const CONSENT_URL_PREFIXES = ['https://accounts.google.com/', 'https://login.microsoftonline.com/'] as const;
 
 export interface ManifestOptions {
   publicUrl: string;
@@ -82,7 +87,7 @@ export function gmailManifest(options: ManifestOptions): AppsScriptManifest {
         layoutProperties: { primaryColor: '#1f4e79', secondaryColor: '#2e7d32' },
         homepageTrigger: { runFunction: 'onHomepage', enabled: true },
         universalActions: [{ label: 'Settings', runFunction: 'onShowSettings' }],
-        openLinkUrlPrefixes: [prefix],
+        openLinkUrlPrefixes: [prefix, ...CONSENT_URL_PREFIXES],
       },
       gmail: {
         contextualTriggers: [{ unconditional: {}, onTriggerFunction: 'onGmailMessage' }],

@@ -46,6 +46,32 @@ try {
       ),
     )[0]?.arg as JsonNode,
   };
+  const script = (failures: unknown) =>
+    fetch(`${stub.url}/__control`, { method: 'POST', body: JSON.stringify(failures) });
+  await script({
+    'GET /v1/sync/status': {
+      status: 200,
+      body: {
+        mailboxes: [
+          {
+            id: 'mbx-1',
+            provider: 'gmail',
+            address: OWNER,
+            status: 'needs_reauth',
+            statusReason: "The provider rejected Steward's access (expired or revoked). Reconnect the mailbox.",
+            phase: 'live',
+            backfill: { total: 400, done: 400, startedAt: null, finishedAt: null },
+            processed: 400,
+            lastSyncAt: new Date(Date.now() - 3 * 3_600_000).toISOString(),
+            lastError: null,
+          },
+        ],
+      },
+    },
+  });
+  cards['home-reconnect'] = json(addon.onHomepage(world.event())) as JsonNode;
+  await script({ 'GET /v1/sync/status': { status: 200, body: { mailboxes: [] } } });
+  cards['home-connect'] = json(addon.onHomepage(world.event())) as JsonNode;
   await fetch(`${stub.url}/__control`, {
     method: 'POST',
     body: JSON.stringify({

@@ -13,6 +13,7 @@ import type { Params } from './cards/ui.ts';
 import { backendUrl, LABELS_ENABLED } from './config.ts';
 import { categoryLabel, isCategory, isValidTimeZone, parseDayHours, slotText, textToHtml } from './core/format.ts';
 import { displayName, shouldReplyAll } from './core/message.ts';
+import { authorizationUrlOf, type ConnectProvider, isConnectProvider, type SyncView, syncView } from './core/sync.ts';
 import {
   type CachedTriage,
   cachedTriage,
@@ -257,6 +258,16 @@ export function onFixCategory(e: Event) {
 
 // ---- homepage and settings -------------------------------------------------------------------------
 
+/** Mailbox sync for the homepage; a server without it (404) leaves the section out, other failures say why. */
+function loadSync(settings: Settings | null): { sync: SyncView | null; syncError: string } {
+  try {
+    return { sync: syncView(api.syncStatus(), { backfillDays: settings?.backfillDays }), syncError: '' };
+  } catch (err) {
+    const error = asBackendError(err);
+    return { sync: null, syncError: error.status === 404 ? '' : `Sync status could not be loaded: ${error.message}` };
+  }
+}
+
 function homeOrErrorCard(): Card {
   try {
     const me = api.me();
@@ -277,7 +288,7 @@ function homeOrErrorCard(): Card {
           ? 'No voice profile yet. Steward learns it from your sent mail.'
           : `The voice profile could not be loaded: ${error.message}`;
     }
-    return homeCard({ server: backendUrl(), me, settings, voice, voiceMissing });
+    return homeCard({ server: backendUrl(), me, settings, voice, voiceMissing, ...loadSync(settings) });
   } catch (err) {
     return errorCard(asBackendError(err), { view: 'home' });
   }
@@ -290,6 +301,36 @@ export function onHomepage(_e?: Event): Card {
 
 export function onRefreshHome(_e?: Event) {
   return updateCard(homeOrErrorCard());
+}
+
+/**
+ * The provider's consent page, opened over Gmail; when the user closes it the add-on reloads, so the
+ * homepage shows the mailbox sorting its first days. A failure (sync not configured on the server, say)
+ * is a notification with the server's own words.
+ */
+function openConsent(provider: ConnectProvider): GoogleAppsScript.Card_Service.ActionResponse {
+  try {
+    const url = authorizationUrlOf(api.connectMailbox(provider));
+    if (!url) throw new BackendError('bad_response', 'The Steward server did not send a sign-in link.', 0, true);
+    const link = CardService.newOpenLink()
+      .setUrl(url)
+      .setOpenAs(CardService.OpenAs.OVERLAY)
+      .setOnClose(CardService.OnClose.RELOAD);
+    return CardService.newActionResponseBuilder().setOpenLink(link).build();
+  } catch (err) {
+    return notify(asBackendError(err).message);
+  }
+}
+
+/** "Connect Gmail for background sorting" on the homepage: no mailbox is connected yet. */
+export function onConnectGmail(_e?: Event) {
+  return openConsent('google');
+}
+
+/** "Reconnect" on the homepage: Steward lost access to a mailbox (needs_reauth). */
+export function onReconnectMailbox(e?: Event) {
+  const provider = param(e, 'provider');
+  return openConsent(isConnectProvider(provider) ? provider : 'google');
 }
 
 function settingsOrErrorCard(): Card {

@@ -3,6 +3,7 @@
  * scripts/build.ts bundles this module as the global `Steward` and adds a top-level stub for each export.
  */
 export {
+  onConnectGmail,
   onCreateDraft,
   onFixCategory,
   onGmailCompose,
@@ -13,6 +14,7 @@ export {
   onInsertTimesInCompose,
   onOpenFixCategory,
   onOpenSettings,
+  onReconnectMailbox,
   onRefreshHome,
   onRetry,
   onSaveSettings,

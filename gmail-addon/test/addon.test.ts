@@ -322,6 +322,125 @@ describe('homepage and settings', () => {
     );
   });
 
+  it('shows each connected mailbox and how far its first sort has come', () => {
+    const home = addon.onHomepage(world.event());
+    const text = visibleText(home);
+    expect(text).toContain('Mailbox sync');
+    expect(text).toContain('Gmail · me@example.com');
+    expect(text).toContain('Sorting your last 14 days: 120 of 400');
+    expect(text).toMatch(/Last checked (just now|\d+ min ago)/);
+    expect(text).not.toContain('Reconnect needed');
+    expect(buttons(home).map((b) => b.text)).toEqual(['Settings', 'Refresh']);
+  });
+
+  it('warns when Steward lost access to a mailbox, and "Reconnect" opens the consent page', async () => {
+    await control({
+      'GET /v1/sync/status': {
+        status: 200,
+        body: {
+          mailboxes: [
+            {
+              id: 'mbx-1',
+              provider: 'gmail',
+              address: 'me@example.com',
+              status: 'needs_reauth',
+              statusReason: "The provider rejected Steward's access (expired or revoked). Reconnect the mailbox.",
+              phase: 'live',
+              backfill: { total: 400, done: 400, startedAt: null, finishedAt: null },
+              processed: 400,
+              lastSyncAt: null,
+              lastError: null,
+            },
+          ],
+        },
+      },
+    });
+    const home = addon.onHomepage(world.event());
+    const text = visibleText(home);
+    expect(text).toContain('Paused: Steward lost access');
+    expect(text).toContain(
+      '<font color="#b3261e"><b>Reconnect needed.</b> The provider rejected Steward\'s access (expired or revoked). Reconnect the mailbox.</font>',
+    );
+    expect(text).not.toContain('Connect Gmail for background sorting');
+    const reconnect = button(home, 'Reconnect');
+    expect(reconnect).toMatchObject({
+      functionName: 'onReconnectMailbox',
+      parameters: { provider: 'google' },
+      opensLink: true,
+      primary: true,
+    });
+
+    const response = addon.onReconnectMailbox(world.event(undefined, { parameters: reconnect.parameters }));
+    expect(json(response)).toMatchObject({
+      kind: 'ActionResponse',
+      openLink: {
+        kind: 'OpenLink',
+        url: expect.stringMatching(/^https:\/\/accounts\.google\.com\/o\/oauth2\/v2\/auth\?.*state=stub-state/),
+        openAs: 'OVERLAY',
+        onClose: 'RELOAD',
+      },
+    });
+    const posts = (await stubLog()).log.filter((r) => r.method === 'POST');
+    expect(posts).toMatchObject([{ path: '/v1/mailboxes/connect/google', contentType: 'application/json', body: {} }]);
+  });
+
+  it('offers "Connect Gmail for background sorting" when no mailbox is connected', async () => {
+    await control({ 'GET /v1/sync/status': { status: 200, body: { mailboxes: [] } } });
+    const home = addon.onHomepage(world.event());
+    expect(visibleText(home)).toContain('<b>No mailbox connected.</b>');
+    const connect = button(home, 'Connect Gmail for background sorting');
+    expect(connect).toMatchObject({ functionName: 'onConnectGmail', opensLink: true });
+    expect(json(addon.onConnectGmail(world.event()))).toMatchObject({
+      openLink: { url: expect.stringMatching(/^https:\/\/accounts\.google\.com\//), onClose: 'RELOAD' },
+    });
+  });
+
+  it('connecting on a server without Gmail sync configured says so and opens nothing', async () => {
+    await control({
+      'POST /v1/mailboxes/connect/google': {
+        status: 503,
+        body: {
+          error: {
+            code: 'sync_not_configured',
+            message: 'Gmail sync needs GOOGLE_OAUTH_CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET and TOKEN_ENCRYPTION_KEY.',
+          },
+        },
+      },
+    });
+    const response = json(addon.onConnectGmail(world.event()));
+    expect(response).toMatchObject({
+      notification: { text: expect.stringContaining('Gmail sync needs GOOGLE_OAUTH_CLIENT_ID') },
+    });
+    expect(response).not.toHaveProperty('openLink');
+  });
+
+  it('refuses to open anything but an https link from the connect route', async () => {
+    await control({
+      'POST /v1/mailboxes/connect/google': { status: 200, body: { authorizationUrl: 'javascript:alert(1)' } },
+    });
+    expect(json(addon.onConnectGmail(world.event()))).toMatchObject({
+      notification: { text: 'The Steward server did not send a sign-in link.' },
+    });
+  });
+
+  it('an older server without mailbox sync (404) shows nothing about it', async () => {
+    await control({
+      'GET /v1/sync/status': { status: 404, body: { error: { code: 'not_found', message: 'Route not found' } } },
+    });
+    const home = addon.onHomepage(world.event());
+    const text = visibleText(home);
+    expect(text).not.toMatch(/Mailbox sync|mailbox connected|Connect Gmail|could not be loaded/);
+    expect(nodes(home, 'CardSection').map((s) => s.header)).toEqual(['Status', 'Your voice', 'Working hours']);
+    expect(text).toContain('Greeting: “Hi {name},”');
+  });
+
+  it('a failing sync status says why, and the rest of the homepage still shows', async () => {
+    await control({ 'GET /v1/sync/status': { status: 500 } });
+    const text = visibleText(addon.onHomepage(world.event()));
+    expect(text).toContain('Sync status could not be loaded: Steward hit an internal error.');
+    expect(text).toContain('Mon–Thu 09:00–17:00');
+  });
+
   it('uses the display names from settings once they are known', () => {
     addon.onHomepage(world.event());
     expect(visibleText(addon.onGmailMessage(world.event(QUESTION.id)))).toContain('<b>Reply needed</b>');

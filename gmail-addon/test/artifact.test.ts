@@ -111,6 +111,12 @@ describe('dist/appsscript.json', () => {
       name: 'Steward',
       logoUrl: 'https://steward.test/logo.png',
       homepageTrigger: { runFunction: 'onHomepage' },
+      // "Connect Gmail" and "Reconnect" open the providers' consent pages; Apps Script opens only these.
+      openLinkUrlPrefixes: [
+        'https://steward.test/',
+        'https://accounts.google.com/',
+        'https://login.microsoftonline.com/',
+      ],
     });
     expect(manifest.addOns.gmail.contextualTriggers).toEqual([
       { unconditional: {}, onTriggerFunction: 'onGmailMessage' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASE_SCOPES, gmailManifest, LABEL_SCOPES, urlPrefix } from '../scripts/manifest.ts';
+import { BASE_SCOPES, CONSENT_URL_PREFIXES, gmailManifest, LABEL_SCOPES, urlPrefix } from '../scripts/manifest.ts';
 
 describe('urlPrefix', () => {
   it('turns PUBLIC_URL into a whitelist prefix ending in a slash', () => {
@@ -24,4 +24,12 @@ it('adds the restricted label scopes and the Gmail API only when asked', () => {
   expect(labels.oauthScopes).toEqual([...BASE_SCOPES, ...LABEL_SCOPES]);
   expect(labels.urlFetchWhitelist).toEqual(['https://s.example/', 'https://gmail.googleapis.com/']);
   expect(labels.addOns.common.logoUrl).toBe('https://cdn.example/l.png');
+});
+
+it("lets the add-on open the server and the providers' consent pages, nothing else", () => {
+  expect(gmailManifest({ publicUrl: 'https://s.example/steward' }).addOns.common.openLinkUrlPrefixes).toEqual([
+    'https://s.example/steward/',
+    ...CONSENT_URL_PREFIXES,
+  ]);
+  expect(CONSENT_URL_PREFIXES).toEqual(['https://accounts.google.com/', 'https://login.microsoftonline.com/']);
 });

@@ -3,6 +3,9 @@ import { cardTextToHtml, cardToHtml } from './preview.ts';
 
 it('keeps the tags card text allows and shows the rest as text', () => {
   expect(cardTextToHtml('<b>To respond</b>\n&lt;x&gt; <script>')).toBe('<b>To respond</b><br>&lt;x&gt; &lt;script>');
+  expect(cardTextToHtml('<font color="#b3261e">Reconnect</font> <font onload="x">')).toBe(
+    '<font color="#b3261e">Reconnect</font> &lt;font onload="x">',
+  );
 });
 
 it('renders a card with header, widgets and a primary button', () => {

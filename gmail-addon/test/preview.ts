@@ -1,9 +1,9 @@
 /** Renders recorded card JSON as an HTML page that looks roughly like Gmail's sidebar, for screenshots. */
 import type { Json, JsonNode } from './fakes/index.ts';
 
-/** Card text allows a few tags (<b>, <i>, <u>, <br>); everything else is shown as text, as Gmail does. */
+/** Card text allows a few tags (<b>, <i>, <u>, <br>, <font color>); everything else is shown as text, as Gmail does. */
 export function cardTextToHtml(text: string): string {
-  return text.replace(/<(?!\/?(b|i|u|br)>)/g, '&lt;').replace(/\n/g, '<br>');
+  return text.replace(/<(?!\/?(b|i|u|br|font)>|font color="#[0-9a-f]{6}">)/gi, '&lt;').replace(/\n/g, '<br>');
 }
 
 function esc(text: string): string {

@@ -22,6 +22,24 @@ let settings = {
     sun: [],
   },
   categories: { to_respond: { enabled: true, displayName: 'Reply needed' } },
+  backfillDays: 14,
+};
+// One Gmail mailbox sorting its first days (tests script other states through /__control).
+const syncStatus = {
+  mailboxes: [
+    {
+      id: 'mbx-1',
+      provider: 'gmail',
+      address: 'me@example.com',
+      status: 'active',
+      statusReason: null,
+      phase: 'backfill',
+      backfill: { total: 400, done: 120, startedAt: new Date(Date.now() - 120_000).toISOString(), finishedAt: null },
+      processed: 120,
+      lastSyncAt: new Date(Date.now() - 60_000).toISOString(),
+      lastError: null,
+    },
+  ],
 };
 
 function send(res, status, body) {
@@ -62,6 +80,21 @@ const routes = {
       languages: ['en'],
       sampleCount: 140,
       confidence: 'high',
+    },
+  ],
+  'GET /v1/sync/status': () => [200, syncStatus],
+  'POST /v1/mailboxes/connect/google': () => [
+    200,
+    {
+      authorizationUrl:
+        'https://accounts.google.com/o/oauth2/v2/auth?client_id=stub&response_type=code&state=stub-state&code_challenge=stub&code_challenge_method=S256',
+    },
+  ],
+  'POST /v1/mailboxes/connect/microsoft': () => [
+    200,
+    {
+      authorizationUrl:
+        'https://login.microsoftonline.com/common/oauth2/v2.0/authorize?client_id=stub&state=stub-state',
     },
   ],
   'POST /v1/triage': (body) => {

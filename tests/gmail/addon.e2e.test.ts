@@ -7,7 +7,16 @@ import { CATEGORY_LABELS, type CategoryId } from '@steward/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { button, json, navigation, visibleText } from '../../gmail-addon/test/fakes/index.ts';
 import { MAILBOX, NEWSLETTER, ONE_TO_ONE, OWNER, QUESTION } from '../../gmail-addon/test/fixtures.ts';
-import { api, type Backend, type Built, buildAddOn, CLIENT_ID, gmailUser, startBackend } from './support/harness.ts';
+import {
+  api,
+  type Backend,
+  type Built,
+  buildAddOn,
+  CLIENT_ID,
+  gmailUser,
+  SYNC_OAUTH_CLIENT_ID,
+  startBackend,
+} from './support/harness.ts';
 
 const ME = { email: OWNER, sub: '110000000000000000001', name: 'Sam Example' };
 
@@ -67,6 +76,37 @@ describe('identity', () => {
     } finally {
       await intruder.world.close();
     }
+  });
+});
+
+describe('mailbox sync on the homepage', () => {
+  it('with no mailbox connected the homepage says so, and "Connect Gmail" opens Google\'s consent page', () => {
+    const home = user.fn('onHomepage')(user.world.event());
+    expect(lastResponse('/v1/sync/status')).toEqual({ status: 200, body: { mailboxes: [] } });
+    const text = visibleText(home);
+    expect(text).toContain('Mailbox sync');
+    expect(text).toContain('<b>No mailbox connected.</b>');
+    expect(text).not.toContain('Reconnect needed');
+
+    const connect = button(home, 'Connect Gmail for background sorting');
+    expect(connect).toMatchObject({ functionName: 'onConnectGmail', opensLink: true });
+    const response = json(
+      user.fn(connect.functionName)(user.world.event(undefined, { parameters: connect.parameters })),
+    );
+    expect(lastResponse('/v1/mailboxes/connect/google').status).toBe(200);
+    expect(response).toMatchObject({ kind: 'ActionResponse', openLink: { openAs: 'OVERLAY', onClose: 'RELOAD' } });
+    const opened = new URL((response as { openLink: { url: string } }).openLink.url);
+    expect(`${opened.origin}${opened.pathname}`).toBe('https://accounts.google.com/o/oauth2/v2/auth');
+    expect(Object.fromEntries(opened.searchParams)).toMatchObject({
+      client_id: SYNC_OAUTH_CLIENT_ID,
+      access_type: 'offline',
+      code_challenge_method: 'S256',
+      login_hint: OWNER,
+      state: expect.stringMatching(/^[\w-]{20,}$/),
+      redirect_uri: expect.stringMatching(/\/oauth\/callback\/google$/),
+    });
+    // Apps Script only opens links under the manifest's openLinkUrlPrefixes.
+    expect(built.manifest.addOns.common.openLinkUrlPrefixes.some((p) => opened.href.startsWith(p))).toBe(true);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Draft, EmailMessage, Me, Settings, SettingsPatch, SuggestResponse, VoiceProfile } from '@steward/shared';
 import { backendUrl, VERSION } from '../config.ts';
+import type { ConnectProvider, SyncStatus } from '../core/sync.ts';
 import type { Triage } from '../core/views.ts';
 import { BackendError, interpretFetchException, interpretResponse } from './errors.ts';
 
@@ -79,4 +80,13 @@ export const api = {
       ...(instruction ? { instruction } : {}),
     }),
   suggestTimes: (message: EmailMessage) => call<TimesSuggestion>('post', '/v1/scheduling/suggest', { message }),
+  /** Connected mailboxes and their background sync; older servers answer 404. */
+  syncStatus: () => call<SyncStatus>('get', '/v1/sync/status'),
+  /**
+   * Starts the OAuth flow that gives the server access to a mailbox; the answer is the URL to open. The empty
+   * JSON body is deliberate: without a payload Apps Script still sends a form content type, which the
+   * server would refuse (415).
+   */
+  connectMailbox: (provider: ConnectProvider) =>
+    call<{ authorizationUrl: string }>('post', `/v1/mailboxes/connect/${provider}`, {}),
 };

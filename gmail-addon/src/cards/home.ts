@@ -1,6 +1,7 @@
 import type { Me, Settings, VoiceProfile } from '@steward/shared';
 import { voiceSummary, workingHoursText } from '../core/format.ts';
-import { button, buttons, card, esc, labelled, paragraph, section } from './ui.ts';
+import type { SyncView } from '../core/sync.ts';
+import { button, buttons, card, esc, labelled, linkButton, paragraph, section } from './ui.ts';
 
 export interface HomeView {
   server: string;
@@ -8,9 +9,42 @@ export interface HomeView {
   settings: Settings | null;
   voice: VoiceProfile | null;
   voiceMissing: string;
+  /** Null when the server has no mailbox sync (404): the section is left out. */
+  sync: SyncView | null;
+  /** Why the sync status could not be loaded (any failure but 404). */
+  syncError: string;
 }
 
-/** Homepage: is Steward connected, what does it know of the user's voice, when do they work. */
+/** Warnings stand out in red; Gmail cards allow <font color> in text. */
+function warning(text: string): string {
+  return `<font color="#b3261e">${text}</font>`;
+}
+
+function syncSection(view: HomeView): GoogleAppsScript.Card_Service.CardSection | null {
+  if (!view.sync) {
+    return view.syncError ? section('Mailbox sync').addWidget(paragraph(esc(view.syncError))) : null;
+  }
+  const s = section('Mailbox sync');
+  for (const m of view.sync.mailboxes) {
+    s.addWidget(labelled(`${m.provider} · ${m.address}`, esc(m.state), m.detail));
+    if (m.warning) s.addWidget(paragraph(warning(`<b>Reconnect needed.</b> ${esc(m.warning)}`)));
+    if (m.reconnect)
+      s.addWidget(buttons(linkButton('Reconnect', 'onReconnectMailbox', { provider: m.reconnect }, true)));
+  }
+  if (view.sync.offerConnect) {
+    s.addWidget(
+      paragraph(
+        view.sync.mailboxes.length
+          ? 'No mailbox is connected now. Steward sorts a message when you open it.'
+          : '<b>No mailbox connected.</b> Steward sorts a message when you open it; connect Gmail to have new mail sorted in the background.',
+      ),
+    );
+    s.addWidget(buttons(linkButton('Connect Gmail for background sorting', 'onConnectGmail')));
+  }
+  return s;
+}
+
+/** Homepage: is Steward connected, is mail sorted in the background, the user's voice, when they work. */
 export function homeCard(view: HomeView): GoogleAppsScript.Card_Service.Card {
   const status = section('Status')
     .addWidget(labelled('Connected to', esc(view.server)))
@@ -32,5 +66,8 @@ export function homeCard(view: HomeView): GoogleAppsScript.Card_Service.Card {
   }
   hours.addWidget(buttons(button('Settings', 'onOpenSettings'), button('Refresh', 'onRefreshHome')));
 
-  return card('home', 'Steward', 'Your email assistant').addSection(status).addSection(voice).addSection(hours).build();
+  const home = card('home', 'Steward', 'Your email assistant').addSection(status);
+  const sync = syncSection(view);
+  if (sync) home.addSection(sync);
+  return home.addSection(voice).addSection(hours).build();
 }

@@ -15,6 +15,20 @@ export function button(
   return primary ? b.setTextButtonStyle(CardService.TextButtonStyle.FILLED) : b;
 }
 
+/**
+ * A button whose callback returns the link to open (an ActionResponse with an OpenLink), for URLs that
+ * only exist once the user asks, such as an OAuth authorization URL with its one-time state.
+ */
+export function linkButton(
+  text: string,
+  functionName: string,
+  parameters: Params = {},
+  primary = false,
+): GoogleAppsScript.Card_Service.TextButton {
+  const b = CardService.newTextButton().setText(text).setOnClickOpenLinkAction(action(functionName, parameters));
+  return primary ? b.setTextButtonStyle(CardService.TextButtonStyle.FILLED) : b;
+}
+
 /** A button that makes Gmail open the draft the callback returns (ComposeActionResponse). */
 export function replyButton(
   text: string,

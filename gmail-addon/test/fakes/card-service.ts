@@ -35,7 +35,7 @@ const M = {
     ReturnType<I['newNavigation']>
   >,
   Notification: ['setText'] satisfies Methods<ReturnType<I['newNotification']>>,
-  OpenLink: ['setUrl'] satisfies Methods<ReturnType<I['newOpenLink']>>,
+  OpenLink: ['setUrl', 'setOpenAs', 'setOnClose'] satisfies Methods<ReturnType<I['newOpenLink']>>,
   SelectionInput: ['setType', 'setFieldName', 'setTitle', 'addItem', 'setOnChangeAction'] satisfies Methods<
     ReturnType<I['newSelectionInput']>
   >,
@@ -45,6 +45,7 @@ const M = {
     'setComposeAction',
     'setTextButtonStyle',
     'setOpenLink',
+    'setOnClickOpenLinkAction',
     'setDisabled',
   ] satisfies Methods<ReturnType<I['newTextButton']>>,
   TextInput: ['setFieldName', 'setTitle', 'setValue', 'setHint', 'setMultiline'] satisfies Methods<
@@ -125,7 +126,9 @@ const CHECKS: Record<string, (p: Record<string, Json>) => void> = {
   },
   TextButton: (p) => {
     if (typeof p.text !== 'string' || !p.text) fail('TextButton', 'text is required');
-    const actions = ['onClickAction', 'composeAction', 'openLink'].filter((k) => p[k] !== undefined);
+    const actions = ['onClickAction', 'onClickOpenLinkAction', 'composeAction', 'openLink'].filter(
+      (k) => p[k] !== undefined,
+    );
     if (actions.length !== 1) fail('TextButton', `exactly one action is required, got ${actions.length}`);
   },
   ButtonSet: (p) => {
@@ -153,6 +156,9 @@ const CHECKS: Record<string, (p: Record<string, Json>) => void> = {
   },
   Card: (p) => {
     if (!Array.isArray(p.sections) || p.sections.length === 0) fail('Card', 'needs at least one section');
+  },
+  OpenLink: (p) => {
+    if (typeof p.url !== 'string' || !/^https:\/\//.test(p.url)) fail('OpenLink', 'needs an https URL');
   },
   Notification: (p) => {
     if (typeof p.text !== 'string' || !p.text) fail('Notification', 'text is required');
@@ -241,6 +247,8 @@ export const ENUMS = {
   TextButtonStyle: enumOf('OUTLINED', 'FILLED', 'FILLED_TONAL', 'BORDERLESS'),
   UpdateDraftBodyType: enumOf('IN_PLACE_INSERT', 'INSERT_AT_START', 'INSERT_AT_END'),
   LoadIndicator: enumOf('SPINNER', 'NONE'),
+  OpenAs: enumOf('FULL_SIZE', 'OVERLAY'),
+  OnClose: enumOf('NOTHING', 'RELOAD', 'RELOAD_ADD_ON'),
 } satisfies Partial<Record<keyof CS, Record<string, string>>>;
 
 export function createCardService() {
@@ -316,17 +324,22 @@ export interface ButtonInfo {
   functionName: string;
   parameters: Record<string, string>;
   compose: boolean;
+  /** The callback returns a link to open (setOnClickOpenLinkAction). */
+  opensLink: boolean;
   primary: boolean;
 }
 
 export function buttons(root: unknown): ButtonInfo[] {
   return nodes(root, 'TextButton').map((b) => {
-    const action = (b.onClickAction ?? (Array.isArray(b.composeAction) ? b.composeAction[0] : null)) as JsonNode | null;
+    const action = (b.onClickAction ??
+      b.onClickOpenLinkAction ??
+      (Array.isArray(b.composeAction) ? b.composeAction[0] : null)) as JsonNode | null;
     return {
       text: String(b.text),
       functionName: String(action?.functionName ?? ''),
       parameters: (action?.parameters ?? {}) as Record<string, string>,
       compose: b.composeAction !== undefined,
+      opensLink: b.onClickOpenLinkAction !== undefined,
       primary: b.textButtonStyle === 'FILLED',
     };
   });

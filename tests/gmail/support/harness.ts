@@ -1,4 +1,5 @@
 /** The Gmail end-to-end world: the real backend in a child process, the built add-on in a V8 context. */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,11 @@ import { type ChildServer, startChildServer } from '../../../gmail-addon/test/se
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const PUBLIC_URL = 'https://steward.e2e.test';
 export const CLIENT_ID = '000000000000-steward-e2e.apps.googleusercontent.com';
+/**
+ * The server's own OAuth client for mailbox sync (not the add-on's). Set so "Connect Gmail" gets a real
+ * authorization URL; Google itself is never contacted, and SYNC_WORKER=off keeps the worker idle.
+ */
+export const SYNC_OAUTH_CLIENT_ID = '000000000000-steward-e2e-sync.apps.googleusercontent.com';
 
 export interface Backend {
   server: ChildServer;
@@ -36,6 +42,11 @@ export async function startBackend(): Promise<Backend> {
     DATABASE_URL: '',
     AI_PROVIDER: 'local',
     MICROSOFT_CLIENT_ID: '',
+    GOOGLE_OAUTH_CLIENT_ID: SYNC_OAUTH_CLIENT_ID,
+    GOOGLE_OAUTH_CLIENT_SECRET: 'e2e-sync-secret',
+    GOOGLE_OAUTH_AUTH_URL: '',
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    SYNC_WORKER: 'off',
   });
   return {
     server,
