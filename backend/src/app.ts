@@ -16,6 +16,7 @@ import { triageRoutes } from './http/routes/triage.ts';
 import { meetingRoutes } from './http/routes/meetings.ts';
 import { schedulingRoutes } from './http/routes/scheduling.ts';
 import { draftRoutes } from './http/routes/drafts.ts';
+import { connectedCalendars } from './scheduling/calendar/connected.ts';
 import type { CalendarPort } from './scheduling/calendar/port.ts';
 import type { UserScope } from './storage/users.ts';
 import { createEngines, type Engines } from './engines.ts';
@@ -30,8 +31,8 @@ export interface Services {
   storage: Storage;
   verify: IdentityVerifier;
   engines: Engines;
-  /** The user's connected calendar, when there is one (mailbox sync connects them). */
-  calendars?: (scope: UserScope) => CalendarPort | undefined;
+  /** The user's connected calendar, when there is one (a connected mailbox's calendar and the user's ICS feeds). */
+  calendars?: (scope: UserScope) => Promise<CalendarPort | undefined>;
   /** Run before a user's rows are deleted (DELETE /v1/me): features remove what they keep outside the database. */
   userDeletion: Array<(scope: UserScope) => Promise<void>>;
   /** Every route as "METHOD /url", filled as routes register (the isolation tests check coverage). */
@@ -54,8 +55,8 @@ export interface BuildOptions {
   engines?: Engines;
   /** Other folders for the pane and manifests (tests). */
   staticFiles?: StaticFilesOptions;
-  /** Where a user's calendar is found (tests inject one). */
-  calendars?: (scope: UserScope) => CalendarPort | undefined;
+  /** Where a user's calendar is found (tests inject one); by default the connected mailbox's calendar. */
+  calendars?: (scope: UserScope) => Promise<CalendarPort | undefined>;
 }
 
 /** Never logged: credentials and anything that could hold mail, transcript or calendar text. */
@@ -120,6 +121,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(settingsRoutes);
   await app.register(triageRoutes);
   await app.register(syncRoutes);
+  // Connected calendars reuse the sync service's sealed tokens and refresh.
+  services.calendars ??= connectedCalendars({ config, storage, sync: app.sync, log: app.log });
   await app.register(meetingRoutes);
   await app.register(schedulingRoutes);
   await app.register(draftRoutes);

@@ -41,6 +41,8 @@ export interface SyncConfig {
   microsoft: { clientId?: string; clientSecret?: string; authority: string; loginUrl?: string };
   gmailApiUrl: string;
   graphApiUrl: string;
+  /** Google Calendar API (freeBusy, events) for connected Gmail accounts. */
+  googleCalendarApiUrl: string;
   /** Pub/Sub topic Gmail publishes to ("projects/p/topics/t"). */
   gmailTopic?: string;
   /** Expected `aud` and service-account `email` of the Pub/Sub push OIDC token. */
@@ -173,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     gmailApiUrl: (url('GMAIL_API_URL', 'https://gmail.googleapis.com') as string).replace(/\/+$/, ''),
     graphApiUrl: (url('GRAPH_API_URL', 'https://graph.microsoft.com') as string).replace(/\/+$/, ''),
+    googleCalendarApiUrl: (url('GOOGLE_CALENDAR_API_URL', 'https://www.googleapis.com') as string).replace(/\/+$/, ''),
     gmailTopic: env.GMAIL_PUBSUB_TOPIC?.trim() || undefined,
     gmailPushAudience: env.GMAIL_PUSH_AUDIENCE?.trim() || `${publicUrl.replace(/\/+$/, '')}/webhooks/gmail`,
     gmailPushServiceAccount: env.GMAIL_PUSH_SERVICE_ACCOUNT?.trim().toLowerCase() || undefined,

@@ -48,6 +48,11 @@ export const Settings = Type.Object(
     }),
     followUpAfterDays: Type.Integer({ minimum: 1, maximum: 60 }),
     backfillDays: Type.Integer({ minimum: 0, maximum: 365 }),
+    icsFeeds: Type.Array(Type.String({ minLength: 9, maxLength: 2048, pattern: '^https://[^\\s]+$' }), {
+      maxItems: 5,
+      description:
+        'Published iCalendar (ICS) feeds whose busy time scheduling also avoids: https only, at most 5; loopback and private addresses are refused.',
+    }),
     neverSendToModel: Type.Object(
       {
         senders: Type.Array(Type.String({ maxLength: 320 }), { maxItems: 1000 }),
@@ -91,6 +96,7 @@ export function defaultSettings(): Settings {
     marketingThreshold: 0.5,
     followUpAfterDays: 3,
     backfillDays: 14,
+    icsFeeds: [],
     neverSendToModel: { senders: [], domains: [], labels: [] },
   };
 }

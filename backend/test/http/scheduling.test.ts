@@ -18,7 +18,7 @@ for (const database of testDatabases()) {
     };
     let connected = false;
 
-    const ctx = useTestApp(database, {}, { calendars: () => (connected ? calendar : undefined) });
+    const ctx = useTestApp(database, {}, { calendars: async () => (connected ? calendar : undefined) });
     beforeAll(async () => {
       await ctx.app.inject({
         method: 'PUT',

@@ -103,10 +103,13 @@ export interface FakeOAuth {
   /** Authorization codes the fake accepts, with the refresh token and id-token email they yield. */
   codes: Map<string, { refreshToken: string; email: string; verifier?: string }>;
   revoked: string[];
+  /** The `scope` of every refresh-token request, in order ('' when none was sent). */
+  refreshScopes: string[];
   close(): Promise<void>;
 }
 
 export async function startFakeOAuth(): Promise<FakeOAuth> {
+  const refreshScopes: string[] = [];
   const valid = new Set<string>();
   const issued = new Set<string>();
   const codes = new Map<string, { refreshToken: string; email: string; verifier?: string }>();
@@ -146,13 +149,23 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
       };
     }
     const refresh = form.get('refresh_token') ?? '';
+    refreshScopes.push(form.get('scope') ?? '');
     if (!valid.has(refresh))
       return { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } };
     const access = `access-${++n}`;
     issued.add(access);
     return { status: 200, body: { access_token: access, expires_in: 3600, token_type: 'Bearer' } };
   });
-  return { base: served.base, tokenUrl: `${served.base}/token`, valid, issued, codes, revoked, close: served.close };
+  return {
+    base: served.base,
+    tokenUrl: `${served.base}/token`,
+    valid,
+    issued,
+    codes,
+    revoked,
+    refreshScopes,
+    close: served.close,
+  };
 }
 
 function fakeJwt(payload: Record<string, unknown>): string {
@@ -418,6 +431,8 @@ export interface FakeGraph {
   throttle(n: number, retryAfter: string): void;
   deliver(spec: RawSpec & { conversationId?: string; sent?: boolean; at?: Date }): GraphMessage;
   draftsIn(conversationId: string): number;
+  /** The signed-in user's calendar (calendarView, getSchedule, POST /me/events). */
+  events: FakeCalendarEvent[];
   close(): Promise<void>;
 }
 
@@ -436,6 +451,14 @@ export async function startFakeGraph(
   let retryAfter = '0';
   const stats = { active: 0, max: 0 };
   let base = '';
+  const events: FakeCalendarEvent[] = [];
+  // With `Prefer: outlook.timezone="UTC"` Graph writes UTC times without an offset, to 7 decimals.
+  const graphTime = (iso: string) => ({
+    dateTime: new Date(iso).toISOString().replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}0000`),
+    timeZone: 'UTC',
+  });
+  const overlapping = (from: string, to: string) =>
+    events.filter((e) => Date.parse(e.start) < Date.parse(to) && Date.parse(e.end) > Date.parse(from));
 
   const view = (m: GraphMessage) => ({
     id: m.id,
@@ -537,6 +560,75 @@ export async function startFakeGraph(
         return { status: 200, body: view(msg) };
       }
     }
+    if (method === 'GET' && path === '/me/calendarView') {
+      const from = url.searchParams.get('startDateTime') ?? '';
+      const to = url.searchParams.get('endDateTime') ?? '';
+      if (!from || !to)
+        return {
+          status: 400,
+          body: { error: { code: 'ErrorInvalidParameter', message: 'startDateTime and endDateTime are required' } },
+        };
+      return {
+        status: 200,
+        body: {
+          '@odata.context': `${base}/v1.0/$metadata#users('me')/calendarView(start,end,showAs,isCancelled)`,
+          value: overlapping(from, to).map((e) => ({
+            '@odata.etag': `W/"${e.id}"`,
+            id: e.id,
+            showAs: e.showAs,
+            isCancelled: false,
+            start: graphTime(e.start),
+            end: graphTime(e.end),
+          })),
+        },
+      };
+    }
+    if (method === 'POST' && path === '/me/calendar/getSchedule') {
+      const from = `${json.startTime.dateTime}Z`;
+      const to = `${json.endTime.dateTime}Z`;
+      return {
+        status: 200,
+        body: {
+          '@odata.context': `${base}/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)`,
+          value: (json.schedules as string[]).map((id) => ({
+            scheduleId: id,
+            availabilityView: '',
+            scheduleItems:
+              id.toLowerCase() === options.address
+                ? overlapping(from, to).map((e) => ({
+                    isPrivate: false,
+                    status: e.showAs,
+                    start: graphTime(e.start),
+                    end: graphTime(e.end),
+                  }))
+                : [],
+            workingHours: { daysOfWeek: ['monday'], startTime: '08:00:00.0000000', endTime: '17:00:00.0000000' },
+          })),
+        },
+      };
+    }
+    if (method === 'POST' && path === '/me/events') {
+      const ev: FakeCalendarEvent = {
+        id: `AAMkEv-${++seq}`,
+        summary: json.subject,
+        start: `${json.start.dateTime}Z`,
+        end: `${json.end.dateTime}Z`,
+        showAs: 'busy',
+        attendees: (json.attendees ?? []).map((a: { emailAddress: { address: string } }) => a.emailAddress.address),
+        body: json,
+      };
+      events.push(ev);
+      return {
+        status: 201,
+        body: {
+          id: ev.id,
+          subject: ev.summary,
+          start: graphTime(ev.start),
+          end: graphTime(ev.end),
+          webLink: 'https://outlook.example/ev',
+        },
+      };
+    }
     if (path === '/me/outlook/masterCategories') {
       if (method === 'GET') return { status: 200, body: { value: categories } };
       if (categories.some((c) => c.displayName === json.displayName))
@@ -621,6 +713,118 @@ export async function startFakeGraph(
     },
     draftsIn(conversationId) {
       return [...messages.values()].filter((x) => x.isDraft && x.conversationId === conversationId).length;
+    },
+    events,
+    close: served.close,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- Calendars
+
+/** An event in a fake calendar, as the test sees it (UTC ISO times). */
+export interface FakeCalendarEvent {
+  id: string;
+  summary: string;
+  start: string;
+  end: string;
+  /** Graph showAs; Google events are busy unless "free". */
+  showAs: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere';
+  attendees: string[];
+  /** The request body that created it (events created through the API). */
+  body?: unknown;
+}
+
+/** Google Calendar v3 (www.googleapis.com): freeBusy.query and events.insert on "primary". */
+export interface FakeGoogleCalendar {
+  base: string;
+  events: FakeCalendarEvent[];
+  requests: string[];
+  /** False: the token lacks the calendar scopes (a mailbox connected before they were asked for). */
+  granted: boolean;
+  close(): Promise<void>;
+}
+
+export async function startFakeGoogleCalendar(
+  oauth: FakeOAuth,
+  options: { address: string },
+): Promise<FakeGoogleCalendar> {
+  const events: FakeCalendarEvent[] = [];
+  const state = { granted: true };
+  let seq = 0;
+  const served = await serve((req, url, body) => {
+    if (!authorised(req, oauth))
+      return { status: 401, body: { error: { code: 401, message: 'Invalid Credentials', status: 'UNAUTHENTICATED' } } };
+    if (!state.granted)
+      return {
+        status: 403,
+        body: {
+          error: {
+            code: 403,
+            message: 'Request had insufficient authentication scopes.',
+            status: 'PERMISSION_DENIED',
+            errors: [{ message: 'Insufficient Permission', domain: 'global', reason: 'insufficientPermissions' }],
+          },
+        },
+      };
+    const json = body ? JSON.parse(body) : {};
+    const path = decodeURIComponent(url.pathname);
+    if (req.method === 'POST' && path === '/calendar/v3/freeBusy') {
+      const from = Date.parse(json.timeMin);
+      const to = Date.parse(json.timeMax);
+      const calendars: Record<string, unknown> = {};
+      for (const { id } of json.items as Array<{ id: string }>) {
+        calendars[id] =
+          id === 'primary' || id.toLowerCase() === options.address
+            ? {
+                busy: events
+                  .filter((e) => e.showAs !== 'free' && Date.parse(e.start) < to && Date.parse(e.end) > from)
+                  .map((e) => ({ start: new Date(e.start).toISOString(), end: new Date(e.end).toISOString() })),
+              }
+            : { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] };
+      }
+      return {
+        status: 200,
+        body: { kind: 'calendar#freeBusy', timeMin: json.timeMin, timeMax: json.timeMax, calendars },
+      };
+    }
+    const insert = /^\/calendar\/v3\/calendars\/([^/]+)\/events$/.exec(path);
+    if (req.method === 'POST' && insert) {
+      if (insert[1] !== 'primary') return { status: 404, body: { error: { code: 404, message: 'Not Found' } } };
+      const ev: FakeCalendarEvent = {
+        id: `gev${++seq}`,
+        summary: json.summary,
+        start: new Date(json.start.dateTime).toISOString(),
+        end: new Date(json.end.dateTime).toISOString(),
+        showAs: 'busy',
+        attendees: (json.attendees ?? []).map((a: { email: string }) => a.email),
+        body: { ...json, sendUpdates: url.searchParams.get('sendUpdates') },
+      };
+      events.push(ev);
+      return {
+        status: 200,
+        body: {
+          kind: 'calendar#event',
+          id: ev.id,
+          status: 'confirmed',
+          htmlLink: `https://www.google.com/calendar/event?eid=${ev.id}`,
+          summary: ev.summary,
+          start: json.start,
+          end: json.end,
+          attendees: json.attendees ?? [],
+        },
+      };
+    }
+    return { status: 404, body: { error: { code: 404, message: `fake calendar: no route ${req.method} ${path}` } } };
+  });
+  return {
+    base: served.base,
+    events,
+    requests: served.requests,
+    get granted() {
+      return state.granted;
+    },
+    set granted(value: boolean) {
+      state.granted = value;
     },
     close: served.close,
   };

@@ -10,9 +10,11 @@ import type { MailboxRow } from '../../src/storage/schema.ts';
 import { resolveUser } from '../../src/storage/users.ts';
 import {
   type FakeGmail,
+  type FakeGoogleCalendar,
   type FakeGraph,
   type FakeOAuth,
   startFakeGmail,
+  startFakeGoogleCalendar,
   startFakeGraph,
   startFakeOAuth,
 } from './fakes.ts';
@@ -24,6 +26,8 @@ export interface Fakes {
   oauth: FakeOAuth;
   gmail: FakeGmail;
   graph: FakeGraph;
+  /** Google Calendar of the Gmail account (the Graph fake holds the Microsoft 365 calendar). */
+  calendar: FakeGoogleCalendar;
   key: string;
   env: Record<string, string>;
   close(): Promise<void>;
@@ -33,6 +37,7 @@ export async function startFakes(options: { graphDelayMs?: number } = {}): Promi
   const oauth = await startFakeOAuth();
   const gmail = await startFakeGmail(oauth);
   const graph = await startFakeGraph(oauth, { address: GRAPH_ADDRESS, delay: options.graphDelayMs });
+  const calendar = await startFakeGoogleCalendar(oauth, { address: GMAIL_ADDRESS });
   const key = randomBytes(32).toString('hex');
   const env = {
     TOKEN_ENCRYPTION_KEY: key,
@@ -46,6 +51,7 @@ export async function startFakes(options: { graphDelayMs?: number } = {}): Promi
     MICROSOFT_LOGIN_URL: oauth.base,
     GMAIL_API_URL: gmail.base,
     GRAPH_API_URL: graph.base,
+    GOOGLE_CALENDAR_API_URL: calendar.base,
     GMAIL_PUBSUB_TOPIC: 'projects/steward-test/topics/gmail',
     PUBLIC_URL: 'https://steward.example',
   };
@@ -53,10 +59,11 @@ export async function startFakes(options: { graphDelayMs?: number } = {}): Promi
     oauth,
     gmail,
     graph,
+    calendar,
     key,
     env,
     async close() {
-      await Promise.all([gmail.close(), graph.close(), oauth.close()]);
+      await Promise.all([gmail.close(), graph.close(), calendar.close(), oauth.close()]);
     },
   };
 }

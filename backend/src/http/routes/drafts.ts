@@ -34,7 +34,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
       Promise.all((body.thread ?? []).map((m) => normaliseMessage(m))),
     ]);
     const now = new Date();
-    const calendar = app.services.calendars?.(request.store.scope);
+    const calendar = await app.services.calendars?.(request.store.scope);
     const busy = calendar
       ? await calendar
           .getBusy({ start: now.toISOString(), end: new Date(now.getTime() + BUSY_HORIZON_DAYS * 86_400_000).toISOString() }, [])

@@ -58,7 +58,7 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
       }
       const now = new Date();
       const busy = [...(body.busy ?? [])];
-      const calendar = app.services.calendars?.(request.store.scope);
+      const calendar = await app.services.calendars?.(request.store.scope);
       if (calendar) {
         const range = { start: now.toISOString(), end: new Date(now.getTime() + HORIZON_DAYS * 86_400_000).toISOString() };
         try {
@@ -127,7 +127,7 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const body = request.body as CreateEventRequest;
       checkInterval(body.start, body.end, 'the slot');
-      const calendar = app.services.calendars?.(request.store.scope);
+      const calendar = await app.services.calendars?.(request.store.scope);
       if (!calendar) {
         throw new HttpError(409, 'calendar_not_connected', 'Connect a Microsoft 365 or Google calendar first, or download the invite (POST /v1/scheduling/ics).');
       }
@@ -137,6 +137,8 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
         return reply.status(201).send(created);
       } catch (error) {
         if (!(error instanceof CalendarError)) throw error;
+        // Only read-only calendars (ICS feeds) are connected.
+        if (error.status === 409) throw new HttpError(409, 'calendar_not_connected', `Connect a Microsoft 365 or Google calendar first, or download the invite (POST /v1/scheduling/ics): ${error.message}.`);
         throw new HttpError(502, 'calendar_unavailable', `The event could not be created (${error.message}).`);
       }
     },

@@ -1,6 +1,7 @@
 import { ErrorBody, Settings, SettingsPatch } from '@steward/shared';
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
+import { checkFeedUrl, FeedUrlError } from '../../scheduling/calendar/feed-fetch.ts';
 import { HttpError } from '../errors.ts';
 
 export async function settingsRoutes(app: FastifyInstance): Promise<void> {
@@ -35,6 +36,14 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
               `body.workingHours.${day} has a range that ends before it starts (${range.start}–${range.end}).`,
             );
           }
+        }
+      }
+      for (const [i, feed] of (patch.icsFeeds ?? []).entries()) {
+        try {
+          checkFeedUrl(feed);
+        } catch (error) {
+          if (!(error instanceof FeedUrlError)) throw error;
+          throw new HttpError(400, 'invalid_body', `body.icsFeeds[${i}]: ${error.message}.`);
         }
       }
       const updated = await request.store.updateSettings(patch);

@@ -29,15 +29,30 @@ export const SYNC_JOBS = {
 } as const;
 
 export const SAFETY_NET_INTERVAL_MS = 15 * 60_000;
-export const GRAPH_SCOPES = [
+/** What mail sync needs from Microsoft Graph (also the scope of the refresh requests mail sync makes). */
+export const GRAPH_MAIL_SCOPES = [
   'offline_access',
   'https://graph.microsoft.com/Mail.ReadWrite',
   'https://graph.microsoft.com/MailboxSettings.ReadWrite',
   'User.Read',
 ];
+/**
+ * Scheduling: free/busy (calendarView, getSchedule) and creating the event the user chose. Requested with
+ * its own refresh, so a mailbox connected before calendars were asked for keeps syncing mail.
+ */
+export const GRAPH_CALENDAR_SCOPES = ['offline_access', 'https://graph.microsoft.com/Calendars.ReadWrite'];
+/** Everything asked for when a Microsoft 365 mailbox is connected. */
+export const GRAPH_SCOPES = [...GRAPH_MAIL_SCOPES, 'https://graph.microsoft.com/Calendars.ReadWrite'];
+/**
+ * Everything asked for when a Gmail mailbox is connected. The calendar scopes are for scheduling:
+ * `calendar.freebusy` lets freeBusy.query read busy time (never event details) and `calendar.events` lets
+ * events.insert create the event the user chose; together they are the least that allows both.
+ */
 export const GMAIL_SCOPES = [
   'https://www.googleapis.com/auth/gmail.modify',
   'https://www.googleapis.com/auth/gmail.compose',
+  'https://www.googleapis.com/auth/calendar.freebusy',
+  'https://www.googleapis.com/auth/calendar.events',
   'openid',
   'email',
 ];
@@ -63,6 +78,11 @@ export interface SyncService {
   canConnect(provider: 'gmail' | 'graph'): boolean;
   portFor(mailbox: MailboxRow): MailboxPort;
   refreshTokenOf(mailbox: MailboxRow): string;
+  /**
+   * Access tokens for the mailbox's account, from its sealed refresh token (cached; rotated tokens are
+   * re-sealed). `calendar` asks Microsoft for the calendar scope; Google tokens carry every granted scope.
+   */
+  accessTokens(mailbox: MailboxRow, purpose?: 'mail' | 'calendar'): AccessTokenSource;
   /** Asks for a delta sync of the mailbox (coalesced: many notifications, one waiting job). */
   notify(mailboxId: string, reason: string): Promise<void>;
   afterConnect(mailbox: MailboxRow): Promise<void>;
@@ -140,9 +160,18 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     );
   }
 
-  function tokensFor(mailbox: MailboxRow): AccessTokenSource {
+  const cacheId = (mailboxId: string, purpose: 'mail' | 'calendar') =>
+    purpose === 'mail' ? mailboxId : `${mailboxId}#calendar`;
+  const forgetTokens = (mailboxId: string) => {
+    tokenSources.delete(cacheId(mailboxId, 'mail'));
+    tokenSources.delete(cacheId(mailboxId, 'calendar'));
+  };
+
+  function tokensFor(mailbox: MailboxRow, purpose: 'mail' | 'calendar' = 'mail'): AccessTokenSource {
+    // One source serves both purposes for Gmail (no scope on refresh); Graph asks per resource scope.
+    const effective = mailbox.provider === 'gmail' ? 'mail' : purpose;
     const key = `${mailbox.key_version}|${mailbox.refresh_token_ciphertext}`;
-    const cached = tokenSources.get(mailbox.id);
+    const cached = tokenSources.get(cacheId(mailbox.id, effective));
     if (cached && cached.key === key) return cached.source;
     const onRotated = async (next: string) => {
       if (!cipher) return;
@@ -173,11 +202,11 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
             clientId: config.sync.microsoft.clientId ?? '',
             clientSecret: config.sync.microsoft.clientSecret,
             refreshToken,
-            scope: GRAPH_SCOPES.join(' '),
+            scope: (effective === 'calendar' ? GRAPH_CALENDAR_SCOPES : GRAPH_MAIL_SCOPES).join(' '),
             onRotated,
           });
     if (tokenSources.size > 10_000) tokenSources.clear();
-    tokenSources.set(mailbox.id, { key, source });
+    tokenSources.set(cacheId(mailbox.id, effective), { key, source });
     return source;
   }
 
@@ -200,7 +229,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       .where('id', '=', mailbox.id)
       .where('status', '=', 'active')
       .execute();
-    tokenSources.delete(mailbox.id);
+    forgetTokens(mailbox.id);
     await userStore(db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id }).audit('mailbox.needs_reauth', {
       mailboxId: mailbox.id,
       provider: mailbox.provider,
@@ -402,13 +431,14 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     },
     portFor,
     refreshTokenOf,
+    accessTokens: tokensFor,
     async notify(mailboxId, reason) {
       await ensureStarted();
       await queue.send(SYNC_JOBS.mailbox, { mailboxId, reason }, { singletonKey: mailboxId });
     },
     async afterConnect(mailbox) {
       await ensureStarted();
-      tokenSources.delete(mailbox.id);
+      forgetTokens(mailbox.id);
       await touchStatus(mailbox, {
         phase: 'backfill',
         backfill_total: 0,
@@ -434,7 +464,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
           });
         } catch {}
       }
-      tokenSources.delete(mailbox.id);
+      forgetTokens(mailbox.id);
     },
     markNeedsReauth,
     runMailboxSync,

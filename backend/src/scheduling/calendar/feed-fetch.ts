@@ -40,7 +40,6 @@ for (const [prefix, bits] of [
 for (const [prefix, bits] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96], // IPv4-mapped: refused rather than unwrapped
   ['64:ff9b::', 96], // NAT64
   ['100::', 64],
   ['2001:db8::', 32],
@@ -51,6 +50,7 @@ for (const [prefix, bits] of [
 ] as const) {
   blocked.addSubnet(prefix, bits, 'ipv6');
 }
+// IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are checked by BlockList against the IPv4 rules above.
 
 /** True for a routable public unicast address; loopback, private, link-local and reserved ranges are not. */
 export function isPublicAddress(address: string): boolean {
@@ -80,7 +80,7 @@ export function checkFeedUrl(raw: string): URL {
 }
 
 /** dns.lookup that fails when any address of the name is not public (used by the socket itself). */
-const publicOnlyLookup: net.LookupFunction = (hostname, options, callback) => {
+export const publicOnlyLookup: net.LookupFunction = (hostname, options, callback) => {
   dns.lookup(hostname, { family: options.family, hints: options.hints, all: true }, (error, addresses) => {
     if (error) {
       callback(error, '', 0);

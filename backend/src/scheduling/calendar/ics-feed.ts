@@ -23,10 +23,16 @@ export function busyFromIcs(text: string, range: Interval): Interval[] {
   return normaliseBusy(busy, range);
 }
 
+export interface IcsFeedOptions {
+  /** How the feed's text is read; user-supplied URLs go through `fetchFeedText` (https, public addresses). */
+  fetchText?: (url: string) => Promise<string>;
+}
+
 /** A published ICS feed (read-only), e.g. a secret iCal address of another calendar. */
-export function icsFeedCalendar(url: string): CalendarPort {
+export function icsFeedCalendar(url: string, options: IcsFeedOptions = {}): CalendarPort {
   return {
     async getBusy(range) {
+      if (options.fetchText) return busyFromIcs(await options.fetchText(url), range);
       const res = await fetch(url, { headers: { accept: 'text/calendar' } });
       if (!res.ok) throw new CalendarError(`ICS feed request failed with ${res.status}`, res.status);
       return busyFromIcs(await res.text(), range);
