@@ -20,7 +20,9 @@ export function runAll(folder, only) {
   }
   for (const file of scripts) {
     const full = path.isAbsolute(file) ? file : path.join(dir, file);
-    console.log(`\n=== ${folder}: ${path.relative(path.join(import.meta.dirname, '..'), full).replace(/\.ts$/, '')} ===`);
+    console.log(
+      `\n=== ${folder}: ${path.relative(path.join(import.meta.dirname, '..'), full).replace(/\.ts$/, '')} ===`,
+    );
     const result = spawnSync(process.execPath, ['--import', 'tsx', full], { stdio: 'inherit' });
     if (result.status !== 0) failed++;
   }

@@ -3,9 +3,9 @@
  * raw emails of the development corpus (Enron + SpamAssassin). Run: npx tsx backend/bench/triage.ts
  */
 import { normaliseMessage } from '../src/mail/normalise.ts';
+import { evalDataDir, hasEvalData, loadEnron, loadSpamAssassin } from '../src/triage/dev-data.ts';
 import { triageLocal } from '../src/triage/local.ts';
 import { defaultTriageModel } from '../src/triage/model-file.ts';
-import { evalDataDir, hasEvalData, loadEnron, loadSpamAssassin } from '../src/triage/dev-data.ts';
 
 const dataDir = evalDataDir();
 if (!hasEvalData(dataDir)) {
@@ -20,7 +20,8 @@ const bytes = corpus.reduce((sum, m) => sum + m.raw.length, 0);
 defaultTriageModel(); // load the model file outside the timed runs
 
 async function pass() {
-  let parse = 0, classify = 0;
+  let parse = 0,
+    classify = 0;
   const cpuStart = process.cpuUsage();
   for (const message of corpus) {
     const t0 = performance.now();
@@ -42,7 +43,9 @@ const parseMs = median(runs.map((r) => r.parse));
 const classifyMs = median(runs.map((r) => r.classify));
 const totalMs = median(runs.map((r) => r.parse + r.classify));
 
-console.log(`Local triage engine, single thread, ${corpus.length} raw messages (${(bytes / 1024 / 1024).toFixed(1)} MB), median of 3 runs\n`);
+console.log(
+  `Local triage engine, single thread, ${corpus.length} raw messages (${(bytes / 1024 / 1024).toFixed(1)} MB), median of 3 runs\n`,
+);
 const rows = [
   ['parse (normaliseMessage)', parseMs],
   ['classify (triageLocal)', classifyMs],
@@ -50,9 +53,20 @@ const rows = [
 ] as const;
 console.log(`${'stage'.padEnd(26)}  ${'total ms'.padStart(9)}  ${'ms/msg'.padStart(7)}  ${'msgs/s'.padStart(8)}`);
 for (const [stage, ms] of rows) {
-  console.log(`${stage.padEnd(26)}  ${ms.toFixed(0).padStart(9)}  ${(ms / corpus.length).toFixed(3).padStart(7)}  ${(corpus.length / (ms / 1000)).toFixed(0).padStart(8)}`);
+  console.log(
+    `${stage.padEnd(26)}  ${ms.toFixed(0).padStart(9)}  ${(ms / corpus.length).toFixed(3).padStart(7)}  ${(corpus.length / (ms / 1000)).toFixed(0).padStart(8)}`,
+  );
 }
 const cpuMs = median(runs.map((r) => r.cpu));
-console.log(`${'parse + classify, CPU time'.padEnd(26)}  ${cpuMs.toFixed(0).padStart(9)}  ${(cpuMs / corpus.length).toFixed(3).padStart(7)}  ${(corpus.length / (cpuMs / 1000)).toFixed(0).padStart(8)}`);
-console.log(`\nload average while measuring: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).availableParallelism()} cores (wall-clock rows suffer from other processes; the CPU-time row less so)`);
+console.log(
+  `${'parse + classify, CPU time'.padEnd(26)}  ${cpuMs.toFixed(0).padStart(9)}  ${(cpuMs / corpus.length).toFixed(3).padStart(7)}  ${(corpus.length / (cpuMs / 1000)).toFixed(0).padStart(8)}`,
+);
+console.log(
+  `\nload average while measuring: ${(await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(
+      ' ',
+    )} on ${(await import('node:os')).availableParallelism()} cores (wall-clock rows suffer from other processes; the CPU-time row less so)`,
+);
 console.log('target: >= 2000 msgs/s parse + classify');

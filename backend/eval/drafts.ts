@@ -4,7 +4,7 @@
  * that ask something; the other half of their sent mail is the reference for style.
  * Run: npx tsx backend/eval/drafts.ts
  */
-import { defaultSettings, type Draft, type VoiceProfile } from '@steward/shared';
+import { type Draft, defaultSettings, type VoiceProfile } from '@steward/shared';
 import { analyseMessage } from '../src/drafting/analyse.ts';
 import { draftReplyLocal } from '../src/drafting/local.ts';
 import { firstNameFromDisplayName } from '../src/drafting/names.ts';
@@ -47,7 +47,14 @@ function factsOf(text: string): string[] {
 }
 
 function sourceOf(message: NormalisedMessage, voice: VoiceProfile): string {
-  return [message.text, message.subject, message.from?.name ?? '', message.from?.address ?? '', message.headers['x-from'] ?? '', JSON.stringify(voice)]
+  return [
+    message.text,
+    message.subject,
+    message.from?.name ?? '',
+    message.from?.address ?? '',
+    message.headers['x-from'] ?? '',
+    JSON.stringify(voice),
+  ]
     .join('\n')
     .replace(/\s+/g, ' ')
     .toLowerCase();
@@ -85,7 +92,9 @@ function styleVector(text: string, signature = ''): StyleVector {
 
 function meanVector(vectors: StyleVector[]): StyleVector {
   const keys = Object.keys(vectors[0] ?? {}) as (keyof StyleVector)[];
-  return Object.fromEntries(keys.map((k) => [k, vectors.reduce((sum, v) => sum + v[k], 0) / Math.max(1, vectors.length)])) as unknown as StyleVector;
+  return Object.fromEntries(
+    keys.map((k) => [k, vectors.reduce((sum, v) => sum + v[k], 0) / Math.max(1, vectors.length)]),
+  ) as unknown as StyleVector;
 }
 
 function distance(a: StyleVector, b: StyleVector): number {
@@ -161,7 +170,11 @@ for (const user of USERS) {
   totalInvented += invented;
   table.push(
     [user, 'sent mail (learn / reference)', `${learnFrom.length} / ${reference.length}`],
-    [user, 'profile', `greeting "${voice.greetings[0]?.text}", sign-off "${expectedSignOff}", name "${voice.signatureName}", ~${voice.typicalWords} words, ${voice.formality}`],
+    [
+      user,
+      'profile',
+      `greeting "${voice.greetings[0]?.text}", sign-off "${expectedSignOff}", name "${voice.signatureName}", ~${voice.typicalWords} words, ${voice.formality}`,
+    ],
     [user, 'drafts (messages that ask something)', String(targets.length)],
     [user, 'drafts with every fact traced', pct(traced, targets.length)],
     [user, 'invented facts (target 0)', String(invented)],

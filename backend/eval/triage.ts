@@ -7,9 +7,17 @@ import type { CategoryId } from '@steward/shared';
 import { CATEGORY_IDS } from '@steward/shared';
 import { normaliseMessage } from '../src/mail/normalise.ts';
 import type { NormalisedMessage } from '../src/mail/types.ts';
+import {
+  ENRON_BROADCAST,
+  ENRON_LOGISTICS,
+  evalDataDir,
+  hasEvalData,
+  loadEnron,
+  loadParakweet,
+  loadSpamAssassin,
+} from '../src/triage/dev-data.ts';
 import { triageLocal, triageSignals } from '../src/triage/local.ts';
 import { defaultTriageModel } from '../src/triage/model-file.ts';
-import { ENRON_BROADCAST, ENRON_LOGISTICS, evalDataDir, hasEvalData, loadEnron, loadParakweet, loadSpamAssassin } from '../src/triage/dev-data.ts';
 
 const dataDir = evalDataDir();
 if (!hasEvalData(dataDir)) {
@@ -17,12 +25,20 @@ if (!hasEvalData(dataDir)) {
   process.exit(0);
 }
 
-interface Counts { tp: number; fp: number; fn: number; tn: number }
+interface Counts {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
 function count(predicted: boolean[], actual: boolean[]): Counts {
   const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
   predicted.forEach((p, i) => {
     const a = actual[i];
-    if (p && a) c.tp++; else if (p && !a) c.fp++; else if (!p && a) c.fn++; else c.tn++;
+    if (p && a) c.tp++;
+    else if (p && !a) c.fp++;
+    else if (!p && a) c.fn++;
+    else c.tn++;
   });
   return c;
 }
@@ -37,9 +53,14 @@ function ece(probabilities: number[], actual: boolean[]): number {
   const bins = Array.from({ length: 10 }, () => ({ n: 0, p: 0, y: 0 }));
   probabilities.forEach((p, i) => {
     const bin = bins[Math.min(9, Math.floor(p * 10))]!;
-    bin.n++; bin.p += p; bin.y += actual[i] ? 1 : 0;
+    bin.n++;
+    bin.p += p;
+    bin.y += actual[i] ? 1 : 0;
   });
-  return bins.reduce((sum, b) => sum + (b.n === 0 ? 0 : (b.n / probabilities.length) * Math.abs(b.p / b.n - b.y / b.n)), 0);
+  return bins.reduce(
+    (sum, b) => sum + (b.n === 0 ? 0 : (b.n / probabilities.length) * Math.abs(b.p / b.n - b.y / b.n)),
+    0,
+  );
 }
 
 const f3 = (x: number) => x.toFixed(3);
@@ -47,11 +68,23 @@ const rows: string[][] = [];
 function report(task: string, method: string, predicted: boolean[], actual: boolean[], target = '') {
   const c = count(predicted, actual);
   const m = prf(c);
-  rows.push([task, method, f3(m.precision), f3(m.recall), f3(m.f1), String(c.tp), String(c.fp), String(c.fn), String(c.tn), target]);
+  rows.push([
+    task,
+    method,
+    f3(m.precision),
+    f3(m.recall),
+    f3(m.f1),
+    String(c.tp),
+    String(c.fp),
+    String(c.fn),
+    String(c.tn),
+    target,
+  ]);
 }
 function table(header: string[], body: string[][]) {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const line = (r: string[]) =>
+    r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of body) console.log(line(r));
@@ -65,10 +98,27 @@ const pkMessages = await Promise.all(parakweet.map((r, i) => normaliseMessage({ 
 const pkActual = parakweet.map((r) => r.label === 1);
 const pkSignals = pkMessages.map((m) => triageSignals(m, ctx));
 const pkResults = pkMessages.map((m) => triageLocal(m, ctx));
-const requestKeywords = /\?|^\s*(please|pls|kindly|can you|could you|would you|will you|let me know|send|call|review)\b/i;
-report('needsReply (Parakweet)', 'local engine', pkResults.map((r) => r.needsReply), pkActual, 'F1 >= 0.80');
-report('', 'baseline: majority (No)', pkActual.map(() => false), pkActual);
-report('', 'baseline: keyword rule', parakweet.map((r) => requestKeywords.test(r.sentence)), pkActual);
+const requestKeywords =
+  /\?|^\s*(please|pls|kindly|can you|could you|would you|will you|let me know|send|call|review)\b/i;
+report(
+  'needsReply (Parakweet)',
+  'local engine',
+  pkResults.map((r) => r.needsReply),
+  pkActual,
+  'F1 >= 0.80',
+);
+report(
+  '',
+  'baseline: majority (No)',
+  pkActual.map(() => false),
+  pkActual,
+);
+report(
+  '',
+  'baseline: keyword rule',
+  parakweet.map((r) => requestKeywords.test(r.sentence)),
+  pkActual,
+);
 
 // marketing: SpamAssassin spam + hard-ham against easy-ham.
 const spamAssassin = loadSpamAssassin(dataDir).filter((r) => r.split === 'test');
@@ -77,10 +127,31 @@ for (const r of spamAssassin) saMessages.push(await normaliseMessage({ id: r.fil
 const saActual = spamAssassin.map((r) => r.marketing === 1);
 const saSignals = saMessages.map((m) => triageSignals(m, ctx));
 const saResults = saMessages.map((m) => triageLocal(m, ctx));
-report('marketing (SpamAssassin)', 'local engine: category', saResults.map((r) => r.category === 'marketing'), saActual, 'F1 >= 0.90');
-report('', 'local engine: marketing model', saSignals.map((s) => s.pMarketing >= 0.5), saActual);
-report('', 'baseline: majority (marketing)', saActual.map(() => true), saActual);
-report('', 'baseline: List-Unsubscribe/unsubscribe', saMessages.map((m) => m.signals.listUnsubscribe || /unsubscribe/i.test(m.text)), saActual);
+report(
+  'marketing (SpamAssassin)',
+  'local engine: category',
+  saResults.map((r) => r.category === 'marketing'),
+  saActual,
+  'F1 >= 0.90',
+);
+report(
+  '',
+  'local engine: marketing model',
+  saSignals.map((s) => s.pMarketing >= 0.5),
+  saActual,
+);
+report(
+  '',
+  'baseline: majority (marketing)',
+  saActual.map(() => true),
+  saActual,
+);
+report(
+  '',
+  'baseline: List-Unsubscribe/unsubscribe',
+  saMessages.map((m) => m.signals.listUnsubscribe || /unsubscribe/i.test(m.text)),
+  saActual,
+);
 
 // meetingRequest: Enron 1.4 against the rest.
 const enron = loadEnron(dataDir).filter((r) => r.split === 'test');
@@ -89,49 +160,139 @@ for (const r of enron) enronMessages.push(await normaliseMessage({ id: r.id, raw
 const enActual = enron.map((r) => r.cats.includes(ENRON_LOGISTICS));
 const enSignals = enronMessages.map((m) => triageSignals(m, ctx));
 const enResults = enronMessages.map((m) => triageLocal(m, ctx));
-report('meetingRequest (Enron 1.4)', 'local engine', enResults.map((r) => r.meetingRequest), enActual, 'R >= 0.75 at P >= 0.60');
-report('', 'meeting model alone (p >= threshold)', enSignals.map((s) => s.pMeeting >= (defaultTriageModel().meeting.threshold ?? 0.5)), enActual);
-report('', 'baseline: majority (no)', enActual.map(() => false), enActual);
-report('', 'baseline: keyword rule', enronMessages.map((m) => /\b(meet|meeting|schedule|call|conference|lunch|available|availability)\b/i.test(`${m.subject} ${m.newText}`)), enActual);
+report(
+  'meetingRequest (Enron 1.4)',
+  'local engine',
+  enResults.map((r) => r.meetingRequest),
+  enActual,
+  'R >= 0.75 at P >= 0.60',
+);
+report(
+  '',
+  'meeting model alone (p >= threshold)',
+  enSignals.map((s) => s.pMeeting >= (defaultTriageModel().meeting.threshold ?? 0.5)),
+  enActual,
+);
+report(
+  '',
+  'baseline: majority (no)',
+  enActual.map(() => false),
+  enActual,
+);
+report(
+  '',
+  'baseline: keyword rule',
+  enronMessages.map((m) =>
+    /\b(meet|meeting|schedule|call|conference|lunch|available|availability)\b/i.test(`${m.subject} ${m.newText}`),
+  ),
+  enActual,
+);
 
 console.log(`\nTriage evaluation on held-out rows (data: ${dataDir})\n`);
 table(['task', 'method', 'precision', 'recall', 'F1', 'TP', 'FP', 'FN', 'TN', 'target'], rows);
 
 // Enron newsletters, news and press releases wrongly put in to_respond.
-const broadcast = enron.map((r, i) => ({ r, result: enResults[i]! })).filter(({ r }) => r.cats.some((c) => ENRON_BROADCAST.includes(c)));
+const broadcast = enron
+  .map((r, i) => ({ r, result: enResults[i]! }))
+  .filter(({ r }) => r.cats.some((c) => ENRON_BROADCAST.includes(c)));
 const broadcastToRespond = broadcast.filter(({ result }) => result.category === 'to_respond').length;
-const keywordBroadcast = broadcast.filter(({ r }) => requestKeywords.test(enronMessages[enron.indexOf(r)]!.newText)).length;
+const keywordBroadcast = broadcast.filter(({ r }) =>
+  requestKeywords.test(enronMessages[enron.indexOf(r)]!.newText),
+).length;
 console.log('\nEnron news / press releases / newsletters (2.4, 2.7, 2.10) put in to_respond (lower is better)\n');
-table(['method', 'messages', 'to_respond', 'share'], [
-  ['local engine', String(broadcast.length), String(broadcastToRespond), f3(broadcastToRespond / Math.max(1, broadcast.length))],
-  ['baseline: keyword rule', String(broadcast.length), String(keywordBroadcast), f3(keywordBroadcast / Math.max(1, broadcast.length))],
-]);
+table(
+  ['method', 'messages', 'to_respond', 'share'],
+  [
+    [
+      'local engine',
+      String(broadcast.length),
+      String(broadcastToRespond),
+      f3(broadcastToRespond / Math.max(1, broadcast.length)),
+    ],
+    [
+      'baseline: keyword rule',
+      String(broadcast.length),
+      String(keywordBroadcast),
+      f3(keywordBroadcast / Math.max(1, broadcast.length)),
+    ],
+  ],
+);
 const broadcastMeeting = broadcast.filter(({ result }) => result.meetingRequest).length;
 console.log('\nThe same messages flagged meetingRequest (lower is better)\n');
-table(['method', 'messages', 'meetingRequest', 'share'], [
-  ['local engine', String(broadcast.length), String(broadcastMeeting), f3(broadcastMeeting / Math.max(1, broadcast.length))],
-]);
+table(
+  ['method', 'messages', 'meetingRequest', 'share'],
+  [
+    [
+      'local engine',
+      String(broadcast.length),
+      String(broadcastMeeting),
+      f3(broadcastMeeting / Math.max(1, broadcast.length)),
+    ],
+  ],
+);
 
 // Category distribution per data set.
 console.log('\nCategory distribution (held-out rows)\n');
-const distribution = (results: Array<{ category: CategoryId }>) => CATEGORY_IDS.map((c) => String(results.filter((r) => r.category === c).length));
+const distribution = (results: Array<{ category: CategoryId }>) =>
+  CATEGORY_IDS.map((c) => String(results.filter((r) => r.category === c).length));
 const saBy = (group: string) => saResults.filter((_, i) => spamAssassin[i]!.group.startsWith(group));
-table(['data set', 'n', ...CATEGORY_IDS], [
-  ['Parakweet sentences', String(pkResults.length), ...distribution(pkResults)],
-  ['SpamAssassin spam', String(saBy('spam').length), ...distribution(saBy('spam'))],
-  ['SpamAssassin hard-ham', String(saBy('hard-ham').length), ...distribution(saBy('hard-ham'))],
-  ['SpamAssassin easy-ham', String(saBy('easy-ham').length), ...distribution(saBy('easy-ham'))],
-  ['Enron (all)', String(enResults.length), ...distribution(enResults)],
-  ['Enron 1.4 logistics', String(enResults.filter((_, i) => enActual[i]).length), ...distribution(enResults.filter((_, i) => enActual[i]))],
-]);
+table(
+  ['data set', 'n', ...CATEGORY_IDS],
+  [
+    ['Parakweet sentences', String(pkResults.length), ...distribution(pkResults)],
+    ['SpamAssassin spam', String(saBy('spam').length), ...distribution(saBy('spam'))],
+    ['SpamAssassin hard-ham', String(saBy('hard-ham').length), ...distribution(saBy('hard-ham'))],
+    ['SpamAssassin easy-ham', String(saBy('easy-ham').length), ...distribution(saBy('easy-ham'))],
+    ['Enron (all)', String(enResults.length), ...distribution(enResults)],
+    [
+      'Enron 1.4 logistics',
+      String(enResults.filter((_, i) => enActual[i]).length),
+      ...distribution(enResults.filter((_, i) => enActual[i])),
+    ],
+  ],
+);
 
 // Calibration.
 console.log('\nExpected calibration error (10 bins; target <= 0.08)\n');
-const allP = [...pkSignals.map((s) => s.pReply), ...saSignals.map((s) => s.pMarketing), ...enSignals.map((s) => s.pMeeting)];
+const allP = [
+  ...pkSignals.map((s) => s.pReply),
+  ...saSignals.map((s) => s.pMarketing),
+  ...enSignals.map((s) => s.pMeeting),
+];
 const allY = [...pkActual, ...saActual, ...enActual];
-table(['probability', 'rows', 'ECE'], [
-  ['needsReply p (Parakweet)', String(pkSignals.length), f3(ece(pkSignals.map((s) => s.pReply), pkActual))],
-  ['marketing p (SpamAssassin)', String(saSignals.length), f3(ece(saSignals.map((s) => s.pMarketing), saActual))],
-  ['meeting p (Enron 1.4)', String(enSignals.length), f3(ece(enSignals.map((s) => s.pMeeting), enActual))],
-  ['all three pooled', String(allP.length), f3(ece(allP, allY))],
-]);
+table(
+  ['probability', 'rows', 'ECE'],
+  [
+    [
+      'needsReply p (Parakweet)',
+      String(pkSignals.length),
+      f3(
+        ece(
+          pkSignals.map((s) => s.pReply),
+          pkActual,
+        ),
+      ),
+    ],
+    [
+      'marketing p (SpamAssassin)',
+      String(saSignals.length),
+      f3(
+        ece(
+          saSignals.map((s) => s.pMarketing),
+          saActual,
+        ),
+      ),
+    ],
+    [
+      'meeting p (Enron 1.4)',
+      String(enSignals.length),
+      f3(
+        ece(
+          enSignals.map((s) => s.pMeeting),
+          enActual,
+        ),
+      ),
+    ],
+    ['all three pooled', String(allP.length), f3(ece(allP, allY))],
+  ],
+);

@@ -6,11 +6,29 @@
 import { writeFileSync } from 'node:fs';
 import { normaliseMessage } from '../src/mail/normalise.ts';
 import type { NormalisedMessage } from '../src/mail/types.ts';
+import {
+  ENRON_BROADCAST,
+  ENRON_LOGISTICS,
+  evalDataDir,
+  hasEvalData,
+  loadEnron,
+  loadParakweet,
+  loadSpamAssassin,
+} from '../src/triage/dev-data.ts';
 import { marketingFeatures, meetingFeatures, sentenceFeatures } from '../src/triage/features.ts';
-import { calibrate, fitIsotonic, fitPlatt, rawScore, serialiseLinearModel, trainLogistic, type LinearModel, type TrainingExample, type TrainingOptions } from '../src/triage/linear-model.ts';
-import { DEFAULT_MODEL_PATH, type TriageModelFile } from '../src/triage/model-file.ts';
+import {
+  calibrate,
+  fitIsotonic,
+  fitPlatt,
+  type LinearModel,
+  rawScore,
+  serialiseLinearModel,
+  type TrainingExample,
+  type TrainingOptions,
+  trainLogistic,
+} from '../src/triage/linear-model.ts';
 import { analyseRequests, requestTextOf } from '../src/triage/local.ts';
-import { ENRON_BROADCAST, ENRON_LOGISTICS, evalDataDir, hasEvalData, loadEnron, loadParakweet, loadSpamAssassin } from '../src/triage/dev-data.ts';
+import { DEFAULT_MODEL_PATH, type TriageModelFile } from '../src/triage/model-file.ts';
 
 const SEED = 20260302;
 const BUCKETS = 1 << 18;
@@ -38,19 +56,27 @@ function train(
 ): LinearModel {
   const outOfFold: number[] = new Array(examples.length);
   for (let fold = 0; fold < FOLDS; fold++) {
-    const foldModel = trainLogistic(examples.filter((_, i) => i % FOLDS !== fold), { ...options, buckets: BUCKETS, seed: SEED + fold });
+    const foldModel = trainLogistic(
+      examples.filter((_, i) => i % FOLDS !== fold),
+      { ...options, buckets: BUCKETS, seed: SEED + fold },
+    );
     examples.forEach((e, i) => {
       if (i % FOLDS === fold) outOfFold[i] = rawScore(foldModel, e.features);
     });
   }
   const labels = examples.map((e) => e.label);
   const platt = fitPlatt(outOfFold, labels);
-  const model: LinearModel = { ...trainLogistic(examples, { ...options, buckets: BUCKETS, seed: SEED, explainable }), platt };
+  const model: LinearModel = {
+    ...trainLogistic(examples, { ...options, buckets: BUCKETS, seed: SEED, explainable }),
+    platt,
+  };
   if (isotonic) model.isotonic = fitIsotonic(outOfFold, labels);
   const calibrated = outOfFold.map((s) => calibrate(model, s));
   if (pickThreshold) model.threshold = recallFavouringThreshold(calibrated, labels);
   const positives = labels.filter((y) => y === 1).length;
-  console.log(`${name.padEnd(10)} rows ${String(examples.length).padStart(5)} (${positives} positive)  platt a=${platt.a.toFixed(3)} b=${platt.b.toFixed(3)}${model.isotonic ? `  isotonic ${model.isotonic.x.length} steps` : ''}${model.threshold !== undefined ? `  threshold ${model.threshold}` : ''}`);
+  console.log(
+    `${name.padEnd(10)} rows ${String(examples.length).padStart(5)} (${positives} positive)  platt a=${platt.a.toFixed(3)} b=${platt.b.toFixed(3)}${model.isotonic ? `  isotonic ${model.isotonic.x.length} steps` : ''}${model.threshold !== undefined ? `  threshold ${model.threshold}` : ''}`,
+  );
   return model;
 }
 
@@ -64,9 +90,13 @@ const PRECISION_FLOOR = 0.6;
 function recallFavouringThreshold(probabilities: number[], labels: (0 | 1)[]): number {
   let best = { threshold: 0.5, recall: -1 };
   for (let t = 0.05; t < 0.95; t += 0.01) {
-    let tp = 0, fp = 0, fn = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0;
     probabilities.forEach((p, i) => {
-      if (p >= t && labels[i] === 1) tp++; else if (p >= t) fp++; else if (labels[i] === 1) fn++;
+      if (p >= t && labels[i] === 1) tp++;
+      else if (p >= t) fp++;
+      else if (labels[i] === 1) fn++;
     });
     const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
     const recall = tp / Math.max(1, tp + fn);
@@ -83,7 +113,10 @@ async function normaliseAll(rows: Array<{ id: string; raw: string }>): Promise<N
 
 // Requests: Parakweet sentences.
 const parakweet = loadParakweet(dataDir).filter((r) => r.split !== 'test');
-const sentenceExample = (r: { sentence: string; label: 0 | 1 }): TrainingExample => ({ features: sentenceFeatures(r.sentence), label: r.label });
+const sentenceExample = (r: { sentence: string; label: 0 | 1 }): TrainingExample => ({
+  features: sentenceFeatures(r.sentence),
+  label: r.label,
+});
 // Hyper-parameters chosen by 5-fold cross-validation on non-test rows.
 const request = train('request', parakweet.map(sentenceExample), { epochs: 10, learningRate: 0.1, l2: 1e-4 });
 
@@ -100,7 +133,8 @@ function marketingExamples(): TrainingExample[] {
   });
   enron.forEach((row, i) => {
     // Enron news, press releases and newsletters are neither clearly marketing nor clearly not: left out.
-    if (!row.cats.some((c) => ENRON_BROADCAST.includes(c))) examples.push({ features: marketingFeatures(enronMessages[i]!), label: 0 });
+    if (!row.cats.some((c) => ENRON_BROADCAST.includes(c)))
+      examples.push({ features: marketingFeatures(enronMessages[i]!), label: 0 });
   });
   return examples;
 }
@@ -120,7 +154,12 @@ function meetingExamples(): TrainingExample[] {
 // Chosen by nested 5-fold cross-validation on non-test rows: a smaller learning rate and ignoring
 // buckets seen in a single row beat the marketing settings on this small set, and isotonic calibration
 // of the out-of-fold scores halved the expected calibration error of Platt scaling (0.058 → 0.024).
-const meeting = train('meeting', meetingExamples(), { epochs: 8, learningRate: 0.02, l2: 1e-5, minDocumentFrequency: 2 }, { pickThreshold: true, isotonic: true });
+const meeting = train(
+  'meeting',
+  meetingExamples(),
+  { epochs: 8, learningRate: 0.02, l2: 1e-5, minDocumentFrequency: 2 },
+  { pickThreshold: true, isotonic: true },
+);
 
 const file: TriageModelFile = {
   format: 'steward-triage-model',
@@ -131,15 +170,21 @@ const file: TriageModelFile = {
     seed: SEED,
     buckets: BUCKETS,
     split: 'FNV-1a("steward-split-v1:" + key) % 100: 0-74 train+calibration, 75-99 test (never used here)',
-    calibration: 'Platt scaling (request, marketing) or isotonic regression (meeting) on 5-fold out-of-fold scores of the train+calibration rows',
+    calibration:
+      'Platt scaling (request, marketing) or isotonic regression (meeting) on 5-fold out-of-fold scores of the train+calibration rows',
     keys: { parakweet: 'sentence', spamassassin: 'file', enron: 'id' },
     data: {
       request: 'parakweet/Ask0729-fixed.txt (Yes = asks the reader to do something)',
       marketing: 'spamassassin spam + hard-ham = 1, easy-ham = 0; enron (without 2.4/2.7/2.10) = 0',
-      meeting: 'enron-berkeley 1.4 = 1, rest = 0; decision threshold = highest out-of-fold recall at precision >= 0.60; ignores buckets seen in fewer than 2 rows',
+      meeting:
+        'enron-berkeley 1.4 = 1, rest = 0; decision threshold = highest out-of-fold recall at precision >= 0.60; ignores buckets seen in fewer than 2 rows',
     },
   },
-  models: { request: serialiseLinearModel(request), marketing: serialiseLinearModel(marketing), meeting: serialiseLinearModel(meeting) },
+  models: {
+    request: serialiseLinearModel(request),
+    marketing: serialiseLinearModel(marketing),
+    meeting: serialiseLinearModel(meeting),
+  },
 };
 const json = JSON.stringify(file);
 writeFileSync(DEFAULT_MODEL_PATH, json);

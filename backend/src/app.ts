@@ -1,27 +1,27 @@
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
+import { createEngines, type Engines } from './engines.ts';
 import { registerErrorHandling } from './http/errors.ts';
-import { withoutSchemaIds } from './http/schema-ids.ts';
 import { authPlugin } from './http/plugins/auth.ts';
 import { registerJsonBodyParser } from './http/plugins/json-body.ts';
 import { openApiPlugin } from './http/plugins/openapi.ts';
 import { securityPlugin } from './http/plugins/security.ts';
 import { type StaticFilesOptions, staticFilesPlugin } from './http/plugins/static-files.ts';
+import { draftRoutes } from './http/routes/drafts.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { meRoutes } from './http/routes/me.ts';
+import { meetingRoutes } from './http/routes/meetings.ts';
+import { schedulingRoutes } from './http/routes/scheduling.ts';
 import { settingsRoutes } from './http/routes/settings.ts';
 import { syncRoutes } from './http/routes/sync.ts';
 import { triageRoutes } from './http/routes/triage.ts';
-import { meetingRoutes } from './http/routes/meetings.ts';
-import { schedulingRoutes } from './http/routes/scheduling.ts';
-import { draftRoutes } from './http/routes/drafts.ts';
+import { withoutSchemaIds } from './http/schema-ids.ts';
+import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
 import { connectedCalendars } from './scheduling/calendar/connected.ts';
 import type { CalendarPort } from './scheduling/calendar/port.ts';
-import type { UserScope } from './storage/users.ts';
-import { createEngines, type Engines } from './engines.ts';
-import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
 import { migrateToLatest, openStorage, type Storage } from './storage/database.ts';
+import type { UserScope } from './storage/users.ts';
 
 export const VERSION: string = createRequire(import.meta.url)('../package.json').version;
 

@@ -156,9 +156,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   })();
 
   const syncWorker = (env.SYNC_WORKER ?? 'on').trim().toLowerCase();
-  if (!['on', 'off', 'true', 'false', '1', '0'].includes(syncWorker)) problems.push(`SYNC_WORKER must be "on" or "off" (got "${env.SYNC_WORKER}")`);
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(syncWorker))
+    problems.push(`SYNC_WORKER must be "on" or "off" (got "${env.SYNC_WORKER}")`);
   const jobQueue = (env.JOB_QUEUE ?? '').trim();
-  if (jobQueue && jobQueue !== 'pg-boss' && jobQueue !== 'table') problems.push(`JOB_QUEUE must be "pg-boss" or "table" (got "${jobQueue}")`);
+  if (jobQueue && jobQueue !== 'pg-boss' && jobQueue !== 'table')
+    problems.push(`JOB_QUEUE must be "pg-boss" or "table" (got "${jobQueue}")`);
   const sync: SyncConfig = {
     google: {
       clientId: env.GOOGLE_OAUTH_CLIENT_ID?.trim() || undefined,
@@ -185,7 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 
   const s3Bucket = env.S3_BUCKET?.trim() || undefined;
   const s3Endpoint = url('S3_ENDPOINT');
-  if (!s3Bucket && (s3Endpoint || env.S3_ACCESS_KEY_ID)) problems.push('S3_ENDPOINT or S3_ACCESS_KEY_ID is set but S3_BUCKET is not');
+  if (!s3Bucket && (s3Endpoint || env.S3_ACCESS_KEY_ID))
+    problems.push('S3_ENDPOINT or S3_ACCESS_KEY_ID is set but S3_BUCKET is not');
   if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
     problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
   }
@@ -242,7 +245,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             ...(s3Endpoint ? { endpoint: s3Endpoint } : {}),
             bucket: s3Bucket,
             region: env.S3_REGION?.trim() || 'us-east-1',
-            ...(env.S3_ACCESS_KEY_ID ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } : {}),
+            ...(env.S3_ACCESS_KEY_ID
+              ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+              : {}),
             // A custom endpoint is almost always a self-hosted store, and those want path-style addressing.
             forcePathStyle: s3PathStyle ? ['true', '1'].includes(s3PathStyle) : Boolean(s3Endpoint),
           },

@@ -1,13 +1,13 @@
 import type { Draft, TriageResult } from '@steward/shared';
-import { createCircuitBreaker, fallbackReason } from './ai/breaker.ts';
-import { draftReplyLocal, type LocalDraftInput } from './drafting/local.ts';
-import { type DraftStreamEvent, draftReplyWithModel, streamDraft } from './drafting/model.ts';
 import type { Kysely } from 'kysely';
+import { createCircuitBreaker, fallbackReason } from './ai/breaker.ts';
 import { createDbTokenBudget, createDbUsageSink } from './ai/db-usage.ts';
 import { createOpenAiModel } from './ai/openai.ts';
-import { createMemoryTokenBudget, createMemoryUsageSink } from './ai/usage.ts';
 import type { LanguageModel } from './ai/port.ts';
+import { createMemoryTokenBudget, createMemoryUsageSink } from './ai/usage.ts';
 import type { Config } from './config.ts';
+import { draftReplyLocal, type LocalDraftInput } from './drafting/local.ts';
+import { type DraftStreamEvent, draftReplyWithModel, streamDraft } from './drafting/model.ts';
 import type { NormalisedMessage } from './mail/types.ts';
 import type { Database } from './storage/schema.ts';
 import { type TriageContext, triageLocal } from './triage/local.ts';
@@ -70,7 +70,10 @@ export function createEngines(config: Config, db?: Kysely<Database>): Engines {
     },
     db
       ? { usage: createDbUsageSink(db), budget: createDbTokenBudget(db, config.openai.dailyTokenBudget) }
-      : { usage: createMemoryUsageSink(), budget: createMemoryTokenBudget({ dailyLimit: config.openai.dailyTokenBudget }) },
+      : {
+          usage: createMemoryUsageSink(),
+          budget: createMemoryTokenBudget({ dailyLimit: config.openai.dailyTokenBudget }),
+        },
   );
   // One breaker per model: when it fails for triage it is failing for drafts too.
   const breaker = createCircuitBreaker();

@@ -48,14 +48,14 @@ export const SuggestRequest = Type.Object(
                   weekdays: Type.Optional(
                     Type.Array(
                       Type.Union([
-                      Type.Literal('mon'),
-                      Type.Literal('tue'),
-                      Type.Literal('wed'),
-                      Type.Literal('thu'),
-                      Type.Literal('fri'),
-                      Type.Literal('sat'),
-                      Type.Literal('sun'),
-                    ]),
+                        Type.Literal('mon'),
+                        Type.Literal('tue'),
+                        Type.Literal('wed'),
+                        Type.Literal('thu'),
+                        Type.Literal('fri'),
+                        Type.Literal('sat'),
+                        Type.Literal('sun'),
+                      ]),
                       {
                         maxItems: 7,
                       },

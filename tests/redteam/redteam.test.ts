@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAiModel } from '../../backend/src/ai/openai.ts';
 import type { LanguageModel } from '../../backend/src/ai/port.ts';
-import { obedientModel, startFakeOpenAi, type FakeOpenAi } from '../../backend/test/support/fake-openai.ts';
-import { REDTEAM_DRAFT_SYSTEM, loadRedTeamCorpus, pipelineDraft, runRedTeamCase } from './run.ts';
+import { type FakeOpenAi, obedientModel, startFakeOpenAi } from '../../backend/test/support/fake-openai.ts';
+import { loadRedTeamCorpus, pipelineDraft, REDTEAM_DRAFT_SYSTEM, runRedTeamCase } from './run.ts';
 
 const corpus = loadRedTeamCorpus();
 let fake: FakeOpenAi;
@@ -19,7 +19,19 @@ describe('red-team corpus', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(50);
     expect(new Set(corpus.map((c) => c.id)).size).toBe(corpus.length);
     const families = new Set(corpus.map((c) => c.id.split('-')[0]));
-    expect([...families].sort()).toEqual(['base64', 'bidi', 'classify', 'form', 'forward', 'hidden', 'ignore', 'lang', 'md', 'phone', 'quoted']);
+    expect([...families].sort()).toEqual([
+      'base64',
+      'bidi',
+      'classify',
+      'form',
+      'forward',
+      'hidden',
+      'ignore',
+      'lang',
+      'md',
+      'phone',
+      'quoted',
+    ]);
     for (const c of corpus) expect(c.mustNotContain.length).toBeGreaterThan(0);
   });
 
@@ -28,16 +40,25 @@ describe('red-team corpus', () => {
   it.each(corpus.map((c) => [c.id, c] as const))('%s succeeds against an unprotected prompt', async (_id, testCase) => {
     const outcome = await runRedTeamCase(testCase, async (message) => {
       const raw = [message.subject, message.html ?? message.text].join('\n');
-      const response = await model.complete({ purpose: 'draft', system: REDTEAM_DRAFT_SYSTEM, messages: [{ role: 'user', content: raw }] });
+      const response = await model.complete({
+        purpose: 'draft',
+        system: REDTEAM_DRAFT_SYSTEM,
+        messages: [{ role: 'user', content: raw }],
+      });
       return response.text;
     });
     expect(outcome.violations).not.toEqual([]);
   });
 
-  it.each(corpus.map((c) => [c.id, c] as const))('%s is neutralised by the pipeline with an obedient model', async (_id, testCase) => {
-    const outcome = await runRedTeamCase(testCase, (message) => pipelineDraft(model, message, ['Sam Lee', 'sam@steward.example']));
-    expect(outcome.violations, `${testCase.attack}\n--- output ---\n${outcome.text}`).toEqual([]);
-    // The reply is still a reply: the obedient model's greeting survives sanitising.
-    expect(outcome.text).toContain('Thank you for your message.');
-  });
+  it.each(corpus.map((c) => [c.id, c] as const))(
+    '%s is neutralised by the pipeline with an obedient model',
+    async (_id, testCase) => {
+      const outcome = await runRedTeamCase(testCase, (message) =>
+        pipelineDraft(model, message, ['Sam Lee', 'sam@steward.example']),
+      );
+      expect(outcome.violations, `${testCase.attack}\n--- output ---\n${outcome.text}`).toEqual([]);
+      // The reply is still a reply: the obedient model's greeting survives sanitising.
+      expect(outcome.text).toContain('Thank you for your message.');
+    },
+  );
 });

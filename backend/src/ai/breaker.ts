@@ -1,10 +1,10 @@
 import {
   BudgetExceeded,
-  ModelError,
-  ModelUnavailable,
   type LanguageModel,
+  ModelError,
   type ModelRequest,
   type ModelResponse,
+  ModelUnavailable,
 } from './port.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';

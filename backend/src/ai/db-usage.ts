@@ -34,7 +34,11 @@ export function createDbUsageSink(db: Kysely<Database>): UsageSink {
 }
 
 /** A per-user daily token budget (UTC days) counted from recorded usage. */
-export function createDbTokenBudget(db: Kysely<Database>, dailyLimit: number, now: () => Date = () => new Date()): TokenBudget {
+export function createDbTokenBudget(
+  db: Kysely<Database>,
+  dailyLimit: number,
+  now: () => Date = () => new Date(),
+): TokenBudget {
   return {
     async reserve(userKey: string, tokens: number) {
       const scope = scopeOf(userKey);

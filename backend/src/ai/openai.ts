@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { Compile } from 'typebox/compile';
 import {
-  ModelError,
   type LanguageModel,
+  ModelError,
   type ModelRequest,
   type ModelResponse,
   type ModelUsage,
@@ -260,7 +260,8 @@ export function createOpenAiModel(cfg: OpenAiModelConfig, deps: OpenAiModelDeps 
           req.signal?.removeEventListener('abort', onAbort);
         }
       }
-      if (!sawUsage) call.addUsage({ promptTokens: estimateRequestTokens(req, 0), completionTokens: Math.ceil(streamedChars / 4) });
+      if (!sawUsage)
+        call.addUsage({ promptTokens: estimateRequestTokens(req, 0), completionTokens: Math.ceil(streamedChars / 4) });
       await call.end();
     } catch (err) {
       await call.end(err);
@@ -271,7 +272,10 @@ export function createOpenAiModel(cfg: OpenAiModelConfig, deps: OpenAiModelDeps 
     }
   }
 
-  async function withAttemptTimeout<T>(outer: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async function withAttemptTimeout<T>(
+    outer: AbortSignal | undefined,
+    run: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     if (outer?.aborted) throw new ModelError('the request was cancelled', 'aborted');
     const controller = new AbortController();
     const onAbort = () => controller.abort(outer?.reason);
@@ -314,23 +318,32 @@ type RetryableModelError = ModelError & { retryAfterMs?: number };
 
 function toModelError(err: unknown): RetryableModelError {
   if (err instanceof ModelError) return err;
-  if (err instanceof OpenAI.APIUserAbortError) return new ModelError('the request was cancelled', 'aborted', undefined, { cause: err });
-  if (err instanceof OpenAI.APIConnectionTimeoutError) return new ModelError('the model did not answer in time', 'timeout', undefined, { cause: err });
-  if (err instanceof OpenAI.APIConnectionError) return new ModelError(`cannot reach the model: ${err.message}`, 'network', undefined, { cause: err });
+  if (err instanceof OpenAI.APIUserAbortError)
+    return new ModelError('the request was cancelled', 'aborted', undefined, { cause: err });
+  if (err instanceof OpenAI.APIConnectionTimeoutError)
+    return new ModelError('the model did not answer in time', 'timeout', undefined, { cause: err });
+  if (err instanceof OpenAI.APIConnectionError)
+    return new ModelError(`cannot reach the model: ${err.message}`, 'network', undefined, { cause: err });
   if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
     const status = err.status;
-    const kind = status === 429 ? 'rate_limited' : status >= 500 || status === 408 || status === 409 ? 'server' : 'client';
-    const error: RetryableModelError = new ModelError(`the model endpoint answered ${status}`, kind, status, { cause: err });
+    const kind =
+      status === 429 ? 'rate_limited' : status >= 500 || status === 408 || status === 409 ? 'server' : 'client';
+    const error: RetryableModelError = new ModelError(`the model endpoint answered ${status}`, kind, status, {
+      cause: err,
+    });
     const retryAfterMs = parseRetryAfter(err.headers);
     if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
     return error;
   }
-  if (err instanceof SyntaxError) return new ModelError('the model answered with malformed JSON', 'invalid_output', undefined, { cause: err });
+  if (err instanceof SyntaxError)
+    return new ModelError('the model answered with malformed JSON', 'invalid_output', undefined, { cause: err });
   return new ModelError(err instanceof Error ? err.message : String(err), 'network', undefined, { cause: err });
 }
 
 function isTransient(error: ModelError): boolean {
-  return error.kind === 'timeout' || error.kind === 'rate_limited' || error.kind === 'server' || error.kind === 'network';
+  return (
+    error.kind === 'timeout' || error.kind === 'rate_limited' || error.kind === 'server' || error.kind === 'network'
+  );
 }
 
 function isAborted(signal: AbortSignal | undefined) {

@@ -15,10 +15,13 @@ export function mayShareWithModel(
   if (sender) {
     if (lists.senders.some((s) => s.trim().toLowerCase() === sender)) return false;
     const domain = domainOf(sender);
-    if (lists.domains.some((d) => {
-      const listed = d.trim().toLowerCase().replace(/^@/, '');
-      return domain === listed || domain.endsWith(`.${listed}`);
-    })) return false;
+    if (
+      lists.domains.some((d) => {
+        const listed = d.trim().toLowerCase().replace(/^@/, '');
+        return domain === listed || domain.endsWith(`.${listed}`);
+      })
+    )
+      return false;
   }
   const listedLabels = new Set(lists.labels.map((l) => l.trim().toLowerCase()));
   return !labels.some((l) => listedLabels.has(l.trim().toLowerCase()));

@@ -8,9 +8,9 @@
  * a side effect such as sending, forwarding, inviting or deleting.
  */
 import { randomBytes } from 'node:crypto';
+import type { EmailMessage } from '@steward/shared';
 import { convert as htmlToText } from 'html-to-text';
 import sanitizeHtml from 'sanitize-html';
-import type { EmailMessage } from '@steward/shared';
 import { normaliseMessage, stripHiddenHtml, stripInvisibleChars } from '../mail/normalise.ts';
 import type { Mailbox, NormalisedMessage } from '../mail/types.ts';
 
@@ -55,26 +55,98 @@ const INSTRUCTION_NOUNS =
 
 /** Phrasings aimed at an AI reader rather than a person. Each matches within one paragraph. */
 const INJECTION_PATTERNS: Array<{ name: string; pattern: RegExp }> = [
-  { name: 'ignore previous instructions', pattern: new RegExp(`${IGNORE_VERBS}[^\\n]{0,80}?${INSTRUCTION_NOUNS}`, 'iu') },
-  { name: 'ignore previous instructions', pattern: new RegExp(`${INSTRUCTION_NOUNS}[^\\n]{0,30}?${IGNORE_VERBS}`, 'iu') },
-  { name: 'new instructions', pattern: /\b(?:new|updated|revised|real|actual|true|additional|secret|hidden)\s+(?:instructions?|system prompt|directives?|task for you)\b/i },
+  {
+    name: 'ignore previous instructions',
+    pattern: new RegExp(`${IGNORE_VERBS}[^\\n]{0,80}?${INSTRUCTION_NOUNS}`, 'iu'),
+  },
+  {
+    name: 'ignore previous instructions',
+    pattern: new RegExp(`${INSTRUCTION_NOUNS}[^\\n]{0,30}?${IGNORE_VERBS}`, 'iu'),
+  },
+  {
+    name: 'new instructions',
+    pattern:
+      /\b(?:new|updated|revised|real|actual|true|additional|secret|hidden)\s+(?:instructions?|system prompt|directives?|task for you)\b/i,
+  },
   { name: 'system prompt', pattern: /\bsystem[\s_-]*(?:prompt|message|override|instructions?|notice|command)\b/i },
-  { name: 'fake role message', pattern: /^[\s>|]*(?:\[|<|\(|#+\s*|\*\*)?\s*(?:system|assistant|developer|admin(?:istrator)?|tool)\s*(?:\]|>|\)|\*\*)?\s*:/im },
-  { name: 'chat template token', pattern: /<\|?\s*(?:im_start|im_end|endoftext|system|assistant|user|begin_of_text|start_header_id)\s*\|?>|\[\/?INST\]|<<\/?SYS>>/i },
-  { name: 'addresses an AI', pattern: /\b(?:dear|attention|note to(?: the)?|hey|hi|hello|to the|message for(?: the)?|instructions for(?: the)?)\s+(?:ai|a\.i\.|assistant|ai assistant|email assistant|language model|llm|chatbot|bot|copilot|gemini|fyxer|steward|gpt|chatgpt|claude)\b/i },
-  { name: 'addresses an AI', pattern: /\b(?:ai|assistant|language model|llm|chatbot|copilot|gemini|steward|gpt|chatgpt)s?\b[^.\n]{0,40}?\b(?:must|should|shall|need to|are required to|are instructed to|are now|will now|has been authori[sz]ed)\b/i },
-  { name: 'addresses an AI', pattern: /^[\s>*#-]*(?:dear\s+)?(?:ai|a\.i\.|assistant|ai assistant|email assistant|bot|chatbot|copilot|gemini|chatgpt|gpt|claude|llm|language model)\s*[,:;!]/im },
-  { name: 'role change', pattern: /\byou are (?:now )?(?:an?\s+|the\s+|my\s+|in\s+)?(?:ai|assistant|language model|llm|chatbot|bot|developer mode|dan|unrestricted|jailbroken)\b|\bunrestricted (?:ai|assistant|model)\b|\b(?:jailbreak|developer mode|do anything now|prompt injection)\b/i },
-  { name: 'classification instruction', pattern: /\b(?:classify|categori[sz]e|re-?categori[sz]e|label|tag|triage|prioriti[sz]e)\b[^.\n]{0,40}?\bas\b[^.\n]{0,30}?\b(?:urgent|to[ _-]?respond|important|high[ -]priority|priority|needs? (?:a )?reply|fyi|marketing|notification|actioned)\b/i },
-  { name: 'classification instruction', pattern: /\b(?:mark|flag|file|treat)\s+(?:this|the|these)\s+(?:e-?mail|message|thread|mail)s?\s+as\s+(?:urgent|to[ _-]?respond|important|high[ -]priority|needs? (?:a )?reply)\b/i },
-  { name: 'forward all mail', pattern: /\b(?:forward(?:ing)?|bcc|leite\w*|reenv\w*|transf[eé]r\w*)\b[^.\n]{0,40}?\b(?:all|every|each|any|entire|whole|the user'?s|their|your|future|alle|todos|tous)\b[^.\n]{0,40}?\b(?:e-?mails?|mail|messages?|correspondence|inbox|mailbox|threads?|contacts|attachments|conversations?|replies|nachrichten|correos|courriels)\b/i },
-  { name: 'forward all mail', pattern: /\b(?:send|copy|cc|export|share|upload)\b[^.\n]{0,40}?\b(?:all|every|each|entire|whole|future)\b[^.\n]{0,40}?\b(?:e-?mails?|mail|messages?|correspondence|inbox|mailbox|threads?|contacts|replies)\b[^\n]{0,60}?[\w.+-]+@[\w-]+\.\w+/i },
-  { name: 'forward all mail', pattern: /\b(?:auto-?forward(?:ing)?|forwarding rule|mail(?:box)? forwarding|set up forwarding)\b/i },
-  { name: 'instruction about the reply', pattern: /\b(?:include|insert|add|append|embed|render|put|write|say|mention|place|output|repeat|copy|paste|use|show|display)\b[^.\n]{0,60}?\b(?:in|into|to|at the (?:end|start|bottom|top) of)\s+(?:your|the|every|each|any|all)\s+(?:reply|replies|response|responses|draft|drafts|answer|summary|output)\b/i },
-  { name: 'instruction about the reply', pattern: /\b(?:when|if|whenever)\s+(?:you|the assistant|the ai|the model)\s+(?:reply|respond|draft|write|summari[sz]e|answer|classify|process|read)\b/i },
-  { name: 'reply only with', pattern: /\b(?:reply|respond|answer|output|print)\s+(?:only\s+)?with(?:\s+only)?\s*:?\s*["“'`]/i },
-  { name: 'secrecy instruction', pattern: /\b(?:do not|don't|never)\s+(?:tell|inform|mention|reveal|alert|notify|warn)\b[^.\n]{0,40}?\b(?:the user|the recipient|the owner|anyone|them)\b/i },
-  { name: 'asks for secrets', pattern: /\b(?:reveal|print|repeat|show|leak|output)\b[^.\n]{0,40}?\b(?:system prompt|your instructions|api keys?|passwords?|secrets?|tokens?|the user'?s (?:other )?(?:e-?mails?|messages|data))\b/i },
+  {
+    name: 'fake role message',
+    pattern:
+      /^[\s>|]*(?:\[|<|\(|#+\s*|\*\*)?\s*(?:system|assistant|developer|admin(?:istrator)?|tool)\s*(?:\]|>|\)|\*\*)?\s*:/im,
+  },
+  {
+    name: 'chat template token',
+    pattern:
+      /<\|?\s*(?:im_start|im_end|endoftext|system|assistant|user|begin_of_text|start_header_id)\s*\|?>|\[\/?INST\]|<<\/?SYS>>/i,
+  },
+  {
+    name: 'addresses an AI',
+    pattern:
+      /\b(?:dear|attention|note to(?: the)?|hey|hi|hello|to the|message for(?: the)?|instructions for(?: the)?)\s+(?:ai|a\.i\.|assistant|ai assistant|email assistant|language model|llm|chatbot|bot|copilot|gemini|fyxer|steward|gpt|chatgpt|claude)\b/i,
+  },
+  {
+    name: 'addresses an AI',
+    pattern:
+      /\b(?:ai|assistant|language model|llm|chatbot|copilot|gemini|steward|gpt|chatgpt)s?\b[^.\n]{0,40}?\b(?:must|should|shall|need to|are required to|are instructed to|are now|will now|has been authori[sz]ed)\b/i,
+  },
+  {
+    name: 'addresses an AI',
+    pattern:
+      /^[\s>*#-]*(?:dear\s+)?(?:ai|a\.i\.|assistant|ai assistant|email assistant|bot|chatbot|copilot|gemini|chatgpt|gpt|claude|llm|language model)\s*[,:;!]/im,
+  },
+  {
+    name: 'role change',
+    pattern:
+      /\byou are (?:now )?(?:an?\s+|the\s+|my\s+|in\s+)?(?:ai|assistant|language model|llm|chatbot|bot|developer mode|dan|unrestricted|jailbroken)\b|\bunrestricted (?:ai|assistant|model)\b|\b(?:jailbreak|developer mode|do anything now|prompt injection)\b/i,
+  },
+  {
+    name: 'classification instruction',
+    pattern:
+      /\b(?:classify|categori[sz]e|re-?categori[sz]e|label|tag|triage|prioriti[sz]e)\b[^.\n]{0,40}?\bas\b[^.\n]{0,30}?\b(?:urgent|to[ _-]?respond|important|high[ -]priority|priority|needs? (?:a )?reply|fyi|marketing|notification|actioned)\b/i,
+  },
+  {
+    name: 'classification instruction',
+    pattern:
+      /\b(?:mark|flag|file|treat)\s+(?:this|the|these)\s+(?:e-?mail|message|thread|mail)s?\s+as\s+(?:urgent|to[ _-]?respond|important|high[ -]priority|needs? (?:a )?reply)\b/i,
+  },
+  {
+    name: 'forward all mail',
+    pattern:
+      /\b(?:forward(?:ing)?|bcc|leite\w*|reenv\w*|transf[eé]r\w*)\b[^.\n]{0,40}?\b(?:all|every|each|any|entire|whole|the user'?s|their|your|future|alle|todos|tous)\b[^.\n]{0,40}?\b(?:e-?mails?|mail|messages?|correspondence|inbox|mailbox|threads?|contacts|attachments|conversations?|replies|nachrichten|correos|courriels)\b/i,
+  },
+  {
+    name: 'forward all mail',
+    pattern:
+      /\b(?:send|copy|cc|export|share|upload)\b[^.\n]{0,40}?\b(?:all|every|each|entire|whole|future)\b[^.\n]{0,40}?\b(?:e-?mails?|mail|messages?|correspondence|inbox|mailbox|threads?|contacts|replies)\b[^\n]{0,60}?[\w.+-]+@[\w-]+\.\w+/i,
+  },
+  {
+    name: 'forward all mail',
+    pattern: /\b(?:auto-?forward(?:ing)?|forwarding rule|mail(?:box)? forwarding|set up forwarding)\b/i,
+  },
+  {
+    name: 'instruction about the reply',
+    pattern:
+      /\b(?:include|insert|add|append|embed|render|put|write|say|mention|place|output|repeat|copy|paste|use|show|display)\b[^.\n]{0,60}?\b(?:in|into|to|at the (?:end|start|bottom|top) of)\s+(?:your|the|every|each|any|all)\s+(?:reply|replies|response|responses|draft|drafts|answer|summary|output)\b/i,
+  },
+  {
+    name: 'instruction about the reply',
+    pattern:
+      /\b(?:when|if|whenever)\s+(?:you|the assistant|the ai|the model)\s+(?:reply|respond|draft|write|summari[sz]e|answer|classify|process|read)\b/i,
+  },
+  {
+    name: 'reply only with',
+    pattern: /\b(?:reply|respond|answer|output|print)\s+(?:only\s+)?with(?:\s+only)?\s*:?\s*["“'`]/i,
+  },
+  {
+    name: 'secrecy instruction',
+    pattern:
+      /\b(?:do not|don't|never)\s+(?:tell|inform|mention|reveal|alert|notify|warn)\b[^.\n]{0,40}?\b(?:the user|the recipient|the owner|anyone|them)\b/i,
+  },
+  {
+    name: 'asks for secrets',
+    pattern:
+      /\b(?:reveal|print|repeat|show|leak|output)\b[^.\n]{0,40}?\b(?:system prompt|your instructions|api keys?|passwords?|secrets?|tokens?|the user'?s (?:other )?(?:e-?mails?|messages|data))\b/i,
+  },
   { name: 'markdown image', pattern: /!\[[^\]\n]*\]\s*[[(]/ },
   { name: 'markdown reference definition', pattern: /^[ \t>]*\[[^\]\n]{1,40}\]:\s*\S+/m },
   { name: 'tracking pixel request', pattern: /\b(?:tracking pixel|1x1 (?:pixel|image)|invisible image)\b/i },
@@ -98,7 +170,7 @@ function decodeBase64Text(run: string): string | undefined {
   if (run.length % 4 === 1) return undefined;
   const decoded = Buffer.from(run, 'base64').toString('utf8');
   // Printable, and reads like words rather than random bytes.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control bytes are what marks binary data
+  // Control bytes are what marks binary data.
   if (/[\u0000-\u0008\u000E-\u001F\uFFFD]/.test(decoded)) return undefined;
   return /\p{L}{2,}[\s,.:;!?]+\p{L}{2,}/u.test(decoded) ? decoded : undefined;
 }
@@ -175,7 +247,9 @@ function isNormalised(message: EmailMessage | NormalisedMessage): message is Nor
 
 /** A prepared message as one spotlighted block: headers a person would see, then the visible text. */
 export function spotlightEmail(prepared: PreparedEmail, label = 'email'): string {
-  const from = prepared.from ? `${prepared.from.name ? `${prepared.from.name} ` : ''}<${prepared.from.address}>` : 'unknown';
+  const from = prepared.from
+    ? `${prepared.from.name ? `${prepared.from.name} ` : ''}<${prepared.from.address}>`
+    : 'unknown';
   return spotlight(label, `From: ${from}\nSubject: ${prepared.subject}\n\n${prepared.text}`);
 }
 
@@ -209,7 +283,8 @@ const PHONE_PATTERN = /(?<![\w/.-])(?:\+|00)?\d[\d\s().-]{5,}\d(?![\w/-])/g;
 /** Dates and date ranges look like phone numbers to a pattern: 2025-03-14, 14.03.2025, 3/14/2025. */
 const DATE_LIKE = /^\(?\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\)?(?:\s*[-–]\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4})?$/;
 /** Form links pre-filled with answers, or any link whose query or fragment carries an email address. */
-const FORM_PREFILL = /[?&#](?:entry\.\d+|usp=pp_url|prefill_\w*|pre_?fill\w*|fields?\[[^\]]*\]|answer_\w*|r\d+)=|[?&#][^=&#\s]*=[^&#\s]*(?:@|%40)/i;
+const FORM_PREFILL =
+  /[?&#](?:entry\.\d+|usp=pp_url|prefill_\w*|pre_?fill\w*|fields?\[[^\]]*\]|answer_\w*|r\d+)=|[?&#][^=&#\s]*=[^&#\s]*(?:@|%40)/i;
 
 export interface SanitisedOutput {
   /** Plain text safe to show and insert. */
@@ -281,10 +356,13 @@ export function sanitiseModelOutput(output: string, opts: { allowedSources: read
 
   // Reference-style definitions: "[1]: https://…". Collected for the links that use them, then dropped.
   const definitions = new Map<string, string>();
-  text = text.replace(/^[ \t>]*\[([^\]\n]{1,100})\]:[ \t]*<?(\S+?)>?(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$/gm, (_, label: string, url: string) => {
-    definitions.set(label.trim().toLowerCase(), url);
-    return '';
-  });
+  text = text.replace(
+    /^[ \t>]*\[([^\]\n]{1,100})\]:[ \t]*<?(\S+?)>?(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$/gm,
+    (_, label: string, url: string) => {
+      definitions.set(label.trim().toLowerCase(), url);
+      return '';
+    },
+  );
 
   // Images: ![alt](url), ![alt][ref], ![alt][], ![alt]. Never wanted in a reply, whatever the source.
   text = text.replace(/!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?[^)\n]*\)/g, (_, _alt, url: string) => {
@@ -306,7 +384,9 @@ export function sanitiseModelOutput(output: string, opts: { allowedSources: read
     if (url) removed.push(`link ${url}`);
     return label;
   };
-  text = text.replace(/\[([^\]\n]+)\]\(\s*<?([^)\s>]*)>?[^)\n]*\)/g, (_, label: string, url: string) => keepLinkText(label, url));
+  text = text.replace(/\[([^\]\n]+)\]\(\s*<?([^)\s>]*)>?[^)\n]*\)/g, (_, label: string, url: string) =>
+    keepLinkText(label, url),
+  );
   text = text.replace(/\[([^\]\n]+)\]\[([^\]\n]*)\]/g, (match, label: string, ref: string) => {
     const url = definitions.get((ref || label).trim().toLowerCase());
     return url === undefined ? match : keepLinkText(label, url);
@@ -322,7 +402,9 @@ export function sanitiseModelOutput(output: string, opts: { allowedSources: read
     return tail;
   };
   text = text.replace(URL_PATTERN, dropUrl);
-  text = text.replace(BARE_DOMAIN_PATTERN, (match) => (sourceLower.includes(trimTrailingPunctuation(match).toLowerCase()) ? match : dropUrl(match)));
+  text = text.replace(BARE_DOMAIN_PATTERN, (match) =>
+    sourceLower.includes(trimTrailingPunctuation(match).toLowerCase()) ? match : dropUrl(match),
+  );
 
   // Addresses and phone numbers.
   text = text.replace(EMAIL_PATTERN, (address) => {

@@ -1,7 +1,10 @@
 import { BudgetExceeded, type ModelRequest, type TokenBudget, type UsageEvent, type UsageSink } from './port.ts';
 
 /** Keeps usage events in memory (tests, the CLI, and single-process servers without a database). */
-export function createMemoryUsageSink(): UsageSink & { readonly events: readonly UsageEvent[]; totalTokens(userKey?: string): number } {
+export function createMemoryUsageSink(): UsageSink & {
+  readonly events: readonly UsageEvent[];
+  totalTokens(userKey?: string): number;
+} {
   const events: UsageEvent[] = [];
   return {
     events,

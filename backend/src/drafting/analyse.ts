@@ -4,7 +4,7 @@
  * it: the local planner writes from it, the model engine puts it in the prompt as a checklist.
  */
 import type { NormalisedMessage } from '../mail/types.ts';
-import { detectLanguage, type DraftLanguage } from './language.ts';
+import { type DraftLanguage, detectLanguage } from './language.ts';
 import { firstNameOf } from './names.ts';
 import { readMessageStyle } from './style.ts';
 
@@ -36,21 +36,35 @@ export const MEETING_ASK =
 const INVITATION =
   /\b(would you like to (join|come|attend)|you'?re invited|we'?d (love|like) (for )?you to (join|come|attend|speak)|(can|could|will|would) you (join|attend|come|make it|speak|present)|invite you|invitation to|are you (interested|able to (join|attend|come|make it))|rsvp|please confirm (your attendance|whether you can (attend|come|join)))\b/i;
 const ATTACHMENT_MENTION = /\b(attached|attachment|enclosed|see the (file|document|doc)|i'?ve attached|please find)\b/i;
-const CLOSING_ONLY = /^(thanks|thank you|thx|great|perfect|sounds good|ok(ay)?|got it|will do|done|noted|cheers|appreciate it)\b[^?]*$/i;
+const CLOSING_ONLY =
+  /^(thanks|thank you|thx|great|perfect|sounds good|ok(ay)?|got it|will do|done|noted|cheers|appreciate it)\b[^?]*$/i;
 
 const REQUEST_LEAD =
   /^(?:(?:hi|hello|hey)\b[^,]*,\s*)?(?:(?:so|and|also|but|ok(?:ay)?|btw),?\s+)?(?:(?:can|could|would|will) you(?: please| kindly| possibly)?|please|(?:i|we)(?: would|'d) (?:appreciate it if you could|like you to)|(?:i|we) need you to|would you mind)\s+/i;
 const WHAT_IS = /^what(?:'s| is| are)\s+(.+?)\??$/i;
 const ACTION_VERB =
   /^(send|share|forward|provide|give|email|mail|review|check|look|confirm|update|prepare|draft|sign|approve|call|let|tell|help|arrange|book|submit|fill|complete|add|remove|change|fix|schedule|get|pass|circulate|resend|return|ask)\b/i;
-const DEADLINE = /\b(by|before|until|no later than|end of|eod|eow|asap|as soon as|soon|today|tomorrow|tonight|this (week|afternoon|morning|evening)|next week|(mon|tues|wednes|thurs|fri|satur|sun)day)\b/i;
+const DEADLINE =
+  /\b(by|before|until|no later than|end of|eod|eow|asap|as soon as|soon|today|tomorrow|tonight|this (week|afternoon|morning|evening)|next week|(mon|tues|wednes|thurs|fri|satur|sun)day)\b/i;
 
 /** Second person to first and back: the reply speaks from the other side of the conversation. */
 const PERSON_SWAP: Record<string, string> = {
-  me: 'you', my: 'your', mine: 'yours', myself: 'yourself', us: 'you', our: 'your', ours: 'yours',
-  your: 'my', yours: 'mine', yourself: 'myself', i: 'you', we: 'you', am: 'are',
+  me: 'you',
+  my: 'your',
+  mine: 'yours',
+  myself: 'yourself',
+  us: 'you',
+  our: 'your',
+  ours: 'yours',
+  your: 'my',
+  yours: 'mine',
+  yourself: 'myself',
+  i: 'you',
+  we: 'you',
+  am: 'are',
 };
-const OBJECT_POSITION = /^(to|for|with|from|at|by|about|of|on|than|give|send|tell|show|ask|let|email|call|help|invite|thank|cc|copy)$/i;
+const OBJECT_POSITION =
+  /^(to|for|with|from|at|by|about|of|on|than|give|send|tell|show|ask|let|email|call|help|invite|thank|cc|copy)$/i;
 
 export function swapPerson(phrase: string): string {
   const words = phrase.split(/(\s+)/);
@@ -86,7 +100,10 @@ export function sentencesOf(text: string): string[] {
 }
 
 function cleanAction(action: string): string {
-  return action.replace(/[?.!\s]+$/u, '').replace(/\s+please$/i, '').trim();
+  return action
+    .replace(/[?.!\s]+$/u, '')
+    .replace(/\s+please$/i, '')
+    .trim();
 }
 
 const HEADER_LIKE = /\b(from|to|cc|subject|sent|date|email|e-mail|tel|phone|fax|headline)\s*:/i;
@@ -97,7 +114,8 @@ const HEADER_LIKE = /\b(from|to|cc|subject|sent|date|email|e-mail|tel|phone|fax|
  */
 function isPersonalSentence(sentence: string): boolean {
   // "contacts?for" and " ?" are non-breaking spaces mangled by a charset, not questions.
-  if (HEADER_LIKE.test(sentence) || /\?{2,}|�|\?[\p{L}']|\s\?/u.test(sentence) || /^["'“‘(>]/.test(sentence)) return false;
+  if (HEADER_LIKE.test(sentence) || /\?{2,}|�|\?[\p{L}']|\s\?/u.test(sentence) || /^["'“‘(>]/.test(sentence))
+    return false;
   const words = sentence.split(/\s+/);
   if (words.length > 40) return false;
   const capitalised = words.filter((w) => /^[\p{Lu}]/u.test(w)).length;
@@ -119,7 +137,12 @@ export function readAsks(text: string): Ask[] {
     if (!sentence.endsWith('?')) continue;
     const what = WHAT_IS.exec(sentence);
     if (what?.[1] && what[1].split(/\s+/).length <= 10 && !/\b(you|we|i)\b/i.test(what[1])) {
-      asks.push({ kind: 'what_is', sentence, subject: swapPerson(what[1]), verb: /\bare\b/i.test(sentence.slice(4, 9)) ? 'are' : 'is' });
+      asks.push({
+        kind: 'what_is',
+        sentence,
+        subject: swapPerson(what[1]),
+        verb: /\bare\b/i.test(sentence.slice(4, 9)) ? 'are' : 'is',
+      });
       continue;
     }
     asks.push({ kind: 'question', sentence });
@@ -159,16 +182,22 @@ export function analyseMessage(message: NormalisedMessage, me: string[] = []): M
   // A sender who signs "Jim" while their display name says "James" goes by "Jim".
   const signed = style.signName?.split(/\s+/)[0];
   const senderName =
-    signed && displayFirst && signed.slice(0, 2).toLowerCase() === displayFirst.slice(0, 2).toLowerCase() ? signed : displayFirst ?? signed;
+    signed && displayFirst && signed.slice(0, 2).toLowerCase() === displayFirst.slice(0, 2).toLowerCase()
+      ? signed
+      : (displayFirst ?? signed);
   const body = style.body || text;
   const invitationMatch = INVITATION.exec(body);
   const invitationSentence = invitationMatch ? sentencesOf(body).find((s) => INVITATION.test(s)) : undefined;
   const meetingAsk = MEETING_ASK.test(body) && !invitationMatch;
   const allAsks = readAsks(body);
   // The scheduling or invitation sentence is answered by times or by the acceptance, not as a question.
-  const asks = allAsks.filter((a) => !(meetingAsk && MEETING_ASK.test(a.sentence)) && a.sentence !== invitationSentence);
-  const missingAttachment = ATTACHMENT_MENTION.test(body) && message.attachments.length === 0 && !/\battached (is|are) (a )?link\b/i.test(body);
-  const closing = !asks.length && !meetingAsk && !invitationMatch && CLOSING_ONLY.test(body.trim()) && style.words <= 25;
+  const asks = allAsks.filter(
+    (a) => !(meetingAsk && MEETING_ASK.test(a.sentence)) && a.sentence !== invitationSentence,
+  );
+  const missingAttachment =
+    ATTACHMENT_MENTION.test(body) && message.attachments.length === 0 && !/\battached (is|are) (a )?link\b/i.test(body);
+  const closing =
+    !asks.length && !meetingAsk && !invitationMatch && CLOSING_ONLY.test(body.trim()) && style.words <= 25;
 
   const intents: Intent[] = [];
   if (fromMe) intents.push('follow_up');

@@ -3,9 +3,8 @@
  * the voice profile, the subject line, placeholders, the HTML rendering and the proposed-time labels.
  */
 import type { Formality, ProposedTime, VoiceProfile } from '@steward/shared';
-import type { NormalisedMessage } from '../mail/types.ts';
 import { formatSlot } from '../scheduling/proposal.ts';
-import { LOCALISED, phraseLanguage, type DraftLanguage } from './language.ts';
+import { type DraftLanguage, LOCALISED, phraseLanguage } from './language.ts';
 
 export const PLACEHOLDER = /\[confirm:[^\]\n]{1,200}\]/g;
 
@@ -57,7 +56,8 @@ export function frameFor(
     if (forcedFormal) return fallback;
     if (perRecipient !== undefined && (perRecipient === '' || inLanguage(perRecipient))) return perRecipient;
     const learned = phrases.find((p) => p.text === '' || inLanguage(p.text));
-    if (learned && (learned.text !== '' || language === 'en' || voice.languages.includes(language))) return learned.text;
+    if (learned && (learned.text !== '' || language === 'en' || voice.languages.includes(language)))
+      return learned.text;
     return fallback;
   };
   const greeting = pick(known?.greeting, voice.greetings, LOCALISED[language].greeting[formality]);
@@ -84,7 +84,8 @@ export function textToHtml(text: string): string {
     .map((block) => {
       const lines = block.split('\n');
       const mark = (s: string) => escapeHtml(s).replace(/\[confirm:[^\]\n]{1,200}\]/g, (p) => `<mark>${p}</mark>`);
-      if (lines.every((l) => /^- /.test(l))) return `<ul>${lines.map((l) => `<li>${mark(l.slice(2))}</li>`).join('')}</ul>`;
+      if (lines.every((l) => /^- /.test(l)))
+        return `<ul>${lines.map((l) => `<li>${mark(l.slice(2))}</li>`).join('')}</ul>`;
       return `<p>${lines.map(mark).join('<br>')}</p>`;
     })
     .join('\n');
@@ -96,5 +97,9 @@ export function proposedTimesFrom(
   userZone: string,
   otherZone: string | undefined,
 ): ProposedTime[] {
-  return slots.map((slot) => ({ start: slot.start, end: slot.end, label: formatSlot(slot.start, userZone, otherZone) }));
+  return slots.map((slot) => ({
+    start: slot.start,
+    end: slot.end,
+    label: formatSlot(slot.start, userZone, otherZone),
+  }));
 }

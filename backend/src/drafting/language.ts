@@ -7,7 +7,9 @@ export type DraftLanguage = 'en' | 'de' | 'fr' | 'es';
 
 /** Frequent function words; distinctive enough to tell these four apart on a few sentences. */
 const STOPWORDS: Record<DraftLanguage, Set<string>> = {
-  en: new Set('the and you that for with this have are was not but what will would can your our please thanks'.split(' ')),
+  en: new Set(
+    'the and you that for with this have are was not but what will would can your our please thanks'.split(' '),
+  ),
   de: new Set('und der die das nicht ich sie ist mit den ein eine wir für auf bitte ihnen danke auch noch'.split(' ')),
   fr: new Set('le la les et des est pour que une pas vous nous avec dans sur merci bonjour je ce qui'.split(' ')),
   es: new Set('el la los las y que es por para una con no usted nosotros gracias hola en del muy pero'.split(' ')),
@@ -36,7 +38,18 @@ export function detectLanguage(text: string): DraftLanguage | undefined {
 /** Greeting openers, lower case, longest first so "good morning" wins over "good". */
 export const GREETING_WORDS: Record<DraftLanguage, string[]> = {
   en: ['good morning', 'good afternoon', 'good evening', 'greetings', 'hello', 'dear', 'hiya', 'hey', 'hi'],
-  de: ['sehr geehrte damen und herren', 'sehr geehrter', 'sehr geehrte', 'guten morgen', 'guten tag', 'liebe', 'lieber', 'hallo', 'servus', 'moin'],
+  de: [
+    'sehr geehrte damen und herren',
+    'sehr geehrter',
+    'sehr geehrte',
+    'guten morgen',
+    'guten tag',
+    'liebe',
+    'lieber',
+    'hallo',
+    'servus',
+    'moin',
+  ],
   fr: ['bonjour', 'bonsoir', 'chère', 'cher', 'salut', 'madame', 'monsieur'],
   es: ['buenos días', 'buenas tardes', 'estimada', 'estimado', 'querida', 'querido', 'hola'],
 };
@@ -44,14 +57,72 @@ export const GREETING_WORDS: Record<DraftLanguage, string[]> = {
 /** Closing phrases, lower case. */
 export const SIGN_OFF_PHRASES: Record<DraftLanguage, string[]> = {
   en: [
-    'thanks', 'thank you', 'many thanks', 'thanks again', 'thanks so much', 'thanks in advance', 'thx', 'ty',
-    'best', 'best regards', 'best wishes', 'all the best', 'all best', 'regards', 'kind regards', 'warm regards',
-    'warmest regards', 'with regards', 'cheers', 'sincerely', 'yours sincerely', 'sincerely yours', 'yours',
-    'yours truly', 'talk soon', 'take care', 'speak soon', 'respectfully', 'rgds', 'br',
+    'thanks',
+    'thank you',
+    'many thanks',
+    'thanks again',
+    'thanks so much',
+    'thanks in advance',
+    'thx',
+    'ty',
+    'best',
+    'best regards',
+    'best wishes',
+    'all the best',
+    'all best',
+    'regards',
+    'kind regards',
+    'warm regards',
+    'warmest regards',
+    'with regards',
+    'cheers',
+    'sincerely',
+    'yours sincerely',
+    'sincerely yours',
+    'yours',
+    'yours truly',
+    'talk soon',
+    'take care',
+    'speak soon',
+    'respectfully',
+    'rgds',
+    'br',
   ],
-  de: ['viele grüße', 'beste grüße', 'liebe grüße', 'mit freundlichen grüßen', 'freundliche grüße', 'schöne grüße', 'gruß', 'grüße', 'lg', 'vg', 'danke', 'vielen dank'],
-  fr: ['cordialement', 'bien cordialement', 'bien à vous', 'amitiés', 'bonne journée', 'à bientôt', 'merci', 'merci beaucoup', 'salutations'],
-  es: ['saludos', 'un saludo', 'atentamente', 'un abrazo', 'gracias', 'muchas gracias', 'saludos cordiales', 'cordialmente'],
+  de: [
+    'viele grüße',
+    'beste grüße',
+    'liebe grüße',
+    'mit freundlichen grüßen',
+    'freundliche grüße',
+    'schöne grüße',
+    'gruß',
+    'grüße',
+    'lg',
+    'vg',
+    'danke',
+    'vielen dank',
+  ],
+  fr: [
+    'cordialement',
+    'bien cordialement',
+    'bien à vous',
+    'amitiés',
+    'bonne journée',
+    'à bientôt',
+    'merci',
+    'merci beaucoup',
+    'salutations',
+  ],
+  es: [
+    'saludos',
+    'un saludo',
+    'atentamente',
+    'un abrazo',
+    'gracias',
+    'muchas gracias',
+    'saludos cordiales',
+    'cordialmente',
+  ],
 };
 
 const ALL_GREETINGS = (Object.entries(GREETING_WORDS) as [DraftLanguage, string[]][])
@@ -94,7 +165,14 @@ export function phraseLanguage(template: string): DraftLanguage | undefined {
 }
 
 /** Greeting and sign-off to use in a language the profile has no learned phrase for. */
-export const LOCALISED: Record<DraftLanguage, { greeting: Record<'casual' | 'neutral' | 'formal', string>; signOff: Record<'casual' | 'neutral' | 'formal', string>; noName: string }> = {
+export const LOCALISED: Record<
+  DraftLanguage,
+  {
+    greeting: Record<'casual' | 'neutral' | 'formal', string>;
+    signOff: Record<'casual' | 'neutral' | 'formal', string>;
+    noName: string;
+  }
+> = {
   en: {
     greeting: { casual: 'Hi {name},', neutral: 'Hi {name},', formal: 'Dear {name},' },
     signOff: { casual: 'Thanks,', neutral: 'Best,', formal: 'Kind regards,' },

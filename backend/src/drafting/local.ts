@@ -4,13 +4,14 @@
  * not hold: what it cannot know becomes a visible `[confirm: …]` placeholder, and meeting times come from
  * the scheduling solver.
  */
-import { DateTime } from 'luxon';
+
 import type { Draft, Formality, ProposedTime, Settings, VoiceProfile } from '@steward/shared';
+import { DateTime } from 'luxon';
+import { allowedSourcesFor, type PreparedEmail, prepareNormalised, sanitiseModelOutput } from '../ai/safety.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
 import { suggestTimes } from '../scheduling/suggest.ts';
 import { parseTimeExpressions } from '../scheduling/times.ts';
-import { allowedSourcesFor, prepareNormalised, sanitiseModelOutput, type PreparedEmail } from '../ai/safety.ts';
-import { analyseMessage, meetingAskText, type Ask, type MessageAnalysis } from './analyse.ts';
+import { type Ask, analyseMessage, type MessageAnalysis, meetingAskText } from './analyse.ts';
 import {
   assemble,
   frameFor,
@@ -56,14 +57,22 @@ export function readInstruction(instruction: string | undefined): ReadInstructio
   if (!text) return {};
   const read: ReadInstruction = {};
   let known = false;
-  if (/\b(shorter|brief|briefer|concise|short|terse)\b/i.test(text)) (read.length = 'shorter'), (known = true);
-  if (/\b(longer|more detail(ed)?|elaborate|expand)\b/i.test(text)) (read.length = 'longer'), (known = true);
-  if (/\b(less formal|informal|casual|friendlier|more relaxed)\b/i.test(text)) (read.formality = 'casual'), (known = true);
-  else if (/\b(more formal|formal|professional|polite)\b/i.test(text)) (read.formality = 'formal'), (known = true);
-  if (/\b(decline|say no|turn (it |this )?down|refuse|reject|can'?t make it|not interested)\b/i.test(text)) (read.decision = 'decline'), (known = true);
-  else if (/\b(accept|say yes|agree|confirm)\b/i.test(text)) (read.decision = 'accept'), (known = true);
-  if (/\b(follow[- ]?up|nudge|chase|remind)\b/i.test(text)) (read.followUp = true), (known = true);
-  const say = /^(?:[Pp]lease\s+)?(?:[Tt]ell|[Ss]ay|[Mm]ention|[Ll]et)\s+(?:(?:him|her|them|\p{Lu}\p{L}+)\s+)?(?:know\s+)?(?:that\s+)?(.+)$/u.exec(text);
+  const mark = (change: Partial<ReadInstruction>) => {
+    Object.assign(read, change);
+    known = true;
+  };
+  if (/\b(shorter|brief|briefer|concise|short|terse)\b/i.test(text)) mark({ length: 'shorter' });
+  if (/\b(longer|more detail(ed)?|elaborate|expand)\b/i.test(text)) mark({ length: 'longer' });
+  if (/\b(less formal|informal|casual|friendlier|more relaxed)\b/i.test(text)) mark({ formality: 'casual' });
+  else if (/\b(more formal|formal|professional|polite)\b/i.test(text)) mark({ formality: 'formal' });
+  if (/\b(decline|say no|turn (it |this )?down|refuse|reject|can'?t make it|not interested)\b/i.test(text))
+    mark({ decision: 'decline' });
+  else if (/\b(accept|say yes|agree|confirm)\b/i.test(text)) mark({ decision: 'accept' });
+  if (/\b(follow[- ]?up|nudge|chase|remind)\b/i.test(text)) mark({ followUp: true });
+  const say =
+    /^(?:[Pp]lease\s+)?(?:[Tt]ell|[Ss]ay|[Mm]ention|[Ll]et)\s+(?:(?:him|her|them|\p{Lu}\p{L}+)\s+)?(?:know\s+)?(?:that\s+)?(.+)$/u.exec(
+      text,
+    );
   if (say?.[1] && !known) {
     read.say = sentence(say[1].replace(/\b(him|her|them)\b/gi, 'you').replace(/\b(his|their)\b/gi, 'your'));
   } else if (!known) {
@@ -100,7 +109,8 @@ function answerAsk(ask: Ask, decision: ReadInstruction['decision'], r: Register)
       const about = info[1].replace(/^if\b/i, 'whether');
       return `As for ${about.replace(/[.?!]+$/, '')}: [confirm: answer].`;
     }
-    if (decision === 'decline') return sentence(`Unfortunately I ${c(r, 'will not', "won't")} be able to ${ask.action}`);
+    if (decision === 'decline')
+      return sentence(`Unfortunately I ${c(r, 'will not', "won't")} be able to ${ask.action}`);
     return ask.hasDeadline
       ? sentence(`${c(r, 'I will', "I'll")} ${ask.action}`)
       : sentence(`${c(r, 'I will', "I'll")} ${ask.action} by [confirm: when]`);
@@ -111,7 +121,12 @@ function answerAsk(ask: Ask, decision: ReadInstruction['decision'], r: Register)
   return `[confirm: answer to “${quoteQuestion(ask.sentence)}”]`;
 }
 
-function invitationReply(analysis: MessageAnalysis, decision: ReadInstruction['decision'], r: Register, ref: Date): string[] {
+function invitationReply(
+  analysis: MessageAnalysis,
+  decision: ReadInstruction['decision'],
+  r: Register,
+  ref: Date,
+): string[] {
   if (decision === 'decline') {
     return [
       `Thank you for the invitation. Unfortunately I ${c(r, 'will not', "won't")} be able to join this time.`,
@@ -121,7 +136,9 @@ function invitationReply(analysis: MessageAnalysis, decision: ReadInstruction['d
   const lines = [`Thank you for the invitation — ${c(r, 'I would', "I'd")} be glad to join.`];
   const when = analysis.invitation ? parseTimeExpressions(analysis.invitation.sentence, { ref })[0]?.text : undefined;
   if (when) {
-    const preposition = /^(mon|tue|wed|thu|fri|sat|sun|\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i.test(when) ? 'on ' : '';
+    const preposition = /^(mon|tue|wed|thu|fri|sat|sun|\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i.test(when)
+      ? 'on '
+      : '';
     lines.push(`See you ${preposition}${when}.`);
   }
   return lines;
@@ -159,10 +176,17 @@ interface Scheduled {
   proposedTimes: ProposedTime[];
 }
 
-function scheduleReply(input: LocalDraftInput, analysis: MessageAnalysis, read: ReadInstruction, r: Register): Scheduled {
+function scheduleReply(
+  input: LocalDraftInput,
+  _analysis: MessageAnalysis,
+  read: ReadInstruction,
+  r: Register,
+): Scheduled {
   if (read.decision === 'decline') {
     return {
-      paragraphs: [`Thanks for reaching out. Unfortunately ${c(r, 'I am not', "I'm not")} able to meet about this at the moment.`],
+      paragraphs: [
+        `Thanks for reaching out. Unfortunately ${c(r, 'I am not', "I'm not")} able to meet about this at the moment.`,
+      ],
       proposedTimes: [],
     };
   }
@@ -170,7 +194,9 @@ function scheduleReply(input: LocalDraftInput, analysis: MessageAnalysis, read: 
   const { proposedTimes, theirTimesUnavailable } = solverTimes(input);
   if (!proposedTimes.length) {
     return {
-      paragraphs: [`${c(r, 'I would', "I'd")} be glad to ${/\bcall\b/i.test(message.newText) ? 'talk' : 'meet'}. ${c(r, 'I am', "I'm")} free [confirm: times that work for you].`],
+      paragraphs: [
+        `${c(r, 'I would', "I'd")} be glad to ${/\bcall\b/i.test(message.newText) ? 'talk' : 'meet'}. ${c(r, 'I am', "I'm")} free [confirm: times that work for you].`,
+      ],
       proposedTimes,
     };
   }
@@ -187,7 +213,8 @@ function scheduleReply(input: LocalDraftInput, analysis: MessageAnalysis, read: 
 
 function acknowledgement(message: NormalisedMessage, analysis: MessageAnalysis, r: Register): string[] {
   const thanks = r.exclaim ? 'Thanks' : 'Thank you';
-  if (analysis.closing) return [r.exclaim ? 'Great, thanks for letting me know!' : 'Great, thanks for letting me know.'];
+  if (analysis.closing)
+    return [r.exclaim ? 'Great, thanks for letting me know!' : 'Great, thanks for letting me know.'];
   const files = message.attachments.map((a) => a.filename).filter((f): f is string => !!f && f.length <= 80);
   if (files.length) {
     const listed = files.length === 1 ? files[0] : `${files.slice(0, -1).join(', ')} and ${files[files.length - 1]}`;
@@ -199,7 +226,9 @@ function acknowledgement(message: NormalisedMessage, analysis: MessageAnalysis, 
 
 function followUp(input: LocalDraftInput, analysis: MessageAnalysis, r: Register): string[] {
   const about = analysis.topic ? ` about ${analysis.topic}` : '';
-  const sent = input.message.date ? ` from ${DateTime.fromJSDate(input.message.date).setZone(input.settings.timeZone).toFormat('ccc d LLL')}` : '';
+  const sent = input.message.date
+    ? ` from ${DateTime.fromJSDate(input.message.date).setZone(input.settings.timeZone).toFormat('ccc d LLL')}`
+    : '';
   const asked = analysis.asks.length > 0 || /\?/.test(input.message.newText);
   return [
     r.formality === 'casual'
@@ -215,7 +244,11 @@ function followUp(input: LocalDraftInput, analysis: MessageAnalysis, r: Register
  */
 export function safeView(message: NormalisedMessage): { view: NormalisedMessage; prepared: PreparedEmail } {
   // Drafting reads the opening of a message (analyse.ts); preparing the rest would only cost time.
-  const bounded = { ...message, text: message.text.slice(0, PREPARED_CHARS), newText: message.newText.slice(0, PREPARED_CHARS) };
+  const bounded = {
+    ...message,
+    text: message.text.slice(0, PREPARED_CHARS),
+    newText: message.newText.slice(0, PREPARED_CHARS),
+  };
   const prepared = prepareNormalised(bounded);
   return { view: { ...message, subject: prepared.subject, text: prepared.text, newText: prepared.newText }, prepared };
 }
@@ -223,7 +256,10 @@ export function safeView(message: NormalisedMessage): { view: NormalisedMessage;
 const PREPARED_CHARS = 20_000;
 
 /** The analysis both engines act on: of the safe view, without asks no person would make of a colleague. */
-export function analyseSafely(message: NormalisedMessage, me: string[]): { analysis: MessageAnalysis; prepared: PreparedEmail } {
+export function analyseSafely(
+  message: NormalisedMessage,
+  me: string[],
+): { analysis: MessageAnalysis; prepared: PreparedEmail } {
   const { view, prepared } = safeView(message);
   const analysis = analyseMessage(view, me);
   const asks = analysis.asks.filter((a) => !a.sentence.includes('[Steward withheld') && !RISKY_ASK.test(a.sentence));
@@ -255,11 +291,10 @@ export function draftReplyLocal(input: LocalDraftInput): Draft {
     core.push(followUp(input, analysis, register).join(' '));
   } else {
     if (analysis.missingAttachment) {
-      core.push(
-        `Your message mentions an attachment, but nothing came through on my side. Could you send it again?`,
-      );
+      core.push(`Your message mentions an attachment, but nothing came through on my side. Could you send it again?`);
     }
-    if (analysis.invitation) core.push(invitationReply(analysis, read.decision, register, message.date ?? input.now).join(' '));
+    if (analysis.invitation)
+      core.push(invitationReply(analysis, read.decision, register, message.date ?? input.now).join(' '));
     if (analysis.meetingAsk) {
       const scheduled = scheduleReply(input, analysis, read, register);
       core.push(...scheduled.paragraphs);
@@ -269,7 +304,9 @@ export function draftReplyLocal(input: LocalDraftInput): Draft {
     if (answers.length === 1) core.push(answers[0] ?? '');
     else if (answers.length > 1) core.push(answers.join('\n'));
     if (!core.length && read.decision === 'decline') {
-      core.push(`Thank you for thinking of me. Unfortunately I ${c(register, 'will not', "won't")} be able to help with this one.`);
+      core.push(
+        `Thank you for thinking of me. Unfortunately I ${c(register, 'will not', "won't")} be able to help with this one.`,
+      );
     } else if (!core.length) {
       core.push(acknowledgement(message, analysis, register).join(' '));
     }
@@ -282,7 +319,10 @@ export function draftReplyLocal(input: LocalDraftInput): Draft {
   const frame = frameFor(voice, recipient?.address, recipientName, language, formality);
   // Belt and braces: the planner only repeats the thread, but the sanitiser guarantees no link, address or
   // number arrives from a message in which an injection was found.
-  const sources = allowedSourcesFor([...(input.thread ?? []).map(prepareNormalised), prepared], [JSON.stringify(voice), ...proposedTimes.map((t) => t.label)]);
+  const sources = allowedSourcesFor(
+    [...(input.thread ?? []).map(prepareNormalised), prepared],
+    [JSON.stringify(voice), ...proposedTimes.map((t) => t.label)],
+  );
   const body = sanitiseModelOutput(paragraphs.join('\n\n'), { allowedSources: sources }).text;
   const text = assemble(frame, [body]);
   return {
@@ -326,6 +366,6 @@ function withLength(
     total += opener.split(/\s+/).length;
   }
   if (target - total >= 10) result.push(closer);
-  if (read.length === 'longer') result.push(c(r, 'I am', "I'm") + ' happy to go into more detail if that helps.');
+  if (read.length === 'longer') result.push(`${c(r, 'I am', "I'm")} happy to go into more detail if that helps.`);
   return result;
 }

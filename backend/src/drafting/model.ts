@@ -10,7 +10,7 @@ import { allowedSourcesFor, prepareNormalised, sanitiseModelOutput, spotlight, s
 import type { NormalisedMessage } from '../mail/types.ts';
 import type { MessageAnalysis } from './analyse.ts';
 import { assemble, frameFor, placeholdersIn, replyLanguage, replySubject, textToHtml } from './compose.ts';
-import { analyseSafely, readInstruction, solverTimes, type LocalDraftInput } from './local.ts';
+import { analyseSafely, type LocalDraftInput, readInstruction, solverTimes } from './local.ts';
 import { firstNameOf } from './names.ts';
 import { readMessageStyle } from './style.ts';
 
@@ -55,7 +55,9 @@ export function pickExamples(sent: NormalisedMessage[] | undefined, recipient: s
   if (!sent?.length) return [];
   const to = recipient?.toLowerCase();
   const same = sent.filter((m) => to && m.to.some((t) => t.address === to));
-  const others = sent.filter((m) => !same.includes(m)).sort((a, b) => (b.date?.getTime() ?? 0) - (a.date?.getTime() ?? 0));
+  const others = sent
+    .filter((m) => !same.includes(m))
+    .sort((a, b) => (b.date?.getTime() ?? 0) - (a.date?.getTime() ?? 0));
   const examples: string[] = [];
   for (const m of [...same, ...others]) {
     const body = readMessageStyle(m.newText, m.signature).body.trim();
@@ -97,7 +99,10 @@ export function planModelDraft(input: ModelDraftInput): DraftPlan {
   const blocks: string[] = [];
   for (const p of [...prepared].reverse()) {
     const view = p === current ? p : { ...p, text: p.newText || p.text };
-    const block = spotlightEmail({ ...view, text: view.text.slice(0, Math.max(500, budget)) }, p === current ? 'message to answer' : 'earlier message');
+    const block = spotlightEmail(
+      { ...view, text: view.text.slice(0, Math.max(500, budget)) },
+      p === current ? 'message to answer' : 'earlier message',
+    );
     budget -= block.length;
     blocks.unshift(block);
     if (budget <= 0) break;
@@ -140,7 +145,11 @@ function finishBody(raw: string, proposedTimes: ProposedTime[], allowedSources: 
   if (times) {
     body = body.includes(TIMES_TOKEN) ? body.replace(TIMES_TOKEN, times) : `${body}\n\n${times}`;
   }
-  return body.split(TIMES_TOKEN).join('').replace(/\n{3,}/g, '\n\n').trim();
+  return body
+    .split(TIMES_TOKEN)
+    .join('')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 function toDraft(input: ModelDraftInput, plan: DraftPlan, body: string): Draft {

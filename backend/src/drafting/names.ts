@@ -2,14 +2,52 @@ import type { Mailbox } from '../mail/types.ts';
 
 const NAME_WORD = /^[\p{Lu}][\p{L}'’-]*\.?$/u;
 const NOT_A_NAME = new Set([
-  'thanks', 'thank', 'regards', 'best', 'cheers', 'hello', 'hi', 'dear', 'team', 'all', 'everyone', 'sent',
-  'from', 'to', 'subject', 'fyi', 'ok', 'okay', 'yes', 'no', 'sure', 'great', 'sounds', 'good', 'please',
-  'the', 'mr', 'mrs', 'ms', 'dr', 'prof', 'info', 'admin', 'support', 'noreply', 'no-reply', 'sales', 'office',
+  'thanks',
+  'thank',
+  'regards',
+  'best',
+  'cheers',
+  'hello',
+  'hi',
+  'dear',
+  'team',
+  'all',
+  'everyone',
+  'sent',
+  'from',
+  'to',
+  'subject',
+  'fyi',
+  'ok',
+  'okay',
+  'yes',
+  'no',
+  'sure',
+  'great',
+  'sounds',
+  'good',
+  'please',
+  'the',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'info',
+  'admin',
+  'support',
+  'noreply',
+  'no-reply',
+  'sales',
+  'office',
 ]);
 
 /** "Kaminski, Vince J" → "Vince"; "Ann Lee" → "Ann"; "'Dr. Ann Lee'" → "Ann". */
 export function firstNameFromDisplayName(displayName: string): string | undefined {
-  let name = displayName.replace(/["'“”]/g, '').replace(/\(.*?\)|<.*?>|\[.*?\]/g, '').trim();
+  let name = displayName
+    .replace(/["'“”]/g, '')
+    .replace(/\(.*?\)|<.*?>|\[.*?\]/g, '')
+    .trim();
   if (!name || name.includes('@')) return undefined;
   const comma = name.indexOf(',');
   if (comma > 0) name = name.slice(comma + 1).trim();
@@ -38,12 +76,16 @@ export function firstNameOf(mailbox: Mailbox | undefined): string | undefined {
 
 /** A line that is only a person's name as signed: "Vince", "Ann Lee", "-- Ann", "vince kaminski". */
 export function signedName(line: string): string | undefined {
-  const cleaned = line.replace(/^[\s\-–—~*_]+/u, '').replace(/[\s.,!]+$/u, '').trim();
+  const cleaned = line
+    .replace(/^[\s\-–—~*_]+/u, '')
+    .replace(/[\s.,!]+$/u, '')
+    .trim();
   if (!cleaned || cleaned.length > 30 || /\d|@|:/.test(cleaned)) return undefined;
   const words = cleaned.split(/\s+/);
   if (words.length > 3) return undefined;
   const capitalised = words.map(capitalise);
-  if (!capitalised.every((w) => NAME_WORD.test(w) && !NOT_A_NAME.has(w.toLowerCase().replace('.', '')))) return undefined;
+  if (!capitalised.every((w) => NAME_WORD.test(w) && !NOT_A_NAME.has(w.toLowerCase().replace('.', ''))))
+    return undefined;
   // A single lower-case word is a name only when it is the whole line, the way some people sign ("vince").
   return words.every((w) => /^[\p{Lu}]/u.test(w)) || words.length <= 2 ? cleaned : undefined;
 }

@@ -2,7 +2,7 @@
  * Reading the style of one message: how it opens, how it closes, the name it is signed with, and the
  * measurable habits of its body. Voice learning aggregates these; the evaluation compares them.
  */
-import { detectLanguage, greetingWordAt, signOffPhrase, type DraftLanguage } from './language.ts';
+import { type DraftLanguage, detectLanguage, greetingWordAt, signOffPhrase } from './language.ts';
 import { signedName } from './names.ts';
 
 export interface MessageStyle {
@@ -104,7 +104,11 @@ function readClosing(lines: string[]): { signOff: string; signName?: string; sta
 export function readMessageStyle(text: string, signature = ''): MessageStyle {
   // Blank lines are kept in the body: they separate paragraphs, which later readers rely on.
   const lines = text.split(/\r?\n/).map((l) => l.trim());
-  const signatureLines = signature.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(0, 2);
+  const signatureLines = signature
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 2);
   let greeting = '';
   const firstIndex = lines.findIndex(Boolean);
   const first = lines[firstIndex];
@@ -118,8 +122,15 @@ export function readMessageStyle(text: string, signature = ''): MessageStyle {
   const nonEmpty = lines.flatMap((line, index) => (line ? [index] : []));
   const closing = readClosing([...nonEmpty.map((i) => lines[i] ?? ''), ...signatureLines]);
   const bodyEnd = closing.start < nonEmpty.length ? (nonEmpty[closing.start] ?? lines.length) : lines.length;
-  const body = lines.slice(0, bodyEnd).join('\n').replace(/\n{3,}/g, '\n\n').trim();
-  const sentences = body.split(/(?<=[.!?])\s+|\n+/).map((s) => s.trim()).filter((s) => countWords(s) > 0);
+  const body = lines
+    .slice(0, bodyEnd)
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  const sentences = body
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => countWords(s) > 0);
   return {
     greeting,
     signOff: closing.signOff,

@@ -6,16 +6,19 @@
 import type { Formality, PhraseUse, RecipientStyle, VoiceProfile } from '@steward/shared';
 import type { NormalisedMessage } from '../mail/types.ts';
 import { firstNameFromDisplayName } from './names.ts';
-import { readMessageStyle, type MessageStyle } from './style.ts';
+import { type MessageStyle, readMessageStyle } from './style.ts';
 
 /** Below this many usable messages the profile says it is a rough guess. */
 export const MIN_RELIABLE_SAMPLES = 20;
 const HIGH_CONFIDENCE_SAMPLES = 50;
 
-const FORMAL_GREETING = /^(dear|good (morning|afternoon|evening)|greetings|sehr geehrte|guten tag|estimad|madame|monsieur|buenos días)/i;
+const FORMAL_GREETING =
+  /^(dear|good (morning|afternoon|evening)|greetings|sehr geehrte|guten tag|estimad|madame|monsieur|buenos días)/i;
 const CASUAL_GREETING = /^(hey|hiya|hi there|salut|moin|servus|yo)\b/i;
-const FORMAL_SIGN_OFF = /^(regards|kind regards|best regards|warm regards|with regards|sincerely|yours sincerely|sincerely yours|yours truly|respectfully|mit freundlichen|freundliche|cordialement|bien cordialement|atentamente|saludos cordiales|cordialmente|salutations)/i;
-const CASUAL_SIGN_OFF = /^(cheers|thx|ty|talk soon|speak soon|take care|lg|vg|liebe grüße|à bientôt|un abrazo|amitiés)/i;
+const FORMAL_SIGN_OFF =
+  /^(regards|kind regards|best regards|warm regards|with regards|sincerely|yours sincerely|sincerely yours|yours truly|respectfully|mit freundlichen|freundliche|cordialement|bien cordialement|atentamente|saludos cordiales|cordialmente|salutations)/i;
+const CASUAL_SIGN_OFF =
+  /^(cheers|thx|ty|talk soon|speak soon|take care|lg|vg|liebe grüße|à bientôt|un abrazo|amitiés)/i;
 
 /** The generic profile used before the user's sent mail is known. */
 export function defaultVoice(): VoiceProfile {
@@ -127,7 +130,9 @@ function signatureName(readings: { message: NormalisedMessage; style: MessageSty
     if (style.signName) counts.set(style.signName, (counts.get(style.signName) ?? 0) + 1);
   }
   const displayFirstNames = new Set(
-    readings.map((r) => (r.message.from?.name ? firstNameFromDisplayName(r.message.from.name)?.toLowerCase() : undefined)),
+    readings.map((r) =>
+      r.message.from?.name ? firstNameFromDisplayName(r.message.from.name)?.toLowerCase() : undefined,
+    ),
   );
   const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1]);
   for (const [name, count] of ranked) {

@@ -38,20 +38,34 @@ export function createIdentityVerifier(config: Config): IdentityVerifier {
       ? createGoogleVerifier({ clientIds: config.google.clientIds, certsUrl: config.google.certsUrl })
       : undefined;
 
+  // A token already verified is not verified again until it expires (at most VERIFIED_TTL_MS later): the
+  // add-ins send the same token for up to an hour, and the signature check is the costliest part of a request.
+  const verified = new Map<string, { identity: VerifiedIdentity; until: number }>();
+
   return async (authorization) => {
     if (!authorization) throw new AuthError('token_missing', 'Send an Authorization: Bearer token.');
     const match = /^Bearer ([A-Za-z0-9\-_.~+/=]+)$/.exec(authorization.trim());
     if (!match?.[1]) throw new AuthError('token_malformed', 'The Authorization header must be "Bearer <token>".');
     const token = match[1];
+    const now = Date.now();
+    const cached = verified.get(token);
+    if (cached && cached.until > now) return cached.identity;
+
     const peeked = peekToken(token);
     const issuer = typeof peeked.payload.iss === 'string' ? peeked.payload.iss : '';
+    let identity: VerifiedIdentity;
     if (GOOGLE_ISSUERS.has(issuer)) {
       if (!google)
         throw new AuthError('token_provider_not_configured', 'Google sign-in is not enabled on this server.');
-      return google(token);
+      identity = await google(token);
+    } else {
+      if (!entra)
+        throw new AuthError('token_provider_not_configured', 'Microsoft sign-in is not enabled on this server.');
+      identity = await entra(token, peeked);
     }
-    if (!entra)
-      throw new AuthError('token_provider_not_configured', 'Microsoft sign-in is not enabled on this server.');
-    return entra(token, peeked);
+    const expires = typeof peeked.payload.exp === 'number' ? peeked.payload.exp * 1000 : now;
+    if (verified.size >= VERIFIED_MAX) verified.clear();
+    verified.set(token, { identity, until: Math.min(expires, now + VERIFIED_TTL_MS) });
+    return identity;
   };
 }

@@ -1,15 +1,22 @@
-import { addressParser } from 'postal-mime';
 import type { Address } from '@steward/shared';
-import type { Mailbox } from './types.ts';
+import { addressParser } from 'postal-mime';
 import { stripInvisibleChars } from './hidden-text.ts';
+import type { Mailbox } from './types.ts';
 
 type ParsedAddress = ReturnType<typeof addressParser>[number];
 
 function toMailbox(name: string | undefined, address: string): Mailbox | undefined {
   const cleanAddress = stripInvisibleChars(address).trim().replace(/^<|>$/g, '').toLowerCase();
   if (!cleanAddress) return undefined;
-  const cleanName = name ? stripInvisibleChars(name).trim().replace(/^["']|["']$/g, '').trim() : '';
-  return cleanName && cleanName.toLowerCase() !== cleanAddress ? { name: cleanName, address: cleanAddress } : { address: cleanAddress };
+  const cleanName = name
+    ? stripInvisibleChars(name)
+        .trim()
+        .replace(/^["']|["']$/g, '')
+        .trim()
+    : '';
+  return cleanName && cleanName.toLowerCase() !== cleanAddress
+    ? { name: cleanName, address: cleanAddress }
+    : { address: cleanAddress };
 }
 
 function flatten(parsed: ParsedAddress[]): Mailbox[] {

@@ -10,6 +10,7 @@ import sanitizeHtml from 'sanitize-html';
  * Unicode tag block (used to smuggle invisible ASCII), plus C0 controls other than tab/newline/CR.
  */
 const INVISIBLE_CHARS =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: the tag block is matched as a surrogate pair outside the class
   /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|\uDB40[\uDC00-\uDC7F]/g;
 
 export function stripInvisibleChars(text: string): string {
@@ -17,7 +18,19 @@ export function stripInvisibleChars(text: string): string {
 }
 
 /** Elements whose content is never shown as text. */
-const NEVER_VISIBLE_TAGS = new Set(['script', 'style', 'head', 'title', 'noscript', 'template', 'object', 'embed', 'iframe', 'svg', 'math']);
+const NEVER_VISIBLE_TAGS = new Set([
+  'script',
+  'style',
+  'head',
+  'title',
+  'noscript',
+  'template',
+  'object',
+  'embed',
+  'iframe',
+  'svg',
+  'math',
+]);
 
 const WHITE = new Set(['#fff', '#ffffff', 'white', 'rgb(255,255,255)', 'rgba(255,255,255,1)', '#fefefe', '#fdfdfd']);
 
@@ -27,7 +40,12 @@ function parseStyle(style: string): Map<string, string> {
     const colon = part.indexOf(':');
     if (colon < 0) continue;
     const property = part.slice(0, colon).trim().toLowerCase();
-    const value = part.slice(colon + 1).replace(/!important/i, '').trim().toLowerCase().replace(/\s+/g, '');
+    const value = part
+      .slice(colon + 1)
+      .replace(/!important/i, '')
+      .trim()
+      .toLowerCase()
+      .replace(/\s+/g, '');
     if (property) declarations.set(property, value);
   }
   return declarations;
@@ -66,14 +84,20 @@ export function hiddenBecause(tag: string, attribs: Record<string, string>): str
     if (style.get('mso-hide') === 'all') return 'mso-hide:all';
     if (isZeroLength(style.get('font-size'))) return 'font-size:0';
     if (isZeroLength(style.get('opacity'))) return 'opacity:0';
-    if (style.get('max-height') !== undefined && isZeroLength(style.get('max-height')) && style.get('overflow') === 'hidden')
+    if (
+      style.get('max-height') !== undefined &&
+      isZeroLength(style.get('max-height')) &&
+      style.get('overflow') === 'hidden'
+    )
       return 'zero height';
     if ((isZeroLength(style.get('height')) || isZeroLength(style.get('width'))) && style.get('overflow') === 'hidden')
       return 'zero size';
     if (style.get('clip')?.startsWith('rect(0') || style.get('clip-path') === 'inset(100%)') return 'clipped';
     const position = style.get('position');
-    if ((position === 'absolute' || position === 'fixed') &&
-      (isFarOffScreen(style.get('left')) || isFarOffScreen(style.get('top')) || isFarOffScreen(style.get('right'))))
+    if (
+      (position === 'absolute' || position === 'fixed') &&
+      (isFarOffScreen(style.get('left')) || isFarOffScreen(style.get('top')) || isFarOffScreen(style.get('right')))
+    )
       return 'off-screen';
     if (isFarOffScreen(style.get('text-indent'))) return 'off-screen';
     const background = style.get('background-color') ?? style.get('background');
@@ -118,8 +142,39 @@ export function stripHiddenHtml(html: string): string {
 /** Tags whose formatting html-to-text (as normalise.ts configures it) distinguishes from plain inline text. */
 /** html and body too: html-to-text renders only the body when there is one. */
 export const STRUCTURAL_TAGS = [
-  'html', 'body', 'article', 'aside', 'blockquote', 'br', 'div', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr',
-  'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'tbody', 'thead', 'tfoot', 'td', 'th', 'tr', 'ul', 'wbr',
+  'html',
+  'body',
+  'article',
+  'aside',
+  'blockquote',
+  'br',
+  'div',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'tbody',
+  'thead',
+  'tfoot',
+  'td',
+  'th',
+  'tr',
+  'ul',
+  'wbr',
 ];
 const HIDDEN_TAG = 'steward-hidden';
 
@@ -135,7 +190,8 @@ const structuralOptions: sanitizeHtml.IOptions = {
   // Every element is checked with its original attributes; an invisible one is renamed so that it and
   // everything inside it are discarded (nonTextTags above).
   transformTags: {
-    '*': (tagName, attribs) => (hiddenBecause(tagName, attribs) !== undefined ? { tagName: HIDDEN_TAG, attribs: {} } : { tagName, attribs }),
+    '*': (tagName, attribs) =>
+      hiddenBecause(tagName, attribs) !== undefined ? { tagName: HIDDEN_TAG, attribs: {} } : { tagName, attribs },
   },
 };
 

@@ -21,7 +21,7 @@
  * Checked against that path on the development corpus and on generated HTML (test/mail/html-text.test.ts).
  */
 import { Parser } from 'htmlparser2';
-import { hiddenBecause, stripInvisibleChars, STRUCTURAL_TAGS } from './hidden-text.ts';
+import { hiddenBecause, STRUCTURAL_TAGS, stripInvisibleChars } from './hidden-text.ts';
 
 const STRUCTURAL = new Set(STRUCTURAL_TAGS);
 /** sanitize-html's nestingLimit in visibleStructuralHtml. */
@@ -32,7 +32,9 @@ const VOID = new Set(['br', 'hr', 'wbr']);
 // ---------------------------------------------------------------------------------------------------
 // Stage 1: the surviving tags and text, as a flat list of events.
 
-const OPEN = 0, CLOSE = 1, TEXT = 2;
+const OPEN = 0,
+  CLOSE = 1,
+  TEXT = 2;
 
 interface Events {
   kinds: number[];
@@ -231,7 +233,10 @@ function letters(num: number, base: string): string {
     num = (num / 26) >> 0;
   } while (num > 0);
   const code = base.charCodeAt(0);
-  return digits.reverse().map((n) => String.fromCharCode(code + n)).join('');
+  return digits
+    .reverse()
+    .map((n) => String.fromCharCode(code + n))
+    .join('');
 }
 
 const ROMAN_I = ['I', 'X', 'C', 'M'];
@@ -252,18 +257,40 @@ function roman(num: number): string {
 
 function listNumber(type: string | undefined, n: number): string {
   switch (type) {
-    case 'a': return letters(n, 'a');
-    case 'A': return letters(n, 'A');
-    case 'i': return roman(n).toLowerCase();
-    case 'I': return roman(n);
-    default: return n.toString();
+    case 'a':
+      return letters(n, 'a');
+    case 'A':
+      return letters(n, 'A');
+    case 'i':
+      return roman(n).toLowerCase();
+    case 'I':
+      return roman(n);
+    default:
+      return n.toString();
   }
 }
 
 const BLOCKS: Record<string, [leading: number, trailing: number]> = {
-  article: [1, 1], aside: [1, 1], div: [1, 1], footer: [1, 1], form: [1, 1], header: [1, 1], main: [1, 1], nav: [1, 1], section: [1, 1],
-  tr: [2, 2], table: [2, 2], p: [2, 2], pre: [2, 2], blockquote: [2, 2],
-  h1: [3, 2], h2: [3, 2], h3: [3, 2], h4: [2, 2], h5: [2, 2], h6: [2, 2],
+  article: [1, 1],
+  aside: [1, 1],
+  div: [1, 1],
+  footer: [1, 1],
+  form: [1, 1],
+  header: [1, 1],
+  main: [1, 1],
+  nav: [1, 1],
+  section: [1, 1],
+  tr: [2, 2],
+  table: [2, 2],
+  p: [2, 2],
+  pre: [2, 2],
+  blockquote: [2, 2],
+  h1: [3, 2],
+  h2: [3, 2],
+  h3: [3, 2],
+  h4: [2, 2],
+  h5: [2, 2],
+  h6: [2, 2],
 };
 const UPPERCASE = new Set(['h4', 'h5', 'h6']);
 
@@ -385,7 +412,16 @@ class TextRenderer {
     const block = BLOCKS[name];
     if (block) {
       if (UPPERCASE.has(name)) this.uppercase--;
-      this.closeBlock(block[1], name === 'blockquote' ? (text) => trimNewlines(text).split('\n').map((line) => `> ${line}`).join('\n') : undefined);
+      this.closeBlock(
+        block[1],
+        name === 'blockquote'
+          ? (text) =>
+              trimNewlines(text)
+                .split('\n')
+                .map((line) => `> ${line}`)
+                .join('\n')
+          : undefined,
+      );
     } else if (frame.list) {
       const list = this.pop();
       const items = list.items!;
@@ -395,7 +431,11 @@ class TextRenderer {
         const indent = `\n${' '.repeat(width)}`;
         list.items = undefined;
         for (const item of items) {
-          list.addText(item.prefix.padEnd(width) + item.text.replace(/\n/g, indent), item.leading, Math.max(item.stashed, 1));
+          list.addText(
+            item.prefix.padEnd(width) + item.text.replace(/\n/g, indent),
+            item.leading,
+            Math.max(item.stashed, 1),
+          );
         }
         const text = list.text();
         if (text) this.current.addText(text, list.leading, frame.list.nested ? 1 : 2);
@@ -428,9 +468,30 @@ const OPEN_IMPLIES_CLOSE = new Map<string, Set<string>>([
   ['li', new Set(['li'])],
   ['tbody', new Set(['thead', 'tbody'])],
   ['tfoot', new Set(['thead', 'tbody'])],
-  ...['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'article', 'aside', 'blockquote', 'div', 'footer', 'form', 'header', 'hr', 'main', 'nav', 'ol', 'pre', 'section', 'table', 'ul'].map(
-    (tag) => [tag, P_TAG] as [string, Set<string>],
-  ),
+  ...[
+    'p',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'article',
+    'aside',
+    'blockquote',
+    'div',
+    'footer',
+    'form',
+    'header',
+    'hr',
+    'main',
+    'nav',
+    'ol',
+    'pre',
+    'section',
+    'table',
+    'ul',
+  ].map((tag) => [tag, P_TAG] as [string, Set<string>]),
 ]);
 
 /** The visible text of an HTML body (see the module comment). Throws on anything unexpected. */

@@ -3,12 +3,13 @@
  * Lines on stdin. One record per message, in input order; a bad record becomes an error record and the
  * rest goes on. Shared by `steward triage`, `draft` and `voice`.
  */
+
+import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { Value } from 'typebox/value';
 import { EmailMessage } from '@steward/shared';
+import { Value } from 'typebox/value';
 import { decodeBytes } from './charset.ts';
 
 export interface MessageInput {
@@ -93,7 +94,7 @@ export function splitMbox(text: string): string[] {
     }
     current.push(/^>+From /.test(line) ? line.slice(1) : line);
   }
-  if (current && current.some((l) => l.trim())) messages.push(current.join('\n'));
+  if (current?.some((l) => l.trim())) messages.push(current.join('\n'));
   return messages;
 }
 
@@ -143,7 +144,11 @@ export async function* readMessageInputs(paths: string[], stdin: Readable): Asyn
         yield rawRecord(index++, decodeBytes(await readFile(path)));
       }
     } catch (error) {
-      yield { index, id: String(index), error: { code: 'unreadable_input', message: `${path}: ${describeError(error)}` } };
+      yield {
+        index,
+        id: String(index),
+        error: { code: 'unreadable_input', message: `${path}: ${describeError(error)}` },
+      };
       index++;
     }
   }

@@ -3,19 +3,20 @@
  * `NormalisedMessage`, never raw MIME. Hostile input (broken MIME, binary, huge bodies, deeply nested HTML)
  * gives a best-effort result, never an exception.
  */
-import PostalMime, { decodeWords } from 'postal-mime';
-import { compile } from 'html-to-text';
+
 import type { EmailMessage } from '@steward/shared';
-import type { AttachmentInfo, NormalisedMessage } from './types.ts';
+import { compile } from 'html-to-text';
+import PostalMime, { decodeWords } from 'postal-mime';
 import { parseAddress, parseAddressList } from './addresses.ts';
+import { repairMojibake } from './charset.ts';
 import { stripInvisibleChars, visibleStructuralHtml } from './hidden-text.ts';
 import { visibleHtmlText } from './html-text.ts';
-import { repairMojibake } from './charset.ts';
 import { splitReply } from './quotes.ts';
 import { headerSignals } from './signals.ts';
+import type { AttachmentInfo, NormalisedMessage } from './types.ts';
 
-export { stripHiddenHtml, stripInvisibleChars } from './hidden-text.ts';
 export { parseAddress, parseAddressList } from './addresses.ts';
+export { stripHiddenHtml, stripInvisibleChars } from './hidden-text.ts';
 export { splitReply } from './quotes.ts';
 
 /** Only this much body text is analysed; the rest is cut and `truncated` set. */
@@ -59,7 +60,10 @@ function lowerCaseHeaders(entries: Iterable<[string, string]>): Record<string, s
 const TRAILING_SPACE = /(?<![ \t\u00A0])[ \t\u00A0]+\n/g;
 
 function cleanText(text: string): string {
-  return stripInvisibleChars(repairMojibake(text)).replace(/\r\n?/g, '\n').replace(TRAILING_SPACE, '\n').replace(/\n{3,}/g, '\n\n');
+  return stripInvisibleChars(repairMojibake(text))
+    .replace(/\r\n?/g, '\n')
+    .replace(TRAILING_SPACE, '\n')
+    .replace(/\n{3,}/g, '\n\n');
 }
 
 function htmlBodyToText(html: string): string {
@@ -100,7 +104,10 @@ function byteSize(content: ArrayBuffer | Uint8Array | string): number {
 }
 
 function calendarMethodOf(content: ArrayBuffer | Uint8Array | string): string | undefined {
-  const text = typeof content === 'string' ? content : new TextDecoder().decode(content instanceof ArrayBuffer ? new Uint8Array(content) : content);
+  const text =
+    typeof content === 'string'
+      ? content
+      : new TextDecoder().decode(content instanceof ArrayBuffer ? new Uint8Array(content) : content);
   return /^METHOD:\s*([A-Za-z-]+)/m.exec(text.slice(0, 20_000))?.[1]?.toUpperCase();
 }
 
@@ -112,7 +119,14 @@ function fallbackParse(raw: string): { headers: Record<string, string>; text: st
   const entries: Array<[string, string]> = [];
   for (const line of head.split(/\r?\n(?![ \t])/)) {
     const colon = line.indexOf(':');
-    if (colon > 0) entries.push([line.slice(0, colon), line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim()]);
+    if (colon > 0)
+      entries.push([
+        line.slice(0, colon),
+        line
+          .slice(colon + 1)
+          .replace(/\r?\n[ \t]+/g, ' ')
+          .trim(),
+      ]);
   }
   return { headers: lowerCaseHeaders(entries), text: body };
 }
@@ -153,7 +167,11 @@ function parseSimpleText(raw: string): ParsedEmail | undefined {
 async function parseRaw(raw: string): Promise<ParsedEmail | undefined> {
   try {
     // Bytes, not a string: postal-mime wraps strings in a Blob, which is several times slower to read.
-    return await PostalMime.parse(utf8Encoder.encode(raw), { attachmentEncoding: 'arraybuffer', maxNestingDepth: 50, maxHeadersSize: 512 * 1024 });
+    return await PostalMime.parse(utf8Encoder.encode(raw), {
+      attachmentEncoding: 'arraybuffer',
+      maxNestingDepth: 50,
+      maxHeadersSize: 512 * 1024,
+    });
   } catch {
     return undefined;
   }
@@ -172,7 +190,9 @@ export async function normaliseMessage(input: EmailMessage): Promise<NormalisedM
     }
     parsed = parseSimpleText(raw) ?? (await parseRaw(raw));
     if (parsed) {
-      const parsedHeaders = simpleHeaders.get(parsed.headers) ?? lowerCaseHeaders(parsed.headers.map((h) => [h.key, h.value] as [string, string]));
+      const parsedHeaders =
+        simpleHeaders.get(parsed.headers) ??
+        lowerCaseHeaders(parsed.headers.map((h) => [h.key, h.value] as [string, string]));
       headers = Object.keys(headers).length === 0 ? parsedHeaders : { ...parsedHeaders, ...headers };
     } else {
       const fallback = fallbackParse(raw);
@@ -193,7 +213,7 @@ export async function normaliseMessage(input: EmailMessage): Promise<NormalisedM
   }
   const plain = input.text ?? parsed?.text ?? rawText;
   // What the reader sees is the HTML part when there is one; the text alternative can say something else.
-  let text = cleanText(html && html.trim() ? htmlBodyToText(html) : (plain ?? ''));
+  let text = cleanText(html?.trim() ? htmlBodyToText(html) : (plain ?? ''));
   if (!text.trim() && plain) text = cleanText(plain);
   text = text.trim();
   if (text.length > MAX_ANALYSED_TEXT_CHARS) {
@@ -208,15 +228,23 @@ export async function normaliseMessage(input: EmailMessage): Promise<NormalisedM
     const info: AttachmentInfo = { mimeType, size: byteSize(attachment.content) };
     if (attachment.filename) info.filename = stripInvisibleChars(attachment.filename).slice(0, 255);
     if (attachments.length < 100) attachments.push(info);
-    if (mimeType === 'text/calendar' || mimeType === 'application/ics' || info.filename?.toLowerCase().endsWith('.ics')) {
-      calendarMethod = attachment.method?.toUpperCase() ?? calendarMethodOf(attachment.content) ?? calendarMethod ?? null;
+    if (
+      mimeType === 'text/calendar' ||
+      mimeType === 'application/ics' ||
+      info.filename?.toLowerCase().endsWith('.ics')
+    ) {
+      calendarMethod =
+        attachment.method?.toUpperCase() ?? calendarMethodOf(attachment.content) ?? calendarMethod ?? null;
     }
   }
   if (calendarMethod === undefined && /text\/calendar/i.test(headers['content-type'] ?? '')) {
     calendarMethod = /method=["']?([a-z-]+)/i.exec(headers['content-type'] ?? '')?.[1]?.toUpperCase() ?? null;
   }
 
-  const subject = cleanText(input.subject ?? parsed?.subject ?? headers.subject ?? '').replace(/\s+/g, ' ').trim().slice(0, 1000);
+  const subject = cleanText(input.subject ?? parsed?.subject ?? headers.subject ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 1000);
   const parts = splitReply(text);
   const messageId = (parsed?.messageId ?? headers['message-id'])?.trim().slice(0, 1000) || undefined;
   const date = parseDate(input.date ?? parsed?.date ?? headers.date);

@@ -9,10 +9,12 @@ export interface ReplyParts {
   signature: string;
 }
 
-const ON_WROTE = /^\s*(On|Am|Le|El|Il|Op|Em)\b.{0,300}\b(wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu)\s*:\s*$/i;
+const ON_WROTE =
+  /^\s*(On|Am|Le|El|Il|Op|Em)\b.{0,300}\b(wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu)\s*:\s*$/i;
 const ON_START = /^\s*On\s.{3,200}$/i;
 const WROTE_END = /^.{0,200}\bwrote:\s*$/i;
-const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original)\s*-{2,}/i;
+const ORIGINAL_MESSAGE =
+  /^\s*-{2,}\s*(Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original)\s*-{2,}/i;
 const FORWARDED = /^\s*-{2,}\s*(Forwarded (by|message)|Begin forwarded message|Weitergeleitete Nachricht)/i;
 const BEGIN_FORWARDED = /^\s*Begin forwarded message:?\s*$/i;
 const UNDERSCORE_RULE = /^\s*_{10,}\s*$/;
@@ -20,14 +22,17 @@ const HEADER_LINE = /^\s*\*?(From|Sent|Date|To|Cc|Subject|Von|Gesendet|An|Betref
 const NOTES_DATE_LINE = /^\s*\d{1,2}\/\d{1,2}\/\d{2,4}\s+\d{1,2}:\d{2}(\s*[AP]M)?\s*$/i;
 
 const SIGNATURE_DELIMITER = /^(--|-- |__)\s*$/;
-const MOBILE_FOOTER = /^\s*(Sent from my \w+|Sent from (Mail|Outlook|Yahoo Mail|Gmail)\b|Get Outlook for (iOS|Android)|Sent via \w+|Envoyé de mon|Von meinem .* gesendet)/i;
-const SIGN_OFF = /^\s*(thanks( so much| again| a lot)?|thank you( so much| again)?|many thanks|thx|best|best regards|best wishes|kind regards|warm regards|warmly|regards|cheers|sincerely|yours( truly| sincerely)?|all the best|talk soon|take care|br|rgds|mit freundlichen grüßen|viele grüße|cordialement|saludos)\s*[,.!-]*\s*$/i;
+const MOBILE_FOOTER =
+  /^\s*(Sent from my \w+|Sent from (Mail|Outlook|Yahoo Mail|Gmail)\b|Get Outlook for (iOS|Android)|Sent via \w+|Envoyé de mon|Von meinem .* gesendet)/i;
+const SIGN_OFF =
+  /^\s*(thanks( so much| again| a lot)?|thank you( so much| again)?|many thanks|thx|best|best regards|best wishes|kind regards|warm regards|warmly|regards|cheers|sincerely|yours( truly| sincerely)?|all the best|talk soon|take care|br|rgds|mit freundlichen grüßen|viele grüße|cordialement|saludos)\s*[,.!-]*\s*$/i;
 
 function isQuoteStart(lines: readonly string[], i: number): boolean {
   const line = lines[i] ?? '';
   if (ORIGINAL_MESSAGE.test(line) || FORWARDED.test(line) || BEGIN_FORWARDED.test(line)) return true;
   if (ON_WROTE.test(line)) return true;
-  if (ON_START.test(line) && WROTE_END.test(lines[i + 1] ?? '') && line.length + (lines[i + 1]?.length ?? 0) < 400) return true;
+  if (ON_START.test(line) && WROTE_END.test(lines[i + 1] ?? '') && line.length + (lines[i + 1]?.length ?? 0) < 400)
+    return true;
   if (/^\s*>/.test(line)) {
     // One stray ">" line is not a quote block; two in the next three lines are.
     let quotedLines = 0;
@@ -49,7 +54,12 @@ function isQuoteStart(lines: readonly string[], i: number): boolean {
 
 /** Where a Lotus Notes style block really starts: the "Name@ORG" line above a date line. */
 function backUpToAuthorLine(lines: readonly string[], start: number): number {
-  if (NOTES_DATE_LINE.test(lines[start] ?? '') && start > 0 && (lines[start - 1] ?? '').trim().length > 0 && (lines[start - 1] ?? '').length < 80) {
+  if (
+    NOTES_DATE_LINE.test(lines[start] ?? '') &&
+    start > 0 &&
+    (lines[start - 1] ?? '').trim().length > 0 &&
+    (lines[start - 1] ?? '').length < 80
+  ) {
     return start - 1;
   }
   return start;

@@ -1,7 +1,7 @@
 import {
   DeleteObjectCommand,
-  ListObjectsV2Command,
   GetObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,

@@ -59,7 +59,13 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     // An idle client that errors (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', schema: options.schema, describe: redactUrl(options.databaseUrl), close: () => db.destroy() };
+    return {
+      db,
+      kind: 'postgres',
+      schema: options.schema,
+      describe: redactUrl(options.databaseUrl),
+      close: () => db.destroy(),
+    };
   }
   let dir: string | undefined;
   if (options.dataDir) {
@@ -84,7 +90,11 @@ export interface MigrationOutcome {
 /** Brings the schema up to date; safe to run at every start and from `steward migrate`. */
 export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<MigrationOutcome> {
   // With a schema, the bookkeeping table lives there too; otherwise Kysely could find another schema's.
-  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

@@ -16,7 +16,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Meeting notes the user generated; kept until they delete them. */
 export function notesStore(db: Kysely<Database>, scope: UserScope) {
-  const toStored = (row: { id: string; title: string | null; meeting_date: Date | null; notes: unknown; created_at: Date; transcript_key: string | null }): StoredNotes => ({
+  const toStored = (row: {
+    id: string;
+    title: string | null;
+    meeting_date: Date | null;
+    notes: unknown;
+    created_at: Date;
+    transcript_key: string | null;
+  }): StoredNotes => ({
     id: row.id,
     title: row.title,
     meetingDate: row.meeting_date ? new Date(row.meeting_date).toISOString() : null,
@@ -24,10 +31,16 @@ export function notesStore(db: Kysely<Database>, scope: UserScope) {
     createdAt: new Date(row.created_at).toISOString(),
     transcriptKey: row.transcript_key,
   });
-  const mine = () => db.selectFrom('meeting_notes').where('tenant_id', '=', scope.tenantId).where('user_id', '=', scope.userId);
+  const mine = () =>
+    db.selectFrom('meeting_notes').where('tenant_id', '=', scope.tenantId).where('user_id', '=', scope.userId);
 
   return {
-    async create(entry: { title?: string; meetingDate?: Date; notes: unknown; transcriptKey?: string }): Promise<StoredNotes> {
+    async create(entry: {
+      title?: string;
+      meetingDate?: Date;
+      notes: unknown;
+      transcriptKey?: string;
+    }): Promise<StoredNotes> {
       const row = await db
         .insertInto('meeting_notes')
         .values({
@@ -44,13 +57,20 @@ export function notesStore(db: Kysely<Database>, scope: UserScope) {
     },
 
     async list(limit = 50): Promise<StoredNotes[]> {
-      const rows = await mine().select(['id', 'title', 'meeting_date', 'notes', 'created_at', 'transcript_key']).orderBy('created_at', 'desc').limit(limit).execute();
+      const rows = await mine()
+        .select(['id', 'title', 'meeting_date', 'notes', 'created_at', 'transcript_key'])
+        .orderBy('created_at', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map(toStored);
     },
 
     async get(id: string): Promise<StoredNotes | undefined> {
       if (!UUID.test(id)) return undefined;
-      const row = await mine().select(['id', 'title', 'meeting_date', 'notes', 'created_at', 'transcript_key']).where('id', '=', id).executeTakeFirst();
+      const row = await mine()
+        .select(['id', 'title', 'meeting_date', 'notes', 'created_at', 'transcript_key'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row ? toStored(row) : undefined;
     },
 

@@ -102,7 +102,10 @@ export interface MailboxesTable extends Owned {
   refresh_token_iv: string;
   refresh_token_tag: string;
   key_version: string;
-  status: ColumnType<'active' | 'needs_reauth' | 'disconnected', 'active' | 'needs_reauth' | 'disconnected' | undefined>;
+  status: ColumnType<
+    'active' | 'needs_reauth' | 'disconnected',
+    'active' | 'needs_reauth' | 'disconnected' | undefined
+  >;
   status_reason: string | null;
   /** Gmail history id, or the Graph delta links (JSON). */
   cursor: string | null;
@@ -163,7 +166,11 @@ export interface JobsTable {
   id: Generated<string>;
   name: string;
   data: Json<Record<string, unknown>>;
-  state: ColumnType<'created' | 'active' | 'completed' | 'failed', 'created' | undefined, 'created' | 'active' | 'completed' | 'failed'>;
+  state: ColumnType<
+    'created' | 'active' | 'completed' | 'failed',
+    'created' | undefined,
+    'created' | 'active' | 'completed' | 'failed'
+  >;
   singleton_key: string | null;
   retry_count: ColumnType<number, number | undefined, number>;
   retry_limit: number;

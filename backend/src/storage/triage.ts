@@ -11,7 +11,10 @@ export interface StoredRule {
 /** The user's triage memory: cached results, corrections, sender and domain rules, the personal model. */
 export function triageStore(db: Kysely<Database>, scope: UserScope) {
   const mine = <T extends 'triage_results' | 'triage_feedback' | 'triage_rules' | 'personal_models'>(table: T) =>
-    db.selectFrom(table as 'triage_results').where('tenant_id', '=', scope.tenantId).where('user_id', '=', scope.userId);
+    db
+      .selectFrom(table as 'triage_results')
+      .where('tenant_id', '=', scope.tenantId)
+      .where('user_id', '=', scope.userId);
 
   return {
     /**
@@ -38,7 +41,13 @@ export function triageStore(db: Kysely<Database>, scope: UserScope) {
     },
 
     /** Stores a result and the audit entry for it in one round trip. */
-    async saveResultAudited(messageId: string, contentHash: string, result: unknown, engine: string, audit: { action: string; detail: Record<string, unknown> }): Promise<void> {
+    async saveResultAudited(
+      messageId: string,
+      contentHash: string,
+      result: unknown,
+      engine: string,
+      audit: { action: string; detail: Record<string, unknown> },
+    ): Promise<void> {
       const json = JSON.stringify(result);
       await sql`
         with saved as (
@@ -49,7 +58,9 @@ export function triageStore(db: Kysely<Database>, scope: UserScope) {
           returning 1
         )
         insert into audit_log (tenant_id, user_id, action, detail)
-        select ${scope.tenantId}, ${scope.userId}, ${audit.action}, ${JSON.stringify(audit.detail)}::jsonb from saved`.execute(db);
+        select ${scope.tenantId}, ${scope.userId}, ${audit.action}, ${JSON.stringify(audit.detail)}::jsonb from saved`.execute(
+        db,
+      );
     },
 
     /** A result computed earlier for this exact message content, if any. */
@@ -93,7 +104,11 @@ export function triageStore(db: Kysely<Database>, scope: UserScope) {
 
     /** Corrections change future results, so every cached result is recomputed after one. */
     async forgetResults(): Promise<void> {
-      await db.deleteFrom('triage_results').where('tenant_id', '=', scope.tenantId).where('user_id', '=', scope.userId).execute();
+      await db
+        .deleteFrom('triage_results')
+        .where('tenant_id', '=', scope.tenantId)
+        .where('user_id', '=', scope.userId)
+        .execute();
     },
 
     async recordFeedback(entry: {
@@ -144,7 +159,9 @@ export function triageStore(db: Kysely<Database>, scope: UserScope) {
       await db
         .insertInto('triage_rules')
         .values({ tenant_id: scope.tenantId, user_id: scope.userId, ...rule, updated_at: new Date() })
-        .onConflict((oc) => oc.columns(['user_id', 'kind', 'value']).doUpdateSet({ category: rule.category, updated_at: new Date() }))
+        .onConflict((oc) =>
+          oc.columns(['user_id', 'kind', 'value']).doUpdateSet({ category: rule.category, updated_at: new Date() }),
+        )
         .execute();
     },
 

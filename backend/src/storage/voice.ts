@@ -27,11 +27,13 @@ export function voiceStore(db: Kysely<Database>, scope: UserScope) {
         .insertInto('voice_profiles')
         .values(values)
         .onConflict((oc) =>
-          oc.column('user_id').doUpdateSet(
-            examples === undefined
-              ? { profile: values.profile, updated_at: values.updated_at }
-              : { profile: values.profile, examples: values.examples, updated_at: values.updated_at },
-          ),
+          oc
+            .column('user_id')
+            .doUpdateSet(
+              examples === undefined
+                ? { profile: values.profile, updated_at: values.updated_at }
+                : { profile: values.profile, examples: values.examples, updated_at: values.updated_at },
+            ),
         )
         .execute();
     },

@@ -8,9 +8,9 @@
  * Hashing the sentence keeps duplicate sentences in one split.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { hashFeature } from './features.ts';
 
 export type Split = 'train' | 'calibration' | 'test';
@@ -28,16 +28,39 @@ export function evalDataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function hasEvalData(dir: string): boolean {
-  return ['parakweet/Ask0729-fixed.txt', 'spamassassin/spamassassin_sample.jsonl.gz', 'enron-berkeley/enron_with_categories.dev.jsonl.gz'].every((f) => existsSync(join(dir, f)));
+  return [
+    'parakweet/Ask0729-fixed.txt',
+    'spamassassin/spamassassin_sample.jsonl.gz',
+    'enron-berkeley/enron_with_categories.dev.jsonl.gz',
+  ].every((f) => existsSync(join(dir, f)));
 }
 
 function gzipLines(path: string): string[] {
-  return gunzipSync(readFileSync(path)).toString('utf8').split('\n').filter((l) => l.trim());
+  return gunzipSync(readFileSync(path))
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.trim());
 }
 
-export interface SentenceRow { sentence: string; label: 0 | 1; split: Split }
-export interface SpamAssassinRow { file: string; group: string; label: 'spam' | 'ham'; raw: string; marketing: 0 | 1; split: Split }
-export interface EnronRow { id: string; raw: string; cats: string[]; split: Split }
+export interface SentenceRow {
+  sentence: string;
+  label: 0 | 1;
+  split: Split;
+}
+export interface SpamAssassinRow {
+  file: string;
+  group: string;
+  label: 'spam' | 'ham';
+  raw: string;
+  marketing: 0 | 1;
+  split: Split;
+}
+export interface EnronRow {
+  id: string;
+  raw: string;
+  cats: string[];
+  split: Split;
+}
 
 export function loadParakweet(dir: string): SentenceRow[] {
   const rows: SentenceRow[] = [];

@@ -59,7 +59,10 @@ function normaliseToken(token: string): string {
 /** Character classes of BMP code units: 0 unknown yet, 1 letter/number, 2 symbol token, 3 apostrophe, 4 other. */
 const CHAR_CLASS = new Uint8Array(65536);
 const ASTRAL_WORD = new Map<number, boolean>();
-const WORD_CHAR = 1, SYMBOL = 2, APOSTROPHE = 3, OTHER = 4;
+const WORD_CHAR = 1,
+  SYMBOL = 2,
+  APOSTROPHE = 3,
+  OTHER = 4;
 
 function classOf(code: number): number {
   let c = CHAR_CLASS[code]!;
@@ -67,7 +70,8 @@ function classOf(code: number): number {
     const char = String.fromCharCode(code);
     if ('?!$€£%'.includes(char)) c = SYMBOL;
     else if (char === "'" || char === '’') c = APOSTROPHE;
-    else if (code >= 0xd800 && code <= 0xdfff) c = OTHER; // surrogates: handled as pairs by the scanner
+    else if (code >= 0xd800 && code <= 0xdfff)
+      c = OTHER; // surrogates: handled as pairs by the scanner
     else c = LETTER_OR_NUMBER.test(char) ? WORD_CHAR : OTHER;
     CHAR_CLASS[code] = c;
   }
@@ -228,7 +232,7 @@ export class HashSink implements FeatureSink {
     const h = hash >>> 0;
     const mask = this.slots.length - 1;
     // Fibonacci hashing spreads FNV values over the table.
-    let slot = Math.imul(h, 0x9e3779b1) >>> 0 & mask;
+    let slot = (Math.imul(h, 0x9e3779b1) >>> 0) & mask;
     while (this.stamps[slot] === this.generation) {
       if (this.slots[slot] === h) return;
       slot = (slot + 1) & mask;
@@ -252,7 +256,7 @@ export class HashSink implements FeatureSink {
     const mask = size - 1;
     for (let i = 0; i < this.length; i++) {
       const h = this.hashes[i]!;
-      let slot = Math.imul(h, 0x9e3779b1) >>> 0 & mask;
+      let slot = (Math.imul(h, 0x9e3779b1) >>> 0) & mask;
       while (this.stamps[slot] === 1) slot = (slot + 1) & mask;
       this.stamps[slot] = 1;
       this.slots[slot] = h;
@@ -295,7 +299,8 @@ export function wordFeatures(text: string, prefix: string, out: string[], maxTok
 
 const WEEKDAY = /\b(mon|tue|wed|thu|fri|sat|sun)(day|s|\.|\b)|\b(tomorrow|tonight|next week|this week|today)\b/i;
 const CLOCK = /\b\d{1,2}(:\d{2})?\s*(am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b/i;
-const DEADLINE = /\b(by|before|until|no later than|due)\s+(mon|tue|wed|thu|fri|sat|sun|tomorrow|tonight|today|eod|end of|the end|noon|\d)/i;
+const DEADLINE =
+  /\b(by|before|until|no later than|due)\s+(mon|tue|wed|thu|fri|sat|sun|tomorrow|tonight|today|eod|end of|the end|noon|\d)/i;
 
 /** A bucketed count: "3" → "2-3", so that the model sees order of magnitude, not exact values. */
 function bucket(count: number): string {
@@ -313,7 +318,11 @@ const UNSUBSCRIBE_TEXT = /\bunsubscribe\b|opt[- ]?out|email preferences|manage (
 const NOT_LETTERS = /[^\p{L}]/gu;
 
 /** Features from headers and structure (never from sender identity, which would not generalise). */
-export function headerFeatures(msg: NormalisedMessage, out: FeatureSink, { recipients = true }: { recipients?: boolean } = {}): void {
+export function headerFeatures(
+  msg: NormalisedMessage,
+  out: FeatureSink,
+  { recipients = true }: { recipients?: boolean } = {},
+): void {
   const s = msg.signals;
   if (s.listUnsubscribe) out.add('h:list-unsubscribe');
   if (s.listId) out.add('h:list-id');
@@ -329,7 +338,8 @@ export function headerFeatures(msg: NormalisedMessage, out: FeatureSink, { recip
   if (SUBJECT_RE.test(msg.subject)) out.add('h:subject-re');
   if (SUBJECT_FWD.test(msg.subject)) out.add('h:subject-fwd');
   if (msg.html !== undefined) out.add('h:html');
-  if (msg.html !== undefined && !msg.headers['content-type']?.includes('alternative') && msg.text.length > 0) out.add('h:has-html-body');
+  if (msg.html !== undefined && !msg.headers['content-type']?.includes('alternative') && msg.text.length > 0)
+    out.add('h:has-html-body');
   out.add(`h:links=${bucket(msg.linkCount ?? 0)}`);
   out.add(`h:images=${bucket(msg.imageCount ?? 0)}`);
   if (recipients) {
@@ -371,7 +381,9 @@ export function splitSentences(text: string, maxSentences = 40): string[] {
   let start = 0;
   for (;;) {
     const paragraphBreak = PARAGRAPH_BREAK.exec(text);
-    const flat = (paragraphBreak ? text.slice(start, paragraphBreak.index) : text.slice(start)).replace(/\s+/g, ' ').trim();
+    const flat = (paragraphBreak ? text.slice(start, paragraphBreak.index) : text.slice(start))
+      .replace(/\s+/g, ' ')
+      .trim();
     if (flat) {
       for (const piece of flat.split(SENTENCE_BREAK)) {
         const sentence = piece.trim();
@@ -410,10 +422,13 @@ export function extractMarketing(msg: NormalisedMessage, out: FeatureSink): void
 }
 
 // Meeting and logistics cues (Enron 1.4: meeting scheduling, calls, travel, rooms, technical support).
-const SCHEDULING = /\b(meet|meeting|meetings|call|calls|conference|schedule|scheduled|reschedule|calendar|available|availability|lunch|dinner|breakfast|appointment|agenda|attend|invite|invitation|room|office|flight|hotel|travel|trip|visit|session|dial|rsvp)\b/gi;
+const SCHEDULING =
+  /\b(meet|meeting|meetings|call|calls|conference|schedule|scheduled|reschedule|calendar|available|availability|lunch|dinner|breakfast|appointment|agenda|attend|invite|invitation|room|office|flight|hotel|travel|trip|visit|session|dial|rsvp)\b/gi;
 const CLOCK_ALL = /\b\d{1,2}(:\d{2})?\s*(am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b/gi;
-const DATE_ALL = /\b\d{1,2}\/\d{1,2}(\/\d{2,4})?\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}(st|nd|rd|th)\b/gi;
-const DAY_ALL = /\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(tomorrow|tonight|today|next week|this week|this afternoon|this morning)\b/gi;
+const DATE_ALL =
+  /\b\d{1,2}\/\d{1,2}(\/\d{2,4})?\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}(st|nd|rd|th)\b/gi;
+const DAY_ALL =
+  /\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(tomorrow|tonight|today|next week|this week|this afternoon|this morning)\b/gi;
 const PHONE_ALL = /\b(\(?\d{3}\)?[-. ]?)?\d{3}[-.]\d{4}\b|\bx\d{3,5}\b/gi;
 const ROOM_ALL = /\b(room|rm|suite|floor|eb|ebs)\s*#?\d+[a-z]?\b|\b\d{1,2}[a-z]{1,2}\d{0,2}\b/gi;
 const ASK = /\b(can|could|would|will|are|is)\s+(you|we|everyone)\b/i;

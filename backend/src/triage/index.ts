@@ -1,4 +1,12 @@
 /** The local triage engine's public API. */
-export { triageLocal, triageSignals, analyseRequests, DEFAULT_THRESHOLDS, type TriageContext, type SenderRule, type TriageSignals } from './local.ts';
-export { learnCorrection, personalCategory, MAX_EXAMPLES, type PersonalModel } from './personal.ts';
+export {
+  analyseRequests,
+  DEFAULT_THRESHOLDS,
+  type SenderRule,
+  type TriageContext,
+  type TriageSignals,
+  triageLocal,
+  triageSignals,
+} from './local.ts';
 export { defaultTriageModel, loadTriageModel, type TriageModel } from './model-file.ts';
+export { learnCorrection, MAX_EXAMPLES, type PersonalModel, personalCategory } from './personal.ts';

@@ -2,7 +2,7 @@
  * Logistic regression over hashed features, with Platt calibration. Pure functions: training here is
  * used by backend/scripts/train-triage.ts, prediction by the local engine.
  */
-import { hashFeature, type HashSink } from './features.ts';
+import { type HashSink, hashFeature } from './features.ts';
 
 export interface LinearModel {
   /** Number of hash buckets (a power of two). */
@@ -78,10 +78,12 @@ export function calibrate(model: Pick<LinearModel, 'platt' | 'isotonic'>, score:
   if (score <= x[0]!) return y[0]!;
   const last = x.length - 1;
   if (score >= x[last]!) return y[last]!;
-  let lo = 0, hi = last; // x[lo] < score < x[hi]
+  let lo = 0,
+    hi = last; // x[lo] < score < x[hi]
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (x[mid]! <= score) lo = mid; else hi = mid;
+    if (x[mid]! <= score) lo = mid;
+    else hi = mid;
   }
   const span = x[hi]! - x[lo]!;
   return span > 0 ? y[lo]! + ((score - x[lo]!) / span) * (y[hi]! - y[lo]!) : y[hi]!;
@@ -116,7 +118,8 @@ export function explainingFeaturesOfHashes(model: LinearModel, hashes: Uint32Arr
   let index = explainIndexes.get(model.explain);
   if (!index) {
     index = new Map();
-    for (const [feature, weight] of Object.entries(model.explain)) if (weight > 0) index.set(hashFeature(feature), [feature, weight]);
+    for (const [feature, weight] of Object.entries(model.explain))
+      if (weight > 0) index.set(hashFeature(feature), [feature, weight]);
     explainIndexes.set(model.explain, index);
   }
   const present: Array<[string, number]> = [];
@@ -177,12 +180,17 @@ export function trainLogistic(examples: readonly TrainingExample[], options: Tra
   const gradSquares = new Float32Array(options.buckets);
   let bias = 0;
   let biasGradSquare = 0;
-  const encoded = examples.map((e) => ({ indices: featureIndices(e.features, options.buckets), label: e.label, weight: e.weight ?? 1 }));
+  const encoded = examples.map((e) => ({
+    indices: featureIndices(e.features, options.buckets),
+    label: e.label,
+    weight: e.weight ?? 1,
+  }));
   const minDf = options.minDocumentFrequency ?? 1;
   if (minDf > 1) {
     const df = new Uint32Array(options.buckets);
     for (const e of encoded) for (const signed of e.indices) df[signed > 0 ? signed - 1 : -signed - 1]!++;
-    for (const e of encoded) e.indices = e.indices.filter((signed) => df[signed > 0 ? signed - 1 : -signed - 1]! >= minDf);
+    for (const e of encoded)
+      e.indices = e.indices.filter((signed) => df[signed > 0 ? signed - 1 : -signed - 1]! >= minDf);
   }
   const random = seededRandom(options.seed);
   const order = encoded.map((_, i) => i);
@@ -215,7 +223,10 @@ export function trainLogistic(examples: readonly TrainingExample[], options: Tra
       named.set(feature, rawScore({ ...model, bias: 0 }, [feature]));
     }
   }
-  const strongest = [...named.entries()].filter(([, w]) => w > 0).sort((a, b) => b[1] - a[1]).slice(0, options.explainCount ?? 200);
+  const strongest = [...named.entries()]
+    .filter(([, w]) => w > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, options.explainCount ?? 200);
   model.explain = Object.fromEntries(strongest.map(([f, w]) => [f, Math.round(w * 1000) / 1000]));
   return model;
 }
@@ -240,14 +251,21 @@ export function fitPlatt(scores: readonly number[], labels: readonly (0 | 1)[]):
   let b = 0;
   let current = loss(a, b);
   for (let iteration = 0; iteration < 100; iteration++) {
-    let gA = 0, gB = 0, hAA = 1e-6, hAB = 0, hBB = 1e-6;
+    let gA = 0,
+      gB = 0,
+      hAA = 1e-6,
+      hAB = 0,
+      hBB = 1e-6;
     for (let i = 0; i < scores.length; i++) {
       const s = scores[i]!;
       const p = sigmoid(a * s + b);
       const d = p - targets[i]!;
       const w = p * (1 - p);
-      gA += d * s; gB += d;
-      hAA += w * s * s; hAB += w * s; hBB += w;
+      gA += d * s;
+      gB += d;
+      hAA += w * s * s;
+      hAB += w * s;
+      hBB += w;
     }
     const det = hAA * hBB - hAB * hAB;
     if (!(det > 0)) break;
@@ -317,12 +335,24 @@ export function deserialiseLinearModel(data: SerialisedLinearModel): LinearModel
   // A fresh copy: Buffer pools may start at an odd offset, which Int16Array cannot view.
   const bytes = new Uint8Array(Buffer.from(data.weights, 'base64'));
   const quantised = new Int16Array(bytes.buffer, 0, Math.floor(bytes.byteLength / 2));
-  if (quantised.length !== data.buckets) throw new Error(`model has ${quantised.length} weights, expected ${data.buckets}`);
+  if (quantised.length !== data.buckets)
+    throw new Error(`model has ${quantised.length} weights, expected ${data.buckets}`);
   const weights = new Float32Array(data.buckets);
   for (let i = 0; i < data.buckets; i++) weights[i] = quantised[i]! * data.scale;
-  const model: LinearModel = { buckets: data.buckets, bias: data.bias, weights, platt: data.platt, explain: data.explain };
+  const model: LinearModel = {
+    buckets: data.buckets,
+    bias: data.bias,
+    weights,
+    platt: data.platt,
+    explain: data.explain,
+  };
   if (typeof data.threshold === 'number') model.threshold = data.threshold;
-  if (data.isotonic && Array.isArray(data.isotonic.x) && Array.isArray(data.isotonic.y) && data.isotonic.x.length === data.isotonic.y.length) {
+  if (
+    data.isotonic &&
+    Array.isArray(data.isotonic.x) &&
+    Array.isArray(data.isotonic.y) &&
+    data.isotonic.x.length === data.isotonic.y.length
+  ) {
     model.isotonic = { x: data.isotonic.x, y: data.isotonic.y };
   }
   return model;

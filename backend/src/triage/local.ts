@@ -4,15 +4,22 @@
  * model file once.
  */
 import type { CategoryId, Priority, TriageResult } from '@steward/shared';
-import type { NormalisedMessage } from '../mail/types.ts';
+import { CATEGORY_LABELS } from '@steward/shared';
 import { domainOf } from '../mail/addresses.ts';
-import { extractMarketing, extractMeeting, extractSentence, hasDeadline, HashSink, splitSentences } from './features.ts';
+import type { NormalisedMessage } from '../mail/types.ts';
+import {
+  extractMarketing,
+  extractMeeting,
+  extractSentence,
+  HashSink,
+  hasDeadline,
+  splitSentences,
+} from './features.ts';
 import { explainingFeaturesOfHashes, probabilityOfSink } from './linear-model.ts';
 import { defaultTriageModel, type TriageModel } from './model-file.ts';
-import { personalCategory, type PersonalModel } from './personal.ts';
+import { type PersonalModel, personalCategory } from './personal.ts';
 import { commentRule, marketingRule, meetingUpdateRule, notificationRule, type RuleHit } from './rules.ts';
 import { cleanSentence, oneLine, summarise } from './summary.ts';
-import { CATEGORY_LABELS } from '@steward/shared';
 
 export type { PersonalModel } from './personal.ts';
 export { learnCorrection } from './personal.ts';
@@ -71,8 +78,10 @@ const SCHEDULING_WORDS =
 export function requestTextOf(msg: NormalisedMessage): string {
   return msg.newText.trim() ? msg.newText : msg.quoted.trim() ? '' : msg.text;
 }
-const CLOSING = /^\s*(thanks|thank you|many thanks|thx|great|perfect|got it|done|sounds good|will do|ok(ay)?|no worries|cheers|much appreciated|appreciate it|all good|all set|noted|received)\b[^?]{0,120}$/i;
-const URGENT = /\b(urgent|asap|as soon as possible|immediately|right away|time[- ]sensitive|critical|eod|end of (the )?day|today)\b/i;
+const CLOSING =
+  /^\s*(thanks|thank you|many thanks|thx|great|perfect|got it|done|sounds good|will do|ok(ay)?|no worries|cheers|much appreciated|appreciate it|all good|all set|noted|received)\b[^?]{0,120}$/i;
+const URGENT =
+  /\b(urgent|asap|as soon as possible|immediately|right away|time[- ]sensitive|critical|eod|end of (the )?day|today)\b/i;
 
 const FEATURE_WORDS: Record<string, string> = {
   'h:list-unsubscribe': 'has a List-Unsubscribe header',
@@ -90,7 +99,42 @@ const FEATURE_WORDS: Record<string, string> = {
   'h:reply-to-differs': 'replies go to a different address',
 };
 
-const EXPLAIN_STOP_WORDS = new Set(['your', 'you', 'the', 'and', 'for', 'with', 'within', 'this', 'that', 'from', 'our', 'are', 'will', 'have', 'has', 'all', 'any', 'can', 'more', 'here', 'there', 'what', 'when', 'which', 'their', 'they', 'them', 'than', 'then', 'into', 'only', 'also', 'just', 'about']);
+const EXPLAIN_STOP_WORDS = new Set([
+  'your',
+  'you',
+  'the',
+  'and',
+  'for',
+  'with',
+  'within',
+  'this',
+  'that',
+  'from',
+  'our',
+  'are',
+  'will',
+  'have',
+  'has',
+  'all',
+  'any',
+  'can',
+  'more',
+  'here',
+  'there',
+  'what',
+  'when',
+  'which',
+  'their',
+  'they',
+  'them',
+  'than',
+  'then',
+  'into',
+  'only',
+  'also',
+  'just',
+  'about',
+]);
 
 /** Turns the strongest features of a model into one readable phrase. */
 function describeFeatures(features: string[]): string | undefined {
@@ -100,7 +144,11 @@ function describeFeatures(features: string[]): string | undefined {
     const phrase = FEATURE_WORDS[feature];
     if (phrase) {
       if (!phrases.includes(phrase)) phrases.push(phrase);
-    } else if (/^[ws]:[\p{L}$!%][\p{L}'_]*$/u.test(feature) && (feature.length >= 5 || /[$!%]/.test(feature)) && !EXPLAIN_STOP_WORDS.has(feature.slice(2))) {
+    } else if (
+      /^[ws]:[\p{L}$!%][\p{L}'_]*$/u.test(feature) &&
+      (feature.length >= 5 || /[$!%]/.test(feature)) &&
+      !EXPLAIN_STOP_WORDS.has(feature.slice(2))
+    ) {
       words.push(`'${feature.slice(2).replace(/_/g, ' ')}'`);
     }
   }
@@ -113,14 +161,22 @@ function quote(sentence: string, max = 90): string {
   return `"${oneLine(cleanSentence(sentence), max)}"`;
 }
 
-function matchSenderRule(rules: readonly SenderRule[] | undefined, address: string | undefined): SenderRule | undefined {
+function matchSenderRule(
+  rules: readonly SenderRule[] | undefined,
+  address: string | undefined,
+): SenderRule | undefined {
   if (!rules || !address) return undefined;
   const domain = domainOf(address);
   const sender = rules.find((r) => r.kind === 'sender' && r.value.trim().toLowerCase() === address);
   if (sender) return sender;
   // The most specific domain wins: a rule for mail.example.com beats one for example.com.
   return rules
-    .filter((r) => r.kind === 'domain' && (domain === r.value.trim().toLowerCase().replace(/^@/, '') || domain.endsWith(`.${r.value.trim().toLowerCase().replace(/^@/, '')}`)))
+    .filter(
+      (r) =>
+        r.kind === 'domain' &&
+        (domain === r.value.trim().toLowerCase().replace(/^@/, '') ||
+          domain.endsWith(`.${r.value.trim().toLowerCase().replace(/^@/, '')}`)),
+    )
     .sort((a, b) => b.value.length - a.value.length)[0];
 }
 
@@ -172,7 +228,9 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   const meetingRequest =
     !fromMe &&
     pMeeting >= (model.meeting.threshold ?? 0.5) &&
-    (pMeeting >= 0.5 || SCHEDULING_WORDS.test(msg.subject) || SCHEDULING_WORDS.test(msg.text.length > 5000 ? msg.text.slice(0, 5000) : msg.text));
+    (pMeeting >= 0.5 ||
+      SCHEDULING_WORDS.test(msg.subject) ||
+      SCHEDULING_WORDS.test(msg.text.length > 5000 ? msg.text.slice(0, 5000) : msg.text));
   let pReply = fromMe ? 0 : request.probability;
   if (onlyCc) pReply *= 0.6;
   // A question to a mailing list is rarely a question to this reader in particular.
@@ -210,9 +268,17 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
   const senderRule = matchSenderRule(ctx.rules, msg.from?.address);
   const personal = senderRule ? undefined : personalCategory(ctx.personal, msg);
   if (senderRule) {
-    decide(senderRule.category, `you filed mail from this ${senderRule.kind === 'sender' ? 'sender' : 'domain'} as ${CATEGORY_LABELS[senderRule.category]}`, 0.97);
+    decide(
+      senderRule.category,
+      `you filed mail from this ${senderRule.kind === 'sender' ? 'sender' : 'domain'} as ${CATEGORY_LABELS[senderRule.category]}`,
+      0.97,
+    );
   } else if (personal) {
-    decide(personal.category, `you filed similar messages as ${CATEGORY_LABELS[personal.category]}`, clampConfidence(0.6 + 0.4 * personal.similarity));
+    decide(
+      personal.category,
+      `you filed similar messages as ${CATEGORY_LABELS[personal.category]}`,
+      clampConfidence(0.6 + 0.4 * personal.similarity),
+    );
   }
 
   if (!category) {
@@ -220,14 +286,19 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     const bulkCampaign = marketingRule(msg);
     const notification = notificationRule(msg);
     const comment = commentRule(msg);
-    const contentNotification = notification && !/automated|no-reply|Auto-Submitted/.test(notification.reason) ? notification : undefined;
+    const contentNotification =
+      notification && !/automated|no-reply|Auto-Submitted/.test(notification.reason) ? notification : undefined;
     const apply = (hit: RuleHit) => decide(hit.category, hit.reason, hit.confidence);
     if (calendar) apply(calendar);
     else if (bulkCampaign) apply(bulkCampaign);
     // A specific notification or comment format outweighs a merely probable promotion.
     else if (pMarketing >= thresholds.marketing && !((comment || contentNotification) && pMarketing < 0.9)) {
       const why = describeFeatures(explainingFeaturesOfHashes(model.marketing, marketingHashes, 6));
-      decide('marketing', why ? `reads like a newsletter or promotion: ${why}` : 'reads like a newsletter or promotion', pMarketing);
+      decide(
+        'marketing',
+        why ? `reads like a newsletter or promotion: ${why}` : 'reads like a newsletter or promotion',
+        pMarketing,
+      );
     } else if (contentNotification) apply(contentNotification);
     else if (comment) apply(comment);
     else if (notification) apply(notification);
@@ -239,13 +310,25 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
       const lastText = last.newText.trim() ? last.newText : last.text;
       const lastRequest = last === msg ? request : analyseRequests(model, lastText);
       if (lastRequest.probability >= 0.5 || /\?\s*(\n|$)/.test(lastText)) {
-        decide('awaiting_reply', lastRequest.sentence ? `you wrote last and asked ${quote(lastRequest.sentence, 70)}` : 'you wrote last and asked a question', 0.8);
+        decide(
+          'awaiting_reply',
+          lastRequest.sentence
+            ? `you wrote last and asked ${quote(lastRequest.sentence, 70)}`
+            : 'you wrote last and asked a question',
+          0.8,
+        );
       } else {
         decide('actioned', 'you replied last and nothing is open', 0.75);
       }
     }
   }
-  if (!category && CLOSING.test(readText.trim() || msg.signature.split('\n')[0] || '') && request.probability < 0.4 && readText.length < 300 && !readText.includes('?')) {
+  if (
+    !category &&
+    CLOSING.test(readText.trim() || msg.signature.split('\n')[0] || '') &&
+    request.probability < 0.4 &&
+    readText.length < 300 &&
+    !readText.includes('?')
+  ) {
     decide('actioned', 'a closing reply with nothing left open', 0.75);
   }
 
@@ -253,7 +336,11 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     if (needsReply) {
       decide('to_respond', request.sentence ? `asks ${quote(request.sentence)}` : 'asks for a reply', pReply);
     } else {
-      decide('fyi', onlyCc ? 'you are only in Cc and nothing is asked of you' : 'nothing is asked of you', Math.min(1 - pReply, 1 - pMarketing));
+      decide(
+        'fyi',
+        onlyCc ? 'you are only in Cc and nothing is asked of you' : 'nothing is asked of you',
+        Math.min(1 - pReply, 1 - pMarketing),
+      );
     }
   }
   const finalCategory = category as CategoryId;
@@ -270,7 +357,12 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
 
   let priority: Priority = 'normal';
   if (finalCategory === 'to_respond' && (deadline || urgent)) priority = 'high';
-  else if (finalCategory === 'marketing' || (finalCategory === 'notification' && !/security/.test(reasons[0] ?? '')) || (finalCategory === 'fyi' && onlyCc)) priority = 'low';
+  else if (
+    finalCategory === 'marketing' ||
+    (finalCategory === 'notification' && !/security/.test(reasons[0] ?? '')) ||
+    (finalCategory === 'fyi' && onlyCc)
+  )
+    priority = 'low';
 
   // Built as a plain object: the shared TypeBox static of `category` does not narrow to CategoryId by itself.
   const result = {
@@ -278,11 +370,18 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     category: finalCategory,
     needsReply: needsReply && !fromMe,
     // Automated mail does not ask the user to meet; invitations (meeting_update) do.
-    meetingRequest: meetingRequest && finalCategory !== 'marketing' && finalCategory !== 'notification' && finalCategory !== 'comment',
+    meetingRequest:
+      meetingRequest &&
+      finalCategory !== 'marketing' &&
+      finalCategory !== 'notification' &&
+      finalCategory !== 'comment',
     priority,
     confidence: clampConfidence(confidence),
     reasons: reasons.slice(0, 10).map((r) => oneLine(r, 300)),
-    summary: summarise(msg, { request: finalCategory === 'to_respond' || finalCategory === 'awaiting_reply' ? request.sentence : undefined, fromMe }),
+    summary: summarise(msg, {
+      request: finalCategory === 'to_respond' || finalCategory === 'awaiting_reply' ? request.sentence : undefined,
+      fromMe,
+    }),
   };
   return result as TriageResult;
 }

@@ -23,7 +23,8 @@ export interface TriageModelFile {
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../models/triage-model.json', import.meta.url));
 
 export function parseTriageModel(file: TriageModelFile): TriageModel {
-  if (file.format !== 'steward-triage-model' || file.version !== 1) throw new Error('not a steward triage model file (version 1)');
+  if (file.format !== 'steward-triage-model' || file.version !== 1)
+    throw new Error('not a steward triage model file (version 1)');
   return {
     request: deserialiseLinearModel(file.models.request),
     marketing: deserialiseLinearModel(file.models.marketing),

@@ -5,15 +5,15 @@
  * message that tries to dictate its own classification does not get its way.
  */
 import { CATEGORY_IDS, CATEGORY_LABELS, type CategoryId, type Priority, type TriageResult } from '@steward/shared';
-import { createCircuitBreaker, withFallback, type CircuitBreaker } from '../ai/breaker.ts';
+import { type CircuitBreaker, createCircuitBreaker, withFallback } from '../ai/breaker.ts';
 import type { LanguageModel } from '../ai/port.ts';
 import {
-  UNTRUSTED_CONTENT_RULES,
   allowedSourcesFor,
+  type PreparedEmail,
   prepareNormalised,
   sanitiseModelOutput,
   spotlight,
-  type PreparedEmail,
+  UNTRUSTED_CONTENT_RULES,
 } from '../ai/safety.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
 import type { TriageContext } from './local.ts';
@@ -119,7 +119,13 @@ function describeHeaders(msg: NormalisedMessage, ctx: TriageContext): string {
   return facts.join('; ');
 }
 
-function buildUserTurn(msg: NormalisedMessage, prepared: PreparedEmail, thread: PreparedEmail[], ctx: TriageContext, maxChars: number): string {
+function buildUserTurn(
+  msg: NormalisedMessage,
+  prepared: PreparedEmail,
+  thread: PreparedEmail[],
+  ctx: TriageContext,
+  maxChars: number,
+): string {
   const cut = (text: string) => (text.length > maxChars ? `${text.slice(0, maxChars)}…` : text);
   const parts = [`Facts from the headers (trustworthy): ${describeHeaders(msg, ctx) || 'none'}.`];
   if (msg.date) parts.push(`Sent: ${msg.date.toISOString()}`);
@@ -127,7 +133,9 @@ function buildUserTurn(msg: NormalisedMessage, prepared: PreparedEmail, thread: 
     const who = earlier.from?.address ?? 'unknown';
     parts.push(spotlight(`earlier message from ${who}`, cut(earlier.newText || earlier.text).slice(0, 1500)));
   }
-  const from = prepared.from ? `${prepared.from.name ? `${prepared.from.name} ` : ''}<${prepared.from.address}>` : 'unknown';
+  const from = prepared.from
+    ? `${prepared.from.name ? `${prepared.from.name} ` : ''}<${prepared.from.address}>`
+    : 'unknown';
   parts.push(spotlight('message to triage', `From: ${from}\nSubject: ${prepared.subject}\n\n${cut(prepared.text)}`));
   parts.push('Triage the message to triage.');
   return parts.join('\n\n');
@@ -156,7 +164,10 @@ function settle(
   allowedSources: string[],
 ): TriageResult {
   const clean = (text: string, max: number) => clampText(sanitiseModelOutput(text, { allowedSources }).text, max);
-  const reasons = answer.reasons.map((r) => clean(r, 300)).filter((r) => r.length > 0).slice(0, 5);
+  const reasons = answer.reasons
+    .map((r) => clean(r, 300))
+    .filter((r) => r.length > 0)
+    .slice(0, 5);
   let category = answer.category;
   let needsReply = answer.needsReply;
   let priority = answer.priority;
@@ -244,7 +255,10 @@ export function createModelTriage(
           return withReason(localResult, `${injectionNote}, and the local engine's decision was kept`);
         }
         // Agreement on the category still must not let the text raise its own priority.
-        return withReason({ ...settled, priority: localResult.priority, needsReply: localResult.needsReply }, injectionNote);
+        return withReason(
+          { ...settled, priority: localResult.priority, needsReply: localResult.needsReply },
+          injectionNote,
+        );
       }
       return settled;
     },
@@ -254,8 +268,8 @@ export function createModelTriage(
   return async (msg, ctx) => {
     const localResult = local(msg, ctx);
     if (MACHINE_CATEGORIES.has(localResult.category) && localResult.confidence >= ruleConfidence) return localResult;
-    if (ctx.modelAllowed === false) return withReason(localResult, 'kept away from the language model by your settings; used the local engine');
+    if (ctx.modelAllowed === false)
+      return withReason(localResult, 'kept away from the language model by your settings; used the local engine');
     return askModel(msg, ctx, localResult);
   };
 }
-

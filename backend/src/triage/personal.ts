@@ -5,8 +5,8 @@
  */
 import type { CategoryId } from '@steward/shared';
 import { isCategoryId } from '@steward/shared';
-import type { NormalisedMessage } from '../mail/types.ts';
 import { domainOf } from '../mail/addresses.ts';
+import type { NormalisedMessage } from '../mail/types.ts';
 import { hashFeature, tokenize } from './features.ts';
 
 export interface PersonalExample {
@@ -25,7 +25,51 @@ export const MAX_FEATURES = 48;
 /** Jaccard similarity from which a correction applies to a new message. */
 export const SIMILARITY_THRESHOLD = 0.45;
 
-const STOP_WORDS = new Set(['the', 'a', 'an', 'and', 'or', 'to', 'of', 'in', 'on', 'for', 'is', 'are', 'be', 'it', 'this', 'that', 'you', 'your', 'we', 'i', 'at', 'with', 'from', 'by', 'as', 'have', 'has', 'was', 'will', 'if', 'can', 'our', 'me', 'my', 'hi', 'hello', 'dear', 're', 'fw', 'fwd', '0', '00', '000']);
+const STOP_WORDS = new Set([
+  'the',
+  'a',
+  'an',
+  'and',
+  'or',
+  'to',
+  'of',
+  'in',
+  'on',
+  'for',
+  'is',
+  'are',
+  'be',
+  'it',
+  'this',
+  'that',
+  'you',
+  'your',
+  'we',
+  'i',
+  'at',
+  'with',
+  'from',
+  'by',
+  'as',
+  'have',
+  'has',
+  'was',
+  'will',
+  'if',
+  'can',
+  'our',
+  'me',
+  'my',
+  'hi',
+  'hello',
+  'dear',
+  're',
+  'fw',
+  'fwd',
+  '0',
+  '00',
+  '000',
+]);
 
 /** What identifies "messages like this one": the sender's domain, template words of subject and body, header shape. */
 export function personalFeatures(msg: NormalisedMessage): number[] {
@@ -47,10 +91,15 @@ export function personalFeatures(msg: NormalisedMessage): number[] {
 }
 
 function jaccard(a: readonly number[], b: readonly number[]): number {
-  let i = 0, j = 0, shared = 0;
+  let i = 0,
+    j = 0,
+    shared = 0;
   while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) { shared++; i++; j++; }
-    else if (a[i]! < b[j]!) i++;
+    if (a[i] === b[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
     else j++;
   }
   const union = a.length + b.length - shared;
@@ -58,7 +107,11 @@ function jaccard(a: readonly number[], b: readonly number[]): number {
 }
 
 /** Remembers that `msg` belongs in `category`. Returns a new model; the input is not changed. */
-export function learnCorrection(personal: PersonalModel | undefined, msg: NormalisedMessage, category: CategoryId): PersonalModel {
+export function learnCorrection(
+  personal: PersonalModel | undefined,
+  msg: NormalisedMessage,
+  category: CategoryId,
+): PersonalModel {
   const features = personalFeatures(msg);
   // A correction of (almost) the same message replaces the earlier one instead of piling up.
   const kept = (personal?.examples ?? []).filter((e) => jaccard(e.f, features) < 0.9);
@@ -72,7 +125,10 @@ export interface PersonalMatch {
 }
 
 /** The corrected category of the most similar remembered messages, when similar enough. */
-export function personalCategory(personal: PersonalModel | undefined, msg: NormalisedMessage): PersonalMatch | undefined {
+export function personalCategory(
+  personal: PersonalModel | undefined,
+  msg: NormalisedMessage,
+): PersonalMatch | undefined {
   if (!personal || !Array.isArray(personal.examples) || personal.examples.length === 0) return undefined;
   const features = personalFeatures(msg);
   const votes = new Map<CategoryId, number>();

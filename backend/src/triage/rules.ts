@@ -3,9 +3,9 @@
  * bulk campaigns. Each rule says in words why it fired.
  */
 import type { CategoryId } from '@steward/shared';
-import type { NormalisedMessage } from '../mail/types.ts';
 import { domainOf } from '../mail/addresses.ts';
 import { MARKETING_SERVICES } from '../mail/signals.ts';
+import type { NormalisedMessage } from '../mail/types.ts';
 
 export interface RuleHit {
   category: CategoryId;
@@ -31,7 +31,12 @@ export function meetingUpdateRule(msg: NormalisedMessage): RuleHit | undefined {
     const what = (calendar.method && CALENDAR_METHOD_WORDS[calendar.method]) ?? 'a calendar event';
     return { category: 'meeting_update', reason: `contains ${what} (text/calendar part)`, confidence: 0.97 };
   }
-  if (CALENDAR_SUBJECT.test(msg.subject) && /@|\d{1,2}(:\d\d)?\s*(am|pm)|\d{1,2}:\d\d|calendar|meeting|event|invitation/i.test(msg.subject + msg.text.slice(0, 2000))) {
+  if (
+    CALENDAR_SUBJECT.test(msg.subject) &&
+    /@|\d{1,2}(:\d\d)?\s*(am|pm)|\d{1,2}:\d\d|calendar|meeting|event|invitation/i.test(
+      msg.subject + msg.text.slice(0, 2000),
+    )
+  ) {
     return { category: 'meeting_update', reason: 'subject is a calendar response or update', confidence: 0.9 };
   }
   return undefined;
@@ -45,14 +50,39 @@ interface ToolFormat {
 
 /** Comment and mention notifications of collaboration tools: sender domain plus wording. */
 const COMMENT_FORMATS: ToolFormat[] = [
-  { tool: 'GitHub', sender: /(^|\.)github\.com$/, comment: /commented on|mentioned you|@\S+ mentioned|requested your review|review requested|left a comment|replied to|approved this pull request|requested changes|reply to this email directly|you are receiving this because you (were mentioned|commented|authored|are subscribed|were assigned|modified)/i },
-  { tool: 'GitLab', sender: /(^|\.)gitlab\.(com|io)$/, comment: /commented|mentioned you|new comment|reply to this email directly/i },
-  { tool: 'Jira', sender: /atlassian\.net$|(^|\.)atlassian\.com$|jira/i, comment: /commented on|mentioned you|\bcomment\b|replied/i },
+  {
+    tool: 'GitHub',
+    sender: /(^|\.)github\.com$/,
+    comment:
+      /commented on|mentioned you|@\S+ mentioned|requested your review|review requested|left a comment|replied to|approved this pull request|requested changes|reply to this email directly|you are receiving this because you (were mentioned|commented|authored|are subscribed|were assigned|modified)/i,
+  },
+  {
+    tool: 'GitLab',
+    sender: /(^|\.)gitlab\.(com|io)$/,
+    comment: /commented|mentioned you|new comment|reply to this email directly/i,
+  },
+  {
+    tool: 'Jira',
+    sender: /atlassian\.net$|(^|\.)atlassian\.com$|jira/i,
+    comment: /commented on|mentioned you|\bcomment\b|replied/i,
+  },
   { tool: 'Confluence', sender: /atlassian\.net$/, comment: /commented on|mentioned you|replied to your comment/i },
-  { tool: 'Google Docs', sender: /^(docs|comments|drive-shares|sheets|slides)[-\w.]*@(docs\.)?google\.com$/, comment: /comment|mentioned you|assigned you|replied|new activity|shared/i },
+  {
+    tool: 'Google Docs',
+    sender: /^(docs|comments|drive-shares|sheets|slides)[-\w.]*@(docs\.)?google\.com$/,
+    comment: /comment|mentioned you|assigned you|replied|new activity|shared/i,
+  },
   { tool: 'Figma', sender: /(^|\.)figma\.com$/, comment: /comment|mentioned you|replied/i },
-  { tool: 'Notion', sender: /(^|\.)(notion\.so|mail\.notion\.so|makenotion\.com)$/, comment: /comment|mentioned you|replied|@/i },
-  { tool: 'Microsoft Office', sender: /(^|\.)(microsoft\.com|sharepointonline\.com|office\.com|office365\.com)$/, comment: /commented on|mentioned you|@mentioned you|replied to your comment|left a comment/i },
+  {
+    tool: 'Notion',
+    sender: /(^|\.)(notion\.so|mail\.notion\.so|makenotion\.com)$/,
+    comment: /comment|mentioned you|replied|@/i,
+  },
+  {
+    tool: 'Microsoft Office',
+    sender: /(^|\.)(microsoft\.com|sharepointonline\.com|office\.com|office365\.com)$/,
+    comment: /commented on|mentioned you|@mentioned you|replied to your comment|left a comment/i,
+  },
   { tool: 'Linear', sender: /(^|\.)linear\.app$/, comment: /comment|mentioned you|replied/i },
   { tool: 'Asana', sender: /(^|\.)asana\.com$/, comment: /comment|mentioned you|replied/i },
   { tool: 'Trello', sender: /(^|\.)trello\.com$/, comment: /comment|mentioned you/i },
@@ -71,35 +101,67 @@ export function commentRule(msg: NormalisedMessage): RuleHit | undefined {
     }
   }
   // A Google Docs comment relayed under the commenter's name ("Ann Lee (Google Docs)").
-  if (/\((Google Docs|Google Sheets|Google Slides|Google Drive)\)/i.test(msg.from?.name ?? '') && /comment|mentioned|replied/i.test(head)) {
+  if (
+    /\((Google Docs|Google Sheets|Google Slides|Google Drive)\)/i.test(msg.from?.name ?? '') &&
+    /comment|mentioned|replied/i.test(head)
+  ) {
     return { category: 'comment', reason: 'a Google Docs comment or mention notification', confidence: 0.93 };
   }
   return undefined;
 }
 
 const NOTIFICATION_FORMATS: Array<[RegExp, string]> = [
-  [/\b(password reset|reset your password|reset password|verify your (email|account)|verification code|one[- ]time (code|password)|security (alert|code)|sign[- ]in (attempt|alert)|new (sign[- ]in|login)|two[- ]factor|2fa code|confirm your (email|account))\b/i, 'an account security message'],
-  [/\b(your (order|receipt|invoice|payment|purchase|subscription|booking|reservation)|order (confirmation|#|number|shipped)|payment (received|confirmation|failed)|receipt (for|from)|invoice (#|no\.?|number)|has shipped|out for delivery|delivery (update|notification)|tracking number|statement is (ready|available))\b/i, 'a receipt, invoice or delivery update'],
-  [/\b(build (failed|passed|succeeded|fixed|broken)|pipeline (failed|succeeded|passed)|workflow run|run (failed|succeeded|cancelled)|deploy(ment)? (failed|succeeded)|all jobs have (failed|succeeded)|\[ci\]|ci (failed|passed))\b/i, 'a CI / build notification'],
-  [/\b(delivery status notification|undeliverable|mail delivery (failed|subsystem)|returned mail|out of office|automatic reply|autoreply|auto-reply|abwesenheitsnotiz)\b/i, 'an automatic delivery report or auto-reply'],
+  [
+    /\b(password reset|reset your password|reset password|verify your (email|account)|verification code|one[- ]time (code|password)|security (alert|code)|sign[- ]in (attempt|alert)|new (sign[- ]in|login)|two[- ]factor|2fa code|confirm your (email|account))\b/i,
+    'an account security message',
+  ],
+  [
+    /\b(your (order|receipt|invoice|payment|purchase|subscription|booking|reservation)|order (confirmation|#|number|shipped)|payment (received|confirmation|failed)|receipt (for|from)|invoice (#|no\.?|number)|has shipped|out for delivery|delivery (update|notification)|tracking number|statement is (ready|available))\b/i,
+    'a receipt, invoice or delivery update',
+  ],
+  [
+    /\b(build (failed|passed|succeeded|fixed|broken)|pipeline (failed|succeeded|passed)|workflow run|run (failed|succeeded|cancelled)|deploy(ment)? (failed|succeeded)|all jobs have (failed|succeeded)|\[ci\]|ci (failed|passed))\b/i,
+    'a CI / build notification',
+  ],
+  [
+    /\b(delivery status notification|undeliverable|mail delivery (failed|subsystem)|returned mail|out of office|automatic reply|autoreply|auto-reply|abwesenheitsnotiz)\b/i,
+    'an automatic delivery report or auto-reply',
+  ],
 ];
 
-const TOOL_DOMAINS = /(^|\.)(github\.com|gitlab\.com|atlassian\.net|figma\.com|notion\.so|linear\.app|asana\.com|trello\.com|slack\.com|circleci\.com|travis-ci\.(com|org)|vercel\.com|netlify\.com|sentry\.io|pagerduty\.com|bitbucket\.org)$/;
+const TOOL_DOMAINS =
+  /(^|\.)(github\.com|gitlab\.com|atlassian\.net|figma\.com|notion\.so|linear\.app|asana\.com|trello\.com|slack\.com|circleci\.com|travis-ci\.(com|org)|vercel\.com|netlify\.com|sentry\.io|pagerduty\.com|bitbucket\.org)$/;
 
 export function notificationRule(msg: NormalisedMessage): RuleHit | undefined {
   const s = msg.signals;
   const head = `${msg.subject}\n${msg.text.slice(0, 1500)}`;
-  if (s.autoSubmitted) return { category: 'notification', reason: `sent automatically (Auto-Submitted: ${s.autoSubmitted})`, confidence: 0.92 };
+  if (s.autoSubmitted)
+    return {
+      category: 'notification',
+      reason: `sent automatically (Auto-Submitted: ${s.autoSubmitted})`,
+      confidence: 0.92,
+    };
   for (const [pattern, what] of NOTIFICATION_FORMATS) {
     if (pattern.test(msg.subject) || ((s.noReplySender || !!s.bulkMailer) && pattern.test(head))) {
       return { category: 'notification', reason: `looks like ${what}`, confidence: 0.88 };
     }
   }
   const domain = domainOf(msg.from?.address ?? '');
-  if (TOOL_DOMAINS.test(domain)) return { category: 'notification', reason: `automated mail from ${domain}`, confidence: 0.88 };
+  if (TOOL_DOMAINS.test(domain))
+    return { category: 'notification', reason: `automated mail from ${domain}`, confidence: 0.88 };
   if (s.noReplySender) return { category: 'notification', reason: 'sent from a no-reply address', confidence: 0.85 };
-  if (msg.from && /^(notifications?|alerts?|updates?|system|automated|robot|bot|daemon|info|support|billing|accounts?|security|receipts?|orders?)([-+_.].*)?@/i.test(msg.from.address) && !s.listUnsubscribe) {
-    return { category: 'notification', reason: `sent by an automated address (${msg.from.address.split('@')[0]}@)`, confidence: 0.8 };
+  if (
+    msg.from &&
+    /^(notifications?|alerts?|updates?|system|automated|robot|bot|daemon|info|support|billing|accounts?|security|receipts?|orders?)([-+_.].*)?@/i.test(
+      msg.from.address,
+    ) &&
+    !s.listUnsubscribe
+  ) {
+    return {
+      category: 'notification',
+      reason: `sent by an automated address (${msg.from.address.split('@')[0]}@)`,
+      confidence: 0.8,
+    };
   }
   return undefined;
 }
@@ -107,7 +169,11 @@ export function notificationRule(msg: NormalisedMessage): RuleHit | undefined {
 /** Campaign mail: a marketing-only bulk service together with an unsubscribe link. */
 export function marketingRule(msg: NormalisedMessage): RuleHit | undefined {
   const s = msg.signals;
-  if (s.bulkMailer && MARKETING_SERVICES.has(s.bulkMailer) && (s.listUnsubscribe || /unsubscribe/i.test(msg.text.slice(-4000)))) {
+  if (
+    s.bulkMailer &&
+    MARKETING_SERVICES.has(s.bulkMailer) &&
+    (s.listUnsubscribe || /unsubscribe/i.test(msg.text.slice(-4000)))
+  ) {
     return { category: 'marketing', reason: `sent through ${s.bulkMailer} with an unsubscribe link`, confidence: 0.93 };
   }
   return undefined;

@@ -1,11 +1,13 @@
 /** One-line extractive summaries: who, and what they want (or what it is about). */
-import type { NormalisedMessage } from '../mail/types.ts';
+
 import { displayFirstName } from '../mail/addresses.ts';
+import type { NormalisedMessage } from '../mail/types.ts';
 
 export const MAX_SUMMARY_CHARS = 140;
 
 const GREETING = /^(hi|hello|hey|dear|good (morning|afternoon|evening)|hallo|bonjour|hola)\b[^,.!:\n]{0,40}[,.!:]\s*/i;
-const FILLER = /^(just (a quick note|checking in|wanted to)|i hope (you are|you're|this finds you)[^.!?]*[.!?]|hope (you are|you're|all is)[^.!?]*[.!?])\s*/i;
+const FILLER =
+  /^(just (a quick note|checking in|wanted to)|i hope (you are|you're|this finds you)[^.!?]*[.!?]|hope (you are|you're|all is)[^.!?]*[.!?])\s*/i;
 
 const WHITESPACE = /\s/;
 

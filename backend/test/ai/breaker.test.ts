@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCircuitBreaker, fallbackReason, guardModel, withFallback } from '../../src/ai/breaker.ts';
-import { BudgetExceeded, ModelError, ModelUnavailable, type LanguageModel } from '../../src/ai/port.ts';
+import { BudgetExceeded, type LanguageModel, ModelError, ModelUnavailable } from '../../src/ai/port.ts';
 
 const failing = () => Promise.reject(new ModelError('the model endpoint answered 500', 'server', 500));
 const succeeding = () => Promise.resolve('model answer');
@@ -84,21 +84,37 @@ describe('withFallback', () => {
       (_text: string) => failing(),
       (reason, _error, text: string) => ({ engine: 'local', text, reasons: [reason] }),
     );
-    expect(await broken('a')).toEqual({ engine: 'local', text: 'a', reasons: ['language model failed; used the local engine'] });
+    expect(await broken('a')).toEqual({
+      engine: 'local',
+      text: 'a',
+      reasons: ['language model failed; used the local engine'],
+    });
     await broken('b');
     expect(breaker.state).toBe('open');
     // Open circuit: even the healthy function is not called.
-    expect(await withFallback(breaker, succeeding, (reason) => reason)()).toBe('language model unavailable; used the local engine');
+    expect(await withFallback(breaker, succeeding, (reason) => reason)()).toBe(
+      'language model unavailable; used the local engine',
+    );
   });
 
   it('names the cause in words', () => {
-    expect(fallbackReason(new ModelError('t', 'timeout'))).toBe('language model did not answer in time; used the local engine');
-    expect(fallbackReason(new ModelError('bad', 'invalid_output'))).toBe('language model gave an unusable answer; used the local engine');
-    expect(fallbackReason(new BudgetExceeded('u', 1, 1))).toBe("today's language-model budget is spent; used the local engine");
+    expect(fallbackReason(new ModelError('t', 'timeout'))).toBe(
+      'language model did not answer in time; used the local engine',
+    );
+    expect(fallbackReason(new ModelError('bad', 'invalid_output'))).toBe(
+      'language model gave an unusable answer; used the local engine',
+    );
+    expect(fallbackReason(new BudgetExceeded('u', 1, 1))).toBe(
+      "today's language-model budget is spent; used the local engine",
+    );
   });
 
   it('does not hide a cancelled call behind the fallback', async () => {
-    const run = withFallback(createCircuitBreaker(), () => Promise.reject(new ModelError('x', 'aborted')), () => 'local');
+    const run = withFallback(
+      createCircuitBreaker(),
+      () => Promise.reject(new ModelError('x', 'aborted')),
+      () => 'local',
+    );
     await expect(run()).rejects.toMatchObject({ kind: 'aborted' });
   });
 });

@@ -1,8 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOpenAiModel, openAiConfigFromEnv, parseRetryAfter, type OpenAiModelConfig } from '../../src/ai/openai.ts';
+import {
+  createOpenAiModel,
+  type OpenAiModelConfig,
+  openAiConfigFromEnv,
+  parseRetryAfter,
+} from '../../src/ai/openai.ts';
 import { BudgetExceeded, ModelError, type ModelRequest } from '../../src/ai/port.ts';
 import { createMemoryTokenBudget, createMemoryUsageSink } from '../../src/ai/usage.ts';
-import { reply, script, startFakeOpenAi, type FakeHandler, type FakeOpenAi } from '../support/fake-openai.ts';
+import { type FakeHandler, type FakeOpenAi, reply, script, startFakeOpenAi } from '../support/fake-openai.ts';
 
 const answerSchema = {
   type: 'object',
@@ -17,7 +22,11 @@ const textRequest: ModelRequest = {
   system: 'You write short replies.',
   messages: [{ role: 'user', content: 'Say hello.' }],
 };
-const jsonRequest: ModelRequest = { ...textRequest, purpose: 'triage', jsonSchema: { name: 'answer', schema: answerSchema } };
+const jsonRequest: ModelRequest = {
+  ...textRequest,
+  purpose: 'triage',
+  jsonSchema: { name: 'answer', schema: answerSchema },
+};
 
 let fake: FakeOpenAi | undefined;
 afterEach(async () => {
@@ -25,12 +34,24 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function engine(handler: FakeHandler, cfg: Partial<OpenAiModelConfig> = {}, extra: Parameters<typeof createOpenAiModel>[1] = {}) {
+async function engine(
+  handler: FakeHandler,
+  cfg: Partial<OpenAiModelConfig> = {},
+  extra: Parameters<typeof createOpenAiModel>[1] = {},
+) {
   fake = await startFakeOpenAi(handler);
   const waits: number[] = [];
   const usage = createMemoryUsageSink();
   const model = createOpenAiModel(
-    { baseURL: fake.url, model: 'fake-model', timeoutMs: 2_000, maxRetries: 2, baseDelayMs: 100, maxDelayMs: 5_000, ...cfg },
+    {
+      baseURL: fake.url,
+      model: 'fake-model',
+      timeoutMs: 2_000,
+      maxRetries: 2,
+      baseDelayMs: 100,
+      maxDelayMs: 5_000,
+      ...cfg,
+    },
     {
       usage,
       sleep: async (ms) => {
@@ -45,7 +66,9 @@ async function engine(handler: FakeHandler, cfg: Partial<OpenAiModelConfig> = {}
 
 describe('OpenAI-compatible engine', () => {
   it('sends the static system prompt first and returns the text with its token usage', async () => {
-    const { model, usage, fake } = await engine(script([reply.text('Hello Bob.', { prompt: 42, completion: 4, cached: 32 })]));
+    const { model, usage, fake } = await engine(
+      script([reply.text('Hello Bob.', { prompt: 42, completion: 4, cached: 32 })]),
+    );
     const res = await model.complete(textRequest);
     expect(res.text).toBe('Hello Bob.');
     expect(res.usage).toEqual({ promptTokens: 42, completionTokens: 4, cachedTokens: 32 });
@@ -53,7 +76,13 @@ describe('OpenAI-compatible engine', () => {
     expect(fake.requests[0]?.body.messages?.[0]).toEqual({ role: 'system', content: 'You write short replies.' });
     expect(fake.requests[0]?.body.response_format).toBeUndefined();
     expect(usage.events).toEqual([
-      expect.objectContaining({ userKey: 'tenant-1:alice', purpose: 'draft', model: 'fake-model', ok: true, usage: { promptTokens: 42, completionTokens: 4, cachedTokens: 32 } }),
+      expect.objectContaining({
+        userKey: 'tenant-1:alice',
+        purpose: 'draft',
+        model: 'fake-model',
+        ok: true,
+        usage: { promptTokens: 42, completionTokens: 4, cachedTokens: 32 },
+      }),
     ]);
     expect(usage.events[0]?.latencyMs).toBeGreaterThanOrEqual(0);
   });
@@ -74,7 +103,9 @@ describe('OpenAI-compatible engine', () => {
   });
 
   it('waits as long as Retry-After says after a 429, then succeeds', async () => {
-    const { model, waits, fake } = await engine(script([reply.status(429, { retryAfter: '3' }), reply.text('after the wait')]));
+    const { model, waits, fake } = await engine(
+      script([reply.status(429, { retryAfter: '3' }), reply.text('after the wait')]),
+    );
     const res = await model.complete(textRequest);
     expect(res.text).toBe('after the wait');
     expect(fake.requests).toHaveLength(2);
@@ -82,7 +113,10 @@ describe('OpenAI-compatible engine', () => {
   });
 
   it('gives up at once when Retry-After asks for longer than it is willing to wait', async () => {
-    const { model, waits, fake } = await engine(script([reply.status(429, { retryAfter: '120' }), reply.text('never')]), { maxDelayMs: 5_000 });
+    const { model, waits, fake } = await engine(
+      script([reply.status(429, { retryAfter: '120' }), reply.text('never')]),
+      { maxDelayMs: 5_000 },
+    );
     await expect(model.complete(textRequest)).rejects.toMatchObject({ kind: 'rate_limited', status: 429 });
     expect(fake.requests).toHaveLength(1);
     expect(waits).toEqual([]);
@@ -95,7 +129,11 @@ describe('OpenAI-compatible engine', () => {
   });
 
   it('backs off exponentially with jitter on repeated 500s and gives up after maxRetries', async () => {
-    const { model, waits, fake, usage } = await engine(script([reply.status(500)]), { maxRetries: 3, baseDelayMs: 100 }, { random: () => 1 });
+    const { model, waits, fake, usage } = await engine(
+      script([reply.status(500)]),
+      { maxRetries: 3, baseDelayMs: 100 },
+      { random: () => 1 },
+    );
     const err = await model.complete(textRequest).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelError);
     expect((err as ModelError).kind).toBe('server');
@@ -106,7 +144,11 @@ describe('OpenAI-compatible engine', () => {
   });
 
   it('jitter draws each wait between half and all of the exponential step', async () => {
-    const { model, waits } = await engine(script([reply.status(500), reply.status(500), reply.text('ok')]), { baseDelayMs: 1_000 }, { random: () => 0 });
+    const { model, waits } = await engine(
+      script([reply.status(500), reply.status(500), reply.text('ok')]),
+      { baseDelayMs: 1_000 },
+      { random: () => 0 },
+    );
     await model.complete(textRequest);
     expect(waits).toEqual([500, 1_000]);
   });
@@ -146,7 +188,10 @@ describe('OpenAI-compatible engine', () => {
 
   it('fails after malformed JSON twice, counting the tokens of both attempts', async () => {
     const { model, fake, usage } = await engine(script([reply.text('not json at all', { prompt: 10, completion: 5 })]));
-    await expect(model.complete(jsonRequest)).rejects.toMatchObject({ kind: 'invalid_output', message: expect.stringContaining('malformed JSON') });
+    await expect(model.complete(jsonRequest)).rejects.toMatchObject({
+      kind: 'invalid_output',
+      message: expect.stringContaining('malformed JSON'),
+    });
     expect(fake.requests).toHaveLength(2);
     expect(usage.events[0]).toMatchObject({ ok: false, usage: { promptTokens: 20, completionTokens: 10 } });
   });
@@ -154,7 +199,10 @@ describe('OpenAI-compatible engine', () => {
   it('treats an answer that violates the schema as a failed attempt', async () => {
     const violating = reply.json({ answer: 'yes', score: 7, extra: true });
     const { model, fake } = await engine(script([violating, violating]));
-    await expect(model.complete(jsonRequest)).rejects.toMatchObject({ kind: 'invalid_output', message: expect.stringContaining('schema') });
+    await expect(model.complete(jsonRequest)).rejects.toMatchObject({
+      kind: 'invalid_output',
+      message: expect.stringContaining('schema'),
+    });
     expect(fake.requests).toHaveLength(2);
   });
 
@@ -180,12 +228,16 @@ describe('OpenAI-compatible engine', () => {
   });
 
   it('streams the answer chunk by chunk and records usage at the end', async () => {
-    const { model, usage } = await engine(script([reply.text('Hello there, Bob. See you Friday.', { prompt: 20, completion: 9 })]));
+    const { model, usage } = await engine(
+      script([reply.text('Hello there, Bob. See you Friday.', { prompt: 20, completion: 9 })]),
+    );
     const pieces: string[] = [];
     for await (const piece of model.stream(textRequest)) pieces.push(piece);
     expect(pieces.length).toBeGreaterThan(3);
     expect(pieces.join('')).toBe('Hello there, Bob. See you Friday.');
-    expect(usage.events).toEqual([expect.objectContaining({ ok: true, usage: { promptTokens: 20, completionTokens: 9 } })]);
+    expect(usage.events).toEqual([
+      expect.objectContaining({ ok: true, usage: { promptTokens: 20, completionTokens: 9 } }),
+    ]);
   });
 
   it('retries a stream that fails before the first chunk', async () => {
@@ -209,7 +261,12 @@ describe('parseRetryAfter', () => {
   it('reads seconds, HTTP dates and retry-after-ms', () => {
     expect(parseRetryAfter(new Headers({ 'retry-after': '7' }))).toBe(7_000);
     expect(parseRetryAfter(new Headers({ 'retry-after-ms': '250' }))).toBe(250);
-    expect(parseRetryAfter(new Headers({ 'retry-after': 'Wed, 21 Oct 2015 07:28:10 GMT' }), Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10_000);
+    expect(
+      parseRetryAfter(
+        new Headers({ 'retry-after': 'Wed, 21 Oct 2015 07:28:10 GMT' }),
+        Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'),
+      ),
+    ).toBe(10_000);
     expect(parseRetryAfter(new Headers({ 'retry-after': 'soon' }))).toBeUndefined();
     expect(parseRetryAfter(new Headers())).toBeUndefined();
   });
@@ -217,8 +274,15 @@ describe('parseRetryAfter', () => {
 
 describe('openAiConfigFromEnv', () => {
   it('needs a model and an endpoint (or a key for the default endpoint)', () => {
-    expect(openAiConfigFromEnv({ OPENAI_MODEL: 'llama3', OPENAI_BASE_URL: 'http://localhost:11434/v1' })).toEqual({ baseURL: 'http://localhost:11434/v1', model: 'llama3' });
-    expect(openAiConfigFromEnv({ OPENAI_MODEL: 'gpt-4o-mini', OPENAI_API_KEY: 'sk-x' })).toEqual({ baseURL: 'https://api.openai.com/v1', model: 'gpt-4o-mini', apiKey: 'sk-x' });
+    expect(openAiConfigFromEnv({ OPENAI_MODEL: 'llama3', OPENAI_BASE_URL: 'http://localhost:11434/v1' })).toEqual({
+      baseURL: 'http://localhost:11434/v1',
+      model: 'llama3',
+    });
+    expect(openAiConfigFromEnv({ OPENAI_MODEL: 'gpt-4o-mini', OPENAI_API_KEY: 'sk-x' })).toEqual({
+      baseURL: 'https://api.openai.com/v1',
+      model: 'gpt-4o-mini',
+      apiKey: 'sk-x',
+    });
     expect(openAiConfigFromEnv({ OPENAI_BASE_URL: 'http://localhost:11434/v1' })).toBeUndefined();
   });
 });

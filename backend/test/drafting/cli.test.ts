@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliIo, UsageError } from '../../src/cli/command.ts';
 import { draftCommand } from '../../src/cli/commands/draft.ts';
 import { voiceCommand } from '../../src/cli/commands/voice.ts';
-import { UsageError, type CliIo } from '../../src/cli/command.ts';
 
 let dir: string;
 
@@ -16,11 +16,25 @@ function io(): CliIo & { out: () => string; err: () => string } {
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  return { stdin: new PassThrough(), stdout, stderr, env: { AI_PROVIDER: 'local' }, cwd: dir, out: () => out, err: () => err };
+  return {
+    stdin: new PassThrough(),
+    stdout,
+    stderr,
+    env: { AI_PROVIDER: 'local' },
+    cwd: dir,
+    out: () => out,
+    err: () => err,
+  };
 }
 
 const sentLines = Array.from({ length: 22 }, (_, i) =>
-  JSON.stringify({ id: `s${i}`, from: 'Vince K <vince@example.com>', to: ['ann@example.com'], subject: 'x', text: `Ann,\n\nThe curve for region ${i} looks fine to me.\n\nVince` }),
+  JSON.stringify({
+    id: `s${i}`,
+    from: 'Vince K <vince@example.com>',
+    to: ['ann@example.com'],
+    subject: 'x',
+    text: `Ann,\n\nThe curve for region ${i} looks fine to me.\n\nVince`,
+  }),
 );
 
 beforeAll(async () => {
@@ -29,9 +43,20 @@ beforeAll(async () => {
   await writeFile(
     path.join(dir, 'inbox.jsonl'),
     [
-      JSON.stringify({ id: 'm1', from: 'Ann Lee <ann@example.com>', to: ['vince@example.com'], subject: 'Curves', text: 'Could you send me the gas curves by Friday?' }),
+      JSON.stringify({
+        id: 'm1',
+        from: 'Ann Lee <ann@example.com>',
+        to: ['vince@example.com'],
+        subject: 'Curves',
+        text: 'Could you send me the gas curves by Friday?',
+      }),
       '{"id": "broken"',
-      JSON.stringify({ id: 'm2', from: 'Ann Lee <ann@example.com>', subject: 'Price', text: 'What is the price for 200 seats?' }),
+      JSON.stringify({
+        id: 'm2',
+        from: 'Ann Lee <ann@example.com>',
+        subject: 'Price',
+        text: 'What is the price for 200 seats?',
+      }),
     ].join('\n'),
   );
 });
@@ -62,7 +87,11 @@ describe('steward draft', () => {
   it('drafts one JSON line per message in the learned voice and reports a bad record in its own line', async () => {
     const run = io();
     const code = await draftCommand.run(['--sent', 'sent.jsonl', '--json', 'inbox.jsonl'], run);
-    const lines = run.out().trim().split('\n').map((l) => JSON.parse(l));
+    const lines = run
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(['m1', '1', 'm2']);
     expect(lines[0]).toMatchObject({ subject: 'Re: Curves', placeholders: [], proposedTimes: [] });
     expect(lines[0].text).toBe("Ann,\n\nI'll send you the gas curves by Friday.\n\nVince");
@@ -79,7 +108,9 @@ describe('steward draft', () => {
     await draftCommand.run(['--voice', 'voice.json', 'inbox.jsonl'], run);
     expect(run.out()).toContain('── m1 ── Re: Curves');
     expect(run.out()).toContain('To fill in: [confirm: the price for 200 seats]');
-    await expect(draftCommand.run(['--voice', 'voice.json', '--sent', 'sent.jsonl', 'inbox.jsonl'], io())).rejects.toThrow(UsageError);
+    await expect(
+      draftCommand.run(['--voice', 'voice.json', '--sent', 'sent.jsonl', 'inbox.jsonl'], io()),
+    ).rejects.toThrow(UsageError);
     await expect(draftCommand.run(['--json'], io())).rejects.toThrow(UsageError);
   });
 });

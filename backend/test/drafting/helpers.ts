@@ -1,6 +1,6 @@
-import type { NormalisedMessage } from '../../src/mail/types.ts';
-import { normaliseMessage } from '../../src/mail/normalise.ts';
 import type { EmailMessage } from '@steward/shared';
+import { normaliseMessage } from '../../src/mail/normalise.ts';
+import type { NormalisedMessage } from '../../src/mail/types.ts';
 
 let counter = 0;
 

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { Value } from 'typebox/value';
 import { Draft, defaultSettings, type Settings, type VoiceProfile } from '@steward/shared';
-import { draftReplyLocal, readInstruction, type LocalDraftInput } from '../../src/drafting/local.ts';
-import { defaultVoice, learnVoice } from '../../src/drafting/voice.ts';
+import { Value } from 'typebox/value';
+import { describe, expect, it } from 'vitest';
 import { swapPerson } from '../../src/drafting/analyse.ts';
+import { draftReplyLocal, type LocalDraftInput, readInstruction } from '../../src/drafting/local.ts';
+import { defaultVoice, learnVoice } from '../../src/drafting/voice.ts';
 import type { NormalisedMessage } from '../../src/mail/types.ts';
 import { message, vinceSentMail } from './helpers.ts';
 
@@ -50,7 +50,10 @@ describe('draftReplyLocal', () => {
 
   it('writes in the learned voice: name-only greeting, signed name, short', async () => {
     const voice = learnVoice(await vinceSentMail(24));
-    const result = draft(await message({ text: 'Hi Vince,\n\nCould you send me the curve file by Tuesday?\n\nBest,\nAnn' }), { voice });
+    const result = draft(
+      await message({ text: 'Hi Vince,\n\nCould you send me the curve file by Tuesday?\n\nBest,\nAnn' }),
+      { voice },
+    );
     expect(result.text).toBe('Ann,\n\nI will send you the curve file by Tuesday.\n\nVince');
   });
 
@@ -101,12 +104,19 @@ describe('draftReplyLocal', () => {
   });
 
   it('acknowledges an update specifically', async () => {
-    const result = draft(await message({ subject: 'Re: Site visit', text: 'The site visit went well and the crew starts next week.' }));
+    const result = draft(
+      await message({ subject: 'Re: Site visit', text: 'The site visit went well and the crew starts next week.' }),
+    );
     expect(result.text).toContain('Thank you for the update on Site visit.');
   });
 
   it('writes a follow-up when the user wrote last', async () => {
-    const mine = await message({ from: 'me@example.com', to: ['Ann Lee <ann@example.com>'], subject: 'Offer', text: 'Any thoughts on the offer?' });
+    const mine = await message({
+      from: 'me@example.com',
+      to: ['Ann Lee <ann@example.com>'],
+      subject: 'Offer',
+      text: 'Any thoughts on the offer?',
+    });
     const result = draft(mine, { me: ['me@example.com'] });
     expect(result.text.startsWith('Hi Ann,')).toBe(true);
     expect(result.text).toContain('follow up on my message from Mon 2 Mar about Offer.');
@@ -114,7 +124,10 @@ describe('draftReplyLocal', () => {
 
   it('opens and closes in the sender’s language when the user writes it', async () => {
     const voice = { ...defaultVoice(), languages: ['en', 'de'] };
-    const german = await message({ from: 'Jonas Weber <jonas@example.de>', text: 'Hallo,\n\nkönnen Sie mir bitte die Rechnung schicken? Ich habe sie nicht bekommen.\n\nDanke' });
+    const german = await message({
+      from: 'Jonas Weber <jonas@example.de>',
+      text: 'Hallo,\n\nkönnen Sie mir bitte die Rechnung schicken? Ich habe sie nicht bekommen.\n\nDanke',
+    });
     const result = draft(german, { voice });
     expect(result.text.startsWith('Hallo Jonas,')).toBe(true);
     expect(result.text).toMatch(/Viele Grüße$/);

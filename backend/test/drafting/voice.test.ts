@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { Value } from 'typebox/value';
 import { VoiceProfile } from '@steward/shared';
-import { defaultVoice, learnVoice } from '../../src/drafting/voice.ts';
+import { Value } from 'typebox/value';
+import { describe, expect, it } from 'vitest';
 import { readMessageStyle } from '../../src/drafting/style.ts';
+import { defaultVoice, learnVoice } from '../../src/drafting/voice.ts';
 import { message, vinceSentMail } from './helpers.ts';
 
 describe('readMessageStyle', () => {
@@ -46,7 +46,10 @@ describe('learnVoice', () => {
     expect(voice.typicalWords).toBeLessThan(25);
     expect(voice.sampleCount).toBe(25);
     expect(voice.confidence).toBe('medium');
-    expect(voice.perRecipient.find((r) => r.address === 'shirley.crenshaw@example.com')).toMatchObject({ greeting: '{name},', count: 8 });
+    expect(voice.perRecipient.find((r) => r.address === 'shirley.crenshaw@example.com')).toMatchObject({
+      greeting: '{name},',
+      count: 8,
+    });
     expect(voice.languages).toEqual(['en']);
   });
 
@@ -59,12 +62,18 @@ describe('learnVoice', () => {
   it('tells a formal writer from a casual one', async () => {
     const formal = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        message({ from: 'me@example.com', text: `Dear Mr Smith,\n\nI am writing to confirm that we do not need item ${i}. It is settled.\n\nKind regards,\nMargaret` }),
+        message({
+          from: 'me@example.com',
+          text: `Dear Mr Smith,\n\nI am writing to confirm that we do not need item ${i}. It is settled.\n\nKind regards,\nMargaret`,
+        }),
       ),
     );
     const casual = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        message({ from: 'me@example.com', text: `Hey Sam!\n\nI'm in, that's great! Can't wait for round ${i} 🎉\n\nCheers,\nJo` }),
+        message({
+          from: 'me@example.com',
+          text: `Hey Sam!\n\nI'm in, that's great! Can't wait for round ${i} 🎉\n\nCheers,\nJo`,
+        }),
       ),
     );
     const f = learnVoice(formal);
@@ -82,7 +91,10 @@ describe('learnVoice', () => {
   it('records the languages the user writes', async () => {
     const german = await Promise.all(
       Array.from({ length: 6 }, () =>
-        message({ from: 'me@example.com', text: 'Hallo Jonas,\n\nich habe die Zahlen nicht bekommen. Kannst du sie mir bitte noch einmal schicken?\n\nViele Grüße\nAnna' }),
+        message({
+          from: 'me@example.com',
+          text: 'Hallo Jonas,\n\nich habe die Zahlen nicht bekommen. Kannst du sie mir bitte noch einmal schicken?\n\nViele Grüße\nAnna',
+        }),
       ),
     );
     const english = await vinceSentMail(10);
@@ -92,7 +104,10 @@ describe('learnVoice', () => {
   });
 
   it('falls back to the generic profile when nothing of the user’s own text is there', async () => {
-    const forward = await message({ from: 'me@example.com', text: '\n-----Original Message-----\nFrom: X\nSent: Monday\nTo: Y\nSubject: Z\n\nHello' });
+    const forward = await message({
+      from: 'me@example.com',
+      text: '\n-----Original Message-----\nFrom: X\nSent: Monday\nTo: Y\nSubject: Z\n\nHello',
+    });
     expect(learnVoice([forward]).sampleCount).toBe(0);
     expect(Value.Check(VoiceProfile, defaultVoice())).toBe(true);
   });

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import type { IsolationCase } from '../support/isolation.ts';
 import { describeIsolation } from '../support/isolation.ts';
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../src/storage/database.ts';
 import { buildTestApp } from '../support/app.ts';
 import { testDatabases } from '../support/db.ts';
@@ -20,7 +20,11 @@ describe('the server hosts the Outlook pane, the preview and the manifests', () 
     fs.writeFileSync(path.join(dir, 'addin', 'assets', 'icon-128.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     fs.writeFileSync(path.join(dir, 'manifests', 'outlook', 'manifest.xml'), '<OfficeApp/>');
     storage = await testDatabases()[0]!.open();
-    app = await buildTestApp(storage, {}, { staticFiles: { addinDir: path.join(dir, 'addin'), manifestsDir: path.join(dir, 'manifests') } });
+    app = await buildTestApp(
+      storage,
+      {},
+      { staticFiles: { addinDir: path.join(dir, 'addin'), manifestsDir: path.join(dir, 'manifests') } },
+    );
   });
   afterAll(async () => {
     await app.close();

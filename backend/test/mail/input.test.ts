@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readMessageInputs, splitMbox, type MessageInput } from '../../src/mail/input.ts';
+import { type MessageInput, readMessageInputs, splitMbox } from '../../src/mail/input.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/mail/', import.meta.url));
 
@@ -16,7 +16,11 @@ async function collect(paths: string[], stdinText = ''): Promise<MessageInput[]>
 
 describe('readMessageInputs', () => {
   it('reads .eml and .mbox files in order, ids from Message-ID', async () => {
-    const records = await collect([join(fixtures, 'budget-request.eml'), join(fixtures, 'offsite-thread.mbox'), join(fixtures, 'latin1-misdeclared.eml')]);
+    const records = await collect([
+      join(fixtures, 'budget-request.eml'),
+      join(fixtures, 'offsite-thread.mbox'),
+      join(fixtures, 'latin1-misdeclared.eml'),
+    ]);
     expect(records.map((r) => [r.index, r.id])).toEqual([
       [0, 'budget-1@example.com'],
       [1, 'offsite-1@example.com'],
@@ -50,7 +54,10 @@ describe('readMessageInputs', () => {
   it('reads .jsonl files and reports unreadable paths as records', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'steward-input-'));
     const file = join(dir, 'batch.jsonl');
-    writeFileSync(file, `${JSON.stringify({ id: 'a', raw: 'Subject: hi\r\n\r\nhello' })}\n${JSON.stringify({ raw: 'Message-ID: <x@y>\r\n\r\nbody' })}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ id: 'a', raw: 'Subject: hi\r\n\r\nhello' })}\n${JSON.stringify({ raw: 'Message-ID: <x@y>\r\n\r\nbody' })}\n`,
+    );
     const records = await collect([file, join(dir, 'missing.eml')]);
     expect(records.map((r) => [r.id, r.error?.code ?? 'ok'])).toEqual([
       ['a', 'ok'],
@@ -62,6 +69,9 @@ describe('readMessageInputs', () => {
 
 describe('splitMbox', () => {
   it('splits on From_ lines and tolerates a missing first separator', () => {
-    expect(splitMbox('Subject: a\n\nbody a\nFrom x Mon\nSubject: b\n\n>From me\n')).toEqual(['Subject: a\n\nbody a', 'Subject: b\n\nFrom me\n']);
+    expect(splitMbox('Subject: a\n\nbody a\nFrom x Mon\nSubject: b\n\n>From me\n')).toEqual([
+      'Subject: a\n\nbody a',
+      'Subject: b\n\nFrom me\n',
+    ]);
   });
 });

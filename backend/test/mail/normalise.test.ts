@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { normaliseMessage, parseAddress, parseAddressList, splitReply, stripHiddenHtml, stripInvisibleChars } from '../../src/mail/normalise.ts';
+import { describe, expect, it } from 'vitest';
 import { decodeBytes } from '../../src/mail/charset.ts';
+import {
+  normaliseMessage,
+  parseAddress,
+  parseAddressList,
+  splitReply,
+  stripHiddenHtml,
+  stripInvisibleChars,
+} from '../../src/mail/normalise.ts';
 
 const fixture = (name: string) => decodeBytes(readFileSync(new URL(`../fixtures/mail/${name}`, import.meta.url)));
 
@@ -38,7 +45,9 @@ describe('normaliseMessage on real-shaped mail', () => {
     expect(github.signals.listId).toContain('steward.steward.github.com');
     expect(github.signals.replyToDiffers).toBe(true);
     expect(github.signature).toContain('Reply to this email directly');
-    expect(github.newText).toBe('@sam can you take a look at the failing case below? It happens with Outlook accept mails.');
+    expect(github.newText).toBe(
+      '@sam can you take a look at the failing case below? It happens with Outlook accept mails.',
+    );
   });
 
   it('flags no-reply senders', async () => {
@@ -53,13 +62,20 @@ describe('normaliseMessage on real-shaped mail', () => {
   });
 
   it('repairs UTF-8 text that was decoded as Latin-1', async () => {
-    const raw = 'From: a@example.com\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCaf=C3=A9 =E2=80=94 d=C3=A9j=C3=A0 vu\r\n';
+    const raw =
+      'From: a@example.com\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCaf=C3=A9 =E2=80=94 d=C3=A9j=C3=A0 vu\r\n';
     const msg = await normaliseMessage({ id: 'm', raw });
     expect(msg.text).toBe('Café — déjà vu');
   });
 
   it('accepts JSON fields without raw and prefers them', async () => {
-    const msg = await normaliseMessage({ id: 'j', from: { name: 'Ann', address: 'ANN@Example.com' }, to: ['me@example.com'], subject: 'Hi', text: 'Hello\u200b there\u202e' });
+    const msg = await normaliseMessage({
+      id: 'j',
+      from: { name: 'Ann', address: 'ANN@Example.com' },
+      to: ['me@example.com'],
+      subject: 'Hi',
+      text: 'Hello\u200b there\u202e',
+    });
     expect(msg.from).toEqual({ name: 'Ann', address: 'ann@example.com' });
     expect(msg.text).toBe('Hello there');
     expect(msg.truncated).toBe(false);
@@ -82,7 +98,8 @@ describe('normaliseMessage on real-shaped mail', () => {
   it('gives a result for binary garbage and broken MIME', async () => {
     const binary = String.fromCharCode(...Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256));
     await expect(normaliseMessage({ id: 'bin', raw: binary })).resolves.toMatchObject({ id: 'bin' });
-    const broken = 'Content-Type: multipart/mixed; boundary="x"\r\n\r\n--x\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64\r\n--x';
+    const broken =
+      'Content-Type: multipart/mixed; boundary="x"\r\n\r\n--x\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64\r\n--x';
     await expect(normaliseMessage({ id: 'broken', raw: broken })).resolves.toMatchObject({ id: 'broken' });
   });
 });
@@ -118,13 +135,17 @@ describe('stripInvisibleChars', () => {
 
 describe('splitReply', () => {
   it('separates "On … wrote:" history', () => {
-    const parts = splitReply('Sounds good, see you then.\n\nOn Mon, 2 Mar 2026 at 09:00, Ann <a@x.com> wrote:\n> Lunch at noon?\n> Ann');
+    const parts = splitReply(
+      'Sounds good, see you then.\n\nOn Mon, 2 Mar 2026 at 09:00, Ann <a@x.com> wrote:\n> Lunch at noon?\n> Ann',
+    );
     expect(parts.newText).toBe('Sounds good, see you then.');
     expect(parts.quoted).toMatch(/^On Mon.*wrote:\n> Lunch at noon\?/);
   });
 
   it('separates Outlook header blocks and Original Message markers', () => {
-    const outlook = splitReply('Approved.\n\n________________________________\nFrom: Ann Lee <a@x.com>\nSent: Monday, March 2, 2026 9:00 AM\nTo: Sam\nSubject: Budget\n\nPlease approve.');
+    const outlook = splitReply(
+      'Approved.\n\n________________________________\nFrom: Ann Lee <a@x.com>\nSent: Monday, March 2, 2026 9:00 AM\nTo: Sam\nSubject: Budget\n\nPlease approve.',
+    );
     expect(outlook.newText).toBe('Approved.');
     expect(outlook.quoted).toContain('Please approve.');
     const original = splitReply('Done.\n-----Original Message-----\nFrom: Ann\nPlease do it.');
@@ -142,12 +163,22 @@ describe('splitReply', () => {
 
   it('keeps every non-blank line of the input in one of the three parts', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom('> quoted', 'On Mon, Ann wrote:', '-- ', 'Thanks,', 'From: a', 'Sent: b', 'To: c', ''), fc.string({ maxLength: 30 })), { maxLength: 30 }), (lines) => {
-        const text = lines.join('\n');
-        const parts = splitReply(text);
-        const joined = `${parts.newText}\n${parts.signature}\n${parts.quoted}`;
-        for (const line of text.replace(/\r\n?/g, '\n').split('\n')) if (line.trim()) expect(joined).toContain(line.trim());
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom('> quoted', 'On Mon, Ann wrote:', '-- ', 'Thanks,', 'From: a', 'Sent: b', 'To: c', ''),
+            fc.string({ maxLength: 30 }),
+          ),
+          { maxLength: 30 },
+        ),
+        (lines) => {
+          const text = lines.join('\n');
+          const parts = splitReply(text);
+          const joined = `${parts.newText}\n${parts.signature}\n${parts.quoted}`;
+          for (const line of text.replace(/\r\n?/g, '\n').split('\n'))
+            if (line.trim()) expect(joined).toContain(line.trim());
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -156,8 +187,15 @@ describe('splitReply', () => {
 describe('addresses', () => {
   it('parses display names, groups and object forms', () => {
     expect(parseAddress('"Lee, Ann" <Ann@Example.COM>')).toEqual({ name: 'Lee, Ann', address: 'ann@example.com' });
-    expect(parseAddressList('a@x.com, Team: b@y.org, c@z.net;')).toEqual([{ address: 'a@x.com' }, { address: 'b@y.org' }, { address: 'c@z.net' }]);
-    expect(parseAddressList([{ name: 'Bo', address: 'BO@x.com' }, 'c@y.com'])).toEqual([{ name: 'Bo', address: 'bo@x.com' }, { address: 'c@y.com' }]);
+    expect(parseAddressList('a@x.com, Team: b@y.org, c@z.net;')).toEqual([
+      { address: 'a@x.com' },
+      { address: 'b@y.org' },
+      { address: 'c@z.net' },
+    ]);
+    expect(parseAddressList([{ name: 'Bo', address: 'BO@x.com' }, 'c@y.com'])).toEqual([
+      { name: 'Bo', address: 'bo@x.com' },
+      { address: 'c@y.com' },
+    ]);
     expect(parseAddress(undefined)).toBeUndefined();
     expect(parseAddressList('')).toEqual([]);
   });
@@ -166,7 +204,20 @@ describe('addresses', () => {
 describe('normaliseMessage never throws', () => {
   const mimeish = fc.array(
     fc.oneof(
-      fc.constantFrom('Content-Type: multipart/mixed; boundary="b"', '--b', '--b--', 'Content-Transfer-Encoding: base64', 'Content-Transfer-Encoding: quoted-printable', 'Content-Type: text/html; charset=klingon', 'Subject: =?utf-8?B?broken', 'From: <<@@>>', '', '<div style="display:none">', '=E9=', '<!--'),
+      fc.constantFrom(
+        'Content-Type: multipart/mixed; boundary="b"',
+        '--b',
+        '--b--',
+        'Content-Transfer-Encoding: base64',
+        'Content-Transfer-Encoding: quoted-printable',
+        'Content-Type: text/html; charset=klingon',
+        'Subject: =?utf-8?B?broken',
+        'From: <<@@>>',
+        '',
+        '<div style="display:none">',
+        '=E9=',
+        '<!--',
+      ),
       fc.string({ maxLength: 40 }),
       fc.string({ unit: 'binary', maxLength: 40 }),
     ),
@@ -187,10 +238,14 @@ describe('normaliseMessage never throws', () => {
 
   it('on arbitrary HTML and text fields', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 300 }), async (html, text) => {
-        const msg = await normaliseMessage({ id: 'h', html, text, from: text, to: [html] });
-        expect(msg.id).toBe('h');
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.string({ maxLength: 300 }),
+        async (html, text) => {
+          const msg = await normaliseMessage({ id: 'h', html, text, from: text, to: [html] });
+          expect(msg.id).toBe('h');
+        },
+      ),
       { numRuns: 200 },
     );
   });

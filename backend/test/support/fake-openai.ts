@@ -16,7 +16,10 @@ export interface FakeChatRequest {
     model?: string;
     messages?: Array<{ role: string; content: string }>;
     stream?: boolean;
-    response_format?: { type: string; json_schema?: { name: string; schema: Record<string, unknown>; strict?: boolean } };
+    response_format?: {
+      type: string;
+      json_schema?: { name: string; schema: Record<string, unknown>; strict?: boolean };
+    };
     max_tokens?: number;
     temperature?: number;
     [key: string]: unknown;
@@ -30,7 +33,12 @@ export interface FakeChatRequest {
 }
 
 export type FakeReply =
-  | { kind: 'text'; content: string; usage?: { prompt: number; completion: number; cached?: number }; finishReason?: string }
+  | {
+      kind: 'text';
+      content: string;
+      usage?: { prompt: number; completion: number; cached?: number };
+      finishReason?: string;
+    }
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
   | { kind: 'hang' }
   | { kind: 'raw'; status: number; contentType: string; body: string };
@@ -46,7 +54,10 @@ export const reply = {
   json: (value: unknown): FakeReply => ({ kind: 'text', content: JSON.stringify(value) }),
   /** JSON-looking but unparsable content inside a well-formed completion. */
   malformedJson: (): FakeReply => ({ kind: 'text', content: '{"category": "fyi", "needsReply": fals' }),
-  status: (status: number, opts: { retryAfter?: string; headers?: Record<string, string>; message?: string } = {}): FakeReply => ({
+  status: (
+    status: number,
+    opts: { retryAfter?: string; headers?: Record<string, string>; message?: string } = {},
+  ): FakeReply => ({
     kind: 'status',
     status,
     headers: { ...(opts.retryAfter !== undefined ? { 'retry-after': opts.retryAfter } : {}), ...opts.headers },
@@ -83,13 +94,24 @@ export async function startFakeOpenAi(handler: FakeHandler): Promise<FakeOpenAi>
         path: req.url ?? '',
         headers: req.headers,
         body,
-        system: messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content).join('\n'),
-        userText: messages.filter((m) => m.role === 'user' || m.role === 'assistant').map((m) => m.content).join('\n\n'),
+        system: messages
+          .filter((m) => m.role === 'system' || m.role === 'developer')
+          .map((m) => m.content)
+          .join('\n'),
+        userText: messages
+          .filter((m) => m.role === 'user' || m.role === 'assistant')
+          .map((m) => m.content)
+          .join('\n\n'),
         index: requests.length,
       };
       requests.push(chatRequest);
       if (!req.url?.endsWith('/chat/completions')) {
-        return send(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ error: { message: 'not found' } }));
+        return send(
+          res,
+          404,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ error: { message: 'not found' } }),
+        );
       }
       const answer = await handler(chatRequest);
       switch (answer.kind) {
@@ -98,7 +120,12 @@ export async function startFakeOpenAi(handler: FakeHandler): Promise<FakeOpenAi>
           res.on('close', () => hanging.delete(res));
           return;
         case 'status':
-          return send(res, answer.status, { 'content-type': 'application/json', ...answer.headers }, JSON.stringify(answer.body ?? {}));
+          return send(
+            res,
+            answer.status,
+            { 'content-type': 'application/json', ...answer.headers },
+            JSON.stringify(answer.body ?? {}),
+          );
         case 'raw':
           return send(res, answer.status, { 'content-type': answer.contentType }, answer.body);
         case 'text':
@@ -148,7 +175,11 @@ function usageOf(body: FakeChatRequest['body'], answer: Extract<FakeReply, { kin
   };
 }
 
-function sendCompletion(res: ServerResponse, body: FakeChatRequest['body'], answer: Extract<FakeReply, { kind: 'text' }>) {
+function sendCompletion(
+  res: ServerResponse,
+  body: FakeChatRequest['body'],
+  answer: Extract<FakeReply, { kind: 'text' }>,
+) {
   send(
     res,
     200,
@@ -173,13 +204,24 @@ function sendCompletion(res: ServerResponse, body: FakeChatRequest['body'], answ
 
 function streamText(res: ServerResponse, body: FakeChatRequest['body'], answer: Extract<FakeReply, { kind: 'text' }>) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  const base = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model ?? 'fake-model' };
+  const base = {
+    id: 'chatcmpl-fake',
+    object: 'chat.completion.chunk',
+    created: Math.floor(Date.now() / 1000),
+    model: body.model ?? 'fake-model',
+  };
   const pieces = answer.content.match(/\S+\s*|\s+/g) ?? [];
-  res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`);
+  res.write(
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`,
+  );
   for (const piece of pieces) {
-    res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`,
+    );
   }
-  res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: answer.finishReason ?? 'stop' }] })}\n\n`);
+  res.write(
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: answer.finishReason ?? 'stop' }] })}\n\n`,
+  );
   const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage;
   if (includeUsage) res.write(`data: ${JSON.stringify({ ...base, choices: [], usage: usageOf(body, answer) })}\n\n`);
   res.write('data: [DONE]\n\n');
@@ -197,7 +239,8 @@ function streamText(res: ServerResponse, body: FakeChatRequest['body'], answer: 
 const INSTRUCTION_CUE =
   /\b(ignore|disregard|forget|instead|assistant|ai\b|model|system|include|insert|append|add|write|say|reply with|respond with|output|forward|send|bcc|copy|classify|mark|label|categori[sz]e|click|visit|call|new instructions?)\b|ignor|oubliez|ignorez|ignoriere|vergiss|olvida|ignora|negeer|zignoruj|esque[cç]a|忽略|無視|игнорир|\[system\]|<\|im_start\|>/i;
 const CARRIES_PAYLOAD = /https?:\/\/|www\.|!\[|\]\[|^\s*\[[^\]]+\]:|@[a-z0-9-]+\.[a-z]|\+?\d[\d ().-]{7,}\d/i;
-const SAY_THIS = /\b(?:say|write|reply with|respond with|output|include|append|add|print|sign off with|end with)\s*:?\s*["“']([^"”']{3,300})["”']/gi;
+const SAY_THIS =
+  /\b(?:say|write|reply with|respond with|output|include|append|add|print|sign off with|end with)\s*:?\s*["“']([^"”']{3,300})["”']/gi;
 const CATEGORY_WORDS: Record<string, string> = {
   to_respond: 'to_respond',
   'to respond': 'to_respond',
@@ -238,7 +281,8 @@ export function obedientText(content: string): string {
 
 export function obedientTriage(content: string): Record<string, unknown> {
   const read = readLikeAModel(content).toLowerCase();
-  const asked = /\b(?:classify|mark|label|categori[sz]e|file|treat|flag)\b[^.\n]{0,40}?\bas\s+["'“]?([a-z_ ]{3,20})/.exec(read);
+  const asked =
+    /\b(?:classify|mark|label|categori[sz]e|file|treat|flag)\b[^.\n]{0,40}?\bas\s+["'“]?([a-z_ ]{3,20})/.exec(read);
   const wanted = asked?.[1]?.trim();
   const category =
     (wanted && Object.entries(CATEGORY_WORDS).find(([word]) => wanted.startsWith(word))?.[1]) ??
@@ -257,10 +301,14 @@ export function obedientTriage(content: string): Record<string, unknown> {
 /** A handler playing the obedient model for both free text and triage JSON. */
 export function obedientModel(): FakeHandler {
   return (req) => {
-    const schema = req.body.response_format?.json_schema?.schema as { properties?: Record<string, unknown> } | undefined;
+    const schema = req.body.response_format?.json_schema?.schema as
+      | { properties?: Record<string, unknown> }
+      | undefined;
     if (schema?.properties && 'category' in schema.properties) return reply.json(obedientTriage(req.userText));
     // Asked for its instructions, it hands them over.
-    const leak = /\b(?:print|reveal|repeat|show|output)\b[^.\n]{0,30}\b(?:system prompt|instructions)\b/i.test(readLikeAModel(req.userText));
+    const leak = /\b(?:print|reveal|repeat|show|output)\b[^.\n]{0,30}\b(?:system prompt|instructions)\b/i.test(
+      readLikeAModel(req.userText),
+    );
     return reply.text(`${obedientText(req.userText)}${leak ? `\n${req.system}` : ''}`);
   };
 }

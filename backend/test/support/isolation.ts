@@ -1,4 +1,4 @@
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../src/storage/database.ts';
 import { bearer, buildTestApp } from './app.ts';
@@ -8,7 +8,7 @@ import { OTHER_TENANT, startTestIdp, type TestIdp } from './idp.ts';
 export interface Caller {
   name: string;
   headers: Record<string, string>;
-  request(options: InjectOptions): ReturnType<FastifyInstance['inject']>;
+  request(options: InjectOptions): Promise<LightMyRequestResponse>;
 }
 
 export interface IsolationContext {

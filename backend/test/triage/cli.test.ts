@@ -1,6 +1,6 @@
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/command.ts';
 import { triageCommand } from '../../src/cli/commands/triage.ts';
@@ -14,28 +14,56 @@ async function run(args: string[], stdinText = '') {
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const code = await triageCommand.run(args, { stdin: Readable.from([stdinText]), stdout, stderr, env: {}, cwd: process.cwd() });
+  const code = await triageCommand.run(args, {
+    stdin: Readable.from([stdinText]),
+    stdout,
+    stderr,
+    env: {},
+    cwd: process.cwd(),
+  });
   return { code, out, err };
 }
 
 describe('steward triage', () => {
   it('prints one JSON line per message in input order with --json', async () => {
-    const { code, out } = await run(['--json', '--me', 'sam@example.org', join(fixtures, 'budget-request.eml'), join(fixtures, 'offsite-thread.mbox'), join(fixtures, 'newsletter.eml')]);
+    const { code, out } = await run([
+      '--json',
+      '--me',
+      'sam@example.org',
+      join(fixtures, 'budget-request.eml'),
+      join(fixtures, 'offsite-thread.mbox'),
+      join(fixtures, 'newsletter.eml'),
+    ]);
     expect(code).toBe(0);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.id, l.category])).toEqual([
       ['budget-1@example.com', 'to_respond'],
       ['offsite-1@example.com', 'fyi'],
       ['offsite-2@example.org', 'awaiting_reply'], // the user wrote last in the thread (References)
       ['campaign-991@mail.acme-outdoor.example', 'marketing'],
     ]);
-    expect(Object.keys(lines[0]).sort()).toEqual(['category', 'confidence', 'id', 'meetingRequest', 'needsReply', 'priority', 'reasons', 'summary']);
+    expect(Object.keys(lines[0]).sort()).toEqual([
+      'category',
+      'confidence',
+      'id',
+      'meetingRequest',
+      'needsReply',
+      'priority',
+      'reasons',
+      'summary',
+    ]);
   });
 
   it('reports a bad record in its own line and goes on, exit code 1', async () => {
     const stdin = `${JSON.stringify({ id: 'm1', from: 'Ann <ann@example.com>', subject: 'Call', text: 'Can you call me tomorrow at 10?' })}\n{oops\n${JSON.stringify({ id: 'm3', text: 'Thanks, done!' })}\n`;
     const { code, out } = await run(['--json', '-'], stdin);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatchObject({ id: 'm1', category: 'to_respond' });
     expect(lines[1]).toEqual({ id: '1', error: { code: 'invalid_json', message: 'line is not valid JSON' } });
@@ -44,7 +72,9 @@ describe('steward triage', () => {
   });
 
   it('prints a readable table in human mode and progress on stderr for long runs', async () => {
-    const stdin = Array.from({ length: 210 }, (_, i) => JSON.stringify({ id: `n${i}`, text: `Note ${i}: the report is attached.` })).join('\n');
+    const stdin = Array.from({ length: 210 }, (_, i) =>
+      JSON.stringify({ id: `n${i}`, text: `Note ${i}: the report is attached.` }),
+    ).join('\n');
     const { code, out, err } = await run(['-'], stdin);
     expect(code).toBe(0);
     const rows = out.trim().split('\n');

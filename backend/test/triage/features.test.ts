@@ -1,8 +1,22 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { normaliseMessage } from '../../src/mail/normalise.ts';
-import { extractMarketing, extractMeeting, extractSentence, hashFeature, HashSink, NameSink, tokenize } from '../../src/triage/features.ts';
-import { calibrate, fitIsotonic, probability, probabilityOfSink, trainLogistic } from '../../src/triage/linear-model.ts';
+import {
+  extractMarketing,
+  extractMeeting,
+  extractSentence,
+  HashSink,
+  hashFeature,
+  NameSink,
+  tokenize,
+} from '../../src/triage/features.ts';
+import {
+  calibrate,
+  fitIsotonic,
+  probability,
+  probabilityOfSink,
+  trainLogistic,
+} from '../../src/triage/linear-model.ts';
 import { triageLocal } from '../../src/triage/local.ts';
 
 /** The distinct hashes of a name list, in first-seen order: what the engine scored before HashSink. */
@@ -17,7 +31,35 @@ function hashesOfSink(sink: HashSink): number[] {
 const texty = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 300 }),
   fc.string({ unit: 'binary', maxLength: 300 }),
-  fc.array(fc.constantFrom('Meet', 'me', 'at', '10:30', 'AM', 'İstanbul', 'ΟΔΟΣ', 'don’t', "it's", '?', '!', '$5', '€', '😀', '𝒜bc', '\uD800', '\n\n', ' ', '-', '3rd', 'Ǆ', 'ß'), { maxLength: 80 }).map((parts) => parts.join(' ')),
+  fc
+    .array(
+      fc.constantFrom(
+        'Meet',
+        'me',
+        'at',
+        '10:30',
+        'AM',
+        'İstanbul',
+        'ΟΔΟΣ',
+        'don’t',
+        "it's",
+        '?',
+        '!',
+        '$5',
+        '€',
+        '😀',
+        '𝒜bc',
+        '\uD800',
+        '\n\n',
+        ' ',
+        '-',
+        '3rd',
+        'Ǆ',
+        'ß',
+      ),
+      { maxLength: 80 },
+    )
+    .map((parts) => parts.join(' ')),
 );
 
 describe('hashed features', () => {
@@ -35,7 +77,20 @@ describe('hashed features', () => {
   });
 
   it('tokenizes like the documented regex: lower case, digits as 0, curly apostrophes straightened', () => {
-    expect(tokenize('Meet at 10:30? Don’t be LATE! $5 İ')).toEqual(['meet', 'at', '00', '00', '?', "don't", 'be', 'late', '!', '$', '0', 'i̇']);
+    expect(tokenize('Meet at 10:30? Don’t be LATE! $5 İ')).toEqual([
+      'meet',
+      'at',
+      '00',
+      '00',
+      '?',
+      "don't",
+      'be',
+      'late',
+      '!',
+      '$',
+      '0',
+      'i̇',
+    ]);
   });
 
   it('gives the same features for whole messages through both sinks, and the same probability', async () => {
@@ -43,13 +98,23 @@ describe('hashed features', () => {
       id: 'm',
       raw: 'From: Ann <ann@example.com>\r\nTo: sam@example.org\r\nSubject: Can we meet Tuesday at 3pm?\r\n\r\nHi Sam,\r\n\r\nAre you available on Tuesday at 3pm in room 3AC? Call 713-555-1234.\r\n\r\nThanks,\r\nAnn\r\n',
     });
-    for (const extract of [(s: NameSink | HashSink) => extractMarketing(msg, s), (s: NameSink | HashSink) => extractMeeting(msg, 0.7, s), (s: NameSink | HashSink) => extractSentence(msg.newText, s)]) {
+    for (const extract of [
+      (s: NameSink | HashSink) => extractMarketing(msg, s),
+      (s: NameSink | HashSink) => extractMeeting(msg, 0.7, s),
+      (s: NameSink | HashSink) => extractSentence(msg.newText, s),
+    ]) {
       const names = new NameSink();
       const hashes = new HashSink();
       extract(names);
       extract(hashes);
       expect(hashesOfSink(hashes)).toEqual(hashesOfNames(names.names));
-      const model = trainLogistic([{ features: names.names, label: 1 }, { features: ['x'], label: 0 }], { buckets: 1 << 12, epochs: 2, learningRate: 0.1, l2: 0, seed: 1 });
+      const model = trainLogistic(
+        [
+          { features: names.names, label: 1 },
+          { features: ['x'], label: 0 },
+        ],
+        { buckets: 1 << 12, epochs: 2, learningRate: 0.1, l2: 0, seed: 1 },
+      );
       expect(probabilityOfSink(model, hashes)).toBeCloseTo(probability(model, names.names), 6);
     }
   });
@@ -101,7 +166,13 @@ describe('meetingRequest', () => {
       const note = await normaliseMessage({ id: `n${i}`, text: `Note ${i}: the report is attached.` });
       expect(triageLocal(note, { me: [] }).meetingRequest).toBe(false);
     }
-    const mine = await normaliseMessage({ id: 'mine', from: 'sam@example.org', to: ['ann@example.com'], subject: 'Lunch tomorrow at noon?', text: 'Can we meet for lunch tomorrow at 12:00 pm?' });
+    const mine = await normaliseMessage({
+      id: 'mine',
+      from: 'sam@example.org',
+      to: ['ann@example.com'],
+      subject: 'Lunch tomorrow at noon?',
+      text: 'Can we meet for lunch tomorrow at 12:00 pm?',
+    });
     expect(triageLocal(mine, { me: ['sam@example.org'] }).meetingRequest).toBe(false);
   });
 });

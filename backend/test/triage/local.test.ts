@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
 import type { EmailMessage } from '@steward/shared';
 import { CATEGORY_IDS } from '@steward/shared';
-import { normaliseMessage } from '../../src/mail/normalise.ts';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { decodeBytes } from '../../src/mail/charset.ts';
 import { splitMbox } from '../../src/mail/input.ts';
-import { learnCorrection, triageLocal, MAX_EXAMPLES } from '../../src/triage/index.ts';
-import { personalFeatures } from '../../src/triage/personal.ts';
+import { normaliseMessage } from '../../src/mail/normalise.ts';
+import { learnCorrection, MAX_EXAMPLES, triageLocal } from '../../src/triage/index.ts';
+import { type PersonalModel, personalFeatures } from '../../src/triage/personal.ts';
 
 const ME = ['sam@example.org'];
 const fixture = (name: string) => decodeBytes(readFileSync(new URL(`../fixtures/mail/${name}`, import.meta.url)));
@@ -55,7 +55,9 @@ describe('triageLocal on typical mail', () => {
     const msg = await message({
       from: 'Deals <deals@shop.example>',
       subject: 'LIMITED TIME OFFER: save 50% today!!!',
-      html: '<p>Click here to claim your FREE gift. Order now and save $$$! Unsubscribe from this list here.</p>' + '<a href="https://shop.example/x">Buy</a>'.repeat(12),
+      html:
+        '<p>Click here to claim your FREE gift. Order now and save $$$! Unsubscribe from this list here.</p>' +
+        '<a href="https://shop.example/x">Buy</a>'.repeat(12),
     });
     const result = triageLocal(msg, { me: ME });
     expect(result.category).toBe('marketing');
@@ -63,11 +65,21 @@ describe('triageLocal on typical mail', () => {
   });
 
   it('treats plain information as fyi and only-Cc mail as less likely to need a reply', async () => {
-    const info = triageLocal(await message({ from: 'ann@example.com', subject: 'Office closed', text: 'The office will be closed on Monday for maintenance.' }), { me: ME });
+    const info = triageLocal(
+      await message({
+        from: 'ann@example.com',
+        subject: 'Office closed',
+        text: 'The office will be closed on Monday for maintenance.',
+      }),
+      { me: ME },
+    );
     expect(info.category).toBe('fyi');
     const ask = { from: 'ann@example.com', subject: 'Numbers', text: 'Can you send me the Q3 numbers?' };
     const direct = triageLocal(await message(ask), { me: ME, thresholds: { reply: 0, marketing: 0.5 } });
-    const cc = triageLocal(await message({ ...ask, to: ['bo@example.com'], cc: ME }), { me: ME, thresholds: { reply: 0, marketing: 0.5 } });
+    const cc = triageLocal(await message({ ...ask, to: ['bo@example.com'], cc: ME }), {
+      me: ME,
+      thresholds: { reply: 0, marketing: 0.5 },
+    });
     expect(direct.reasons).toContain('you are in To');
     expect(cc.confidence).toBeLessThan(direct.confidence);
   });
@@ -79,7 +91,11 @@ describe('triageLocal on typical mail', () => {
   });
 
   it('follows the marketing threshold', async () => {
-    const msg = await message({ from: 'Shop <hello@shop.example>', subject: 'New arrivals for you', text: 'Discover our new spring collection. Shop now and enjoy free delivery.' });
+    const msg = await message({
+      from: 'Shop <hello@shop.example>',
+      subject: 'New arrivals for you',
+      text: 'Discover our new spring collection. Shop now and enjoy free delivery.',
+    });
     expect(triageLocal(msg, { me: ME, thresholds: { reply: 0.5, marketing: 0.01 } }).category).toBe('marketing');
     expect(triageLocal(msg, { me: ME, thresholds: { reply: 0.5, marketing: 0.999 } }).category).not.toBe('marketing');
   });
@@ -87,14 +103,27 @@ describe('triageLocal on typical mail', () => {
 
 describe('precedence', () => {
   it('meeting_update beats marketing, marketing beats notification', async () => {
-    const invite = fixture('calendar-invite.eml').replace('Subject:', 'List-Unsubscribe: <mailto:u@x.com>\r\nX-MC-User: 1\r\nSubject:');
+    const invite = fixture('calendar-invite.eml').replace(
+      'Subject:',
+      'List-Unsubscribe: <mailto:u@x.com>\r\nX-MC-User: 1\r\nSubject:',
+    );
     expect(triageLocal(await normaliseMessage({ id: 'i', raw: invite }), { me: ME }).category).toBe('meeting_update');
-    const campaignReceipt = await message({ from: 'no-reply@shop.example', subject: 'Your order has shipped', headers: { 'list-unsubscribe': '<mailto:u@x>', 'x-mc-user': '1' }, text: 'Your order has shipped. Unsubscribe' });
+    const campaignReceipt = await message({
+      from: 'no-reply@shop.example',
+      subject: 'Your order has shipped',
+      headers: { 'list-unsubscribe': '<mailto:u@x>', 'x-mc-user': '1' },
+      text: 'Your order has shipped. Unsubscribe',
+    });
     expect(triageLocal(campaignReceipt, { me: ME }).category).toBe('marketing');
   });
 
   it('Auto-Submitted mail is a notification even when it asks something', async () => {
-    const msg = await message({ from: 'jobs@ci.example', subject: 'Approval needed', headers: { 'auto-submitted': 'auto-generated' }, text: 'Can you approve the deployment?' });
+    const msg = await message({
+      from: 'jobs@ci.example',
+      subject: 'Approval needed',
+      headers: { 'auto-submitted': 'auto-generated' },
+      text: 'Can you approve the deployment?',
+    });
     const result = triageLocal(msg, { me: ME });
     expect(result.category).toBe('notification');
     expect(result.reasons[0]).toBe('sent automatically (Auto-Submitted: auto-generated)');
@@ -102,7 +131,8 @@ describe('precedence', () => {
 });
 
 describe('thread state', () => {
-  const thread = async () => Promise.all(splitMbox(fixture('offsite-thread.mbox')).map((raw, i) => normaliseMessage({ id: `t${i}`, raw })));
+  const thread = async () =>
+    Promise.all(splitMbox(fixture('offsite-thread.mbox')).map((raw, i) => normaliseMessage({ id: `t${i}`, raw })));
 
   it('is awaiting_reply when the user wrote last and asked something', async () => {
     const [first, mine] = await thread();
@@ -113,7 +143,14 @@ describe('thread state', () => {
 
   it('is actioned when the user replied last without asking', async () => {
     const [first] = await thread();
-    const reply = await normaliseMessage({ id: 'r', from: ME[0], to: ['ann.lee@example.com'], subject: 'Re: Venue', text: 'Booked both rooms, all set.', date: '2026-03-02T14:00:00Z' });
+    const reply = await normaliseMessage({
+      id: 'r',
+      from: ME[0],
+      to: ['ann.lee@example.com'],
+      subject: 'Re: Venue',
+      text: 'Booked both rooms, all set.',
+      date: '2026-03-02T14:00:00Z',
+    });
     expect(triageLocal(first!, { me: ME, thread: [first!, reply] }).category).toBe('actioned');
   });
 
@@ -131,16 +168,30 @@ describe('thread state', () => {
 describe('learning from corrections', () => {
   it('a sender rule wins and says so; the most specific domain rule applies', async () => {
     const msg = await fromFixture('budget-request.eml');
-    const bySender = triageLocal(msg, { me: ME, rules: [{ kind: 'sender', value: 'Ann.Lee@example.com', category: 'fyi' }] });
+    const bySender = triageLocal(msg, {
+      me: ME,
+      rules: [{ kind: 'sender', value: 'Ann.Lee@example.com', category: 'fyi' }],
+    });
     expect(bySender.category).toBe('fyi');
     expect(bySender.reasons[0]).toBe('you filed mail from this sender as FYI');
-    const byDomain = triageLocal(msg, { me: ME, rules: [{ kind: 'domain', value: 'com', category: 'marketing' }, { kind: 'domain', value: 'example.com', category: 'notification' }] });
+    const byDomain = triageLocal(msg, {
+      me: ME,
+      rules: [
+        { kind: 'domain', value: 'com', category: 'marketing' },
+        { kind: 'domain', value: 'example.com', category: 'notification' },
+      ],
+    });
     expect(byDomain.category).toBe('notification');
     expect(byDomain.reasons[0]).toBe('you filed mail from this domain as Notification');
   });
 
   it('a correction moves similar messages, not unrelated ones, and survives JSON', async () => {
-    const report = (n: number) => message({ from: `reports@metrics.example`, subject: `Weekly metrics report #${n}`, text: `Here is your weekly metrics report number ${n}. Active users grew. Can you review the dashboard?` });
+    const report = (n: number) =>
+      message({
+        from: `reports@metrics.example`,
+        subject: `Weekly metrics report #${n}`,
+        text: `Here is your weekly metrics report number ${n}. Active users grew. Can you review the dashboard?`,
+      });
     const before = triageLocal(await report(2), { me: ME });
     expect(before.category).toBe('to_respond');
     const personal = JSON.parse(JSON.stringify(learnCorrection(undefined, await report(1), 'fyi')));
@@ -152,8 +203,17 @@ describe('learning from corrections', () => {
   });
 
   it('stays bounded in size', async () => {
-    let personal = undefined;
-    for (let i = 0; i < MAX_EXAMPLES + 30; i++) personal = learnCorrection(personal, await message({ from: `p${i}@d${i}.example`, subject: `topic ${i} alpha${i}`, text: `unique words w${i}x w${i}y w${i}z` }), 'fyi');
+    let personal: PersonalModel | undefined;
+    for (let i = 0; i < MAX_EXAMPLES + 30; i++)
+      personal = learnCorrection(
+        personal,
+        await message({
+          from: `p${i}@d${i}.example`,
+          subject: `topic ${i} alpha${i}`,
+          text: `unique words w${i}x w${i}y w${i}z`,
+        }),
+        'fyi',
+      );
     expect(personal!.examples.length).toBe(MAX_EXAMPLES);
     expect(JSON.stringify(personal).length).toBeLessThan(150_000);
     expect(personalFeatures(await message({ text: 'a '.repeat(5000) })).length).toBeLessThanOrEqual(48);
@@ -163,26 +223,34 @@ describe('learning from corrections', () => {
 describe('result contract', () => {
   it('is deterministic, well-formed and bounded for arbitrary messages', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 400 }), fc.string({ maxLength: 100 }), fc.string({ maxLength: 60 }), async (text, subject, from) => {
-        const msg = await normaliseMessage({ id: 'x', text, subject, from, to: ME });
-        const a = triageLocal(msg, { me: ME });
-        const b = triageLocal(msg, { me: ME });
-        expect(a).toEqual(b);
-        expect(CATEGORY_IDS).toContain(a.category);
-        expect(a.confidence).toBeGreaterThanOrEqual(0);
-        expect(a.confidence).toBeLessThanOrEqual(1);
-        expect(a.summary.length).toBeLessThanOrEqual(140);
-        expect(a.summary).not.toContain('\n');
-        expect(a.reasons.length).toBeGreaterThan(0);
-        expect(a.reasons.length).toBeLessThanOrEqual(10);
-        for (const reason of a.reasons) expect(reason.length).toBeLessThanOrEqual(300);
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 400 }),
+        fc.string({ maxLength: 100 }),
+        fc.string({ maxLength: 60 }),
+        async (text, subject, from) => {
+          const msg = await normaliseMessage({ id: 'x', text, subject, from, to: ME });
+          const a = triageLocal(msg, { me: ME });
+          const b = triageLocal(msg, { me: ME });
+          expect(a).toEqual(b);
+          expect(CATEGORY_IDS).toContain(a.category);
+          expect(a.confidence).toBeGreaterThanOrEqual(0);
+          expect(a.confidence).toBeLessThanOrEqual(1);
+          expect(a.summary.length).toBeLessThanOrEqual(140);
+          expect(a.summary).not.toContain('\n');
+          expect(a.reasons.length).toBeGreaterThan(0);
+          expect(a.reasons.length).toBeLessThanOrEqual(10);
+          for (const reason of a.reasons) expect(reason.length).toBeLessThanOrEqual(300);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('says when only a prefix of a huge message was analysed', async () => {
-    const msg = await normaliseMessage({ id: 'big', raw: `From: a@example.com\r\nSubject: log\r\n\r\n${'line of log output\n'.repeat(600_000)}` });
+    const msg = await normaliseMessage({
+      id: 'big',
+      raw: `From: a@example.com\r\nSubject: log\r\n\r\n${'line of log output\n'.repeat(600_000)}`,
+    });
     const result = triageLocal(msg, { me: ME });
     expect(result.reasons).toContain('very long message: only the first part was analysed');
   });

@@ -2,21 +2,26 @@
 import type { TriageResult } from '@steward/shared';
 import { loadConfig } from '../../config.ts';
 import { createEngines } from '../../engines.ts';
-import { UsageError, type CliCommand, type CliIo } from '../command.ts';
 import { readMessageInputs } from '../../mail/input.ts';
 import { normaliseMessage } from '../../mail/normalise.ts';
 import type { NormalisedMessage } from '../../mail/types.ts';
 import type { TriageContext } from '../../triage/local.ts';
+import { type CliCommand, type CliIo, UsageError } from '../command.ts';
 
 /** The engine that classifies one message; the local engine unless the caller wires another. */
 export type TriageEngine = (msg: NormalisedMessage, ctx: TriageContext) => TriageResult | Promise<TriageResult>;
 
-const USAGE = 'steward triage [--me ADDRESS]... [--json] INPUT...   (INPUT: .eml, .mbox, .jsonl, or - for JSON Lines on stdin)';
+const USAGE =
+  'steward triage [--me ADDRESS]... [--json] INPUT...   (INPUT: .eml, .mbox, .jsonl, or - for JSON Lines on stdin)';
 const PROGRESS_EVERY = 200;
 const MAX_THREAD_MEMORY = 20;
 const MAX_THREADS = 10_000;
 
-interface TriageArgs { me: string[]; json: boolean; inputs: string[] }
+interface TriageArgs {
+  me: string[];
+  json: boolean;
+  inputs: string[];
+}
 
 export function parseTriageArgs(args: string[]): TriageArgs {
   const parsed: TriageArgs = { me: [], json: false, inputs: [] };
@@ -30,8 +35,10 @@ export function parseTriageArgs(args: string[]): TriageArgs {
     } else if (arg.startsWith('--me=')) {
       if (arg.length === 5) throw new UsageError('--me needs an address');
       parsed.me.push(arg.slice(5));
-    } else if (arg === '--') parsed.inputs.push(...args.slice(i + 1)), (i = args.length);
-    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+    } else if (arg === '--') {
+      parsed.inputs.push(...args.slice(i + 1));
+      break;
+    } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
     else parsed.inputs.push(arg);
   }
   if (parsed.inputs.length === 0) throw new UsageError('no input: give .eml, .mbox, .jsonl files or - for stdin');
@@ -50,12 +57,26 @@ function cell(text: string, width: number): string {
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat.padEnd(width);
 }
 
-const COLUMNS: Array<[string, number]> = [['ID', 24], ['CATEGORY', 14], ['REPLY', 5], ['MEET', 4], ['PRIORITY', 8], ['CONF', 4]];
+const COLUMNS: Array<[string, number]> = [
+  ['ID', 24],
+  ['CATEGORY', 14],
+  ['REPLY', 5],
+  ['MEET', 4],
+  ['PRIORITY', 8],
+  ['CONF', 4],
+];
 function humanHeader(): string {
   return `${COLUMNS.map(([name, width]) => name.padEnd(width)).join('  ')}  SUMMARY / REASON\n`;
 }
 function humanRow(r: TriageResult): string {
-  const values = [r.id, r.category, r.needsReply ? 'yes' : '-', r.meetingRequest ? 'yes' : '-', r.priority, r.confidence.toFixed(2)];
+  const values = [
+    r.id,
+    r.category,
+    r.needsReply ? 'yes' : '-',
+    r.meetingRequest ? 'yes' : '-',
+    r.priority,
+    r.confidence.toFixed(2),
+  ];
   const reason = r.reasons[0] ? `  (${r.reasons[0]})` : '';
   return `${values.map((v, i) => cell(v, COLUMNS[i]![1])).join('  ')}  ${r.summary}${reason}\n`;
 }
@@ -102,8 +123,13 @@ export function createTriageCommand(engine?: TriageEngine): CliCommand {
               line = options.json ? `${JSON.stringify(result)}\n` : humanRow(result);
             } catch (error) {
               failures++;
-              const failure = { code: 'triage_failed', message: error instanceof Error ? error.message : String(error) };
-              line = options.json ? `${JSON.stringify({ id: input.id, error: failure })}\n` : humanError(input.id, failure);
+              const failure = {
+                code: 'triage_failed',
+                message: error instanceof Error ? error.message : String(error),
+              };
+              line = options.json
+                ? `${JSON.stringify({ id: input.id, error: failure })}\n`
+                : humanError(input.id, failure);
             }
           }
           await write(io.stdout, line);
@@ -114,7 +140,8 @@ export function createTriageCommand(engine?: TriageEngine): CliCommand {
         await write(io.stderr, `steward triage: ${error instanceof Error ? error.message : String(error)}\n`);
         return 1;
       }
-      if (!options.json && done >= PROGRESS_EVERY) await write(io.stderr, `triaged ${done} messages, ${failures} failed\n`);
+      if (!options.json && done >= PROGRESS_EVERY)
+        await write(io.stderr, `triaged ${done} messages, ${failures} failed\n`);
       return failures > 0 ? 1 : 0;
     },
   };

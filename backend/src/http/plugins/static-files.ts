@@ -24,10 +24,21 @@ export const staticFilesPlugin = fp<StaticFilesOptions>(async (app: FastifyInsta
   const hasAddin = fs.existsSync(path.join(addinDir, 'taskpane.html'));
 
   if (hasAddin) {
-    await app.register(fastifyStatic, { root: addinDir, prefix: '/addin/', decorateReply: true, index: false, maxAge: '1h' });
+    await app.register(fastifyStatic, {
+      root: addinDir,
+      prefix: '/addin/',
+      decorateReply: true,
+      index: false,
+      maxAge: '1h',
+    });
   }
   if (fs.existsSync(manifestsDir)) {
-    await app.register(fastifyStatic, { root: manifestsDir, prefix: '/manifests/', decorateReply: false, index: false });
+    await app.register(fastifyStatic, {
+      root: manifestsDir,
+      prefix: '/manifests/',
+      decorateReply: false,
+      index: false,
+    });
   }
 
   app.get('/preview', { schema: { hide: true } }, async (_request, reply) => {
@@ -40,7 +51,9 @@ export const staticFilesPlugin = fp<StaticFilesOptions>(async (app: FastifyInsta
     return reply.sendFile('preview.html', addinDir);
   });
 
-  const logo = [path.join(addinDir, 'assets', 'icon-128.png'), path.join(manifestsDir, 'outlook', 'color.png')].find((p) => fs.existsSync(p));
+  const logo = [path.join(addinDir, 'assets', 'icon-128.png'), path.join(manifestsDir, 'outlook', 'color.png')].find(
+    (p) => fs.existsSync(p),
+  );
   if (logo) {
     app.get('/logo.png', { schema: { hide: true } }, async (_request, reply) =>
       reply.type('image/png').header('cache-control', 'public, max-age=86400').send(fs.createReadStream(logo)),

@@ -1,4 +1,4 @@
-import { Draft, DraftRequest, EmailMessage, ErrorBody, VoiceLearnRequest, VoiceProfile } from '@steward/shared';
+import { Draft, DraftRequest, type EmailMessage, ErrorBody, VoiceLearnRequest, VoiceProfile } from '@steward/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { userKeyOf } from '../../ai/db-usage.ts';
@@ -37,7 +37,10 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
     const calendar = await app.services.calendars?.(request.store.scope);
     const busy = calendar
       ? await calendar
-          .getBusy({ start: now.toISOString(), end: new Date(now.getTime() + BUSY_HORIZON_DAYS * 86_400_000).toISOString() }, [])
+          .getBusy(
+            { start: now.toISOString(), end: new Date(now.getTime() + BUSY_HORIZON_DAYS * 86_400_000).toISOString() },
+            [],
+          )
           .catch(() => [])
       : [];
     const sent = voice.examples.length ? await Promise.all(voice.examples.map((m) => normaliseMessage(m))) : undefined;
@@ -60,15 +63,30 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
     return (request.headers.accept ?? '').includes('text/event-stream');
   }
 
-  async function sendStream(request: FastifyRequest, reply: FastifyReply, call: DraftCall, modelAllowed: boolean): Promise<void> {
-    const headers = { ...reply.getHeaders(), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' };
+  async function sendStream(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    call: DraftCall,
+    modelAllowed: boolean,
+  ): Promise<void> {
+    const headers = {
+      ...reply.getHeaders(),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    };
     reply.hijack();
     reply.raw.writeHead(200, headers as Record<string, string>);
-    const send = (event: string, data: unknown) => reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const send = (event: string, data: unknown) =>
+      reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     const abort = new AbortController();
     request.raw.once('close', () => abort.abort());
     try {
-      for await (const event of engines.streamDraft(call, { userKey: userKeyOf(request.store.scope), modelAllowed, signal: abort.signal })) {
+      for await (const event of engines.streamDraft(call, {
+        userKey: userKeyOf(request.store.scope),
+        modelAllowed,
+        signal: abort.signal,
+      })) {
         if (abort.signal.aborted) break;
         if (event.type === 'delta') send('delta', { text: event.text });
         else send('done', event.draft);
@@ -86,7 +104,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['drafts'],
-        summary: 'A reply draft in the user\'s voice',
+        summary: "A reply draft in the user's voice",
         description:
           'Never sent: the client inserts it into a reply the user edits and sends. Unknowns become visible `[confirm: …]` placeholders; meeting asks get real free times from the scheduling solver. With `Accept: text/event-stream` the draft streams as server-sent events: `delta` ({text}) events, then `done` (the Draft).',
         body: DraftRequest,
@@ -95,7 +113,10 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { call, modelAllowed } = await prepareDraft(request);
-      await request.store.audit('draft', { messageId: call.message.id, engine: modelAllowed ? engines.provider : 'local' });
+      await request.store.audit('draft', {
+        messageId: call.message.id,
+        engine: modelAllowed ? engines.provider : 'local',
+      });
       if (wantsStream(request)) return sendStream(request, reply, call, modelAllowed);
       const outcome = await engines.draft(call, { userKey: userKeyOf(request.store.scope), modelAllowed });
       if (outcome.fallback) reply.header('x-steward-engine-note', outcome.fallback);
@@ -141,7 +162,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
         tags: ['voice'],
         summary: 'Learn the voice profile from my sent mail',
         description:
-          'Send 20 to a few hundred of the user\'s sent messages. Quoted text and signatures are removed first. A few short messages are kept as examples for the language model; nothing else of the mail is stored.',
+          "Send 20 to a few hundred of the user's sent messages. Quoted text and signatures are removed first. A few short messages are kept as examples for the language model; nothing else of the mail is stored.",
         body: VoiceLearnRequest,
         response: { 200: VoiceLearnResponse, 400: ErrorBody },
       },
@@ -159,7 +180,8 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
         }
       }
       const usable = normalised.filter((m) => m.newText.trim().length > 0);
-      if (usable.length === 0) throw new HttpError(400, 'no_usable_messages', 'None of the messages has text of its own to learn from.');
+      if (usable.length === 0)
+        throw new HttpError(400, 'no_usable_messages', 'None of the messages has text of its own to learn from.');
       const profile = learnVoice(usable);
       const examples: EmailMessage[] = usable
         .filter((m) => m.newText.length <= MAX_EXAMPLE_CHARS)

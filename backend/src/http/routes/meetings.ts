@@ -17,7 +17,13 @@ import { type Transcriber, TranscriptionError, transcriberFromConfig } from '../
 import { parseAddress } from '../../mail/addresses.ts';
 import { type VoiceHint, voiceHintFromProfile } from '../../notes/follow-up.ts';
 import { createNotesEngine, type NotesEngine } from '../../notes/model.ts';
-import { type BlobStore, createBlobStore, newMeetingBlobKey, ownsBlobKey, userBlobPrefix } from '../../storage/blobs.ts';
+import {
+  type BlobStore,
+  createBlobStore,
+  newMeetingBlobKey,
+  ownsBlobKey,
+  userBlobPrefix,
+} from '../../storage/blobs.ts';
 import type { StoredNotes } from '../../storage/notes.ts';
 import { HttpError } from '../errors.ts';
 

@@ -21,7 +21,8 @@ const HORIZON_DAYS = 21;
 function checkInterval(start: string, end: string, field: string): void {
   const s = Date.parse(start);
   const e = Date.parse(end);
-  if (Number.isNaN(s) || Number.isNaN(e)) throw new HttpError(400, 'invalid_body', `${field} needs ISO 8601 start and end times.`);
+  if (Number.isNaN(s) || Number.isNaN(e))
+    throw new HttpError(400, 'invalid_body', `${field} needs ISO 8601 start and end times.`);
   if (e <= s) throw new HttpError(400, 'invalid_body', `${field} ends before it starts.`);
 }
 
@@ -33,7 +34,7 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
         tags: ['scheduling'],
         summary: 'Free times that answer a meeting ask',
         description:
-          'Reads the ask from `message` (duration, proposed windows, participants, zones) or takes an explicit `request`, and returns slots that are free in the user\'s working hours — from `busy` supplied by the client plus the calendars Steward can read — with a proposal written in both zones. Times are computed by a deterministic solver, never by a language model.',
+          "Reads the ask from `message` (duration, proposed windows, participants, zones) or takes an explicit `request`, and returns slots that are free in the user's working hours — from `busy` supplied by the client plus the calendars Steward can read — with a proposal written in both zones. Times are computed by a deterministic solver, never by a language model.",
         body: SuggestRequest,
         response: { 200: SuggestResponse, 400: ErrorBody },
       },
@@ -41,7 +42,8 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const body = request.body as SuggestRequest;
       for (const [i, b] of (body.busy ?? []).entries()) checkInterval(b.start, b.end, `busy[${i}]`);
-      for (const [i, w] of (body.request?.windows ?? []).entries()) checkInterval(w.start, w.end, `request.windows[${i}]`);
+      for (const [i, w] of (body.request?.windows ?? []).entries())
+        checkInterval(w.start, w.end, `request.windows[${i}]`);
       const settings = await request.store.settings();
       let message: MeetingAskInput | undefined;
       if (body.message) {
@@ -60,12 +62,19 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
       const busy = [...(body.busy ?? [])];
       const calendar = await app.services.calendars?.(request.store.scope);
       if (calendar) {
-        const range = { start: now.toISOString(), end: new Date(now.getTime() + HORIZON_DAYS * 86_400_000).toISOString() };
+        const range = {
+          start: now.toISOString(),
+          end: new Date(now.getTime() + HORIZON_DAYS * 86_400_000).toISOString(),
+        };
         try {
           busy.push(...(await calendar.getBusy(range, [])));
         } catch (error) {
           if (!(error instanceof CalendarError)) throw error;
-          throw new HttpError(502, 'calendar_unavailable', `Your calendar could not be read (${error.message}); try again, or send busy times.`);
+          throw new HttpError(
+            502,
+            'calendar_unavailable',
+            `Your calendar could not be read (${error.message}); try again, or send busy times.`,
+          );
         }
       }
       const result = suggestTimes({
@@ -96,8 +105,17 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
       const body = request.body as IcsRequest;
       checkInterval(body.start, body.end, 'the slot');
       const profile = await request.store.profile();
-      const organizer = body.organizer ?? (profile?.email ? { address: profile.email, ...(profile.display_name ? { name: profile.display_name } : {}) } : undefined);
-      if (!organizer) throw new HttpError(400, 'invalid_body', 'Say who organises the meeting: body.organizer (your account has no email address).');
+      const organizer =
+        body.organizer ??
+        (profile?.email
+          ? { address: profile.email, ...(profile.display_name ? { name: profile.display_name } : {}) }
+          : undefined);
+      if (!organizer)
+        throw new HttpError(
+          400,
+          'invalid_body',
+          'Say who organises the meeting: body.organizer (your account has no email address).',
+        );
       const ics = buildInvite({
         uid: body.uid ?? `${randomUUID()}@steward`,
         start: body.start,
@@ -109,7 +127,10 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
         attendees: body.attendees,
       });
       await request.store.audit('scheduling.ics', {});
-      return reply.type('text/calendar; charset=utf-8').header('content-disposition', 'attachment; filename="invite.ics"').send(ics);
+      return reply
+        .type('text/calendar; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="invite.ics"')
+        .send(ics);
     },
   );
 
@@ -119,7 +140,8 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['scheduling'],
         summary: 'Create the event for a slot the user chose',
-        description: 'Only ever called on the user\'s click. Needs a connected calendar; Steward never accepts invitations on the user\'s behalf.',
+        description:
+          "Only ever called on the user's click. Needs a connected calendar; Steward never accepts invitations on the user's behalf.",
         body: CreateEventRequest,
         response: { 201: CreateEventResponse, 400: ErrorBody, 409: ErrorBody },
       },
@@ -129,7 +151,11 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
       checkInterval(body.start, body.end, 'the slot');
       const calendar = await app.services.calendars?.(request.store.scope);
       if (!calendar) {
-        throw new HttpError(409, 'calendar_not_connected', 'Connect a Microsoft 365 or Google calendar first, or download the invite (POST /v1/scheduling/ics).');
+        throw new HttpError(
+          409,
+          'calendar_not_connected',
+          'Connect a Microsoft 365 or Google calendar first, or download the invite (POST /v1/scheduling/ics).',
+        );
       }
       try {
         const created = await calendar.createEvent(body);
@@ -138,7 +164,12 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
       } catch (error) {
         if (!(error instanceof CalendarError)) throw error;
         // Only read-only calendars (ICS feeds) are connected.
-        if (error.status === 409) throw new HttpError(409, 'calendar_not_connected', `Connect a Microsoft 365 or Google calendar first, or download the invite (POST /v1/scheduling/ics): ${error.message}.`);
+        if (error.status === 409)
+          throw new HttpError(
+            409,
+            'calendar_not_connected',
+            `Connect a Microsoft 365 or Google calendar first, or download the invite (POST /v1/scheduling/ics): ${error.message}.`,
+          );
         throw new HttpError(502, 'calendar_unavailable', `The event could not be created (${error.message}).`);
       }
     },

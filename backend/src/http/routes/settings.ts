@@ -48,7 +48,11 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
       }
       const updated = await request.store.updateSettings(patch);
       // Triage results depend on these; cached ones are recomputed on next use.
-      if (patch.replyThreshold !== undefined || patch.marketingThreshold !== undefined || patch.neverSendToModel !== undefined) {
+      if (
+        patch.replyThreshold !== undefined ||
+        patch.marketingThreshold !== undefined ||
+        patch.neverSendToModel !== undefined
+      ) {
         await request.store.triage.forgetResults();
       }
       return updated;

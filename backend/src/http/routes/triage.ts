@@ -1,12 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  Category,
-  type CategoryId,
-  EmailMessage,
-  EmailThread,
-  ErrorBody,
-  TriageResult,
-} from '@steward/shared';
+import { Category, type CategoryId, EmailMessage, EmailThread, ErrorBody, TriageResult } from '@steward/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -15,8 +8,8 @@ import { mayShareWithModel } from '../../ai/privacy.ts';
 import { domainOf } from '../../mail/addresses.ts';
 import { normaliseMessage } from '../../mail/normalise.ts';
 import type { NormalisedMessage } from '../../mail/types.ts';
-import { learnCorrection, type PersonalModel, type SenderRule } from '../../triage/local.ts';
 import { mergeSettings } from '../../storage/users.ts';
+import { learnCorrection, type PersonalModel, type SenderRule } from '../../triage/local.ts';
 import { HttpError } from '../errors.ts';
 
 export const MAX_BATCH = 100;
@@ -26,7 +19,10 @@ const TriageRequest = Type.Object(
   {
     message: Type.Optional(EmailMessage),
     messages: Type.Optional(
-      Type.Array(Type.Unknown(), { maxItems: MAX_BATCH, description: `Up to ${MAX_BATCH} EmailMessage objects; each is checked on its own.` }),
+      Type.Array(Type.Unknown(), {
+        maxItems: MAX_BATCH,
+        description: `Up to ${MAX_BATCH} EmailMessage objects; each is checked on its own.`,
+      }),
     ),
     thread: Type.Optional(EmailThread),
     me: Type.Optional(Me),
@@ -50,13 +46,19 @@ const FeedbackRequest = Type.Object(
     message: Type.Optional(EmailMessage),
     scope: Type.Optional(
       Type.Union([Type.Literal('message'), Type.Literal('sender'), Type.Literal('domain')], {
-        description: 'message: this message (and similar ones, through the personal model); sender / domain: a rule for all their mail. Default: sender when known.',
+        description:
+          'message: this message (and similar ones, through the personal model); sender / domain: a rule for all their mail. Default: sender when known.',
       }),
     ),
   },
   { additionalProperties: false },
 );
-type FeedbackRequest = { messageId: string; category: CategoryId; message?: EmailMessage; scope?: 'message' | 'sender' | 'domain' };
+type FeedbackRequest = {
+  messageId: string;
+  category: CategoryId;
+  message?: EmailMessage;
+  scope?: 'message' | 'sender' | 'domain';
+};
 
 const FeedbackResponse = Type.Object({
   id: Type.String(),
@@ -76,7 +78,12 @@ interface CachedTriage {
 }
 
 /** What a cached result depends on besides the user's settings and rules (changing those clears the cache). */
-function contentHash(message: EmailMessage, me: string[], thread: NormalisedMessage[] | undefined, engine: string): string {
+function contentHash(
+  message: EmailMessage,
+  me: string[],
+  thread: NormalisedMessage[] | undefined,
+  engine: string,
+): string {
   return createHash('sha256')
     .update(JSON.stringify([message, me, thread?.map((m) => [m.id, m.from?.address, m.date]) ?? [], engine]))
     .digest('base64url');
@@ -140,7 +147,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
         tags: ['triage'],
         summary: 'Triage one message, or a batch of up to 100',
         description:
-          'Send `message` (with optional `thread`, oldest first) for one result, or `messages` for a batch answered item by item: a bad item gets its own `{id, error}` and the rest go on. `me` lists the user\'s addresses (default: the signed-in address). Results are cached by message id and content.',
+          "Send `message` (with optional `thread`, oldest first) for one result, or `messages` for a batch answered item by item: a bad item gets its own `{id, error}` and the rest go on. `me` lists the user's addresses (default: the signed-in address). Results are cached by message id and content.",
         body: TriageRequest,
         response: { 200: Type.Union([TriageResult, BatchResponse]), 400: ErrorBody },
       },
@@ -157,10 +164,17 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       }
       const results = [];
       for (const [index, item] of (body.messages ?? []).entries()) {
-        const id = typeof (item as { id?: unknown })?.id === 'string' ? String((item as { id: string }).id) : String(index);
+        const id =
+          typeof (item as { id?: unknown })?.id === 'string' ? String((item as { id: string }).id) : String(index);
         if (!checkMessage.Check(item)) {
           const first = checkMessage.Errors(item)[0];
-          results.push({ id, error: { code: 'invalid_message', message: `messages[${index}]${first?.instancePath ?? ''} ${first?.message ?? 'is not a valid message'}` } });
+          results.push({
+            id,
+            error: {
+              code: 'invalid_message',
+              message: `messages[${index}]${first?.instancePath ?? ''} ${first?.message ?? 'is not a valid message'}`,
+            },
+          });
           continue;
         }
         try {
@@ -187,7 +201,8 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const { messageId } = request.params as { messageId: string };
       const cached = (await request.store.triage.result(messageId)) as CachedTriage | undefined;
-      if (!cached) throw new HttpError(404, 'not_found', 'No triage result for this message; POST it to /v1/triage first.');
+      if (!cached)
+        throw new HttpError(404, 'not_found', 'No triage result for this message; POST it to /v1/triage first.');
       return cached.result;
     },
   );
@@ -215,7 +230,11 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       const sender = normalised?.from?.address ?? cached?.sender;
       const scope = body.scope ?? (sender ? 'sender' : 'message');
       if (scope !== 'message' && !sender) {
-        throw new HttpError(400, 'sender_unknown', `A ${scope} rule needs the sender: send the message along, or triage it first.`);
+        throw new HttpError(
+          400,
+          'sender_unknown',
+          `A ${scope} rule needs the sender: send the message along, or triage it first.`,
+        );
       }
 
       let rule: { kind: 'sender' | 'domain'; value: string } | null = null;

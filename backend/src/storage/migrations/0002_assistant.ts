@@ -26,7 +26,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('sender', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('triage_feedback_user_idx').on('triage_feedback').columns(['user_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('triage_feedback_user_idx')
+    .on('triage_feedback')
+    .columns(['user_id', 'created_at'])
+    .execute();
 
   await owned('triage_rules')
     .addColumn('kind', 'text', (c) => c.notNull())
@@ -57,7 +61,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('transcript_key', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('meeting_notes_user_idx').on('meeting_notes').columns(['user_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('meeting_notes_user_idx')
+    .on('meeting_notes')
+    .columns(['user_id', 'created_at'])
+    .execute();
 
   await owned('ai_usage')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
@@ -73,7 +81,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['ai_usage', 'meeting_notes', 'voice_profiles', 'personal_models', 'triage_rules', 'triage_feedback', 'triage_results']) {
+  for (const table of [
+    'ai_usage',
+    'meeting_notes',
+    'voice_profiles',
+    'personal_models',
+    'triage_rules',
+    'triage_feedback',
+    'triage_results',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -13,7 +13,9 @@ export const voiceCase: IsolationCase<{ name: string }> = {
       subject: 'x',
       text: `Hi Pal,\n\nWill do.\n\nBest,\n${name}`,
     }));
-    expect((await owner.request({ method: 'POST', url: '/v1/voice/learn', payload: { messages } })).statusCode).toBe(200);
+    expect((await owner.request({ method: 'POST', url: '/v1/voice/learn', payload: { messages } })).statusCode).toBe(
+      200,
+    );
     return { name };
   },
   attacks: ({ name }) => [
@@ -21,12 +23,43 @@ export const voiceCase: IsolationCase<{ name: string }> = {
     {
       method: 'POST',
       url: '/v1/drafts',
-      payload: { message: { id: 'q', from: 'Pal <pal@example.org>', to: ['me@x.example'], subject: 'q', text: 'Can you send the file?' } },
+      payload: {
+        message: {
+          id: 'q',
+          from: 'Pal <pal@example.org>',
+          to: ['me@x.example'],
+          subject: 'q',
+          text: 'Can you send the file?',
+        },
+      },
       expectStatus: [200],
       mustNotContain: [name],
     },
-    { method: 'POST', url: '/v1/voice/learn', payload: { messages: [{ id: 'a', text: 'Hi,\n\nok\n\nEve' }] }, expectStatus: [200] },
-    { method: 'PUT', url: '/v1/voice', payload: { greetings: [], signOffs: [], perRecipient: [], signatureName: 'Eve', typicalWords: 5, formality: 'casual', contractionsRate: 0, emojiRate: 0, punctuation: { exclamationRate: 0, ellipsisRate: 0 }, languages: ['en'], sampleCount: 1, confidence: 'low' }, expectStatus: [200] },
+    {
+      method: 'POST',
+      url: '/v1/voice/learn',
+      payload: { messages: [{ id: 'a', text: 'Hi,\n\nok\n\nEve' }] },
+      expectStatus: [200],
+    },
+    {
+      method: 'PUT',
+      url: '/v1/voice',
+      payload: {
+        greetings: [],
+        signOffs: [],
+        perRecipient: [],
+        signatureName: 'Eve',
+        typicalWords: 5,
+        formality: 'casual',
+        contractionsRate: 0,
+        emojiRate: 0,
+        punctuation: { exclamationRate: 0, ellipsisRate: 0 },
+        languages: ['en'],
+        sampleCount: 1,
+        confidence: 'low',
+      },
+      expectStatus: [200],
+    },
   ],
   async intact({ owner }, { name }) {
     expect((await owner.request({ method: 'GET', url: '/v1/voice' })).json().signatureName).toBe(name);
