@@ -53,7 +53,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     }
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
+      max: options.poolSize ?? 20,
       ...(options.schema ? { options: `-c search_path="${options.schema.replace(/"/g, '')}",public` } : {}),
     });
     // An idle client that errors (server restart) must not crash the process; the pool replaces it.
