@@ -1,28 +1,6 @@
 import { type Static, Type } from 'typebox';
 
-/** The eight lifecycle categories of product.md section 2, in precedence order (highest first). */
-export const CATEGORY_IDS = [
-  'meeting_update',
-  'marketing',
-  'notification',
-  'comment',
-  'awaiting_reply',
-  'actioned',
-  'to_respond',
-  'fyi',
-] as const;
-export type CategoryId = (typeof CATEGORY_IDS)[number];
-
-export const CATEGORY_LABELS: Record<CategoryId, string> = {
-  to_respond: 'To respond',
-  fyi: 'FYI',
-  comment: 'Comment',
-  notification: 'Notification',
-  meeting_update: 'Meeting update',
-  awaiting_reply: 'Awaiting reply',
-  actioned: 'Done',
-  marketing: 'Marketing',
-};
+export { CATEGORY_IDS, CATEGORY_LABELS, type CategoryId, isCategoryId } from './categories.ts';
 
 export const Category = Type.Union(
   [
@@ -55,7 +33,3 @@ export const TriageResult = Type.Object(
   { $id: 'TriageResult', additionalProperties: false },
 );
 export type TriageResult = Static<typeof TriageResult>;
-
-export function isCategoryId(value: unknown): value is CategoryId {
-  return typeof value === 'string' && (CATEGORY_IDS as readonly string[]).includes(value);
-}

@@ -1,16 +1,8 @@
-import type { CategoryId, Settings, TriageResult, VoiceProfile, WorkingHours } from '@steward/shared';
+import type { Settings, TriageResult, VoiceProfile, WorkingHours } from '@steward/shared';
+import { CATEGORY_LABELS, type CategoryId } from '@steward/shared/categories';
 
-/** Copied from @steward/shared's CATEGORY_LABELS so the bundle carries no schema library; a test keeps them equal. */
-export const DEFAULT_CATEGORY_LABELS: Record<CategoryId, string> = {
-  to_respond: 'To respond',
-  fyi: 'FYI',
-  comment: 'Comment',
-  notification: 'Notification',
-  meeting_update: 'Meeting update',
-  awaiting_reply: 'Awaiting reply',
-  actioned: 'Done',
-  marketing: 'Marketing',
-};
+/** The default display names; users may rename categories in settings. */
+export const DEFAULT_CATEGORY_LABELS: Record<CategoryId, string> = CATEGORY_LABELS;
 
 /** In the order a person looks for them, not the precedence order. */
 export const CATEGORY_MENU_ORDER: readonly CategoryId[] = [

@@ -19,7 +19,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { Tag20Regular } from '@fluentui/react-icons';
-import { CATEGORY_IDS, type CategoryId } from '@steward/shared';
+import { CATEGORY_IDS, type CategoryId } from '@steward/shared/categories';
 import { useEffect, useState } from 'react';
 import type { FeedbackRequest, Triage } from '../api/client.ts';
 import { usePane } from './context.ts';

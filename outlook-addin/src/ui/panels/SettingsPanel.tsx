@@ -15,7 +15,6 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import {
-  CATEGORY_IDS,
   type Formality,
   type PhraseUse,
   type Settings,
@@ -23,6 +22,7 @@ import {
   WEEKDAYS,
   type Weekday,
 } from '@steward/shared';
+import { CATEGORY_IDS } from '@steward/shared/categories';
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { usePane } from '../context.ts';

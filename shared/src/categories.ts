@@ -1,0 +1,31 @@
+/**
+ * The category ids and their default names, free of any schema library so the add-in bundles can import
+ * them (`@steward/shared/categories`) without carrying TypeBox.
+ */
+/** The eight lifecycle categories of product.md section 2, in precedence order (highest first). */
+export const CATEGORY_IDS = [
+  'meeting_update',
+  'marketing',
+  'notification',
+  'comment',
+  'awaiting_reply',
+  'actioned',
+  'to_respond',
+  'fyi',
+] as const;
+export type CategoryId = (typeof CATEGORY_IDS)[number];
+
+export const CATEGORY_LABELS: Record<CategoryId, string> = {
+  to_respond: 'To respond',
+  fyi: 'FYI',
+  comment: 'Comment',
+  notification: 'Notification',
+  meeting_update: 'Meeting update',
+  awaiting_reply: 'Awaiting reply',
+  actioned: 'Done',
+  marketing: 'Marketing',
+};
+
+export function isCategoryId(value: unknown): value is CategoryId {
+  return typeof value === 'string' && (CATEGORY_IDS as readonly string[]).includes(value);
+}
