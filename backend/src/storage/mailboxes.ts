@@ -95,7 +95,7 @@ export function mailboxStore(db: Kysely<Database>, scope: UserScope) {
           sql<number>`(select count(*)::int from processed_messages p where p.mailbox_id = m.id and p.processed_at is not null and p.source = 'backfill')`.as(
             'backfill_done',
           ),
-          sql<number>`(select count(*)::int from processed_messages p where p.mailbox_id = m.id and p.processed_at is not null)`.as(
+          sql<number>`(select count(*)::int from processed_messages p where p.mailbox_id = m.id and p.processed_at is not null and p.source <> 'followup')`.as(
             'processed',
           ),
         ])

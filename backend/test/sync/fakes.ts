@@ -105,6 +105,8 @@ export interface FakeOAuth {
   revoked: string[];
   /** The `scope` of every refresh-token request, in order ('' when none was sent). */
   refreshScopes: string[];
+  /** Every request, as "METHOD /path". */
+  requests: string[];
   close(): Promise<void>;
 }
 
@@ -164,6 +166,7 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
     codes,
     revoked,
     refreshScopes,
+    requests: served.requests,
     close: served.close,
   };
 }

@@ -72,7 +72,11 @@ export function syncConfig(fakes: Fakes, extra: Record<string, string> = {}): Co
   return loadConfig({ DATA_DIR: '/nonexistent-steward-test', LOG_LEVEL: 'silent', ...fakes.env, ...extra });
 }
 
-export function startService(config: Config, storage: Storage, extra: { leaseMs?: number } = {}): SyncService {
+export function startService(
+  config: Config,
+  storage: Storage,
+  extra: { leaseMs?: number; now?: () => Date } = {},
+): SyncService {
   return createSyncService({
     config,
     storage,

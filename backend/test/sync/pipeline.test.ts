@@ -1,6 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RetryLaterError } from '../../src/jobs/queue.ts';
 import type { SyncService } from '../../src/mail/sync/service.ts';
 import type { Storage } from '../../src/storage/database.ts';
+import type { MailboxRow } from '../../src/storage/schema.ts';
+import { userStore } from '../../src/storage/users.ts';
 import { testDatabases } from '../support/db.ts';
 import {
   connectMailbox,
@@ -14,6 +17,15 @@ import {
   waitProcessed,
 } from './harness.ts';
 
+const DAY = 86_400_000;
+
+/** The text/plain part of a draft the pipeline wrote (base64 in a multipart/alternative). */
+function plainText(raw: string): string {
+  const part = /Content-Type: text\/plain[^\n]*\n(?:[^\n]+\n)*?\r?\n([\s\S]*?)\r?\n--/i.exec(raw)?.[1] ?? '';
+  return /base64/i.test(raw) ? Buffer.from(part.replace(/\s+/g, ''), 'base64').toString('utf8') : part;
+}
+const AFTER_DAYS = 2;
+
 const ASK = {
   from: 'Dana Smith <dana@partner.example>',
   subject: 'Q3 numbers',
@@ -25,6 +37,8 @@ for (const database of testDatabases()) {
     let storage: Storage;
     let fakes: Fakes;
     let service: SyncService;
+    /** The controllable clock the service decides due follow-ups by (reset to the real time per test). */
+    let clock = 0;
 
     beforeAll(async () => {
       storage = await database.open();
@@ -34,7 +48,8 @@ for (const database of testDatabases()) {
     });
     beforeEach(async () => {
       fakes = await startFakes({ graphDelayMs: 2 });
-      service = startService(syncConfig(fakes), storage);
+      clock = Date.now();
+      service = startService(syncConfig(fakes), storage, { now: () => new Date(clock) });
       await service.startWorkers();
     });
     afterEach(async () => {
@@ -213,6 +228,155 @@ for (const database of testDatabases()) {
         expect(status).toMatchObject({ phase: 'live', backfill_total: 6 });
       });
       await vi.waitFor(() => expect(fakes.gmail.watches).toBe(1));
+    });
+
+    describe('follow-up drafts after N days of silence', () => {
+      let mailbox: MailboxRow;
+      const advance = (ms: number) => {
+        clock += ms;
+      };
+
+      const threadState = (threadId: string) =>
+        storage.db
+          .selectFrom('thread_states')
+          .selectAll()
+          .where('mailbox_id', '=', mailbox.id)
+          .where('thread_id', '=', threadId)
+          .executeTakeFirstOrThrow();
+      const followUpJobs = () =>
+        storage.db
+          .selectFrom('jobs')
+          .select(['id', 'state', 'start_after', 'data'])
+          .where('name', '=', 'sync-followup')
+          .execute();
+      /** Time passes for the queue too: the waiting delayed follow-up jobs become runnable, and are run. */
+      const runDelayedJobsNow = async () => {
+        await storage.db
+          .updateTable('jobs')
+          .set({ start_after: new Date(Date.now() - 1000) })
+          .where('name', '=', 'sync-followup')
+          .where('state', '=', 'created')
+          .execute();
+        await vi.waitFor(
+          async () => expect((await followUpJobs()).filter((j) => j.state !== 'completed')).toEqual([]),
+          { timeout: 10_000, interval: 20 },
+        );
+      };
+      /** The user's own message, starting a thread, at the clock's time. */
+      const sendAsUser = () =>
+        fakes.gmail.deliver({
+          from: `Me <${GMAIL_ADDRESS}>`,
+          to: 'Dana Smith <dana@partner.example>',
+          subject: 'Proposal for the Q3 campaign',
+          text: 'Hi Dana,\n\nCould you confirm by Friday whether the attached proposal works for you?\n\nThanks',
+          sent: true,
+          at: new Date(clock),
+        });
+
+      beforeEach(async () => {
+        await storage.db.deleteFrom('jobs').where('name', '=', 'sync-followup').execute();
+        // The sweep is global: threads left awaiting a reply by the tests above would be due too.
+        await storage.db.deleteFrom('thread_states').execute();
+        mailbox = await connectMailbox(storage, fakes, 'gmail');
+        await userStore(storage.db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id }).updateSettings({
+          followUpAfterDays: AFTER_DAYS,
+        });
+        await service.runMailboxSync(mailbox.id); // the starting cursor
+      });
+      afterEach(async () => {
+        await service.stop();
+        await storage.db.deleteFrom('mailboxes').where('id', '=', mailbox.id).execute();
+      });
+
+      it('silence: exactly one follow-up draft in the thread after N days, none before', async () => {
+        const sent = sendAsUser();
+        await service.notify(mailbox.id, 'test');
+        await waitProcessed(storage, mailbox.id, [sent.id]);
+        const state = await threadState(sent.threadId);
+        expect(state).toMatchObject({ state: 'awaiting_reply', last_message_id: sent.id, last_from_me: true });
+        expect(new Date(state.follow_up_due_at!).getTime()).toBe(clock + AFTER_DAYS * DAY);
+        expect(fakes.gmail.labelNamesOf(sent.id)).toContain('Steward/Awaiting reply');
+        // Scheduled N days out, on the queue.
+        const jobs = await followUpJobs();
+        expect(jobs).toHaveLength(1);
+        expect(jobs[0]).toMatchObject({
+          state: 'created',
+          data: { mailboxId: mailbox.id, threadId: sent.threadId, messageId: sent.id },
+        });
+        expect(Math.abs(new Date(jobs[0]!.start_after).getTime() - (Date.now() + AFTER_DAYS * DAY))).toBeLessThan(
+          60_000,
+        );
+
+        // An hour before it is due: nothing, even if the job runs early.
+        advance(AFTER_DAYS * DAY - 3_600_000);
+        expect(await service.runDueFollowUps()).toBe(0);
+        await expect(service.runFollowUp(mailbox.id, sent.threadId, sent.id)).rejects.toBeInstanceOf(RetryLaterError);
+        expect(fakes.gmail.draftsIn(sent.threadId)).toBe(0);
+
+        // Due: the safety net's sweep enqueues it now and the worker drafts it.
+        advance(3_600_000 + 60_000);
+        expect(await service.runDueFollowUps()).toBe(1);
+        await vi.waitFor(() => expect(fakes.gmail.draftsIn(sent.threadId)).toBe(1), { timeout: 10_000, interval: 20 });
+        const draft = [...fakes.gmail.drafts.values()].find((d) => d.message.threadId === sent.threadId)!;
+        expect(draft.raw).toMatch(/^To: .*dana@partner\.example/m);
+        expect(draft.raw).toMatch(/^Subject: Re: Proposal for the Q3 campaign/m);
+        expect(draft.raw).toContain('In-Reply-To: <');
+        expect(plainText(draft.raw)).toMatch(/^Hi Dana,[\s\S]*follow(ing)? up on my (message|note)/);
+
+        // The delayed job, a second sweep, and a direct rerun all find it done: still one draft.
+        await runDelayedJobsNow();
+        expect(await service.runDueFollowUps()).toBe(0);
+        expect(await service.runFollowUp(mailbox.id, sent.threadId, sent.id)).toBe('already_processed');
+        advance(10 * DAY);
+        expect(await service.runDueFollowUps()).toBe(0);
+        expect(fakes.gmail.draftsIn(sent.threadId)).toBe(1);
+        const rows = await ledger(storage, mailbox.id);
+        expect(rows.filter((r) => r.source === 'followup')).toEqual([
+          expect.objectContaining({ provider_message_id: `followup:${sent.id}`, thread_id: sent.threadId }),
+        ]);
+        expect((await followUpJobs()).map((j) => j.state)).not.toContain('failed');
+      });
+
+      it('a reply before N days cancels the follow-up; the thread is to_respond with a normal reply draft', async () => {
+        const sent = sendAsUser();
+        await service.notify(mailbox.id, 'test');
+        await waitProcessed(storage, mailbox.id, [sent.id]);
+        expect((await followUpJobs()).length).toBe(1);
+
+        advance(DAY);
+        const reply = fakes.gmail.deliver({
+          from: 'Dana Smith <dana@partner.example>',
+          to: GMAIL_ADDRESS,
+          subject: 'Re: Proposal for the Q3 campaign',
+          text: 'Hi,\n\nThanks. Could you send me the budget breakdown before I confirm? I need it by Thursday.\n\nDana',
+          threadId: sent.threadId,
+          at: new Date(clock),
+        });
+        await service.notify(mailbox.id, 'test');
+        await waitProcessed(storage, mailbox.id, [reply.id]);
+        expect(await threadState(sent.threadId)).toMatchObject({
+          state: 'to_respond',
+          last_message_id: reply.id,
+          last_from_me: false,
+          follow_up_due_at: null,
+        });
+        expect(fakes.gmail.labelNamesOf(reply.id)).toContain('Steward/To respond');
+        expect(fakes.gmail.draftsIn(sent.threadId)).toBe(1);
+        const replyDraft = [...fakes.gmail.drafts.values()].find((d) => d.message.threadId === sent.threadId)!;
+        expect(replyDraft.raw).toMatch(/^To: .*dana@partner\.example/m);
+        expect(plainText(replyDraft.raw)).not.toMatch(/follow(ing)? up on my/);
+        expect((await ledger(storage, mailbox.id)).find((r) => r.provider_message_id === reply.id)?.draft_id).toBe(
+          replyDraft.id,
+        );
+
+        // Well past the due date: the sweep finds nothing, and the delayed job, when it runs, makes no draft.
+        advance(AFTER_DAYS * DAY + 60_000);
+        expect(await service.runDueFollowUps()).toBe(0);
+        await runDelayedJobsNow();
+        expect(await service.runFollowUp(mailbox.id, sent.threadId, sent.id)).toBe('skipped');
+        expect(fakes.gmail.draftsIn(sent.threadId)).toBe(1);
+        expect((await ledger(storage, mailbox.id)).filter((r) => r.source === 'followup')).toEqual([]);
+      });
     });
   });
 }

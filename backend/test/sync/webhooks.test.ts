@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../../src/storage/database.ts';
 import { bearer, buildTestApp } from '../support/app.ts';
 import { testDatabases } from '../support/db.ts';
 import { startTestIdp, type TestIdp } from '../support/idp.ts';
-import { connectMailbox, type Fakes, GMAIL_ADDRESS, startFakes, waitProcessed } from './harness.ts';
+import { connectMailbox, type Fakes, GMAIL_ADDRESS, GRAPH_ADDRESS, startFakes, waitProcessed } from './harness.ts';
+
+const REFRESH = 'graph-refresh-secret-0123456789';
 
 const PUSH_ACCOUNT = 'gmail-push@steward-test.iam.gserviceaccount.com';
 const AUDIENCE = 'https://steward.example/webhooks/gmail';
@@ -222,6 +225,156 @@ for (const database of testDatabases()) {
       expect(await storage.db.selectFrom('mailboxes').select('id').where('id', '=', row.id).execute()).toEqual([]);
     });
 
+    it('connect Microsoft 365: authorization URL with state, PKCE and scopes; code exchanged through MSAL; token sealed; jobs queued', async () => {
+      app = await build();
+      const user = bearer(await idp.entraToken({ oid: 'oid-ms-connect', preferred_username: 'owner@contoso.example' }));
+      const start = await app.inject({ method: 'POST', url: '/v1/mailboxes/connect/microsoft', headers: user });
+      expect(start.statusCode, start.body).toBe(200);
+      const url = new URL(start.json().authorizationUrl);
+      expect(url.pathname).toMatch(/\/oauth2\/v2\.0\/authorize$/);
+      expect(url.searchParams.get('client_id')).toBe(idp.env.MICROSOFT_CLIENT_ID);
+      expect(url.searchParams.get('response_type')).toBe('code');
+      expect(url.searchParams.get('redirect_uri')).toBe('https://steward.example/oauth/callback/microsoft');
+      expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+      const challenge = url.searchParams.get('code_challenge') ?? '';
+      expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const state = url.searchParams.get('state') ?? '';
+      expect(state.length).toBeGreaterThan(20);
+      const scopes = (url.searchParams.get('scope') ?? '').split(' ');
+      expect(scopes).toEqual(
+        expect.arrayContaining([
+          'offline_access',
+          'https://graph.microsoft.com/Mail.ReadWrite',
+          'https://graph.microsoft.com/Calendars.ReadWrite',
+        ]),
+      );
+
+      // The stored verifier is the one behind the challenge: the fake only accepts the code with it.
+      const stored = await storage.db
+        .selectFrom('oauth_states')
+        .select('code_verifier')
+        .where('state', '=', state)
+        .executeTakeFirstOrThrow();
+      expect(createHash('sha256').update(stored.code_verifier).digest('base64url')).toBe(challenge);
+      fakes.oauth.codes.set('ms-code-1', {
+        refreshToken: REFRESH,
+        email: GRAPH_ADDRESS,
+        verifier: stored.code_verifier,
+      });
+
+      const forged = await app.inject({
+        method: 'GET',
+        url: '/oauth/callback/microsoft?code=ms-code-1&state=forged-state',
+      });
+      expect(forged.statusCode).toBe(400);
+      expect(forged.json()).toMatchObject({ error: { code: 'invalid_state' } });
+      // A state issued for Google cannot finish a Microsoft sign-in, and is spent.
+      const google = new URL(
+        (await app.inject({ method: 'POST', url: '/v1/mailboxes/connect/google', headers: user })).json()
+          .authorizationUrl,
+      );
+      const crossed = await app.inject({
+        method: 'GET',
+        url: `/oauth/callback/microsoft?code=ms-code-1&state=${google.searchParams.get('state')}`,
+      });
+      expect(crossed.statusCode).toBe(400);
+      expect(await jobs()).toEqual([]);
+
+      const done = await app.inject({ method: 'GET', url: `/oauth/callback/microsoft?code=ms-code-1&state=${state}` });
+      expect(done.statusCode, done.body).toBe(200);
+      expect(done.body).toContain(GRAPH_ADDRESS);
+      expect(fakes.oauth.requests.filter((r) => r.endsWith('/oauth2/v2.0/token'))).toHaveLength(1);
+
+      const replay = await app.inject({
+        method: 'GET',
+        url: `/oauth/callback/microsoft?code=ms-code-1&state=${state}`,
+      });
+      expect(replay.statusCode).toBe(400);
+      expect(replay.json()).toMatchObject({ error: { code: 'invalid_state' } });
+
+      const rows = await storage.db.selectFrom('mailboxes').selectAll().where('address', '=', GRAPH_ADDRESS).execute();
+      expect(rows).toHaveLength(1);
+      const row = rows[0]!;
+      expect(row.provider).toBe('graph');
+      expect(JSON.stringify(row)).not.toContain(REFRESH);
+      expect(Buffer.from(row.refresh_token_ciphertext as unknown as Uint8Array).toString('latin1')).not.toContain(
+        REFRESH,
+      );
+      expect(row.key_version).toMatch(/^sha256:/);
+      expect((await jobs()).map((j) => j.name).sort()).toEqual(['sync-backfill', 'sync-renew']);
+
+      const status = await app.inject({ method: 'GET', url: '/v1/sync/status', headers: user });
+      expect(status.json().mailboxes).toEqual([
+        expect.objectContaining({
+          id: row.id,
+          provider: 'graph',
+          address: GRAPH_ADDRESS,
+          status: 'active',
+          phase: 'backfill',
+        }),
+      ]);
+
+      // The sealed token is the one the provider issued, and the worker can use it against Graph.
+      expect(app.sync.refreshTokenOf(row)).toBe(REFRESH);
+      const port = app.sync.portFor(row);
+      expect(await port.startCursor()).toBeTruthy();
+
+      // Reconnecting after the provider revoked access: same mailbox, active again, new sealed token.
+      await app.sync.markNeedsReauth(row, 'test');
+      const again = new URL(
+        (await app.inject({ method: 'POST', url: '/v1/mailboxes/connect/microsoft', headers: user })).json()
+          .authorizationUrl,
+      );
+      const state2 = again.searchParams.get('state') ?? '';
+      expect(state2).not.toBe(state);
+      const verifier2 = await storage.db
+        .selectFrom('oauth_states')
+        .select('code_verifier')
+        .where('state', '=', state2)
+        .executeTakeFirstOrThrow();
+      fakes.oauth.codes.set('ms-code-3', {
+        refreshToken: `${REFRESH}-2`,
+        email: GRAPH_ADDRESS,
+        verifier: verifier2.code_verifier,
+      });
+      const re = await app.inject({ method: 'GET', url: `/oauth/callback/microsoft?code=ms-code-3&state=${state2}` });
+      expect(re.statusCode, re.body).toBe(200);
+      const after = await storage.db.selectFrom('mailboxes').selectAll().where('address', '=', GRAPH_ADDRESS).execute();
+      expect(after.map((r) => [r.id, r.status])).toEqual([[row.id, 'active']]);
+      expect(app.sync.refreshTokenOf(after[0]!)).toBe(`${REFRESH}-2`);
+      await storage.db.deleteFrom('mailboxes').where('id', '=', row.id).execute();
+    });
+
+    it('connect Microsoft 365: an expired state is refused', async () => {
+      app = await build();
+      const user = bearer(await idp.entraToken({ oid: 'oid-ms-late', preferred_username: 'late@contoso.example' }));
+      const start = await app.inject({ method: 'POST', url: '/v1/mailboxes/connect/microsoft', headers: user });
+      const state = new URL(start.json().authorizationUrl).searchParams.get('state') ?? '';
+      await storage.db
+        .updateTable('oauth_states')
+        .set({ expires_at: new Date(Date.now() - 1000) })
+        .where('state', '=', state)
+        .execute();
+      fakes.oauth.codes.set('ms-code-4', { refreshToken: REFRESH, email: GRAPH_ADDRESS });
+      const done = await app.inject({ method: 'GET', url: `/oauth/callback/microsoft?code=ms-code-4&state=${state}` });
+      expect(done.statusCode).toBe(400);
+      expect(fakes.oauth.requests).toEqual([]);
+    });
+
+    it('connect Microsoft 365: a wrong PKCE verifier or unknown code is refused without creating a mailbox', async () => {
+      app = await build();
+      const user = bearer(await idp.entraToken({ oid: 'oid-ms-bad', preferred_username: 'bad@contoso.example' }));
+      const start = await app.inject({ method: 'POST', url: '/v1/mailboxes/connect/microsoft', headers: user });
+      const state = new URL(start.json().authorizationUrl).searchParams.get('state') ?? '';
+      fakes.oauth.codes.set('ms-code-2', { refreshToken: REFRESH, email: GRAPH_ADDRESS, verifier: 'not-the-verifier' });
+      const done = await app.inject({ method: 'GET', url: `/oauth/callback/microsoft?code=ms-code-2&state=${state}` });
+      expect(done.statusCode).toBe(502);
+      expect(done.body).not.toContain(REFRESH);
+      expect(
+        await storage.db.selectFrom('mailboxes').select('id').where('address', '=', GRAPH_ADDRESS).execute(),
+      ).toEqual([]);
+      expect(await jobs()).toEqual([]);
+    });
     it('dead letters are listed for admins only', async () => {
       app = await build({ ADMIN_EMAILS: 'admin@contoso.example' });
       await storage.db

@@ -341,6 +341,10 @@ export async function processFollowUp(
     .where('thread_id', '=', threadId)
     .executeTakeFirst();
   if (!state || state.last_message_id !== sentMessageId || state.state !== 'awaiting_reply') return 'skipped';
+  if (!state.follow_up_due_at) return 'skipped';
+  // Not due yet (the job ran early, or the setting grew since it was scheduled): run again when it is.
+  const wait = new Date(state.follow_up_due_at).getTime() - (deps.now?.() ?? new Date()).getTime();
+  if (wait > 0) throw new RetryLaterError(wait, 'the follow-up is not due yet');
   const key = `followup:${sentMessageId}`;
   const ledger = await leaseMessage(deps, mailbox, key, 'followup');
   if (!ledger) return 'already_processed';

@@ -4,7 +4,7 @@
  * webhooks only enqueue; everything slow runs here, in the worker.
  */
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Engines } from '../../engines.ts';
 import { createPgBossQueue } from '../../jobs/pg-boss-queue.ts';
@@ -68,6 +68,8 @@ export interface SyncServiceOptions {
   pollIntervalMs?: number;
   /** Ledger lease (tests of crash recovery use a short one). */
   leaseMs?: number;
+  /** The clock that decides when follow-ups are due (tests move it); the system clock by default. */
+  now?: () => Date;
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
@@ -93,6 +95,13 @@ export interface SyncService {
   runBackfill(mailboxId: string, days?: number): Promise<number>;
   runMessage(mailboxId: string, messageId: string, source?: string): Promise<PipelineOutcome | 'inactive'>;
   runRenew(mailboxId: string): Promise<void>;
+  /** The follow-up job: a draft in the thread when the user's message is still unanswered and due. */
+  runFollowUp(mailboxId: string, threadId: string, sentMessageId: string): Promise<PipelineOutcome | 'inactive'>;
+  /**
+   * Enqueues every follow-up that is due and not yet done (run by the safety net, so a follow-up whose
+   * delayed job was lost is still made). Returns how many were enqueued.
+   */
+  runDueFollowUps(): Promise<number>;
   /** Starts the queue (for sending); workers are separate. */
   start(): Promise<void>;
   startWorkers(options?: { concurrency?: number }): Promise<void>;
@@ -132,7 +141,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const queue = options.queue ?? createQueueFor(config, storage, options.pollIntervalMs);
   const cipher = config.tokenEncryptionKey ? createTokenCipher(config.tokenEncryptionKey) : undefined;
   const tokenSources = new Map<string, { key: string; source: AccessTokenSource }>();
-  const deps: PipelineDeps = { db, engines, leaseMs: options.leaseMs };
+  const now = options.now ?? (() => new Date());
+  const deps: PipelineDeps = { db, engines, leaseMs: options.leaseMs, now };
   let timer: NodeJS.Timeout | undefined;
   let starting: Promise<void> | undefined;
   let workersStarted = false;
@@ -352,7 +362,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
             SYNC_JOBS.followUp,
             { mailboxId, threadId: state.thread_id, messageId },
             {
-              startAfterMs: Math.max(0, new Date(state.follow_up_due_at).getTime() - Date.now()),
+              startAfterMs: Math.max(0, new Date(state.follow_up_due_at).getTime() - now().getTime()),
               singletonKey: `${mailboxId}:${messageId}`,
             },
           );
@@ -406,7 +416,51 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     });
   }
 
+  async function runFollowUp(
+    mailboxId: string,
+    threadId: string,
+    sentMessageId: string,
+  ): Promise<PipelineOutcome | 'inactive'> {
+    return withMailbox<PipelineOutcome | 'inactive'>(mailboxId, 'inactive', (mailbox, port) =>
+      processFollowUp(deps, mailbox, port, threadId, sentMessageId),
+    );
+  }
+
+  async function runDueFollowUps(): Promise<number> {
+    const due = await db
+      .selectFrom('thread_states as t')
+      .innerJoin('mailboxes as m', 'm.id', 't.mailbox_id')
+      .select(['t.mailbox_id', 't.thread_id', 't.last_message_id'])
+      .where('m.status', '=', 'active')
+      .where('t.state', '=', 'awaiting_reply')
+      .where('t.follow_up_due_at', 'is not', null)
+      .where('t.follow_up_due_at', '<=', now())
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('processed_messages as p')
+              .select('p.mailbox_id')
+              .whereRef('p.mailbox_id', '=', 't.mailbox_id')
+              .where('p.provider_message_id', '=', sql<string>`'followup:' || t.last_message_id`)
+              .where('p.processed_at', 'is not', null),
+          ),
+        ),
+      )
+      .limit(500)
+      .execute();
+    for (const row of due) {
+      // Its own key: the delayed job of the same follow-up may still be waiting (the ledger keeps it to one draft).
+      await queue.send(
+        SYNC_JOBS.followUp,
+        { mailboxId: row.mailbox_id, threadId: row.thread_id, messageId: row.last_message_id },
+        { singletonKey: `due:${row.mailbox_id}:${row.last_message_id}` },
+      );
+    }
+    return due.length;
+  }
+
   async function safetyNet(): Promise<void> {
+    await runDueFollowUps();
     const rows = await db
       .selectFrom('mailboxes')
       .select(['id', 'watch_expires_at'])
@@ -471,6 +525,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     runBackfill,
     runMessage,
     runRenew,
+    runFollowUp,
+    runDueFollowUps,
     start: () => ensureStarted(),
     async startWorkers(opts = {}) {
       if (workersStarted) return;
@@ -494,10 +550,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       await queue.work<Data>(SYNC_JOBS.renew, async (job) => runRenew(job.data.mailboxId), { concurrency: 1 });
       await queue.work<Data>(
         SYNC_JOBS.followUp,
-        async (job) =>
-          void (await withMailbox(job.data.mailboxId, 'skipped', (mailbox, port) =>
-            processFollowUp(deps, mailbox, port, job.data.threadId ?? '', job.data.messageId ?? ''),
-          )),
+        async (job) => void (await runFollowUp(job.data.mailboxId, job.data.threadId ?? '', job.data.messageId ?? '')),
         { concurrency: 1 },
       );
       timer = setInterval(() => void safetyNet().catch(() => {}), SAFETY_NET_INTERVAL_MS);
