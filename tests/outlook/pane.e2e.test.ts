@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../backend/src/storage/database.ts';
 import {
+  browserAvailable,
   ensureBuilt,
   installFakeOfficeHost,
   launchBrowser,
@@ -53,7 +54,7 @@ async function draftOutcome(page: Page): Promise<string> {
 
 const words = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-describe('Outlook task pane against the real backend', () => {
+describe.skipIf(!browserAvailable)('Outlook task pane against the real backend', () => {
   let backend: RunningBackend;
   let browser: Browser;
 
@@ -217,7 +218,7 @@ describe('Outlook task pane against the real backend', () => {
 });
 
 // Its own backend: the corrections made above teach the personal model, which would change these results.
-describe('Preview page against the real backend', () => {
+describe.skipIf(!browserAvailable)('Preview page against the real backend', () => {
   let backend: RunningBackend;
   let browser: Browser;
 

@@ -5,6 +5,7 @@ import { defaultSettings } from '@steward/shared';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  browserAvailable,
   ensureBuilt,
   installFakeOfficeHost,
   launchBrowser,
@@ -117,7 +118,7 @@ async function scriptApi(
   });
 }
 
-describe('Outlook task pane (scripted API)', () => {
+describe.skipIf(!browserAvailable)('Outlook task pane (scripted API)', () => {
   let browser: Browser;
 
   beforeAll(async () => {

@@ -5,7 +5,14 @@ import { defaultSettings } from '@steward/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeMessage } from './fake-office.ts';
-import { ensureBuilt, installFakeOfficeHost, launchBrowser, officeCalls, servePaneFromDist } from './harness.ts';
+import {
+  browserAvailable,
+  ensureBuilt,
+  installFakeOfficeHost,
+  launchBrowser,
+  officeCalls,
+  servePaneFromDist,
+} from './harness.ts';
 
 const ORIGIN = 'https://steward.test';
 
@@ -42,7 +49,7 @@ interface Logged {
   body: unknown;
 }
 
-describe('OnMessageSend Smart Alert (fake Office host)', () => {
+describe.skipIf(!browserAvailable)('OnMessageSend Smart Alert (fake Office host)', () => {
   let browser: Browser;
   beforeAll(async () => {
     await ensureBuilt();
