@@ -263,6 +263,30 @@ describe.skipIf(!browserAvailable)('Outlook task pane (scripted API)', () => {
     await page.close();
   });
 
+  it('keeps times behind a button when the scheduler reads no ask to meet (a deadline is not a meeting)', async () => {
+    const { page, log } = await openPane({
+      overrides: {
+        'POST /v1/scheduling/suggest': (route) =>
+          route.fulfill({
+            status: 200,
+            contentType: 'application/json',
+            body: JSON.stringify({
+              understood: { isMeetingRequest: false, durationMinutes: 30 },
+              slots: [{ start: '2030-02-05T14:00:00Z', end: '2030-02-05T14:30:00Z', score: 0.9 }],
+              proposal: 'Would Tue 5 Feb, 14:00 (UTC) work for you?',
+            }),
+          }),
+      },
+    });
+    const button = page.getByRole('button', { name: 'Find times that work' });
+    await button.waitFor();
+    expect(await page.getByRole('list', { name: 'Free slots' }).count()).toBe(0);
+    await button.click();
+    await page.getByRole('list', { name: 'Free slots' }).waitFor();
+    expect(log.filter((l) => l.path === '/v1/scheduling/suggest')).toHaveLength(2);
+    await page.close();
+  });
+
   it('shows the error the backend sends, and recovers on retry', async () => {
     let failures = 1;
     const { page } = await openPane({

@@ -32,10 +32,15 @@ export function TimesPanel({ message, autoStart }: { message: EmailMessage; auto
     | { status: 'error'; message: string }
   >({ status: 'idle' });
 
-  const suggest = async () => {
+  const suggest = async (automatic = false) => {
     setState({ status: 'loading' });
     try {
-      setState({ status: 'ready', result: await api.suggestTimes({ message }) });
+      const result = await api.suggestTimes({ message });
+      // Opened on its own, the panel only lists times when the scheduler also reads an ask to meet (a
+      // deadline alone is not one); the button stays for the user who wants times anyway.
+      const understood = typeof result.understood === 'object' ? result.understood : null;
+      if (automatic && understood?.isMeetingRequest === false) setState({ status: 'idle' });
+      else setState({ status: 'ready', result });
     } catch (cause) {
       setState({ status: 'error', message: describeError(cause) });
     }
@@ -43,7 +48,7 @@ export function TimesPanel({ message, autoStart }: { message: EmailMessage; auto
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per message (the panel is keyed by it)
   useEffect(() => {
-    if (autoStart) void suggest();
+    if (autoStart) void suggest(true);
   }, []);
 
   const insert = async (html: string, text: string) => {
