@@ -17,6 +17,7 @@ import { type Transcriber, TranscriptionError, transcriberFromConfig } from '../
 import { parseAddress } from '../../mail/addresses.ts';
 import { type VoiceHint, voiceHintFromProfile } from '../../notes/follow-up.ts';
 import { createNotesEngine, type NotesEngine } from '../../notes/model.ts';
+import { parseTranscript } from '../../notes/transcript.ts';
 import {
   type BlobStore,
   createBlobStore,
@@ -138,6 +139,18 @@ export interface MeetingRoutesOptions {
   transcriber?: Transcriber | null;
   notes?: NotesEngine;
 }
+
+const TranscriptTurns = Type.Object({
+  turns: Type.Array(
+    Type.Object({
+      index: Type.Integer({ minimum: 0 }),
+      speaker: Type.String(),
+      text: Type.String(),
+      start: Type.Optional(Type.Number()),
+      end: Type.Optional(Type.Number()),
+    }),
+  ),
+});
 
 export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutesOptions = {}): Promise<void> {
   const { config, engines } = app.services;
@@ -287,6 +300,31 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
       if (!stored) throw new HttpError(404, 'not_found', 'No meeting notes with this id.');
       await request.store.audit('meetings.notes', { op: 'read', notesId: id });
       return toRecord(stored);
+    },
+  );
+
+  app.get(
+    '/v1/meetings/notes/:id/transcript',
+    {
+      schema: {
+        tags: ['meetings'],
+        summary: 'The speaker turns the notes cite',
+        description:
+          'The transcript as the numbered speaker turns that `sourceTurns` in the notes point at, so a client can show where an item came from.',
+        params: IdParams,
+        response: { 200: TranscriptTurns, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const stored = await request.store.notes.get(id);
+      if (!stored) throw new HttpError(404, 'not_found', 'No meeting notes with this id.');
+      const bytes = stored.transcriptKey ? await blobs.get(transcriptKeyOf(stored.transcriptKey)) : undefined;
+      if (!bytes) throw new HttpError(404, 'transcript_not_stored', 'The transcript of these notes was not kept.');
+      const parsed = parseTranscript(bytes.toString('utf8'));
+      if (!parsed.ok) throw new HttpError(404, 'transcript_not_stored', 'The stored transcript can no longer be read.');
+      await request.store.audit('meetings.notes', { op: 'read_transcript', notesId: id });
+      return { turns: parsed.turns.map((turn, index) => ({ index, ...turn })) };
     },
   );
 

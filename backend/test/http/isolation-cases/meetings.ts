@@ -9,6 +9,7 @@ export const meetingNotesCase: IsolationCase<{ id: string }> = {
     'POST /v1/meetings/notes',
     'GET /v1/meetings/notes',
     'GET /v1/meetings/notes/:id',
+    'GET /v1/meetings/notes/:id/transcript',
     'DELETE /v1/meetings/notes/:id',
     'POST /v1/meetings/transcribe',
   ],
@@ -24,6 +25,7 @@ export const meetingNotesCase: IsolationCase<{ id: string }> = {
   },
   attacks: ({ id }) => [
     { method: 'GET', url: `/v1/meetings/notes/${id}`, expectStatus: [404], mustNotContain: [SECRET] },
+    { method: 'GET', url: `/v1/meetings/notes/${id}/transcript`, expectStatus: [404], mustNotContain: [SECRET] },
     { method: 'GET', url: '/v1/meetings/notes', expectStatus: [200], mustNotContain: [SECRET, id] },
     { method: 'DELETE', url: `/v1/meetings/notes/${id}`, expectStatus: [404] },
     // Another user's transcription id is not theirs to attach, and leaks nothing.
@@ -49,6 +51,8 @@ export const meetingNotesCase: IsolationCase<{ id: string }> = {
     const res = await owner.request({ method: 'GET', url: `/v1/meetings/notes/${id}` });
     expect(res.statusCode).toBe(200);
     expect(res.json().title).toBe(`${SECRET} board call`);
+    const transcript = await owner.request({ method: 'GET', url: `/v1/meetings/notes/${id}/transcript` });
+    expect(transcript.json().turns[0]).toMatchObject({ index: 0, speaker: 'Ann Lee' });
     const list = await owner.request({ method: 'GET', url: '/v1/meetings/notes' });
     expect(list.json().items.map((n: { id: string }) => n.id)).toContain(id);
   },
