@@ -296,9 +296,9 @@ for (const database of testDatabases()) {
         expect(state).toMatchObject({ state: 'awaiting_reply', last_message_id: sent.id, last_from_me: true });
         expect(new Date(state.follow_up_due_at!).getTime()).toBe(clock + AFTER_DAYS * DAY);
         expect(fakes.gmail.labelNamesOf(sent.id)).toContain('Steward/Awaiting reply');
-        // Scheduled N days out, on the queue.
+        // Scheduled N days out, on the queue (enqueued just after the message is marked processed).
+        await vi.waitFor(async () => expect(await followUpJobs()).toHaveLength(1), { timeout: 10_000, interval: 20 });
         const jobs = await followUpJobs();
-        expect(jobs).toHaveLength(1);
         expect(jobs[0]).toMatchObject({
           state: 'created',
           data: { mailboxId: mailbox.id, threadId: sent.threadId, messageId: sent.id },
@@ -341,7 +341,7 @@ for (const database of testDatabases()) {
         const sent = sendAsUser();
         await service.notify(mailbox.id, 'test');
         await waitProcessed(storage, mailbox.id, [sent.id]);
-        expect((await followUpJobs()).length).toBe(1);
+        await vi.waitFor(async () => expect(await followUpJobs()).toHaveLength(1), { timeout: 10_000, interval: 20 });
 
         advance(DAY);
         const reply = fakes.gmail.deliver({
