@@ -112,9 +112,8 @@ function maskZones(text: string, zones: ZoneMention[]): string {
 // ---------------------------------------------------------------------------------------------
 // Mail-specific rules chrono does not know.
 
-const NUMBER_WORDS: Record<string, number> = {
-  a: 1,
-  an: 1,
+/** One to twelve: counts in "in three weeks", and the hours of "at five thirty". */
+const SMALL_NUMBER_WORDS: Record<string, number> = {
   one: 1,
   two: 2,
   three: 3,
@@ -127,6 +126,12 @@ const NUMBER_WORDS: Record<string, number> = {
   ten: 10,
   eleven: 11,
   twelve: 12,
+};
+
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  ...SMALL_NUMBER_WORDS,
   couple: 2,
   few: 3,
   several: 3,
@@ -365,20 +370,7 @@ const RULES: Rule[] = [
 // ---------------------------------------------------------------------------------------------
 // Clock times, weekdays, days of the month, ordinals, quarters, years, durations.
 
-const HOUR_WORDS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-};
+const HOUR_WORDS = SMALL_NUMBER_WORDS;
 const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50 };
 const TEENS: Record<string, number> = {
   ten: 10,

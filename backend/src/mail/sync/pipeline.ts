@@ -7,14 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CategoryId, Settings, VoiceProfile } from '@steward/shared';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Updateable } from 'kysely';
 import { userKeyOf } from '../../ai/db-usage.ts';
 import { mayShareWithModel } from '../../ai/privacy.ts';
 import { draftReplyLocal } from '../../drafting/local.ts';
 import { defaultVoice } from '../../drafting/voice.ts';
 import type { Engines } from '../../engines.ts';
 import { RetryLaterError } from '../../jobs/queue.ts';
-import type { Database, MailboxRow } from '../../storage/schema.ts';
+import type { Database, MailboxRow, ProcessedMessagesTable } from '../../storage/schema.ts';
 import { userStore } from '../../storage/users.ts';
 import type { PersonalModel, SenderRule } from '../../triage/local.ts';
 import { normaliseMessage } from '../normalise.ts';
@@ -113,16 +113,19 @@ async function record(
   deps: PipelineDeps,
   mailbox: MailboxRow,
   providerMessageId: string,
-  values: Partial<{
-    thread_id: string | null;
-    thread_version: string | null;
-    category: string | null;
-    label_applied: boolean;
-    draft_pending: boolean;
-    draft_id: string | null;
-    processed_at: Date | null;
-    lease_until: Date | null;
-  }>,
+  values: Partial<
+    Pick<
+      Updateable<ProcessedMessagesTable>,
+      | 'thread_id'
+      | 'thread_version'
+      | 'category'
+      | 'label_applied'
+      | 'draft_pending'
+      | 'draft_id'
+      | 'processed_at'
+      | 'lease_until'
+    >
+  >,
 ): Promise<void> {
   await deps.db
     .updateTable('processed_messages')
