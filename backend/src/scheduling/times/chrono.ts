@@ -1,0 +1,147 @@
+/** chrono-node's readings, converted to zone-aware candidates. */
+import * as chrono from 'chrono-node';
+import { DateTime } from 'luxon';
+import { consistentDate, finer, withTimeOfDay } from './spans.ts';
+import { PART_OF_DAY_WORDS, partOfDay } from './times-of-day.ts';
+import type { Candidate, Context, TimeOfDay } from './types.ts';
+
+const parser = chrono.casual.clone();
+
+export function chronoCandidates(text: string, ctx: Context): Candidate[] {
+  const reference = { instant: ctx.ref.toJSDate(), timezone: ctx.ref.offset };
+  const results = parser.parse(text, reference, { forwardDate: true });
+  const out: Candidate[] = [];
+  for (const r of results) {
+    const start = fromComponents(r.start, r.text, ctx);
+    if (!start) continue;
+    let candidate: Candidate = {
+      index: r.index,
+      stop: r.index + r.text.length,
+      fromRule: false,
+      rule: 'chrono',
+      ...start,
+    };
+    if (r.end) {
+      const end = fromComponents(r.end, r.text, ctx);
+      if (end?.span && candidate.span) {
+        let endAt = end.span.grain === 'minute' || end.span.grain === 'hour' ? end.span.start : end.span.end;
+        // "11pm-1am" ends the next day.
+        if (endAt <= candidate.span.start) endAt = endAt.plus({ days: 1 });
+        const grain = finer(candidate.span.grain, end.span.grain);
+        candidate = {
+          ...candidate,
+          span: { start: candidate.span.start, end: endAt, grain },
+          day: undefined,
+          timeOfDay: undefined,
+        };
+      }
+    }
+    out.push(candidate);
+  }
+  return out;
+}
+
+type Components = Pick<Candidate, 'span' | 'day' | 'timeOfDay' | 'weekday' | 'dateParts'>;
+
+function fromComponents(c: chrono.ParsedComponents, text: string, ctx: Context): Components | null {
+  const result = fromComponentsInner(c, text, ctx);
+  if (!result?.day || !c.isCertain('day')) return result;
+  const dateParts = {
+    dom: c.get('day') ?? 0,
+    ...(c.isCertain('month') ? { month: c.get('month') ?? 0 } : {}),
+    yearKnown: c.isCertain('year'),
+  };
+  // "Fri, Jul 18": the weekday picks the year (or month) the date is meant in.
+  if (c.isCertain('weekday') && !dateParts.yearKnown) {
+    const weekday = (((c.get('weekday') ?? 0) + 6) % 7) + 1;
+    const day = result.day.weekday === weekday ? result.day : consistentDate(ctx, dateParts, weekday);
+    if (day && !day.hasSame(result.day, 'day')) {
+      const moved = day.diff(result.day, 'days').days;
+      const shift = (dt: DateTime) => dt.plus({ days: Math.round(moved) });
+      return {
+        ...result,
+        day: shift(result.day),
+        ...(result.span
+          ? { span: { ...result.span, start: shift(result.span.start), end: shift(result.span.end) } }
+          : {}),
+        dateParts,
+      };
+    }
+  }
+  return { ...result, dateParts };
+}
+
+function fromComponentsInner(
+  c: chrono.ParsedComponents,
+  text: string,
+  ctx: Context,
+): Pick<Candidate, 'span' | 'day' | 'timeOfDay' | 'weekday'> | null {
+  const year = c.get('year');
+  const month = c.get('month');
+  const dayOfMonth = c.get('day');
+  if (year === null || month === null || dayOfMonth === null) return null;
+  const zone = c.isCertain('timezoneOffset') ? offsetZone(c.get('timezoneOffset') ?? 0) : ctx.zone;
+  let day = DateTime.fromObject({ year, month, day: dayOfMonth }, { zone }).setZone(ctx.zone, { keepLocalTime: true });
+  if (!day.isValid) return null;
+
+  const relative = c.tags().has('result/relativeDate');
+  const hourKnown = c.isCertain('hour');
+  const dayKnown = c.isCertain('day') || c.isCertain('weekday');
+  const part = new RegExp(`\\b${PART_OF_DAY_WORDS}\\b`, 'i').exec(text);
+
+  // A weekday on its own means the next one: "Tuesday" written on a Tuesday is a week away.
+  if (
+    c.isCertain('weekday') &&
+    !c.isCertain('day') &&
+    !hourKnown &&
+    day.hasSame(ctx.ref, 'day') &&
+    !/\b(?:this|today)\b/i.test(text)
+  ) {
+    day = day.plus({ days: 7 });
+  }
+
+  if (hourKnown) {
+    const hour = c.get('hour') ?? 0;
+    const minute = c.get('minute') ?? 0;
+    const second = c.get('second') ?? 0;
+    const minuteGrain =
+      minute !== 0 ||
+      second !== 0 ||
+      /\d\s*[:.h]\s*\d{2}|\b(?:past|half|quarter|to)\b|\d{3,4}\b/i.test(text) ||
+      relative;
+    const grain = minuteGrain ? 'minute' : 'hour';
+    const startLocal = DateTime.fromObject({ year, month, day: dayOfMonth, hour, minute, second }, { zone });
+    const start = startLocal.setZone(ctx.zone);
+    const timeOfDay: TimeOfDay = { from: hour * 60 + minute, grain };
+    const dated = dayKnown
+      ? { day: start.setZone(zone).startOf('day').setZone(ctx.zone, { keepLocalTime: true }) }
+      : {};
+    return { span: { start, end: start.plus({ [`${grain}s`]: 1 }), grain }, timeOfDay, ...dated };
+  }
+  if (part && dayKnown) {
+    const timeOfDay = partOfDay(part[1]!);
+    const weekday = c.isCertain('weekday') && !c.isCertain('day') ? { weekday: day.weekday } : {};
+    if (timeOfDay)
+      return { day: day.startOf('day'), timeOfDay, span: withTimeOfDay(day.startOf('day'), timeOfDay), ...weekday };
+  }
+  if (dayKnown || relative) {
+    const start = day.startOf('day');
+    const weekday = c.isCertain('weekday') && !c.isCertain('day') ? { weekday: start.weekday } : {};
+    return { span: { start, end: start.plus({ days: 1 }), grain: 'day' }, day: start, ...weekday };
+  }
+  if (c.isCertain('month')) {
+    const start = day.startOf('month');
+    return { span: { start, end: start.plus({ months: 1 }), grain: 'month' } };
+  }
+  if (c.isCertain('year')) {
+    const start = day.startOf('year');
+    return { span: { start, end: start.plus({ years: 1 }), grain: 'year' } };
+  }
+  return null;
+}
+
+function offsetZone(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `UTC${sign}${Math.floor(abs / 60)}:${String(abs % 60).padStart(2, '0')}`;
+}

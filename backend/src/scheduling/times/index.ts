@@ -1,0 +1,124 @@
+/**
+ * Finds time expressions in text and resolves them against a reference time: rules for mail idioms (one file
+ * per family) and chrono-node, the longest reading winning, then combined ("Tue or Wed afternoon, 3pm ET").
+ */
+import type { DateTime } from 'luxon';
+import { cachedZone, findZoneMentions, type ZoneMention } from '../zones.ts';
+import { anchoredCandidates } from './anchored.ts';
+import { chronoCandidates } from './chrono.ts';
+import {
+  attachZones,
+  bindWeekdaysToWeek,
+  bindWeekdayToDate,
+  chooseLongest,
+  combineClockRanges,
+  combineTimeOfDay,
+  distributeAlternatives,
+} from './combine.ts';
+import { makeContext } from './context.ts';
+import { dayOfMonthRule, nthOfPeriodRule, numericDateRules, quarterRule, weekdayRule, yearRule } from './dates.ts';
+import { holidayRule } from './holiday-rules.ts';
+import { durationRules, nowRule, periodRules, relativeQuarterYearRule, weekendRule } from './relative.ts';
+import { withTimeOfDay } from './spans.ts';
+import { clockRules, continentalHourRule, endOfDayRule, firstThingRule, partOfDayRules } from './times-of-day.ts';
+import type { Candidate, Context, ParseTimeOptions, Rule, TimeExpression } from './types.ts';
+
+export type { Direction, Grain, ParseTimeOptions, TimeExpression } from './types.ts';
+
+const RULES: Rule[] = [
+  ...periodRules,
+  endOfDayRule,
+  firstThingRule,
+  continentalHourRule,
+  weekendRule,
+  ...partOfDayRules,
+  nowRule,
+  ...clockRules,
+  weekdayRule,
+  dayOfMonthRule,
+  nthOfPeriodRule,
+  quarterRule,
+  relativeQuarterYearRule,
+  yearRule,
+  ...durationRules,
+  holidayRule,
+  ...numericDateRules,
+];
+
+export function parseTimeExpressions(text: string, opts: ParseTimeOptions): TimeExpression[] {
+  const ctx = makeContext(opts);
+  const zones = findZoneMentions(text);
+  // Zone names are removed before chrono sees the text (it knows only fixed offsets for a few
+  // abbreviations); offsets stay the same because the names are replaced by spaces.
+  const masked = maskZones(text, zones);
+  const found = [...ruleCandidates(masked, ctx), ...chronoCandidates(masked, ctx)];
+  const candidates = [...found, ...anchoredCandidates(found, masked, ctx)];
+  const chosen = bindWeekdaysToWeek(
+    combineTimeOfDay(combineClockRanges(bindWeekdayToDate(chooseLongest(candidates), masked, ctx), masked), masked),
+    masked,
+  );
+  distributeAlternatives(chosen, masked);
+  attachZones(chosen, zones, text);
+  return chosen
+    .map((c) => toExpression(c, text, ctx))
+    .filter((e): e is TimeExpression => e !== null)
+    .sort((a, b) => a.index - b.index);
+}
+
+function maskZones(text: string, zones: ZoneMention[]): string {
+  let masked = text;
+  for (const z of zones) {
+    masked = masked.slice(0, z.index) + ' '.repeat(z.text.length) + masked.slice(z.index + z.text.length);
+  }
+  return masked;
+}
+
+function ruleCandidates(text: string, ctx: Context): Candidate[] {
+  const out: Candidate[] = [];
+  for (const rule of RULES) {
+    rule.pattern.lastIndex = 0;
+    for (const m of text.matchAll(rule.pattern)) {
+      const resolved = rule.resolve(m as RegExpExecArray, ctx);
+      if (!resolved) continue;
+      const index = m.index ?? 0;
+      out.push({ rule: rule.name, ...resolved, index, stop: index + m[0].length, fromRule: true });
+    }
+  }
+  return out;
+}
+
+function toExpression(c: Candidate, original: string, ctx: Context): TimeExpression | null {
+  let span = c.span;
+  if (!span && c.timeOfDay) {
+    // A time of day with no date: today if it is still ahead, otherwise tomorrow.
+    const today = ctx.ref.startOf('day');
+    const candidate = withTimeOfDay(today, c.timeOfDay);
+    const passed = c.timeOfDay.to === undefined ? candidate.start < ctx.ref : candidate.end <= ctx.ref;
+    span = passed && !c.deadline ? withTimeOfDay(today.plus({ days: 1 }), c.timeOfDay) : candidate;
+  }
+  if (!span) return null;
+  let { start, end } = span;
+  if (c.zone && (span.grain === 'minute' || span.grain === 'hour' || c.timeOfDay)) {
+    const named = cachedZone(c.zone);
+    start = start.setZone(named, { keepLocalTime: true }).setZone(ctx.zone);
+    end = end.setZone(named, { keepLocalTime: true }).setZone(ctx.zone);
+  }
+  let grain = span.grain;
+  // A deadline runs from the reference time until the end of the named time.
+  if (c.deadline && start > ctx.ref) {
+    start = ctx.ref;
+    grain = 'minute';
+  }
+  return {
+    text: original.slice(c.index, c.stop),
+    start: iso(start),
+    end: iso(end),
+    grain,
+    index: c.index,
+    ...(c.zone ? { zone: c.zone } : {}),
+    ...(c.direction ? { direction: c.direction } : {}),
+    ...(c.rule ? { rule: c.rule } : {}),
+  };
+}
+
+const iso = (dt: DateTime) => dt.toISO({ suppressMilliseconds: true }) ?? '';

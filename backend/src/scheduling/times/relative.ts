@@ -1,0 +1,210 @@
+/**
+ * Rules for times relative to the reference: "this week", "next 3 days", "end of the month", "EOM", "the weekend",
+ * "now", "in 7 days", "3 days ago", "a week from now", "the day after tomorrow".
+ */
+import type { DurationLikeObject } from 'luxon';
+import { MONTH_NAME, NUMBER, toNumber, WEEKDAY, weekdayNumber } from './lexicon.ts';
+import {
+  DURATION_UNIT,
+  daySpan,
+  namedPeriod,
+  partOfPeriod,
+  periodGrain,
+  QUANTITY,
+  quantityValue,
+  RELATIVE,
+  relativeShift,
+  shifted,
+  startOfPeriod,
+  UNIT,
+} from './spans.ts';
+import type { Rule } from './types.ts';
+
+const PERIOD_PHRASE = `(?:(?:the|${RELATIVE})\\s+)?(?:week|month|year)|\\d{4}|${MONTH_NAME}(?:\\s+\\d{4})?`;
+
+export const periodRules: Rule[] = [
+  {
+    // "this week", "next month", "sometime next week", "the following week", "last quarter".
+    name: 'relative-period',
+    pattern: new RegExp(
+      `\\b(?:(?:some ?time|any ?time|during|within|over|for)\\s+)?(?:the\\s+)?(?:${RELATIVE}\\s+)(week|month|year|quarter)\\b`,
+      'gi',
+    ),
+    resolve(m, ctx) {
+      const unit = m[2]!.toLowerCase() as 'week' | 'month' | 'year' | 'quarter';
+      const start = startOfPeriod(ctx, unit, relativeShift(m[1]!));
+      const end = start.plus({ [`${unit}s`]: 1 } as DurationLikeObject);
+      return {
+        span: { start, end, grain: unit === 'quarter' ? 'month' : unit },
+        ...(unit === 'week' ? { week: start } : {}),
+      };
+    },
+  },
+  {
+    // "next 3 days", "the last two weeks", "past 6 months".
+    name: 'relative-run',
+    pattern: new RegExp(
+      `\\b(?:the\\s+|over the\\s+|in the\\s+|within the\\s+)?(next|last|past|coming)\\s+(${NUMBER})\\s+${UNIT}\\b`,
+      'gi',
+    ),
+    resolve(m, ctx) {
+      const n = toNumber(m[2]!);
+      const unit = m[3]!.toLowerCase() as 'day' | 'week' | 'month' | 'year' | 'quarter';
+      if (!Number.isFinite(n) || n < 1) return null;
+      const forward = relativeShift(m[1]!) >= 0;
+      const here = startOfPeriod(ctx, unit, 0);
+      const amount = { [`${unit}s`]: n } as DurationLikeObject;
+      const start = forward ? startOfPeriod(ctx, unit, 1) : here.minus(amount);
+      const end = forward ? start.plus(amount) : here;
+      return { span: { start, end, grain: periodGrain(unit) } };
+    },
+  },
+  {
+    // "beginning of next week", "end of the month", "by the end of March", "mid 2014", "late March".
+    name: 'part-of-period',
+    pattern: new RegExp(
+      `\\b(by\\s+)?(?:at\\s+)?(?:the\\s+)?(beginning|start|early|mid|middle|end|late)(?:\\s+of|-)?\\s+(${PERIOD_PHRASE})\\b`,
+      'gi',
+    ),
+    resolve(m, ctx) {
+      const period = namedPeriod(m[3]!, ctx);
+      if (!period) return null;
+      const span = partOfPeriod(m[2]!, period);
+      if (m[1]) return { span: { start: ctx.ref, end: span.end, grain: 'minute' }, deadline: true };
+      return { span };
+    },
+  },
+  {
+    // "EOM", "BOM", "EOY", "EOW" (end of month/year/week).
+    name: 'part-of-period',
+    pattern: /\b(by\s+)?(?:at\s+)?(?:the\s+)?(eom|bom|eoy|boy|eow)\b/gi,
+    resolve(m, ctx) {
+      const code = m[2]!.toLowerCase();
+      const unit = code.endsWith('m') ? 'month' : code.endsWith('y') ? 'year' : 'week';
+      const span = partOfPeriod(code.startsWith('b') ? 'beginning' : 'end', {
+        start: startOfPeriod(ctx, unit, 0),
+        unit,
+      });
+      if (m[1]) return { span: { start: ctx.ref, end: span.end, grain: 'minute' }, deadline: true };
+      return { span };
+    },
+  },
+];
+
+export const weekendRule: Rule = {
+  // "this weekend", "next weekend", "the weekend": Friday evening to Monday.
+  name: 'weekend',
+  pattern: new RegExp(`\\b(?:(?:the|this|${RELATIVE})\\s+)?(?:(past)\\s+)?weekend\\b`, 'gi'),
+  resolve(m, ctx) {
+    const shift = m[2] ? -1 : m[1] ? relativeShift(m[1]) : 0;
+    const monday = startOfPeriod(ctx, 'week', shift);
+    const start = monday.plus({ days: 4 }).set({ hour: 18 });
+    return { span: { start, end: monday.plus({ weeks: 1 }), grain: 'hour' } };
+  },
+};
+
+export const nowRule: Rule = {
+  // "now", "right now", "asap": the reference instant.
+  name: 'now',
+  pattern: /\b(?:right now|now|asap|as soon as possible|immediately)\b/gi,
+  resolve(_m, ctx) {
+    return {
+      span: {
+        start: ctx.ref.startOf('second'),
+        end: ctx.ref.startOf('second').plus({ minutes: 1 }),
+        grain: 'minute',
+      },
+    };
+  },
+};
+
+export const relativeQuarterYearRule: Rule = {
+  // "this qtr", "next yr".
+  name: 'relative-period',
+  pattern: new RegExp(`\\b${RELATIVE}\\s+(qtr|yr)\\b`, 'gi'),
+  resolve(m, ctx) {
+    const unit = m[2]!.toLowerCase() === 'qtr' ? 'quarter' : 'year';
+    const start = startOfPeriod(ctx, unit, relativeShift(m[1]!));
+    return {
+      span: {
+        start,
+        end: start.plus(unit === 'quarter' ? { months: 3 } : { years: 1 }),
+        grain: unit === 'quarter' ? 'month' : 'year',
+      },
+    };
+  },
+};
+
+export const durationRules: Rule[] = [
+  {
+    // "in 7 days", "in 1/4 hour", "in half an hour", "in 2 and a half hours", "3 days ago", "a week from now",
+    // "14 days hence", "within 2 weeks" (a deadline).
+    name: 'shift',
+    pattern: new RegExp(
+      `\\b(in|within|after)?\\s*(?:another\\s+)?${QUANTITY}(?:\\s+and\\s+an?\\s+half)?(?:\\s+more)?\\s*${DURATION_UNIT}(?![\\w])(?:\\s+(ago|back|hence|from now|from right now|from today|later|earlier|before now))?`,
+      'gi',
+    ),
+    resolve(m, ctx) {
+      const [whole, prefix, quantity, unit, suffix] = m;
+      if (!prefix && !suffix) return null;
+      if ((unit === "'" || unit === '"' || unit!.toLowerCase() === 'h') && !prefix) return null;
+      let amount = quantityValue(quantity!);
+      if (/and\s+an?\s+half/i.test(whole)) amount += 0.5;
+      const sign = suffix && /ago|back|earlier|before/i.test(suffix) ? -1 : 1;
+      const span = shifted(ctx, amount, unit!, sign);
+      if (!span) return null;
+      const day = span.grain === 'day' || span.grain === 'hour' ? { day: span.start.startOf('day') } : {};
+      if (prefix?.toLowerCase() === 'within')
+        return { span: { start: ctx.ref, end: span.start, grain: 'minute' }, deadline: true };
+      return { span, ...day };
+    },
+  },
+  {
+    // "in 15" (minutes), said of a meeting about to start.
+    name: 'shift',
+    pattern: /\bin\s+(\d{1,2})\s*$/gi,
+    resolve(m, ctx) {
+      const span = shifted(ctx, Number(m[1]), 'minutes', 1);
+      return span ? { span } : null;
+    },
+  },
+  {
+    // "3 fridays from now", "2 thursdays ago".
+    name: 'shift',
+    pattern: new RegExp(`\\b(${NUMBER})\\s+${WEEKDAY}\\s+(from now|hence|ago|back)\\b`, 'gi'),
+    resolve(m, ctx) {
+      const n = toNumber(m[1]!);
+      const weekday = weekdayNumber(m[2]!);
+      if (!Number.isFinite(n) || !weekday) return null;
+      const today = ctx.ref.startOf('day');
+      const forward = /from now|hence/i.test(m[3]!);
+      const nearest = forward
+        ? today.plus({ days: ((weekday - today.weekday + 6) % 7) + 1 })
+        : today.minus({ days: ((today.weekday - weekday + 6) % 7) + 1 });
+      return daySpan(nearest.plus({ weeks: forward ? n - 1 : -(n - 1) }));
+    },
+  },
+  {
+    // "two upcoming weeks", "2 upcoming days": the period that many steps ahead.
+    name: 'relative-period',
+    pattern: new RegExp(`\\b(${NUMBER})\\s+(?:upcoming|coming|next)\\s+${UNIT}\\b`, 'gi'),
+    resolve(m, ctx) {
+      const n = toNumber(m[1]!);
+      const unit = m[2]!.toLowerCase() as 'day' | 'week' | 'month' | 'year' | 'quarter';
+      if (!Number.isFinite(n)) return null;
+      const start = startOfPeriod(ctx, unit, n);
+      return {
+        span: { start, end: start.plus({ [`${unit}s`]: 1 } as DurationLikeObject), grain: periodGrain(unit) },
+        ...(unit === 'day' ? { day: start } : {}),
+      };
+    },
+  },
+  {
+    // "the day after tomorrow", "the day before yesterday".
+    name: 'relative-day',
+    pattern: /\b(?:the\s+)?day\s+(after tomorrow|before yesterday)\b/gi,
+    resolve(m, ctx) {
+      return daySpan(ctx.ref.startOf('day').plus({ days: /after/i.test(m[1]!) ? 2 : -2 }));
+    },
+  },
+];

@@ -1,0 +1,86 @@
+import type { DateTime, Zone } from 'luxon';
+
+export type Grain = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
+
+/** Which way from the reference time an expression was read, and why (for debugging, see docs/scheduling.md). */
+export type Direction = 'past' | 'future' | 'present' | 'nearest' | 'fixed';
+
+/** One time expression found in text: a span of time, `end` exclusive, ISO 8601 with offset. */
+export interface TimeExpression {
+  text: string;
+  start: string;
+  end: string;
+  grain: Grain;
+  /** Character offset of `text` in the input. */
+  index: number;
+  /** IANA (or fixed-offset) zone named in the text for this expression, e.g. "America/New_York" for "ET". */
+  zone?: string;
+  /** Debugging: whether the expression was read towards the past or the future, and the rule that decided. */
+  direction?: Direction;
+  rule?: string;
+}
+
+export interface ParseTimeOptions {
+  /** The instant expressions are resolved against (a message's Date header, or now). */
+  ref: Date | string;
+  /** IANA zone of the writer. Default: the offset of `ref` when it is an ISO string with one, else UTC. */
+  tz?: string;
+}
+
+export interface Span {
+  start: DateTime;
+  end: DateTime;
+  grain: Grain;
+}
+
+/** A time of day that still needs a date: "3pm", "afternoon", "EOD", "first thing". */
+export interface TimeOfDay {
+  /** Minutes after midnight. */
+  from: number;
+  /** Exclusive end in minutes after midnight (1440 = midnight after); absent for a point in time. */
+  to?: number;
+  grain: 'hour' | 'minute';
+  /** Written without am/pm ("at 3", "3:30"): may still move by 12 hours to fit a part of the day. */
+  ambiguous?: boolean;
+}
+
+export interface Candidate {
+  index: number;
+  /** Exclusive character offset. */
+  stop: number;
+  /** A resolved span, or only a time of day waiting for a neighbouring date. */
+  span?: Span;
+  /** The calendar day a day-grain expression names, so a time of day can be attached to it. */
+  day?: DateTime;
+  timeOfDay?: TimeOfDay;
+  /** ISO weekday (1 = Monday) when the expression names one, so "Wed next week" can move it. */
+  weekday?: number;
+  /** Start of the week a "next week"-style expression names. */
+  week?: DateTime;
+  /** "by Friday": a deadline, i.e. the span from the reference time up to the end of the named time. */
+  deadline?: boolean;
+  zone?: string;
+  /** A named holiday; `pinned` when the text fixes its year ("Easter 2014", "last Easter"). */
+  holiday?: { holiday: import('../holidays.ts').Holiday; pinned: boolean };
+  /** What a calendar date spelled out, so a weekday written beside it can pick the year or month. */
+  dateParts?: { dom: number; month?: number; yearKnown: boolean };
+  fromRule: boolean;
+  /** The rule (or "chrono") that found it, and the direction it was read in. */
+  rule?: string;
+  direction?: Direction;
+}
+
+export interface Context {
+  ref: DateTime;
+  /** The writer's zone, with offsets cached (luxon asks Intl on every DateTime otherwise). */
+  zone: Zone;
+}
+
+export type Resolved = Omit<Candidate, 'index' | 'stop' | 'fromRule'>;
+
+export interface Rule {
+  /** Shown in the debug output, e.g. "weekday". */
+  name: string;
+  pattern: RegExp;
+  resolve(m: RegExpExecArray, ctx: Context): Resolved | null;
+}
