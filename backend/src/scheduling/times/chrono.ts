@@ -1,9 +1,10 @@
 /** chrono-node's readings, converted to zone-aware candidates. */
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
+import { pickMonth, pickMonthDay, pickWeekday } from './direction.ts';
 import { consistentDate, finer, withTimeOfDay } from './spans.ts';
 import { PART_OF_DAY_WORDS, partOfDay } from './times-of-day.ts';
-import type { Candidate, Context, TimeOfDay } from './types.ts';
+import type { Candidate, Context, Reading, TimeOfDay } from './types.ts';
 
 const parser = chrono.casual.clone();
 
@@ -12,17 +13,22 @@ export function chronoCandidates(text: string, ctx: Context): Candidate[] {
   const results = parser.parse(text, reference, { forwardDate: true });
   const out: Candidate[] = [];
   for (const r of results) {
-    const start = fromComponents(r.start, r.text, ctx);
-    if (!start) continue;
-    let candidate: Candidate = {
-      index: r.index,
-      stop: r.index + r.text.length,
-      fromRule: false,
-      rule: 'chrono',
-      ...start,
+    // "on Friday," and "Friday" are the same expression: without the preposition and the trailing comma, a
+    // rule that reads the same words wins the tie.
+    const lead = /^(?:on|at)\s+/i.exec(r.text)?.[0].length ?? 0;
+    const trail = /[\s,.;:]+$/.exec(r.text.slice(lead))?.[0].length ?? 0;
+    const index = r.index + lead;
+    const stop = r.index + r.text.length - trail;
+    let reading: Reading | undefined;
+    const read = () => {
+      reading ??= ctx.read(index, stop);
+      return reading;
     };
+    const start = fromComponents(r.start, r.text, ctx, read);
+    if (!start) continue;
+    let candidate: Candidate = { index, stop, fromRule: false, rule: 'chrono', ...start };
     if (r.end) {
-      const end = fromComponents(r.end, r.text, ctx);
+      const end = fromComponents(r.end, r.text, ctx, read);
       if (end?.span && candidate.span) {
         let endAt = end.span.grain === 'minute' || end.span.grain === 'hour' ? end.span.start : end.span.end;
         // "11pm-1am" ends the next day.
@@ -36,15 +42,20 @@ export function chronoCandidates(text: string, ctx: Context): Candidate[] {
         };
       }
     }
-    out.push(candidate);
+    out.push(reading ? { ...candidate, reading } : candidate);
   }
   return out;
 }
 
 type Components = Pick<Candidate, 'span' | 'day' | 'timeOfDay' | 'weekday' | 'dateParts'>;
 
-function fromComponents(c: chrono.ParsedComponents, text: string, ctx: Context): Components | null {
-  const result = fromComponentsInner(c, text, ctx);
+function fromComponents(
+  c: chrono.ParsedComponents,
+  text: string,
+  ctx: Context,
+  read: () => Reading,
+): Components | null {
+  const result = fromComponentsInner(c, text, ctx, read);
   if (!result?.day || !c.isCertain('day')) return result;
   const dateParts = {
     dom: c.get('day') ?? 0,
@@ -75,30 +86,29 @@ function fromComponentsInner(
   c: chrono.ParsedComponents,
   text: string,
   ctx: Context,
+  read: () => Reading,
 ): Pick<Candidate, 'span' | 'day' | 'timeOfDay' | 'weekday'> | null {
-  const year = c.get('year');
-  const month = c.get('month');
-  const dayOfMonth = c.get('day');
+  let year = c.get('year');
+  let month = c.get('month');
+  let dayOfMonth = c.get('day');
   if (year === null || month === null || dayOfMonth === null) return null;
   const zone = c.isCertain('timezoneOffset') ? offsetZone(c.get('timezoneOffset') ?? 0) : ctx.zone;
-  let day = DateTime.fromObject({ year, month, day: dayOfMonth }, { zone }).setZone(ctx.zone, { keepLocalTime: true });
-  if (!day.isValid) return null;
-
   const relative = c.tags().has('result/relativeDate');
   const hourKnown = c.isCertain('hour');
   const dayKnown = c.isCertain('day') || c.isCertain('weekday');
   const part = new RegExp(`\\b${PART_OF_DAY_WORDS}\\b`, 'i').exec(text);
 
-  // A weekday on its own means the next one: "Tuesday" written on a Tuesday is a week away.
-  if (
-    c.isCertain('weekday') &&
-    !c.isCertain('day') &&
-    !hourKnown &&
-    day.hasSame(ctx.ref, 'day') &&
-    !/\b(?:this|today)\b/i.test(text)
-  ) {
-    day = day.plus({ days: 7 });
+  // chrono reads every date forward; a date without its year or week is read the way the sentence points.
+  const picked = relative ? null : pickOccurrence(c, text, ctx, read);
+  if (picked) {
+    year = picked.year;
+    month = picked.month;
+    dayOfMonth = picked.day;
   }
+  const day = DateTime.fromObject({ year, month, day: dayOfMonth }, { zone }).setZone(ctx.zone, {
+    keepLocalTime: true,
+  });
+  if (!day.isValid) return null;
 
   if (hourKnown) {
     const hour = c.get('hour') ?? 0;
@@ -137,6 +147,22 @@ function fromComponentsInner(
     const start = day.startOf('year');
     return { span: { start, end: start.plus({ years: 1 }), grain: 'year' } };
   }
+  return null;
+}
+
+/** The year (or week) of a date chrono read without one: "Friday", "June 19", "August". */
+function pickOccurrence(c: chrono.ParsedComponents, text: string, ctx: Context, read: () => Reading): DateTime | null {
+  if (c.isCertain('year')) return null;
+  if (c.isCertain('weekday') && !c.isCertain('day')) {
+    const weekday = (((c.get('weekday') ?? 0) + 6) % 7) + 1;
+    const today = ctx.ref.startOf('day');
+    if (/\b(?:last|past|previous)\b/i.test(text)) return today.minus({ days: ((today.weekday - weekday + 6) % 7) + 1 });
+    if (/\bnext\b/i.test(text)) return today.startOf('week').plus({ weeks: 1, days: weekday - 1 });
+    if (/\b(?:this|today|coming)\b/i.test(text)) return today.plus({ days: (weekday - today.weekday + 7) % 7 });
+    return pickWeekday(ctx, weekday, read());
+  }
+  if (c.isCertain('month') && c.isCertain('day')) return pickMonthDay(ctx, c.get('month')!, c.get('day')!, read());
+  if (c.isCertain('month')) return pickMonth(ctx, c.get('month')!, read());
   return null;
 }
 

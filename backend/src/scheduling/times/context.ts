@@ -1,9 +1,13 @@
-/** The reference time and zone an expression is read against. */
+/**
+ * The reference an expression is read against: the instant and zone, and which way the sentence around it
+ * points. "Friday" in "Freeh said here Friday" is the Friday just gone (or today); in "we will meet Friday"
+ * the next one. The rules are in docs/scheduling.md; every reading carries the cue that decided it.
+ */
 import { DateTime } from 'luxon';
 import { cachedZone, isValidZone } from '../zones.ts';
-import type { Context, ParseTimeOptions } from './types.ts';
+import type { Context, ParseTimeOptions, Reading } from './types.ts';
 
-export function makeContext(opts: ParseTimeOptions): Context {
+export function makeContext(opts: ParseTimeOptions, text = ''): Context {
   let zone = opts.tz;
   let ref: DateTime;
   if (typeof opts.ref === 'string') {
@@ -17,5 +21,246 @@ export function makeContext(opts: ParseTimeOptions): Context {
   }
   if (!isValidZone(zone)) throw new RangeError(`unknown time zone: ${zone}`);
   const cached = cachedZone(zone);
-  return { ref: ref.setZone(cached), zone: cached };
+  const sentences = new Map<number, Sentence>();
+  return {
+    ref: ref.setZone(cached),
+    zone: cached,
+    read(index: number, stop: number): Reading {
+      const bounds = sentenceAround(text, index);
+      let sentence = sentences.get(bounds.start);
+      if (!sentence) {
+        sentence = analyse(text, bounds.start, bounds.end);
+        sentences.set(bounds.start, sentence);
+      }
+      return readAt(sentence, index, stop);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sentences and their cues.
+
+/** The sentence holding `index`: bounded by . ! ? ; a blank line, or a line that ends without punctuation. */
+function sentenceAround(text: string, index: number): { start: number; end: number } {
+  let start = index;
+  // A look-back of 400 characters is plenty for one sentence and keeps long texts linear.
+  const floor = Math.max(0, index - 400);
+  while (start > floor) {
+    const ch = text[start - 1]!;
+    if ((ch === '.' || ch === '!' || ch === '?' || ch === ';') && /\s/.test(text[start] ?? ' ')) break;
+    if (ch === '\n' && (text[start - 2] === '\n' || /[\n\r]\s*$/.test(text.slice(Math.max(0, start - 3), start - 1))))
+      break;
+    start--;
+  }
+  let end = index;
+  const ceiling = Math.min(text.length, index + 400);
+  while (end < ceiling) {
+    const ch = text[end]!;
+    if ((ch === '.' || ch === '!' || ch === '?' || ch === ';') && /\s/.test(text[end + 1] ?? ' ')) {
+      end++;
+      break;
+    }
+    if (ch === '\n' && text[end + 1] === '\n') break;
+    end++;
+  }
+  return { start, end };
+}
+
+type CueKind = 'past' | 'future' | 'present';
+
+interface Cue {
+  kind: CueKind;
+  word: string;
+  /** Token position in the sentence. */
+  at: number;
+  /** A trailing attribution (", a spokesman said"): used only when nothing else speaks. */
+  attribution?: boolean;
+}
+
+interface Token {
+  word: string;
+  lower: string;
+  index: number;
+  stop: number;
+}
+
+interface Sentence {
+  start: number;
+  tokens: Token[];
+  cues: Cue[];
+  /** The whole sentence is an ask to meet or a question about availability. */
+  ask: boolean;
+  /** An imperative ("Please send it Friday", "Call me Monday"). */
+  imperative: boolean;
+}
+
+/** Irregular past forms (and a few regular ones that -ed rules would miss). */
+const PAST = new Set(
+  (
+    'said told was were had did went came made gave got took left began became rose fell struck saw heard found thought ' +
+    'wrote met spoke spent sent brought bought caught kept held ran won lost paid sold led felt meant stood sat ' +
+    'put set cut hit shut quit read knew grew drew threw flew broke chose froze woke wore tore swore bore ' +
+    'forgot understood overtook undertook withdrew arose forgave fought sought taught told ' +
+    "didn't wasn't weren't hadn't ago earlier yesterday recently formerly previously " +
+    'announced reported decided agreed talked called signed filed issued asked attended returned warned ruled ' +
+    'completed denied revealed resigned elected approved rejected released passed closed missed received ' +
+    'happened occurred started ended finished launched unveiled voted testified testifed died killed arrested ' +
+    'published posted submitted delivered visited invited hosted joined declined accepted offered ' +
+    'noted added explained stated confirmed indicated suggested argued claimed acknowledged admitted insisted'
+  ).split(' '),
+);
+/** Words ending in -ed that are not past verbs, or are too often adjectives to count. */
+const NOT_PAST_ED = new Set(
+  (
+    'need feed seed speed bed red shed proceed exceed succeed indeed hundred embed breed bleed freed greed ' +
+    'attached enclosed interested concerned based related scheduled proposed expected required needed limited ' +
+    'unlimited detailed advanced supposed used planned intended prepared revised updated dedicated ' +
+    'distinguished experienced qualified talented skilled fixed mixed tired pleased delighted excited ' +
+    'committed involved continued united combined named owned listed priced rated estimated projected ' +
+    'anticipated forecasted desired preferred confirmed'
+  ).split(' '),
+);
+/** A word before an -ed form that makes it passive, perfect or adjectival rather than a simple past. */
+const BEFORE_PARTICIPLE = new Set(
+  (
+    'is are am be been being will would should could can may might must get gets getting the a an this that ' +
+    "these those my our your his her their its very fully well not also to it's he's she's that's there's " +
+    "what's who's"
+  ).split(' '),
+);
+const PERFECT_AUX = new Set(['has', 'have', 'had', "'ve", "i've", "we've", "you've", "they've", "hasn't", "haven't"]);
+
+const FUTURE = new Set(
+  (
+    "will shall won't wouldn't gonna tomorrow upcoming scheduled planned plan plans planning intend intends intending " +
+    'expect expects expected hope hopes hoping anticipate anticipates forthcoming tentatively soon ' +
+    'can could may might should must would need needs free available availability'
+  ).split(' '),
+);
+/** Future only with "to" after them: "is going to", "plans to", "have to". */
+const FUTURE_WITH_TO = new Set(['going', 'want', 'wants', 'like', 'have', 'has', 'due', 'set', 'about']);
+
+const PRESENT = new Set(
+  (
+    "is are am isn't aren't do does don't doesn't has have seems seem appears appear looks look remains remain " +
+    'know knows think thinks believe believes feel feels says say sounds sound works work suits suit includes ' +
+    'include contains contain shows show stands holds runs lists covers'
+  ).split(' '),
+);
+const ATTRIBUTION = new Set(['said', 'says', 'told', 'added', 'noted', 'explained', 'stated', 'reported']);
+
+/** Verbs that open an imperative sentence. */
+const IMPERATIVE = new Set(
+  (
+    'please call send come join meet let remember note plan bring schedule give contact review attend see ' +
+    "check confirm make keep book reserve hold save mark put get tell ask drop stop swing pencil let's lets"
+  ).split(' '),
+);
+
+const MEETING_WORDS = /\b(?:meet|call|talk|chat|available|free|work for you|suit)\b/i;
+const ASK_TO_MEET =
+  /\b(?:can|could|shall|should|would|will) (?:we|you|i)\b|\b(?:are|is|would) (?:you|he|she|they) (?:be )?(?:free|available|around)\b|\bdoes .{0,40}\b(?:work|suit)\b|\bhow about\b|\bwhat about\b|\blet'?s\b|\bwhen (?:are|is|would|can)\b/i;
+
+function analyse(text: string, start: number, end: number): Sentence {
+  const slice = text.slice(start, end);
+  const tokens: Token[] = [];
+  for (const m of slice.matchAll(/[A-Za-z]+(?:['’][A-Za-z]+)?/g)) {
+    const word = m[0].replace('’', "'");
+    tokens.push({ word, lower: word.toLowerCase(), index: start + m.index, stop: start + m.index + word.length });
+  }
+  const cues: Cue[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const w = t.lower;
+    const previous = tokens[i - 1]?.lower ?? '';
+    const next = tokens[i + 1]?.lower ?? '';
+    const kind = cueKind(w, previous, next);
+    if (!kind) continue;
+    const attribution =
+      kind === 'past' &&
+      ATTRIBUTION.has(w) &&
+      /,\s*(?:\S+\s+){0,3}$/.test(text.slice(tokens[i - 3]?.index ?? start, t.index));
+    cues.push({ kind, word: t.word, at: i, ...(attribution ? { attribution } : {}) });
+  }
+  const first = tokens[0]?.lower ?? '';
+  const question = /\?\s*$/.test(slice.trim()) && !/^(?:did|was|were|had|have|has)$/.test(first);
+  return {
+    start,
+    tokens,
+    cues,
+    ask: (question && (ASK_TO_MEET.test(slice) || MEETING_WORDS.test(slice))) || /\blet'?s\b/i.test(slice),
+    imperative: IMPERATIVE.has(first),
+  };
+}
+
+/** A past participle after "has/have/had": "been", "met", "closed", "taken", "done". */
+const PARTICIPLE =
+  /^(?:been|done|gone|made|met|seen|taken|given|got|gotten|had|sent|said|told|heard|held|left|kept|paid|sold|spent|written|spoken|begun|become|come|run|won|lost|found|thought|brought|bought|known|shown|grown|risen|fallen|[a-z]{2,}ed)$/;
+
+function cueKind(w: string, previous: string, next: string): CueKind | null {
+  if (w.endsWith("'ll")) return 'future';
+  if (w.endsWith("'d"))
+    return /^(?:like|love|prefer|be|want)$/.test(next) ? 'future' : PARTICIPLE.test(next) ? 'past' : null;
+  if (PERFECT_AUX.has(w) || w.endsWith("'ve")) {
+    // "has been closed", "have met", "had warned": the perfect points back; "have a meeting" is present.
+    if (PARTICIPLE.test(next)) return 'past';
+    if (next === 'to') return 'future';
+    return w === 'had' ? 'past' : PRESENT.has(w) ? 'present' : null;
+  }
+  if (FUTURE_WITH_TO.has(w)) return next === 'to' || (w === 'like' && previous.endsWith("'d")) ? 'future' : null;
+  if (w === 'would' && next === 'like') return 'future';
+  if (FUTURE.has(w)) {
+    if ((w === 'expected' || w === 'scheduled' || w === 'planned') && !/^(?:to|for|on|in)$/.test(next)) {
+      return previous === 'was' || previous === 'were' ? 'past' : 'future';
+    }
+    if ((w === 'could' || w === 'would') && next === 'have') return 'past';
+    return 'future';
+  }
+  if (PAST.has(w)) {
+    if (w === 'read' || w === 'put' || w === 'set' || w === 'cut' || w === 'hit' || w === 'let' || w === 'quit') {
+      return /^(?:i|we|he|she|they|you|it)$/.test(previous) ? 'past' : null;
+    }
+    if (
+      (w === 'made' || w === 'held' || w === 'sent' || w === 'paid' || w === 'sold' || w === 'kept') &&
+      BEFORE_PARTICIPLE.has(previous)
+    )
+      return null;
+    return 'past';
+  }
+  if (w.length > 4 && w.endsWith('ed') && !NOT_PAST_ED.has(w) && !BEFORE_PARTICIPLE.has(previous)) {
+    // "the proposed plan": an -ed word right before a noun phrase is an adjective.
+    if (/^(?:by)$/.test(next) && /^(?:is|are|be|been|was|were)$/.test(previous)) return null;
+    return 'past';
+  }
+  if (PRESENT.has(w)) return 'present';
+  return null;
+}
+
+function readAt(sentence: Sentence, index: number, stop: number): Reading {
+  const { tokens } = sentence;
+  // The expression's own tokens: cues inside it ("last", "ago") belong to the rules that read it.
+  let first = tokens.findIndex((t) => t.stop > index);
+  if (first < 0) first = tokens.length;
+  let last = first;
+  while (last < tokens.length && tokens[last]!.index < stop) last++;
+  let best: { cue: Cue; distance: number } | undefined;
+  let fallback: { cue: Cue; distance: number } | undefined;
+  for (const cue of sentence.cues) {
+    if (cue.at >= first && cue.at < last) continue;
+    const before = cue.at < first;
+    const distance = before ? first - cue.at : cue.at - last + 1;
+    // A cue after the expression weighs a little less: "said Friday that it would" leans on "said".
+    const weighted = distance + (before ? 0 : 0.5);
+    const slot = cue.attribution ? 'fallback' : 'best';
+    const current = slot === 'best' ? best : fallback;
+    if (!current || weighted < current.distance) {
+      if (slot === 'best') best = { cue, distance: weighted };
+      else fallback = { cue, distance: weighted };
+    }
+  }
+  if (sentence.ask) return { direction: 'future', cue: 'ask to meet' };
+  const chosen = best ?? fallback;
+  if (chosen) return { direction: chosen.cue.kind, cue: chosen.cue.word.toLowerCase() };
+  if (sentence.imperative) return { direction: 'future', cue: 'imperative' };
+  return { direction: 'forward', cue: 'no verb' };
 }

@@ -3,9 +3,10 @@
  * dates ("2/15", "2014-10", "1960 - 1961").
  */
 import { DateTime } from 'luxon';
-import { MONTH_NAME, ORDINAL, ordinalValue, plausibleWeekday, WEEKDAY, weekdayNumber } from './lexicon.ts';
-import { containingPeriod, dayOfMonthFromNow, daySpan, relativeShift, startOfPeriod } from './spans.ts';
-import type { Rule } from './types.ts';
+import { pickDayOfMonth, pickMonth, pickMonthDay, pickPeriodYear, pickWeekday } from './direction.ts';
+import { MONTH_NAME, monthNumber, ORDINAL, ordinalValue, plausibleWeekday, WEEKDAY, weekdayNumber } from './lexicon.ts';
+import { containingPeriod, daySpan, relativeShift, startOfPeriod } from './spans.ts';
+import type { Reading, Rule } from './types.ts';
 
 const RELATIVE_MONTH = `(?:the\\s+)?(this|current|next|last|previous|following|coming)\\s+month|the month`;
 
@@ -24,16 +25,22 @@ export const weekdayRule: Rule = {
     const weekWord = m[4] ?? m[5];
     const today = ctx.ref.startOf('day');
     let day: DateTime;
+    let reading: Reading | undefined;
     if (weekWord) day = startOfPeriod(ctx, 'week', relativeShift(weekWord)).plus({ days: weekday - 1 });
     else if (which === 'last' || which === 'past' || which === 'previous') {
       day = today.minus({ days: ((today.weekday - weekday + 6) % 7) + 1 });
     } else if (which === 'next') {
       day = startOfPeriod(ctx, 'week', 1).plus({ days: weekday - 1 });
     } else {
-      day = today.plus({ days: ((weekday - today.weekday + 6) % 7) + 1 });
+      reading = ctx.read(m.index, m.index + m[0].length);
+      // "this Monday" in a past sentence is the Monday of this week; otherwise the next one.
+      day =
+        which && reading.direction !== 'past'
+          ? today.plus({ days: ((weekday - today.weekday + 6) % 7) + 1 })
+          : pickWeekday(ctx, weekday, which ? { ...reading, direction: 'past' } : reading);
     }
     if (m[3]) day = day.plus({ days: /next/i.test(m[3]) ? 7 : -7 });
-    return { ...daySpan(day), ...(weekWord || m[3] ? {} : { weekday }) };
+    return { ...daySpan(day), ...(weekWord || m[3] ? {} : { weekday }), ...(reading ? { reading } : {}) };
   },
 };
 
@@ -60,8 +67,9 @@ export const dayOfMonthRule: Rule = {
       const day = period.start.set({ day: dom });
       return day.isValid && day.month === period.start.month ? daySpan(day) : null;
     }
-    const day = dayOfMonthFromNow(ctx, dom);
-    return day ? { ...daySpan(day), dateParts: { dom, yearKnown: false } } : null;
+    const reading = ctx.read(m.index, m.index + m[0].length);
+    const day = pickDayOfMonth(ctx, dom, reading);
+    return day ? { ...daySpan(day), dateParts: { dom, yearKnown: false }, reading } : null;
   },
 };
 
@@ -116,11 +124,12 @@ export const quarterRule: Rule = {
   resolve(m, ctx) {
     const quarter = m[1] ? ordinalValue(m[1]) : Number(m[2] ?? m[5]);
     if (!quarter || quarter > 4) return null;
-    let year = ctx.ref.year;
+    const reading = m[3] || m[4] ? undefined : ctx.read(m.index, m.index + m[0].length);
+    let year = reading ? pickPeriodYear(ctx, quarter * 3 - 2, reading) : ctx.ref.year;
     if (m[3]) year = Number(m[3]);
     if (m[4]) year = m[4].length === 2 ? 2000 + Number(m[4]) : Number(m[4]);
     const start = DateTime.fromObject({ year, month: quarter * 3 - 2, day: 1 }, { zone: ctx.zone });
-    return { span: { start, end: start.plus({ months: 3 }), grain: 'month' } };
+    return { span: { start, end: start.plus({ months: 3 }), grain: 'month' }, ...(reading ? { reading } : {}) };
   },
 };
 
@@ -152,12 +161,9 @@ export const numericDateRules: Rule[] = [
       const cue = DATE_CUE.test(text.slice(Math.max(0, index - 16), index));
       const timed = /^\s*,?\s*(?:at|@)\s*\d/i.test(text.slice(index + m[0].length));
       if (!(m[2] === '/' || alone || cue || timed)) return null;
-      const month = Number(m[1]);
-      const dom = Number(m[3]);
-      let day = DateTime.fromObject({ year: ctx.ref.year, month, day: dom }, { zone: ctx.zone });
-      if (!day.isValid) return null;
-      if (day < ctx.ref.startOf('day')) day = day.plus({ years: 1 });
-      return day.isValid ? daySpan(day) : null;
+      const reading = ctx.read(index, index + m[0].length);
+      const day = pickMonthDay(ctx, Number(m[1]), Number(m[3]), reading);
+      return day ? { ...daySpan(day), reading } : null;
     },
   },
   {
@@ -200,3 +206,37 @@ export const numericDateRules: Rule[] = [
     },
   },
 ];
+
+export const monthRule: Rule = {
+  // "August", "in January", "this January", "last August", "next March", "April of this year", "Feb of 2002".
+  name: 'month',
+  pattern: new RegExp(
+    `\\b(?:(this|last|next|past|previous|coming)\\s+)?${MONTH_NAME}\\.?(?:\\s+of\\s+(?:(this|last|next)\\s+year|(\\d{4}))|\\s+(\\d{4}))?(?![\\w'’]|\\s*\\d|\\s+(?:I|we|you|he|she|they|it|be|not|have)\\b)`,
+    'gi',
+  ),
+  resolve(m, ctx) {
+    const [whole, which, name, yearWord, yearOf, yearAfter] = m;
+    // "may" and "march" are verbs, "Jan" a name: a month name is written with a capital.
+    if (!which && !/^[A-Z]/.test(name!)) return null;
+    if (!which && !yearWord && !yearOf && !yearAfter && /^(?:may|jan)$/i.test(name!)) {
+      const after = (m.input ?? '').slice(m.index + whole.length);
+      if (/^\s+[A-Z][a-z]/.test(after) || (/^May$/.test(name!) && /^\s+(?:[a-z]|I\b)/.test(after))) return null;
+    }
+    const month = monthNumber(name!);
+    const at = (year: number) => DateTime.fromObject({ year, month, day: 1 }, { zone: ctx.zone });
+    const thisMonth = ctx.ref.startOf('month');
+    let start: DateTime;
+    let reading: Reading | undefined;
+    const year = yearOf ?? yearAfter;
+    if (year) start = at(Number(year));
+    else if (yearWord) start = at(ctx.ref.year + relativeShift(yearWord));
+    else if (which && /^this$/i.test(which)) start = at(ctx.ref.year);
+    else if (which && relativeShift(which) < 0) start = at(month < thisMonth.month ? ctx.ref.year : ctx.ref.year - 1);
+    else if (which) start = at(month > thisMonth.month ? ctx.ref.year : ctx.ref.year + 1);
+    else {
+      reading = ctx.read(m.index, m.index + whole.length);
+      start = pickMonth(ctx, month, reading);
+    }
+    return { span: { start, end: start.plus({ months: 1 }), grain: 'month' }, ...(reading ? { reading } : {}) };
+  },
+};

@@ -16,7 +16,15 @@ import {
   distributeAlternatives,
 } from './combine.ts';
 import { makeContext } from './context.ts';
-import { dayOfMonthRule, nthOfPeriodRule, numericDateRules, quarterRule, weekdayRule, yearRule } from './dates.ts';
+import {
+  dayOfMonthRule,
+  monthRule,
+  nthOfPeriodRule,
+  numericDateRules,
+  quarterRule,
+  weekdayRule,
+  yearRule,
+} from './dates.ts';
 import { holidayRule } from './holiday-rules.ts';
 import { durationRules, nowRule, periodRules, relativeQuarterYearRule, weekendRule } from './relative.ts';
 import { withTimeOfDay } from './spans.ts';
@@ -36,6 +44,7 @@ const RULES: Rule[] = [
   ...clockRules,
   weekdayRule,
   dayOfMonthRule,
+  monthRule,
   nthOfPeriodRule,
   quarterRule,
   relativeQuarterYearRule,
@@ -46,11 +55,11 @@ const RULES: Rule[] = [
 ];
 
 export function parseTimeExpressions(text: string, opts: ParseTimeOptions): TimeExpression[] {
-  const ctx = makeContext(opts);
   const zones = findZoneMentions(text);
   // Zone names are removed before chrono sees the text (it knows only fixed offsets for a few
   // abbreviations); offsets stay the same because the names are replaced by spaces.
   const masked = maskZones(text, zones);
+  const ctx = makeContext(opts, masked);
   const found = [...ruleCandidates(masked, ctx), ...chronoCandidates(masked, ctx)];
   const candidates = [...found, ...anchoredCandidates(found, masked, ctx)];
   const chosen = bindWeekdaysToWeek(
@@ -116,8 +125,8 @@ function toExpression(c: Candidate, original: string, ctx: Context): TimeExpress
     grain,
     index: c.index,
     ...(c.zone ? { zone: c.zone } : {}),
-    ...(c.direction ? { direction: c.direction } : {}),
     ...(c.rule ? { rule: c.rule } : {}),
+    ...(c.reading ? { direction: c.reading.direction, cue: c.reading.cue } : {}),
   };
 }
 

@@ -86,16 +86,6 @@ export function daySpan(day: DateTime): { span: Span; day: DateTime } {
   return { span: { start, end: start.plus({ days: 1 }), grain: 'day' }, day: start };
 }
 
-/** The next day with this day of the month, today included, within three months. */
-export function dayOfMonthFromNow(ctx: Context, dom: number): DateTime | null {
-  let month = ctx.ref.startOf('month');
-  for (let i = 0; i < 3; i++) {
-    if (dom <= month.daysInMonth! && (i > 0 || dom >= ctx.ref.day)) return month.set({ day: dom });
-    month = month.plus({ months: 1 });
-  }
-  return null;
-}
-
 /** The date with this day of the month (and month) that falls on `weekday`: the nearest year, or the next month. */
 export function consistentDate(ctx: Context, parts: { dom: number; month?: number }, weekday: number): DateTime | null {
   const today = ctx.ref.startOf('day');

@@ -2,8 +2,12 @@ import type { DateTime, Zone } from 'luxon';
 
 export type Grain = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
 
-/** Which way from the reference time an expression was read, and why (for debugging, see docs/scheduling.md). */
-export type Direction = 'past' | 'future' | 'present' | 'nearest' | 'fixed';
+/**
+ * Which way from the reference time an expression without its own direction word was read (see
+ * docs/scheduling.md): past (on or before the reference), future (after it), present (on or after it; the
+ * nearest for dates), forward (no verb to go by: the next one, as an assistant query means).
+ */
+export type Direction = 'past' | 'future' | 'present' | 'forward';
 
 /** One time expression found in text: a span of time, `end` exclusive, ISO 8601 with offset. */
 export interface TimeExpression {
@@ -15,9 +19,11 @@ export interface TimeExpression {
   index: number;
   /** IANA (or fixed-offset) zone named in the text for this expression, e.g. "America/New_York" for "ET". */
   zone?: string;
-  /** Debugging: whether the expression was read towards the past or the future, and the rule that decided. */
-  direction?: Direction;
+  /** Debugging: the rule that found the expression ("weekday", "clock", "chrono"…). */
   rule?: string;
+  /** Debugging, for expressions that needed it: which way they were read, and the word or rule that decided. */
+  direction?: Direction;
+  cue?: string;
 }
 
 export interface ParseTimeOptions {
@@ -65,15 +71,23 @@ export interface Candidate {
   /** What a calendar date spelled out, so a weekday written beside it can pick the year or month. */
   dateParts?: { dom: number; month?: number; yearKnown: boolean };
   fromRule: boolean;
-  /** The rule (or "chrono") that found it, and the direction it was read in. */
+  /** The rule (or "chrono") that found it, and how the sentence was read when that mattered. */
   rule?: string;
-  direction?: Direction;
+  reading?: Reading;
+}
+
+export interface Reading {
+  direction: Direction;
+  /** The word or rule that decided, e.g. "said", "will", "ask to meet", "no verb". */
+  cue: string;
 }
 
 export interface Context {
   ref: DateTime;
   /** The writer's zone, with offsets cached (luxon asks Intl on every DateTime otherwise). */
   zone: Zone;
+  /** How the sentence around [index, stop) points: towards the past, the future, or neither. */
+  read(index: number, stop: number): Reading;
 }
 
 export type Resolved = Omit<Candidate, 'index' | 'stop' | 'fromRule'>;
