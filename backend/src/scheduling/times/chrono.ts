@@ -2,17 +2,33 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { pickMonth, pickMonthDay, pickWeekday } from './direction.ts';
-import { consistentDate, finer, withTimeOfDay } from './spans.ts';
+import { consistentDate, DURATION_UNIT, finer, QUANTITY, withTimeOfDay } from './spans.ts';
 import { PART_OF_DAY_WORDS, partOfDay } from './times-of-day.ts';
 import type { Candidate, Context, Reading, TimeOfDay } from './types.ts';
 
 const parser = chrono.casual.clone();
 
+/** chrono reads "4 days", "for 38 years", "a second" as times from now; without "in", "ago" they are lengths. */
+const BARE_DURATION = new RegExp(
+  `^(?:(?:for|over|another|about|around|approximately|the|last|past|first|next)\\s+)*${QUANTITY}\\s*${DURATION_UNIT}(?:\\s+(?:long|old|(?:a|per|each)\\s+(?:day|week|month|year)))?$`,
+  'i',
+);
+const NUMBER_RUN = /^\d[\d,]*\s*(?:-|–|to|through|thru)\s*\d[\d,]*$/i;
+const BARE_PART = /^(?:the\s+)?(?:morning|afternoon|evening|night|lunch|lunchtime|late night)s?$/i;
+
+function plausible(text: string, whole: string): boolean {
+  const t = text.trim();
+  if (t === whole) return true;
+  return !BARE_DURATION.test(t) && !/^(?:the\s+)?day$/i.test(t) && !NUMBER_RUN.test(t) && !BARE_PART.test(t);
+}
+
 export function chronoCandidates(text: string, ctx: Context): Candidate[] {
   const reference = { instant: ctx.ref.toJSDate(), timezone: ctx.ref.offset };
   const results = parser.parse(text, reference, { forwardDate: true });
   const out: Candidate[] = [];
+  const whole = text.trim();
   for (const r of results) {
+    if (!plausible(r.text, whole)) continue;
     // "on Friday," and "Friday" are the same expression: without the preposition and the trailing comma, a
     // rule that reads the same words wins the tie.
     const lead = /^(?:on|at)\s+/i.exec(r.text)?.[0].length ?? 0;
@@ -159,7 +175,13 @@ function pickOccurrence(c: chrono.ParsedComponents, text: string, ctx: Context, 
     if (/\b(?:last|past|previous)\b/i.test(text)) return today.minus({ days: ((today.weekday - weekday + 6) % 7) + 1 });
     if (/\bnext\b/i.test(text)) return today.startOf('week').plus({ weeks: 1, days: weekday - 1 });
     if (/\b(?:this|today|coming)\b/i.test(text)) return today.plus({ days: (weekday - today.weekday + 7) % 7 });
-    return pickWeekday(ctx, weekday, read());
+    const reading = read();
+    // "Thursday 2-3pm" written on Thursday morning: today, while the time is still ahead.
+    if (c.isCertain('hour') && weekday === today.weekday && reading.direction !== 'past') {
+      const at = today.set({ hour: c.get('hour') ?? 0, minute: c.get('minute') ?? 0 });
+      if (at > ctx.ref) return today;
+    }
+    return pickWeekday(ctx, weekday, reading);
   }
   if (c.isCertain('month') && c.isCertain('day')) return pickMonthDay(ctx, c.get('month')!, c.get('day')!, read());
   if (c.isCertain('month')) return pickMonth(ctx, c.get('month')!, read());

@@ -29,7 +29,17 @@ export function bindWeekdayToDate(candidates: Candidate[], text: string, ctx: Co
     const b = candidates[i + 1];
     if (b && /^\s*,?\s*(?:the\s+)?$/i.test(text.slice(a.stop, b.index))) {
       const [w, d] = a.weekday && !a.timeOfDay ? [a, b] : [b, a];
-      if (w.weekday && !w.timeOfDay && d.dateParts && !d.dateParts.yearKnown && !d.timeOfDay && !d.weekday && d.day) {
+      // "April 20, 2001, Friday": a weekday that restates a dated day is part of it.
+      const restated = d.dateParts?.yearKnown && d.day?.weekday === w.weekday;
+      if (
+        w.weekday &&
+        !w.timeOfDay &&
+        d.dateParts &&
+        (!d.dateParts.yearKnown || restated) &&
+        !d.timeOfDay &&
+        !d.weekday &&
+        d.day
+      ) {
         const day = d.day.weekday === w.weekday ? d.day : consistentDate(ctx, d.dateParts, w.weekday);
         if (day) {
           out.push({ ...d, ...daySpan(day), index: a.index, stop: b.stop, fromRule: true });
@@ -54,7 +64,7 @@ export function combineTimeOfDay(candidates: Candidate[], text: string): Candida
     if (b && JOINER.test(text.slice(a.stop, b.index))) {
       const merged = mergePair(a, b) ?? mergePair(b, a);
       if (merged) {
-        out.push({ ...merged, index: a.index, stop: b.stop });
+        out.push({ ...merged, index: a.index, stop: b.stop, bare: false });
         i++;
         continue;
       }
@@ -129,6 +139,7 @@ export function combineClockRanges(candidates: Candidate[], text: string): Candi
           span,
           zone: a.zone ?? b.zone,
           fromRule: true,
+          bare: false,
         });
         i++;
         continue;
@@ -160,6 +171,16 @@ export function bindWeekdaysToWeek(candidates: Candidate[], text: string): Candi
       }
       continue;
     }
+    // "Mon or Tue next week": the weekdays listed before one written with its week are in that week too.
+    if (c.boundWeek) {
+      let later: Candidate = c;
+      for (let i = out.length - 1; i >= 0; i--) {
+        const earlier = out[i]!;
+        if (!earlier.weekday || !earlier.day || !ALTERNATIVE.test(text.slice(earlier.stop, later.index))) break;
+        moveToWeek(earlier, c.boundWeek);
+        later = earlier;
+      }
+    }
     out.push(c);
   }
   return out;
@@ -189,8 +210,10 @@ export function distributeAlternatives(candidates: Candidate[], text: string): v
     const earlier = candidates[i - 1]!;
     if (!later.timeOfDay || !later.day || !earlier.day || earlier.timeOfDay) continue;
     if (!ALTERNATIVE.test(text.slice(earlier.stop, later.index))) continue;
+    // The zone stated once goes with the time: "Tue or Wed afternoon, 3pm ET" is 15:00 ET on both days.
     earlier.timeOfDay = later.timeOfDay;
     earlier.span = withTimeOfDay(earlier.day, later.timeOfDay);
+    if (later.zone && !earlier.zone) earlier.zone = later.zone;
   }
 }
 

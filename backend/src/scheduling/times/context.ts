@@ -134,7 +134,7 @@ const FUTURE = new Set(
   (
     "will shall won't wouldn't gonna tomorrow upcoming scheduled planned plan plans planning intend intends intending " +
     'expect expects expected hope hopes hoping anticipate anticipates forthcoming tentatively soon ' +
-    'can could may might should must would need needs free available availability'
+    'can could may might should must would need needs free available availability works work suits suit'
   ).split(' '),
 );
 /** Future only with "to" after them: "is going to", "plans to", "have to". */
@@ -143,7 +143,7 @@ const FUTURE_WITH_TO = new Set(['going', 'want', 'wants', 'like', 'have', 'has',
 const PRESENT = new Set(
   (
     "is are am isn't aren't do does don't doesn't has have seems seem appears appear looks look remains remain " +
-    'know knows think thinks believe believes feel feels says say sounds sound works work suits suit includes ' +
+    'know knows think thinks believe believes feel feels says say sounds sound includes ' +
     'include contains contain shows show stands holds runs lists covers'
   ).split(' '),
 );

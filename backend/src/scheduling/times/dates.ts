@@ -4,7 +4,17 @@
  */
 import { DateTime } from 'luxon';
 import { pickDayOfMonth, pickMonth, pickMonthDay, pickPeriodYear, pickWeekday } from './direction.ts';
-import { MONTH_NAME, monthNumber, ORDINAL, ordinalValue, plausibleWeekday, WEEKDAY, weekdayNumber } from './lexicon.ts';
+import {
+  MONTH_NAME,
+  monthNumber,
+  ORDINAL,
+  ordinalValue,
+  plausibleWeekday,
+  WEEKDAY,
+  weekdayNumber,
+  YEAR_WORDS,
+  yearFromWords,
+} from './lexicon.ts';
 import { containingPeriod, daySpan, relativeShift, startOfPeriod } from './spans.ts';
 import type { Reading, Rule } from './types.ts';
 
@@ -20,6 +30,8 @@ export const weekdayRule: Rule = {
   resolve(m, ctx) {
     const word = m[2] ?? m[6]!;
     if (!plausibleWeekday(word)) return null;
+    // "Sun-Sentinel", "Sat-Nav": an abbreviation glued to another word is a name.
+    if (word.length <= 4 && /^-[A-Za-z]/.test((m.input ?? '').slice(m.index + m[0].length))) return null;
     const weekday = weekdayNumber(word);
     const which = m[1]?.toLowerCase();
     const weekWord = m[4] ?? m[5];
@@ -40,7 +52,12 @@ export const weekdayRule: Rule = {
           : pickWeekday(ctx, weekday, which ? { ...reading, direction: 'past' } : reading);
     }
     if (m[3]) day = day.plus({ days: /next/i.test(m[3]) ? 7 : -7 });
-    return { ...daySpan(day), ...(weekWord || m[3] ? {} : { weekday }), ...(reading ? { reading } : {}) };
+    return {
+      ...daySpan(day),
+      ...(weekWord || m[3] ? {} : { weekday }),
+      ...(weekWord ? { boundWeek: startOfPeriod(ctx, 'week', relativeShift(weekWord)) } : {}),
+      ...(reading ? { reading } : {}),
+    };
   },
 };
 
@@ -191,13 +208,13 @@ export const numericDateRules: Rule[] = [
   {
     // A four-digit year on its own, or after a word that puts it in time: "1974", "before 2014", "by 2030".
     name: 'year',
-    pattern: /(?<![\w/.:$#£€-])(1[89]\d\d|2[01]\d\d)(?![\w/.:%,-]\d?|\s*(?:-|–|to)\s*\d)/gi,
+    pattern: /(?<![\w/.:$#£€-])(1[89]\d\d|2[01]\d\d)(?![\w/:%-]|[.,]\d|\s*(?:-|–|to)\s*\d)/gi,
     resolve(m, ctx) {
       const text = m.input ?? '';
       const index = m.index ?? 0;
       const alone = text.trim() === m[0];
       const cue =
-        /\b(?:before|after|by|through|thru|till|circa|around|about|early|late|mid|spring|summer|fall|autumn|winter|fy|year)\s*$/i.test(
+        /\b(?:before|after|by|through|thru|till|circa|around|about|early|late|mid|spring|summer|fall|autumn|winter|fy|fiscal|calendar|year)\s*$/i.test(
           text.slice(Math.max(0, index - 12), index),
         );
       if (!alone && !cue) return null;
@@ -206,6 +223,64 @@ export const numericDateRules: Rule[] = [
     },
   },
 ];
+
+export const dayRangeRule: Rule = {
+  // "from 13 to 15 July", "from the 13th to the 15th of July", "July 13 through 15", "June 28-29", "May 22-23, 2001".
+  name: 'day-range',
+  pattern: new RegExp(
+    `\\b(?:from\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s*(?:-|–|to|till|until|through|thru)\\s*(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_NAME}(?:,?\\s+(\\d{4}))?\\b|\\b${MONTH_NAME}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\s*(?:-|–|to|till|until|through|thru)\\s*(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?\\b(?![:/.]\\d)`,
+    'gi',
+  ),
+  resolve(m, ctx) {
+    const [, from1, to1, month1, year1, month2, from2, to2, year2] = m;
+    const month = monthNumber((month1 ?? month2)!);
+    const from = Number(from1 ?? from2);
+    const to = Number(to1 ?? to2);
+    const year = year1 ?? year2;
+    if (from < 1 || to > 31 || to <= from) return null;
+    const reading = year ? undefined : ctx.read(m.index, m.index + m[0].length);
+    const first = year
+      ? DateTime.fromObject({ year: Number(year), month, day: from }, { zone: ctx.zone })
+      : pickMonthDay(ctx, month, from, reading!);
+    if (!first?.isValid) return null;
+    const last = first.set({ day: to });
+    if (!last.isValid || last.month !== month) return null;
+    return {
+      span: { start: first, end: last.plus({ days: 1 }), grain: 'day' },
+      ...(reading ? { reading } : {}),
+    };
+  },
+};
+
+/** Nouns counted in thousands: "a 2000 MW plant", "the 1500 employees" are quantities. */
+const COUNTED =
+  /^(?:mw|kw|gw|mwh|kwh|people|persons|employees|staff|shares|units|members|votes|miles|acres|sq|square|barrels|tons|customers|dollars|pages|words|copies|homes|jobs|cars|students|points|feet|meters|metres|pounds|kg|tonnes)$/i;
+
+export const yearModifierRule: Rule = {
+  // "the 1996 law", "a 1946 case", "its 2002 results": a year used as a modifier.
+  name: 'year',
+  pattern: /\b(?:the|a|an|its|his|her|their|our|this|that|last|these|those)\s+(1[89]\d\d|20\d\d)\s+([a-z]+)/gi,
+  resolve(m, ctx) {
+    if (COUNTED.test(m[2]!)) return null;
+    const start = DateTime.fromObject({ year: Number(m[1]) }, { zone: ctx.zone });
+    const offset = m[0].indexOf(m[1]!);
+    return { span: { start, end: start.plus({ years: 1 }), grain: 'year' }, trim: [offset, offset + 4] };
+  },
+};
+
+export const yearWordsRule: Rule = {
+  // "in nineteen ninety-one", "since two thousand and eight".
+  name: 'year',
+  pattern: new RegExp(`\\b(?:(in|since|by|until|till|of|during|before|after|year)\\s+)?(${YEAR_WORDS})\\b`, 'gi'),
+  resolve(m, ctx) {
+    const alone = (m.input ?? '').trim() === m[0];
+    if (!m[1] && !alone) return null;
+    const year = yearFromWords(m[2]!);
+    if (!Number.isFinite(year)) return null;
+    const start = DateTime.fromObject({ year }, { zone: ctx.zone });
+    return { span: { start, end: start.plus({ years: 1 }), grain: 'year' } };
+  },
+};
 
 export const monthRule: Rule = {
   // "August", "in January", "this January", "last August", "next March", "April of this year", "Feb of 2002".

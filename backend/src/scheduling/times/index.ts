@@ -18,15 +18,27 @@ import {
 import { makeContext } from './context.ts';
 import {
   dayOfMonthRule,
+  dayRangeRule,
   monthRule,
   nthOfPeriodRule,
   numericDateRules,
   quarterRule,
   weekdayRule,
+  yearModifierRule,
   yearRule,
+  yearWordsRule,
 } from './dates.ts';
 import { holidayRule } from './holiday-rules.ts';
-import { durationRules, nowRule, periodRules, relativeQuarterYearRule, weekendRule } from './relative.ts';
+import { maskNonTimes } from './mask.ts';
+import {
+  durationRules,
+  nowRule,
+  periodRules,
+  relativeQuarterYearRule,
+  restOfPeriodRule,
+  seasonRule,
+  weekendRule,
+} from './relative.ts';
 import { withTimeOfDay } from './spans.ts';
 import { clockRules, continentalHourRule, endOfDayRule, firstThingRule, partOfDayRules } from './times-of-day.ts';
 import type { Candidate, Context, ParseTimeOptions, Rule, TimeExpression } from './types.ts';
@@ -39,6 +51,8 @@ const RULES: Rule[] = [
   firstThingRule,
   continentalHourRule,
   weekendRule,
+  restOfPeriodRule,
+  seasonRule,
   ...partOfDayRules,
   nowRule,
   ...clockRules,
@@ -52,13 +66,18 @@ const RULES: Rule[] = [
   ...durationRules,
   holidayRule,
   ...numericDateRules,
+  yearModifierRule,
+  yearWordsRule,
+  dayRangeRule,
 ];
 
 export function parseTimeExpressions(text: string, opts: ParseTimeOptions): TimeExpression[] {
-  const zones = findZoneMentions(text);
+  // Stamps, addresses, phone numbers, prices and codes are blanked first; offsets stay the same.
+  const cleaned = maskNonTimes(text);
+  const zones = findZoneMentions(cleaned);
   // Zone names are removed before chrono sees the text (it knows only fixed offsets for a few
   // abbreviations); offsets stay the same because the names are replaced by spaces.
-  const masked = maskZones(text, zones);
+  const masked = maskZones(cleaned, zones);
   const ctx = makeContext(opts, masked);
   const found = [...ruleCandidates(masked, ctx), ...chronoCandidates(masked, ctx)];
   const candidates = [...found, ...anchoredCandidates(found, masked, ctx)];
@@ -66,9 +85,11 @@ export function parseTimeExpressions(text: string, opts: ParseTimeOptions): Time
     combineTimeOfDay(combineClockRanges(bindWeekdayToDate(chooseLongest(candidates), masked, ctx), masked), masked),
     masked,
   );
+  attachZones(chosen, zones, cleaned);
   distributeAlternatives(chosen, masked);
-  attachZones(chosen, zones, text);
+  const whole = masked.trim();
   return chosen
+    .filter((c) => !c.bare || c.day || masked.slice(c.index, c.stop).trim() === whole)
     .map((c) => toExpression(c, text, ctx))
     .filter((e): e is TimeExpression => e !== null)
     .sort((a, b) => a.index - b.index);
@@ -90,7 +111,8 @@ function ruleCandidates(text: string, ctx: Context): Candidate[] {
       const resolved = rule.resolve(m as RegExpExecArray, ctx);
       if (!resolved) continue;
       const index = m.index ?? 0;
-      out.push({ rule: rule.name, ...resolved, index, stop: index + m[0].length, fromRule: true });
+      const [from, to] = resolved.trim ?? [0, m[0].length];
+      out.push({ rule: rule.name, ...resolved, index: index + from, stop: index + to, fromRule: true });
     }
   }
   return out;

@@ -2,7 +2,7 @@
  * Rules for times relative to the reference: "this week", "next 3 days", "end of the month", "EOM", "the weekend",
  * "now", "in 7 days", "3 days ago", "a week from now", "the day after tomorrow".
  */
-import type { DurationLikeObject } from 'luxon';
+import { DateTime, type DurationLikeObject } from 'luxon';
 import { MONTH_NAME, NUMBER, toNumber, WEEKDAY, weekdayNumber } from './lexicon.ts';
 import {
   DURATION_UNIT,
@@ -20,7 +20,7 @@ import {
 } from './spans.ts';
 import type { Rule } from './types.ts';
 
-const PERIOD_PHRASE = `(?:(?:the|${RELATIVE})\\s+)?(?:week|month|year)|\\d{4}|${MONTH_NAME}(?:\\s+\\d{4})?`;
+const PERIOD_PHRASE = `(?:the\\s+)?(?:around\\s+)?(?:${RELATIVE}\\s+)?(?:week|month|year)|\\d{4}|${MONTH_NAME}(?:\\s+\\d{4})?`;
 
 export const periodRules: Rule[] = [
   {
@@ -38,6 +38,24 @@ export const periodRules: Rule[] = [
         span: { start, end, grain: unit === 'quarter' ? 'month' : unit },
         ...(unit === 'week' ? { week: start } : {}),
       };
+    },
+  },
+  {
+    // "next 3 minutes", "last 2 hours": from the next whole unit (the current one for the past) on.
+    name: 'relative-run',
+    pattern: new RegExp(
+      `\\b(?:the\\s+|over the\\s+|in the\\s+|within the\\s+)?(next|last|past|coming)\\s+(${NUMBER})\\s+(second|minute|hour)s?\\b`,
+      'gi',
+    ),
+    resolve(m, ctx) {
+      const n = toNumber(m[2]!);
+      const unit = m[3]!.toLowerCase() as 'second' | 'minute' | 'hour';
+      if (!Number.isFinite(n) || n < 1) return null;
+      const here = ctx.ref.startOf(unit);
+      const amount = { [`${unit}s`]: n } as DurationLikeObject;
+      const forward = relativeShift(m[1]!) >= 0;
+      const start = forward ? here.plus({ [`${unit}s`]: 1 } as DurationLikeObject) : here.minus(amount);
+      return { span: { start, end: start.plus(amount), grain: unit === 'hour' ? 'hour' : 'minute' } };
     },
   },
   {
@@ -91,10 +109,76 @@ export const periodRules: Rule[] = [
   },
 ];
 
+export const restOfPeriodRule: Rule = {
+  // "the rest of the week", "rest of this month": from today to the end of the period.
+  name: 'rest-of-period',
+  pattern: /\b(?:the\s+)?rest\s+of\s+(?:the|this)\s+(week|month|year)\b/gi,
+  resolve(m, ctx) {
+    const unit = m[1]!.toLowerCase() as 'week' | 'month' | 'year';
+    const start = ctx.ref.startOf('day');
+    return { span: { start, end: startOfPeriod(ctx, unit, 1), grain: 'day' } };
+  },
+};
+
+/** Astronomical seasons, as Duckling counts them: spring from 20 March, summer 21 June, fall 23 September, winter 21 December. */
+const SEASON_STARTS: Array<[number, number]> = [
+  [3, 20],
+  [6, 21],
+  [9, 23],
+  [12, 21],
+];
+const SEASON_NAMES: Record<string, number> = { spring: 0, summer: 1, fall: 2, autumn: 2, winter: 3 };
+
+export const seasonRule: Rule = {
+  // "this summer", "last winter", "next season", "summer 2001", "the summer of 2001".
+  name: 'season',
+  pattern:
+    /\b(?:(this|current|next|last|past|previous|coming|upcoming)\s+)?(spring|summer|fall|autumn|winter|seasons?)(?:\s+(?:of\s+)?(\d{4}))?\b/gi,
+  resolve(m, ctx) {
+    const [, which, name, year] = m;
+    const season = name!.toLowerCase();
+    if (!which && !year) return null;
+    if (season.startsWith('season') && (year || !which)) return null;
+    const startOf = (index: number, y: number) =>
+      DateTime.fromObject(
+        { year: y, month: SEASON_STARTS[index]![0], day: SEASON_STARTS[index]![1] },
+        { zone: ctx.zone },
+      );
+    // The season holding today: the latest start on or before it.
+    const today = ctx.ref.startOf('day');
+    let current = { index: 3, year: today.year - 1 };
+    for (const y of [today.year - 1, today.year]) {
+      for (let i = 0; i < 4; i++) if (startOf(i, y) <= today) current = { index: i, year: y };
+    }
+    const step = (from: { index: number; year: number }, by: number) => {
+      const n = from.index + by;
+      return { index: ((n % 4) + 4) % 4, year: from.year + Math.floor(n / 4) };
+    };
+    const shift = which ? relativeShift(which) : 0;
+    let target: { index: number; year: number };
+    if (season.startsWith('season')) target = step(current, shift);
+    else {
+      const index = SEASON_NAMES[season]!;
+      if (year) target = { index, year: index === 3 ? Number(year) : Number(year) };
+      else {
+        // This summer: the one holding today or the next; last summer: the one before; next: the one after.
+        let candidate = { index, year: current.year + (index < current.index ? 1 : 0) };
+        if (index === current.index) candidate = current;
+        target =
+          shift < 0 ? (index === current.index ? step(current, -4) : { index, year: candidate.year - 1 }) : candidate;
+        if (shift > 0 && index === current.index) target = step(current, 4);
+      }
+    }
+    const start = startOf(target.index, target.year);
+    const next = step(target, 1);
+    return { span: { start, end: startOf(next.index, next.year), grain: 'day' } };
+  },
+};
+
 export const weekendRule: Rule = {
   // "this weekend", "next weekend", "the weekend": Friday evening to Monday.
   name: 'weekend',
-  pattern: new RegExp(`\\b(?:(?:the|this|${RELATIVE})\\s+)?(?:(past)\\s+)?weekend\\b`, 'gi'),
+  pattern: new RegExp(`\\b(?:(?:the|this|${RELATIVE})\\s+)?(?:(past)\\s+)?week-?end\\b`, 'gi'),
   resolve(m, ctx) {
     const shift = m[2] ? -1 : m[1] ? relativeShift(m[1]) : 0;
     const monday = startOfPeriod(ctx, 'week', shift);
@@ -106,7 +190,7 @@ export const weekendRule: Rule = {
 export const nowRule: Rule = {
   // "now", "right now", "asap": the reference instant.
   name: 'now',
-  pattern: /\b(?:right now|now|asap|as soon as possible|immediately)\b/gi,
+  pattern: /\b(?:right now|now|asap|as soon as possible)\b(?!\s+that\b)/gi,
   resolve(_m, ctx) {
     return {
       span: {
@@ -185,12 +269,12 @@ export const durationRules: Rule[] = [
     },
   },
   {
-    // "two upcoming weeks", "2 upcoming days": the period that many steps ahead.
+    // "two upcoming weeks", "upcoming 2 days": the period that many steps ahead.
     name: 'relative-period',
-    pattern: new RegExp(`\\b(${NUMBER})\\s+(?:upcoming|coming|next)\\s+${UNIT}\\b`, 'gi'),
+    pattern: new RegExp(`\\b(?:(${NUMBER})\\s+(?:upcoming|coming|next)|upcoming\\s+(${NUMBER}))\\s+${UNIT}\\b`, 'gi'),
     resolve(m, ctx) {
-      const n = toNumber(m[1]!);
-      const unit = m[2]!.toLowerCase() as 'day' | 'week' | 'month' | 'year' | 'quarter';
+      const n = toNumber((m[1] ?? m[2])!);
+      const unit = m[3]!.toLowerCase() as 'day' | 'week' | 'month' | 'year' | 'quarter';
       if (!Number.isFinite(n)) return null;
       const start = startOfPeriod(ctx, unit, n);
       return {

@@ -27,8 +27,11 @@ export function periodGrain(unit: string): Grain {
 
 /** A week, month, quarter or year named by a phrase such as "next month", "March", "2012". */
 export function namedPeriod(phrase: string, ctx: Context): { start: DateTime; unit: 'week' | 'month' | 'year' } | null {
-  const p = phrase.toLowerCase().trim();
-  let m = new RegExp(`^(?:(?:the|${RELATIVE})\\s+)?(week|month|year)$`).exec(p);
+  const p = phrase
+    .toLowerCase()
+    .trim()
+    .replace(/^(?:the\s+)?(?:around\s+)?/, '');
+  let m = new RegExp(`^(?:${RELATIVE}\\s+)?(week|month|year)$`).exec(p);
   if (m) {
     const unit = m[2] as 'week' | 'month' | 'year';
     return { start: startOfPeriod(ctx, unit, m[1] ? relativeShift(m[1]) : 0), unit };

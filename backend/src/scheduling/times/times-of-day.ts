@@ -6,7 +6,8 @@ import type { Rule, TimeOfDay } from './types.ts';
 const PARTS_OF_DAY: Array<[RegExp, TimeOfDay]> = [
   [/^(?:early (?:in the )?morning|early hours)$/i, { from: 0, to: 9 * 60, grain: 'hour' }],
   [/^(?:late (?:at )?night|late tonight|late evening)$/i, { from: 21 * 60, to: 1440, grain: 'hour' }],
-  [/^(?:morning|mornings)$/i, { from: 0, to: 12 * 60, grain: 'hour' }],
+  // The morning a person means starts at 8, not at midnight: "tomorrow morning" is 08:00–12:00.
+  [/^(?:morning|mornings)$/i, { from: 8 * 60, to: 12 * 60, grain: 'hour' }],
   [/^(?:after lunch)$/i, { from: 13 * 60, to: 17 * 60, grain: 'hour' }],
   [/^(?:lunch|lunchtime|lunch time)$/i, { from: 12 * 60, to: 14 * 60, grain: 'hour' }],
   [/^(?:afternoon|afternoons|afternoonish)$/i, { from: 12 * 60, to: 19 * 60, grain: 'hour' }],
@@ -49,7 +50,22 @@ export function clockTime(
   return { from: hour * 60 + minute, grain, ambiguous: hour >= 1 && hour <= 12 };
 }
 
-const AT = '(?:(?:at|@|around|about|approximately|approx\\.?|by|for|from|between|till|until|after|before)\\s*)';
+const AT = '(?:(?:\\b(?:at|around|about|approximately|approx\\.?|by|for|from|between|till|until|after|before)|@)\\s*)';
+
+/** After a bare number ("at 3", "about 7"), words that make it a quantity, an address or a phone number. */
+const QUANTITY_AFTER =
+  /^\s*(?:%|percent|per\b|miles?\b|km\b|people|persons?\b|points?\b|pts\b|[a-z]*(?:mw|wh|btu|cf)\b|units?\b|items?\b|boxes\b|pages?\b|copies\b|times\b|shares?\b|dollars?\b|cents?\b|years?\b|months?\b|weeks?\b|days?\b|hours?\b|hrs?\b|minutes?\b|mins?\b|seconds?\b|of\b|employees\b|members\b|votes\b|seats\b|degrees\b|feet\b|ft\b|inches\b|lbs?\b|pounds\b|kg\b|tons?\b|barrels?\b|cars?\b|sq\b|x\b|thing\b|things\b|[-/]\s*\d|\.\d)/i;
+const CALENDAR_WORD =
+  /^(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|tomorrow|tonight|noon|midnight|pm|am|ok|okay|please|thanks|if|is|and|or|on|in|at|works?|would|will|then|sharp)/i;
+
+/** "at 208 Travis", "about 7 miles", "call us at 1-800…": the number is not a time. */
+function quantityAfter(input: string, end: number): boolean {
+  const after = input.slice(end, end + 40);
+  if (QUANTITY_AFTER.test(after)) return true;
+  // A capitalised word after the number is a street or a name, unless it is a day, a month or a time word.
+  const word = /^\s+([A-Z][A-Za-z]*)/.exec(after)?.[1];
+  return word !== undefined && !CALENDAR_WORD.test(word);
+}
 const ISH = '(?:\\s*-?ish)?';
 
 export const endOfDayRule: Rule = {
@@ -91,7 +107,10 @@ export const partOfDayRules: Rule[] = [
         const day = ctx.ref.startOf('day').plus({ days: which === 'tomorrow' ? 1 : which === 'yesterday' ? -1 : 0 });
         return { day, timeOfDay, span: withTimeOfDay(day, timeOfDay) };
       }
-      return { timeOfDay };
+      // "Good morning", "lunch", "late night thoughts": a part of the day on its own is no time unless a
+      // date or a clock time joins it, or it is all the text says.
+      const bare = !which && !/^tonight$/i.test(m[2]!);
+      return { timeOfDay, ...(bare ? { bare } : {}) };
     },
   },
   {
@@ -111,19 +130,32 @@ export const clockRules: Rule[] = [
     // "3pm", "3:15p", "at 3", "at 1030", "10.30am", "3 o'clock in the afternoon", "nine fifty nine a m".
     name: 'clock',
     pattern: new RegExp(
-      `(?:\\b${AT})?\\b(?:(\\d{1,2})(?:[:.](\\d{2}))?(?::(\\d{2}))?|(${HOUR_WORD})(?:[\\s-](${MINUTE_WORD}))?)${ISH}(\\s*o'?\\s?clock)?${ISH}(?:\\s*(${MERIDIEM}))?(?![\\w'’]|[.-]\\d)`,
+      `(?:${AT})?\\b(?:(\\d{1,2})(?:[:.](\\d{2}))?(?::(\\d{2}))?|(${HOUR_WORD})(?:[\\s-](${MINUTE_WORD}))?)${ISH}(\\s*o'?\\s?clock)?${ISH}(?:\\s*(${MERIDIEM}))?(?![\\w'’]|[.-]\\d)`,
       'gi',
     ),
     resolve(m) {
       const text = m[0];
-      const hasAt = new RegExp(`^${AT}`, 'i').test(text);
+      const cue = new RegExp(`^${AT}`, 'i').exec(text)?.[0].trim().toLowerCase() ?? '';
+      const hasAt = cue !== '';
       const [, hDigits, mDigits, sDigits, hWord, mWord, oclock, meridiem] = m;
       const hasMinutes = Boolean(mDigits || mWord);
-      // A bare number is a time only with a cue: "at", am/pm, "o'clock", or minutes after a colon.
-      if (!hasAt && !meridiem && !oclock && !mDigits) return null;
-      if (hWord && !hasAt && !meridiem && !oclock) return null;
-      // "4a" alone is more often a paper size or a flat number than 4 am.
+      const end = m.index + text.length;
+      // A bare number is a time only with a cue: "at", am/pm, "o'clock", or minutes after a colon; or when
+      // it is all the text says ("7", "ten thirty").
+      // Words alone read as a count below seven ("three twenty" is 320): "ten thirty", "twelve oh three" are times.
+      const alone =
+        (m.input ?? '').trim() === text.trim() &&
+        (!hWord || hourValue(hWord) >= 7 || /^(?:oh|o|ou|zero)\b/i.test(mWord ?? ''));
+      if (!alone && !hasAt && !meridiem && !oclock && !mDigits) return null;
+      if (!alone && hWord && !hasAt && !meridiem && !oclock) return null;
+      if (!meridiem && !oclock && !hasMinutes && !alone) {
+        // "a table for two", "from one of the originals", "about 7 miles", "at 208 Travis".
+        if (cue === 'for' || (hWord && !/^(?:at|@|around|about|until|till)$/.test(cue))) return null;
+        if (quantityAfter(m.input ?? '', end)) return null;
+      }
+      // "4a" alone is more often a paper size or a flat number than 4 am; "$1 a share" is a price.
       if (meridiem && /^[ap]$/i.test(meridiem.trim()) && (!hDigits || (!hasAt && !mDigits))) return null;
+      if (meridiem && /^[ap]$/i.test(meridiem.trim()) && /^\s+[a-z]/i.test((m.input ?? '').slice(end))) return null;
       const hour = hourValue(hDigits ?? hWord ?? '');
       const minute = mDigits ? Number(mDigits) : mWord ? wordsValue(mWord) : 0;
       const t = clockTime(hour, minute, meridiem, hasMinutes ? 'minute' : 'hour');
@@ -135,10 +167,15 @@ export const clockRules: Rule[] = [
     // "at 1030", "around 1030", "tonight 815", "at 150ish": hour and minute written without a colon.
     name: 'clock-hhmm',
     pattern: new RegExp(
-      `(?:\\b${AT}|(?<=(?:tonight|morning|evening|afternoon|today|tomorrow)\\s))(\\d{1,2})(\\d{2})${ISH}(?:\\s*(${MERIDIEM}))?\\b(?![.-]\\d)`,
+      `(?:${AT}|(?<=(?:tonight|morning|evening|afternoon|today|tomorrow)\\s))(\\d{1,2})(\\d{2})${ISH}(?:\\s*(${MERIDIEM}))?\\b(?![.-]\\d)`,
       'gi',
     ),
     resolve(m) {
+      const cue = /^[a-z@]+/i.exec(m[0])?.[0].toLowerCase() ?? '';
+      const value = Number(m[1]) * 100 + Number(m[2]);
+      // "by 2030", "since 1998": a year, not a clock time.
+      if (!m[3] && value >= 1900 && value <= 2099 && cue !== 'at' && cue !== '@') return null;
+      if (!m[3] && (cue === 'for' || quantityAfter(m.input ?? '', m.index + m[0].length))) return null;
       const t = clockTime(Number(m[1]), Number(m[2]), m[3], 'minute');
       return t ? { timeOfDay: t } : null;
     },
@@ -169,10 +206,13 @@ export const clockRules: Rule[] = [
     // "quarter past 3pm", "20 past noon", "15 minutes past 3pm", "twenty after 3", "a quarter to noon", "half past three".
     name: 'clock-past',
     pattern: new RegExp(
-      `(?:\\b${AT})?\\b(a quarter|quarter|half|\\d{1,2}|${MINUTE_WORD})(?:\\s+minutes?)?\\s+(past|after|to|till|before|from)\\s+(noon|midnight|\\d{1,2}|${HOUR_WORD})(?:\\s*(${MERIDIEM}))?(?![\\w])`,
+      `(?:${AT})?\\b(a quarter|quarter|half|\\d{1,2}|${MINUTE_WORD})(?:\\s+minutes?)?\\s+(past|after|to|till|before|from)\\s+(noon|midnight|\\d{1,2}|${HOUR_WORD})(?:\\s*(${MERIDIEM}))?(?![\\w])`,
       'gi',
     ),
     resolve(m) {
+      // "a vote of 5 to 4", "odds of 10 to 1": two bare numbers are a score, not "ten to one".
+      if (/^\d+$/.test(m[1]!) && /^\d+$/.test(m[3]!) && !m[4] && !/minute/i.test(m[0]) && !/^\s*(?:at|@)/i.test(m[0]))
+        return null;
       const amountWord = m[1]!.toLowerCase();
       const minutes = amountWord.endsWith('quarter')
         ? 15

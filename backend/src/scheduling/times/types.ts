@@ -63,6 +63,8 @@ export interface Candidate {
   weekday?: number;
   /** Start of the week a "next week"-style expression names. */
   week?: DateTime;
+  /** Start of the week a weekday was written with ("Tue next week"), so the weekdays listed before it follow. */
+  boundWeek?: DateTime;
   /** "by Friday": a deadline, i.e. the span from the reference time up to the end of the named time. */
   deadline?: boolean;
   zone?: string;
@@ -71,6 +73,10 @@ export interface Candidate {
   /** What a calendar date spelled out, so a weekday written beside it can pick the year or month. */
   dateParts?: { dom: number; month?: number; yearKnown: boolean };
   fromRule: boolean;
+  /** A part of the day on its own ("morning", "lunch"): dropped unless something joins it. */
+  bare?: boolean;
+  /** Offsets within the match that the expression covers, when the rule needed words around it. */
+  trim?: [number, number];
   /** The rule (or "chrono") that found it, and how the sentence was read when that mattered. */
   rule?: string;
   reading?: Reading;

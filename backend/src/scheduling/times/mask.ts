@@ -1,0 +1,74 @@
+/**
+ * Parts of a text that hold digits but never a time the writer meant: forwarded-header stamps, addresses,
+ * phone numbers, codes, prices, decimals, percentages. They are blanked out (replaced by spaces, so every
+ * offset stays the same) before any rule or chrono reads the text.
+ *
+ * Every pattern here is linear: no nested quantifiers over the text.
+ */
+
+import { MONTH_NAME } from './lexicon.ts';
+
+const PATTERNS: RegExp[] = [
+  // Header lines of quoted or forwarded mail: "Sent: Monday, March 5, 2001 10:00 AM", "Date: 4/20/01".
+  /^[ \t>]*(?:sent|date)[ \t]*:[^\n]*/gim,
+  // "On Mon, Jan 5, 2001 at 10:00 AM, Ana <ana@x.com> wrote:"
+  /^[ \t>]*on [^\n]{4,160}wrote:[ \t]*$/gim,
+  // Lotus Notes and Outlook stamps: "Ann Lee@ECT 03/12/2001 01:00 PM" at the end of a line or before "To:".
+  /\b\d{1,2}\/\d{1,2}\/\d{2,4}[ \t]+\d{1,2}:\d{2}(?::\d{2})?[ \t]*(?:[AP]M)?(?=[ \t]*(?:$|to:|cc:|please respond|subject:|sent by|-{3}))/gim,
+  // E-mail addresses (also Exchange's encoded ones: IMCEANOTES-+22Tim+20+3C...@ENRON.com) and links.
+  /[\w.+'=#$%&*/^`{|}~-]+@[\w-]+(?:\.[\w-]+)*/g,
+  /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+/gi,
+  // Numbers glued by "+" (encoded characters, "20+3"), and tokens of the IMCEA encoding.
+  /\b\d+(?:\+[\dA-Fa-f]+)+\b/g,
+  // Phone numbers: "(713) 853-0596", "713.853.6242", "1-800-332-7979", "+874 330853910", "011-55-11-9233-7436".
+  /(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)[ .-]?|\b\d{3}[ ./-])\d{3}[ .-]\d{4}\b/g,
+  /\b\d{1,4}(?:-\d{2,4}){3,}\b/g,
+  // Extensions: "x31411", "ext. 53923", "X-36898", "extension 3-5419".
+  /\b(?:x|ext\.?|extension)[ .-]?\d(?:[ -]?\d){3,5}\b/gi,
+  // Prices and amounts: "$1", "$15.50", "$600M", "£4.2 bn", "USD 3 million".
+  /(?:[$£€¥]|\b(?:usd|eur|gbp)[ \t]?)[ \t]?\d[\d,]*(?:\.\d+)?(?:[ \t]?(?:[mbk]\b|mm\b|bn\b))?/gi,
+  // Numbers with thousands separators, percentages.
+  /\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b/g,
+  /\b\d+(?:\.\d+)?[ \t]?(?:%|percent\b|per cent\b)/gi,
+  // Long digit runs (ids, zip codes, deal numbers): five or more digits.
+  /\b\d{5,}\b/g,
+];
+
+/** Tokens that mix letters and digits are codes ("I99-07-003", "9152Y", "SJM11152001"), unless they are times. */
+const CODE = /\b(?=[\w#-]*[A-Za-z])(?=[\w#-]*\d)[A-Za-z\d#]+(?:-[A-Za-z\d]+)*\b/g;
+const TIME_TOKEN = new RegExp(
+  `^(?:\\d{1,4}(?:am|pm|a|p|h|st|nd|rd|th|noon)?|\\d{1,2}h\\d{2}|q[1-4]|\\d{2}(?:\\d{2})?q[1-4]|fy\\d{2}(?:\\d{2})?|\\d{2}(?:\\d{2})?'?s|mid-\\d{4}|${MONTH_NAME}\\d{1,2}|\\d{1,2}-?${MONTH_NAME}(?:-\\d{2,4})?|\\d{4}-\\d{2}-\\d{2}t\\d{2})(?:-\\d{1,2}(?:am|pm|h)?)?(?:-?ish)?$`,
+  'i',
+);
+
+/** A decimal is a time only with a clock cue: "at 10.30", "10.30am"; "4.29", "version 2.10" are not. */
+const DECIMAL = /\b\d+\.\d+\b/g;
+const DECIMAL_TIME_BEFORE = /\b(?:at|@|from|until|till|by|between|around|about|before|after)\s*$/i;
+const DECIMAL_TIME_AFTER =
+  /^\s*(?:[ap]\.?m\b|h\b|hrs?\b|o'?clock|(?:hours?|minutes?|mins?|days?|weeks?|months?|years?)\b)/i;
+const DECIMAL_NOT_TIME_AFTER = /^\s*(?:per|each|a\s|an\s|%|percent|points?|cents?|dollars?|[a-z]*(?:mw|wh|btu|cf)\b)/i;
+
+export function maskNonTimes(text: string): string {
+  const chars = text.split('');
+  const blank = (from: number, to: number) => {
+    for (let i = from; i < to; i++) if (chars[i] !== '\n') chars[i] = ' ';
+  };
+  for (const pattern of PATTERNS) {
+    pattern.lastIndex = 0;
+    for (const m of text.matchAll(pattern)) blank(m.index, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(CODE)) {
+    if (!TIME_TOKEN.test(m[0])) blank(m.index, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(DECIMAL)) {
+    const before = text.slice(Math.max(0, m.index - 12), m.index);
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
+    // "10.31.1974" is a date: the dots go on.
+    if (text[m.index + m[0].length] === '.' && /\d/.test(text[m.index + m[0].length + 1] ?? '')) continue;
+    if (text[m.index - 1] === '.' && /\d/.test(text[m.index - 2] ?? '')) continue;
+    const clock =
+      DECIMAL_TIME_AFTER.test(after) || (DECIMAL_TIME_BEFORE.test(before) && !DECIMAL_NOT_TIME_AFTER.test(after));
+    if (!clock) blank(m.index, m.index + m[0].length);
+  }
+  return chars.join('');
+}
