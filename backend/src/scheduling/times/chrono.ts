@@ -16,10 +16,16 @@ const BARE_DURATION = new RegExp(
 const NUMBER_RUN = /^\d[\d,]*\s*(?:-|–|to|through|thru)\s*\d[\d,]*$/i;
 const BARE_PART = /^(?:the\s+)?(?:morning|afternoon|evening|night|lunch|lunchtime|late night)s?$/i;
 
-function plausible(text: string, whole: string): boolean {
+function plausible(text: string, whole: string, after: string): boolean {
   const t = text.trim();
   if (t === whole) return true;
-  return !BARE_DURATION.test(t) && !/^(?:the\s+)?day$/i.test(t) && !NUMBER_RUN.test(t) && !BARE_PART.test(t);
+  if (/^(?:mon|tue|wed|thu|fri|sat|sun)$/i.test(t) && /^-[A-Za-z]/.test(after)) return false;
+  return (
+    !BARE_DURATION.test(t) &&
+    !/^(?:(?:in\s+)?the\s+)?(?:day|week|month|year)$/i.test(t) &&
+    !NUMBER_RUN.test(t) &&
+    !BARE_PART.test(t)
+  );
 }
 
 export function chronoCandidates(text: string, ctx: Context): Candidate[] {
@@ -28,11 +34,11 @@ export function chronoCandidates(text: string, ctx: Context): Candidate[] {
   const out: Candidate[] = [];
   const whole = text.trim();
   for (const r of results) {
-    if (!plausible(r.text, whole)) continue;
+    if (!plausible(r.text, whole, text.slice(r.index + r.text.length, r.index + r.text.length + 2))) continue;
     // "on Friday," and "Friday" are the same expression: without the preposition and the trailing comma, a
     // rule that reads the same words wins the tie.
     const lead = /^(?:on|at)\s+/i.exec(r.text)?.[0].length ?? 0;
-    const trail = /[\s,.;:]+$/.exec(r.text.slice(lead))?.[0].length ?? 0;
+    const trail = /[\s,;:]+$/.exec(r.text.slice(lead))?.[0].length ?? 0;
     const index = r.index + lead;
     const stop = r.index + r.text.length - trail;
     let reading: Reading | undefined;

@@ -27,13 +27,15 @@ export function bindWeekdayToDate(candidates: Candidate[], text: string, ctx: Co
   for (let i = 0; i < candidates.length; i++) {
     const a = candidates[i]!;
     const b = candidates[i + 1];
-    if (b && /^\s*,?\s*(?:the\s+)?$/i.test(text.slice(a.stop, b.index))) {
-      const [w, d] = a.weekday && !a.timeOfDay ? [a, b] : [b, a];
+    if (b && /^\.?\s*,?\s*(?:the\s+)?$/i.test(text.slice(a.stop, b.index))) {
+      const [w, d] = a.weekday && !a.dateParts ? [a, b] : [b, a];
       // "April 20, 2001, Friday": a weekday that restates a dated day is part of it.
       const restated = d.dateParts?.yearKnown && d.day?.weekday === w.weekday;
+      // "Thursday night, August 16": the part of the day goes with the date the weekday picks.
+      const part = w.timeOfDay?.to !== undefined ? w.timeOfDay : undefined;
       if (
         w.weekday &&
-        !w.timeOfDay &&
+        (!w.timeOfDay || part) &&
         d.dateParts &&
         (!d.dateParts.yearKnown || restated) &&
         !d.timeOfDay &&
@@ -42,7 +44,8 @@ export function bindWeekdayToDate(candidates: Candidate[], text: string, ctx: Co
       ) {
         const day = d.day.weekday === w.weekday ? d.day : consistentDate(ctx, d.dateParts, w.weekday);
         if (day) {
-          out.push({ ...d, ...daySpan(day), index: a.index, stop: b.stop, fromRule: true });
+          const timed = part ? { timeOfDay: part, span: withTimeOfDay(day, part) } : {};
+          out.push({ ...d, ...daySpan(day), ...timed, index: a.index, stop: b.stop, fromRule: true });
           i++;
           continue;
         }

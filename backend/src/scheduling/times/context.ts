@@ -32,7 +32,7 @@ export function makeContext(opts: ParseTimeOptions, text = ''): Context {
         sentence = analyse(text, bounds.start, bounds.end);
         sentences.set(bounds.start, sentence);
       }
-      return readAt(sentence, index, stop);
+      return readAt(text, sentence, index, stop);
     },
   };
 }
@@ -86,6 +86,7 @@ interface Token {
 
 interface Sentence {
   start: number;
+  text: string;
   tokens: Token[];
   cues: Cue[];
   /** The whole sentence is an ask to meet or a question about availability. */
@@ -94,21 +95,23 @@ interface Sentence {
   imperative: boolean;
 }
 
-/** Irregular past forms (and a few regular ones that -ed rules would miss). */
-const PAST = new Set(
+/** Forms that are only ever the simple past. */
+const SIMPLE_PAST = new Set(
   (
-    'said told was were had did went came made gave got took left began became rose fell struck saw heard found thought ' +
-    'wrote met spoke spent sent brought bought caught kept held ran won lost paid sold led felt meant stood sat ' +
-    'put set cut hit shut quit read knew grew drew threw flew broke chose froze woke wore tore swore bore ' +
-    'forgot understood overtook undertook withdrew arose forgave fought sought taught told ' +
-    "didn't wasn't weren't hadn't ago earlier yesterday recently formerly previously " +
-    'announced reported decided agreed talked called signed filed issued asked attended returned warned ruled ' +
-    'completed denied revealed resigned elected approved rejected released passed closed missed received ' +
-    'happened occurred started ended finished launched unveiled voted testified testifed died killed arrested ' +
-    'published posted submitted delivered visited invited hosted joined declined accepted offered ' +
-    'noted added explained stated confirmed indicated suggested argued claimed acknowledged admitted insisted'
+    'was were did went came began became rose fell struck saw knew grew drew threw flew broke chose froze woke wore ' +
+    'tore swore bore forgot arose forgave took gave wrote spoke ran ate drank sang rang swam overtook undertook ' +
+    "withdrew didn't wasn't weren't hadn't ago yesterday formerly previously"
   ).split(' '),
 );
+/** Irregular forms that are the past or the participle ("said", "made"), read like regular -ed verbs. */
+const PAST_OR_PARTICIPLE = new Set(
+  (
+    'said told made got left heard found thought met spent sent brought bought caught kept held won lost paid sold ' +
+    'led felt meant stood sat fought sought taught understood built dealt'
+  ).split(' '),
+);
+/** Past forms that look like the present ("read", "put"): past only straight after a subject pronoun. */
+const SAME_AS_PRESENT = new Set(['read', 'put', 'set', 'cut', 'hit', 'shut', 'quit', 'let', 'hurt', 'cost']);
 /** Words ending in -ed that are not past verbs, or are too often adjectives to count. */
 const NOT_PAST_ED = new Set(
   (
@@ -134,11 +137,11 @@ const FUTURE = new Set(
   (
     "will shall won't wouldn't gonna tomorrow upcoming scheduled planned plan plans planning intend intends intending " +
     'expect expects expected hope hopes hoping anticipate anticipates forthcoming tentatively soon ' +
-    'can could may might should must would need needs free available availability works work suits suit'
+    'can could may might should must would free available availability works work suits suit'
   ).split(' '),
 );
 /** Future only with "to" after them: "is going to", "plans to", "have to". */
-const FUTURE_WITH_TO = new Set(['going', 'want', 'wants', 'like', 'have', 'has', 'due', 'set', 'about']);
+const FUTURE_WITH_TO = new Set(['going', 'want', 'wants', 'like', 'have', 'has', 'due', 'set', 'about', 'need', 'needs']);
 
 const PRESENT = new Set(
   (
@@ -186,6 +189,7 @@ function analyse(text: string, start: number, end: number): Sentence {
   const question = /\?\s*$/.test(slice.trim()) && !/^(?:did|was|were|had|have|has)$/.test(first);
   return {
     start,
+    text: slice,
     tokens,
     cues,
     ask: (question && (ASK_TO_MEET.test(slice) || MEETING_WORDS.test(slice))) || /\blet'?s\b/i.test(slice),
@@ -202,10 +206,11 @@ function cueKind(w: string, previous: string, next: string): CueKind | null {
   if (w.endsWith("'d"))
     return /^(?:like|love|prefer|be|want)$/.test(next) ? 'future' : PARTICIPLE.test(next) ? 'past' : null;
   if (PERFECT_AUX.has(w) || w.endsWith("'ve")) {
-    // "has been closed", "have met", "had warned": the perfect points back; "have a meeting" is present.
-    if (PARTICIPLE.test(next)) return 'past';
     if (next === 'to') return 'future';
-    return w === 'had' ? 'past' : PRESENT.has(w) ? 'present' : null;
+    if (!PARTICIPLE.test(next)) return w === 'had' ? 'past' : PRESENT.has(w) ? 'present' : null;
+    // "has been closed", "have met", "had warned" point back; "hope to have agreed", "will have sent" forward.
+    if (previous === 'to' || previous === 'will' || previous === "'ll") return 'future';
+    return MODALS.has(previous) ? null : 'past';
   }
   if (FUTURE_WITH_TO.has(w)) return next === 'to' || (w === 'like' && previous.endsWith("'d")) ? 'future' : null;
   if (w === 'would' && next === 'like') return 'future';
@@ -213,31 +218,29 @@ function cueKind(w: string, previous: string, next: string): CueKind | null {
     if ((w === 'expected' || w === 'scheduled' || w === 'planned') && !/^(?:to|for|on|in)$/.test(next)) {
       return previous === 'was' || previous === 'were' ? 'past' : 'future';
     }
-    if ((w === 'could' || w === 'would') && next === 'have') return 'past';
+    if (MODALS.has(w) && next === 'have') return null;
     return 'future';
   }
-  if (PAST.has(w)) {
-    if (w === 'read' || w === 'put' || w === 'set' || w === 'cut' || w === 'hit' || w === 'let' || w === 'quit') {
-      return /^(?:i|we|he|she|they|you|it)$/.test(previous) ? 'past' : null;
-    }
-    if (
-      (w === 'made' || w === 'held' || w === 'sent' || w === 'paid' || w === 'sold' || w === 'kept') &&
-      BEFORE_PARTICIPLE.has(previous)
-    )
-      return null;
-    return 'past';
-  }
-  if (w.length > 4 && w.endsWith('ed') && !NOT_PAST_ED.has(w) && !BEFORE_PARTICIPLE.has(previous)) {
-    // "the proposed plan": an -ed word right before a noun phrase is an adjective.
-    if (/^(?:by)$/.test(next) && /^(?:is|are|be|been|was|were)$/.test(previous)) return null;
+  if (SIMPLE_PAST.has(w)) return 'past';
+  if (SAME_AS_PRESENT.has(w)) return SUBJECT.test(previous) ? 'past' : null;
+  const participle = PAST_OR_PARTICIPLE.has(w) || (w.length > 4 && w.endsWith('ed') && !NOT_PAST_ED.has(w));
+  if (participle) {
+    // "will be announced", "is scheduled", "the proposed plan", "has agreed" (the perfect speaks for itself).
+    if (BEFORE_PARTICIPLE.has(previous) || PERFECT_AUX.has(previous) || previous.endsWith("'ve")) return null;
     return 'past';
   }
   if (PRESENT.has(w)) return 'present';
   return null;
 }
 
-function readAt(sentence: Sentence, index: number, stop: number): Reading {
+const MODALS = new Set(['will', 'would', 'should', 'could', 'can', 'may', 'might', 'must', 'shall']);
+const SUBJECT = /^(?:i|we|he|she|they|you|it)$/;
+
+function readAt(text: string, sentence: Sentence, index: number, stop: number): Reading {
   const { tokens } = sentence;
+  // "since March": the preposition decides.
+  const leading = text.slice(Math.max(sentence.start, index - 7), index);
+  if (/\bsince\s+$/i.test(leading)) return { direction: 'past', cue: 'since', distance: 0 };
   // The expression's own tokens: cues inside it ("last", "ago") belong to the rules that read it.
   let first = tokens.findIndex((t) => t.stop > index);
   if (first < 0) first = tokens.length;
@@ -249,8 +252,12 @@ function readAt(sentence: Sentence, index: number, stop: number): Reading {
     if (cue.at >= first && cue.at < last) continue;
     const before = cue.at < first;
     const distance = before ? first - cue.at : cue.at - last + 1;
-    // A cue after the expression weighs a little less: "said Friday that it would" leans on "said".
-    const weighted = distance + (before ? 0 : 0.5);
+    // A cue after the expression weighs a little less: "said Friday that it would" leans on "said"; one in
+    // another clause (across brackets, a semicolon, a dash) much less.
+    const from = before ? tokens[cue.at]!.stop : tokens[last - 1]?.stop ?? index;
+    const to = before ? (tokens[first]?.index ?? index) : tokens[cue.at]!.index;
+    const boundary = /[()[\];:]|\s-{1,2}\s|—/.test(sentence.text.slice(from - sentence.start, to - sentence.start));
+    const weighted = distance + (before ? 0 : 0.5) + (boundary ? 4 : 0);
     const slot = cue.attribution ? 'fallback' : 'best';
     const current = slot === 'best' ? best : fallback;
     if (!current || weighted < current.distance) {
@@ -260,7 +267,7 @@ function readAt(sentence: Sentence, index: number, stop: number): Reading {
   }
   if (sentence.ask) return { direction: 'future', cue: 'ask to meet' };
   const chosen = best ?? fallback;
-  if (chosen) return { direction: chosen.cue.kind, cue: chosen.cue.word.toLowerCase() };
+  if (chosen) return { direction: chosen.cue.kind, cue: chosen.cue.word.toLowerCase(), distance: chosen.distance };
   if (sentence.imperative) return { direction: 'future', cue: 'imperative' };
   return { direction: 'forward', cue: 'no verb' };
 }

@@ -179,8 +179,10 @@ export const numericDateRules: Rule[] = [
       const timed = /^\s*,?\s*(?:at|@)\s*\d/i.test(text.slice(index + m[0].length));
       if (!(m[2] === '/' || alone || cue || timed)) return null;
       const reading = ctx.read(index, index + m[0].length);
-      const day = pickMonthDay(ctx, Number(m[1]), Number(m[3]), reading);
-      return day ? { ...daySpan(day), reading } : null;
+      const month = Number(m[1]);
+      const dom = Number(m[3]);
+      const day = pickMonthDay(ctx, month, dom, reading);
+      return day ? { ...daySpan(day), dateParts: { dom, month, yearKnown: false }, reading } : null;
     },
   },
   {
@@ -286,16 +288,21 @@ export const monthRule: Rule = {
   // "August", "in January", "this January", "last August", "next March", "April of this year", "Feb of 2002".
   name: 'month',
   pattern: new RegExp(
-    `\\b(?:(this|last|next|past|previous|coming)\\s+)?${MONTH_NAME}\\.?(?:\\s+of\\s+(?:(this|last|next)\\s+year|(\\d{4}))|\\s+(\\d{4}))?(?![\\w'’]|\\s*\\d|\\s+(?:I|we|you|he|she|they|it|be|not|have)\\b)`,
+    `\\b(?:(this|last|next|past|previous|coming)\\s+)?${MONTH_NAME}\\.?(?:\\s+of\\s+(?:(this|last|next)\\s+year|(\\d{4}))|\\s+(\\d{4}))?(?![\\w'’]|\\s*\\d)`,
     'gi',
   ),
   resolve(m, ctx) {
     const [whole, which, name, yearWord, yearOf, yearAfter] = m;
     // "may" and "march" are verbs, "Jan" a name: a month name is written with a capital.
     if (!which && !/^[A-Z]/.test(name!)) return null;
-    if (!which && !yearWord && !yearOf && !yearAfter && /^(?:may|jan)$/i.test(name!)) {
-      const after = (m.input ?? '').slice(m.index + whole.length);
-      if (/^\s+[A-Z][a-z]/.test(after) || (/^May$/.test(name!) && /^\s+(?:[a-z]|I\b)/.test(after))) return null;
+    if (!which && !yearWord && !yearOf && !yearAfter && /^(?:may|jan|march)$/i.test(name!)) {
+      // "May I", "Jan Smutny-Jones", "March on": a modal, a name, a verb, unless a preposition leads in.
+      const input = m.input ?? '';
+      const after = input.slice(m.index + whole.length);
+      const led = /\b(?:in|by|since|until|till|before|after|during|from|through|of|early|late|mid|end|this|last|next)\s+$/i.test(
+        input.slice(Math.max(0, m.index - 10), m.index),
+      );
+      if (!led && (/^\s+[A-Z][a-z]/.test(after) || /^\s+(?:[a-z]|I\b)/.test(after))) return null;
     }
     const month = monthNumber(name!);
     const at = (year: number) => DateTime.fromObject({ year, month, day: 1 }, { zone: ctx.zone });

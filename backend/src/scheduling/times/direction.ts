@@ -13,8 +13,16 @@ export function pickWeekday(ctx: Context, weekday: number, reading: Reading): Da
   return today.plus({ days: ((weekday - today.weekday + 6) % 7) + 1 });
 }
 
+/**
+ * A past cue far from a date ("discussed last Tuesday the idea of speaking at the May 15 conference") says less
+ * than the calendar: such dates are read as the nearest occurrence.
+ */
+const FAR = 5;
+const weakPast = (reading: Reading) => reading.direction === 'past' && (reading.distance ?? 0) > FAR;
+
 /** "June 19": past → the last one on or before today; present → the nearest; otherwise today or later. */
-export function pickMonthDay(ctx: Context, month: number, day: number, reading: Reading): DateTime | null {
+export function pickMonthDay(ctx: Context, month: number, day: number, given: Reading): DateTime | null {
+  const reading: Reading = weakPast(given) ? { ...given, direction: 'present' } : given;
   const today = ctx.ref.startOf('day');
   const at = (year: number) => DateTime.fromObject({ year, month, day }, { zone: ctx.zone });
   const candidates = [at(today.year - 1), at(today.year), at(today.year + 1)].filter((d) => d.isValid);
@@ -28,7 +36,8 @@ export function pickMonthDay(ctx: Context, month: number, day: number, reading: 
 }
 
 /** "August": past → the last August up to this month; present → the nearest; otherwise this month or later. */
-export function pickMonth(ctx: Context, month: number, reading: Reading): DateTime {
+export function pickMonth(ctx: Context, month: number, given: Reading): DateTime {
+  const reading: Reading = weakPast(given) ? { ...given, direction: 'present' } : given;
   const thisMonth = ctx.ref.startOf('month');
   const sameYear = DateTime.fromObject({ year: thisMonth.year, month, day: 1 }, { zone: ctx.zone });
   const behind = sameYear <= thisMonth ? sameYear : sameYear.minus({ years: 1 });

@@ -32,7 +32,10 @@ import { holidayRule } from './holiday-rules.ts';
 import { maskNonTimes } from './mask.ts';
 import {
   durationRules,
+  earlierLaterRule,
   nowRule,
+  pastWeekRule,
+  yearEndRule,
   periodRules,
   relativeQuarterYearRule,
   restOfPeriodRule,
@@ -51,6 +54,9 @@ const RULES: Rule[] = [
   firstThingRule,
   continentalHourRule,
   weekendRule,
+  pastWeekRule,
+  earlierLaterRule,
+  yearEndRule,
   restOfPeriodRule,
   seasonRule,
   ...partOfDayRules,
@@ -90,6 +96,8 @@ export function parseTimeExpressions(text: string, opts: ParseTimeOptions): Time
   const whole = masked.trim();
   return chosen
     .filter((c) => !c.bare || c.day || masked.slice(c.index, c.stop).trim() === whole)
+    // "Now that he is a director": a conjunction, not the present moment.
+    .filter((c) => !/^now$/i.test(masked.slice(c.index, c.stop)) || !/^\s+that\b/i.test(masked.slice(c.stop)))
     .map((c) => toExpression(c, text, ctx))
     .filter((e): e is TimeExpression => e !== null)
     .sort((a, b) => a.index - b.index);

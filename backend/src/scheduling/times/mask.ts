@@ -25,6 +25,7 @@ const PATTERNS: RegExp[] = [
   /\b\d{1,4}(?:-\d{2,4}){3,}\b/g,
   // Extensions: "x31411", "ext. 53923", "X-36898", "extension 3-5419".
   /\b(?:x|ext\.?|extension)[ .-]?\d(?:[ -]?\d){3,5}\b/gi,
+  /\b\d-(?!(?:19|20)\d\d\b)\d{4}\b/g,
   // Prices and amounts: "$1", "$15.50", "$600M", "£4.2 bn", "USD 3 million".
   /(?:[$£€¥]|\b(?:usd|eur|gbp)[ \t]?)[ \t]?\d[\d,]*(?:\.\d+)?(?:[ \t]?(?:[mbk]\b|mm\b|bn\b))?/gi,
   // Numbers with thousands separators, percentages.

@@ -109,6 +109,39 @@ export const periodRules: Rule[] = [
   },
 ];
 
+export const pastWeekRule: Rule = {
+  // "this past week": written at the end of a week, that week; early in a week, the one before.
+  name: 'relative-period',
+  pattern: /\bthis\s+past\s+week\b/gi,
+  resolve(_m, ctx) {
+    const start = startOfPeriod(ctx, 'week', ctx.ref.weekday >= 5 ? 0 : -1);
+    return { span: { start, end: start.plus({ weeks: 1 }), grain: 'week' }, week: start };
+  },
+};
+
+export const earlierLaterRule: Rule = {
+  // "earlier in the year", "later this month", "earlier this week": a part of the current period.
+  name: 'relative-period',
+  pattern: /\b(earlier|later)\s+(?:in\s+the|this)\s+(week|month|year)\b/gi,
+  resolve(m, ctx) {
+    const unit = m[2]!.toLowerCase() as 'week' | 'month' | 'year';
+    const start = startOfPeriod(ctx, unit, 0);
+    const end = start.plus({ [`${unit}s`]: 1 } as DurationLikeObject);
+    return { span: /^earlier$/i.test(m[1]!) ? { start, end: ctx.ref, grain: unit } : { start: ctx.ref, end, grain: unit } };
+  },
+};
+
+export const yearEndRule: Rule = {
+  // "by year end", "year-end": the end of this year.
+  name: 'part-of-period',
+  pattern: /\b(by\s+)?(?:the\s+)?year[- ]end\b/gi,
+  resolve(m, ctx) {
+    const span = partOfPeriod('end', { start: startOfPeriod(ctx, 'year', 0), unit: 'year' });
+    if (m[1]) return { span: { start: ctx.ref, end: span.end, grain: 'minute' }, deadline: true };
+    return { span };
+  },
+};
+
 export const restOfPeriodRule: Rule = {
   // "the rest of the week", "rest of this month": from today to the end of the period.
   name: 'rest-of-period',

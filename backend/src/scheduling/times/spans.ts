@@ -1,6 +1,6 @@
 /** Calendar arithmetic shared by the rule families: periods, day spans, times of day on a day, durations. */
 import { DateTime, type DurationLikeObject } from 'luxon';
-import { COUNT_WORD, MONTH_NAME, monthNumber, toNumber } from './lexicon.ts';
+import { COUNT_WORD, MONTH_NAME, monthNumber, ONES, TEENS, TENS, toNumber, wordsValue } from './lexicon.ts';
 import type { Context, Grain, Span, TimeOfDay } from './types.ts';
 
 export const RELATIVE = '(this|current|next|last|past|previous|coming|upcoming|following)';
@@ -141,7 +141,8 @@ export function quantityValue(q: string): number {
   if (s.startsWith('a quarter')) return 0.25;
   if (s.startsWith('three')) return s.includes('quarter') ? 0.75 : 3;
   if (s === 'a couple of' || s === 'a pair of') return 2;
-  return toNumber(s);
+  const n = toNumber(s);
+  return Number.isFinite(n) ? n : wordsValue(s) || Number.NaN;
 }
 
 export function unitMinutes(unit: string): { minutes?: number; days?: number; months?: number } {
@@ -178,4 +179,4 @@ export function shifted(ctx: Context, amount: number, unit: string, sign: 1 | -1
 }
 
 /** An amount in digits, fractions or words: "2.5", "1/4", "a couple of", "half an", "three quarters of an". */
-export const QUANTITY = `(\\d+(?:\\.\\d+)?|\\d/\\d|${COUNT_WORD}|a couple of|a pair of|half an?|a half|a quarter of an?|three-quarters of an?|three quarters of an?)`;
+export const QUANTITY = `(\\d+(?:\\.\\d+)?|\\d/\\d|(?:${TENS.join('|')})(?:[\\s-](?:${ONES.join('|')}))?|${TEENS.slice(3).join('|')}|${COUNT_WORD}|a couple of|a pair of|half an?|a half|a quarter of an?|three-quarters of an?|three quarters of an?)`;

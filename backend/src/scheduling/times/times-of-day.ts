@@ -11,10 +11,10 @@ const PARTS_OF_DAY: Array<[RegExp, TimeOfDay]> = [
   [/^(?:after lunch)$/i, { from: 13 * 60, to: 17 * 60, grain: 'hour' }],
   [/^(?:lunch|lunchtime|lunch time)$/i, { from: 12 * 60, to: 14 * 60, grain: 'hour' }],
   [/^(?:afternoon|afternoons|afternoonish)$/i, { from: 12 * 60, to: 19 * 60, grain: 'hour' }],
-  [/^(?:evening|evenings|night|tonight)$/i, { from: 18 * 60, to: 1440, grain: 'hour' }],
+  [/^(?:evening|evenings|night|nights|tonight)$/i, { from: 18 * 60, to: 1440, grain: 'hour' }],
 ];
 export const PART_OF_DAY_WORDS =
-  '(early (?:in the )?morning|early hours(?: of the morning)?|late (?:at )?night|late tonight|late evening|after lunch|lunch ?time|lunch|mornings?|afternoons?|afternoonish|evenings?|night|tonight)';
+  '(early (?:in the )?morning|early hours(?: of the morning)?|late (?:at )?night|late tonight|late evening|after lunch|lunch ?time|lunch|mornings?|afternoons?|afternoonish|evenings?|nights?|tonight)';
 
 export function partOfDay(words: string): TimeOfDay | undefined {
   const normal = words
@@ -109,7 +109,7 @@ export const partOfDayRules: Rule[] = [
       }
       // "Good morning", "lunch", "late night thoughts": a part of the day on its own is no time unless a
       // date or a clock time joins it, or it is all the text says.
-      const bare = !which && !/^tonight$/i.test(m[2]!);
+      const bare = !which && !/tonight/i.test(m[2]!);
       return { timeOfDay, ...(bare ? { bare } : {}) };
     },
   },

@@ -86,6 +86,8 @@ export interface Reading {
   direction: Direction;
   /** The word or rule that decided, e.g. "said", "will", "ask to meet", "no verb". */
   cue: string;
+  /** Words between the cue and the expression: a cue far away says less about a date than one beside it. */
+  distance?: number;
 }
 
 export interface Context {
