@@ -16,9 +16,11 @@ const BARE_DURATION = new RegExp(
 const NUMBER_RUN = /^\d[\d,]*\s*(?:-|–|to|through|thru)\s*\d[\d,]*$/i;
 const BARE_PART = /^(?:the\s+)?(?:morning|afternoon|evening|night|lunch|lunchtime|late night)s?$/i;
 
-function plausible(text: string, whole: string, after: string): boolean {
+function plausible(text: string, whole: string, before: string, after: string): boolean {
   const t = text.trim();
   if (t === whole) return true;
+  // "45 1/2": a fraction after a whole number.
+  if (/^\d\/\d\d?$/.test(t) && /\d\s$/.test(before)) return false;
   if (/^(?:mon|tue|wed|thu|fri|sat|sun)$/i.test(t) && /^-[A-Za-z]/.test(after)) return false;
   return (
     !BARE_DURATION.test(t) &&
@@ -34,7 +36,9 @@ export function chronoCandidates(text: string, ctx: Context): Candidate[] {
   const out: Candidate[] = [];
   const whole = text.trim();
   for (const r of results) {
-    if (!plausible(r.text, whole, text.slice(r.index + r.text.length, r.index + r.text.length + 2))) continue;
+    const before = text.slice(Math.max(0, r.index - 2), r.index);
+    const after = text.slice(r.index + r.text.length, r.index + r.text.length + 2);
+    if (!plausible(r.text, whole, before, after)) continue;
     // "on Friday," and "Friday" are the same expression: without the preposition and the trailing comma, a
     // rule that reads the same words wins the tie.
     const lead = /^(?:on|at)\s+/i.exec(r.text)?.[0].length ?? 0;

@@ -170,7 +170,7 @@ export const numericDateRules: Rule[] = [
     // "2/15", "2 / 15", "2-15", "on 3-4": US month/day, with the nearest such day ahead.
     name: 'numeric-date',
     pattern:
-      /(?<![\w/.:$#£€-]|[/.:-]\s)(1[0-2]|0?[1-9])(\s*[/-]\s*)(3[01]|[12]\d|0?[1-9])(?![\w%]|\s*[/.:-]\s*\d|\s*(?:[ap]\.?m\b|[ap]\b|h\b|o'?clock))/gi,
+      /(?<![\w/.:$#£€-]|[/.:-]\s|\d\s)(1[0-2]|0?[1-9])(\s*[/-]\s*)(3[01]|[12]\d|0?[1-9])(?![\w%]|\s*[/.:-]\s*\d|\s*(?:[ap]\.?m\b|[ap]\b|h\b|o'?clock))/gi,
     resolve(m, ctx) {
       const text = m.input ?? '';
       const index = m.index ?? 0;
@@ -251,6 +251,18 @@ export const dayRangeRule: Rule = {
       span: { start: first, end: last.plus({ days: 1 }), grain: 'day' },
       ...(reading ? { reading } : {}),
     };
+  },
+};
+
+export const decadeRule: Rule = {
+  // "the 1980s", "the 1990's", "the early 2000s": a decade, or the part of it named.
+  name: 'decade',
+  pattern: /\b(?:(early|mid|late)[\s-]+)?(1[89]\d0|20\d0)'?s\b/gi,
+  resolve(m, ctx) {
+    const decade = DateTime.fromObject({ year: Number(m[2]) }, { zone: ctx.zone });
+    const which = m[1]?.toLowerCase();
+    const [from, to] = which === 'early' ? [0, 4] : which === 'mid' ? [3, 7] : which === 'late' ? [6, 10] : [0, 10];
+    return { span: { start: decade.plus({ years: from }), end: decade.plus({ years: to }), grain: 'year' } };
   },
 };
 

@@ -19,6 +19,7 @@ import { makeContext } from './context.ts';
 import {
   dayOfMonthRule,
   dayRangeRule,
+  decadeRule,
   monthRule,
   nthOfPeriodRule,
   numericDateRules,
@@ -75,6 +76,7 @@ const RULES: Rule[] = [
   yearModifierRule,
   yearWordsRule,
   dayRangeRule,
+  decadeRule,
 ];
 
 export function parseTimeExpressions(text: string, opts: ParseTimeOptions): TimeExpression[] {
@@ -119,7 +121,8 @@ function ruleCandidates(text: string, ctx: Context): Candidate[] {
       const resolved = rule.resolve(m as RegExpExecArray, ctx);
       if (!resolved) continue;
       const index = m.index ?? 0;
-      const [from, to] = resolved.trim ?? [0, m[0].length];
+      const lead = /^\s*/.exec(m[0])![0].length;
+      const [from, to] = resolved.trim ?? [lead, m[0].length];
       out.push({ rule: rule.name, ...resolved, index: index + from, stop: index + to, fromRule: true });
     }
   }
