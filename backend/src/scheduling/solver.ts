@@ -69,7 +69,9 @@ export function findSlots(req: SlotRequest): Slot[] {
   const bufferBefore = (req.bufferBeforeMinutes ?? 0) * MINUTE;
   const bufferAfter = (req.bufferAfterMinutes ?? 0) * MINUTE;
   const now = toMillis(req.now);
-  const earliest = now + (req.minimumNoticeHours ?? 0) * 3_600_000;
+  // Never a slot in the past: without a valid "now" there is nothing to offer, and notice is never negative.
+  if (!Number.isFinite(now)) return [];
+  const earliest = now + Math.max(0, req.minimumNoticeHours ?? 0) * 3_600_000;
 
   // The requester's windows, sorted and deduplicated once; windows already over are dropped. They are not
   // merged (a slot must lie inside one of them), but their merged cover decides which days to look at, and

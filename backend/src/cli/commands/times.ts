@@ -115,8 +115,8 @@ function formatTable(expressions: TimeExpression[], debug: boolean): string {
   const width = Math.min(40, Math.max(4, ...expressions.map((e) => e.text.length)));
   const why = (e: TimeExpression) =>
     debug ? `  ${(e.rule ?? '').padEnd(16)}${e.direction ? `${e.direction} (${e.cue})` : ''}`.trimEnd() : '';
-  const rows = expressions.map(
-    (e) => `${e.text.slice(0, 40).padEnd(width)}  ${e.start}  ${e.end}  ${e.grain.padEnd(6)}${why(e)}`.trimEnd(),
+  const rows = expressions.map((e) =>
+    `${e.text.slice(0, 40).padEnd(width)}  ${e.start}  ${e.end}  ${e.grain.padEnd(6)}${why(e)}`.trimEnd(),
   );
   const header = `${'text'.padEnd(width)}  ${'start'.padEnd(25)}  ${'end'.padEnd(25)}  grain${debug ? '   rule            direction' : ''}`;
   return `${header}\n${rows.join('\n')}\n`;

@@ -141,7 +141,19 @@ const FUTURE = new Set(
   ).split(' '),
 );
 /** Future only with "to" after them: "is going to", "plans to", "have to". */
-const FUTURE_WITH_TO = new Set(['going', 'want', 'wants', 'like', 'have', 'has', 'due', 'set', 'about', 'need', 'needs']);
+const FUTURE_WITH_TO = new Set([
+  'going',
+  'want',
+  'wants',
+  'like',
+  'have',
+  'has',
+  'due',
+  'set',
+  'about',
+  'need',
+  'needs',
+]);
 
 const PRESENT = new Set(
   (
@@ -254,7 +266,7 @@ function readAt(text: string, sentence: Sentence, index: number, stop: number): 
     const distance = before ? first - cue.at : cue.at - last + 1;
     // A cue after the expression weighs a little less: "said Friday that it would" leans on "said"; one in
     // another clause (across brackets, a semicolon, a dash) much less.
-    const from = before ? tokens[cue.at]!.stop : tokens[last - 1]?.stop ?? index;
+    const from = before ? tokens[cue.at]!.stop : (tokens[last - 1]?.stop ?? index);
     const to = before ? (tokens[first]?.index ?? index) : tokens[cue.at]!.index;
     const boundary = /[()[\];:]|\s-{1,2}\s|—/.test(sentence.text.slice(from - sentence.start, to - sentence.start));
     const weighted = distance + (before ? 0 : 0.5) + (boundary ? 4 : 0);

@@ -311,9 +311,10 @@ export const monthRule: Rule = {
       // "May I", "Jan Smutny-Jones", "March on": a modal, a name, a verb, unless a preposition leads in.
       const input = m.input ?? '';
       const after = input.slice(m.index + whole.length);
-      const led = /\b(?:in|by|since|until|till|before|after|during|from|through|of|early|late|mid|end|this|last|next)\s+$/i.test(
-        input.slice(Math.max(0, m.index - 10), m.index),
-      );
+      const led =
+        /\b(?:in|by|since|until|till|before|after|during|from|through|of|early|late|mid|end|this|last|next)\s+$/i.test(
+          input.slice(Math.max(0, m.index - 10), m.index),
+        );
       if (!led && (/^\s+[A-Z][a-z]/.test(after) || /^\s+(?:[a-z]|I\b)/.test(after))) return null;
     }
     const month = monthNumber(name!);

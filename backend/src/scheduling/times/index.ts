@@ -36,12 +36,12 @@ import {
   earlierLaterRule,
   nowRule,
   pastWeekRule,
-  yearEndRule,
   periodRules,
   relativeQuarterYearRule,
   restOfPeriodRule,
   seasonRule,
   weekendRule,
+  yearEndRule,
 } from './relative.ts';
 import { withTimeOfDay } from './spans.ts';
 import { clockRules, continentalHourRule, endOfDayRule, firstThingRule, partOfDayRules } from './times-of-day.ts';
@@ -96,13 +96,15 @@ export function parseTimeExpressions(text: string, opts: ParseTimeOptions): Time
   attachZones(chosen, zones, cleaned);
   distributeAlternatives(chosen, masked);
   const whole = masked.trim();
-  return chosen
-    .filter((c) => !c.bare || c.day || masked.slice(c.index, c.stop).trim() === whole)
-    // "Now that he is a director": a conjunction, not the present moment.
-    .filter((c) => !/^now$/i.test(masked.slice(c.index, c.stop)) || !/^\s+that\b/i.test(masked.slice(c.stop)))
-    .map((c) => toExpression(c, text, ctx))
-    .filter((e): e is TimeExpression => e !== null)
-    .sort((a, b) => a.index - b.index);
+  return (
+    chosen
+      .filter((c) => !c.bare || c.day || masked.slice(c.index, c.stop).trim() === whole)
+      // "Now that he is a director": a conjunction, not the present moment.
+      .filter((c) => !/^now$/i.test(masked.slice(c.index, c.stop)) || !/^\s+that\b/i.test(masked.slice(c.stop)))
+      .map((c) => toExpression(c, text, ctx))
+      .filter((e): e is TimeExpression => e !== null)
+      .sort((a, b) => a.index - b.index)
+  );
 }
 
 function maskZones(text: string, zones: ZoneMention[]): string {
@@ -159,8 +161,14 @@ function toExpression(c: Candidate, original: string, ctx: Context): TimeExpress
     index: c.index,
     ...(c.zone ? { zone: c.zone } : {}),
     ...(c.rule ? { rule: c.rule } : {}),
-    ...(c.reading ? { direction: c.reading.direction, cue: c.reading.cue } : {}),
+    ...readingOf(c, ctx),
   };
+}
+
+/** The way the sentence points: the reading that chose the value, or (for "tomorrow", "last week") the sentence's own. */
+function readingOf(c: Candidate, ctx: Context): Pick<TimeExpression, 'direction' | 'cue'> {
+  const reading = c.reading ?? ctx.read(c.index, c.stop);
+  return { direction: reading.direction, cue: reading.cue };
 }
 
 const iso = (dt: DateTime) => dt.toISO({ suppressMilliseconds: true }) ?? '';

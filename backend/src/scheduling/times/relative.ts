@@ -127,7 +127,9 @@ export const earlierLaterRule: Rule = {
     const unit = m[2]!.toLowerCase() as 'week' | 'month' | 'year';
     const start = startOfPeriod(ctx, unit, 0);
     const end = start.plus({ [`${unit}s`]: 1 } as DurationLikeObject);
-    return { span: /^earlier$/i.test(m[1]!) ? { start, end: ctx.ref, grain: unit } : { start: ctx.ref, end, grain: unit } };
+    return {
+      span: /^earlier$/i.test(m[1]!) ? { start, end: ctx.ref, grain: unit } : { start: ctx.ref, end, grain: unit },
+    };
   },
 };
 

@@ -21,7 +21,10 @@ export interface TimeExpression {
   zone?: string;
   /** Debugging: the rule that found the expression ("weekday", "clock", "chrono"…). */
   rule?: string;
-  /** Debugging, for expressions that needed it: which way they were read, and the word or rule that decided. */
+  /**
+   * Which way the sentence around the expression points, and the word or rule that decided ("said", "will",
+   * "ask to meet"). It chose the value of expressions without their own direction ("Friday", "June 19").
+   */
   direction?: Direction;
   cue?: string;
 }
