@@ -5,9 +5,10 @@
 import type { DateTime } from 'luxon';
 import { holidaySpan } from './holiday-rules.ts';
 import { ORDINAL, ordinalValue, plausibleWeekday, WEEKDAY, weekdayNumber } from './lexicon.ts';
+import { settled } from './pending.ts';
 import { daySpan, QUANTITY, quantityValue, unitMinutes, withTimeOfDay } from './spans.ts';
 import { PART_OF_DAY_WORDS, partOfDay } from './times-of-day.ts';
-import type { Candidate, Context } from './types.ts';
+import type { Candidate, Context, Pending } from './types.ts';
 
 const SHIFT_BEFORE = new RegExp(
   `\\b(${QUANTITY.slice(1, -1)}|the|one)\\s+(days?|weeks?|fortnights?|months?|years?)\\s+(after|before|from|following|prior to)\\s+(?:the\\s+)?$`,
@@ -21,12 +22,19 @@ const WEEK_OF =
   /\b(?:the\s+)?(?:(?:work(?:ing)?|business)\s+)?week\s+(?:of|starting|beginning|commencing)\s+(?:(?:the|on)\s+)?$/i;
 const PART_OF = new RegExp(`\\b(?:the\\s+|on\\s+the\\s+)?${PART_OF_DAY_WORDS}\\s+of\\s+(?:the\\s+|this\\s+)?$`, 'i');
 
-export function anchoredCandidates(candidates: Candidate[], text: string, ctx: Context): Candidate[] {
-  const out: Candidate[] = [];
-  const today = ctx.ref.startOf('day');
-  for (const b of candidates) {
-    if (!b.day || b.timeOfDay) continue;
-    const before = text.slice(Math.max(0, b.index - 48), b.index);
+/** Anchor phrases end right before the date they hang on: a cheap test before anything is resolved. */
+const ANCHOR_END =
+  /(?:after|before|from|following|prior to|of|starting|beginning|commencing|on)\s+(?:the\s+|this\s+)?$/i;
+
+export function anchoredCandidates(candidates: Pending[], text: string, ctx: Context): Pending[] {
+  const out: Pending[] = [];
+  const push = (c: Candidate) => out.push(settled(c));
+  const today = ctx.today;
+  for (const p of candidates) {
+    const before = text.slice(Math.max(0, p.index - 48), p.index);
+    if (!ANCHOR_END.test(before)) continue;
+    const b = p.resolve();
+    if (!b?.day || b.timeOfDay) continue;
     const at = (m: RegExpExecArray) => b.index - (before.length - m.index);
     /** The anchor day moved by `move`; a holiday without a year is the one whose moved day is still ahead. */
     const moved = (move: (day: DateTime) => DateTime | null): DateTime | null => {
@@ -51,7 +59,7 @@ export function anchoredCandidates(candidates: Candidate[], text: string, ctx: C
         // "the week after Easter": the calendar week that follows (or precedes) the one holding the day.
         const day = moved((d) => d.startOf('week').plus({ weeks: sign }));
         if (day)
-          out.push({
+          push({
             span: { start: day, end: day.plus({ weeks: 1 }), grain: 'week' },
             week: day,
             index: at(m),
@@ -66,7 +74,7 @@ export function anchoredCandidates(candidates: Candidate[], text: string, ctx: C
             ? d.plus({ months: sign * amount * u.months })
             : d.plus({ days: sign * amount * (u.days ?? 1) }),
         );
-        if (day) out.push({ ...daySpan(day), index: at(m), stop: b.stop, ...anchored });
+        if (day) push({ ...daySpan(day), index: at(m), stop: b.stop, ...anchored });
         continue;
       }
     }
@@ -81,7 +89,7 @@ export function anchoredCandidates(candidates: Candidate[], text: string, ctx: C
             ? d.plus({ days: ((weekday - d.weekday + 6) % 7) + 1 + 7 * (n - 1) })
             : d.minus({ days: ((d.weekday - weekday + 6) % 7) + 1 + 7 * (n - 1) }),
         );
-        if (day) out.push({ ...daySpan(day), index: at(m), stop: b.stop, ...anchored });
+        if (day) push({ ...daySpan(day), index: at(m), stop: b.stop, ...anchored });
         continue;
       }
     }
@@ -90,7 +98,7 @@ export function anchoredCandidates(candidates: Candidate[], text: string, ctx: C
       // Weeks run Monday to Sunday; "the week of Sunday the 6th" means the working week that follows.
       const day = moved((d) => d) ?? b.day;
       const monday = (day.weekday === 7 ? day.plus({ days: 1 }) : day).startOf('week');
-      out.push({
+      push({
         span: { start: monday, end: monday.plus({ weeks: 1 }), grain: 'week' },
         week: monday,
         index: at(m),
@@ -103,7 +111,7 @@ export function anchoredCandidates(candidates: Candidate[], text: string, ctx: C
     if (m) {
       const timeOfDay = partOfDay(m[1]!);
       if (timeOfDay)
-        out.push({
+        push({
           day: b.day,
           timeOfDay,
           span: withTimeOfDay(b.day, timeOfDay),

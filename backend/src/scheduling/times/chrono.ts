@@ -2,9 +2,10 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { pickMonth, pickMonthDay, pickWeekday } from './direction.ts';
+import { pending } from './pending.ts';
 import { consistentDate, DURATION_UNIT, finer, QUANTITY, withTimeOfDay } from './spans.ts';
 import { PART_OF_DAY_WORDS, partOfDay } from './times-of-day.ts';
-import type { Candidate, Context, Reading, TimeOfDay } from './types.ts';
+import type { Candidate, Context, Pending, Reading, TimeOfDay } from './types.ts';
 
 const parser = chrono.casual.clone();
 
@@ -30,10 +31,10 @@ function plausible(text: string, whole: string, before: string, after: string): 
   );
 }
 
-export function chronoCandidates(text: string, ctx: Context): Candidate[] {
+export function chronoCandidates(text: string, ctx: Context): Pending[] {
   const reference = { instant: ctx.ref.toJSDate(), timezone: ctx.ref.offset };
   const results = parser.parse(text, reference, { forwardDate: true });
-  const out: Candidate[] = [];
+  const out: Pending[] = [];
   const whole = text.trim();
   for (const r of results) {
     const before = text.slice(Math.max(0, r.index - 2), r.index);
@@ -45,32 +46,36 @@ export function chronoCandidates(text: string, ctx: Context): Candidate[] {
     const trail = /[\s,;:]+$/.exec(r.text.slice(lead))?.[0].length ?? 0;
     const index = r.index + lead;
     const stop = r.index + r.text.length - trail;
-    let reading: Reading | undefined;
-    const read = () => {
-      reading ??= ctx.read(index, stop);
-      return reading;
-    };
-    const start = fromComponents(r.start, r.text, ctx, read);
-    if (!start) continue;
-    let candidate: Candidate = { index, stop, fromRule: false, rule: 'chrono', ...start };
-    if (r.end) {
-      const end = fromComponents(r.end, r.text, ctx, read);
-      if (end?.span && candidate.span) {
-        let endAt = end.span.grain === 'minute' || end.span.grain === 'hour' ? end.span.start : end.span.end;
-        // "11pm-1am" ends the next day.
-        if (endAt <= candidate.span.start) endAt = endAt.plus({ days: 1 });
-        const grain = finer(candidate.span.grain, end.span.grain);
-        candidate = {
-          ...candidate,
-          span: { start: candidate.span.start, end: endAt, grain },
-          day: undefined,
-          timeOfDay: undefined,
-        };
-      }
-    }
-    out.push(reading ? { ...candidate, reading } : candidate);
+    out.push(pending(index, stop, false, () => resolveResult(r, index, stop, ctx)));
   }
   return out;
+}
+
+function resolveResult(r: chrono.ParsedResult, index: number, stop: number, ctx: Context): Candidate | null {
+  let reading: Reading | undefined;
+  const read = () => {
+    reading ??= ctx.read(index, stop);
+    return reading;
+  };
+  const start = fromComponents(r.start, r.text, ctx, read);
+  if (!start) return null;
+  let candidate: Candidate = { index, stop, fromRule: false, rule: 'chrono', ...start };
+  if (r.end) {
+    const end = fromComponents(r.end, r.text, ctx, read);
+    if (end?.span && candidate.span) {
+      let endAt = end.span.grain === 'minute' || end.span.grain === 'hour' ? end.span.start : end.span.end;
+      // "11pm-1am" ends the next day.
+      if (endAt <= candidate.span.start) endAt = endAt.plus({ days: 1 });
+      const grain = finer(candidate.span.grain, end.span.grain);
+      candidate = {
+        ...candidate,
+        span: { start: candidate.span.start, end: endAt, grain },
+        day: undefined,
+        timeOfDay: undefined,
+      };
+    }
+  }
+  return reading ? { ...candidate, reading } : candidate;
 }
 
 type Components = Pick<Candidate, 'span' | 'day' | 'timeOfDay' | 'weekday' | 'dateParts'>;
@@ -131,9 +136,10 @@ function fromComponentsInner(
     month = picked.month;
     dayOfMonth = picked.day;
   }
-  const day = DateTime.fromObject({ year, month, day: dayOfMonth }, { zone }).setZone(ctx.zone, {
-    keepLocalTime: true,
-  });
+  const day =
+    zone === ctx.zone
+      ? DateTime.fromObject({ year, month, day: dayOfMonth }, { zone })
+      : DateTime.fromObject({ year, month, day: dayOfMonth }, { zone }).setZone(ctx.zone, { keepLocalTime: true });
   if (!day.isValid) return null;
 
   if (hourKnown) {
@@ -181,7 +187,7 @@ function pickOccurrence(c: chrono.ParsedComponents, text: string, ctx: Context, 
   if (c.isCertain('year')) return null;
   if (c.isCertain('weekday') && !c.isCertain('day')) {
     const weekday = (((c.get('weekday') ?? 0) + 6) % 7) + 1;
-    const today = ctx.ref.startOf('day');
+    const today = ctx.today;
     if (/\b(?:last|past|previous)\b/i.test(text)) return today.minus({ days: ((today.weekday - weekday + 6) % 7) + 1 });
     if (/\bnext\b/i.test(text)) return today.startOf('week').plus({ weeks: 1, days: weekday - 1 });
     if (/\b(?:this|today|coming)\b/i.test(text)) return today.plus({ days: (weekday - today.weekday + 7) % 7 });

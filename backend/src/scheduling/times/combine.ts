@@ -6,17 +6,21 @@
 import type { DateTime } from 'luxon';
 import type { ZoneMention } from '../zones.ts';
 import { consistentDate, daySpan, finer, withTimeOfDay } from './spans.ts';
-import type { Candidate, Context, TimeOfDay } from './types.ts';
+import type { Candidate, Context, Pending, TimeOfDay } from './types.ts';
 
-/** Longest match wins; rules win ties because they know mail idioms chrono does not. */
-export function chooseLongest(candidates: Candidate[]): Candidate[] {
+/**
+ * Longest match wins; rules win ties because they know mail idioms chrono does not. A reading is resolved
+ * only when it would win; one its rule turns down leaves the place to the next.
+ */
+export function chooseLongest(candidates: Pending[]): Candidate[] {
   const sorted = [...candidates].sort(
     (a, b) => b.stop - b.index - (a.stop - a.index) || Number(b.fromRule) - Number(a.fromRule) || a.index - b.index,
   );
   const chosen: Candidate[] = [];
-  for (const c of sorted) {
-    if (chosen.some((o) => c.index < o.stop && o.index < c.stop)) continue;
-    chosen.push(c);
+  for (const p of sorted) {
+    if (chosen.some((o) => p.index < o.stop && o.index < p.stop)) continue;
+    const c = p.resolve();
+    if (c) chosen.push(c);
   }
   return chosen.sort((a, b) => a.index - b.index);
 }

@@ -7,6 +7,17 @@ import { DateTime } from 'luxon';
 import { cachedZone, isValidZone } from '../zones.ts';
 import type { Context, ParseTimeOptions, Reading } from './types.ts';
 
+/** Asking Intl whether a zone exists is slow; a mail names only a few, so the answers are kept. */
+const zoneValidity = new Map<string, boolean>();
+function validZone(zone: string): boolean {
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = isValidZone(zone);
+    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid);
+  }
+  return valid;
+}
+
 export function makeContext(opts: ParseTimeOptions, text = ''): Context {
   let zone = opts.tz;
   let ref: DateTime;
@@ -19,14 +30,18 @@ export function makeContext(opts: ParseTimeOptions, text = ''): Context {
     if (!ref.isValid) throw new RangeError('invalid reference time');
     zone ??= 'UTC';
   }
-  if (!isValidZone(zone)) throw new RangeError(`unknown time zone: ${zone}`);
+  if (!validZone(zone)) throw new RangeError(`unknown time zone: ${zone}`);
   const cached = cachedZone(zone);
   const sentences = new Map<number, Sentence>();
+  let cuts: number[] | undefined;
+  const local = ref.setZone(cached);
   return {
-    ref: ref.setZone(cached),
+    ref: local,
     zone: cached,
+    today: local.startOf('day'),
     read(index: number, stop: number): Reading {
-      const bounds = sentenceAround(text, index);
+      cuts ??= sentenceStarts(text);
+      const bounds = sentenceAround(cuts, text.length, index);
       let sentence = sentences.get(bounds.start);
       if (!sentence) {
         sentence = analyse(text, bounds.start, bounds.end);
@@ -40,30 +55,42 @@ export function makeContext(opts: ParseTimeOptions, text = ''): Context {
 // ---------------------------------------------------------------------------------------------
 // Sentences and their cues.
 
-/** The sentence holding `index`: bounded by . ! ? ; a blank line, or a line that ends without punctuation. */
-function sentenceAround(text: string, index: number): { start: number; end: number } {
-  let start = index;
-  // A look-back of 400 characters is plenty for one sentence and keeps long texts linear.
-  const floor = Math.max(0, index - 400);
-  while (start > floor) {
-    const ch = text[start - 1]!;
-    if ((ch === '.' || ch === '!' || ch === '?' || ch === ';') && /\s/.test(text[start] ?? ' ')) break;
-    if (ch === '\n' && (text[start - 2] === '\n' || /[\n\r]\s*$/.test(text.slice(Math.max(0, start - 3), start - 1))))
-      break;
-    start--;
-  }
-  let end = index;
-  const ceiling = Math.min(text.length, index + 400);
-  while (end < ceiling) {
-    const ch = text[end]!;
-    if ((ch === '.' || ch === '!' || ch === '?' || ch === ';') && /\s/.test(text[end + 1] ?? ' ')) {
-      end++;
-      break;
+/**
+ * Where sentences start: after . ! ? ; followed by a space, and after a blank line. A run longer than
+ * MAX_SENTENCE without either is cut at a space, so a pasted list without punctuation stays linear.
+ */
+const MAX_SENTENCE = 400;
+function sentenceStarts(text: string): number[] {
+  const cuts = [0];
+  for (const m of text.matchAll(/[.!?;](?=\s)|\n[ \t]*\n/g)) {
+    const at = m.index + m[0].length;
+    let last = cuts[cuts.length - 1]!;
+    while (at - last > MAX_SENTENCE) {
+      const space = text.lastIndexOf(' ', last + MAX_SENTENCE);
+      last = space > last ? space + 1 : last + MAX_SENTENCE;
+      cuts.push(last);
     }
-    if (ch === '\n' && text[end + 1] === '\n') break;
-    end++;
+    if (at > last && at < text.length) cuts.push(at);
   }
-  return { start, end };
+  let last = cuts[cuts.length - 1]!;
+  while (text.length - last > MAX_SENTENCE) {
+    const space = text.lastIndexOf(' ', last + MAX_SENTENCE);
+    last = space > last ? space + 1 : last + MAX_SENTENCE;
+    cuts.push(last);
+  }
+  return cuts;
+}
+
+/** The sentence holding `index`, by binary search over the sentence starts. */
+function sentenceAround(cuts: number[], length: number, index: number): { start: number; end: number } {
+  let lo = 0;
+  let hi = cuts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (cuts[mid]! <= index) lo = mid;
+    else hi = mid - 1;
+  }
+  return { start: cuts[lo]!, end: cuts[lo + 1] ?? length };
 }
 
 type CueKind = 'past' | 'future' | 'present';

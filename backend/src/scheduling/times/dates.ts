@@ -35,7 +35,7 @@ export const weekdayRule: Rule = {
     const weekday = weekdayNumber(word);
     const which = m[1]?.toLowerCase();
     const weekWord = m[4] ?? m[5];
-    const today = ctx.ref.startOf('day');
+    const today = ctx.today;
     let day: DateTime;
     let reading: Reading | undefined;
     if (weekWord) day = startOfPeriod(ctx, 'week', relativeShift(weekWord)).plus({ days: weekday - 1 });
@@ -273,12 +273,11 @@ const COUNTED =
 export const yearModifierRule: Rule = {
   // "the 1996 law", "a 1946 case", "its 2002 results": a year used as a modifier.
   name: 'year',
-  pattern: /\b(?:the|a|an|its|his|her|their|our|this|that|last|these|those)\s+(1[89]\d\d|20\d\d)\s+([a-z]+)/gi,
+  pattern: /(?<=\b(?:the|a|an|its|his|her|their|our|this|that|last|these|those)\s+)(1[89]\d\d|20\d\d)(?=\s+([a-z]+))/gi,
   resolve(m, ctx) {
     if (COUNTED.test(m[2]!)) return null;
     const start = DateTime.fromObject({ year: Number(m[1]) }, { zone: ctx.zone });
-    const offset = m[0].indexOf(m[1]!);
-    return { span: { start, end: start.plus({ years: 1 }), grain: 'year' }, trim: [offset, offset + 4] };
+    return { span: { start, end: start.plus({ years: 1 }), grain: 'year' } };
   },
 };
 

@@ -48,7 +48,7 @@ export const holidayRule: Rule = {
     if (!holiday) return null;
     const modified = Boolean(which || year || yearWord || inQty || agoQty);
     if (AMBIGUOUS_HOLIDAYS.test(name!) && !modified && !/^[A-Z]/.test(name!)) return null;
-    const today = ctx.ref.startOf('day');
+    const today = ctx.today;
     let span: { start: DateTime; end: DateTime } | null;
     if (year) span = holidaySpan(holiday, /^\d/.test(year) ? Number(year) : yearFromWords(year), ctx);
     else if (yearWord) span = holidaySpan(holiday, ctx.ref.year + relativeShift(yearWord), ctx);

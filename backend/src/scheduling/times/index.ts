@@ -30,7 +30,8 @@ import {
   yearWordsRule,
 } from './dates.ts';
 import { holidayRule } from './holiday-rules.ts';
-import { maskNonTimes } from './mask.ts';
+import { compactTriggered, maskNonTimes } from './mask.ts';
+import { pending } from './pending.ts';
 import {
   durationRules,
   earlierLaterRule,
@@ -45,7 +46,7 @@ import {
 } from './relative.ts';
 import { withTimeOfDay } from './spans.ts';
 import { clockRules, continentalHourRule, endOfDayRule, firstThingRule, partOfDayRules } from './times-of-day.ts';
-import type { Candidate, Context, ParseTimeOptions, Rule, TimeExpression } from './types.ts';
+import type { Candidate, Context, ParseTimeOptions, Pending, Rule, TimeExpression } from './types.ts';
 
 export type { Direction, Grain, ParseTimeOptions, TimeExpression } from './types.ts';
 
@@ -80,8 +81,10 @@ const RULES: Rule[] = [
 ];
 
 export function parseTimeExpressions(text: string, opts: ParseTimeOptions): TimeExpression[] {
-  // Stamps, addresses, phone numbers, prices and codes are blanked first; offsets stay the same.
-  const cleaned = maskNonTimes(text);
+  // Stamps, addresses, phone numbers, prices and codes are blanked first (offsets stay the same); then only
+  // the sentences that can hold a time are read.
+  const compacted = compactTriggered(maskNonTimes(text));
+  const cleaned = compacted.text;
   const zones = findZoneMentions(cleaned);
   // Zone names are removed before chrono sees the text (it knows only fixed offsets for a few
   // abbreviations); offsets stay the same because the names are replaced by spaces.
@@ -101,7 +104,7 @@ export function parseTimeExpressions(text: string, opts: ParseTimeOptions): Time
       .filter((c) => !c.bare || c.day || masked.slice(c.index, c.stop).trim() === whole)
       // "Now that he is a director": a conjunction, not the present moment.
       .filter((c) => !/^now$/i.test(masked.slice(c.index, c.stop)) || !/^\s+that\b/i.test(masked.slice(c.stop)))
-      .map((c) => toExpression(c, text, ctx))
+      .map((c) => toExpression(c, text, compacted.toOriginal, ctx))
       .filter((e): e is TimeExpression => e !== null)
       .sort((a, b) => a.index - b.index)
   );
@@ -115,27 +118,34 @@ function maskZones(text: string, zones: ZoneMention[]): string {
   return masked;
 }
 
-function ruleCandidates(text: string, ctx: Context): Candidate[] {
-  const out: Candidate[] = [];
+function ruleCandidates(text: string, ctx: Context): Pending[] {
+  const out: Pending[] = [];
   for (const rule of RULES) {
     rule.pattern.lastIndex = 0;
     for (const m of text.matchAll(rule.pattern)) {
-      const resolved = rule.resolve(m as RegExpExecArray, ctx);
-      if (!resolved) continue;
-      const index = m.index ?? 0;
-      const lead = /^\s*/.exec(m[0])![0].length;
-      const [from, to] = resolved.trim ?? [lead, m[0].length];
-      out.push({ rule: rule.name, ...resolved, index: index + from, stop: index + to, fromRule: true });
+      const index = (m.index ?? 0) + /^\s*/.exec(m[0])![0].length;
+      const stop = (m.index ?? 0) + m[0].length;
+      out.push(
+        pending(index, stop, true, () => {
+          const resolved = rule.resolve(m as RegExpExecArray, ctx);
+          return resolved ? { rule: rule.name, ...resolved, index, stop, fromRule: true } : null;
+        }),
+      );
     }
   }
   return out;
 }
 
-function toExpression(c: Candidate, original: string, ctx: Context): TimeExpression | null {
+function toExpression(
+  c: Candidate,
+  original: string,
+  toOriginal: (index: number) => number,
+  ctx: Context,
+): TimeExpression | null {
   let span = c.span;
   if (!span && c.timeOfDay) {
     // A time of day with no date: today if it is still ahead, otherwise tomorrow.
-    const today = ctx.ref.startOf('day');
+    const today = ctx.today;
     const candidate = withTimeOfDay(today, c.timeOfDay);
     const passed = c.timeOfDay.to === undefined ? candidate.start < ctx.ref : candidate.end <= ctx.ref;
     span = passed && !c.deadline ? withTimeOfDay(today.plus({ days: 1 }), c.timeOfDay) : candidate;
@@ -153,12 +163,14 @@ function toExpression(c: Candidate, original: string, ctx: Context): TimeExpress
     start = ctx.ref;
     grain = 'minute';
   }
+  const index = toOriginal(c.index);
+  const stop = c.stop > c.index ? toOriginal(c.stop - 1) + 1 : index;
   return {
-    text: original.slice(c.index, c.stop),
+    text: original.slice(index, stop),
     start: iso(start),
     end: iso(end),
     grain,
-    index: c.index,
+    index,
     ...(c.zone ? { zone: c.zone } : {}),
     ...(c.rule ? { rule: c.rule } : {}),
     ...readingOf(c, ctx),

@@ -6,7 +6,7 @@
  * Every pattern here is linear: no nested quantifiers over the text.
  */
 
-import { MONTH_NAME } from './lexicon.ts';
+import { MONTH_NAME, ONES, TEENS, TENS } from './lexicon.ts';
 
 const PATTERNS: RegExp[] = [
   // Header lines of quoted or forwarded mail: "Sent: Monday, March 5, 2001 10:00 AM", "Date: 4/20/01".
@@ -72,4 +72,221 @@ export function maskNonTimes(text: string): string {
     if (!clock) blank(m.index, m.index + m[0].length);
   }
   return chars.join('');
+}
+
+/**
+ * Words without which a sentence holds no time: digits, month and weekday names, relative words, parts of
+ * the day, number words, holiday names. Sentences with none of them are blanked, so the rules and chrono
+ * read only the sentences that can hold a time (a long mail with a few dates costs little).
+ */
+const TRIGGER = new RegExp(
+  `\\d|\\b(?:${[
+    'jan',
+    'feb',
+    'mar',
+    'apr',
+    'may',
+    'jun',
+    'jul',
+    'aug',
+    'sep',
+    'oct',
+    'nov',
+    'dec',
+    'mon',
+    'tue',
+    'wed',
+    'thu',
+    'fri',
+    'sat',
+    'sun',
+    'today',
+    'tonight',
+    'tonite',
+    'tomorrow',
+    'yesterday',
+    'now',
+    'asap',
+    'as soon',
+    'week',
+    'wkend',
+    'month',
+    'year',
+    'yr',
+    'qtr',
+    'quarter',
+    'decade',
+    'season',
+    'spring',
+    'summer',
+    'fall',
+    'autumn',
+    'winter',
+    'morning',
+    'afternoon',
+    'evening',
+    'night',
+    'noon',
+    'midday',
+    'mid day',
+    'midnight',
+    'lunch',
+    'eod',
+    'cob',
+    'eob',
+    'eop',
+    'eom',
+    'bom',
+    'eoy',
+    'boy',
+    'eow',
+    'close of',
+    'end of',
+    'first thing',
+    'ago',
+    'hence',
+    'later',
+    'earlier',
+    'fortnight',
+    'day',
+    "o'?clock",
+    ...ONES,
+    ...TEENS,
+    ...TENS,
+    'half',
+    'hour',
+    'minute',
+    'second',
+    'third',
+    'fourth',
+    'fifth',
+    'christmas',
+    'xmas',
+    'x-mas',
+    'easter',
+    'thanksgiving',
+    'eve',
+    'holiday',
+    'lent',
+    'hanukkah',
+    'chanukah',
+    'passover',
+    'ramadan',
+    'diwali',
+    'kwanzaa',
+    'halloween',
+    'hallowe',
+    'valentine',
+    'patrick',
+    'juneteenth',
+    'independence',
+    'labou?r',
+    'memorial',
+    'veteran',
+    'mlk',
+    'martin luther',
+    'president',
+    'columbus',
+    'groundhog',
+    'earth',
+    'cinco',
+    'bonfire',
+    'guy fawkes',
+    'burns',
+    'canada',
+    'australia',
+    'bastille',
+    'epiphany',
+    'kings',
+    'saints',
+    'vegan',
+    'boss',
+    'mother',
+    'father',
+    'tax',
+    'black friday',
+    'cyber',
+    'pentecost',
+    'whit',
+    'ascension',
+    'ash',
+    'palm',
+    'good friday',
+    'maundy',
+    'corpus',
+    'assumption',
+    'rosh',
+    'yom',
+    'sukkot',
+    'purim',
+    'shavuot',
+    'eid',
+    'chinese',
+    'lunar',
+    'tet',
+    'vesak',
+    'navratri',
+    'holi',
+    'dussehra',
+    'onam',
+    'pongal',
+    'lohri',
+    'raksha',
+    'ganesh',
+    'janmashtami',
+    'new year',
+  ].join('|')})`,
+  'i',
+);
+
+export interface Compacted {
+  /** The sentences that can hold a time, one after another (each keeps its own ending or line break). */
+  text: string;
+  /** Offset in the original text of an offset in `text`. */
+  toOriginal(index: number): number;
+}
+
+/**
+ * Keeps only the sentences that hold a trigger word, so the rules and chrono read a few hundred characters
+ * of a long mail instead of all of it. Sentences are split at . ! ? ; before a space, and at line breaks.
+ */
+export function compactTriggered(text: string): Compacted {
+  const kept: Array<{ from: number; at: number; length: number }> = [];
+  let out = '';
+  let start = 0;
+  const keep = (from: number, to: number) => {
+    const sentence = text.slice(from, to);
+    if (!TRIGGER.test(sentence)) {
+      // A dropped line still ends a paragraph: the sentences on either side stay apart.
+      if (sentence.includes('\n') && !out.endsWith('\n\n')) out += '\n';
+      return;
+    }
+    const last = kept[kept.length - 1];
+    if (last && last.from + last.length === from) last.length += sentence.length;
+    else kept.push({ from, at: out.length, length: sentence.length });
+    out += sentence;
+  };
+  for (const m of text.matchAll(/[.!?;](?=\s)|\n/g)) {
+    const end = m.index + m[0].length;
+    keep(start, end);
+    start = end;
+  }
+  keep(start, text.length);
+  if (kept.length === 1 && kept[0]!.from === 0 && kept[0]!.length === text.length) {
+    return { text, toOriginal: (i) => i };
+  }
+  return {
+    text: out,
+    toOriginal(index) {
+      let lo = 0;
+      let hi = kept.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (kept[mid]!.at <= index) lo = mid;
+        else hi = mid - 1;
+      }
+      const k = kept[lo];
+      return k ? k.from + (index - k.at) : index;
+    },
+  };
 }

@@ -150,7 +150,7 @@ export const restOfPeriodRule: Rule = {
   pattern: /\b(?:the\s+)?rest\s+of\s+(?:the|this)\s+(week|month|year)\b/gi,
   resolve(m, ctx) {
     const unit = m[1]!.toLowerCase() as 'week' | 'month' | 'year';
-    const start = ctx.ref.startOf('day');
+    const start = ctx.today;
     return { span: { start, end: startOfPeriod(ctx, unit, 1), grain: 'day' } };
   },
 };
@@ -180,7 +180,7 @@ export const seasonRule: Rule = {
         { zone: ctx.zone },
       );
     // The season holding today: the latest start on or before it.
-    const today = ctx.ref.startOf('day');
+    const today = ctx.today;
     let current = { index: 3, year: today.year - 1 };
     for (const y of [today.year - 1, today.year]) {
       for (let i = 0; i < 4; i++) if (startOf(i, y) <= today) current = { index: i, year: y };
@@ -295,7 +295,7 @@ export const durationRules: Rule[] = [
       const n = toNumber(m[1]!);
       const weekday = weekdayNumber(m[2]!);
       if (!Number.isFinite(n) || !weekday) return null;
-      const today = ctx.ref.startOf('day');
+      const today = ctx.today;
       const forward = /from now|hence/i.test(m[3]!);
       const nearest = forward
         ? today.plus({ days: ((weekday - today.weekday + 6) % 7) + 1 })
@@ -323,7 +323,7 @@ export const durationRules: Rule[] = [
     name: 'relative-day',
     pattern: /\b(?:the\s+)?day\s+(after tomorrow|before yesterday)\b/gi,
     resolve(m, ctx) {
-      return daySpan(ctx.ref.startOf('day').plus({ days: /after/i.test(m[1]!) ? 2 : -2 }));
+      return daySpan(ctx.today.plus({ days: /after/i.test(m[1]!) ? 2 : -2 }));
     },
   },
 ];

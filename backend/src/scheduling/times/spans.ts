@@ -85,22 +85,25 @@ export function containingPeriod(phrase: string, ctx: Context): { start: DateTim
 }
 
 export function daySpan(day: DateTime): { span: Span; day: DateTime } {
-  const start = day.startOf('day');
+  const start = day.hour || day.minute || day.second || day.millisecond ? day.startOf('day') : day;
   return { span: { start, end: start.plus({ days: 1 }), grain: 'day' }, day: start };
 }
 
 /** The date with this day of the month (and month) that falls on `weekday`: the nearest year, or the next month. */
 export function consistentDate(ctx: Context, parts: { dom: number; month?: number }, weekday: number): DateTime | null {
-  const today = ctx.ref.startOf('day');
+  const today = ctx.today;
   if (parts.month) {
-    let best: DateTime | null = null;
+    // Plain calendar arithmetic for the thirteen years looked at; luxon only for the one returned.
+    const month = parts.month;
+    const todayNumber = Date.UTC(today.year, today.month - 1, today.day);
+    let best: { year: number; distance: number } | null = null;
     for (let y = ctx.ref.year - 6; y <= ctx.ref.year + 6; y++) {
-      const d = DateTime.fromObject({ year: y, month: parts.month, day: parts.dom }, { zone: ctx.zone });
-      if (!d.isValid || d.weekday !== weekday) continue;
-      const distance = Math.abs(d.diff(today).as('days'));
-      if (!best || distance < Math.abs(best.diff(today).as('days'))) best = d;
+      const date = new Date(Date.UTC(y, month - 1, parts.dom));
+      if (date.getUTCMonth() !== month - 1 || ((date.getUTCDay() + 6) % 7) + 1 !== weekday) continue;
+      const distance = Math.abs(date.getTime() - todayNumber);
+      if (!best || distance < best.distance) best = { year: y, distance };
     }
-    return best;
+    return best ? DateTime.fromObject({ year: best.year, month, day: parts.dom }, { zone: ctx.zone }) : null;
   }
   let month = today.startOf('month');
   for (let i = 0; i < 24; i++, month = month.plus({ months: 1 })) {

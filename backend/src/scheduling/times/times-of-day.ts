@@ -104,7 +104,7 @@ export const partOfDayRules: Rule[] = [
       if (!timeOfDay) return null;
       const which = m[1]?.toLowerCase();
       if (which === 'tomorrow' || which === 'yesterday' || which === 'this' || which === 'today') {
-        const day = ctx.ref.startOf('day').plus({ days: which === 'tomorrow' ? 1 : which === 'yesterday' ? -1 : 0 });
+        const day = ctx.today.plus({ days: which === 'tomorrow' ? 1 : which === 'yesterday' ? -1 : 0 });
         return { day, timeOfDay, span: withTimeOfDay(day, timeOfDay) };
       }
       // "Good morning", "lunch", "late night thoughts": a part of the day on its own is no time unless a
@@ -118,7 +118,7 @@ export const partOfDayRules: Rule[] = [
     name: 'last-night',
     pattern: /\blast night\b/gi,
     resolve(_m, ctx) {
-      const day = ctx.ref.startOf('day').minus({ days: 1 });
+      const day = ctx.today.minus({ days: 1 });
       const timeOfDay = partOfDay('night')!;
       return { day, timeOfDay, span: withTimeOfDay(day, timeOfDay) };
     },

@@ -78,8 +78,6 @@ export interface Candidate {
   fromRule: boolean;
   /** A part of the day on its own ("morning", "lunch"): dropped unless something joins it. */
   bare?: boolean;
-  /** Offsets within the match that the expression covers, when the rule needed words around it. */
-  trim?: [number, number];
   /** The rule (or "chrono") that found it, and how the sentence was read when that mattered. */
   rule?: string;
   reading?: Reading;
@@ -97,11 +95,25 @@ export interface Context {
   ref: DateTime;
   /** The writer's zone, with offsets cached (luxon asks Intl on every DateTime otherwise). */
   zone: Zone;
+  /** Midnight at the start of the reference day, in the writer's zone. */
+  today: DateTime;
   /** How the sentence around [index, stop) points: towards the past, the future, or neither. */
   read(index: number, stop: number): Reading;
 }
 
 export type Resolved = Omit<Candidate, 'index' | 'stop' | 'fromRule'>;
+
+/**
+ * A reading found but not yet worked out: where it is, and how to resolve it. Resolving costs calendar
+ * arithmetic, so it is done only for the readings that win (and for those an anchor phrase needs).
+ */
+export interface Pending {
+  index: number;
+  stop: number;
+  fromRule: boolean;
+  /** The candidate, or null when the rule turns the words down; computed once. */
+  resolve(): Candidate | null;
+}
 
 export interface Rule {
   /** Shown in the debug output, e.g. "weekday". */
