@@ -32,7 +32,12 @@ export function anchoredCandidates(candidates: Pending[], text: string, ctx: Con
   const today = ctx.today;
   for (const p of candidates) {
     const before = text.slice(Math.max(0, p.index - 48), p.index);
-    if (!ANCHOR_END.test(before)) continue;
+    // The anchor phrases are tested on the words before; only a reading one of them hangs on is resolved.
+    const shift = SHIFT_BEFORE.exec(before);
+    const weekdayBefore = WEEKDAY_BEFORE.exec(before);
+    const weekOf = WEEK_OF.exec(before);
+    const partOf = PART_OF.exec(before);
+    if (!shift && !weekdayBefore && !weekOf && !partOf) continue;
     const b = p.resolve();
     if (!b?.day || b.timeOfDay) continue;
     const at = (m: RegExpExecArray) => b.index - (before.length - m.index);
@@ -49,7 +54,7 @@ export function anchoredCandidates(candidates: Pending[], text: string, ctx: Con
       return move(b.day!);
     };
     const anchored = { fromRule: true, zone: b.zone, rule: 'anchored' };
-    let m = SHIFT_BEFORE.exec(before);
+    let m = shift;
     if (m) {
       const amount = m[1] && !/^(?:the|one)$/i.test(m[1]) ? quantityValue(m[1]) : 1;
       const unit = m[2]!.toLowerCase();
@@ -78,7 +83,7 @@ export function anchoredCandidates(candidates: Pending[], text: string, ctx: Con
         continue;
       }
     }
-    m = WEEKDAY_BEFORE.exec(before);
+    m = weekdayBefore;
     if (m && plausibleWeekday(m[2]!)) {
       const n = m[1] ? ordinalValue(m[1]) : 1;
       const weekday = weekdayNumber(m[2]!);
@@ -93,7 +98,7 @@ export function anchoredCandidates(candidates: Pending[], text: string, ctx: Con
         continue;
       }
     }
-    m = WEEK_OF.exec(before);
+    m = weekOf;
     if (m) {
       // Weeks run Monday to Sunday; "the week of Sunday the 6th" means the working week that follows.
       const day = moved((d) => d) ?? b.day;
@@ -107,7 +112,7 @@ export function anchoredCandidates(candidates: Pending[], text: string, ctx: Con
       });
       continue;
     }
-    m = PART_OF.exec(before);
+    m = partOf;
     if (m) {
       const timeOfDay = partOfDay(m[1]!);
       if (timeOfDay)

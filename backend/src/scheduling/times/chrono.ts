@@ -97,7 +97,7 @@ function fromComponents(
   if (c.isCertain('weekday') && !dateParts.yearKnown) {
     const weekday = (((c.get('weekday') ?? 0) + 6) % 7) + 1;
     const day = result.day.weekday === weekday ? result.day : consistentDate(ctx, dateParts, weekday);
-    if (day && !day.hasSame(result.day, 'day')) {
+    if (day && (day.year !== result.day.year || day.month !== result.day.month || day.day !== result.day.day)) {
       const moved = day.diff(result.day, 'days').days;
       const shift = (dt: DateTime) => dt.plus({ days: Math.round(moved) });
       return {
@@ -153,11 +153,10 @@ function fromComponentsInner(
       relative;
     const grain = minuteGrain ? 'minute' : 'hour';
     const startLocal = DateTime.fromObject({ year, month, day: dayOfMonth, hour, minute, second }, { zone });
-    const start = startLocal.setZone(ctx.zone);
+    const sameZone = zone === ctx.zone;
+    const start = sameZone ? startLocal : startLocal.setZone(ctx.zone);
     const timeOfDay: TimeOfDay = { from: hour * 60 + minute, grain };
-    const dated = dayKnown
-      ? { day: start.setZone(zone).startOf('day').setZone(ctx.zone, { keepLocalTime: true }) }
-      : {};
+    const dated = dayKnown ? { day } : {};
     return { span: { start, end: start.plus({ [`${grain}s`]: 1 }), grain }, timeOfDay, ...dated };
   }
   if (part && dayKnown) {

@@ -17,10 +17,16 @@ export function chooseLongest(candidates: Pending[]): Candidate[] {
     (a, b) => b.stop - b.index - (a.stop - a.index) || Number(b.fromRule) - Number(a.fromRule) || a.index - b.index,
   );
   const chosen: Candidate[] = [];
+  // Characters already taken by a chosen reading: an overlap test costs the reading's length, not the list's.
+  const taken = new Set<number>();
   for (const p of sorted) {
-    if (chosen.some((o) => p.index < o.stop && o.index < p.stop)) continue;
+    let free = true;
+    for (let i = p.index; i < p.stop && free; i++) if (taken.has(i)) free = false;
+    if (!free) continue;
     const c = p.resolve();
-    if (c) chosen.push(c);
+    if (!c) continue;
+    chosen.push(c);
+    for (let i = c.index; i < c.stop; i++) taken.add(i);
   }
   return chosen.sort((a, b) => a.index - b.index);
 }
@@ -133,7 +139,9 @@ export function combineClockRanges(candidates: Candidate[], text: string): Candi
       if (from >= to && b.timeOfDay.ambiguous && to + 720 <= 1440) to += 720;
       if (from < to) {
         const grain = finer(a.timeOfDay.grain, b.timeOfDay.grain) as 'hour' | 'minute';
-        const prefix = before ? (/(between|from|later than)\s*$/i.exec(text.slice(0, a.index))?.[0].length ?? 0) : 0;
+        const prefix = before
+          ? (/(between|from|later than)\s*$/i.exec(text.slice(Math.max(0, a.index - 12), a.index))?.[0].length ?? 0)
+          : 0;
         const timeOfDay: TimeOfDay = { from, to, grain };
         const day = a.day ?? b.day;
         const span = day ? withTimeOfDay(day, timeOfDay) : undefined;

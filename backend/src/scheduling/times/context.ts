@@ -7,17 +7,6 @@ import { DateTime } from 'luxon';
 import { cachedZone, isValidZone } from '../zones.ts';
 import type { Context, ParseTimeOptions, Reading } from './types.ts';
 
-/** Asking Intl whether a zone exists is slow; a mail names only a few, so the answers are kept. */
-const zoneValidity = new Map<string, boolean>();
-function validZone(zone: string): boolean {
-  let valid = zoneValidity.get(zone);
-  if (valid === undefined) {
-    valid = isValidZone(zone);
-    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid);
-  }
-  return valid;
-}
-
 export function makeContext(opts: ParseTimeOptions, text = ''): Context {
   let zone = opts.tz;
   let ref: DateTime;
@@ -30,7 +19,7 @@ export function makeContext(opts: ParseTimeOptions, text = ''): Context {
     if (!ref.isValid) throw new RangeError('invalid reference time');
     zone ??= 'UTC';
   }
-  if (!validZone(zone)) throw new RangeError(`unknown time zone: ${zone}`);
+  if (!isValidZone(zone)) throw new RangeError(`unknown time zone: ${zone}`);
   const cached = cachedZone(zone);
   const sentences = new Map<number, Sentence>();
   let cuts: number[] | undefined;

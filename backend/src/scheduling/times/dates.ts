@@ -15,7 +15,7 @@ import {
   YEAR_WORDS,
   yearFromWords,
 } from './lexicon.ts';
-import { containingPeriod, daySpan, relativeShift, startOfPeriod } from './spans.ts';
+import { containingPeriod, daySpan, isAlone, relativeShift, startOfPeriod } from './spans.ts';
 import type { Reading, Rule } from './types.ts';
 
 const RELATIVE_MONTH = `(?:the\\s+)?(this|current|next|last|previous|following|coming)\\s+month|the month`;
@@ -31,7 +31,8 @@ export const weekdayRule: Rule = {
     const word = m[2] ?? m[6]!;
     if (!plausibleWeekday(word)) return null;
     // "Sun-Sentinel", "Sat-Nav": an abbreviation glued to another word is a name.
-    if (word.length <= 4 && /^-[A-Za-z]/.test((m.input ?? '').slice(m.index + m[0].length))) return null;
+    if (word.length <= 4 && /^-[A-Za-z]/.test((m.input ?? '').slice(m.index + m[0].length, m.index + m[0].length + 2)))
+      return null;
     const weekday = weekdayNumber(word);
     const which = m[1]?.toLowerCase();
     const weekWord = m[4] ?? m[5];
@@ -174,7 +175,7 @@ export const numericDateRules: Rule[] = [
     resolve(m, ctx) {
       const text = m.input ?? '';
       const index = m.index ?? 0;
-      const alone = text.trim() === m[0];
+      const alone = isAlone(m);
       const cue = DATE_CUE.test(text.slice(Math.max(0, index - 16), index));
       const timed = /^\s*,?\s*(?:at|@)\s*\d/i.test(text.slice(index + m[0].length));
       if (!(m[2] === '/' || alone || cue || timed)) return null;
@@ -214,7 +215,7 @@ export const numericDateRules: Rule[] = [
     resolve(m, ctx) {
       const text = m.input ?? '';
       const index = m.index ?? 0;
-      const alone = text.trim() === m[0];
+      const alone = isAlone(m);
       const cue =
         /\b(?:before|after|by|through|thru|till|circa|around|about|early|late|mid|spring|summer|fall|autumn|winter|fy|fiscal|calendar|year)\s*$/i.test(
           text.slice(Math.max(0, index - 12), index),
@@ -286,7 +287,7 @@ export const yearWordsRule: Rule = {
   name: 'year',
   pattern: new RegExp(`\\b(?:(in|since|by|until|till|of|during|before|after|year)\\s+)?(${YEAR_WORDS})\\b`, 'gi'),
   resolve(m, ctx) {
-    const alone = (m.input ?? '').trim() === m[0];
+    const alone = isAlone(m);
     if (!m[1] && !alone) return null;
     const year = yearFromWords(m[2]!);
     if (!Number.isFinite(year)) return null;
@@ -309,7 +310,7 @@ export const monthRule: Rule = {
     if (!which && !yearWord && !yearOf && !yearAfter && /^(?:may|jan|march)$/i.test(name!)) {
       // "May I", "Jan Smutny-Jones", "March on": a modal, a name, a verb, unless a preposition leads in.
       const input = m.input ?? '';
-      const after = input.slice(m.index + whole.length);
+      const after = input.slice(m.index + whole.length, m.index + whole.length + 8);
       const led =
         /\b(?:in|by|since|until|till|before|after|during|from|through|of|early|late|mid|end|this|last|next)\s+$/i.test(
           input.slice(Math.max(0, m.index - 10), m.index),

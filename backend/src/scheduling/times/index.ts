@@ -103,7 +103,9 @@ export function parseTimeExpressions(text: string, opts: ParseTimeOptions): Time
     chosen
       .filter((c) => !c.bare || c.day || masked.slice(c.index, c.stop).trim() === whole)
       // "Now that he is a director": a conjunction, not the present moment.
-      .filter((c) => !/^now$/i.test(masked.slice(c.index, c.stop)) || !/^\s+that\b/i.test(masked.slice(c.stop)))
+      .filter(
+        (c) => !/^now$/i.test(masked.slice(c.index, c.stop)) || !/^\s+that\b/i.test(masked.slice(c.stop, c.stop + 8)),
+      )
       .map((c) => toExpression(c, text, compacted.toOriginal, ctx))
       .filter((e): e is TimeExpression => e !== null)
       .sort((a, b) => a.index - b.index)

@@ -15,8 +15,7 @@ const PATTERNS: RegExp[] = [
   /^[ \t>]*on [^\n]{4,160}wrote:[ \t]*$/gim,
   // Lotus Notes and Outlook stamps: "Ann Lee@ECT 03/12/2001 01:00 PM" at the end of a line or before "To:".
   /\b\d{1,2}\/\d{1,2}\/\d{2,4}[ \t]+\d{1,2}:\d{2}(?::\d{2})?[ \t]*(?:[AP]M)?(?=[ \t]*(?:$|to:|cc:|please respond|subject:|sent by|-{3}))/gim,
-  // E-mail addresses (also Exchange's encoded ones: IMCEANOTES-+22Tim+20+3C...@ENRON.com) and links.
-  /[\w.+'=#$%&*/^`{|}~-]+@[\w-]+(?:\.[\w-]+)*/g,
+  // Links (e-mail addresses are found from their "@", below).
   /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+/gi,
   // Numbers glued by "+" (encoded characters, "20+3"), and tokens of the IMCEA encoding.
   /\b\d+(?:\+[\dA-Fa-f]+)+\b/g,
@@ -35,8 +34,11 @@ const PATTERNS: RegExp[] = [
   /\b\d{5,}\b/g,
 ];
 
+const LOCAL_PART = /[\w.+'=#$%&*/^`{|}~-]/;
+const DOMAIN = /[\w.-]/;
+
 /** Tokens that mix letters and digits are codes ("I99-07-003", "9152Y", "SJM11152001"), unless they are times. */
-const CODE = /\b(?=[\w#-]*[A-Za-z])(?=[\w#-]*\d)[A-Za-z\d#]+(?:-[A-Za-z\d]+)*\b/g;
+const CODE = /\b(?=[\w#-]{0,60}[A-Za-z])(?=[\w#-]{0,60}\d)[A-Za-z\d#]+(?:-[A-Za-z\d]+)*\b/g;
 const TIME_TOKEN = new RegExp(
   `^(?:\\d{1,4}(?:am|pm|a|p|h|st|nd|rd|th|noon)?|\\d{1,2}h\\d{2}|q[1-4]|\\d{2}(?:\\d{2})?q[1-4]|fy\\d{2}(?:\\d{2})?|\\d{2}(?:\\d{2})?'?s|mid-\\d{4}|${MONTH_NAME}\\d{1,2}|\\d{1,2}-?${MONTH_NAME}(?:-\\d{2,4})?|\\d{4}-\\d{2}-\\d{2}t\\d{2})(?:-\\d{1,2}(?:am|pm|h)?)?(?:-?ish)?$`,
   'i',
@@ -57,6 +59,16 @@ export function maskNonTimes(text: string): string {
   for (const pattern of PATTERNS) {
     pattern.lastIndex = 0;
     for (const m of text.matchAll(pattern)) blank(m.index, m.index + m[0].length);
+  }
+  // E-mail addresses (also Exchange's encoded ones: IMCEANOTES-+22Tim+20+3C...@ENRON.com), found from each "@"
+  // outwards so a long run of letters costs one pass.
+  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+    let from = at;
+    while (from > 0 && at - from < 200 && LOCAL_PART.test(text[from - 1]!)) from--;
+    let to = at + 1;
+    while (to < text.length && to - at < 200 && DOMAIN.test(text[to]!)) to++;
+    while (to > at + 1 && text[to - 1] === '.') to--;
+    if (from < at && to > at + 1) blank(from, to);
   }
   for (const m of text.matchAll(CODE)) {
     if (!TIME_TOKEN.test(m[0])) blank(m.index, m.index + m[0].length);

@@ -122,11 +122,14 @@ export function withTimeOfDay(day: DateTime, t: TimeOfDay): Span {
 
 /** The wall-clock time on a day; luxon moves times inside a spring-forward gap to after it. */
 export function atMinutes(day: DateTime, minutes: number): DateTime {
-  if (minutes >= 1440) return day.startOf('day').plus({ days: 1 });
+  const midnight = day.hour || day.minute || day.second || day.millisecond ? day.startOf('day') : day;
+  if (minutes >= 1440) return midnight.plus({ days: 1 });
   const seconds = Math.round(minutes * 60);
-  return day
-    .startOf('day')
-    .set({ hour: Math.floor(seconds / 3600), minute: Math.floor(seconds / 60) % 60, second: seconds % 60 });
+  return midnight.set({
+    hour: Math.floor(seconds / 3600),
+    minute: Math.floor(seconds / 60) % 60,
+    second: seconds % 60,
+  });
 }
 
 const GRAIN_ORDER: Grain[] = ['minute', 'hour', 'day', 'week', 'month', 'year'];
@@ -183,3 +186,11 @@ export function shifted(ctx: Context, amount: number, unit: string, sign: 1 | -1
 
 /** An amount in digits, fractions or words: "2.5", "1/4", "a couple of", "half an", "three quarters of an". */
 export const QUANTITY = `(\\d+(?:\\.\\d+)?|\\d/\\d|(?:${TENS.join('|')})(?:[\\s-](?:${ONES.join('|')}))?|${TEENS.slice(3).join('|')}|${COUNT_WORD}|a couple of|a pair of|half an?|a half|a quarter of an?|three-quarters of an?|three quarters of an?)`;
+
+/** Whether a match is all the text says (give or take spaces), without copying a long text per match. */
+export function isAlone(m: RegExpExecArray | RegExpMatchArray): boolean {
+  const input = m.input ?? '';
+  const index = m.index ?? 0;
+  if (input.length - m[0].length > 200) return false;
+  return input.slice(0, index).trim() === '' && input.slice(index + m[0].length).trim() === '' && m[0].trim() !== '';
+}

@@ -1,6 +1,6 @@
 /** Rules for times of day: clock times in digits and words, noon, "quarter past", parts of the day, EOD. */
 import { HOUR_WORD, hourValue, MINUTE_WORD, wordsValue } from './lexicon.ts';
-import { withTimeOfDay } from './spans.ts';
+import { isAlone, withTimeOfDay } from './spans.ts';
 import type { Rule, TimeOfDay } from './types.ts';
 
 const PARTS_OF_DAY: Array<[RegExp, TimeOfDay]> = [
@@ -143,9 +143,7 @@ export const clockRules: Rule[] = [
       // A bare number is a time only with a cue: "at", am/pm, "o'clock", or minutes after a colon; or when
       // it is all the text says ("7", "ten thirty").
       // Words alone read as a count below seven ("three twenty" is 320): "ten thirty", "twelve oh three" are times.
-      const alone =
-        (m.input ?? '').trim() === text.trim() &&
-        (!hWord || hourValue(hWord) >= 7 || /^(?:oh|o|ou|zero)\b/i.test(mWord ?? ''));
+      const alone = isAlone(m) && (!hWord || hourValue(hWord) >= 7 || /^(?:oh|o|ou|zero)\b/i.test(mWord ?? ''));
       if (!alone && !hasAt && !meridiem && !oclock && !mDigits) return null;
       if (!alone && hWord && !hasAt && !meridiem && !oclock) return null;
       if (!meridiem && !oclock && !hasMinutes && !alone) {
@@ -155,7 +153,8 @@ export const clockRules: Rule[] = [
       }
       // "4a" alone is more often a paper size or a flat number than 4 am; "$1 a share" is a price.
       if (meridiem && /^[ap]$/i.test(meridiem.trim()) && (!hDigits || (!hasAt && !mDigits))) return null;
-      if (meridiem && /^[ap]$/i.test(meridiem.trim()) && /^\s+[a-z]/i.test((m.input ?? '').slice(end))) return null;
+      if (meridiem && /^[ap]$/i.test(meridiem.trim()) && /^\s+[a-z]/i.test((m.input ?? '').slice(end, end + 3)))
+        return null;
       const hour = hourValue(hDigits ?? hWord ?? '');
       const minute = mDigits ? Number(mDigits) : mWord ? wordsValue(mWord) : 0;
       const t = clockTime(hour, minute, meridiem, hasMinutes ? 'minute' : 'hour');
