@@ -22,10 +22,6 @@ const WEEK_OF =
   /\b(?:the\s+)?(?:(?:work(?:ing)?|business)\s+)?week\s+(?:of|starting|beginning|commencing)\s+(?:(?:the|on)\s+)?$/i;
 const PART_OF = new RegExp(`\\b(?:the\\s+|on\\s+the\\s+)?${PART_OF_DAY_WORDS}\\s+of\\s+(?:the\\s+|this\\s+)?$`, 'i');
 
-/** Anchor phrases end right before the date they hang on: a cheap test before anything is resolved. */
-const ANCHOR_END =
-  /(?:after|before|from|following|prior to|of|starting|beginning|commencing|on)\s+(?:the\s+|this\s+)?$/i;
-
 export function anchoredCandidates(candidates: Pending[], text: string, ctx: Context): Pending[] {
   const out: Pending[] = [];
   const push = (c: Candidate) => out.push(settled(c));
