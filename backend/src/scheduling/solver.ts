@@ -69,8 +69,7 @@ export function findSlots(req: SlotRequest): Slot[] {
   const bufferBefore = (req.bufferBeforeMinutes ?? 0) * MINUTE;
   const bufferAfter = (req.bufferAfterMinutes ?? 0) * MINUTE;
   const now = toMillis(req.now);
-  // Never a slot in the past: without a valid "now" there is nothing to offer, and notice is never negative.
-  if (!Number.isFinite(now)) return [];
+  // Never a slot in the past: notice is never negative (an invalid "now" is refused by toMillis).
   const earliest = now + Math.max(0, req.minimumNoticeHours ?? 0) * 3_600_000;
 
   // The requester's windows, sorted and deduplicated once; windows already over are dropped. They are not
