@@ -244,7 +244,7 @@ function annotated(): void {
   );
   printScore('mail, development part', dev, '≥ 90%');
   printScore('mail, held-back part', heldback, '≥ 85% (not looked at while tuning)');
-  printScore('news-style, past and future', newsScore, '(direction from tense)');
+  printScore('news-style (development)', newsScore, '(past and future; written to tune direction)');
 
   const none = readJsonl<{ id: string; category: string; text: string }>(resolve(dir, 'no-times.jsonl'));
   const byCategory = new Map<string, Tally>();
