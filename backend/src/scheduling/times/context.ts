@@ -284,7 +284,10 @@ function readAt(text: string, sentence: Sentence, index: number, stop: number): 
     // another clause (across brackets, a semicolon, a dash) much less.
     const from = before ? tokens[cue.at]!.stop : (tokens[last - 1]?.stop ?? index);
     const to = before ? (tokens[first]?.index ?? index) : tokens[cue.at]!.index;
-    const boundary = /[()[\];:]|\s-{1,2}\s|—/.test(sentence.text.slice(from - sentence.start, to - sentence.start));
+    const between = sentence.text.slice(from - sentence.start, to - sentence.start);
+    // "As I said, Tuesday works": a cue closed off by a comma right after it speaks for its own clause.
+    const aside = before && /^,/.test(between);
+    const boundary = aside || /[()[\];:]|\s-{1,2}\s|—/.test(between);
     const weighted = distance + (before ? 0 : 0.5) + (boundary ? 4 : 0);
     const slot = cue.attribution ? 'fallback' : 'best';
     const current = slot === 'best' ? best : fallback;
