@@ -1,5 +1,6 @@
 /**
- * Solver benchmark: a year of busy data (5,000 events per attendee) for 3 attendees → best 5 slots.
+ * Scheduling benchmark: the solver on a year of busy data (5,000 events per attendee) for 3 attendees → best 5
+ * slots, and parseTimeExpressions on 5 KB emails.
  *   npx tsx backend/bench/scheduling.ts
  */
 import { defaultSettings } from '@steward/shared';
@@ -148,4 +149,75 @@ for (const [label, perAttendee] of [
     50,
     'parse + solve (informational)',
   );
+}
+
+// parseTimeExpressions on 5 KB business emails. "typical": prose in which about one sentence in five holds a
+// time (about 15 expressions, like the 5 KB Enron emails); "dense": a digest where every line holds one
+// (about 100 expressions).
+{
+  const { parseTimeExpressions } = await import('../src/scheduling/times.ts');
+  const timed = [
+    'Thanks for the call yesterday; as discussed, the board approved the budget on Tuesday.',
+    'Could we meet Tue or Wed afternoon next week, 3pm ET, to go through the Q3 numbers?',
+    'The contract was amended beginning September 1, 2001, based on July 23, 2001 curves.',
+    'Please send your comments by close of business Friday, and call me at (713) 853-0596 with questions.',
+    'Ricardo Charvel 03/12/2001 01:00 PM To: Steven J Kean/NA/Enron@Enron cc: Maureen McVicker',
+    'In January the committee said it would hold hearings in September, after the August recess.',
+    'I will be in London next week and back on Monday, June 4; lunch on Thursday works for me.',
+    'The 1996 law named for him was amended in fiscal 2002 and again in nineteen ninety-nine.',
+    'The Senate voted 240-189 late last night, and the conference call is set for 10:30 am tomorrow.',
+    'We expect to close in the fourth quarter, around the 15th or 16th, or early in the new year.',
+  ];
+  const prose = [
+    'Gas traded at $3.94 per MMBtu, up 12 cents, on volume of 43,559 mmbtu from account 2527.',
+    'Version 4.29 of the client fixes the bug we saw in 2.10, so please upgrade when you can.',
+    'The attached memo summarises the positions of the parties and the open issues in the draft.',
+    'Our view is that the regulators will not accept the proposal without further changes to the tariff.',
+    'Let me know if you have any questions or if there is anything else I can do to help with this.',
+    'The team has reviewed the model and agrees that the assumptions are reasonable for the base case.',
+    'We should coordinate with the legal group before we respond to the request for information.',
+    'I have copied Jim and Sarah, who worked on the original filing and know the background well.',
+  ];
+  const next = random(7);
+  const email = (share: number) => {
+    let text = '';
+    while (text.length < 5000) {
+      const pool = next() < share ? timed : prose;
+      text += `${pool[Math.floor(next() * pool.length)]}${next() < 0.3 ? '\n\n' : ' '}`;
+    }
+    return text.slice(0, 5000);
+  };
+  const refs = Array.from(
+    { length: 40 },
+    (_, i) =>
+      DateTime.fromISO('2001-03-05T09:00:00-06:00')
+        .plus({ days: i * 9 })
+        .toISO()!,
+  );
+  for (const [label, share] of [
+    ['parseTimeExpressions, 5 KB typical', 0.2],
+    ['parseTimeExpressions, 5 KB dense', 1],
+  ] as const) {
+    const emails = Array.from({ length: 40 }, () => email(share));
+    const parse = (i: number) =>
+      parseTimeExpressions(emails[i % emails.length]!, { ref: refs[i % refs.length]! }).length;
+    for (let i = 0; i < 40; i++) parse(i);
+    const runs = 400;
+    const times: number[] = [];
+    const cpu: number[] = [];
+    let found = 0;
+    for (let i = 0; i < runs; i++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      found += parse(i);
+      times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
+    console.log(
+      `${label.padEnd(34)}${pct(times, 50).toFixed(2).padStart(9)}${pct(times, 90).toFixed(2).padStart(9)}${pct(times, 99).toFixed(2).padStart(9)}${times[times.length - 1]!.toFixed(2).padStart(9)}${pct(cpu, 99).toFixed(2).padStart(12)}${(found / runs).toFixed(1).padStart(11)}  p99 < 5 ms (column: expressions)`,
+    );
+  }
 }

@@ -109,6 +109,17 @@ describe('findProposedTimes', () => {
   });
 });
 
+describe('findProposedTimes: reports of the past are not proposals', () => {
+  it('skips a time the sentence puts in the past, and keeps one proposed beside it', () => {
+    const text = 'We met on Tue 28 Jan at 3pm and it went well. Would Thu 6 Feb at 3pm work for a follow-up?';
+    expect(findProposedTimes(text, london).map((t) => t.text)).toEqual(['Thu 6 Feb at 3pm']);
+  });
+
+  it('never rolls a reported date into next year', () => {
+    expect(findProposedTimes('Thanks again, the call on 20 January at 10:00 was very useful.', london)).toEqual([]);
+  });
+});
+
 describe('insideWorkingHours', () => {
   const hours = defaultSettings().workingHours;
   it('is true inside a working day and false outside it, on the user clock', () => {

@@ -134,7 +134,12 @@ function invitationReply(
     ];
   }
   const lines = [`Thank you for the invitation — ${c(r, 'I would', "I'd")} be glad to join.`];
-  const when = analysis.invitation ? parseTimeExpressions(analysis.invitation.sentence, { ref })[0]?.text : undefined;
+  // Never "See you on" a time already past, or one the sentence puts in the past.
+  const when = analysis.invitation
+    ? parseTimeExpressions(analysis.invitation.sentence, { ref }).find(
+        (e) => e.direction !== 'past' && Date.parse(e.end) > ref.getTime(),
+      )?.text
+    : undefined;
   if (when) {
     const preposition = /^(mon|tue|wed|thu|fri|sat|sun|\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i.test(when)
       ? 'on '

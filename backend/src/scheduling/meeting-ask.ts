@@ -177,7 +177,11 @@ export function findDuration(text: string): number | undefined {
 
 const WINDOW_GRAINS = new Set(['minute', 'hour', 'day', 'week']);
 
-/** Future times mentioned in sentences about meeting; a clock time becomes a window of the meeting length. */
+/**
+ * Future times mentioned in sentences about meeting; a clock time becomes a window of the meeting length.
+ * A time in the past never becomes a window: not one that ended before the message, and not one the
+ * sentence puts in the past ("we met on Friday").
+ */
 function proposedWindows(text: string, ref: string, tz: string, durationMinutes: number | undefined): MeetingWindow[] {
   const refTime = DateTime.fromISO(ref, { setZone: true });
   let expressions: TimeExpression[];
@@ -189,9 +193,11 @@ function proposedWindows(text: string, ref: string, tz: string, durationMinutes:
   const windows: MeetingWindow[] = [];
   for (const e of expressions) {
     if (!WINDOW_GRAINS.has(e.grain)) continue;
-    const start = DateTime.fromISO(e.start, { setZone: true });
+    if (e.direction === 'past') continue;
+    let start = DateTime.fromISO(e.start, { setZone: true });
     let end = DateTime.fromISO(e.end, { setZone: true });
     if (end <= refTime) continue;
+    if (start < refTime) start = refTime.setZone(start.zone);
     // "by Friday" is a deadline, not a proposed meeting time.
     if (
       /^(?:by|before|until|till|due)\b/i.test(
@@ -206,7 +212,11 @@ function proposedWindows(text: string, ref: string, tz: string, durationMinutes:
     if (e.grain === 'minute' || (e.grain === 'hour' && end.diff(start, 'minutes').minutes <= 60)) {
       end = start.plus({ minutes: Math.max(durationMinutes ?? 30, end.diff(start, 'minutes').minutes) });
     }
-    windows.push({ start: e.start, end: end.toISO({ suppressMilliseconds: true }) ?? e.end, text: e.text });
+    windows.push({
+      start: start.toISO({ suppressMilliseconds: true }) ?? e.start,
+      end: end.toISO({ suppressMilliseconds: true }) ?? e.end,
+      text: e.text,
+    });
   }
   return windows;
 }

@@ -69,7 +69,8 @@ export function findSlots(req: SlotRequest): Slot[] {
   const bufferBefore = (req.bufferBeforeMinutes ?? 0) * MINUTE;
   const bufferAfter = (req.bufferAfterMinutes ?? 0) * MINUTE;
   const now = toMillis(req.now);
-  const earliest = now + (req.minimumNoticeHours ?? 0) * 3_600_000;
+  // Never a slot in the past: notice is never negative (an invalid "now" is refused by toMillis).
+  const earliest = now + Math.max(0, req.minimumNoticeHours ?? 0) * 3_600_000;
 
   // The requester's windows, sorted and deduplicated once; windows already over are dropped. They are not
   // merged (a slot must lie inside one of them), but their merged cover decides which days to look at, and

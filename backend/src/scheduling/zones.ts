@@ -170,8 +170,16 @@ function offsetZoneName(written: string): string {
 }
 
 export function isValidZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone) || FixedOffsetZone.parseSpecifier(zone) !== null || zone === 'UTC';
+  // Intl answers slowly (a new formatter each time) and a mail names the same few zones again and again.
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone) || FixedOffsetZone.parseSpecifier(zone) !== null || zone === 'UTC';
+    if (zoneValidity.size > 1000) zoneValidity.clear();
+    zoneValidity.set(zone, valid);
+  }
+  return valid;
 }
+const zoneValidity = new Map<string, boolean>();
 
 /** Locales whose short zone names are letters for different regions ("EST", "CET", "IST", "ACDT"). */
 const LABEL_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU'];

@@ -64,7 +64,8 @@ describe('holidays in text', () => {
 
   it('attaches times and parts of the day', () => {
     expect(first('Christmas Eve at 6pm')).toEqual(['Christmas Eve at 6pm', '2025-12-24T18:00', 'hour']);
-    expect(first('the morning of Thanksgiving')).toEqual(['the morning of Thanksgiving', '2025-11-27T00:00', 'hour']);
+    // The morning starts at 8 (docs/scheduling.md), not at midnight.
+    expect(first('the morning of Thanksgiving')).toEqual(['the morning of Thanksgiving', '2025-11-27T08:00', 'hour']);
   });
 
   it('does not read ordinary words as holidays', () => {

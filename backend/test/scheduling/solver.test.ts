@@ -276,3 +276,20 @@ describe('findSlots with many windows', () => {
     expect(slots).toEqual([]);
   });
 });
+
+describe('findSlots never proposes the past', () => {
+  it('refuses an invalid "now", and never starts before it, whatever the notice', () => {
+    const base = {
+      durationMinutes: 30,
+      zone: 'Europe/Berlin',
+      workingHours: nineToFive,
+      busy: [],
+      windows: [{ start: '2025-02-03T08:00:00Z', end: '2025-02-10T17:00:00Z' }],
+    };
+    expect(() => findSlots({ ...base, now: 'not a date' })).toThrow(RangeError);
+    const now = '2025-02-05T12:00:00Z';
+    const slots = findSlots({ ...base, now, minimumNoticeHours: -48 });
+    expect(slots.length).toBeGreaterThan(0);
+    for (const slot of slots) expect(ms(slot.start)).toBeGreaterThanOrEqual(ms(now));
+  });
+});

@@ -152,3 +152,29 @@ describe('buildInvite', () => {
     ).toThrow(RangeError);
   });
 });
+
+describe('times in the past never become windows', () => {
+  it('leaves out what the sentence puts in the past and what ended before the message', () => {
+    const ask = extractMeetingAsk({
+      text: 'We met on Monday and talked about the budget. Could we meet again on Thursday at 3pm? Yesterday was busy.',
+      date: '2025-01-29T09:00:00-05:00', // a Wednesday
+    });
+    expect(ask.windows.map((w) => [w.text, w.start])).toEqual([['Thursday at 3pm', '2025-01-30T15:00:00-05:00']]);
+  });
+
+  it('starts a window that is already running at the message time', () => {
+    const ask = extractMeetingAsk({ text: 'Can we talk this afternoon?', date: '2025-01-29T14:30:00-05:00' });
+    expect(ask.windows[0]?.start).toBe('2025-01-29T14:30:00-05:00');
+  });
+
+  it('offers no slot before now, even for times proposed in an old message', () => {
+    const result = suggestTimes({
+      message: { text: 'Could we meet Thursday or Friday afternoon?', date: '2025-01-27T09:00:00-05:00' },
+      busy: [],
+      settings: { ...defaultSettings(), timeZone: 'America/New_York' },
+      now: new Date('2025-01-31T19:00:00Z'),
+    });
+    for (const slot of result.slots)
+      expect(Date.parse(slot.start)).toBeGreaterThanOrEqual(Date.parse('2025-01-31T19:00:00Z'));
+  });
+});

@@ -83,6 +83,26 @@ describe('steward times', () => {
     expect(out).toContain('first thing Monday  2025-02-03T08:00:00-05:00  2025-02-03T10:00:00-05:00  hour');
   });
 
+  it('with --debug, shows the rule and the way the sentence was read; without it, only the contract fields', async () => {
+    const text = JSON.stringify({ id: 'n', text: 'Louis Freeh said here Friday that the bureau would cooperate.' });
+    const plain = await run(['--json', '--ref', '1998-08-21T12:00:00-04:00'], text);
+    expect(Object.keys(JSON.parse(plain.out).expressions[0])).toEqual(['text', 'start', 'end', 'grain']);
+    const debug = await run(['--json', '--debug', '--ref', '1998-08-21T12:00:00-04:00'], text);
+    expect(JSON.parse(debug.out).expressions).toEqual([
+      {
+        text: 'Friday',
+        start: '1998-08-21T00:00:00-04:00',
+        end: '1998-08-22T00:00:00-04:00',
+        grain: 'day',
+        rule: 'weekday',
+        direction: 'past',
+        cue: 'said',
+      },
+    ]);
+    const table = await run(['--debug', '--ref', '1998-08-21T12:00:00-04:00'], 'We will meet Friday.');
+    expect(table.out).toMatch(/Friday .* day +weekday +future \(will\)/);
+  });
+
   it('rejects a missing --ref, a bad zone and unknown options as usage errors', async () => {
     await expect(run([], 'x')).rejects.toBeInstanceOf(UsageError);
     await expect(run(['--ref', '2025-01-30T09:00:00Z', '--tz', 'Nowhere/Land'], 'x')).rejects.toBeInstanceOf(

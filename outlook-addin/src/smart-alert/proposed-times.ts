@@ -241,6 +241,36 @@ function pickYear(p: Parsed, now: Date, zone: string): number | null {
   return year;
 }
 
+/** Words that put a sentence in the past ("we met on …", "the call on 4 Feb went well") … */
+const PAST_CUE =
+  /\b(?:was|were|had|did|didn't|met|said|spoke|talked|called|discussed|attended|went|held|happened|enjoyed|missed|yesterday|ago|last (?:week|month|time))\b/i;
+/** … unless the same sentence also proposes ("could we", "works for me", "how about"). */
+const PROPOSAL_CUE =
+  /\b(?:will|would|could|can|shall|let's|lets|how about|what about|works?|suits?|available|free|propose|suggest|instead|reschedul\w*|move|please)\b/i;
+
+/** The sentence around `index`: from the last sentence end before it to the next one after it. */
+function sentenceAt(text: string, index: number, length: number): string {
+  const before = text.slice(Math.max(0, index - 300), index);
+  const start = Math.max(
+    before.lastIndexOf('. '),
+    before.lastIndexOf('? '),
+    before.lastIndexOf('! '),
+    before.lastIndexOf('\n'),
+  );
+  const after = text.slice(index + length, index + length + 300);
+  const stop = after.search(/[.?!](?:\s|$)|\n/);
+  return `${start < 0 ? before : before.slice(start + 1)}${text.slice(index, index + length)}${stop < 0 ? after : after.slice(0, stop)}`;
+}
+
+/**
+ * A time the sentence puts in the past ("we met on Tuesday 4 Feb at 3pm") is a report, not a proposal: the
+ * alert neither re-checks it nor moves it to next year.
+ */
+function reportsThePast(text: string, index: number, length: number): boolean {
+  const sentence = sentenceAt(text, index, length);
+  return PAST_CUE.test(sentence) && !PROPOSAL_CUE.test(sentence);
+}
+
 /** The meeting times the text proposes, in the order written, without duplicates. */
 export function findProposedTimes(text: string, options: FindOptions): ProposedTime[] {
   const zone = isKnownZone(options.timeZone) ? options.timeZone : 'UTC';
@@ -263,6 +293,7 @@ export function findProposedTimes(text: string, options: FindOptions): ProposedT
   for (const { index, kind, match } of hits) {
     // Patterns can overlap ("Tue 4 Feb" and "Feb 4"): the first one that starts wins.
     if (index < consumedTo) continue;
+    if (reportsThePast(text, index, match[0].length)) continue;
     const parsed = parseMatch(kind, match);
     if (!parsed || parsed.offset === 'unknown') continue;
     const year = pickYear(parsed, options.now, zone);

@@ -4,25 +4,29 @@ import { parseTimeExpressions, type TimeExpression } from '../../scheduling/time
 import { isValidZone } from '../../scheduling/zones.ts';
 import { type CliCommand, type CliIo, UsageError } from '../command.ts';
 
-const USAGE = `Usage: steward times --ref ISO_DATETIME [--tz IANA_ZONE] [--json]
+const USAGE = `Usage: steward times --ref ISO_DATETIME [--tz IANA_ZONE] [--json] [--debug]
 
 Prints every time expression in the text on stdin, resolved against the reference time.
   --ref ISO_DATETIME   what "tomorrow" and "next week" are relative to, e.g. 2025-02-04T09:00:00-05:00
   --tz IANA_ZONE       the writer's zone (default: the offset of --ref, else UTC)
   --json               stdin is JSON Lines {"id", "text", "ref"?, "tz"?}; prints one line per document:
-                       {"id", "expressions": [{"text", "start", "end", "grain"}]}`;
+                       {"id", "expressions": [{"text", "start", "end", "grain"}]}
+  --debug              also print the rule that found each expression and, where the sentence decided it,
+                       the direction it was read in and the word that decided ("past", "said")`;
 
 interface TimesArgs {
   ref?: string;
   tz?: string;
   json: boolean;
+  debug: boolean;
 }
 
 function parseArgs(args: string[]): TimesArgs {
-  const parsed: TimesArgs = { json: false };
+  const parsed: TimesArgs = { json: false, debug: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === '--json') parsed.json = true;
+    else if (arg === '--debug') parsed.debug = true;
     else if (arg === '--ref' || arg === '--tz') {
       const value = args[++i];
       if (!value || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
@@ -38,6 +42,11 @@ function parseArgs(args: string[]): TimesArgs {
 }
 
 const publicFields = (e: TimeExpression) => ({ text: e.text, start: e.start, end: e.end, grain: e.grain });
+const debugFields = (e: TimeExpression) => ({
+  ...publicFields(e),
+  ...(e.rule ? { rule: e.rule } : {}),
+  ...(e.direction ? { direction: e.direction, cue: e.cue } : {}),
+});
 
 async function readAll(stream: Readable): Promise<string> {
   let text = '';
@@ -90,7 +99,8 @@ async function runJson(args: TimesArgs, io: CliIo): Promise<number> {
     }
     try {
       const expressions = parseTimeExpressions(doc.text, { ref: doc.ref, ...(doc.tz ? { tz: doc.tz } : {}) });
-      io.stdout.write(`${JSON.stringify({ id: doc.id, expressions: expressions.map(publicFields) })}\n`);
+      const fields = args.debug ? debugFields : publicFields;
+      io.stdout.write(`${JSON.stringify({ id: doc.id, expressions: expressions.map(fields) })}\n`);
     } catch (error) {
       failures++;
       const message = error instanceof Error ? error.message : String(error);
@@ -100,11 +110,16 @@ async function runJson(args: TimesArgs, io: CliIo): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
-function formatTable(expressions: TimeExpression[]): string {
+function formatTable(expressions: TimeExpression[], debug: boolean): string {
   if (!expressions.length) return 'no time expressions found\n';
   const width = Math.min(40, Math.max(4, ...expressions.map((e) => e.text.length)));
-  const rows = expressions.map((e) => `${e.text.slice(0, 40).padEnd(width)}  ${e.start}  ${e.end}  ${e.grain}`);
-  return `${'text'.padEnd(width)}  ${'start'.padEnd(25)}  ${'end'.padEnd(25)}  grain\n${rows.join('\n')}\n`;
+  const why = (e: TimeExpression) =>
+    debug ? `  ${(e.rule ?? '').padEnd(16)}${e.direction ? `${e.direction} (${e.cue})` : ''}`.trimEnd() : '';
+  const rows = expressions.map((e) =>
+    `${e.text.slice(0, 40).padEnd(width)}  ${e.start}  ${e.end}  ${e.grain.padEnd(6)}${why(e)}`.trimEnd(),
+  );
+  const header = `${'text'.padEnd(width)}  ${'start'.padEnd(25)}  ${'end'.padEnd(25)}  grain${debug ? '   rule            direction' : ''}`;
+  return `${header}\n${rows.join('\n')}\n`;
 }
 
 export const timesCommand: CliCommand = {
@@ -116,7 +131,7 @@ export const timesCommand: CliCommand = {
     if (args.json) return runJson(args, io);
     const text = await readAll(io.stdin);
     const expressions = parseTimeExpressions(text, { ref: args.ref!, ...(args.tz ? { tz: args.tz } : {}) });
-    io.stdout.write(formatTable(expressions));
+    io.stdout.write(formatTable(expressions, args.debug));
     return 0;
   },
 };
