@@ -72,7 +72,12 @@ function main(): void {
 
 /** Each transcript line keeps its index as its start time, so merged turns can be mapped back to lines. */
 function readMeeting(meeting: QmsumMeeting): { turns: Turn[]; notes: MeetingNotes | null; ms: number } {
-  const entries = meeting.meeting_transcripts.map((t, i) => ({ speaker: t.speaker, text: t.content, start: i, end: i }));
+  const entries = meeting.meeting_transcripts.map((t, i) => ({
+    speaker: t.speaker,
+    text: t.content,
+    start: i,
+    end: i,
+  }));
   const parsed = parseTranscript(JSON.stringify(entries), { format: 'json' });
   if (!parsed.ok) {
     console.log(`skipping ${meeting.meeting_id}: ${parsed.error.message}`);
@@ -293,7 +298,9 @@ function itemsTable(read: { meeting: QmsumMeeting; turns: Turn[]; notes: Meeting
       bump(`${g.split}|all`, tp, predicted.length, g[kind].length);
       cells.push(`${tp}/${predicted.length}/${g[kind].length}`);
     }
-    console.log(`${g.meeting.padEnd(10)} ${g.split.padEnd(10)} ${cells[0]?.padEnd(25)} ${cells[1]?.padEnd(13)} ${cells[2]}`);
+    console.log(
+      `${g.meeting.padEnd(10)} ${g.split.padEnd(10)} ${cells[0]?.padEnd(25)} ${cells[1]?.padEnd(13)} ${cells[2]}`,
+    );
   }
   const pct = (n: number, d: number) => (d ? (n / d).toFixed(2) : 'n/a');
   console.log('\nsplit      kind            precision  recall');

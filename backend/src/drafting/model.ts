@@ -10,7 +10,7 @@ import { allowedSourcesFor, prepareNormalised, sanitiseModelOutput, spotlight, s
 import type { NormalisedMessage } from '../mail/types.ts';
 import type { MessageAnalysis } from './analyse.ts';
 import { assemble, frameFor, placeholdersIn, replyLanguage, replySubject, textToHtml } from './compose.ts';
-import { analyseSafely, type LocalDraftInput, readInstruction, solverTimes } from './local.ts';
+import { analyseSafely, type LocalDraftInput, readInstruction, solverTimes, userFirstName } from './local.ts';
 import { firstNameOf } from './names.ts';
 import { readMessageStyle } from './style.ts';
 
@@ -160,7 +160,7 @@ function toDraft(input: ModelDraftInput, plan: DraftPlan, body: string): Draft {
   const recipient = followUp ? message.to[0] : message.from;
   const name = followUp ? firstNameOf(message.to[0]) : plan.analysis.senderName;
   const frame = frameFor(voice, recipient?.address, name, replyLanguage(voice, plan.analysis.language), formality);
-  const text = assemble(frame, [body]);
+  const text = assemble({ ...frame, name: userFirstName(voice, message, input.me ?? []) }, [body]);
   return {
     subject: replySubject(message.subject),
     text,

@@ -20,7 +20,8 @@ const FILLERS =
   /,?\s*\b(?:um+|uh+|er+m?|you know|i mean|basically|probably|perhaps|maybe(?! not)|actually|really|just|literally|obviously|definitely|certainly|clearly|simply|totally|quite|pretty much|more or less|i guess|i think|i suppose|i believe|i'd say|i would say|so to speak|as it were|kind of|sort of|a bit|a little bit)\b(?=[\s,.?!]|$),?/gi;
 
 /** "what kind of battery": here "kind of" is a noun phrase, not a hedge. */
-const KEEP_KIND_OF = /\b(what|which|this|that|these|those|a|the|any|some|every|each|other|same|different|one)\s+(kind|sort)s?\s+of\b/gi;
+const KEEP_KIND_OF =
+  /\b(what|which|this|that|these|those|a|the|any|some|every|each|other|same|different|one)\s+(kind|sort)s?\s+of\b/gi;
 
 const EXTENDERS =
   /,?\s*\b(?:and so on|and so forth|or something(?: like that)?|or anything(?: like that)?|and stuff(?: like that)?|or whatever|and things like that|things like that|and everything|and all that|et cetera|etc)\b\.?\s*$/i;
@@ -38,11 +39,25 @@ const COMMITMENT = /^i(?:'ll| will| shall|'m going to| am going to|'m gonna| am 
 const TEAM_COMMITMENT = /^we(?:'ll| will| shall|'re going to| are going to|'re gonna| are gonna)\s+/i;
 const AGREEMENT = /^we(?:'ve| have)?\s+(?:all\s+)?(agreed|decided)\s+(?:that\s+)?/i;
 
-const ADVERB = /^(?:also|then|still|already|always|never|now|often|usually|probably|maybe|all|both|both|first|again|only|even|certainly|surely)$/i;
+const ADVERB =
+  /^(?:also|then|still|already|always|never|now|often|usually|probably|maybe|all|both|both|first|again|only|even|certainly|surely)$/i;
 const IRREGULAR_PAST = new Set(
-  'had did said made went got thought knew saw came took gave found told felt left kept ran began brought bought built sent spent lost met paid wrote chose spoke heard held meant sold stood understood became forgot'.split(' '),
+  'had did said made went got thought knew saw came took gave found told felt left kept ran began brought bought built sent spent lost met paid wrote chose spoke heard held meant sold stood understood became forgot'.split(
+    ' ',
+  ),
 );
-const PRESENT_EED = new Set(['need', 'feed', 'seed', 'proceed', 'succeed', 'exceed', 'speed', 'heed', 'bleed', 'breed']);
+const PRESENT_EED = new Set([
+  'need',
+  'feed',
+  'seed',
+  'proceed',
+  'succeed',
+  'exceed',
+  'speed',
+  'heed',
+  'bleed',
+  'breed',
+]);
 const PRONOUNS = new Set(['i', 'we', 'you', 'they', 'he', 'she', 'it', 'the', 'a', 'an', 'this', 'that']);
 const MODALS = new Set(['will', 'would', 'can', 'could', 'should', 'shall', 'may', 'might', 'must', 'ought']);
 
@@ -74,7 +89,8 @@ export function thirdPerson(verb: string): string {
   if (irregular[lower]) return irregular[lower] as string;
   if (lower.includes("'")) return verb;
   const past = (/ed$/.test(lower) && !PRESENT_EED.has(lower)) || IRREGULAR_PAST.has(lower);
-  if (MODALS.has(lower) || past || /n't$/.test(lower) || lower === 'was' || lower === "'ll" || lower === "'d") return verb;
+  if (MODALS.has(lower) || past || /n't$/.test(lower) || lower === 'was' || lower === "'ll" || lower === "'d")
+    return verb;
   if (/(?:s|x|z|ch|sh|o)$/.test(lower)) return `${verb}es`;
   if (/[^aeiou]y$/.test(lower)) return `${verb.slice(0, -1)}ies`;
   return `${verb}s`;

@@ -2,8 +2,8 @@ import { compressSentence } from './compress.ts';
 import {
   contentTerms,
   lightStem,
-  STOPWORDS,
   type Sentence,
+  STOPWORDS,
   sentencesOfTurns,
   termsWithPhrases,
   tidySentence,
@@ -102,13 +102,19 @@ export function summariseTurns(turns: readonly Turn[], options: SummaryOptions =
   if (!opts.overview) return bullets;
   const topics = topPhrases(sentences, 3);
   if (topics.length === 0) return bullets;
-  const listed = topics.length === 1 ? topics[0] : `${topics.slice(0, -1).join(', ')} and ${topics[topics.length - 1]}`;
-  return [{ text: `The meeting discussed ${listed}.`, sourceTurns: [] }, ...bullets];
+  const names = topics.map((t) => t.phrase);
+  const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const cited = [...new Set(topics.map((t) => t.turn))].sort((a, b) => a - b);
+  return [{ text: `The meeting discussed ${listed}.`, sourceTurns: cited }, ...bullets];
 }
 
-/** The most repeated two-word phrases of content words, as spoken ("remote control", "belief net"). */
-export function topPhrases(sentences: readonly Sentence[], count: number): string[] {
+/**
+ * The most repeated two-word phrases of content words, as spoken ("remote control", "belief net"), each with
+ * the turn where it first came up.
+ */
+export function topPhrases(sentences: readonly Sentence[], count: number): { phrase: string; turn: number }[] {
   const counts = new Map<string, number>();
+  const first = new Map<string, number>();
   for (const sentence of sentences) {
     let previous: string | null = null;
     for (const word of words(sentence.text)) {
@@ -119,17 +125,18 @@ export function topPhrases(sentences: readonly Sentence[], count: number): strin
       if (previous) {
         const phrase = `${previous} ${word}`;
         counts.set(phrase, (counts.get(phrase) ?? 0) + 1);
+        if (!first.has(phrase)) first.set(phrase, sentence.turn);
       }
       previous = word;
     }
   }
-  const picked: string[] = [];
+  const picked: { phrase: string; turn: number }[] = [];
   const used = new Set<string>();
   for (const [phrase, n] of [...counts.entries()].sort((a, b) => b[1] - a[1])) {
     if (n < 3) break;
     const parts = phrase.split(' ');
     if (parts.some((p) => used.has(lightStem(p)))) continue;
-    picked.push(phrase);
+    picked.push({ phrase, turn: first.get(phrase) ?? 0 });
     for (const p of parts) used.add(lightStem(p));
     if (picked.length === count) break;
   }
@@ -155,7 +162,9 @@ function candidateSentences(
     if (/\?\s*$/.test(sentence.text)) continue;
     const spoken = words(sentence.text).length;
     if (spoken < MIN_WORDS || spoken > MAX_WORDS) continue;
-    const text = compress ? compressSentence(sentence.text, sentence.speaker, { attribute }) : tidySentence(sentence.text);
+    const text = compress
+      ? compressSentence(sentence.text, sentence.speaker, { attribute })
+      : tidySentence(sentence.text);
     if (!text) continue;
     const wordCount = words(text).length;
     if (new Set(contentTerms(text)).size < 3) continue;
