@@ -349,7 +349,7 @@ function withLength(
   const opener = acknowledged ? '' : thanksOpener(r);
   const result = [...core];
   let total = words;
-  if (opener && (target - total >= 12 || read.length === 'longer' || r.formality === 'formal')) {
+  if (opener && (target - total >= 12 || read.length === 'longer')) {
     result.unshift(opener);
     total += opener.split(/\s+/).length;
   }

@@ -38,9 +38,13 @@ export interface SummaryOptions {
   overview?: boolean;
   /** In compressed bullets, name the speaker of a view, proposal or commitment ("Marketing suggested…"). */
   attribute?: boolean;
+  /** Extra weight for sentences that carry a decision or an action item (a multiplier, 1 = none). */
+  priority?: (sentence: Sentence) => number;
 }
 
-const DEFAULTS: Required<SummaryOptions> = {
+type ResolvedOptions = Required<Omit<SummaryOptions, 'priority'>>;
+
+const DEFAULTS: ResolvedOptions = {
   maxBullets: 10,
   // Chosen on QMSum's development meetings and confirmed on the held-back ones (docs/notes.md): minutes of
   // about 110 words, weighted towards the opening where meetings state their agenda, with an overview line.
@@ -53,6 +57,8 @@ const DEFAULTS: Required<SummaryOptions> = {
   overview: true,
   attribute: true,
 };
+
+const OVERVIEW_MIN_WORDS = 600;
 
 /** The shortest and longest sentence, in words, that reads well as a bullet. */
 const MIN_WORDS = 7;
@@ -75,8 +81,10 @@ interface Candidate {
  * Bullets come back in meeting order.
  */
 export function summariseTurns(turns: readonly Turn[], options: SummaryOptions = {}): SummaryBullet[] {
-  const opts = { ...DEFAULTS, ...options };
   const sentences = sentencesOfTurns(turns);
+  // A summary compresses: of a short meeting it keeps at most about a third of the words.
+  const spoken = sentences.reduce((n, s) => n + words(s.text).length, 0);
+  const opts = { ...DEFAULTS, maxWords: Math.min(DEFAULTS.maxWords, Math.max(25, Math.round(spoken / 3))), ...options };
   const termCounts = countTerms(sentences);
   // Plain log frequency: down-weighting terms used in many turns (idf) measured worse on QMSum,
   // because the meeting's topic words are exactly the ones everyone keeps using.
@@ -96,10 +104,11 @@ export function summariseTurns(turns: readonly Turn[], options: SummaryOptions =
       (1 - opts.rankWeight) * ((centroidScores[i] ?? 0) / centroidMax) +
       opts.rankWeight * ((rankScores[i] ?? 0) / rankMax);
     const opening = 1 + opts.openingBoost * Math.exp(-(c.sentence.turn / lastTurn) / 0.1);
-    c.salience = lengthFactor * centrality * opening;
+    c.salience = lengthFactor * centrality * opening * (options.priority?.(c.sentence) ?? 1);
   });
   const bullets = selectByMmr(candidates, opts).map((c) => ({ text: c.text, sourceTurns: [c.sentence.turn] }));
-  if (!opts.overview) return bullets;
+  // Only a meeting long enough to have recurring topics gets the overview line.
+  if (!opts.overview || spoken < OVERVIEW_MIN_WORDS) return bullets;
   const topics = topPhrases(sentences, 3);
   if (topics.length === 0) return bullets;
   const names = topics.map((t) => t.phrase);
@@ -226,7 +235,7 @@ function textRank(chunk: readonly Candidate[], damping = 0.85, iterations = 50):
   return rank;
 }
 
-function selectByMmr(candidates: Candidate[], opts: Required<SummaryOptions>): Candidate[] {
+function selectByMmr(candidates: Candidate[], opts: ResolvedOptions): Candidate[] {
   const chosen: Candidate[] = [];
   const remaining = new Set(candidates);
   let totalWords = 0;
