@@ -52,11 +52,10 @@ const VOCATIVE_REQUEST = new RegExp(
 const PLEASE_TASK = new RegExp(`\\bplease\\s+(?<task>${TASK_VERB}\\b[^.?!;]*)`, 'iu');
 
 /** Share of content terms two tasks have in common (Jaccard). */
-function overlap(a: string, b: string): number {
-  const x = new Set(contentTerms(a));
-  const y = new Set(contentTerms(b));
-  const shared = [...x].filter((t) => y.has(t)).length;
-  return shared / Math.max(1, new Set([...x, ...y]).size);
+function overlap(x: ReadonlySet<string>, y: ReadonlySet<string>): number {
+  let shared = 0;
+  for (const t of x) if (y.has(t)) shared++;
+  return shared / Math.max(1, x.size + y.size - shared);
 }
 
 /**
@@ -67,6 +66,7 @@ export function extractActionItems(ctx: ItemContext, usedSentences?: Set<string>
   const items: ActionItem[] = [];
   // A reply that accepted a request ("Sure, I'll have it done by Friday") belongs to that item, not a new one.
   const acceptedIn = new Map<number, ActionItem>();
+  const termsOf = new Map<ActionItem, Set<string>>();
   for (const sentence of ctx.sentences) {
     const found = findAction(sentence, ctx);
     if (!found) continue;
@@ -80,7 +80,8 @@ export function extractActionItems(ctx: ItemContext, usedSentences?: Set<string>
       usedSentences?.add(`${sentence.turn}:${sentence.position}`);
       continue;
     }
-    const same = items.find((item) => item.owner === found.owner && overlap(item.task, task) >= 0.6);
+    const terms = new Set(contentTerms(task));
+    const same = items.find((item) => item.owner === found.owner && overlap(termsOf.get(item) ?? new Set(), terms) >= 0.6);
     if (same) {
       same.sourceTurns = [...new Set([...(same.sourceTurns ?? []), ...found.sourceTurns])];
       usedSentences?.add(`${sentence.turn}:${sentence.position}`);
@@ -95,6 +96,7 @@ export function extractActionItems(ctx: ItemContext, usedSentences?: Set<string>
       sourceTurns: [...new Set(found.sourceTurns)],
     };
     items.push(item);
+    termsOf.set(item, terms);
     usedSentences?.add(`${sentence.turn}:${sentence.position}`);
     for (const turn of found.sourceTurns) if (turn !== sentence.turn) acceptedIn.set(turn, item);
   }
