@@ -337,7 +337,8 @@ function factsOf(text: string): string[] {
   facts.push(...(text.match(/\d[\d,.:/-]*\d|\d/g) ?? []));
   for (const s of text.split(/(?<=[.!?:])\s+|\n+/)) {
     for (const word of s.split(/\s+/).slice(1)) {
-      const bare = word.replace(/^[^\p{L}]+|[^\p{L}'’]+$/gu, '');
+      // "Steven's" (the sender's name made possessive in a placeholder) traces to "Steven".
+      const bare = word.replace(/^[^\p{L}]+|[^\p{L}'’]+$/gu, '').replace(/['’]s$/, '');
       if (/^\p{Lu}/u.test(bare) && !TEMPLATE_CAPITALS.has(bare)) facts.push(bare);
     }
   }
