@@ -19,7 +19,7 @@ const NARRATION =
 const MARKERS = '(?:(?:great|good|okay|ok|so|right|alright|all right|perfect|fine|excellent)[,!.]?\\s+)';
 /** A conclusion that follows a discussion: "Great, then we launch on…", "Okay, so we'll use the rubber case." */
 const CONCLUSION = new RegExp(
-  `^${MARKERS}*(?:then|so),?\\s+we(?:'ll| will| are going to|'re going to| shall)?\\s+(?!${NARRATION})\\w+|^${MARKERS}+we(?:'ll| will| are going to|'re going to)\\s+(?:use|go with|launch|ship|release|keep|drop|stick with|include|make it)\\b|^${MARKERS}+(?:so\\s+)?it(?:'ll| will| is going to|'s going to) be\\b`,
+  `^${MARKERS}*(?:then|so),?\\s+we(?:'ll| will| are going to|'re going to| shall)?\\s+(?!${NARRATION})\\w+|^${MARKERS}*(?:then|so),?\\s+we(?:'ve| have) got\\b|^${MARKERS}+we(?:'ll| will| are going to|'re going to)\\s+(?:use|go with|launch|ship|release|keep|drop|stick with|include|make it)\\b|^${MARKERS}+(?:so\\s+)?it(?:'ll| will| is going to|'s going to) be\\b`,
   'i',
 );
 /** A plan the group states for itself with a time: "we launch on Tuesday", "we'll ship it next week". */
@@ -27,10 +27,18 @@ const PLAN =
   /\bwe(?:'ll| will| are going to|'re going to| shall)?\s+(?:launch|ship|release|go live|start|begin|move|switch|freeze|deliver|publish|roll out|postpone|delay|push)\b/i;
 /** A rule the meeting sets for the product: "we're not going to use teletext", "we don't want a touch screen". */
 const RULE =
-  /\b(?:we(?:'re| are) (?:not )?going to (?:be using |use|have|go with|stick with|keep|drop|include|focus on)|we(?:'ll| will) (?:use|have|go with|stick with|keep|drop|include|focus on)|we (?:don't|do not|won't|will not) (?:want|need|use|have|include)|(?:it|this|the \w+|our \w+) (?:has to|must|should|will|is going to|is only going to|will only) (?:only )?be)\b/i;
+  /\b(?:we(?:'re| are) (?:not )?going to (?:be using|use|go with|stick with|keep|drop|include|focus on)|we(?:'re| are) focusing on|we(?:'ll| will) (?:use|go with|stick with|keep|drop|include|focus on)|we (?:don't|do not|won't|will not) (?:want|need|use|include)|(?:it|this|the \w+|our \w+)(?: \w+){0,4} (?:has to|must|should|will|is going to|is only going to|will only|won't|will not|isn't going to|is not going to) (?:only )?be\b(?! able))/i;
 const RECAP = /\b(?:last|previous|earlier) (?:meeting|time|session)\b|\bwhat we (?:decided|agreed|discussed)\b/i;
 const PROPOSAL =
-  /^(?:(?:so|ok(?:ay)?|then|right|well)[, ]+)*(?:let's|let us|how about|why don't we|i propose|i suggest|shall we|we could just|(?:maybe |i think )?we should)\b/i;
+  /^(?:(?:so|ok(?:ay)?|then|right|well|and|but)[, ]+)*(?:let's|let us|how about|why don't we|i propose|i suggest|shall we|we could just|(?:maybe |i think |i (?:also )?think (?:though )?(?:that )?)?(?:we|it|the \w+) (?:should(?:n't)?|has to|have to|must|needs to))\b/i;
+const NOT_STATED =
+  /^(?:(?:so|and|but|okay|ok|well|um|uh)[, ]+)*(?:you|do|does|did|is|are|can|could|would|what|how|why|when|where|which|if|when|as)\b/i;
+const MAX_DECISION_WORDS = 35;
+const HEDGED = /\b(?:i dunno|i don't know|not sure|or something|maybe it|maybe you)\b/i;
+
+/** A plain yes to a proposal: enough when the proposal itself was explicit. */
+const AFFIRMATION =
+  /^(?:(?:mm-hmm|uh-huh)[,.]?\s*)?(?:yes|yeah|yep|sure|okay|ok|right|agreed|definitely|absolutely|exactly|good|great|fine|perfect|cool|true|i agree|i think so)\b/i;
 const STRONG_AGREEMENT =
   /^(?:(?:yeah|yes|ok(?:ay)?)[, ]+)?(?:agreed|sounds good|sounds great|sounds like a plan|works for me|that works|deal|good idea|great idea|perfect|let's do (?:it|that)|fine by me|makes sense|yes,? let's|definitely|absolutely|i agree|we agree)\b/i;
 
@@ -64,6 +72,7 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
     decisions.push({ text: withResolvedDate(tidy.charAt(0).toUpperCase() + tidy.slice(1), ctx), sourceTurns });
   };
   let recapSpeaker: string | null = null;
+  const lead = leadSpeaker(ctx);
   for (const sentence of ctx.sentences) {
     const text = sentence.text;
     // "I'll go over what we decided last meeting: …" — what that speaker says next recalls old decisions.
@@ -77,17 +86,34 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       continue;
     }
     const reply = ctx.turns[sentence.turn + 1];
-    const accepted =
-      sentence.lastInTurn && reply && reply.speaker !== sentence.speaker && STRONG_AGREEMENT.test(reply.text);
+    const agreed = (pattern: RegExp) =>
+      sentence.lastInTurn && reply !== undefined && reply.speaker !== sentence.speaker && pattern.test(reply.text);
     if (CONCLUSION.test(text) || (PLAN.test(text) && hasDay(text, ctx))) {
       add(text, [sentence.turn]);
       continue;
     }
-    if ((PROPOSAL.test(text) || RULE.test(text)) && accepted) {
+    // Rules and proposals are short statements, not questions or restatements of what someone else said.
+    if (NOT_STATED.test(tidySentence(text)) || HEDGED.test(text) || words(text).length > MAX_DECISION_WORDS) continue;
+    // The one running the meeting states rules as settled; anyone else's rule or proposal needs a yes.
+    const rule = RULE.test(text) && (sentence.speaker === lead || !/^(?:it|this)\b/i.test(tidySentence(text)));
+    if (rule && (sentence.speaker === lead || agreed(AFFIRMATION))) {
+      add(text, agreed(AFFIRMATION) ? [sentence.turn, sentence.turn + 1] : [sentence.turn]);
+      continue;
+    }
+    if (PROPOSAL.test(text) && (agreed(STRONG_AGREEMENT) || (words(text).length >= 6 && agreed(AFFIRMATION)))) {
       add(text.replace(/\?\s*$/, '.'), [sentence.turn, sentence.turn + 1]);
     }
   }
   return decisions;
+}
+
+/** Who runs the meeting: the speaker who opens it, when they also speak most; else nobody in particular. */
+function leadSpeaker(ctx: ItemContext): string | null {
+  const spoken = new Map<string, number>();
+  for (const turn of ctx.turns) spoken.set(turn.speaker, (spoken.get(turn.speaker) ?? 0) + words(turn.text).length);
+  const ranked = [...spoken.entries()].sort((a, b) => b[1] - a[1]);
+  const first = ctx.turns.find((t) => words(t.text).length >= 5)?.speaker;
+  return ranked.length > 1 && first !== undefined && ranked[0]?.[0] === first ? first : null;
 }
 
 function hasDay(text: string, ctx: ItemContext): boolean {

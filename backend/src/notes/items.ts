@@ -81,7 +81,9 @@ export function extractActionItems(ctx: ItemContext, usedSentences?: Set<string>
       continue;
     }
     const terms = new Set(contentTerms(task));
-    const same = items.find((item) => item.owner === found.owner && overlap(termsOf.get(item) ?? new Set(), terms) >= 0.6);
+    const same = items.find(
+      (item) => item.owner === found.owner && overlap(termsOf.get(item) ?? new Set(), terms) >= 0.6,
+    );
     if (same) {
       same.sourceTurns = [...new Set([...(same.sourceTurns ?? []), ...found.sourceTurns])];
       usedSentences?.add(`${sentence.turn}:${sentence.position}`);
