@@ -76,7 +76,9 @@ describe('notes through an OpenAI-compatible model', () => {
     const { notes } = outcome;
     expect(notes.summary).toHaveLength(2);
     expect(notes.summarySourceTurns).toEqual([[0, 1, 2], [1]]);
-    expect(notes.decisions).toEqual([{ text: 'Launch on April 28 without the export feature (Tue 28 Apr 2026).', sourceTurns: [2] }]);
+    expect(notes.decisions).toEqual([
+      { text: 'Launch on April 28 without the export feature (Tue 28 Apr 2026).', sourceTurns: [2] },
+    ]);
     expect(notes.actionItems).toEqual([
       {
         owner: 'Sarah Kim',
@@ -180,7 +182,9 @@ describe('notes through an OpenAI-compatible model', () => {
     );
     const outcome = await notesFor(request);
     if (!outcome.ok) throw new Error(outcome.error.message);
-    expect(outcome.notes.decisions.map((d) => d.text)).toEqual(['Launch on April 28 without the export feature (Tue 28 Apr 2026).']);
+    expect(outcome.notes.decisions.map((d) => d.text)).toEqual([
+      'Launch on April 28 without the export feature (Tue 28 Apr 2026).',
+    ]);
   });
 
   it('returns the transcript errors as values, before any model call', async () => {
