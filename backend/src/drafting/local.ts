@@ -167,8 +167,14 @@ function acknowledgement(message: NormalisedMessage, analysis: MessageAnalysis, 
     const listed = files.length === 1 ? files[0] : `${files.slice(0, -1).join(', ')} and ${files[files.length - 1]}`;
     return [`${thanks} for sending ${listed}.`];
   }
-  const about = analysis.topic && analysis.topic.length <= 80 ? ` on ${analysis.topic}` : '';
-  return [`${thanks} for the update${about}.`];
+  // A subject that is itself a sentence ("Your invoice INV-20431 is available") does not follow "update on".
+  const topic = analysis.topic;
+  const nameable =
+    topic &&
+    topic.length <= 60 &&
+    !/[?!]$/.test(topic) &&
+    !/^(?:your|you|we|this|re)\b|\b(?:is|are|has|have|was|were|will)\b/i.test(topic);
+  return [`${thanks} for the update${nameable ? ` on ${topic}` : ''}.`];
 }
 
 function followUp(input: LocalDraftInput, analysis: MessageAnalysis, r: Register): string[] {

@@ -307,3 +307,16 @@ describe('rewrites do what they say', () => {
     expect(swapPerson('tell us what you think')).toBe('tell you what I think');
   });
 });
+
+describe('a reply the user asks for where nobody waits', () => {
+  it('acknowledges without turning a sentence-like subject into "the update on …"', async () => {
+    const invoice = await message({
+      from: 'Fabrikam Billing <no-reply@billing.fabrikam.example>',
+      subject: 'Your invoice INV-20431 is available',
+      text: 'Hello,\n\nYour invoice INV-20431 for 1,240.00 EUR is now available in your account.',
+    });
+    const result = draft(invoice);
+    expect(result.text).toContain('Thanks for the update.');
+    expect(result.text).not.toContain('update on Your invoice');
+  });
+});
