@@ -4,18 +4,15 @@
  * it: the local planner writes from it, the model engine puts it in the prompt as a checklist.
  */
 import type { NormalisedMessage } from '../mail/types.ts';
+import { type Ask, readAsks, sentencesOf } from './asks.ts';
 import { type DraftLanguage, detectLanguage } from './language.ts';
 import { firstNameOf } from './names.ts';
 import { readMessageStyle } from './style.ts';
 
-export type Intent = 'answer' | 'accept' | 'decline' | 'ask_missing' | 'schedule' | 'acknowledge' | 'follow_up';
+export type { Ask } from './asks.ts';
+export { readAsks, sentencesOf } from './asks.ts';
 
-export type Ask =
-  /** "Could you send me the forecast by Friday?" → action "send you the forecast by Friday". */
-  | { kind: 'request'; sentence: string; action: string; hasDeadline: boolean }
-  /** "What is the price for 200 seats?" → subject "the price for 200 seats". */
-  | { kind: 'what_is'; sentence: string; subject: string; verb: 'is' | 'are' }
-  | { kind: 'question'; sentence: string };
+export type Intent = 'answer' | 'accept' | 'decline' | 'ask_missing' | 'schedule' | 'acknowledge' | 'follow_up';
 
 export interface MessageAnalysis {
   senderName?: string;
@@ -24,6 +21,8 @@ export interface MessageAnalysis {
   asks: Ask[];
   invitation?: { sentence: string; when?: string };
   meetingAsk: boolean;
+  /** The ask to meet comes before the other asks, so the times lead the reply. */
+  meetingFirst: boolean;
   missingAttachment: boolean;
   fromMe: boolean;
   /** "Thanks, that's done" — nothing left to answer. */
@@ -32,20 +31,12 @@ export interface MessageAnalysis {
 }
 
 export const MEETING_ASK =
-  /\b(meet(ing)?|call|chat|catch[- ]up|get together|sync|coffee|lunch|zoom|teams call|hop on|talk)\b[^.?!\n]{0,80}\b(time|when|available|availability|free|slot|schedule|next week|this week|tomorrow|monday|tuesday|wednesday|thursday|friday|morning|afternoon)\b|\b(when are you (free|available)|are you (free|available)|your availability|find a time|set up a (call|meeting|time)|schedule a (call|meeting)|what times? (works?|suits?)|does \w+day work|can we (meet|talk|chat|speak|get together)|could we (meet|talk|chat|speak)|let'?s (meet|talk|chat|find a time))\b/i;
+  /\b(meet(ing)?|call|chat|catch[- ]up|get together|sync|coffee|lunch|zoom|teams call|hop on|talk)\b[^.?!\n]{0,80}\b(time|when|available|availability|free|slot|schedule|next week|this week|tomorrow|monday|tuesday|wednesday|thursday|friday|morning|afternoon)\b|\b(when are you (free|available)|are you (free|available)|your availability|find a time|set up a (call|meeting|time)|schedule a (call|meeting)|what times? (works?|suits?)|does \w+day work|can we (meet|talk|chat|speak|get together)|could we (meet|talk|chat|speak)|let'?s (meet|talk|chat|find a time)|(would like to|want to|could i|can i|may i|could we|can we) (swing|stop|come|drop|pop) by)\b/i;
 const INVITATION =
-  /\b(would you like to (join|come|attend)|you'?re invited|we'?d (love|like) (for )?you to (join|come|attend|speak)|(can|could|will|would) you (join|attend|come|make it|speak|present)|invite you|invitation to|are you (interested|able to (join|attend|come|make it))|rsvp|please confirm (your attendance|whether you can (attend|come|join)))\b/i;
+  /\b(would you like to (join|come|attend)|you'?re invited|we'?d (love|like) (for )?you to (join|come|attend|speak)|(can|could|will|would) you (join|attend|come|make it|speak|present)|invite you|invitation to|are you (interested|able to (join|attend|come|make it))|rsvp|please confirm (your attendance|whether you can (attend|come|join))|hopes? (that )?you (will|can|'ll) be able to (join|attend|come)|hope you can (join|attend|come)|save the date)\b/i;
 const ATTACHMENT_MENTION = /\b(attached|attachment|enclosed|see the (file|document|doc)|i'?ve attached|please find)\b/i;
 const CLOSING_ONLY =
   /^(thanks|thank you|thx|great|perfect|sounds good|ok(ay)?|got it|will do|done|noted|cheers|appreciate it)\b[^?]*$/i;
-
-const REQUEST_LEAD =
-  /^(?:(?:hi|hello|hey)\b[^,]*,\s*)?(?:(?:so|and|also|but|ok(?:ay)?|btw),?\s+)?(?:(?:can|could|would|will) you(?: please| kindly| possibly)?|please|(?:i|we)(?: would|'d) (?:appreciate it if you could|like you to)|(?:i|we) need you to|would you mind)\s+/i;
-const WHAT_IS = /^what(?:'s| is| are)\s+(.+?)\??$/i;
-const ACTION_VERB =
-  /^(send|share|forward|provide|give|email|mail|review|check|look|confirm|update|prepare|draft|sign|approve|call|let|tell|help|arrange|book|submit|fill|complete|add|remove|change|fix|schedule|get|pass|circulate|resend|return|ask)\b/i;
-const DEADLINE =
-  /\b(by|before|until|no later than|end of|eod|eow|asap|as soon as|soon|today|tomorrow|tonight|this (week|afternoon|morning|evening)|next week|(mon|tues|wednes|thurs|fri|satur|sun)day)\b/i;
 
 /** Second person to first and back: the reply speaks from the other side of the conversation. */
 const PERSON_SWAP: Record<string, string> = {
@@ -90,66 +81,6 @@ export function swapPerson(phrase: string): string {
     .replace(/\byou am\b/g, 'you are');
 }
 
-/** Sentences of the new text, headers and greeting/sign-off lines left out. */
-export function sentencesOf(text: string): string[] {
-  return text
-    .replace(/\r/g, '')
-    .split(/\n\s*\n|(?<=[.!?])\s+(?=[\p{Lu}"'(])|\n(?=[-*•]\s)/u)
-    .map((s) => s.replace(/\s+/g, ' ').trim())
-    .filter((s) => s.length > 1);
-}
-
-function cleanAction(action: string): string {
-  return action
-    .replace(/[?.!\s]+$/u, '')
-    .replace(/\s+please$/i, '')
-    .trim();
-}
-
-const HEADER_LIKE = /\b(from|to|cc|subject|sent|date|email|e-mail|tel|phone|fax|headline)\s*:/i;
-
-/**
- * A sentence a person asks the reader, not a headline, a quoted line, a header block or mangled text:
- * forwarded newsletters are full of question marks nobody expects the user to answer.
- */
-function isPersonalSentence(sentence: string): boolean {
-  // "contacts?for" and " ?" are non-breaking spaces mangled by a charset, not questions.
-  if (HEADER_LIKE.test(sentence) || /\?{2,}|�|\?[\p{L}']|\s\?/u.test(sentence) || /^["'“‘(>]/.test(sentence))
-    return false;
-  const words = sentence.split(/\s+/);
-  if (words.length > 40) return false;
-  const capitalised = words.filter((w) => /^[\p{Lu}]/u.test(w)).length;
-  return words.length < 4 || capitalised / words.length < 0.6;
-}
-
-export function readAsks(text: string): Ask[] {
-  const asks: Ask[] = [];
-  for (const sentence of sentencesOf(text)) {
-    if (!isPersonalSentence(sentence)) continue;
-    const lead = REQUEST_LEAD.exec(sentence);
-    if (lead) {
-      const rest = cleanAction(sentence.slice(lead[0].length));
-      if (ACTION_VERB.test(rest) && rest.split(/\s+/).length <= 25) {
-        asks.push({ kind: 'request', sentence, action: swapPerson(rest), hasDeadline: DEADLINE.test(rest) });
-        continue;
-      }
-    }
-    if (!sentence.endsWith('?')) continue;
-    const what = WHAT_IS.exec(sentence);
-    if (what?.[1] && what[1].split(/\s+/).length <= 10 && !/\b(you|we|i)\b/i.test(what[1])) {
-      asks.push({
-        kind: 'what_is',
-        sentence,
-        subject: swapPerson(what[1]),
-        verb: /\bare\b/i.test(sentence.slice(4, 9)) ? 'are' : 'is',
-      });
-      continue;
-    }
-    asks.push({ kind: 'question', sentence });
-  }
-  return asks.slice(0, 5);
-}
-
 /**
  * The paragraphs that ask to meet, and the one after (often "Tue or Wed afternoon works"). The solver reads
  * only these: dates elsewhere in a long message are not the requester's windows, and each costs time.
@@ -170,6 +101,28 @@ export function topicOf(subject: string): string {
   return subject.replace(/^\s*((re|aw|sv|fw|fwd|wg|tr|rv)\s*(\[\d+\])?\s*:\s*)+/i, '').trim();
 }
 
+/**
+ * The name to greet the sender by: the name they sign with when it is theirs (one word, as people sign
+ * "Kevin" or "Jim"; or matching the display name), else the display name's first name.
+ */
+export function greetingName(
+  message: Pick<NormalisedMessage, 'from'>,
+  signName: string | undefined,
+): string | undefined {
+  const displayFirst = firstNameOf(message.from);
+  const signedWords = signName?.split(/\s+/) ?? [];
+  const signed = signedWords[0];
+  if (!signed) return displayFirst;
+  const display = (message.from?.name ?? '').toLowerCase();
+  const address = message.from?.address.toLowerCase() ?? '';
+  const matches =
+    display.includes(signed.toLowerCase()) ||
+    (signedWords[1] !== undefined && display.includes(signedWords[1].toLowerCase())) ||
+    address.startsWith(signed.toLowerCase());
+  if (signedWords.length === 1 || matches || !displayFirst) return signed;
+  return displayFirst;
+}
+
 /** Asks beyond this point of a long message are not what a reply answers; the bound keeps drafting fast. */
 const ANALYSED_CHARS = 8000;
 
@@ -178,14 +131,9 @@ export function analyseMessage(message: NormalisedMessage, me: string[] = []): M
   const style = readMessageStyle(text, message.signature);
   const ownAddresses = new Set(me.map((a) => a.toLowerCase()));
   const fromMe = !!message.from && ownAddresses.has(message.from.address.toLowerCase());
-  const displayFirst = firstNameOf(message.from);
-  // A sender who signs "Jim" while their display name says "James" goes by "Jim".
-  const signed = style.signName?.split(/\s+/)[0];
-  const senderName =
-    signed && displayFirst && signed.slice(0, 2).toLowerCase() === displayFirst.slice(0, 2).toLowerCase()
-      ? signed
-      : (displayFirst ?? signed);
-  const body = style.body || text;
+  const senderName = greetingName(message, style.signName);
+  // Hard-wrapped lines ("…our meeting (with Jeff) to\ntake place next Tuesday") are one sentence.
+  const body = (style.body || text).replace(/([^\n])\n(?=[^\n\s*•-])/g, '$1 ');
   const invitationMatch = INVITATION.exec(body);
   const invitationSentence = invitationMatch ? sentencesOf(body).find((s) => INVITATION.test(s)) : undefined;
   const meetingAsk = MEETING_ASK.test(body) && !invitationMatch;
@@ -194,6 +142,10 @@ export function analyseMessage(message: NormalisedMessage, me: string[] = []): M
   const asks = allAsks.filter(
     (a) => !(meetingAsk && MEETING_ASK.test(a.sentence)) && a.sentence !== invitationSentence,
   );
+  const sentences = meetingAsk ? sentencesOf(body) : [];
+  const meetingAt = sentences.findIndex((s) => MEETING_ASK.test(s));
+  const firstAskAt = asks.length ? sentences.indexOf(asks[0]?.sentence ?? '') : -1;
+  const meetingFirst = meetingAsk && (firstAskAt < 0 || (meetingAt >= 0 && meetingAt < firstAskAt));
   const missingAttachment =
     ATTACHMENT_MENTION.test(body) && message.attachments.length === 0 && !/\battached (is|are) (a )?link\b/i.test(body);
   const closing =
@@ -216,6 +168,7 @@ export function analyseMessage(message: NormalisedMessage, me: string[] = []): M
     asks,
     ...(invitationSentence ? { invitation: { sentence: invitationSentence } } : {}),
     meetingAsk,
+    meetingFirst,
     missingAttachment,
     fromMe,
     closing,

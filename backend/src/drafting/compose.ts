@@ -31,8 +31,11 @@ function fill(template: string, name: string | undefined, language: DraftLanguag
   if (!template.includes('{name}')) return template;
   if (name) return template.replace('{name}', name);
   const without = template.replace(/\s*\{name\}/, '').trim();
-  // "{name}," without a name leaves only punctuation: use the plain greeting of the language instead.
-  return /[\p{L}]/u.test(without) ? without : LOCALISED[language].noName;
+  // "{name}," without a name leaves only punctuation, and "Dear," is not a greeting: use the plain one.
+  return /[\p{L}]/u.test(without) &&
+    !/^(?:dear|liebe[r]?|sehr geehrte[r]?|cher|chère|estimad[oa]|querid[oa])\b/i.test(without)
+    ? without
+    : LOCALISED[language].noName;
 }
 
 export interface Frame {
@@ -51,9 +54,10 @@ export function frameFor(
 ): Frame {
   const known = recipient ? voice.perRecipient.find((r) => r.address === recipient.toLowerCase()) : undefined;
   const inLanguage = (text: string | undefined) => text !== undefined && (phraseLanguage(text) ?? 'en') === language;
-  const forcedFormal = formality === 'formal' && voice.formality !== 'formal';
+  // A register the user asked for that their habits do not have takes the language's usual phrases.
+  const forced = formality !== voice.formality && formality !== 'neutral';
   const pick = (perRecipient: string | undefined, phrases: VoiceProfile['greetings'], fallback: string) => {
-    if (forcedFormal) return fallback;
+    if (forced) return fallback;
     if (perRecipient !== undefined && (perRecipient === '' || inLanguage(perRecipient))) return perRecipient;
     const learned = phrases.find((p) => p.text === '' || inLanguage(p.text));
     if (learned && (learned.text !== '' || language === 'en' || voice.languages.includes(language)))

@@ -5,13 +5,13 @@
  * the scheduling solver.
  */
 
-import type { Draft, Formality, ProposedTime, Settings, VoiceProfile } from '@steward/shared';
+import type { Draft, ProposedTime, Settings, VoiceProfile } from '@steward/shared';
 import { DateTime } from 'luxon';
 import { allowedSourcesFor, type PreparedEmail, prepareNormalised, sanitiseModelOutput } from '../ai/safety.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
 import { suggestTimes } from '../scheduling/suggest.ts';
 import { parseTimeExpressions } from '../scheduling/times.ts';
-import { type Ask, analyseMessage, type MessageAnalysis, meetingAskText } from './analyse.ts';
+import { analyseMessage, type MessageAnalysis, meetingAskText, swapPerson } from './analyse.ts';
 import {
   assemble,
   frameFor,
@@ -22,6 +22,22 @@ import {
   textToHtml,
 } from './compose.ts';
 import { firstNameOf } from './names.ts';
+import {
+  answerAsk,
+  applyContractions,
+  c,
+  closer,
+  declineSentence,
+  placeholder,
+  type ReadInstruction,
+  type Register,
+  readInstruction,
+  thanksOpener,
+  tidyPunctuation,
+  weave,
+} from './replies.ts';
+
+export { type ReadInstruction, readInstruction } from './replies.ts';
 
 export interface BusyInterval {
   start: string;
@@ -41,112 +57,37 @@ export interface LocalDraftInput {
   me?: string[];
 }
 
-export interface ReadInstruction {
-  length?: 'shorter' | 'longer';
-  formality?: Formality;
-  decision?: 'accept' | 'decline';
-  followUp?: boolean;
-  /** What the user asked to be said, in their words, when it is not one of the known commands. */
-  say?: string;
-  /** Free text the planner cannot act on; shown as a placeholder so it is not lost. */
-  unhandled?: string;
-}
-
-export function readInstruction(instruction: string | undefined): ReadInstruction {
-  const text = (instruction ?? '').trim().slice(0, 500);
-  if (!text) return {};
-  const read: ReadInstruction = {};
-  let known = false;
-  const mark = (change: Partial<ReadInstruction>) => {
-    Object.assign(read, change);
-    known = true;
-  };
-  if (/\b(shorter|brief|briefer|concise|short|terse)\b/i.test(text)) mark({ length: 'shorter' });
-  if (/\b(longer|more detail(ed)?|elaborate|expand)\b/i.test(text)) mark({ length: 'longer' });
-  if (/\b(less formal|informal|casual|friendlier|more relaxed)\b/i.test(text)) mark({ formality: 'casual' });
-  else if (/\b(more formal|formal|professional|polite)\b/i.test(text)) mark({ formality: 'formal' });
-  if (/\b(decline|say no|turn (it |this )?down|refuse|reject|can'?t make it|not interested)\b/i.test(text))
-    mark({ decision: 'decline' });
-  else if (/\b(accept|say yes|agree|confirm)\b/i.test(text)) mark({ decision: 'accept' });
-  if (/\b(follow[- ]?up|nudge|chase|remind)\b/i.test(text)) mark({ followUp: true });
-  const say =
-    /^(?:[Pp]lease\s+)?(?:[Tt]ell|[Ss]ay|[Mm]ention|[Ll]et)\s+(?:(?:him|her|them|\p{Lu}\p{L}+)\s+)?(?:know\s+)?(?:that\s+)?(.+)$/u.exec(
-      text,
-    );
-  if (say?.[1] && !known) {
-    read.say = sentence(say[1].replace(/\b(him|her|them)\b/gi, 'you').replace(/\b(his|their)\b/gi, 'your'));
-  } else if (!known) {
-    read.unhandled = text.replace(/[[\]]/g, '').slice(0, 150);
-  }
-  return read;
-}
-
-/** Writes in the user's register: contractions only when they use them. */
-interface Register {
-  formality: Formality;
-  contract: boolean;
-  exclaim: boolean;
-}
-
-function c(register: Register, full: string, short: string): string {
-  return register.contract ? short : full;
-}
-
-function sentence(text: string): string {
-  const trimmed = text.trim().replace(/\s+/g, ' ');
-  const capitalised = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
-  return /[.!?]$/.test(capitalised) ? capitalised : `${capitalised}.`;
-}
-
-function quoteQuestion(question: string): string {
-  return question.length > 140 ? `${question.slice(0, 137)}...` : question;
-}
-
-function answerAsk(ask: Ask, decision: ReadInstruction['decision'], r: Register): string {
-  if (ask.kind === 'request') {
-    const info = /^(?:let|tell) you(?: know)?\s+(.*)$/i.exec(ask.action);
-    if (info?.[1]) {
-      const about = info[1].replace(/^if\b/i, 'whether');
-      return `As for ${about.replace(/[.?!]+$/, '')}: [confirm: answer].`;
-    }
-    if (decision === 'decline')
-      return sentence(`Unfortunately I ${c(r, 'will not', "won't")} be able to ${ask.action}`);
-    return ask.hasDeadline
-      ? sentence(`${c(r, 'I will', "I'll")} ${ask.action}`)
-      : sentence(`${c(r, 'I will', "I'll")} ${ask.action} by [confirm: when]`);
-  }
-  if (ask.kind === 'what_is') {
-    return sentence(`${ask.subject} ${ask.verb} [confirm: ${ask.subject.slice(0, 120)}]`);
-  }
-  return `[confirm: answer to “${quoteQuestion(ask.sentence)}”]`;
-}
-
 function invitationReply(
   analysis: MessageAnalysis,
   decision: ReadInstruction['decision'],
   r: Register,
   ref: Date,
 ): string[] {
-  if (decision === 'decline') {
-    return [
-      `Thank you for the invitation. Unfortunately I ${c(r, 'will not', "won't")} be able to join this time.`,
-      r.formality === 'casual' ? 'Hope it goes well!' : 'I hope it goes well.',
-    ];
-  }
-  const lines = [`Thank you for the invitation — ${c(r, 'I would', "I'd")} be glad to join.`];
   // Never "See you on" a time already past, or one the sentence puts in the past.
   const when = analysis.invitation
     ? parseTimeExpressions(analysis.invitation.sentence, { ref }).find(
         (e) => e.direction !== 'past' && Date.parse(e.end) > ref.getTime(),
       )?.text
     : undefined;
-  if (when) {
-    const preposition = /^(mon|tue|wed|thu|fri|sat|sun|\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i.test(when)
+  const preposition =
+    when && /^(mon|tue|wed|thu|fri|sat|sun|\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i.test(when)
       ? 'on '
       : '';
-    lines.push(`See you ${preposition}${when}.`);
+  if (decision === 'decline') {
+    return [
+      `Thank you for the invitation. Unfortunately I ${c(r, 'will not', "won't")} be able to join this time.`,
+      r.formality === 'casual' ? 'Hope it goes well!' : 'I hope it goes well.',
+    ];
   }
-  return lines;
+  if (decision === 'accept') {
+    const lines = [`Thank you for the invitation. ${c(r, 'I would', "I'd")} be glad to join.`];
+    if (when) lines.push(`See you ${preposition}${when}.`);
+    return lines;
+  }
+  // Whether the user goes is theirs to say.
+  return [
+    `Thank you for the invitation. ${placeholder(`whether you can join${when ? ` ${preposition}${when}` : ''}`)}.`,
+  ];
 }
 
 /** Meeting times from the scheduling solver, labelled in both zones. Both engines use exactly these. */
@@ -183,50 +124,62 @@ interface Scheduled {
 
 function scheduleReply(
   input: LocalDraftInput,
-  _analysis: MessageAnalysis,
+  analysis: MessageAnalysis,
   read: ReadInstruction,
   r: Register,
 ): Scheduled {
   if (read.decision === 'decline') {
     return {
-      paragraphs: [
-        `Thanks for reaching out. Unfortunately ${c(r, 'I am not', "I'm not")} able to meet about this at the moment.`,
-      ],
+      paragraphs: [`Unfortunately ${c(r, 'I am not', "I'm not")} able to meet about this at the moment.`],
       proposedTimes: [],
     };
   }
   const { message } = input;
   const { proposedTimes, theirTimesUnavailable } = solverTimes(input);
+  const what = /\bcall\b/i.test(message.newText) ? 'call' : 'meeting';
   if (!proposedTimes.length) {
+    return { paragraphs: [`For the ${what}: ${placeholder('times that work for you')}.`], proposedTimes };
+  }
+  if (read.length === 'shorter') {
+    const kept = proposedTimes.slice(0, 2);
     return {
-      paragraphs: [
-        `${c(r, 'I would', "I'd")} be glad to ${/\bcall\b/i.test(message.newText) ? 'talk' : 'meet'}. ${c(r, 'I am', "I'm")} free [confirm: times that work for you].`,
-      ],
-      proposedTimes,
+      paragraphs: ['Would one of these work?', kept.map((t) => `- ${t.label}`).join('\n')],
+      proposedTimes: kept,
     };
   }
   const intro = theirTimesUnavailable
-    ? `Unfortunately the times you suggested ${c(r, 'do not', "don't")} work for me. Would one of these work instead?`
+    ? `The times you suggested ${c(r, 'do not', "don't")} work on my side. Would one of these work instead?`
     : r.formality === 'formal'
-      ? 'I would be glad to find a time. Would one of the following work for you?'
-      : `Happy to find a time. Would one of these work for you?`;
+      ? `For the ${what}, would one of the following times suit you?`
+      : `For the ${what}, would one of these times work for you?`;
   const list = proposedTimes.map((t) => `- ${t.label}`).join('\n');
   const paragraphs = [intro, list];
-  if (read.length !== 'shorter') paragraphs.push('If none of them suits you, let me know a few times that do.');
+  if (analysis.asks.length === 0)
+    paragraphs.push(
+      r.formality === 'formal'
+        ? 'If none of them suits you, please suggest a few times that do.'
+        : 'If none of them suits you, let me know a few times that do.',
+    );
   return { paragraphs, proposedTimes };
 }
 
 function acknowledgement(message: NormalisedMessage, analysis: MessageAnalysis, r: Register): string[] {
-  const thanks = r.exclaim ? 'Thanks' : 'Thank you';
+  const thanks = r.formality === 'formal' ? 'Thank you' : 'Thanks';
   if (analysis.closing)
     return [r.exclaim ? 'Great, thanks for letting me know!' : 'Great, thanks for letting me know.'];
   const files = message.attachments.map((a) => a.filename).filter((f): f is string => !!f && f.length <= 80);
   if (files.length) {
     const listed = files.length === 1 ? files[0] : `${files.slice(0, -1).join(', ')} and ${files[files.length - 1]}`;
-    return [`${thanks} for sending ${listed}. ${c(r, 'I will', "I'll")} take a look.`];
+    return [`${thanks} for sending ${listed}.`];
   }
-  const about = analysis.topic && analysis.topic.length <= 80 ? ` on ${analysis.topic}` : '';
-  return [`${thanks} for the update${about}.`, `${c(r, 'I will', "I'll")} get back to you if I have any questions.`];
+  // A subject that is itself a sentence ("Your invoice INV-20431 is available") does not follow "update on".
+  const topic = analysis.topic;
+  const nameable =
+    topic &&
+    topic.length <= 60 &&
+    !/[?!]$/.test(topic) &&
+    !/^(?:your|you|we|this|re)\b|\b(?:is|are|has|have|was|were|will)\b/i.test(topic);
+  return [`${thanks} for the update${nameable ? ` on ${topic}` : ''}.`];
 }
 
 function followUp(input: LocalDraftInput, analysis: MessageAnalysis, r: Register): string[] {
@@ -275,67 +228,119 @@ export function analyseSafely(
 const RISKY_ASK =
   /(forward|redirect|auto-?forward|bcc|copy)[^.?!\n]{0,40}(all|every|future|incoming)[^.?!\n]{0,20}(e-?mails?|mail|messages|inbox|correspondence)|(passwords?|passcodes?|credentials|log-?in details|verification codes?|2fa|mfa|one-time codes?|gift cards?|wire (the )?(money|funds|payment)|bank details|iban|routing number|api keys?|tokens?)|https?:\/\/|\bwww\.|\bclick\b/i;
 
+/** The user's first name for the sign-off: the profile's, else their display name on this message. */
+export function userFirstName(voice: VoiceProfile, message: NormalisedMessage, me: string[]): string {
+  if (voice.signatureName) return voice.signatureName;
+  const mine = new Set(me.map((a) => a.toLowerCase()));
+  const own = [...message.to, ...message.cc].find((m) => mine.has(m.address.toLowerCase()) && m.name);
+  return own ? (firstNameOf(own) ?? '') : '';
+}
+
+/** The register to write in: the instruction's, else the profile's, with the user's contraction habit. */
+function registerFor(voice: VoiceProfile, read: ReadInstruction): Register {
+  const formality = read.formality ?? voice.formality;
+  return {
+    formality,
+    contract: formality === 'casual' || (formality !== 'formal' && voice.contractionsRate >= 0.4),
+    exclaim:
+      formality === 'casual'
+        ? voice.punctuation.exclamationRate >= 0.05
+        : formality !== 'formal' && voice.punctuation.exclamationRate >= 0.15,
+  };
+}
+
+/** The body paragraphs: what the message asks, answered in order; nothing promised the user did not say. */
+function bodyOf(
+  input: LocalDraftInput,
+  analysis: MessageAnalysis,
+  read: ReadInstruction,
+  r: Register,
+): { paragraphs: string[]; proposedTimes: ProposedTime[] } {
+  const { message } = input;
+  if (analysis.fromMe || read.followUp === true)
+    return { paragraphs: [followUp(input, analysis, r).join(' ')], proposedTimes: [] };
+  const core: string[] = [];
+  let proposedTimes: ProposedTime[] = [];
+  if (analysis.missingAttachment) {
+    core.push(
+      read.length === 'shorter'
+        ? `The attachment ${c(r, 'did not', "didn't")} come through. Could you resend it?`
+        : 'Your message mentions an attachment, but nothing came through on my side. Could you send it again?',
+    );
+  }
+  if (analysis.invitation) {
+    const reply = invitationReply(analysis, read.decision, r, message.date ?? input.now).join(' ');
+    core.push(read.length === 'shorter' ? reply.replace(/^Thank you for the invitation\. /, '') : reply);
+  }
+  const ctx = {
+    ...(analysis.senderName ? { senderName: analysis.senderName } : {}),
+    ...(read.decision ? { decision: read.decision } : {}),
+    short: read.length === 'shorter',
+    register: r,
+  };
+  const answers = analysis.asks.map((ask) => answerAsk(ask, ctx, swapPerson)).filter((a): a is string => !!a);
+  const declined = analysis.asks.filter((a) => a.kind === 'request' || a.kind === 'info');
+  if (read.decision === 'decline' && !analysis.invitation && !analysis.meetingAsk) {
+    const actions = declined.map((a) => swapPerson(a.kind === 'request' ? a.action : `send ${a.thing}`));
+    core.push(
+      actions.length
+        ? declineSentence(actions, r)
+        : `Thank you for thinking of me. Unfortunately I ${c(r, 'will not', "won't")} be able to take this up.`,
+    );
+  }
+  let scheduled: string[] = [];
+  if (analysis.meetingAsk) {
+    const result = scheduleReply(input, analysis, read, r);
+    scheduled = result.paragraphs;
+    proposedTimes = result.proposedTimes;
+  }
+  // One line per answer, so each ask can be seen to be answered.
+  const answered = answers.length ? [answers.join('\n')] : [];
+  if (analysis.meetingFirst) core.push(...scheduled, ...answered);
+  else core.push(...answered, ...scheduled);
+  if (!core.length && read.decision === 'decline') {
+    core.push(
+      `Thank you for thinking of me. Unfortunately I ${c(r, 'will not', "won't")} be able to help with this one.`,
+    );
+  } else if (!core.length) {
+    core.push(acknowledgement(message, analysis, r).join(' '));
+  }
+  return { paragraphs: core, proposedTimes };
+}
+
 export function draftReplyLocal(input: LocalDraftInput): Draft {
   const { voice } = input;
   const read = readInstruction(input.instruction);
   const { analysis, prepared } = analyseSafely(input.message, input.me ?? []);
   const message = { ...input.message, subject: prepared.subject };
-  const formality = read.formality ?? voice.formality;
-  const register: Register = {
-    formality,
-    contract: formality !== 'formal' && voice.contractionsRate >= 0.4,
-    exclaim: formality !== 'formal' && voice.punctuation.exclamationRate >= 0.15,
-  };
+  const register = registerFor(voice, read);
   const isFollowUp = analysis.fromMe || read.followUp === true;
   const recipient = isFollowUp && analysis.fromMe ? message.to[0] : message.from;
   const recipientName = isFollowUp && analysis.fromMe ? firstNameOf(message.to[0]) : analysis.senderName;
 
-  const core: string[] = [];
-  let proposedTimes: ProposedTime[] = [];
-  if (isFollowUp) {
-    core.push(followUp(input, analysis, register).join(' '));
-  } else {
-    if (analysis.missingAttachment) {
-      core.push(`Your message mentions an attachment, but nothing came through on my side. Could you send it again?`);
-    }
-    if (analysis.invitation)
-      core.push(invitationReply(analysis, read.decision, register, message.date ?? input.now).join(' '));
-    if (analysis.meetingAsk) {
-      const scheduled = scheduleReply(input, analysis, read, register);
-      core.push(...scheduled.paragraphs);
-      proposedTimes = scheduled.proposedTimes;
-    }
-    const answers = analysis.asks.map((ask) => answerAsk(ask, read.decision, register));
-    if (answers.length === 1) core.push(answers[0] ?? '');
-    else if (answers.length > 1) core.push(answers.join('\n'));
-    if (!core.length && read.decision === 'decline') {
-      core.push(
-        `Thank you for thinking of me. Unfortunately I ${c(register, 'will not', "won't")} be able to help with this one.`,
-      );
-    } else if (!core.length) {
-      core.push(acknowledgement(message, analysis, register).join(' '));
-    }
-  }
-  if (read.say) core.push(read.say);
-  if (read.unhandled) core.push(`[confirm: ${read.unhandled}]`);
-
-  const paragraphs = withLength(core, analysis, voice, read, register, isFollowUp);
+  const body = bodyOf({ ...input, message }, analysis, read, register);
+  let paragraphs = withLength(body.paragraphs, analysis, voice, read, register, isFollowUp);
+  if (read.say) paragraphs = weave(paragraphs, read.say);
+  if (read.unhandled) paragraphs.push(`${placeholder(read.unhandled)}`);
   const language = replyLanguage(voice, analysis.language);
-  const frame = frameFor(voice, recipient?.address, recipientName, language, formality);
+  const frame = frameFor(voice, recipient?.address, recipientName, language, register.formality);
+  const name = userFirstName(voice, input.message, input.me ?? []);
+  // "Shorter" keeps the greeting and the name, and drops the sign-off line above the name.
+  if (read.length === 'shorter' && name) frame.signOff = '';
   // Belt and braces: the planner only repeats the thread, but the sanitiser guarantees no link, address or
   // number arrives from a message in which an injection was found.
   const sources = allowedSourcesFor(
     [...(input.thread ?? []).map(prepareNormalised), prepared],
-    [JSON.stringify(voice), ...proposedTimes.map((t) => t.label)],
+    [JSON.stringify(voice), input.instruction ?? '', ...body.proposedTimes.map((t) => t.label)],
   );
-  const body = sanitiseModelOutput(paragraphs.join('\n\n'), { allowedSources: sources }).text;
-  const text = assemble(frame, [body]);
+  const written = tidyPunctuation(applyContractions(paragraphs.join('\n\n'), register.contract));
+  const text = assemble({ ...frame, name }, [sanitiseModelOutput(written, { allowedSources: sources }).text]);
   return {
     subject: replySubject(message.subject),
     text,
     html: textToHtml(text),
     placeholders: placeholdersIn(text),
-    proposedTimes,
+    proposedTimes: body.proposedTimes,
   };
 }
 
@@ -352,25 +357,26 @@ function withLength(
   const words = core.join(' ').split(/\s+/).length;
   const target = read.length === 'longer' ? Math.max(voice.typicalWords * 2, words + 30) : voice.typicalWords;
   const acknowledged = core.some((p) => /^(Thank|Great|Thanks)/.test(p));
-  const opener =
-    !acknowledged && analysis.topic && analysis.topic.length <= 80
-      ? `Thanks for your message about ${analysis.topic}.`
-      : !acknowledged
-        ? 'Thanks for your message.'
-        : '';
-  const closer =
-    r.formality === 'formal'
-      ? 'Please let me know if you need anything further.'
-      : r.formality === 'casual'
-        ? `Let me know if you need anything else${r.exclaim ? '!' : '.'}`
-        : 'Let me know if you need anything else.';
+  const opener = acknowledged ? '' : thanksOpener(r);
   const result = [...core];
   let total = words;
-  if (opener && target - total >= 12) {
+  if (opener && (target - total >= 12 || read.length === 'longer')) {
     result.unshift(opener);
     total += opener.split(/\s+/).length;
   }
-  if (target - total >= 10) result.push(closer);
-  if (read.length === 'longer') result.push(`${c(r, 'I am', "I'm")} happy to go into more detail if that helps.`);
+  // "Longer" says how the reply is laid out; every sentence stays true of the draft itself.
+  if (read.length === 'longer') {
+    const answers = analysis.asks.length + (analysis.meetingAsk ? 1 : 0);
+    result.splice(
+      opener ? 1 : 0,
+      0,
+      answers > 1
+        ? `${c(r, 'I have', "I've")} gone through your message and answered each point below.`
+        : answers === 1
+          ? `${c(r, 'I have', "I've")} gone through your message; my answer is below.`
+          : `${r.formality === 'formal' ? 'Thank you' : 'Thanks'} for keeping me in the loop.`,
+    );
+  }
+  if (target - total >= 10 || read.length === 'longer') result.push(closer(r));
   return result;
 }

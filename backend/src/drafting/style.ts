@@ -40,7 +40,7 @@ export function countWords(text: string): number {
 }
 
 /** The greeting template at the start of `firstLine` and how many characters it takes. */
-export function readGreeting(firstLine: string): { template: string; consumed: number } | undefined {
+export function readGreeting(firstLine: string, alone = false): { template: string; consumed: number } | undefined {
   const line = firstLine.trim();
   const word = greetingWordAt(line);
   if (word) {
@@ -65,6 +65,10 @@ export function readGreeting(firstLine: string): { template: string; consumed: n
     if (!punctuation && rest.trim() && !named) return undefined;
     return { template, consumed: line.length - rest.length };
   }
+  // "Steve" alone on the first line, the text below: a greeting without punctuation.
+  if (alone && /^[\p{Lu}][\p{L}'’-]{1,20}$/u.test(line) && !signOffPhrase(line) && signedName(line)) {
+    return { template: '{name}', consumed: line.length };
+  }
   const bare = BARE_NAME_GREETING.exec(line);
   if (bare && !signOffPhrase(line) && !GROUP_ADDRESS.test(line)) {
     return { template: `{name}${bare[2]}`, consumed: line.length };
@@ -72,6 +76,10 @@ export function readGreeting(firstLine: string): { template: string; consumed: n
   if (bare && GROUP_ADDRESS.test(line)) return { template: line, consumed: line.length };
   return undefined;
 }
+
+/** Lines under a signed name: phone numbers, addresses, links, attachment names. */
+const CONTACT_LINE =
+  /^(?:[-–—*•]?\s*[^\n]{0,100}\.(?:doc|docx|xls|xlsx|pdf|ppt|pptx|txt|zip|jpg|png)\s*(?:>>)?|\(?see attached file.*|<<.*>>|[+()\d][\d\s().+/-]{6,}|.*@[\w-]+\.[\w.-]+.*|https?:\/\/\S+|(?:tel|phone|fax|mobile|cell|ph)\b.*|.*\b(?:e-?mail|phone|tel|fax|mobile|cell|web)\s*:.*)$/i;
 
 /** Sign-off, signed name and where the closing starts, looking at the last lines only. */
 function readClosing(lines: string[]): { signOff: string; signName?: string; start: number } {
@@ -91,9 +99,13 @@ function readClosing(lines: string[]): { signOff: string; signName?: string; sta
       if (name) return { signOff: line.slice(0, comma + 1).trim(), signName: name, start: i };
     }
   }
-  const last = lines[lines.length - 1];
-  const name = last !== undefined && lines.length > 1 ? signedName(last) : undefined;
-  if (name) return { signOff: '', signName: name, start: lines.length - 1 };
+  // The name may stand above a phone number, an address or the attachment list ("Kevin / 213-926-2626").
+  for (let i = lines.length - 1; i >= Math.max(1, lines.length - 4); i--) {
+    const line = lines[i] ?? '';
+    const name = signedName(line);
+    if (name) return { signOff: '', signName: name, start: i };
+    if (!CONTACT_LINE.test(line)) break;
+  }
   return { signOff: '', start: lines.length };
 }
 
@@ -113,7 +125,7 @@ export function readMessageStyle(text: string, signature = ''): MessageStyle {
   const firstIndex = lines.findIndex(Boolean);
   const first = lines[firstIndex];
   if (first !== undefined) {
-    const read = readGreeting(first);
+    const read = readGreeting(first, lines[firstIndex + 1] === '' && lines.slice(firstIndex + 1).some(Boolean));
     if (read) {
       greeting = read.template;
       lines[firstIndex] = first.slice(read.consumed).trim();

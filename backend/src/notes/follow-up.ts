@@ -15,7 +15,7 @@ export interface FollowUpInput {
   title?: string;
   meetingDate?: Date;
   tz?: string;
-  /** Names, addresses or "Name <address>"; the greeting names up to two of them. */
+  /** Names, addresses or "Name <address>"; the greeting names up to four of them. */
   attendees?: readonly string[];
   decisions: readonly Decision[];
   actionItems: readonly ActionItem[];
@@ -71,7 +71,13 @@ function greetingLine(input: FollowUpInput): string {
   const names = [
     ...new Set((input.attendees ?? []).map(firstNameOf).filter((name): name is string => Boolean(name))),
   ].filter((name) => name.toLowerCase() !== userFirstName);
-  const addressed = names.length === 1 ? names[0] : names.length === 2 ? `${names[0]} and ${names[1]}` : 'all';
+  // Up to four people are named ("Hi Maya, Tom and Priya,"); a bigger group is greeted as one.
+  const addressed =
+    names.length === 0 || names.length > 4
+      ? 'all'
+      : names.length === 1
+        ? names[0]
+        : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
   // An empty greeting is the user's habit of starting without one.
   const greeting = input.voice?.greeting === undefined ? 'Hi {name},' : input.voice.greeting.trim();
   if (greeting === '') return '';

@@ -1,4 +1,4 @@
-import type { ActionItem, Decision, OpenQuestion } from '@steward/shared';
+import type { ActionItem } from '@steward/shared';
 import { DateTime } from 'luxon';
 import { parseTimeExpressions, type TimeExpression } from '../scheduling/times.ts';
 import { contentTerms, type Sentence, tidySentence, words } from './text.ts';
@@ -15,92 +15,108 @@ export interface ItemContext {
 }
 
 export const UNASSIGNED = 'Unassigned';
+/** The owner of work handed to the whole group. */
+export const EVERYONE = 'Everyone';
 
-// ---------------------------------------------------------------------------------------------- decisions
-
-const DECISION_CUE =
-  /\b(?:we(?:'ve| have)? (?:all |just )?agreed|(?:we|i)(?:'ve| have)? (?:just |now )?decided|(?:it's|it is|that's|that is) (?:decided|settled|agreed)|decision (?:is|was) (?:to|that)|(?:final|the) decision\b|let's go (?:with|ahead)|we(?:'ll| will) go (?:with|ahead)|(?:we're|we are) going (?:to go )?with|agreed (?:to|that|on)|settled on|(?:let's|we'll|we will) stick with|we(?:'re| are) all agreed|consensus is)\b/i;
-const DECISION_DOUBT =
-  /\b(?:not|n't|never|no one|if|whether|unless|haven't|hasn't|yet to|before we|once we|until we|should we|did we|have we|do we)\b[^.]{0,30}\b(?:agree|agreed|decide|decided|decision|go with|settle)/i;
-const PROPOSAL =
-  /^(?:(?:so|ok(?:ay)?|then|right|well)[, ]+)*(?:let's|let us|how about|why don't we|i propose|i suggest|shall we|we could just)\b/i;
-const STRONG_AGREEMENT =
-  /^(?:(?:yeah|yes|ok(?:ay)?)[, ]+)?(?:agreed|sounds good|sounds great|sounds like a plan|works for me|that works|deal|good idea|great idea|perfect|let's do (?:it|that)|fine by me|makes sense|yes,? let's|definitely|absolutely|i agree|we agree)\b/i;
-
-/** "We agreed…", "let's go with…", "decided…", and a proposal that the next speaker clearly accepts. */
-export function extractDecisions(ctx: ItemContext): Decision[] {
-  const decisions: Decision[] = [];
-  const seen = new Set<string>();
-  const add = (text: string, sourceTurns: number[]) => {
-    const key = contentTerms(text).join(' ');
-    if (!key || seen.has(key)) return;
-    seen.add(key);
-    decisions.push({ text: tidySentence(text), sourceTurns });
-  };
-  for (const sentence of ctx.sentences) {
-    const text = sentence.text;
-    if (/\?\s*$/.test(text) || words(text).length < 4) continue;
-    if (DECISION_CUE.test(text) && !DECISION_DOUBT.test(text)) {
-      add(text, [sentence.turn]);
-      continue;
-    }
-    if (PROPOSAL.test(text) && sentence.lastInTurn) {
-      const reply = ctx.turns[sentence.turn + 1];
-      if (reply && reply.speaker !== sentence.speaker && STRONG_AGREEMENT.test(reply.text)) {
-        add(text.replace(/\?\s*$/, '.'), [sentence.turn, sentence.turn + 1]);
-      }
-    }
-  }
-  return decisions;
-}
+const GROUP_TASK =
+  /\b(?:you(?: all| guys)?|everyone|everybody|all of you|each of you)(?:'ll| will)? (?:all )?(?:have to|need to|should|must|are going to|'re going to)\s+(?:also\s+|then\s+)?(?<task>[a-z][^.?!;]*)/i;
 
 // ---------------------------------------------------------------------------------------------- action items
 
 const SELF_COMMITMENT =
-  /\b(?:i(?:'ll| will| shall)|i'm going to|i am going to|i'm gonna|i can take care of|i need to|i have to|i've got to|i'll make sure (?:to|that i)|let me)\s+(?:also\s+|then\s+|just\s+|quickly\s+|definitely\s+|go ahead and\s+|try (?:and|to)\s+)*(?<task>[a-z][^.?!;]*)/i;
+  /\b(?:i(?:'ll| will| shall)|i'm going to|i am going to|i'm gonna|i can take care of|i can|i could|i need to|i have to|i've got to|i'll make sure (?:to|that i)|let me)\s+(?:also\s+|then\s+|just\s+|quickly\s+|definitely\s+|go ahead and\s+|try (?:and|to)\s+)*(?<task>[a-z][^.?!;]*)/i;
 const REQUEST = /\b(?:can|could|would|will) you(?: please)?\s+(?:also\s+|just\s+|quickly\s+)*(?<task>[a-z][^?.!;]*)/i;
 // "Sarah will…", "Sarah's going to…", "Sarah to send…" (minutes shorthand) — not "talk to Sarah to…".
 const NAMED_ASSIGNMENT =
-  /(?<!\b(?:to|with|from|for|by|ask|asked|tell|told|let|have|get|and|thank|thanks)\s)\b(?<name>[A-Z][\p{L}'’-]+(?: [A-Z][\p{L}'’-]+)?)(?:'s going to|'s gonna| will| is going to| is gonna|'ll| to| can| should| needs to| has to)\s+(?:also\s+|then\s+)?(?<task>[a-z][^.?!;]*)/u;
+  /(?<!\b(?:to|with|from|for|by|ask|asked|tell|told|let|have|get|and|thank|thanks)\s)\b(?<name>[A-Z][\p{L}'’-]+(?: [A-Z][\p{L}'’-]+){0,2})(?:'s going to|'s gonna| will| is going to| is gonna|'ll| to| can| should| needs to| has to)\s+(?:also\s+|then\s+)?(?<task>[a-z][^.?!;]*)/u;
 const ASK_SOMEONE = /\b(?:ask|get|have)\s+(?<name>[A-Z][\p{L}'’-]+)\s+to\s+(?<task>[a-z][^.?!;]*)/u;
 const ACTION_LABEL =
   /^\s*(?:action(?: item)?|todo|to-do|next step)s?\s*(?:for\s+(?<name>[A-Z][\p{L}'’-]+))?\s*[:-]\s*(?<task>.+)$/iu;
 const AFFIRMATIVE =
-  /^(?:sure|yes|yeah|yep|ok(?:ay)?|will do|i can|i will|i'll|absolutely|no problem|on it|of course|definitely|certainly|happy to|can do)\b/i;
+  /^(?:sure|yes|yeah|yep|ok(?:ay)?|will do|i can|i will|i'll|absolutely|no problem|on it|of course|definitely|certainly|happy to|can do|mm-hmm|uh-huh|alright|all right)\b/i;
 
 /** What follows "I'll" that is conversation, not a task: "I'll be honest", "let me show you", "I have to say". */
 const NOT_A_TASK =
-  /^(?:(?:i|we|he|she|they|it|oh|yeah|ok|okay|well|um|so|not|never|no longer|probably|actually)\b|be\b|say|tell you|admit|think|guess|bet|assume|start\b|go first|go ahead\b(?! and)|just say|mention|see\b(?! if| whether| what)|show you|share my screen|share (?:the|my) screen|stop sharing|pass|hand (?:it )?over|repeat|explain|answer|jump|put it|give you an example|read|note that|point out|add\b(?! it to| that to| them to)|ask\b(?! \w+ to| about| for)|leave it|check if you|hear|come back to that|turn|mute|unmute|wrap up|talk about|keep (?:it|this) short|clarify|do that now|interrupt|agree|disagree|argue|quickly|move on|skip|get started|kick off|take a look at my|let you|you\b|be honest|try\b|have a)/i;
+  /^(?:(?:i|we|he|she|they|it|oh|yeah|ok|okay|well|um|so|not|never|no longer|probably|actually)\b|be\b(?! (?:looking|working|doing|researching|checking|preparing|writing|sending|handling|responsible|taking care|putting|making|finding))|say|tell you|admit|think|guess|bet|assume|start\b|go first|go ahead\b(?! and)|just say|mention|see\b(?! if| whether| what)|show you|share my screen|share (?:the|my) screen|stop sharing|pass|hand (?:it )?over|repeat|explain|answer|jump|put it|give you an example|read|note that|point out|add\b(?! it to| that to| them to)|ask\b(?! \w+ to| about| for)|leave it|check if you|hear|come back to|turn|mute|unmute|wrap up|talk about|keep (?:it|this) short|clarify|do that now|interrupt|agree|disagree|argue|quickly|move on|skip|get started|kick off|take a look at my|let you|you\b|be honest|try\b|have a)/i;
 const NOT_A_REQUEST =
-  /^(?:hear|see (?:my|the|it|this|that)|repeat|say that|explain|clarify|go back|speak up|mute|unmute|share your screen|tell me|remind me|give me a sec|wait|hold on|imagine|believe|think|elaborate|walk (?:me|us) through)/i;
+  /^(?:(?:\w+ly )?like\b|mind\b|prefer\b|pay\b|say\b|hear|see (?:my|the|it|this|that)|repeat|say that|explain|clarify|go back|speak up|mute|unmute|share your screen|tell me|remind me|give me a sec|wait|hold on|imagine|believe|think|elaborate|walk (?:me|us) through)/i;
 
-export function extractActionItems(ctx: ItemContext): ActionItem[] {
+/** Tasks a request addressed by name may start with: "Priya, please announce…", "Tom — send the results". */
+const TASK_VERB =
+  '(?:send|announce|update|check|prepare|draft|write|review|book|schedule|call|email|e-mail|share|look into|follow up|find out|ask|contact|set up|organise|organize|create|make|fix|test|coordinate|confirm|circulate|post|publish|order|buy|brief|tell|let|put (?:\\S+ ){0,4}(?:in|on|into) (?:the )?(?:shared |project |common )?(?:folder|drive|document|doc|minutes|agenda|calendar|wiki)|compile|collect|gather|finish|complete|think about|work on|research|investigate|arrange|get|bring|invite|reach out|talk to|sort out|take care of)';
+const VOCATIVE_REQUEST = new RegExp(
+  `^(?:(?:so|and|okay|ok|then|also|great|right|alright)[,!]?\\s+)*(?<name>[A-Z][\\p{L}'’-]+)\\s*[,:—–-]\\s+(?:(?:please|can you|could you|would you|will you)\\s+)?(?<task>${TASK_VERB}\\b[^.?!;]*)`,
+  'u',
+);
+/** "…, please." with a task verb and a name somewhere: "please send the deck, Tom". */
+const PLEASE_TASK = new RegExp(`\\bplease\\s+(?<task>${TASK_VERB}\\b[^.?!;]*)`, 'iu');
+
+/** Share of content terms two tasks have in common (Jaccard). */
+function overlap(x: ReadonlySet<string>, y: ReadonlySet<string>): number {
+  let shared = 0;
+  for (const t of x) if (y.has(t)) shared++;
+  return shared / Math.max(1, x.size + y.size - shared);
+}
+
+/**
+ * Action items with owner, task and due date. `usedSentences`, when given, receives the "turn:position" of
+ * every sentence an item came from, so open questions can leave them out.
+ */
+export function extractActionItems(ctx: ItemContext, usedSentences?: Set<string>): ActionItem[] {
   const items: ActionItem[] = [];
-  const seen = new Set<string>();
-  // "Sure, I'll have it done by Friday" accepts a request already recorded; it is not a second task.
-  const acceptanceTurns = new Set<number>();
+  // A reply that accepted a request ("Sure, I'll have it done by Friday") belongs to that item, not a new one.
+  const acceptedIn = new Map<number, ActionItem>();
+  const termsOf = new Map<ActionItem, Set<string>>();
   for (const sentence of ctx.sentences) {
     const found = findAction(sentence, ctx);
     if (!found) continue;
-    const task = cleanTask(found.task);
-    if (words(task).length < 2 || contentTerms(task).length === 0) continue;
-    if (acceptanceTurns.has(sentence.turn) && /^(?:\S+\s+){0,2}(?:it|that|this|them)\b/i.test(task)) continue;
-    for (const turn of found.sourceTurns) if (turn !== sentence.turn) acceptanceTurns.add(turn);
-    const key = `${found.owner}|${contentTerms(task).join(' ')}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    let task = cleanTask(found.task);
+    if (words(task).length < 2 || contentTerms(task).length < 2) continue;
     const [said, ...replies] = found.dueSearch;
     const due = findDue([dueScope(said ?? '', found.task), ...replies], ctx);
-    const sourceTurns = [...new Set(found.sourceTurns)];
-    items.push({
+    const accepted = acceptedIn.get(sentence.turn);
+    if (accepted && accepted.owner === found.owner) {
+      if (!accepted.due && due?.due) Object.assign(accepted, { due: due.due, dueText: due.text });
+      usedSentences?.add(`${sentence.turn}:${sentence.position}`);
+      continue;
+    }
+    const terms = new Set(contentTerms(task));
+    const same = items.find(
+      (item) => item.owner === found.owner && overlap(termsOf.get(item) ?? new Set(), terms) >= 0.6,
+    );
+    if (same) {
+      same.sourceTurns = [...new Set([...(same.sourceTurns ?? []), ...found.sourceTurns])];
+      usedSentences?.add(`${sentence.turn}:${sentence.position}`);
+      continue;
+    }
+    task = withReferent(task, sentence, ctx);
+    const item: ActionItem = {
       owner: found.owner,
       task: capitalise(removeDuePhrase(task, due?.text)),
       due: due?.due ?? null,
       ...(due ? { dueText: due.text } : {}),
-      sourceTurns,
-    });
+      sourceTurns: [...new Set(found.sourceTurns)],
+    };
+    items.push(item);
+    termsOf.set(item, terms);
+    usedSentences?.add(`${sentence.turn}:${sentence.position}`);
+    for (const turn of found.sourceTurns) if (turn !== sentence.turn) acceptedIn.set(turn, item);
   }
   return items;
+}
+
+/**
+ * "Announce that to customers" right after "we launch on Tuesday March 17": the task says what "that" is.
+ * Only the sentence just before, in the same turn, is read.
+ */
+function withReferent(task: string, sentence: Sentence, ctx: ItemContext): string {
+  if (!/^\S+\s+(?:that|this|it)\b/i.test(task) || sentence.position === 0) return task;
+  const previous = ctx.sentences.find((s) => s.turn === sentence.turn && s.position === sentence.position - 1);
+  if (!previous || /\?\s*$/.test(previous.text) || words(previous.text).length > 20) return task;
+  const context = tidySentence(previous.text)
+    .replace(/^(?:then|so),?\s+/i, '')
+    .replace(/[.!]$/, '');
+  return `${task}: ${context.charAt(0).toLowerCase()}${context.slice(1)}`;
 }
 
 interface FoundAction {
@@ -111,8 +127,11 @@ interface FoundAction {
   dueSearch: string[];
 }
 
+/** ", is that okay?" at the end of a statement asks for a nod, not an answer. */
+const TAG = /,\s*(?:is that (?:ok(?:ay)?|alright|all right|fine)|ok(?:ay)?|right|alright|all right|yeah|yes|no)\?\s*$/i;
+
 function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
-  const text = sentence.text;
+  const text = sentence.text.replace(TAG, '.');
   const isQuestion = /\?\s*$/.test(text);
 
   const label = ACTION_LABEL.exec(text);
@@ -123,6 +142,29 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
     return {
       owner: named ?? innerOwner ?? UNASSIGNED,
       task: innerOwner && inner?.groups?.task ? inner.groups.task : label.groups.task,
+      sourceTurns: [sentence.turn],
+      dueSearch: [text],
+    };
+  }
+
+  const vocative = VOCATIVE_REQUEST.exec(text);
+  const named = vocative?.groups?.name ? resolvePerson(vocative.groups.name, ctx.people) : null;
+  if (named && vocative?.groups?.task && named !== sentence.speaker) {
+    const reply = nextTurnByOther(sentence, ctx);
+    const accepted = reply && reply.turn.speaker === named && AFFIRMATIVE.test(reply.turn.text) ? reply : null;
+    return {
+      owner: named,
+      task: vocative.groups.task,
+      sourceTurns: accepted ? [sentence.turn, accepted.index] : [sentence.turn],
+      dueSearch: accepted ? [text, accepted.turn.text] : [text],
+    };
+  }
+  const please = !isQuestion ? PLEASE_TASK.exec(text) : null;
+  const pleaseOwner = please ? addressee(text, please.index, ctx.people) : null;
+  if (please?.groups?.task && pleaseOwner && pleaseOwner !== sentence.speaker) {
+    return {
+      owner: pleaseOwner,
+      task: please.groups.task.replace(/,\s*[A-Z][\p{L}'’-]+\s*$/u, ''),
       sourceTurns: [sentence.turn],
       dueSearch: [text],
     };
@@ -145,6 +187,16 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
   }
   if (isQuestion) return null;
 
+  // "You'll all have to work on the design": the wrap-up of a meeting hands out work to everyone.
+  const group = GROUP_TASK.exec(text);
+  if (
+    group?.groups?.task &&
+    WORK_VERB.test(group.groups.task) &&
+    (sentence.turn >= ctx.turns.length * 0.75 || mentionsLater(text))
+  ) {
+    return { owner: EVERYONE, task: group.groups.task, sourceTurns: [sentence.turn], dueSearch: [text] };
+  }
+
   const ask = ASK_SOMEONE.exec(text);
   const asked = ask?.groups?.name ? resolvePerson(ask.groups.name, ctx.people) : null;
   if (asked && ask?.groups?.task) {
@@ -153,7 +205,16 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
 
   const assignment = NAMED_ASSIGNMENT.exec(text);
   const assignee = assignment?.groups?.name ? resolvePerson(assignment.groups.name, ctx.people) : null;
-  const commitment = SELF_COMMITMENT.exec(text);
+  // The first commitment that names work: "I'll keep it simple; I can email you the details" is the second.
+  const commitments = [...text.matchAll(/\bi(?:'ll|'m| will| shall| am| can| could| need| have|'ve)\b|\blet me\b/gi)]
+    .map((lead) => {
+      const found = SELF_COMMITMENT.exec(text.slice(lead.index));
+      return found?.index === 0 ? Object.assign(found, { index: lead.index }) : null;
+    })
+    .filter((c): c is RegExpExecArray => c !== null);
+  const commitment =
+    commitments.find((c) => c.groups?.task && !NOT_A_TASK.test(c.groups.task) && WORK_VERB.test(c.groups.task)) ??
+    commitments[0];
   // Whichever comes first is the sentence's main clause: "I'll send it to Sarah to review" is mine.
   const commitmentFirst = commitment && (!assignment || commitment.index < assignment.index);
   if (!commitmentFirst && assignee && assignment?.groups?.task && !NOT_A_TASK.test(assignment.groups.task)) {
@@ -173,9 +234,24 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
     ) {
       return null;
     }
+    // "I'll go first", "I have to change my drawing": what is done in the meeting is not a task. A commitment
+    // names work for afterwards, or a time to have it done by.
+    if (!WORK_VERB.test(task) && !mentionsLater(text)) return null;
     return { owner: sentence.speaker, task, sourceTurns: [sentence.turn], dueSearch: [text] };
   }
   return null;
+}
+
+/** Verbs of work done after a meeting. */
+const WORK_VERB = new RegExp(
+  `^(?:(?:also|then|just|quickly|definitely|first)\\s+)*(?:${TASK_VERB}|look (?:into|up)|find|check|dig|do some|try to find|get back|circle back|follow up|chase|price|cost|estimate|calculate|sketch|design|build|prototype|mock up|summari[sz]e|note down|write up|type up|distribute|forward|upload|save|record|file|clean up)\\b`,
+  'i',
+);
+const LATER =
+  /\b(?:later|afterwards|after (?:the|this) meeting|tomorrow|tonight|next (?:week|time|meeting|monday|tuesday|wednesday|thursday|friday)|by (?:the )?(?:end|monday|tuesday|wednesday|thursday|friday|tomorrow|next)|before (?:the )?next|this (?:week|afternoon|evening)|on (?:monday|tuesday|wednesday|thursday|friday))\b/i;
+
+function mentionsLater(text: string): boolean {
+  return LATER.test(text);
 }
 
 /** "Sarah, can you…" / "…can you send it, Sarah?" → Sarah, when Sarah is someone in the meeting. */
@@ -199,10 +275,16 @@ function nextTurnByOther(sentence: Sentence, ctx: ItemContext): { turn: Turn; in
 
 /** Matches a spoken first name or full name against the people in the meeting; returns their full name. */
 export function resolvePerson(name: string, people: readonly string[]): string | null {
-  const wanted = name.toLowerCase();
+  const wanted = name.toLowerCase().replace(/^the\s+/, '');
   const matches = people.filter((person) => {
     const lower = person.toLowerCase();
-    return lower === wanted || lower.split(/\s+/)[0] === wanted;
+    if (lower === wanted || lower.split(/\s+/)[0] === wanted) return true;
+    // Roles: "User Interface Designer" is the speaker "User Interface"; "Marketing Expert" is "Marketing".
+    const spoken = wanted.split(/\s+/);
+    const own = lower.split(/\s+/);
+    return (
+      own.length >= 1 && spoken.length > own.length && own.every((w, i) => spoken[i] === w) && !/^[a-z]+$/.test(person)
+    );
   });
   const unique = [...new Set(matches)];
   if (unique.length === 1) return unique[0] ?? null;
@@ -222,7 +304,19 @@ function dueScope(sentence: string, task: string): string {
   return sentence.slice(0, at + (end ? end.index : task.length));
 }
 
+/** "looking" → "look", "preparing" → "prepare": enough for "be looking into X" → "look into X". */
+function baseOf(ing: string): string {
+  const stem = ing.replace(/ing$/, '');
+  if (
+    /(?:at|iz|is|ar|it|ak|us|ng|dl|bl|rc|iv|ag)$/.test(stem) &&
+    !/(?:look|work|check|send|find|research|put)$/.test(stem)
+  )
+    return `${stem}e`;
+  return stem.replace(/(tt|pp)$/, (m) => m.charAt(0));
+}
+
 function cleanTask(task: string): string {
+  task = task.replace(/^be (\w+ing)\b(?:\s+more)?/i, (_, ing: string) => baseOf(ing));
   const end = TASK_END.exec(task);
   const clause = end ? task.slice(0, end.index) : task;
   // A rambling clause is narration, not a task someone could tick off.
@@ -298,72 +392,4 @@ function removeDuePhrase(task: string, dueText: string | undefined): string {
     .replace(/[\s,]+$/, '')
     .trim();
   return words(without).length >= 2 ? without : task;
-}
-
-// ---------------------------------------------------------------------------------------------- open questions
-
-const TAG_QUESTION =
-  /(?:,\s*|\b)(?:right|okay|ok|yeah|no|isn't it|aren't they|don't you think|you know|correct|yes|huh|eh|true)\?\s*$/i;
-const ROUTINE_QUESTION =
-  /^(?:can (?:you|everyone|everybody) (?:hear|see)|is (?:that|this|it) (?:ok(?:ay)?|clear|right|correct|good|fine)|does (?:that|this) make sense|what do you (?:think|mean)|how are you|any (?:questions|thoughts|comments)|shall we (?:start|begin)|are we (?:done|good|ready)|who'?s next|ready|anything else)/i;
-const DEFERRAL =
-  /\b(?:i don't know|i do not know|not sure|no idea|good question|we'll (?:have|need) to (?:check|see|find out|figure)|need to find out|let me (?:check|find out|get back)|i'll (?:check|find out|get back)|tbd|to be determined|unclear|nobody knows|no one knows|don't have an answer|can't say|depends)\b/i;
-const OPEN_STATEMENT =
-  /\b(?:open question|still (?:need|have) to (?:figure out|decide|work out)|(?:we|i) (?:don't|do not) know yet|to be determined|haven't decided|hasn't been decided|not decided yet|remains? to be seen|still unclear|still open)\b/i;
-
-/** Substantive questions nobody answered (or answered only with "I don't know"), and stated unknowns. */
-export function extractOpenQuestions(ctx: ItemContext, actionTurns: ReadonlySet<number>): OpenQuestion[] {
-  const open: (OpenQuestion & { deferred: boolean; weight: number })[] = [];
-  // The "I don't know yet" that deferred a recorded question is not a second open question.
-  const deferringReplies = new Set<number>();
-  for (const sentence of ctx.sentences) {
-    const text = sentence.text;
-    if (actionTurns.has(sentence.turn)) continue;
-    const weight = new Set(contentTerms(text)).size;
-    if (/\?\s*$/.test(text)) {
-      if (weight < 2 || words(text).length < 5 || TAG_QUESTION.test(text) || ROUTINE_QUESTION.test(tidyQuestion(text)))
-        continue;
-      // A speaker who goes on talking after the question usually answers it or moves on.
-      if (!sentence.lastInTurn) continue;
-      const reply = ctx.turns[sentence.turn + 1];
-      const deferred = Boolean(reply && DEFERRAL.test(reply.text.slice(0, 200)));
-      const answered = reply && !deferred && reply.speaker !== sentence.speaker && isSubstantive(reply.text);
-      if (answered) continue;
-      if (reply) deferringReplies.add(sentence.turn + 1);
-      open.push({
-        text: tidyQuestion(text),
-        askedBy: sentence.speaker,
-        sourceTurns: reply ? [sentence.turn, sentence.turn + 1] : [sentence.turn],
-        deferred,
-        weight,
-      });
-    } else if (OPEN_STATEMENT.test(text) && weight >= 2 && !deferringReplies.has(sentence.turn)) {
-      open.push({
-        text: tidySentence(text),
-        askedBy: sentence.speaker,
-        sourceTurns: [sentence.turn],
-        deferred: true,
-        weight,
-      });
-    }
-  }
-  // Explicitly deferred questions first, then the most contentful; shown in meeting order.
-  return open
-    .map((question, order) => ({ question, order }))
-    .sort((a, b) => Number(b.question.deferred) - Number(a.question.deferred) || b.question.weight - a.question.weight)
-    .slice(0, 10)
-    .sort((a, b) => a.order - b.order)
-    .map(({ question: { deferred: _deferred, weight: _weight, ...question } }) => question);
-}
-
-function isSubstantive(reply: string): boolean {
-  return (
-    /^(?:yes|no|yeah|yep|nope|sure|definitely|absolutely|correct|exactly|right)\b/i.test(reply) ||
-    contentTerms(reply).length >= 3
-  );
-}
-
-function tidyQuestion(text: string): string {
-  const tidy = tidySentence(text);
-  return tidy.endsWith('?') ? tidy : `${tidy.replace(/[.!]$/, '')}?`;
 }

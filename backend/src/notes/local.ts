@@ -1,8 +1,11 @@
-import type { MeetingNotes, NotesRequest } from '@steward/shared';
+import type { Decision, MeetingNotes, NotesRequest } from '@steward/shared';
 import { DateTime } from 'luxon';
+import { compressSentence } from './compress.ts';
+import { extractDecisions } from './decisions.ts';
 import { composeFollowUp, firstNameOf, type VoiceHint } from './follow-up.ts';
-import { extractActionItems, extractDecisions, extractOpenQuestions, type ItemContext } from './items.ts';
-import { summariseTurns } from './summary.ts';
+import { extractActionItems, type ItemContext } from './items.ts';
+import { extractOpenQuestions } from './questions.ts';
+import { type SummaryBullet, summariseTurns } from './summary.ts';
 import { sentencesOfTurns } from './text.ts';
 import { parseTranscript, type TranscriptErrorCode, type Turn, UNKNOWN_SPEAKER } from './transcript.ts';
 
@@ -20,6 +23,9 @@ export interface NotesLocalOptions {
 }
 
 const MAX_TEXT = 500;
+/** The sentence of a decision's turn that states it (not the greeting before it). */
+const DECIDED =
+  /\b(?:agreed|decided|decision|settled|go with|stick with|then we|so we|we(?:'ll| will)? (?:launch|ship|release|use))\b/i;
 
 /** The local engine's meeting notes: extractive, deterministic, offline. */
 export function makeNotesLocal(turns: readonly Turn[], opts: NotesLocalOptions = {}): MeetingNotes {
@@ -30,15 +36,21 @@ export function makeNotesLocal(turns: readonly Turn[], opts: NotesLocalOptions =
     ...(opts.meetingDate ? { meetingDate: opts.meetingDate } : {}),
     ...(opts.tz ? { tz: opts.tz } : {}),
   };
-  const bullets = summariseTurns(turns);
   const decisions = extractDecisions(ctx)
     .slice(0, 50)
     .map((d) => ({ ...d, text: clip(d.text) }));
-  const actionItems = extractActionItems(ctx)
+  // What was decided belongs in the summary before what was merely said.
+  const decided = new Set(decisions.map((d) => d.sourceTurns?.[0]));
+  const bullets = withDecisions(
+    summariseTurns(turns, { priority: (s) => (decided.has(s.turn) && DECIDED.test(s.text) ? 2 : 1) }),
+    decisions,
+    ctx,
+  );
+  const actionSentences = new Set<string>();
+  const actionItems = extractActionItems(ctx, actionSentences)
     .slice(0, 100)
     .map((item) => ({ ...item, task: clip(item.task) }));
-  const actionTurns = new Set(actionItems.flatMap((item) => item.sourceTurns ?? []));
-  const openQuestions = extractOpenQuestions(ctx, actionTurns).map((q) => ({ ...q, text: clip(q.text) }));
+  const openQuestions = extractOpenQuestions(ctx, actionSentences).map((q) => ({ ...q, text: clip(q.text) }));
   const followUp = composeFollowUp({
     decisions,
     actionItems,
@@ -58,6 +70,27 @@ export function makeNotesLocal(turns: readonly Turn[], opts: NotesLocalOptions =
     followUp,
     ...(opts.warnings && opts.warnings.length > 0 ? { warnings: opts.warnings.slice(0, 20) } : {}),
   };
+}
+
+/** The first decisions, as third-person bullets, when the summary does not carry them yet. */
+function withDecisions(bullets: SummaryBullet[], decisions: Decision[], ctx: ItemContext): SummaryBullet[] {
+  const cited = new Set(bullets.flatMap((b) => b.sourceTurns));
+  const added: SummaryBullet[] = [];
+  for (const decision of decisions.slice(0, 2)) {
+    const turn = decision.sourceTurns?.[0];
+    if (turn === undefined || cited.has(turn)) continue;
+    const sentence = ctx.sentences.find((s) => s.turn === turn && DECIDED.test(s.text));
+    const text = sentence ? compressSentence(sentence.text, sentence.speaker) : null;
+    if (text) added.push({ text, sourceTurns: [turn] });
+  }
+  if (!added.length) return bullets;
+  // The overview line, when there is one, stays first; the rest in meeting order.
+  const [first, ...rest] = bullets;
+  const overview = first?.text.startsWith('The meeting discussed') ? [first] : [];
+  const ordered = [...(overview.length ? rest : bullets), ...added].sort(
+    (a, b) => (a.sourceTurns[0] ?? 0) - (b.sourceTurns[0] ?? 0),
+  );
+  return [...overview, ...ordered].slice(0, 10);
 }
 
 /** Speakers and attendees, by the names people use for them in conversation. */

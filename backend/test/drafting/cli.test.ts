@@ -93,10 +93,14 @@ describe('steward draft', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(['m1', '1', 'm2']);
-    expect(lines[0]).toMatchObject({ subject: 'Re: Curves', placeholders: [], proposedTimes: [] });
-    expect(lines[0].text).toBe("Ann,\n\nI'll send you the gas curves by Friday.\n\nVince");
+    expect(lines[0]).toMatchObject({
+      subject: 'Re: Curves',
+      placeholders: ['[confirm: whether you send Ann the gas curves by Friday]'],
+      proposedTimes: [],
+    });
+    expect(lines[0].text).toBe('Ann,\n\n[confirm: whether you send Ann the gas curves by Friday].\n\nVince');
     expect(lines[1].error.code).toBe('invalid_json');
-    expect(lines[2].placeholders).toEqual(['[confirm: the price for 200 seats]']);
+    expect(lines[2].placeholders).toEqual(['[confirm: price for 200 seats]']);
     expect(code).toBe(1);
   });
 
@@ -107,7 +111,7 @@ describe('steward draft', () => {
     const run = io();
     await draftCommand.run(['--voice', 'voice.json', 'inbox.jsonl'], run);
     expect(run.out()).toContain('── m1 ── Re: Curves');
-    expect(run.out()).toContain('To fill in: [confirm: the price for 200 seats]');
+    expect(run.out()).toContain('To fill in: [confirm: price for 200 seats]');
     await expect(
       draftCommand.run(['--voice', 'voice.json', '--sent', 'sent.jsonl', 'inbox.jsonl'], io()),
     ).rejects.toThrow(UsageError);

@@ -119,7 +119,7 @@ for (const database of testDatabases()) {
       const { id, title, meetingDate, createdAt, ...notes } = body;
       expect(Value.Check(MeetingNotes, notes)).toBe(true);
       expect(notes.decisions[0]).toEqual({
-        text: 'We agreed to launch on April 28 without the export feature.',
+        text: 'We agreed to launch on April 28 without the export feature (Tue 28 Apr 2026).',
         sourceTurns: [2],
       });
       expect(notes.actionItems.map((a: { owner: string; due: string }) => [a.owner, a.due])).toEqual([

@@ -101,3 +101,37 @@ export const JSON_TRANSCRIPT = JSON.stringify([
 ]);
 
 export const MEETING_DATE = new Date('2026-03-03T10:00:00+01:00'); // a Tuesday
+
+/** Nine cues: a launch date agreed, three owners (one asked by name), and one open question. */
+export const LAUNCH_VTT = `WEBVTT
+
+00:00:01.000 --> 00:00:08.000
+<v Maya Chen>Okay, let's get started. The main thing today is the launch date for the new billing page.
+
+00:00:08.000 --> 00:00:15.000
+<v Tom Berg>Um, QA finished the last round yesterday, so, you know, engineering is ready whenever marketing is.
+
+00:00:15.000 --> 00:00:22.000
+<v Priya Shah>I think marketing needs one more week for the announcement, so Tuesday March 17 works for us.
+
+00:00:22.000 --> 00:00:28.000
+<v Maya Chen>Great, then we launch on Tuesday March 17. Priya, please announce that to customers.
+
+00:00:28.000 --> 00:00:34.000
+<v Priya Shah>Sure, I'll send the customer announcement on Monday.
+
+00:00:34.000 --> 00:00:40.000
+<v Maya Chen>Tom, can you send the test results to the whole team by Friday?
+
+00:00:40.000 --> 00:00:45.000
+<v Tom Berg>Yes, I'll send the test results by Friday.
+
+00:00:45.000 --> 00:00:52.000
+<v Maya Chen>I'll update the pricing page before the launch. One open question: do we need legal to review the new terms?
+
+00:00:52.000 --> 00:00:58.000
+<v Tom Berg>I don't know, I'll ask around.
+`;
+
+/** The launch meeting happened on Thursday 5 March 2026. */
+export const LAUNCH_DATE = new Date('2026-03-05T10:00:00+01:00');

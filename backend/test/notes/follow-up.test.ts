@@ -53,9 +53,11 @@ describe('composeFollowUp', () => {
     expect(email.text.endsWith('Cheers,\nAnn\n')).toBe(true);
   });
 
-  it('greets a larger group as "all", and keeps a complete greeting as the user wrote it', () => {
+  it('names up to four attendees, greets a larger group as "all", and keeps a complete greeting as written', () => {
     const many = ['A One', 'B Two', 'C Three'];
-    expect(composeFollowUp({ ...base, attendees: many }).text.startsWith('Hi all,')).toBe(true);
+    expect(composeFollowUp({ ...base, attendees: many }).text.startsWith('Hi A, B and C,')).toBe(true);
+    const five = [...many, 'D Four', 'E Five'];
+    expect(composeFollowUp({ ...base, attendees: five }).text.startsWith('Hi all,')).toBe(true);
     expect(
       composeFollowUp({ ...base, attendees: many, voice: { greeting: 'Hello team!' } }).text.startsWith(
         'Hello team!\n',

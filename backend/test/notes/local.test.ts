@@ -28,7 +28,7 @@ describe('makeNotesLocal on a Teams meeting', () => {
 
   it('finds the decision and cites its turn', () => {
     expect(notes.decisions).toEqual([
-      { text: 'We agreed to launch on April 28 without the export feature.', sourceTurns: [2] },
+      { text: 'We agreed to launch on April 28 without the export feature (Tue 28 Apr 2026).', sourceTurns: [2] },
     ]);
   });
 
@@ -61,17 +61,25 @@ describe('makeNotesLocal on a Teams meeting', () => {
     ]);
   });
 
-  it('summarises with whole sentences from the meeting, in meeting order, citing their turns', () => {
+  it('summarises in the third person, compressed, in meeting order, citing the turns each bullet comes from', () => {
     expect(notes.summary.length).toBeGreaterThan(2);
     expect(notes.summary.length).toBeLessThanOrEqual(10);
-    expect(notes.summary).toContain(
-      'Engineering can hit the end of April if we cut the export feature from the first release.',
-    );
+    expect(notes.summary).toContain('The team agreed to launch on April 28 without the export feature.');
+    const summaryWords = notes.summary.join(' ').split(/\s+/).length;
+    const spokenWords = turns
+      .map((t) => t.text)
+      .join(' ')
+      .split(/\s+/).length;
+    expect(summaryWords).toBeLessThan(spokenWords / 2);
     const sources = notes.summarySourceTurns ?? [];
     expect(sources).toHaveLength(notes.summary.length);
     notes.summary.forEach((bullet, i) => {
-      const turn = turns[sources[i]?.[0] ?? -1];
-      expect(turn?.text).toContain(bullet.slice(1, -1));
+      expect(bullet).not.toMatch(/^(?:I|We|Um|So)\b/);
+      // Every content word of a bullet comes from the turn it cites (or is the speaker's name).
+      const cited = `${turns[sources[i]?.[0] ?? -1]?.text} ${turns[sources[i]?.[0] ?? -1]?.speaker} team`.toLowerCase();
+      for (const word of bullet.toLowerCase().match(/[a-z]{5,}/g) ?? []) {
+        if (!['agreed', 'thought', 'suggested'].includes(word)) expect(cited).toContain(word.slice(0, 5));
+      }
     });
     const order = sources.map((s) => s[0] ?? 0);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
@@ -84,7 +92,9 @@ describe('makeNotesLocal on a Teams meeting', () => {
     expect(notes.followUp.text).toContain(
       '- Bob Stone: Send the revised release plan to the leadership team (due Wed 4 Mar)',
     );
-    expect(notes.followUp.text).toContain('- We agreed to launch on April 28 without the export feature.');
+    expect(notes.followUp.text).toContain(
+      '- We agreed to launch on April 28 without the export feature (Tue 28 Apr 2026).',
+    );
     expect(notes.followUp.text.trimEnd().endsWith('Cheers,\nAnn Lee')).toBe(true);
   });
 });

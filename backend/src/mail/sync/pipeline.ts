@@ -10,6 +10,7 @@ import type { CategoryId, Settings, VoiceProfile } from '@steward/shared';
 import { type Kysely, sql, type Updateable } from 'kysely';
 import { userKeyOf } from '../../ai/db-usage.ts';
 import { mayShareWithModel } from '../../ai/privacy.ts';
+import { shouldAutoDraft } from '../../drafting/auto.ts';
 import { draftReplyLocal } from '../../drafting/local.ts';
 import { defaultVoice } from '../../drafting/voice.ts';
 import type { Engines } from '../../engines.ts';
@@ -236,7 +237,8 @@ export async function processMessage(
     user.settings,
   );
 
-  if (category === 'to_respond' && !fromMe && !ledger.draft_id) {
+  // Background drafts only where someone waits for an answer (drafting/auto.ts); "Write a reply" is unaffected.
+  if (!fromMe && !ledger.draft_id && shouldAutoDraft(normalised, { category }, user.me).draft) {
     const thread = await port.threadInfo(message.threadId);
     // One draft per thread version: only the newest message of the thread gets one.
     const isLatest = !thread.latestMessageId || thread.latestMessageId === providerMessageId;

@@ -1,0 +1,127 @@
+/**
+ * Decisions: what the meeting settled. Said outright ("we agreed…", "let's go with…"), concluded after a
+ * discussion ("great, then we launch on Tuesday March 17"), or proposed and plainly accepted by the next
+ * speaker. A decision that names a day carries the day resolved against the meeting date.
+ */
+import type { Decision } from '@steward/shared';
+import { DateTime } from 'luxon';
+import { parseTimeExpressions } from '../scheduling/times.ts';
+import type { ItemContext } from './items.ts';
+import { contentTerms, tidySentence, words } from './text.ts';
+
+const DECISION_CUE =
+  /\b(?:we(?:'ve| have)? (?:all |just )?agreed|we(?:'ve| have)? (?:just |now )?decided|i(?:'ve| have)? (?:just |now )?decided (?:that )?we\b|(?:it's|it is|that's|that is) (?:decided|settled|agreed)|decision (?:is|was) (?:to|that)|final decision\b|let's go (?:with|ahead)|we(?:'ll| will) go (?:with|ahead)|(?:we're|we are) going (?:to go )?with|agreed (?:to|that|on)|settled on|(?:let's|we'll|we will) stick with|we(?:'re| are) all agreed|consensus is)\b/i;
+const DECISION_DOUBT =
+  /\b(?:not|n't|never|no one|if|whether|unless|haven't|hasn't|yet to|before we|once we|until we|should we|did we|have we|do we)\b[^.]{0,30}\b(?:agree|agreed|decide|decided|decision|go with|settle)|\b(?:last|previous|earlier) (?:meeting|time|week)\b|\bwhat we (?:decided|agreed)\b/i;
+/** Meeting narration after "so we…", which settles nothing: "so we'll talk about…", "then we move on". */
+const NARRATION =
+  "(?:will|shall|are|would|could|be|'ll|'re|see|talk|discuss|go|move on|look at|start|begin|continue|break|meet|have|need|wait|get|finish|close|end|stop|come back|do that|hear|know|can|could|should|might|just|think|want|were|was|had|did|try|present|show)\\b";
+const MARKERS = '(?:(?:great|good|okay|ok|so|right|alright|all right|perfect|fine|excellent)[,!.]?\\s+)';
+/** A conclusion that follows a discussion: "Great, then we launch on…", "Okay, so we'll use the rubber case." */
+const CONCLUSION = new RegExp(
+  `^${MARKERS}*(?:then|so),?\\s+we(?:'ll| will| are going to|'re going to| shall)?\\s+(?!${NARRATION})\\w+|^${MARKERS}*(?:then|so),?\\s+we(?:'ve| have) got\\b|^${MARKERS}+we(?:'ll| will| are going to|'re going to)\\s+(?:use|go with|launch|ship|release|keep|drop|stick with|include|make it)\\b|^${MARKERS}+(?:so\\s+)?it(?:'ll| will| is going to|'s going to) be\\b`,
+  'i',
+);
+/** A plan the group states for itself with a time: "we launch on Tuesday", "we'll ship it next week". */
+const PLAN =
+  /\bwe(?:'ll| will| are going to|'re going to| shall)?\s+(?:launch|ship|release|go live|start|begin|move|switch|freeze|deliver|publish|roll out|postpone|delay|push)\b/i;
+/** A rule the meeting sets for the product: "we're not going to use teletext", "we don't want a touch screen". */
+const RULE =
+  /\b(?:we(?:'re| are) (?:not )?going to (?:be using|use|go with|stick with|keep|drop|include|focus on)|we(?:'re| are) focusing on|we(?:'ll| will) (?:use|go with|stick with|keep|drop|include|focus on)|we (?:don't|do not|won't|will not) (?:want|need|use|include)|(?:it|this|the \w+|our \w+)(?: \w+){0,4} (?:has to|must|should|will|is going to|is only going to|will only|won't|will not|isn't going to|is not going to) (?:only )?be\b(?! able))/i;
+const RECAP = /\b(?:last|previous|earlier) (?:meeting|time|session)\b|\bwhat we (?:decided|agreed|discussed)\b/i;
+const PROPOSAL =
+  /^(?:(?:so|ok(?:ay)?|then|right|well|and|but)[, ]+)*(?:let's|let us|how about|why don't we|i propose|i suggest|shall we|we could just|(?:maybe |i think |i (?:also )?think (?:though )?(?:that )?)?(?:we|it|the \w+) (?:should(?:n't)?|has to|have to|must|needs to))\b/i;
+const NOT_STATED =
+  /^(?:(?:so|and|but|okay|ok|well|um|uh)[, ]+)*(?:you|do|does|did|is|are|can|could|would|what|how|why|when|where|which|if|when|as)\b/i;
+const MAX_DECISION_WORDS = 35;
+const HEDGED = /\b(?:i dunno|i don't know|not sure|or something|maybe it|maybe you)\b/i;
+
+/** A plain yes to a proposal: enough when the proposal itself was explicit. */
+const AFFIRMATION =
+  /^(?:(?:mm-hmm|uh-huh)[,.]?\s*)?(?:yes|yeah|yep|sure|okay|ok|right|agreed|definitely|absolutely|exactly|good|great|fine|perfect|cool|true|i agree|i think so)\b/i;
+const STRONG_AGREEMENT =
+  /^(?:(?:yeah|yes|ok(?:ay)?)[, ]+)?(?:agreed|sounds good|sounds great|sounds like a plan|works for me|that works|deal|good idea|great idea|perfect|let's do (?:it|that)|fine by me|makes sense|yes,? let's|definitely|absolutely|i agree|we agree)\b/i;
+
+/** "We launch on Tuesday March 17" → "… (Tue 17 Mar 2026)", when the meeting date is known. */
+export function withResolvedDate(text: string, ctx: Pick<ItemContext, 'meetingDate' | 'tz'>): string {
+  if (!ctx.meetingDate) return text;
+  let found: ReturnType<typeof parseTimeExpressions>;
+  try {
+    found = parseTimeExpressions(text, { ref: ctx.meetingDate, ...(ctx.tz ? { tz: ctx.tz } : {}) });
+  } catch {
+    return text;
+  }
+  const day = found.find((e) => ['day', 'hour', 'minute'].includes(e.grain) && !/\b(?:today|now)\b/i.test(e.text));
+  if (!day) return text;
+  const start = DateTime.fromISO(day.start, { setZone: true });
+  if (!start.isValid || start.toMillis() < ctx.meetingDate.getTime() - 86_400_000) return text;
+  const label = start.toFormat(day.grain === 'day' ? 'ccc d LLL yyyy' : 'ccc d LLL yyyy, HH:mm');
+  if (text.includes(label)) return text;
+  return text.replace(/([.!]?)$/, ` (${label})$1`);
+}
+
+/** Explicit decisions, conclusions and accepted proposals, in meeting order, each citing its turns. */
+export function extractDecisions(ctx: ItemContext): Decision[] {
+  const decisions: Decision[] = [];
+  const seen = new Set<string>();
+  const add = (text: string, sourceTurns: number[]) => {
+    const key = contentTerms(text).join(' ');
+    if (!key || seen.has(key)) return;
+    seen.add(key);
+    const tidy = tidySentence(text).replace(/^(?:then|so),?\s+/i, '');
+    decisions.push({ text: withResolvedDate(tidy.charAt(0).toUpperCase() + tidy.slice(1), ctx), sourceTurns });
+  };
+  let recapSpeaker: string | null = null;
+  const lead = leadSpeaker(ctx);
+  for (const sentence of ctx.sentences) {
+    const text = sentence.text;
+    // "I'll go over what we decided last meeting: …" — what that speaker says next recalls old decisions.
+    if (RECAP.test(text)) recapSpeaker = sentence.speaker;
+    else if (recapSpeaker && sentence.speaker !== recapSpeaker && words(text).length >= 4) recapSpeaker = null;
+    if (sentence.speaker === recapSpeaker) continue;
+    if (/\?\s*$/.test(text) || words(text).length < 4) continue;
+    if (DECISION_DOUBT.test(text)) continue;
+    if (DECISION_CUE.test(text)) {
+      add(text, [sentence.turn]);
+      continue;
+    }
+    const reply = ctx.turns[sentence.turn + 1];
+    const agreed = (pattern: RegExp) =>
+      sentence.lastInTurn && reply !== undefined && reply.speaker !== sentence.speaker && pattern.test(reply.text);
+    if (CONCLUSION.test(text) || (PLAN.test(text) && hasDay(text, ctx))) {
+      add(text, [sentence.turn]);
+      continue;
+    }
+    // Rules and proposals are short statements, not questions or restatements of what someone else said.
+    if (NOT_STATED.test(tidySentence(text)) || HEDGED.test(text) || words(text).length > MAX_DECISION_WORDS) continue;
+    // The one running the meeting states rules as settled; anyone else's rule or proposal needs a yes.
+    const rule = RULE.test(text) && (sentence.speaker === lead || !/^(?:it|this)\b/i.test(tidySentence(text)));
+    if (rule && (sentence.speaker === lead || agreed(AFFIRMATION))) {
+      add(text, agreed(AFFIRMATION) ? [sentence.turn, sentence.turn + 1] : [sentence.turn]);
+      continue;
+    }
+    if (PROPOSAL.test(text) && (agreed(STRONG_AGREEMENT) || (words(text).length >= 6 && agreed(AFFIRMATION)))) {
+      add(text.replace(/\?\s*$/, '.'), [sentence.turn, sentence.turn + 1]);
+    }
+  }
+  return decisions;
+}
+
+/** Who runs the meeting: the speaker who opens it, when they also speak most; else nobody in particular. */
+function leadSpeaker(ctx: ItemContext): string | null {
+  const spoken = new Map<string, number>();
+  for (const turn of ctx.turns) spoken.set(turn.speaker, (spoken.get(turn.speaker) ?? 0) + words(turn.text).length);
+  const ranked = [...spoken.entries()].sort((a, b) => b[1] - a[1]);
+  const first = ctx.turns.find((t) => words(t.text).length >= 5)?.speaker;
+  return ranked.length > 1 && first !== undefined && ranked[0]?.[0] === first ? first : null;
+}
+
+function hasDay(text: string, ctx: ItemContext): boolean {
+  try {
+    return parseTimeExpressions(text, { ref: ctx.meetingDate ?? new Date(0), ...(ctx.tz ? { tz: ctx.tz } : {}) }).some(
+      (e) => e.grain === 'day' || e.grain === 'hour' || e.grain === 'minute',
+    );
+  } catch {
+    return false;
+  }
+}
