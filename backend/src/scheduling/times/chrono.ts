@@ -65,14 +65,16 @@ function resolveResult(r: chrono.ParsedResult, index: number, stop: number, ctx:
     if (end?.span && candidate.span) {
       let endAt = end.span.grain === 'minute' || end.span.grain === 'hour' ? end.span.start : end.span.end;
       // "11pm-1am" ends the next day.
-      if (endAt <= candidate.span.start) endAt = endAt.plus({ days: 1 });
+      if (endAt <= candidate.span.start && end.span.grain !== 'day') endAt = endAt.plus({ days: 1 });
       const grain = finer(candidate.span.grain, end.span.grain);
-      candidate = {
-        ...candidate,
-        span: { start: candidate.span.start, end: endAt, grain },
-        day: undefined,
-        timeOfDay: undefined,
-      };
+      // An end before the start ("6/20 - Friday" read as two dates) is no range: the start stands alone.
+      if (endAt > candidate.span.start)
+        candidate = {
+          ...candidate,
+          span: { start: candidate.span.start, end: endAt, grain },
+          day: undefined,
+          timeOfDay: undefined,
+        };
     }
   }
   return reading ? { ...candidate, reading } : candidate;

@@ -91,6 +91,8 @@ interface Cue {
   at: number;
   /** A trailing attribution (", a spokesman said"): used only when nothing else speaks. */
   attribution?: boolean;
+  /** Speaks only for expressions after it (an infinitive: "agreed to launch on April 28"). */
+  forwardOnly?: boolean;
 }
 
 interface Token {
@@ -213,6 +215,13 @@ function analyse(text: string, start: number, end: number): Sentence {
       /,\s*(?:\S+\s+){0,3}$/.test(text.slice(tokens[i - 3]?.index ?? start, t.index));
     cues.push({ kind, word: t.word, at: i, ...(attribution ? { attribution } : {}) });
   }
+  // "We agreed to launch on April 28", "asked me to send it Friday": what the infinitive names comes after
+  // the agreeing or asking, so a time after it is read forward whatever the tense of the verb before.
+  for (let i = 1; i < tokens.length - 1; i++) {
+    if (tokens[i]!.lower !== 'to' || !INFINITIVE_VERB.test(tokens[i + 1]!.word)) continue;
+    const head = tokens.slice(Math.max(0, i - 3), i).some((t) => TAKES_INFINITIVE.has(t.lower));
+    if (head) cues.push({ kind: 'future', word: `to ${tokens[i + 1]!.word}`, at: i, forwardOnly: true });
+  }
   const first = tokens[0]?.lower ?? '';
   const question = /\?\s*$/.test(slice.trim()) && !/^(?:did|was|were|had|have|has)$/.test(first);
   return {
@@ -261,6 +270,18 @@ function cueKind(w: string, previous: string, next: string): CueKind | null {
   return null;
 }
 
+/** Verbs whose infinitive complement is still to come when they are said. */
+const TAKES_INFINITIVE = new Set(
+  (
+    'agreed agree agrees decided decide decides asked ask asks promised promise promises offered offer offers ' +
+    'wanted hoped arranged chose needed told requested voted proposed planned intended pledged vowed ' +
+    'expected scheduled set aims aimed'
+  ).split(' '),
+);
+/** A lower-case word after "to" that can be a verb: not "to the", "to him", "to Paris", "to 5". */
+const INFINITIVE_VERB =
+  /^(?!(?:the|a|an|this|that|these|those|my|our|your|his|her|their|its|me|him|them|us|you|it|all|each|every|some|any|no|one|two|date|day|week|month|year|noon|midnight|morning|afternoon|evening|night|lunch|dinner|breakfast|work|school|home|bed|town)$)[a-z]{2,}$/;
+
 const MODALS = new Set(['will', 'would', 'should', 'could', 'can', 'may', 'might', 'must', 'shall']);
 const SUBJECT = /^(?:i|we|he|she|they|you|it)$/;
 
@@ -279,6 +300,7 @@ function readAt(text: string, sentence: Sentence, index: number, stop: number): 
   for (const cue of sentence.cues) {
     if (cue.at >= first && cue.at < last) continue;
     const before = cue.at < first;
+    if (cue.forwardOnly && !before) continue;
     const distance = before ? first - cue.at : cue.at - last + 1;
     // A cue after the expression weighs a little less: "said Friday that it would" leans on "said"; one in
     // another clause (across brackets, a semicolon, a dash) much less.
