@@ -100,7 +100,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
   }
 
   app.post(
-    '/v1/drafts',
+    '/drafts',
     {
       schema: {
         tags: ['drafts'],
@@ -125,7 +125,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.get(
-    '/v1/voice',
+    '/voice',
     {
       schema: {
         tags: ['voice'],
@@ -138,7 +138,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.put(
-    '/v1/voice',
+    '/voice',
     {
       schema: {
         tags: ['voice'],
@@ -156,7 +156,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.post(
-    '/v1/voice/learn',
+    '/voice/learn',
     {
       schema: {
         tags: ['voice'],

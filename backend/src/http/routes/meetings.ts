@@ -174,7 +174,7 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   }
 
   app.post(
-    '/v1/meetings/notes',
+    '/meetings/notes',
     {
       bodyLimit: Math.max(NOTES_BODY_LIMIT, config.bodyLimitBytes),
       schema: {
@@ -263,7 +263,7 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   );
 
   app.get(
-    '/v1/meetings/notes',
+    '/meetings/notes',
     {
       schema: {
         tags: ['meetings'],
@@ -285,7 +285,7 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   );
 
   app.get(
-    '/v1/meetings/notes/:id',
+    '/meetings/notes/:id',
     {
       schema: {
         tags: ['meetings'],
@@ -304,7 +304,7 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   );
 
   app.get(
-    '/v1/meetings/notes/:id/transcript',
+    '/meetings/notes/:id/transcript',
     {
       schema: {
         tags: ['meetings'],
@@ -329,7 +329,7 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   );
 
   app.delete(
-    '/v1/meetings/notes/:id',
+    '/meetings/notes/:id',
     {
       schema: {
         tags: ['meetings'],
@@ -363,7 +363,7 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   );
 
   app.post(
-    '/v1/meetings/transcribe',
+    '/meetings/transcribe',
     {
       schema: {
         tags: ['meetings'],

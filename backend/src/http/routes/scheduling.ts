@@ -28,7 +28,7 @@ function checkInterval(start: string, end: string, field: string): void {
 
 export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
   app.post(
-    '/v1/scheduling/suggest',
+    '/scheduling/suggest',
     {
       schema: {
         tags: ['scheduling'],
@@ -91,7 +91,7 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.post(
-    '/v1/scheduling/ics',
+    '/scheduling/ics',
     {
       schema: {
         tags: ['scheduling'],
@@ -135,7 +135,7 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.post(
-    '/v1/scheduling/events',
+    '/scheduling/events',
     {
       schema: {
         tags: ['scheduling'],

@@ -141,7 +141,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
   }
 
   app.post(
-    '/v1/triage',
+    '/triage',
     {
       schema: {
         tags: ['triage'],
@@ -189,7 +189,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.get(
-    '/v1/triage/:messageId',
+    '/triage/:messageId',
     {
       schema: {
         tags: ['triage'],
@@ -208,7 +208,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.post(
-    '/v1/triage/feedback',
+    '/triage/feedback',
     {
       schema: {
         tags: ['triage'],
