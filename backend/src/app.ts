@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
+import { type CpuPool, createCpuPool } from './cpu/pool.ts';
 import { createEngines, type Engines } from './engines.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { identityPlugin, v1Authentication } from './http/plugins/auth.ts';
@@ -38,6 +39,8 @@ export interface Services {
   userDeletion: Array<(scope: UserScope) => Promise<void>>;
   /** Every route as "METHOD /url", filled as routes register (the isolation tests check coverage). */
   routes: string[];
+  /** Worker threads with a time budget for CPU work on untrusted input (reading mail, local triage, notes). */
+  cpu: CpuPool;
 }
 
 declare module 'fastify' {
@@ -131,11 +134,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (!options.storage) app.addHook('onClose', async () => storage.close());
   if (!options.skipMigrations) await migrateToLatest(storage.db, storage.schema);
 
+  const cpu = createCpuPool({
+    ...(config.cpu.threads > 0 ? { threads: config.cpu.threads } : {}),
+    budgetMs: config.cpu.budgetMs,
+  });
+  app.addHook('onClose', async () => cpu.close());
   const services: Services = {
     config,
     storage,
+    cpu,
     verify: createIdentityVerifier(config),
-    engines: options.engines ?? createEngines(config, storage.db),
+    engines: options.engines ?? createEngines(config, storage.db, { cpu }),
     routes: [],
     userDeletion: [],
     ...(options.calendars ? { calendars: options.calendars } : {}),

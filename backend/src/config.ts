@@ -44,6 +44,8 @@ export interface Config {
   timeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
   /** Failed sign-ins per client address per rate-limit window before further attempts get 429. */
   authFailureLimit: number;
+  /** CPU work on untrusted input: worker threads (0: one per core, at most 4) and each task's time budget. */
+  cpu: { threads: number; budgetMs: number };
 }
 
 export interface SyncConfig {
@@ -329,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     trustProxy,
     timeouts: { headersMs, requestMs, keepAliveMs: integer('KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000) },
     authFailureLimit: integer('AUTH_FAILURE_LIMIT', 30, 1, 1_000_000),
+    cpu: { threads: integer('CPU_THREADS', 0, 0, 64), budgetMs: integer('CPU_BUDGET_MS', 5_000, 100, 600_000) },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

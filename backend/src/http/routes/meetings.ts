@@ -156,7 +156,13 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   const { config, engines } = app.services;
   const blobs = options.blobs ?? (await createBlobStore(config));
   const transcriber = options.transcriber === null ? undefined : (options.transcriber ?? transcriberFromConfig(config));
-  const makeNotes = options.notes ?? createNotesEngine(engines.model);
+  const { cpu } = app.services;
+  // Parsing the transcript and the local notes run in a worker thread under the CPU budget.
+  const makeNotes =
+    options.notes ??
+    createNotesEngine(engines.model, {
+      local: (request, voice) => cpu.notes({ request, ...(voice ? { voice } : {}) }),
+    });
   // Delete-my-data also removes every transcript and recording, including uploads never turned into notes.
   app.services.userDeletion.push((scope) => blobs.deletePrefix(userBlobPrefix(scope)));
 

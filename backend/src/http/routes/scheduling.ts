@@ -9,7 +9,6 @@ import {
 } from '@steward/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { normaliseMessage } from '../../mail/normalise.ts';
 import { CalendarError } from '../../scheduling/calendar/port.ts';
 import { buildInvite } from '../../scheduling/ics.ts';
 import type { MeetingAskInput } from '../../scheduling/meeting-ask.ts';
@@ -47,7 +46,7 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
       const settings = await request.store.settings();
       let message: MeetingAskInput | undefined;
       if (body.message) {
-        const normalised = await normaliseMessage(body.message);
+        const normalised = await app.services.cpu.normalise(body.message);
         message = {
           subject: normalised.subject,
           text: normalised.newText || normalised.text,
