@@ -323,7 +323,7 @@ export function draftReplyLocal(input: LocalDraftInput): Draft {
     [...(input.thread ?? []).map(prepareNormalised), prepared],
     [JSON.stringify(voice), ...proposedTimes.map((t) => t.label)],
   );
-  const body = sanitiseModelOutput(paragraphs.join('\n\n'), { allowedSources: sources }).text;
+  const body = sanitiseModelOutput(paragraphs.join('\n\n'), { allowedSources: sources, draft: true }).text;
   const text = assemble(frame, [body]);
   return {
     subject: replySubject(message.subject),
