@@ -2,8 +2,8 @@
  * Issue 12: every path over untrusted text runs in time linear in its input. For each path, fast-check
  * draws a short unit from tokens that are hard for regular expressions and parsers (unclosed tags,
  * partial matches, runs of one letter…); the unit is repeated to n, 2n and 4n characters, and the test
- * fails when BOTH doublings more than triple the time (a quadratic path quadruples at each, a linear one
- * doubles). Each time is the best of three runs, plus a floor, so a busy machine does not fail it. Known
+ * fails when the time more than triples per doubling (over 9× from n to 4n: a quadratic path grows 16×, a
+ * linear one 4×). Each time is the best of three runs, plus a floor, so a busy machine does not fail it. Known
  * attack units from the issue are always among the cases. Not a benchmark: it only tells growth apart.
  */
 import fc from 'fast-check';
@@ -17,7 +17,7 @@ import { cleanUtterance } from '../src/notes/transcript.ts';
 import { parseTimeExpressions } from '../src/scheduling/times.ts';
 
 const BASE = Number(process.env.LINEAR_TEST_CHARS ?? 12_000);
-const FLOOR_MS = 15;
+const FLOOR_MS = 40;
 
 async function bestOf(run: () => unknown | Promise<unknown>, times = 3): Promise<number> {
   let best = Number.POSITIVE_INFINITY;
@@ -33,19 +33,21 @@ function repeatTo(unit: string, length: number): string {
   return unit.repeat(Math.max(1, Math.ceil(length / Math.max(1, unit.length)))).slice(0, length);
 }
 
-/** Times at n, 2n, 4n; true when growth is at most 3× per doubling for at least one of the two doublings. */
+/** Times at n, 2n, 4n; true unless the two doublings together grew the time more than 3 × 3 = 9 times. */
 async function growsLinearly(
   path: (input: string) => unknown | Promise<unknown>,
   unit: string,
+  scale = 1,
 ): Promise<{ ok: boolean; ms: number[] }> {
   const ms: number[] = [];
   for (const factor of [1, 2, 4]) {
-    const input = repeatTo(unit, BASE * factor);
+    const input = repeatTo(unit, BASE * scale * factor);
     ms.push(await bestOf(() => path(input)));
   }
-  const [a = 0, b = 0, c = 0] = ms;
-  const tripled = (from: number, to: number) => to > 3 * from + FLOOR_MS;
-  return { ok: !(tripled(a, b) && tripled(b, c)), ms: ms.map((t) => Math.round(t)) };
+  const [a = 0, , c = 0] = ms;
+  // Linear grows 4× over the two doublings, quadratic 16×: 9× (tripling per doubling) lies between, far
+  // enough from both that a busy machine does not tip it (each time is already the best of three).
+  return { ok: c <= 9 * a + FLOOR_MS, ms: ms.map((t) => Math.round(t)) };
 }
 
 interface PathCase {
@@ -54,6 +56,8 @@ interface PathCase {
   tokens: string[];
   /** Units from the issue and from review: always checked. */
   known: string[];
+  /** Input sizes times this (deep nesting shows its growth only past some depth). */
+  scale?: number;
 }
 
 const REF = new Date('2026-03-02T10:00:00Z');
@@ -91,6 +95,7 @@ const PATHS: PathCase[] = [
     run: (html) => visibleHtmlText(html),
     tokens: ['<b>', '<i>', '</b>', '<ul>', '<li>', '<table>', '<tr>', '<td>', 'x ', '<br>', '<pre>', '<blockquote>'],
     known: ['<b><i>', '<ul><li>', '<blockquote>x', '</td>'],
+    scale: 6,
   },
   {
     name: 'MIME (raw source)',
@@ -271,7 +276,7 @@ describe('linear time on untrusted input', () => {
         fc.asyncProperty(
           fc.array(fc.constantFrom(...path.tokens), { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')),
           async (unit) => {
-            const { ok, ms } = await growsLinearly(path.run, unit);
+            const { ok, ms } = await growsLinearly(path.run, unit, path.scale);
             if (!ok) throw new Error(`unit ${JSON.stringify(unit)} took ${ms.join(' / ')} ms`);
           },
         ),

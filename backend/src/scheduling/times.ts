@@ -1357,8 +1357,12 @@ function chooseLongest(candidates: Candidate[]): Candidate[] {
     (a, b) => b.stop - b.index - (a.stop - a.index) || Number(b.fromRule) - Number(a.fromRule) || a.index - b.index,
   );
   const chosen: Candidate[] = [];
+  // Characters already covered by a chosen candidate: each check costs the candidate's own length, not the
+  // number chosen so far (that was quadratic on long texts full of expressions, issue 12).
+  const taken = new Uint8Array(candidates.reduce((max, c) => Math.max(max, c.stop), 0));
   for (const c of sorted) {
-    if (chosen.some((o) => c.index < o.stop && o.index < c.stop)) continue;
+    if (taken.subarray(c.index, c.stop).includes(1)) continue;
+    taken.fill(1, c.index, c.stop);
     chosen.push(c);
   }
   return chosen.sort((a, b) => a.index - b.index);
