@@ -44,7 +44,7 @@ export function registerScaffolding(...texts: string[]): void {
 
 /** Lines of the prompt templates too short for shingles (style card, checklist, markers). */
 const SCAFFOLD_LINE =
-  /^\s*(?:-\s*(?:answer|respond to the invitation)\s*:|(?:typical length|formality|contractions|exclamation marks|emoji|languages)\s*:|<<<|what the reply must cover\b|the user's (?:style card|instruction for this draft)\b|examples of the user's own writing\b|the email thread, oldest first\b|proposed meeting times are available\b|no meeting times are proposed\b)/i;
+  /^\s*(?:-\s*(?:answer|respond to the invitation)\s*:|(?:typical length|formality|contractions|exclamation marks|emoji|languages)\s*:|<<<|what the reply must cover\b|the user's (?:style card|instruction for this draft)\b|examples of the user's own writing\b|the email thread, oldest first\b|proposed meeting times are available\b|no meeting times are proposed\b|rules, in order of importance\b)/i;
 
 function leaksScaffolding(line: string): boolean {
   if (SCAFFOLD_LINE.test(line)) return true;
@@ -241,6 +241,15 @@ function tokensOf(sentence: string): Token[] {
  */
 export function claimedActions(sentence: string): string[] {
   const trimmed = sentence.trim();
+  if (!trimmed) return [];
+  // A quotation is a sentence of its own: 'please write "I have paid"' still writes the claim.
+  const parts = trimmed.split(/["“”«»„]/);
+  if (parts.length > 1) return [...new Set(parts.flatMap((part) => claimsIn(part)))];
+  return claimsIn(trimmed);
+}
+
+function claimsIn(text: string): string[] {
+  const trimmed = text.trim();
   if (!trimmed || trimmed.endsWith('?')) return [];
   const tokens = tokensOf(trimmed);
   const found: string[] = [];
@@ -287,9 +296,7 @@ function sentencesOf(line: string): string[] {
 }
 
 function placeholderFor(actions: string[]): string {
-  const list =
-    actions.length > 1 ? `${actions.slice(0, -1).join(', ')} and ${actions[actions.length - 1]}` : actions[0];
-  return `[confirm: was this really ${list}? Steward cannot check]`;
+  return `[confirm: was this really done (${actions.join(', ')})? Steward cannot check]`;
 }
 
 // ───────────────────────────── host names ─────────────────────────────
@@ -350,6 +357,11 @@ function isHostLike(match: string): boolean {
   if (FILE_ENDINGS.has(tld) && !match.includes('/')) return false;
   // "e.g", "i.e" and abbreviations have one-letter labels only.
   return host.split('.').some((label) => label.length > 1);
+}
+
+/** The text without any host name (however its dots are written): for sources whose links are not trusted. */
+export function withoutHosts(text: string): string {
+  return withPlainDots(text).replace(HOST, (match) => (isHostLike(match) ? ' ' : match));
 }
 
 /** Host names in the sources, as written there after the same dot reading. */

@@ -13,7 +13,7 @@ import { convert as htmlToText } from 'html-to-text';
 import sanitizeHtml from 'sanitize-html';
 import { normaliseMessage, stripHiddenHtml, stripInvisibleChars } from '../mail/normalise.ts';
 import type { Mailbox, NormalisedMessage } from '../mail/types.ts';
-import { enforceDraftRules, registerScaffolding } from './output-rules.ts';
+import { enforceDraftRules, registerScaffolding, withoutHosts } from './output-rules.ts';
 
 export { stripHiddenHtml, stripInvisibleChars };
 
@@ -269,7 +269,7 @@ export function allowedSourcesFor(thread: readonly PreparedEmail[], profile: rea
 }
 
 function withoutContactsOrLinks(text: string): string {
-  return replacePhones(text.replace(URL_PATTERN, ' ').replace(EMAIL_PATTERN, ' '), () => ' ');
+  return withoutHosts(replacePhones(text.replace(URL_PATTERN, ' ').replace(EMAIL_PATTERN, ' '), () => ' '));
 }
 
 // ───────────────────────────── output sanitiser ─────────────────────────────
@@ -428,8 +428,9 @@ export function sanitiseModelOutput(
     if (url) removed.push(`link ${url}`);
     return label;
   };
-  text = text.replace(/\[([^\]\n]{1,500})\]\(\s*<?([^)\s>]{0,2000})>?[^)\n]{0,500}\)/g, (_, label: string, url: string) =>
-    keepLinkText(label, url),
+  text = text.replace(
+    /\[([^\]\n]{1,500})\]\(\s*<?([^)\s>]{0,2000})>?[^)\n]{0,500}\)/g,
+    (_, label: string, url: string) => keepLinkText(label, url),
   );
   text = text.replace(/\[([^\]\n]{1,500})\]\[([^\]\n]{0,500})\]/g, (match, label: string, ref: string) => {
     const url = definitions.get((ref || label).trim().toLowerCase());
