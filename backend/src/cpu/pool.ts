@@ -126,21 +126,22 @@ export function createCpuPool(options: CpuPoolOptions): CpuPool {
   let pool: Threads | undefined;
   let closed = false;
 
-  async function run<T>(name: string, input: unknown, what: string): Promise<T> {
+  async function run<T>(name: string, input: unknown, what: string, factor = 1): Promise<T> {
+    const budget = budgetMs * factor;
     if (closed) throw new HttpError(503, 'shutting_down', 'The server is shutting down.');
     pool ??= acquire(threads);
     const current = pool;
     await current.warm;
     const done = await permit(current);
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), budgetMs);
+    const timer = setTimeout(() => controller.abort(), budget);
     try {
       return (await current.piscina.run(input, { name, signal: controller.signal })) as T;
     } catch (error) {
       if (controller.signal.aborted) {
         // The stopped thread is replaced; later tasks start their budget once the new one has loaded.
         current.warm = warmUp(current);
-        throw new BudgetExceededError(what, budgetMs);
+        throw new BudgetExceededError(what, budget);
       }
       throw error;
     } finally {
@@ -153,7 +154,8 @@ export function createCpuPool(options: CpuPoolOptions): CpuPool {
     budgetMs,
     normalise: (message) => run('normalise', message, 'Reading this message'),
     triage: (input) => run('triage', input, 'Triaging this message'),
-    notes: (input) => run('notes', input, 'Reading this transcript'),
+    // Transcripts may be four times the size of a mail body (2 M characters), and get four times the budget.
+    notes: (input) => run('notes', input, 'Reading this transcript', 4),
     spin: (ms) => run('spin', ms, 'This task'),
     async close() {
       closed = true;
