@@ -180,7 +180,10 @@ for (const database of testDatabases()) {
       await storage.close();
     });
 
-    it('after AUTH_FAILURE_LIMIT failed sign-ins an address gets 429 without its token being checked', async () => {
+    // Opens its own database and app: bounded generously for a loaded machine (nothing is timed).
+    it('after AUTH_FAILURE_LIMIT failed sign-ins an address gets 429 without its token being checked', {
+      timeout: 120_000,
+    }, async () => {
       const app = await buildTestApp(storage, { ...idp.env, AUTH_FAILURE_LIMIT: '5' });
       try {
         const statuses: number[] = [];
@@ -205,7 +208,10 @@ for (const database of testDatabases()) {
       }
     });
 
-    it('X-Forwarded-For does not reset the failure count unless TRUST_PROXY names the proxy', async () => {
+    // Opens its own database and app: bounded generously for a loaded machine (nothing is timed).
+    it('X-Forwarded-For does not reset the failure count unless TRUST_PROXY names the proxy', {
+      timeout: 120_000,
+    }, async () => {
       const app = await buildTestApp(storage, { ...idp.env, AUTH_FAILURE_LIMIT: '2' });
       try {
         const statuses: number[] = [];
@@ -238,7 +244,10 @@ for (const database of testDatabases()) {
       }
     });
 
-    it('the per-user limit answers 429 before a body over the size limit is read (no 413)', async () => {
+    // Opens its own database and app: bounded generously for a loaded machine (nothing is timed).
+    it('the per-user limit answers 429 before a body over the size limit is read (no 413)', {
+      timeout: 120_000,
+    }, async () => {
       const app = await buildTestApp(storage, { RATE_LIMIT_MAX: '3', BODY_LIMIT_BYTES: '2048' });
       try {
         const big = JSON.stringify({ messages: [{ id: 'x', text: 'y'.repeat(10_000) }] });
