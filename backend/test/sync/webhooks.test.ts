@@ -176,7 +176,10 @@ for (const database of testDatabases()) {
       await storage.db.deleteFrom('mailboxes').where('id', '=', mailbox.id).execute();
     });
 
-    it('end to end: a message arrives, Gmail pushes, and its label and draft appear in the mailbox', async () => {
+    // Waits on the ledger, bounded generously: a loaded machine only makes it slower.
+    it('end to end: a message arrives, Gmail pushes, and its label and draft appear in the mailbox', {
+      timeout: 120_000,
+    }, async () => {
       app = await build({ SYNC_WORKER: 'on' });
       const mailbox = await connectMailbox(storage, fakes, 'gmail');
       await app.sync.runMailboxSync(mailbox.id);
