@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
+import { type CpuPool, createCpuPool } from './cpu/pool.ts';
 import { createEngines, type Engines } from './engines.ts';
 import { registerErrorHandling } from './http/errors.ts';
-import { authPlugin } from './http/plugins/auth.ts';
+import { identityPlugin, v1Authentication } from './http/plugins/auth.ts';
+import { redactUrl, registerHostCheck, registerTextGuard } from './http/plugins/guards.ts';
 import { registerJsonBodyParser } from './http/plugins/json-body.ts';
 import { openApiPlugin } from './http/plugins/openapi.ts';
 import { securityPlugin } from './http/plugins/security.ts';
@@ -14,7 +16,7 @@ import { meRoutes } from './http/routes/me.ts';
 import { meetingRoutes } from './http/routes/meetings.ts';
 import { schedulingRoutes } from './http/routes/scheduling.ts';
 import { settingsRoutes } from './http/routes/settings.ts';
-import { syncRoutes } from './http/routes/sync.ts';
+import { syncApiRoutes, syncPlugin } from './http/routes/sync.ts';
 import { triageRoutes } from './http/routes/triage.ts';
 import { withoutSchemaIds } from './http/schema-ids.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
@@ -37,6 +39,8 @@ export interface Services {
   userDeletion: Array<(scope: UserScope) => Promise<void>>;
   /** Every route as "METHOD /url", filled as routes register (the isolation tests check coverage). */
   routes: string[];
+  /** Worker threads with a time budget for CPU work on untrusted input (reading mail, local triage, notes). */
+  cpu: CpuPool;
 }
 
 declare module 'fastify' {
@@ -76,8 +80,27 @@ export const REDACT_PATHS = [
   '*.transcript',
 ];
 
+/** How a request is logged: secrets in the query string (OAuth `code` and `state`, `access_token`…) redacted. */
+export const requestSerializer = (request: {
+  method: string;
+  url: string;
+  hostname?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}) => ({
+  method: request.method,
+  url: redactUrl(request.url),
+  host: request.hostname,
+  remoteAddress: request.ip,
+  remotePort: request.socket?.remotePort,
+});
+
 export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
-  return { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  return {
+    level: config.logLevel,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { req: requestSerializer },
+  };
 }
 
 /** Builds the whole app without listening; server.ts listens, tests use `inject` or listen on port 0. */
@@ -85,7 +108,24 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config),
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: !config.localMode,
+    // X-Forwarded-For is believed only from the proxies TRUST_PROXY names; otherwise a client could choose
+    // the address its rate limit and logs are keyed by.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (() => {
+            const hops = config.trustProxy;
+            return (_address: string, hop: number) => hop < hops;
+          })()
+        : config.trustProxy,
+    // A client that sends its headers or body slowly, or stops, is cut off (408) in seconds, checked every
+    // second; an idle kept-alive connection is closed after KEEP_ALIVE_TIMEOUT_MS.
+    requestTimeout: config.timeouts.requestMs,
+    keepAliveTimeout: config.timeouts.keepAliveMs,
+    http: {
+      headersTimeout: config.timeouts.headersMs,
+      requestTimeout: config.timeouts.requestMs,
+      connectionsCheckingInterval: Math.min(1000, config.timeouts.headersMs),
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     forceCloseConnections: 'idle',
   });
@@ -94,11 +134,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (!options.storage) app.addHook('onClose', async () => storage.close());
   if (!options.skipMigrations) await migrateToLatest(storage.db, storage.schema);
 
+  const cpu = createCpuPool({
+    ...(config.cpu.threads > 0 ? { threads: config.cpu.threads } : {}),
+    budgetMs: config.cpu.budgetMs,
+  });
+  app.addHook('onClose', async () => cpu.close());
   const services: Services = {
     config,
     storage,
+    cpu,
     verify: createIdentityVerifier(config),
-    engines: options.engines ?? createEngines(config, storage.db),
+    engines: options.engines ?? createEngines(config, storage.db, { cpu }),
     routes: [],
     userDeletion: [],
     ...(options.calendars ? { calendars: options.calendars } : {}),
@@ -110,22 +156,35 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   registerErrorHandling(app);
+  registerHostCheck(app, config);
   registerJsonBodyParser(app);
+  registerTextGuard(app);
   await app.register(securityPlugin, { config });
   await app.register(openApiPlugin, { config, version: VERSION });
-  await app.register(authPlugin, { verify: services.verify, storage });
+  await app.register(identityPlugin, { verify: services.verify, storage });
 
+  // Public: the pane and manifests, health, and what browsers and providers call without our token.
   await app.register(staticFilesPlugin, options.staticFiles ?? {});
   await app.register(healthRoutes);
-  await app.register(meRoutes);
-  await app.register(settingsRoutes);
-  await app.register(triageRoutes);
-  await app.register(syncRoutes);
+  await app.register(syncPlugin);
   // Connected calendars reuse the sync service's sealed tokens and refresh.
   services.calendars ??= connectedCalendars({ config, storage, sync: app.sync, log: app.log });
-  await app.register(meetingRoutes);
-  await app.register(schedulingRoutes);
-  await app.register(draftRoutes);
+
+  // Everything under /v1 lives in one scope whose onRequest hook authenticates (and rate-limits) on the
+  // routed path, so no spelling of the URL (%76, %2F, case, dots) reaches a handler without a user.
+  await app.register(
+    async (v1) => {
+      await v1Authentication(v1, { config });
+      await v1.register(meRoutes);
+      await v1.register(settingsRoutes);
+      await v1.register(triageRoutes);
+      await v1.register(syncApiRoutes);
+      await v1.register(meetingRoutes);
+      await v1.register(schedulingRoutes);
+      await v1.register(draftRoutes);
+    },
+    { prefix: '/v1' },
+  );
 
   return app;
 }

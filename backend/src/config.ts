@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 
 export type AiProvider = 'local' | 'openai';
@@ -32,8 +33,19 @@ export interface Config {
   transcription: { baseUrl?: string; apiKey?: string; model: string; timeoutMs: number };
   /** Mailbox sync (issue 9): OAuth clients, provider endpoints, push verification, the worker. */
   sync: SyncConfig;
-  /** Addresses allowed to see /v1/admin routes (the local user always is). */
-  adminEmails: string[];
+  /**
+   * Who may see /v1/admin routes, by immutable identity (the local user always may): "microsoft:<tid>:<oid>"
+   * for Entra accounts and "google:<sub>" for Google accounts, lower-cased. Never an email address.
+   */
+  adminIdentities: string[];
+  /** Fastify's trustProxy: false unless TRUST_PROXY names the proxies (X-Forwarded-For is read only then). */
+  trustProxy: boolean | number | string[];
+  /** Slow clients are cut off (408 or closed) after these: headers, the whole request, an idle keep-alive. */
+  timeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
+  /** Failed sign-ins per client address per rate-limit window before further attempts get 429. */
+  authFailureLimit: number;
+  /** CPU work on untrusted input: worker threads (0: one per core, at most 4) and each task's time budget. */
+  cpu: { threads: number; budgetMs: number };
 }
 
 export interface SyncConfig {
@@ -73,6 +85,50 @@ export class ConfigError extends Error {
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * ADMIN_IDENTITIES entries, checked and written the way `identityKey` writes a signed-in user:
+ * "entra:<tenant id>:<object id>" (or "microsoft:…") and "google:<sub>".
+ */
+function parseAdminIdentities(raw: string | undefined, problems: string[]): string[] {
+  const keys: string[] = [];
+  for (const entry of list(raw)) {
+    const parts = entry.split(':');
+    const kind = parts[0]?.toLowerCase();
+    if ((kind === 'entra' || kind === 'microsoft') && parts.length === 3 && GUID.test(parts[1]!) && parts[2]) {
+      keys.push(`microsoft:${parts[1]!.toLowerCase()}:${parts[2].toLowerCase()}`);
+    } else if (kind === 'google' && parts.length === 2 && /^[0-9]{1,64}$/.test(parts[1]!)) {
+      keys.push(`google:${parts[1]}`);
+    } else {
+      problems.push(
+        `ADMIN_IDENTITIES holds "${entry}", which is not "entra:<tenant id>:<object id>" or "google:<numeric sub>"`,
+      );
+    }
+  }
+  return keys;
+}
+
+/** TRUST_PROXY: unset or "false" trusts no proxy; "true", a hop count, or a list of proxy addresses/CIDRs. */
+function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string[] {
+  const value = (raw ?? '').trim();
+  if (value === '' || value.toLowerCase() === 'false') return false;
+  if (value.toLowerCase() === 'true') return true;
+  if (/^[0-9]{1,2}$/.test(value)) return Number(value);
+  const entries = list(value);
+  for (const entry of entries) {
+    const [address, bits] = entry.split('/');
+    const family = net.isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    if (
+      !['loopback', 'linklocal', 'uniquelocal'].includes(entry) &&
+      (family === 0 || (bits !== undefined && !(/^[0-9]{1,3}$/.test(bits) && Number(bits) <= maxBits)))
+    ) {
+      problems.push(`TRUST_PROXY holds "${entry}"; use true, a hop count, or proxy addresses/CIDRs such as 10.0.0.0/8`);
+    }
+  }
+  return entries;
+}
 
 function list(value: string | undefined): string[] {
   return (value ?? '')
@@ -120,7 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const tenants = list(env.MICROSOFT_TENANTS);
   for (const t of tenants) {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t)) {
+    if (!GUID.test(t)) {
       problems.push(`MICROSOFT_TENANTS holds "${t}", which is not a tenant id (a GUID)`);
     }
   }
@@ -200,6 +256,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const ownTranscription = Boolean(env.TRANSCRIBE_BASE_URL || env.TRANSCRIBE_API_KEY);
   const transcribeBaseUrl = ownTranscription ? url('TRANSCRIBE_BASE_URL') : openaiBaseUrl;
 
+  if (env.ADMIN_EMAILS?.trim()) {
+    problems.push(
+      'ADMIN_EMAILS is no longer read: an email address in a token is not proof of who someone is (another tenant can issue a token with any address). Name administrators by immutable identity instead: ADMIN_IDENTITIES=entra:<tenant id>:<object id>,google:<sub> (each user sees theirs at GET /v1/me/identity); then remove ADMIN_EMAILS.',
+    );
+  }
+  const adminIdentities = parseAdminIdentities(env.ADMIN_IDENTITIES, problems);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
+  const headersMs = integer('HEADERS_TIMEOUT_MS', 10_000, 1000, 600_000);
+  const requestMs = integer('REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000);
+  if (headersMs > requestMs) problems.push('HEADERS_TIMEOUT_MS must not be larger than REQUEST_TIMEOUT_MS');
+
   const config: Config = {
     port,
     host,
@@ -260,7 +327,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       timeoutMs: integer('TRANSCRIBE_TIMEOUT_MS', 300_000, 1000, 3_600_000),
     },
     sync,
-    adminEmails: list(env.ADMIN_EMAILS).map((e) => e.toLowerCase()),
+    adminIdentities,
+    trustProxy,
+    timeouts: { headersMs, requestMs, keepAliveMs: integer('KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000) },
+    authFailureLimit: integer('AUTH_FAILURE_LIMIT', 30, 1, 1_000_000),
+    cpu: { threads: integer('CPU_THREADS', 0, 0, 64), budgetMs: integer('CPU_BUDGET_MS', 10_000, 100, 600_000) },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

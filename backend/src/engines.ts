@@ -6,6 +6,7 @@ import { createOpenAiModel } from './ai/openai.ts';
 import type { LanguageModel } from './ai/port.ts';
 import { createMemoryTokenBudget, createMemoryUsageSink } from './ai/usage.ts';
 import type { Config } from './config.ts';
+import type { CpuPool } from './cpu/pool.ts';
 import { draftReplyLocal, type LocalDraftInput } from './drafting/local.ts';
 import { type DraftStreamEvent, draftReplyWithModel, streamDraft } from './drafting/model.ts';
 import type { NormalisedMessage } from './mail/types.ts';
@@ -52,11 +53,13 @@ async function* streamLocal(outcome: DraftOutcome): AsyncIterable<DraftStreamEve
 }
 
 /** With a database, model usage and the daily budget are kept there; without one (the CLI), in memory. */
-export function createEngines(config: Config, db?: Kysely<Database>): Engines {
+export function createEngines(config: Config, db?: Kysely<Database>, options: { cpu?: CpuPool } = {}): Engines {
   if (config.aiProvider !== 'openai') {
+    const { cpu } = options;
     return {
       provider: 'local',
-      triage: async (msg, ctx) => triageLocal(msg, ctx),
+      // In the server the local engine runs in a worker thread under a time budget (cpu/pool.ts).
+      triage: async (msg, ctx) => (cpu ? cpu.triage({ message: msg, context: ctx }) : triageLocal(msg, ctx)),
       draft: async (input) => localDraft(input),
       streamDraft: (input) => streamLocal(localDraft(input)),
     };

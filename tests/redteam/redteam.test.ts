@@ -15,19 +15,22 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 describe('red-team corpus', () => {
-  it('has at least 50 distinct hostile emails covering every attack family', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(50);
+  it('has at least 100 distinct hostile emails covering every attack family', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(100);
     expect(new Set(corpus.map((c) => c.id)).size).toBe(corpus.length);
     const families = new Set(corpus.map((c) => c.id.split('-')[0]));
     expect([...families].sort()).toEqual([
       'base64',
       'bidi',
+      'claim',
       'classify',
       'form',
       'forward',
       'hidden',
+      'host',
       'ignore',
       'lang',
+      'leak',
       'md',
       'phone',
       'quoted',

@@ -72,5 +72,5 @@ export async function pipelineDraft(
     system: REDTEAM_DRAFT_SYSTEM,
     messages: [{ role: 'user', content: `${spotlightEmail(prepared)}\n\nDraft a reply to this email.` }],
   });
-  return sanitiseModelOutput(response.text, { allowedSources: allowedSourcesFor([prepared], profile) });
+  return sanitiseModelOutput(response.text, { allowedSources: allowedSourcesFor([prepared], profile), draft: true });
 }

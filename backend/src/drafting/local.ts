@@ -334,7 +334,9 @@ export function draftReplyLocal(input: LocalDraftInput): Draft {
     [JSON.stringify(voice), input.instruction ?? '', ...body.proposedTimes.map((t) => t.label)],
   );
   const written = tidyPunctuation(applyContractions(paragraphs.join('\n\n'), register.contract));
-  const text = assemble({ ...frame, name }, [sanitiseModelOutput(written, { allowedSources: sources }).text]);
+  const text = assemble({ ...frame, name }, [
+    sanitiseModelOutput(written, { allowedSources: sources, draft: true }).text,
+  ]);
   return {
     subject: replySubject(message.subject),
     text,

@@ -5,6 +5,7 @@
  * thread and the profile as the only allowed sources of links, addresses and numbers to call.
  */
 import type { Draft, ProposedTime } from '@steward/shared';
+import { registerScaffolding } from '../ai/output-rules.ts';
 import type { LanguageModel, ModelRequest } from '../ai/port.ts';
 import { allowedSourcesFor, prepareNormalised, sanitiseModelOutput, spotlight, spotlightEmail } from '../ai/safety.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
@@ -39,6 +40,7 @@ Rules, in order of importance:
 5. Answer every question and request in the message, each one: from the thread, with a placeholder, or with the proposed meeting times. When proposed meeting times are provided, write the line ${TIMES_TOKEN} where they belong and do not write any date or time yourself.
 6. Write only the body: no greeting line, no sign-off, no name, no subject. They are added for you.
 7. Match the user's style card: length, formality, contractions, punctuation, in the language of the message. When the user asks for a change (shorter, more formal, more casual, decline, mention something), do exactly that: shorter means at least a third shorter; decline once, politely; weave anything the user asks you to mention into the text as a sentence.`;
+registerScaffolding(DRAFT_SYSTEM_PROMPT);
 
 function describeVoice(input: ModelDraftInput): string {
   const v = input.voice;
@@ -149,7 +151,7 @@ export function planModelDraft(input: ModelDraftInput): DraftPlan {
 
 /** Removes what the model must not write itself and puts the solver's times where it asked for them. */
 function finishBody(raw: string, proposedTimes: ProposedTime[], allowedSources: string[]): string {
-  const { text } = sanitiseModelOutput(raw, { allowedSources });
+  const { text } = sanitiseModelOutput(raw, { allowedSources, draft: true });
   const times = proposedTimes.map((t) => `- ${t.label}`).join('\n');
   // Models often greet and sign off despite being told not to; the frame comes from the profile.
   let body = readMessageStyle(text.replace(/\r/g, '')).body.trim();
@@ -198,7 +200,9 @@ export async function* streamDraft(input: ModelDraftInput): AsyncIterable<DraftS
   let pending = '';
   const release = (line: string): string => {
     if (line.trim() === TIMES_TOKEN) return times;
-    return sanitiseModelOutput(line, { allowedSources: plan.allowedSources }).text.split(TIMES_TOKEN).join('');
+    return sanitiseModelOutput(line, { allowedSources: plan.allowedSources, draft: true })
+      .text.split(TIMES_TOKEN)
+      .join('');
   };
   for await (const delta of input.model.stream(plan.request)) {
     raw += delta;

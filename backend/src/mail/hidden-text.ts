@@ -4,6 +4,7 @@
  * looks at a message. The AI safety pipeline reuses both exports.
  */
 import sanitizeHtml from 'sanitize-html';
+import './linear-htmlparser.ts';
 
 /**
  * Zero-width characters, bidi embeddings/overrides/isolates, soft hyphens, word joiners, BOMs and the

@@ -21,6 +21,7 @@
  * Checked against that path on the development corpus and on generated HTML (test/mail/html-text.test.ts).
  */
 import { Parser } from 'htmlparser2';
+import './linear-htmlparser.ts';
 import { hiddenBecause, STRUCTURAL_TAGS, stripInvisibleChars } from './hidden-text.ts';
 
 const STRUCTURAL = new Set(STRUCTURAL_TAGS);
@@ -45,7 +46,13 @@ interface Events {
   hasBody: boolean;
 }
 
-function visibleEvents(html: string): Events {
+/** Counted in the same pass: every `<a href>` and `<img>`, hidden or not (a link-heavy mail is a signal). */
+export interface HtmlCounts {
+  links: number;
+  images: number;
+}
+
+function visibleEvents(html: string, counts?: HtmlCounts): Events {
   const events: Events = { kinds: [], values: [], attribs: [], hasBody: false };
   const emit = (kind: number, value: string, attribs?: Record<string, string>) => {
     events.kinds.push(kind);
@@ -64,6 +71,10 @@ function visibleEvents(html: string): Events {
   const parser = new Parser(
     {
       onopentag(name, attribs) {
+        if (counts) {
+          if (name === 'a' && 'href' in attribs) counts.links++;
+          else if (name === 'img') counts.images++;
+        }
         if (skipText) {
           skipTextDepth++;
           return;
@@ -495,8 +506,8 @@ const OPEN_IMPLIES_CLOSE = new Map<string, Set<string>>([
 ]);
 
 /** The visible text of an HTML body (see the module comment). Throws on anything unexpected. */
-export function visibleHtmlText(html: string): string {
-  const events = visibleEvents(html.replace(/<!--[\s\S]*?(-->|$)/g, ''));
+export function visibleHtmlText(html: string, counts?: HtmlCounts): string {
+  const events = visibleEvents(html.replace(/<!--[\s\S]*?(-->|$)/g, ''), counts);
   const renderer = new TextRenderer();
   const stack: string[] = [];
   /** With a <body>, only what is inside one is rendered (html-to-text's base elements). */
@@ -544,4 +555,18 @@ export function visibleHtmlText(html: string): string {
   while (stack.length > 0) domClose(stack.pop()!);
   flushText();
   return renderer.result();
+}
+
+/** Links and images alone, for HTML the text pass refused (one htmlparser2 pass, linear). */
+export function countLinksAndImages(html: string): HtmlCounts {
+  const counts: HtmlCounts = { links: 0, images: 0 };
+  const parser = new Parser({
+    onopentag(name, attribs) {
+      if (name === 'a' && 'href' in attribs) counts.links++;
+      else if (name === 'img') counts.images++;
+    },
+  });
+  parser.write(html.replace(/<!--[\s\S]*?(-->|$)/g, ''));
+  parser.end();
+  return counts;
 }

@@ -27,6 +27,8 @@ import { type Turn, UNKNOWN_SPEAKER } from './transcript.ts';
 
 export interface NotesEngineOptions {
   breaker?: CircuitBreaker;
+  /** Where the local notes are made; the server runs them in a worker thread under a time budget. */
+  local?: (request: NotesRequest, voice?: VoiceHint) => NotesResult | Promise<NotesResult>;
   /** Characters of numbered transcript per map call. Default 12 000 (about 3 000 tokens). */
   chunkChars?: number;
   /** At most this many map calls; longer meetings get bigger chunks. Default 40. */
@@ -451,7 +453,7 @@ export function createNotesEngine(model: LanguageModel | undefined, opts: NotesE
   }
 
   return async function notes(request: NotesRequest, ctx: NotesCallContext = {}): Promise<NotesOutcome> {
-    const local = notesFromRequest(request, ctx.voice);
+    const local = await (opts.local ?? notesFromRequest)(request, ctx.voice);
     if (!local.ok) return local;
     const screened = screenTurns(local.turns);
     const base = followUpBase(request, ctx.voice);

@@ -507,7 +507,10 @@ function mergeTurns(turns: Turn[]): Turn[] {
 
 const NOISE_MARKERS =
   /\{(?:disfmarker|vocalsound|nonvocalsound|gap|pause|comment|other)\}|[[(](?:inaudible|laughter|laughs|laughing|crosstalk|cross-talk|overlapping|music|noise|silence|applause|coughs?|background noise|unintelligible|indistinct)[^\])]{0,40}[\])]/gi;
-const FILLER_WORDS = /(^|,?\s+|,)(?:u+m+|u+h+m*|e+r+m+|e+r+|a+h+|h+m+|m+h?m+|mm-hmm|uh-huh)(?=[\s,.?!;:]|$)(?:\s*,)?/gi;
+// `m+h?m+` was quadratic on a long run of m (two adjacent quantifiers over one letter: 64k characters took
+// 9 s, issue 12); `m+hm+|mm+` accepts the same words and backtracks at most once over the run.
+const FILLER_WORDS =
+  /(^|,?\s+|,)(?:u+m+|u+h+m*|e+r+m+|e+r+|a+h+|h+m+|m+hm+|mm+|mm-hmm|uh-huh)(?=[\s,.?!;:]|$)(?:\s*,)?/gi;
 const YOU_KNOW = /(^|\b\w+\b)?(\s*,?\s*)\byou know\b(\s*,|\s*(?=[.?!]|$))/gi;
 const I_MEAN = /(^|[,.?!]\s*)i mean,\s*/gi;
 const REPEATED_WORD = /\b(\w+)(?:[\s,]+\1\b)+/gi;

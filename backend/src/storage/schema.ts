@@ -159,6 +159,8 @@ export interface OAuthStatesTable extends Owned {
   provider: string;
   code_verifier: string;
   expires_at: ColumnType<Date, Date | string, Date | string>;
+  /** A connection waiting for the browser's confirmation: JSON of the address and the sealed token. */
+  pending_connection: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** The table queue (embedded mode); not user-owned: job data holds ids only. */

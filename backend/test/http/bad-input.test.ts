@@ -83,7 +83,8 @@ for (const database of testDatabases()) {
 }
 
 describe('rate limits', () => {
-  it('answers 429 with Retry-After once a user exceeds the limit', async () => {
+  // Opens its own database and app: bounded generously for a loaded machine (nothing is timed).
+  it('answers 429 with Retry-After once a user exceeds the limit', { timeout: 120_000 }, async () => {
     const storage = await testDatabases()[0]!.open();
     const app = await buildTestApp(storage, { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' });
     try {

@@ -5,7 +5,10 @@ import { buildTestApp } from '../support/app.ts';
 import { testDatabases } from '../support/db.ts';
 
 describe('delete my data', () => {
-  it("removes notes, transcripts, triage memory and the voice profile, and nobody else's", async () => {
+  // Opens its own database and app: bounded generously for a loaded machine (nothing is timed).
+  it("removes notes, transcripts, triage memory and the voice profile, and nobody else's", {
+    timeout: 120_000,
+  }, async () => {
     const storage = await testDatabases()[0]!.open();
     const app = await buildTestApp(storage, {});
     try {

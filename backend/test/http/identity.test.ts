@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../src/storage/database.ts';
-import { bearer, buildTestApp } from '../support/app.ts';
+import { bearer, buildTestApp, useTestApp } from '../support/app.ts';
 import { testDatabases } from '../support/db.ts';
 import { OTHER_TENANT, startTestIdp, TEST_CLIENT_ID, TEST_TENANT, type TestIdp } from '../support/idp.ts';
 
@@ -179,16 +179,11 @@ for (const database of testDatabases()) {
 }
 
 describe('local mode', () => {
+  // Opened in a hook (its bound is for start-up on a busy machine), not inside the test.
+  const ctx = useTestApp(testDatabases()[0]!);
   it('serves the one local user without a token and says so', async () => {
-    const storage = await testDatabases()[0]!.open();
-    const app = await buildTestApp(storage, {});
-    try {
-      const res = await app.inject({ method: 'GET', url: '/v1/me' });
-      expect(res.statusCode).toBe(200);
-      expect(res.json()).toMatchObject({ provider: 'local', localMode: true });
-    } finally {
-      await app.close();
-      await storage.close();
-    }
+    const res = await ctx.app.inject({ method: 'GET', url: '/v1/me' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ provider: 'local', localMode: true });
   });
 });

@@ -14,7 +14,8 @@ export async function buildTestApp(
   options: Omit<BuildOptions, 'storage'> = {},
 ): Promise<FastifyInstance> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'steward-test-data-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  // One CPU worker thread is enough for a test and halves the start-up cost on a shared machine.
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', CPU_THREADS: '1', ...env });
   const app = await buildApp(config, { logger: false, skipMigrations: true, ...options, storage });
   app.addHook('onClose', async () => fs.rmSync(dataDir, { recursive: true, force: true }));
   await app.ready();

@@ -132,6 +132,14 @@ for (const database of testDatabases()) {
         url: `/oauth/callback/google?code=code-cal&state=${url.searchParams.get('state')}`,
       });
       expect(done.statusCode).toBe(200);
+      // A Microsoft user connecting a Google account confirms it in the browser (login CSRF guard).
+      const confirmed = await app.inject({
+        method: 'POST',
+        url: '/oauth/confirm',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `decision=connect&token=${/name="token" value="([^"]+)"/.exec(done.body)?.[1] ?? ''}`,
+      });
+      expect(confirmed.statusCode, confirmed.body).toBe(200);
 
       // Without calendar data the morning is free; with it, only the late afternoon is.
       const free = await suggest(user);

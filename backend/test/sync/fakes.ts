@@ -101,7 +101,7 @@ export interface FakeOAuth {
   valid: Set<string>;
   issued: Set<string>;
   /** Authorization codes the fake accepts, with the refresh token and id-token email they yield. */
-  codes: Map<string, { refreshToken: string; email: string; verifier?: string }>;
+  codes: Map<string, { refreshToken: string; email: string; verifier?: string; claims?: Record<string, unknown> }>;
   revoked: string[];
   /** The `scope` of every refresh-token request, in order ('' when none was sent). */
   refreshScopes: string[];
@@ -114,7 +114,10 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
   const refreshScopes: string[] = [];
   const valid = new Set<string>();
   const issued = new Set<string>();
-  const codes = new Map<string, { refreshToken: string; email: string; verifier?: string }>();
+  const codes = new Map<
+    string,
+    { refreshToken: string; email: string; verifier?: string; claims?: Record<string, unknown> }
+  >();
   const revoked: string[] = [];
   let n = 0;
   const served = await serve((_req, url, body) => {
@@ -137,6 +140,7 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
         email_verified: true,
         sub: `sub-${code.email}`,
         preferred_username: code.email,
+        ...code.claims,
       });
       return {
         status: 200,

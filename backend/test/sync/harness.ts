@@ -116,7 +116,7 @@ export async function waitProcessed(
   storage: Storage,
   mailboxId: string,
   messageIds: string[],
-  timeout = 15_000,
+  timeout = 60_000,
 ): Promise<void> {
   await vi.waitFor(
     async () => {

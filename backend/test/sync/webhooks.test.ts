@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Storage } from '../../src/storage/database.ts';
 import { bearer, buildTestApp } from '../support/app.ts';
 import { testDatabases } from '../support/db.ts';
-import { startTestIdp, type TestIdp } from '../support/idp.ts';
+import { OTHER_TENANT, startTestIdp, TEST_TENANT, type TestIdp } from '../support/idp.ts';
 import { connectMailbox, type Fakes, GMAIL_ADDRESS, GRAPH_ADDRESS, startFakes, waitProcessed } from './harness.ts';
 
 const REFRESH = 'graph-refresh-secret-0123456789';
@@ -36,6 +36,18 @@ for (const database of testDatabases()) {
         GMAIL_PUSH_SERVICE_ACCOUNT: PUSH_ACCOUNT,
         SYNC_WORKER: 'off',
         ...extra,
+      });
+
+    /** Answers the confirmation page the callback showed, as the browser holding it would. */
+    const confirmInBrowser = (html: string, decision: 'connect' | 'cancel') =>
+      app.inject({
+        method: 'POST',
+        url: '/oauth/confirm',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          token: /name="token" value="([^"]+)"/.exec(html)?.[1] ?? '',
+          decision,
+        }).toString(),
       });
 
     beforeAll(async () => {
@@ -164,7 +176,10 @@ for (const database of testDatabases()) {
       await storage.db.deleteFrom('mailboxes').where('id', '=', mailbox.id).execute();
     });
 
-    it('end to end: a message arrives, Gmail pushes, and its label and draft appear in the mailbox', async () => {
+    // Waits on the ledger, bounded generously: a loaded machine only makes it slower.
+    it('end to end: a message arrives, Gmail pushes, and its label and draft appear in the mailbox', {
+      timeout: 120_000,
+    }, async () => {
       app = await build({ SYNC_WORKER: 'on' });
       const mailbox = await connectMailbox(storage, fakes, 'gmail');
       await app.sync.runMailboxSync(mailbox.id);
@@ -203,7 +218,16 @@ for (const database of testDatabases()) {
       expect(wrong.statusCode).toBe(400);
       const done = await app.inject({ method: 'GET', url: `/oauth/callback/google?code=code-1&state=${state}` });
       expect(done.statusCode).toBe(200);
-      expect(done.body).toContain(GMAIL_ADDRESS);
+      // A Microsoft user connecting a Gmail account is not provably that account: the browser confirms.
+      expect(done.body).toContain(`Connect ${GMAIL_ADDRESS}`);
+      expect(done.headers['cache-control']).toBe('no-store');
+      expect(
+        await storage.db.selectFrom('mailboxes').select('id').where('address', '=', GMAIL_ADDRESS).execute(),
+      ).toEqual([]);
+      const confirmed = await confirmInBrowser(done.body, 'connect');
+      expect(confirmed.statusCode, confirmed.body).toBe(200);
+      expect(confirmed.body).toContain(`now connected to ${GMAIL_ADDRESS}`);
+      expect((await confirmInBrowser(done.body, 'connect')).statusCode).toBe(400);
       const replay = await app.inject({ method: 'GET', url: `/oauth/callback/google?code=code-1&state=${state}` });
       expect(replay.statusCode).toBe(400);
       const row = await storage.db
@@ -223,6 +247,61 @@ for (const database of testDatabases()) {
       expect(del.statusCode).toBe(204);
       expect(fakes.oauth.revoked).toContain('google-refresh-secret');
       expect(await storage.db.selectFrom('mailboxes').select('id').where('id', '=', row.id).execute()).toEqual([]);
+    });
+
+    it("login CSRF: a victim who follows Carol's authorization link does not attach their mailbox to Carol", async () => {
+      app = await build();
+      const carol = bearer(await idp.googleToken({ sub: '5555', email: 'carol@gmail.example', name: 'Carol Crane' }));
+      const start = await app.inject({ method: 'POST', url: '/v1/mailboxes/connect/google', headers: carol });
+      const state = new URL(start.json().authorizationUrl).searchParams.get('state') ?? '';
+      // The victim consents with their own Google account (another subject) and lands on the callback.
+      fakes.oauth.codes.set('victim-code', { refreshToken: 'victim-refresh', email: 'victim@gmail.example' });
+      const landed = await app.inject({ method: 'GET', url: `/oauth/callback/google?code=victim-code&state=${state}` });
+      expect(landed.statusCode).toBe(200);
+      expect(landed.body).toContain('Carol Crane');
+      expect(landed.body).toContain('&lt;carol@gmail.example&gt;');
+      expect(landed.body).not.toContain('victim-refresh');
+      expect(landed.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      const victimMailbox = () =>
+        storage.db.selectFrom('mailboxes').select('id').where('address', '=', 'victim@gmail.example').execute();
+      expect(await victimMailbox()).toEqual([]);
+      // The victim reads whose account it is and cancels: nothing is attached, and the handle is spent.
+      const cancelled = await confirmInBrowser(landed.body, 'cancel');
+      expect(cancelled.statusCode).toBe(200);
+      expect(cancelled.body).toContain('Nothing was connected');
+      expect((await confirmInBrowser(landed.body, 'connect')).statusCode).toBe(400);
+      expect(await victimMailbox()).toEqual([]);
+      // Carol cannot finish it from her side either: the callback state was spent, and a guessed handle fails.
+      const forged = await app.inject({
+        method: 'POST',
+        url: '/oauth/confirm',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'token=guess&decision=connect',
+      });
+      expect(forged.statusCode).toBe(400);
+      expect(
+        (await app.inject({ method: 'GET', url: `/oauth/callback/google?code=victim-code&state=${state}` })).statusCode,
+      ).toBe(400);
+      expect(await victimMailbox()).toEqual([]);
+
+      // Carol consenting with her own Google account (same subject) is connected at once.
+      const again = await app.inject({ method: 'POST', url: '/v1/mailboxes/connect/google', headers: carol });
+      const state2 = new URL(again.json().authorizationUrl).searchParams.get('state') ?? '';
+      fakes.oauth.codes.set('carol-code', {
+        refreshToken: 'carol-refresh',
+        email: 'carol@gmail.example',
+        claims: { sub: '5555' },
+      });
+      const own = await app.inject({ method: 'GET', url: `/oauth/callback/google?code=carol-code&state=${state2}` });
+      expect(own.statusCode).toBe(200);
+      expect(own.body).toContain('now connected to carol@gmail.example');
+      const rows = await storage.db
+        .selectFrom('mailboxes')
+        .select('id')
+        .where('address', '=', 'carol@gmail.example')
+        .execute();
+      expect(rows).toHaveLength(1);
+      await storage.db.deleteFrom('mailboxes').where('id', '=', rows[0]!.id).execute();
     });
 
     it('connect Microsoft 365: authorization URL with state, PKCE and scopes; code exchanged through MSAL; token sealed; jobs queued', async () => {
@@ -256,10 +335,12 @@ for (const database of testDatabases()) {
         .where('state', '=', state)
         .executeTakeFirstOrThrow();
       expect(createHash('sha256').update(stored.code_verifier).digest('base64url')).toBe(challenge);
+      // The account consented to is the user's own (same tenant and object id): connected at once.
       fakes.oauth.codes.set('ms-code-1', {
         refreshToken: REFRESH,
         email: GRAPH_ADDRESS,
         verifier: stored.code_verifier,
+        claims: { oid: 'oid-ms-connect', tid: TEST_TENANT },
       });
 
       const forged = await app.inject({
@@ -336,6 +417,7 @@ for (const database of testDatabases()) {
         refreshToken: `${REFRESH}-2`,
         email: GRAPH_ADDRESS,
         verifier: verifier2.code_verifier,
+        claims: { oid: 'oid-ms-connect', tid: TEST_TENANT },
       });
       const re = await app.inject({ method: 'GET', url: `/oauth/callback/microsoft?code=ms-code-3&state=${state2}` });
       expect(re.statusCode, re.body).toBe(200);
@@ -375,8 +457,8 @@ for (const database of testDatabases()) {
       ).toEqual([]);
       expect(await jobs()).toEqual([]);
     });
-    it('dead letters are listed for admins only', async () => {
-      app = await build({ ADMIN_EMAILS: 'admin@contoso.example' });
+    it('dead letters are listed for admins only, named by tenant and object id, never by email', async () => {
+      app = await build({ ADMIN_IDENTITIES: `entra:${TEST_TENANT}:oid-admin,google:4242` });
       await storage.db
         .insertInto('jobs')
         .values({
@@ -393,6 +475,24 @@ for (const database of testDatabases()) {
       const admin = bearer(await idp.entraToken({ oid: 'oid-admin', preferred_username: 'admin@contoso.example' }));
       const other = bearer(await idp.entraToken({ oid: 'oid-other', preferred_username: 'other@contoso.example' }));
       expect((await app.inject({ method: 'GET', url: '/v1/admin/jobs', headers: other })).statusCode).toBe(403);
+      // Another tenant's token carrying the admin's address (and even the same object id) is not the admin.
+      const lookalikes = [
+        await idp.entraToken({ tid: OTHER_TENANT, oid: 'oid-other', preferred_username: 'admin@contoso.example' }),
+        await idp.entraToken({ tid: OTHER_TENANT, oid: 'oid-admin', email: 'admin@contoso.example' }),
+        await idp.googleToken({ sub: '777', email: 'admin@contoso.example' }),
+      ];
+      for (const token of lookalikes) {
+        const res = await app.inject({ method: 'GET', url: '/v1/admin/jobs', headers: bearer(token) });
+        expect(res.statusCode, res.body).toBe(403);
+      }
+      const google = await app.inject({
+        method: 'GET',
+        url: '/v1/admin/jobs',
+        headers: bearer(await idp.googleToken({ sub: '4242' })),
+      });
+      expect(google.statusCode).toBe(200);
+      const whoAmI = await app.inject({ method: 'GET', url: '/v1/me/identity', headers: admin });
+      expect(whoAmI.json()).toMatchObject({ adminIdentity: `entra:${TEST_TENANT}:oid-admin`, admin: true });
       const res = await app.inject({ method: 'GET', url: '/v1/admin/jobs', headers: admin });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({

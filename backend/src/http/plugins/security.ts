@@ -1,10 +1,8 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.ts';
-import { errorBody } from '../errors.ts';
 
 /** Outlook on the web frames the task pane; these are the hosts allowed to do so. */
 const FRAME_ANCESTORS = [
@@ -44,23 +42,5 @@ export const securityPlugin = fp<{ config: Config }>(async (app: FastifyInstance
     exposedHeaders: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
     maxAge: 600,
   });
-
-  // Runs after authentication, so the limit is per user rather than per NAT'd office IP.
-  await app.register(rateLimit, {
-    global: true,
-    hook: 'preHandler',
-    max: config.rateLimit.max,
-    timeWindow: config.rateLimit.windowMs,
-    keyGenerator: (request) => (request.user ? `u:${request.user.scope.userId}` : `ip:${request.ip}`),
-    allowList: (request) => !request.url.startsWith('/v1/'),
-    errorResponseBuilder: (_request, context) => {
-      const error = errorBody('rate_limited', `Too many requests; try again in ${context.after}.`) as ReturnType<
-        typeof errorBody
-      > & {
-        statusCode: number;
-      };
-      // @fastify/rate-limit throws what this returns; the status makes our error handler answer 429.
-      return Object.assign(new Error(error.error.message), { statusCode: 429, code: 'rate_limited' });
-    },
-  });
+  // Rate limits are applied inside the /v1 scope (plugins/auth.ts), before any body is read.
 });

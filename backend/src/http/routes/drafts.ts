@@ -5,7 +5,6 @@ import { userKeyOf } from '../../ai/db-usage.ts';
 import { mayShareWithModel } from '../../ai/privacy.ts';
 import { defaultVoice, learnVoice } from '../../drafting/voice.ts';
 import type { DraftCall } from '../../engines.ts';
-import { normaliseMessage } from '../../mail/normalise.ts';
 import { HttpError } from '../errors.ts';
 
 /** How many of the user's sent messages are kept as few-shot examples for the language model. */
@@ -30,8 +29,8 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
     const [settings, voice, message, thread] = await Promise.all([
       request.store.settings(),
       voiceOf(request),
-      normaliseMessage(body.message),
-      Promise.all((body.thread ?? []).map((m) => normaliseMessage(m))),
+      app.services.cpu.normalise(body.message),
+      Promise.all((body.thread ?? []).map((m) => app.services.cpu.normalise(m))),
     ]);
     const now = new Date();
     const calendar = await app.services.calendars?.(request.store.scope);
@@ -43,7 +42,9 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
           )
           .catch(() => [])
       : [];
-    const sent = voice.examples.length ? await Promise.all(voice.examples.map((m) => normaliseMessage(m))) : undefined;
+    const sent = voice.examples.length
+      ? await Promise.all(voice.examples.map((m) => app.services.cpu.normalise(m)))
+      : undefined;
     const email = request.user?.identity.email;
     const call: DraftCall = {
       message,
@@ -100,7 +101,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
   }
 
   app.post(
-    '/v1/drafts',
+    '/drafts',
     {
       schema: {
         tags: ['drafts'],
@@ -125,7 +126,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.get(
-    '/v1/voice',
+    '/voice',
     {
       schema: {
         tags: ['voice'],
@@ -138,7 +139,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.put(
-    '/v1/voice',
+    '/voice',
     {
       schema: {
         tags: ['voice'],
@@ -156,7 +157,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.post(
-    '/v1/voice/learn',
+    '/voice/learn',
     {
       schema: {
         tags: ['voice'],
@@ -174,7 +175,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
       let skipped = 0;
       for (const message of messages) {
         try {
-          normalised.push(await normaliseMessage(message));
+          normalised.push(await app.services.cpu.normalise(message));
         } catch {
           skipped++;
         }

@@ -1,7 +1,9 @@
 import { ErrorBody, Me } from '@steward/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { identityKey, isAdmin } from '../../identity/admin.ts';
 import { HttpError } from '../errors.ts';
+import { signedIn } from '../plugins/auth.ts';
 
 const AuditEntry = Type.Object({
   id: Type.String(),
@@ -12,7 +14,7 @@ const AuditEntry = Type.Object({
 
 export async function meRoutes(app: FastifyInstance): Promise<void> {
   app.get(
-    '/v1/me',
+    '/me',
     {
       schema: {
         tags: ['account'],
@@ -36,7 +38,39 @@ export async function meRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.get(
-    '/v1/me/audit',
+    '/me/identity',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'The immutable identity behind the caller, as ADMIN_IDENTITIES names administrators',
+        description:
+          'For an Entra account "entra:<tenant id>:<object id>", for a Google account "google:<sub>". Email addresses never make anyone an administrator.',
+        response: {
+          200: Type.Object({
+            provider: Type.Union([Type.Literal('microsoft'), Type.Literal('google'), Type.Literal('local')]),
+            tenant: Type.String(),
+            subject: Type.String(),
+            adminIdentity: Type.String({ description: 'The entry to put in ADMIN_IDENTITIES for this account' }),
+            admin: Type.Boolean(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { identity } = signedIn(request);
+      const key = identityKey(identity);
+      return {
+        provider: identity.provider,
+        tenant: identity.tenantExternalId,
+        subject: identity.subject,
+        adminIdentity: key.startsWith('microsoft:') ? `entra:${key.slice('microsoft:'.length)}` : key,
+        admin: isAdmin(app.services.config, identity),
+      };
+    },
+  );
+
+  app.get(
+    '/me/audit',
     {
       schema: {
         tags: ['account'],
@@ -58,7 +92,7 @@ export async function meRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.delete(
-    '/v1/me',
+    '/me',
     {
       schema: {
         tags: ['account'],

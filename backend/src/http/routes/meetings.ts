@@ -156,7 +156,13 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   const { config, engines } = app.services;
   const blobs = options.blobs ?? (await createBlobStore(config));
   const transcriber = options.transcriber === null ? undefined : (options.transcriber ?? transcriberFromConfig(config));
-  const makeNotes = options.notes ?? createNotesEngine(engines.model);
+  const { cpu } = app.services;
+  // Parsing the transcript and the local notes run in a worker thread under the CPU budget.
+  const makeNotes =
+    options.notes ??
+    createNotesEngine(engines.model, {
+      local: (request, voice) => cpu.notes({ request, ...(voice ? { voice } : {}) }),
+    });
   // Delete-my-data also removes every transcript and recording, including uploads never turned into notes.
   app.services.userDeletion.push((scope) => blobs.deletePrefix(userBlobPrefix(scope)));
 
@@ -174,7 +180,7 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   }
 
   app.post(
-    '/v1/meetings/notes',
+    '/meetings/notes',
     {
       bodyLimit: Math.max(NOTES_BODY_LIMIT, config.bodyLimitBytes),
       schema: {
@@ -263,7 +269,7 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   );
 
   app.get(
-    '/v1/meetings/notes',
+    '/meetings/notes',
     {
       schema: {
         tags: ['meetings'],
@@ -285,7 +291,7 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   );
 
   app.get(
-    '/v1/meetings/notes/:id',
+    '/meetings/notes/:id',
     {
       schema: {
         tags: ['meetings'],
@@ -304,7 +310,7 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   );
 
   app.get(
-    '/v1/meetings/notes/:id/transcript',
+    '/meetings/notes/:id/transcript',
     {
       schema: {
         tags: ['meetings'],
@@ -329,7 +335,7 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   );
 
   app.delete(
-    '/v1/meetings/notes/:id',
+    '/meetings/notes/:id',
     {
       schema: {
         tags: ['meetings'],
@@ -363,7 +369,7 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   );
 
   app.post(
-    '/v1/meetings/transcribe',
+    '/meetings/transcribe',
     {
       schema: {
         tags: ['meetings'],

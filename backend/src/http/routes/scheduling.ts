@@ -9,7 +9,6 @@ import {
 } from '@steward/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { normaliseMessage } from '../../mail/normalise.ts';
 import { CalendarError } from '../../scheduling/calendar/port.ts';
 import { buildInvite } from '../../scheduling/ics.ts';
 import type { MeetingAskInput } from '../../scheduling/meeting-ask.ts';
@@ -28,7 +27,7 @@ function checkInterval(start: string, end: string, field: string): void {
 
 export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
   app.post(
-    '/v1/scheduling/suggest',
+    '/scheduling/suggest',
     {
       schema: {
         tags: ['scheduling'],
@@ -47,7 +46,7 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
       const settings = await request.store.settings();
       let message: MeetingAskInput | undefined;
       if (body.message) {
-        const normalised = await normaliseMessage(body.message);
+        const normalised = await app.services.cpu.normalise(body.message);
         message = {
           subject: normalised.subject,
           text: normalised.newText || normalised.text,
@@ -91,7 +90,7 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.post(
-    '/v1/scheduling/ics',
+    '/scheduling/ics',
     {
       schema: {
         tags: ['scheduling'],
@@ -135,7 +134,7 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.post(
-    '/v1/scheduling/events',
+    '/scheduling/events',
     {
       schema: {
         tags: ['scheduling'],

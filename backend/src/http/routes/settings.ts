@@ -6,13 +6,13 @@ import { HttpError } from '../errors.ts';
 
 export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   app.get(
-    '/v1/settings',
+    '/settings',
     { schema: { tags: ['settings'], summary: 'My settings', response: { 200: Settings } } },
     async (request) => request.store.settings(),
   );
 
   app.put(
-    '/v1/settings',
+    '/settings',
     {
       schema: {
         tags: ['settings'],

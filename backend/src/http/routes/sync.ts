@@ -6,15 +6,16 @@ import {
   type NetworkResponse,
 } from '@azure/msal-node';
 import { ErrorBody } from '@steward/shared';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
-import { tokenContext } from '../../mail/sync/crypto.ts';
+import { identityKey, isAdmin } from '../../identity/admin.ts';
+import { type SealedSecret, tokenContext } from '../../mail/sync/crypto.ts';
 import { createSyncService, GMAIL_SCOPES, GRAPH_SCOPES, type SyncService } from '../../mail/sync/service.ts';
 import { mailboxStore, takeOAuthState } from '../../storage/mailboxes.ts';
-import { userStore } from '../../storage/users.ts';
+import { type UserScope, userStore, type VerifiedIdentity } from '../../storage/users.ts';
 import { HttpError } from '../errors.ts';
 import { webhookRoutes } from './webhooks.ts';
 
@@ -109,37 +110,74 @@ function googleClient(config: Config): OAuth2Client {
   });
 }
 
-function emailFromIdToken(idToken: string | null | undefined): string | undefined {
-  if (!idToken) return undefined;
+/** Claims of an ID token received straight from the token endpoint over TLS (OIDC core 3.1.3.7). */
+function idTokenClaims(idToken: string | null | undefined): Record<string, unknown> {
+  if (!idToken) return {};
   try {
-    // Received straight from the token endpoint over TLS, so its origin is already authenticated (OIDC core 3.1.3.7).
-    const claims = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-      email?: string;
-      email_verified?: boolean;
-    };
-    return claims.email_verified === false ? undefined : claims.email?.toLowerCase();
+    const claims = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown;
+    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : {};
   } catch {
-    return undefined;
+    return {};
   }
 }
 
-function isAdmin(config: Config, request: FastifyRequest): boolean {
-  const identity = request.user?.identity;
-  if (!identity) return false;
-  if (identity.provider === 'local') return true;
-  return Boolean(identity.email && config.adminEmails.includes(identity.email.toLowerCase()));
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+function page(body: string): string {
+  return `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Steward</title><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;line-height:1.5">${body}</body>`;
 }
 
 function connectedPage(address: string): string {
-  const safe = address.replace(/[^a-z0-9@._+-]/gi, '');
-  return `<!doctype html><meta charset="utf-8"><title>Steward</title><p>Steward is now connected to ${safe}. The last days of mail are being sorted; you can close this window.</p>`;
+  return page(
+    `<p>Steward is now connected to ${escapeHtml(address)}. The last days of mail are being sorted; you can close this window.</p>`,
+  );
+}
+
+function confirmPage(token: string, address: string, owner: { name: string | null; email: string | null }): string {
+  const who = [owner.name ? escapeHtml(owner.name) : '', owner.email ? `&lt;${escapeHtml(owner.email)}&gt;` : '']
+    .filter(Boolean)
+    .join(' ');
+  return page(`<h1 style="font-size:1.3rem">Connect ${escapeHtml(address)} to this Steward account?</h1>
+<p>The Steward account that asked for this connection belongs to <strong>${who || 'an unnamed user'}</strong>. Connecting lets that account read and sort the mail of <strong>${escapeHtml(address)}</strong> and write drafts in it.</p>
+<p>Continue only if you started connecting this mailbox yourself, from your own Steward add-in. If someone sent you a link, choose Cancel.</p>
+<form method="post" action="/oauth/confirm"><input type="hidden" name="token" value="${escapeHtml(token)}">
+<button name="decision" value="connect">Connect</button> <button name="decision" value="cancel">Cancel</button></form>`);
+}
+
+interface PendingConnection {
+  kind: 'gmail' | 'graph';
+  address: string;
+  sealed: SealedSecret;
+}
+
+const PENDING_MS = 10 * 60_000;
+const confirmHandle = (token: string) => `confirm:${createHash('sha256').update(token).digest('hex')}`;
+
+/** Pages Steward serves to the browser during an OAuth handshake: never cached, never framed, no referrer. */
+function pageHeaders(reply: FastifyReply): FastifyReply {
+  return reply
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    );
 }
 
 /**
- * Mailbox sync: connecting and disconnecting mailboxes (OAuth with state and PKCE), sync status,
- * provider webhooks, dead letters for admins, and the background worker (SYNC_WORKER).
+ * Mailbox sync at the root: the sync service (decorated as `app.sync`), provider webhooks, and the OAuth
+ * callback and confirmation, which a browser reaches without the add-in's token. The /v1 routes are in
+ * `syncApiRoutes`.
+ *
+ * Login CSRF (issue 12): the `state` is unguessable, but a user could send their own authorization link to
+ * someone else, whose mailbox would then land in the sender's account. So the consented account must be
+ * provably the user who started (same Google subject, or same Entra tenant and object id); any other
+ * account (or a user connecting a mailbox of another provider) confirms in its browser, on a page naming
+ * the Steward account it would be attached to.
  */
-export const syncRoutes = fp(async (app: FastifyInstance) => {
+export const syncPlugin = fp(async (app: FastifyInstance) => {
   const { config, storage, engines } = app.services;
   const sync = createSyncService({ config, storage, engines, log: app.log });
   app.decorate('sync', sync);
@@ -152,8 +190,160 @@ export const syncRoutes = fp(async (app: FastifyInstance) => {
 
   await app.register(async (scope) => webhookRoutes(scope, sync));
 
+  const attach = async (scope: UserScope, kind: 'gmail' | 'graph', address: string, sealed: SealedSecret) => {
+    const mailbox = await mailboxStore(storage.db, scope).connect(kind, address, sealed);
+    await userStore(storage.db, scope).audit('mailbox.connected', { mailboxId: mailbox.id, provider: kind });
+    await sync.afterConnect(mailbox);
+  };
+
   app.get(
-    '/v1/sync/status',
+    '/oauth/callback/:provider',
+    { schema: { hide: true, params: Type.Object({ provider: Provider }) } },
+    async (request, reply) => {
+      const { provider } = request.params as { provider: 'google' | 'microsoft' };
+      const query = request.query as { code?: string; state?: string; error?: string };
+      if (query.error)
+        throw new HttpError(
+          400,
+          'consent_refused',
+          'The mailbox was not connected: the provider reported that consent was not given.',
+        );
+      if (typeof query.code !== 'string' || typeof query.state !== 'string')
+        throw new HttpError(400, 'invalid_callback', 'The callback needs code and state.');
+      const pending = await takeOAuthState(storage.db, query.state);
+      if (!pending || pending.provider !== provider)
+        throw new HttpError(
+          400,
+          'invalid_state',
+          'This sign-in link has expired or was already used; start connecting again.',
+        );
+      if (!sync.cipher) throw new HttpError(503, 'sync_not_configured', 'TOKEN_ENCRYPTION_KEY is not set.');
+      let refreshToken: string | undefined;
+      let address: string | undefined;
+      /** The consented account's immutable id, as `identityKey` writes a Steward user's. */
+      let accountKey: string | undefined;
+      try {
+        if (provider === 'google') {
+          const { tokens } = await googleClient(config).getToken({
+            code: query.code,
+            codeVerifier: pending.codeVerifier,
+          });
+          refreshToken = tokens.refresh_token ?? undefined;
+          const claims = idTokenClaims(tokens.id_token);
+          if (typeof claims.email === 'string' && claims.email_verified !== false) address = claims.email.toLowerCase();
+          if (typeof claims.sub === 'string') accountKey = `google:${claims.sub}`;
+        } else {
+          const client = microsoftClient(config);
+          const result = await client.acquireTokenByCode({
+            code: query.code,
+            scopes: GRAPH_SCOPES,
+            redirectUri: `${config.publicUrl}/oauth/callback/microsoft`,
+            codeVerifier: pending.codeVerifier,
+          });
+          address = result.account?.username?.toLowerCase();
+          const claims = (result.idTokenClaims ?? {}) as Record<string, unknown>;
+          if (typeof claims.oid === 'string' && typeof claims.tid === 'string')
+            accountKey = `microsoft:${claims.tid.toLowerCase()}:${claims.oid.toLowerCase()}`;
+          // MSAL keeps refresh tokens in its cache; the worker needs it, so it is read from there and sealed.
+          const cache = JSON.parse(client.getTokenCache().serialize()) as {
+            RefreshToken?: Record<string, { secret?: string }>;
+          };
+          refreshToken = Object.values(cache.RefreshToken ?? {})[0]?.secret;
+        }
+      } catch (error) {
+        request.log.warn(
+          { err: { message: (error as Error).message.slice(0, 200) }, provider },
+          'oauth code exchange failed',
+        );
+        throw new HttpError(502, 'oauth_failed', 'The provider did not accept the sign-in; start connecting again.');
+      }
+      if (!refreshToken || !address)
+        throw new HttpError(
+          502,
+          'oauth_incomplete',
+          'The provider did not grant offline access; start connecting again.',
+        );
+      const scope = { tenantId: pending.tenantId, userId: pending.userId };
+      const kind = provider === 'google' ? 'gmail' : 'graph';
+      const sealed = sync.cipher.seal(refreshToken, tokenContext({ user_id: scope.userId, provider: kind, address }));
+      const owner = await storage.db
+        .selectFrom('users')
+        .innerJoin('tenants', 'tenants.id', 'users.tenant_id')
+        .select(['users.provider', 'users.subject', 'users.email', 'users.display_name', 'tenants.external_id'])
+        .where('users.id', '=', scope.userId)
+        .executeTakeFirst();
+      if (!owner) throw new HttpError(400, 'invalid_state', 'The account that started connecting no longer exists.');
+      const ownerKey = identityKey({
+        provider: owner.provider as VerifiedIdentity['provider'],
+        tenantExternalId: owner.external_id,
+        subject: owner.subject,
+      });
+      if (owner.provider === 'local' || (accountKey !== undefined && accountKey === ownerKey)) {
+        await attach(scope, kind, address, sealed);
+        return pageHeaders(reply).send(connectedPage(address));
+      }
+      const token = randomBytes(24).toString('base64url');
+      const connection: PendingConnection = { kind, address, sealed };
+      await storage.db
+        .insertInto('oauth_states')
+        .values({
+          tenant_id: scope.tenantId,
+          user_id: scope.userId,
+          state: confirmHandle(token),
+          provider: `confirm:${kind}`,
+          code_verifier: '',
+          pending_connection: JSON.stringify(connection),
+          expires_at: new Date(Date.now() + PENDING_MS),
+        })
+        .execute();
+      return pageHeaders(reply).send(confirmPage(token, address, { name: owner.display_name, email: owner.email }));
+    },
+  );
+
+  // The confirmation form posts application/x-www-form-urlencoded; only this route parses it.
+  await app.register(async (scope) => {
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 4096 },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
+    scope.post('/oauth/confirm', { schema: { hide: true } }, async (request, reply) => {
+      const form = (request.body ?? {}) as { token?: unknown; decision?: unknown };
+      if (typeof form.token !== 'string' || !form.token)
+        throw new HttpError(400, 'invalid_confirmation', 'The confirmation form is incomplete.');
+      const row = await storage.db
+        .deleteFrom('oauth_states')
+        .where('state', '=', confirmHandle(form.token))
+        .where('provider', 'like', 'confirm:%')
+        .returning(['tenant_id', 'user_id', 'pending_connection', 'expires_at'])
+        .executeTakeFirst();
+      if (!row?.pending_connection || new Date(row.expires_at).getTime() < Date.now())
+        throw new HttpError(
+          400,
+          'invalid_confirmation',
+          'This confirmation has expired or was already used; start connecting again.',
+        );
+      if (form.decision !== 'connect')
+        return pageHeaders(reply).send(page('<p>Nothing was connected. You can close this window.</p>'));
+      const connection = JSON.parse(row.pending_connection) as PendingConnection;
+      await attach(
+        { tenantId: row.tenant_id, userId: row.user_id },
+        connection.kind,
+        connection.address,
+        connection.sealed,
+      );
+      return pageHeaders(reply).send(connectedPage(connection.address));
+    });
+  });
+});
+
+/** The /v1 sync routes (registered inside the authenticated /v1 scope). */
+export async function syncApiRoutes(app: FastifyInstance): Promise<void> {
+  const { config, storage } = app.services;
+  const sync = app.sync;
+
+  app.get(
+    '/sync/status',
     {
       schema: {
         tags: ['sync'],
@@ -167,13 +357,13 @@ export const syncRoutes = fp(async (app: FastifyInstance) => {
   );
 
   app.post(
-    '/v1/mailboxes/connect/:provider',
+    '/mailboxes/connect/:provider',
     {
       schema: {
         tags: ['sync'],
         summary: 'Start connecting a mailbox (OAuth authorization code with PKCE)',
         description:
-          'Returns the provider URL to open in a browser window; the provider returns to /oauth/callback/{provider}.',
+          'Returns the provider URL to open in a browser window; the provider returns to /oauth/callback/{provider}. When the account signed in there is not provably the caller (another provider, another account), the browser is asked to confirm which Steward account the mailbox joins.',
         params: Type.Object({ provider: Provider }),
         response: { 200: Type.Object({ authorizationUrl: Type.String() }), 503: ErrorBody },
       },
@@ -224,78 +414,8 @@ export const syncRoutes = fp(async (app: FastifyInstance) => {
     },
   );
 
-  app.get(
-    '/oauth/callback/:provider',
-    { schema: { hide: true, params: Type.Object({ provider: Provider }) } },
-    async (request, reply) => {
-      const { provider } = request.params as { provider: 'google' | 'microsoft' };
-      const query = request.query as { code?: string; state?: string; error?: string };
-      if (query.error)
-        throw new HttpError(
-          400,
-          'consent_refused',
-          'The mailbox was not connected: the provider reported that consent was not given.',
-        );
-      if (!query.code || !query.state)
-        throw new HttpError(400, 'invalid_callback', 'The callback needs code and state.');
-      const pending = await takeOAuthState(storage.db, query.state);
-      if (!pending || pending.provider !== provider)
-        throw new HttpError(
-          400,
-          'invalid_state',
-          'This sign-in link has expired or was already used; start connecting again.',
-        );
-      if (!sync.cipher) throw new HttpError(503, 'sync_not_configured', 'TOKEN_ENCRYPTION_KEY is not set.');
-      let refreshToken: string | undefined;
-      let address: string | undefined;
-      try {
-        if (provider === 'google') {
-          const { tokens } = await googleClient(config).getToken({
-            code: query.code,
-            codeVerifier: pending.codeVerifier,
-          });
-          refreshToken = tokens.refresh_token ?? undefined;
-          address = emailFromIdToken(tokens.id_token);
-        } else {
-          const client = microsoftClient(config);
-          const result = await client.acquireTokenByCode({
-            code: query.code,
-            scopes: GRAPH_SCOPES,
-            redirectUri: `${config.publicUrl}/oauth/callback/microsoft`,
-            codeVerifier: pending.codeVerifier,
-          });
-          address = result.account?.username?.toLowerCase();
-          // MSAL keeps refresh tokens in its cache; the worker needs it, so it is read from there and sealed.
-          const cache = JSON.parse(client.getTokenCache().serialize()) as {
-            RefreshToken?: Record<string, { secret?: string }>;
-          };
-          refreshToken = Object.values(cache.RefreshToken ?? {})[0]?.secret;
-        }
-      } catch (error) {
-        request.log.warn(
-          { err: { message: (error as Error).message.slice(0, 200) }, provider },
-          'oauth code exchange failed',
-        );
-        throw new HttpError(502, 'oauth_failed', 'The provider did not accept the sign-in; start connecting again.');
-      }
-      if (!refreshToken || !address)
-        throw new HttpError(
-          502,
-          'oauth_incomplete',
-          'The provider did not grant offline access; start connecting again.',
-        );
-      const scope = { tenantId: pending.tenantId, userId: pending.userId };
-      const kind = provider === 'google' ? 'gmail' : 'graph';
-      const sealed = sync.cipher.seal(refreshToken, tokenContext({ user_id: scope.userId, provider: kind, address }));
-      const mailbox = await mailboxStore(storage.db, scope).connect(kind, address, sealed);
-      await userStore(storage.db, scope).audit('mailbox.connected', { mailboxId: mailbox.id, provider: kind });
-      await sync.afterConnect(mailbox);
-      return reply.type('text/html; charset=utf-8').send(connectedPage(address));
-    },
-  );
-
   app.delete(
-    '/v1/mailboxes/:id',
+    '/mailboxes/:id',
     {
       schema: {
         tags: ['sync'],
@@ -319,21 +439,23 @@ export const syncRoutes = fp(async (app: FastifyInstance) => {
   );
 
   app.get(
-    '/v1/admin/jobs',
+    '/admin/jobs',
     {
       schema: {
         tags: ['admin'],
         summary: 'Dead letters: background jobs that failed every retry',
-        description: 'Admins only (the local user, or ADMIN_EMAILS). Job data holds ids, never mail content.',
+        description:
+          'Admins only: the local user, or an identity listed in ADMIN_IDENTITIES (Entra tenant and object id, or Google subject). Job data holds ids, never mail content.',
         querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })) }),
         response: { 200: Type.Object({ engine: Type.String(), deadLetters: Type.Array(DeadJob) }), 403: ErrorBody },
       },
     },
     async (request) => {
-      if (!isAdmin(config, request)) throw new HttpError(403, 'forbidden', 'Only administrators can list jobs.');
+      if (!isAdmin(config, request.user?.identity))
+        throw new HttpError(403, 'forbidden', 'Only administrators can list jobs.');
       const limit = Math.min(500, Number((request.query as { limit?: string }).limit ?? 100));
       await sync.queue.start();
       return { engine: sync.queue.engine, deadLetters: await sync.queue.deadLetters(limit) };
     },
   );
-});
+}

@@ -6,7 +6,6 @@ import { Compile } from 'typebox/compile';
 import { userKeyOf } from '../../ai/db-usage.ts';
 import { mayShareWithModel } from '../../ai/privacy.ts';
 import { domainOf } from '../../mail/addresses.ts';
-import { normaliseMessage } from '../../mail/normalise.ts';
 import type { NormalisedMessage } from '../../mail/types.ts';
 import { mergeSettings } from '../../storage/users.ts';
 import { learnCorrection, type PersonalModel, type SenderRule } from '../../triage/local.ts';
@@ -117,7 +116,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
     const cached = ctx.cached as CachedTriage | undefined;
     if (cached) return cached.result;
     const settings = mergeSettings(ctx.settings);
-    const normalised = await normaliseMessage(message);
+    const normalised = await app.services.cpu.normalise(message);
     const result = await engines.triage(
       normalised,
       {
@@ -141,7 +140,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
   }
 
   app.post(
-    '/v1/triage',
+    '/triage',
     {
       schema: {
         tags: ['triage'],
@@ -159,7 +158,9 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       }
       const me = meOf(request, body.me);
       if (body.message) {
-        const thread = body.thread ? await Promise.all(body.thread.map((m) => normaliseMessage(m))) : undefined;
+        const thread = body.thread
+          ? await Promise.all(body.thread.map((m) => app.services.cpu.normalise(m)))
+          : undefined;
         return triageOne(request, body.message, thread, me);
       }
       const results = [];
@@ -189,7 +190,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.get(
-    '/v1/triage/:messageId',
+    '/triage/:messageId',
     {
       schema: {
         tags: ['triage'],
@@ -208,7 +209,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.post(
-    '/v1/triage/feedback',
+    '/triage/feedback',
     {
       schema: {
         tags: ['triage'],
@@ -226,7 +227,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       }
       const store = request.store.triage;
       const cached = (await store.result(body.messageId)) as CachedTriage | undefined;
-      const normalised = body.message ? await normaliseMessage(body.message) : undefined;
+      const normalised = body.message ? await app.services.cpu.normalise(body.message) : undefined;
       const sender = normalised?.from?.address ?? cached?.sender;
       const scope = body.scope ?? (sender ? 'sender' : 'message');
       if (scope !== 'message' && !sender) {

@@ -7,6 +7,7 @@
 import dns from 'node:dns';
 import https from 'node:https';
 import net from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 export const MAX_ICS_FEEDS = 5;
 
@@ -18,8 +19,8 @@ export class FeedUrlError extends Error {
   }
 }
 
-const blocked = new net.BlockList();
-for (const [prefix, bits] of [
+/** IPv4 ranges that are not public unicast (RFC 6890 and friends). */
+const BLOCKED_V4: Array<[string, number]> = [
   ['0.0.0.0', 8], // "this" network
   ['10.0.0.0', 8],
   ['100.64.0.0', 10], // carrier-grade NAT
@@ -28,35 +29,47 @@ for (const [prefix, bits] of [
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
   ['192.0.2.0', 24],
+  ['192.88.99.0', 24], // 6to4 relay anycast
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['198.51.100.0', 24],
   ['203.0.113.0', 24],
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved and broadcast
-] as const) {
-  blocked.addSubnet(prefix, bits, 'ipv4');
-}
-for (const [prefix, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96], // NAT64
-  ['100::', 64],
-  ['2001:db8::', 32],
-  ['2002::', 16], // 6to4 can embed a private IPv4 address
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
-] as const) {
-  blocked.addSubnet(prefix, bits, 'ipv6');
-}
-// IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are checked by BlockList against the IPv4 rules above.
+];
+const blockedV4 = BLOCKED_V4.map(([prefix, bits]) => [ipaddr.IPv4.parse(prefix), bits] as [ipaddr.IPv4, number]);
 
-/** True for a routable public unicast address; loopback, private, link-local and reserved ranges are not. */
+/** Global unicast IPv6 is 2000::/3; inside it, these carry another address or are not routable. */
+const GLOBAL_V6 = ipaddr.IPv6.parseCIDR('2000::/3');
+const BLOCKED_V6: Array<[ipaddr.IPv6, number]> = [
+  '2001::/23', // IETF protocol assignments: Teredo (2001::/32, embeds an IPv4 address), ORCHID, benchmarking
+  '2001:db8::/32', // documentation
+  '2002::/16', // 6to4: embeds an IPv4 address
+  '3fff::/20', // documentation
+].map((cidr) => ipaddr.IPv6.parseCIDR(cidr));
+
+function isPublicV4(address: ipaddr.IPv4): boolean {
+  return !blockedV4.some((range) => address.match(range));
+}
+
+/**
+ * True for a routable public unicast address; loopback, private, link-local, reserved, and every IPv6
+ * form that embeds or translates an IPv4 address (::a.b.c.d, ::ffff:0:a.b.c.d, 64:ff9b::/96, 6to4,
+ * Teredo) are not. An IPv4-mapped address (::ffff:a.b.c.d) is judged as the IPv4 address it maps.
+ */
 export function isPublicAddress(address: string): boolean {
-  const family = net.isIP(address);
-  if (family === 0) return false;
-  return !blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (net.isIP(bare) === 0) return false;
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(bare);
+  } catch {
+    return false;
+  }
+  if (parsed.kind() === 'ipv4') return isPublicV4(parsed as ipaddr.IPv4);
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return isPublicV4(v6.toIPv4Address());
+  return v6.match(GLOBAL_V6) && !BLOCKED_V6.some((range) => v6.match(range));
 }
 
 /**

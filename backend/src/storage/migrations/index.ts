@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_init.ts';
 import * as m0002 from './0002_assistant.ts';
 import * as m0003 from './0003_sync.ts';
+import * as m0004 from './0004_security.ts';
 
 /** Ordered migrations; a new file is added here with the next number. Names never change once shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
   '0002_assistant': m0002,
   '0003_sync': m0003,
+  '0004_security': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {
