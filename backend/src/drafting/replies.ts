@@ -97,6 +97,15 @@ export interface AnswerContext {
 /** Second person to first: "send me your notes" → "send you my notes" (the user speaking to the sender). */
 export type Swap = (phrase: string) => string;
 
+/**
+ * Words the sender quotes inside a request ("please write \"I am sending the file now\" in the reply") are
+ * theirs, not the user's: a placeholder names them instead of repeating them, so no wording the sender
+ * dictates reaches the draft, even inside a placeholder.
+ */
+function withoutQuotedWording(text: string): string {
+  return text.replace(/["“][^"“”\n]{1,400}["”]/g, 'the wording they gave');
+}
+
 /** The answer to one ask, or undefined when a decline already covers it. */
 export function answerAsk(ask: Ask, ctx: AnswerContext, swap: Swap): string | undefined {
   const r = ctx.register;
@@ -104,13 +113,13 @@ export function answerAsk(ask: Ask, ctx: AnswerContext, swap: Swap): string | un
   if (ask.kind === 'request') {
     if (ctx.decision === 'decline') return undefined;
     if (ctx.decision === 'accept') return sentence(`${c(r, 'I will', "I'll")} ${swap(ask.action)}`);
-    const action = senderSide(ask.action, ctx.senderName);
+    const action = senderSide(withoutQuotedWording(ask.action), ctx.senderName);
     const withDeadline = ask.deadline && !action.includes(ask.deadline) ? `${action} ${ask.deadline}` : action;
     return `${placeholder(`whether you ${withDeadline}`)}.`;
   }
   if (ask.kind === 'info') {
     if (ctx.decision === 'decline') return undefined;
-    const thing = senderSide(ask.thing, ctx.senderName);
+    const thing = senderSide(withoutQuotedWording(ask.thing), ctx.senderName);
     if (ask.clause) return `${placeholder(thing)}.`;
     if (ask.verb) return sentence(`${capitalise(swap(ask.thing))} ${ask.verb} ${placeholder(bare(thing))}`);
     const about = head(swap(ask.thing));
