@@ -39,15 +39,21 @@ async function growsLinearly(
   unit: string,
   scale = 1,
 ): Promise<{ ok: boolean; ms: number[] }> {
-  const ms: number[] = [];
-  for (const factor of [1, 2, 4]) {
-    const input = repeatTo(unit, BASE * scale * factor);
-    ms.push(await bestOf(() => path(input)));
+  let ms: number[] = [];
+  // A busy machine (a garbage collection, another process) can slow one size; a second full measurement
+  // settles it. A super-linear path fails both: its growth is in the work, not in the machine.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    ms = [];
+    for (const factor of [1, 2, 4]) {
+      const input = repeatTo(unit, BASE * scale * factor);
+      ms.push(await bestOf(() => path(input)));
+    }
+    const [a = 0, , c = 0] = ms;
+    // Linear grows 4× over the two doublings, quadratic 16×: 9× (tripling per doubling) lies between, far
+    // enough from both that a busy machine does not tip it (each time is already the best of three).
+    if (c <= 9 * a + FLOOR_MS) return { ok: true, ms: ms.map((t) => Math.round(t)) };
   }
-  const [a = 0, , c = 0] = ms;
-  // Linear grows 4× over the two doublings, quadratic 16×: 9× (tripling per doubling) lies between, far
-  // enough from both that a busy machine does not tip it (each time is already the best of three).
-  return { ok: c <= 9 * a + FLOOR_MS, ms: ms.map((t) => Math.round(t)) };
+  return { ok: false, ms: ms.map((t) => Math.round(t)) };
 }
 
 interface PathCase {
@@ -171,7 +177,7 @@ const PATHS: PathCase[] = [
       'week ',
       'the ',
     ],
-    known: ['1', '1:', '3pm-', 'next ', 'between 1 and ', '1/1/'],
+    known: ['1', '1:', '3pm-', 'next ', 'next 1', 'between 1 and ', '1/1/'],
   },
   {
     name: 'safety (quarantine)',

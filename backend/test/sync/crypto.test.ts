@@ -101,5 +101,5 @@ describe('steward keys rotate', () => {
     );
     expect(plain.sort()).toEqual(['token-1', 'token-2', 'token-3']);
     await check.close();
-  });
+  }, 180_000);
 });

@@ -274,7 +274,8 @@ const COUNTED =
 export const yearModifierRule: Rule = {
   // "the 1996 law", "a 1946 case", "its 2002 results": a year used as a modifier.
   name: 'year',
-  pattern: /(?<=\b(?:the|a|an|its|his|her|their|our|this|that|last|these|those)\s+)(1[89]\d\d|20\d\d)(?=\s+([a-z]+))/gi,
+  pattern:
+    /(?<=\b(?:the|a|an|its|his|her|their|our|this|that|last|these|those)\s{1,3})(1[89]\d\d|20\d\d)(?=\s+([a-z]+))/gi,
   resolve(m, ctx) {
     if (COUNTED.test(m[2]!)) return null;
     const start = DateTime.fromObject({ year: Number(m[1]) }, { zone: ctx.zone });
