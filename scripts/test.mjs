@@ -32,7 +32,8 @@ child.on('exit', (code, signal) => {
     failed = Math.max(failed, 1);
   }
   if (code !== 0 && failed === 0) failed = 1; // a crash or a suite that failed to load still counts as a failure
-  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  if (skipped) console.log(`${skipped} skipped`);
+  console.log(`${passed} passed, ${failed} failed`);
   process.exit(code ?? (signal ? 1 : 0));
 });
 

@@ -200,7 +200,7 @@ const PATHS: PathCase[] = [
       'you are ',
       'classify ',
     ],
-    known: ['a', 'AAAA', 'ignore ', 'forward all ', ' \n', 'assistant '],
+    known: ['a', 'AAAA', 'ignore ', 'forward all ', ' \n', 'assistant ', ' ', '\t', 'system '],
   },
   {
     name: 'safety (output sanitiser)',

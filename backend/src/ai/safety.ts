@@ -72,9 +72,11 @@ const INJECTION_PATTERNS: Array<{ name: string; pattern: RegExp }> = [
   },
   { name: 'system prompt', pattern: /\bsystem[\s_-]*(?:prompt|message|override|instructions?|notice|command)\b/i },
   {
+    // The leading run and the space after a bracket never overlap: a line of spaces is scanned once
+    // (two adjacent \s* made it quadratic, issue 12).
     name: 'fake role message',
     pattern:
-      /^[\s>|]*(?:\[|<|\(|#+\s*|\*\*)?\s*(?:system|assistant|developer|admin(?:istrator)?|tool)\s*(?:\]|>|\)|\*\*)?\s*:/im,
+      /^[\s>|]*(?:(?:\[|<|\(|#+|\*\*)\s*)?(?:system|assistant|developer|admin(?:istrator)?|tool)\s*(?:(?:\]|>|\)|\*\*)\s*)?:/im,
   },
   {
     name: 'chat template token',
