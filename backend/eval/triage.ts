@@ -9,6 +9,7 @@
  *
  * Run: npm run eval -- triage   (TRIAGE_EVAL=loco for part 1 only)
  */
+import { writeFileSync } from 'node:fs';
 import type { CategoryId } from '@steward/shared';
 import { CATEGORY_IDS } from '@steward/shared';
 import { normaliseMessage } from '../src/mail/normalise.ts';
@@ -119,6 +120,7 @@ async function leaveOneCorpusOut(): Promise<void> {
     `\nLeave-one-corpus-out on the silver labels (${data.rows.length} messages; models retrained without the held-out source)\n`,
   );
   printTable(LOCO_HEADER, locoRows(predictions));
+  if (process.env.TRIAGE_LOCO_DUMP) writeFileSync(process.env.TRIAGE_LOCO_DUMP, JSON.stringify(predictions));
   console.log('\nConfusion, pooled held-out predictions (rows: silver label, columns: engine)\n');
   printTable(['silver \\ engine', ...CATEGORY_IDS], confusionRows(predictions));
   const shipped = defaultTriageModel();

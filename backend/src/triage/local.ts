@@ -18,7 +18,14 @@ import {
 import { explainingFeaturesOfHashes, probabilityOfSink } from './linear-model.ts';
 import { defaultTriageModel, type TriageModel } from './model-file.ts';
 import { type PersonalModel, personalCategory } from './personal.ts';
-import { commentRule, marketingRule, meetingUpdateRule, notificationRule, type RuleHit } from './rules.ts';
+import {
+  commentRule,
+  marketingRule,
+  meetingUpdateRule,
+  notificationRule,
+  promotionRule,
+  type RuleHit,
+} from './rules.ts';
 import { cleanSentence, oneLine, summarise } from './summary.ts';
 
 export type { PersonalModel } from './personal.ts';
@@ -288,9 +295,11 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     const comment = commentRule(msg);
     const contentNotification =
       notification && !/automated|no-reply|Auto-Submitted/.test(notification.reason) ? notification : undefined;
+    const promotion = fromMe ? undefined : promotionRule(msg);
     const apply = (hit: RuleHit) => decide(hit.category, hit.reason, hit.confidence);
     if (calendar) apply(calendar);
     else if (bulkCampaign) apply(bulkCampaign);
+    else if (promotion && !comment && !contentNotification) apply(promotion);
     // A specific notification or comment format outweighs a merely probable promotion.
     else if (pMarketing >= thresholds.marketing && !((comment || contentNotification) && pMarketing < 0.9)) {
       const why = describeFeatures(explainingFeaturesOfHashes(model.marketing, marketingHashes, 6));
