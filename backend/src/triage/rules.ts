@@ -152,7 +152,7 @@ export function notificationRule(msg: NormalisedMessage): RuleHit | undefined {
   if (s.noReplySender) return { category: 'notification', reason: 'sent from a no-reply address', confidence: 0.85 };
   if (
     msg.from &&
-    /^(notifications?|alerts?|updates?|system|automated|robot|bot|daemon|info|support|billing|accounts?|security|receipts?|orders?)([-+_.].*)?@/i.test(
+    /^((notifications?|notify|alerts?|updates?|system|automated|robot|bot|daemon|info|support|billing|accounts?|security|receipts?|orders?|rss|rss-?feeds?|feeds?|news-?feeds?|headlines|digests?|mailer-daemon|postmaster|webmaster|nobody|mailman|listserv|majordomo)([-+_.].*)?|[\w.]+-(owner|admin|request|bounces?))@/i.test(
       msg.from.address,
     ) &&
     !s.listUnsubscribe
