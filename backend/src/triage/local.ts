@@ -67,12 +67,23 @@ const sentenceSink = new HashSink();
 const marketingSink = new HashSink();
 const meetingSink = new HashSink();
 
+/**
+ * An offer of further help ("if you have any questions, please call me", "feel free to…", "let me know
+ * if you need anything") is a courtesy, not a request: nothing is expected unless the reader wants it.
+ */
+const OFFER =
+  /\b(if|should|in case)\s+(you|there|anyone|anybody)\s+(have|has|are|is|need|needs|would like|want|require|wish)\b[^.?!]{0,60}\b(questions?|comments?|concerns?|problems?|issues?|assistance|help|information|info|anything|further|a copy|copies|details)\b|\bfeel free\b|\bdo(n't| not) hesitate\b|\bif (i|we) can (be of )?(any )?(help|assist|assistance)\b|\bhope (this|that) helps\b/i;
+
+/** How much an offer of help counts as a request. */
+const OFFER_WEIGHT = 0.35;
+
 export function analyseRequests(model: Pick<TriageModel, 'request'>, text: string): RequestAnalysis {
   let best: RequestAnalysis = { probability: 0 };
   const bounded = text.length > MAX_REQUEST_CHARS ? text.slice(0, MAX_REQUEST_CHARS) : text;
   for (const sentence of splitSentences(bounded, MAX_REQUEST_SENTENCES)) {
     extractSentence(sentence, sentenceSink.reset());
-    const p = probabilityOfSink(model.request, sentenceSink);
+    let p = probabilityOfSink(model.request, sentenceSink);
+    if (OFFER.test(sentence) && !hasDeadline(sentence)) p *= OFFER_WEIGHT;
     if (p > best.probability) best = { probability: p, sentence };
   }
   return best;

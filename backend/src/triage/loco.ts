@@ -40,6 +40,8 @@ export interface Prediction {
   /** The engine's needsReply probability (pReply). */
   pReply: number;
   confidence: number;
+  /** The engine's first reason, for reading errors. */
+  reason: string;
 }
 
 export type Recipe = (set: TrainingSet) => TriageModel;
@@ -66,6 +68,7 @@ export function predict(model: TriageModel, row: SilverRow, msg: NormalisedMessa
     meetingRequest: result.meetingRequest,
     pReply: result.needsReply || !row.fromMe ? signals.pReply : 0,
     confidence: result.confidence,
+    reason: result.reasons[0] ?? '',
   };
 }
 
