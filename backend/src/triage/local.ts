@@ -15,7 +15,7 @@ import {
   hasDeadline,
   splitSentences,
 } from './features.ts';
-import { explainingFeaturesOfHashes, probabilityOfSink } from './linear-model.ts';
+import { calibrate, explainingFeaturesOfHashes, probabilityOfSink } from './linear-model.ts';
 import { defaultTriageModel, type TriageModel } from './model-file.ts';
 import { type PersonalModel, personalCategory } from './personal.ts';
 import {
@@ -50,6 +50,7 @@ export interface TriageContext {
 }
 
 export const DEFAULT_THRESHOLDS = { reply: 0.5, marketing: 0.5 } as const;
+const IDENTITY_PLATT = { a: 1, b: 0 };
 /** Only this many sentences of the new text are read for requests: asks come early in real mail. */
 const MAX_REQUEST_SENTENCES = 15;
 
@@ -217,6 +218,11 @@ export interface TriageSignals {
   request: RequestAnalysis;
   /** Calibrated probabilities. pReply is the request probability adjusted for how the user was addressed. */
   pReply: number;
+  /**
+   * pReply mapped to a probability that means what it says: the share of such messages that need a reply,
+   * fitted on sources the models were not trained on (the model's `reply` calibration; pReply without it).
+   */
+  pNeedsReply: number;
   pMarketing: number;
   pMeeting: number;
   meetingRequest: boolean;
@@ -256,7 +262,12 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   // Mail to a crowd, and digest-length mail, rarely waits for this reader's answer.
   if (msg.to.length + msg.cc.length > 15) pReply *= 0.5;
   if (readText.length > 5000) pReply *= 0.75;
-  return { readText, request, pReply, pMarketing, pMeeting, meetingRequest, marketingHashes };
+  const pNeedsReply = fromMe
+    ? 0
+    : model.reply
+      ? calibrate({ platt: IDENTITY_PLATT, isotonic: model.reply }, pReply)
+      : pReply;
+  return { readText, request, pReply, pNeedsReply, pMarketing, pMeeting, meetingRequest, marketingHashes };
 }
 
 export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageResult {

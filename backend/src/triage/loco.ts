@@ -37,7 +37,7 @@ export interface Prediction {
   category: CategoryId;
   needsReply: boolean;
   meetingRequest: boolean;
-  /** The engine's needsReply probability (pReply). */
+  /** The engine's calibrated needsReply probability (pNeedsReply). */
   pReply: number;
   confidence: number;
   /** The engine's first reason, for reading errors. */
@@ -66,7 +66,7 @@ export function predict(model: TriageModel, row: SilverRow, msg: NormalisedMessa
     category: result.category as CategoryId,
     needsReply: result.needsReply,
     meetingRequest: result.meetingRequest,
-    pReply: result.needsReply || !row.fromMe ? signals.pReply : 0,
+    pReply: signals.pNeedsReply,
     confidence: result.confidence,
     reason: result.reasons[0] ?? '',
   };

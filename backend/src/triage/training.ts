@@ -9,13 +9,14 @@ import {
   calibrate,
   fitIsotonic,
   fitPlatt,
+  type Isotonic,
   type LinearModel,
   rawScore,
   type TrainingExample,
   type TrainingOptions,
   trainLogistic,
 } from './linear-model.ts';
-import { analyseRequests, requestTextOf } from './local.ts';
+import { analyseRequests, requestTextOf, triageSignals } from './local.ts';
 import type { TriageModel } from './model-file.ts';
 import type { SilverLabel, SilverRow } from './silver-data.ts';
 
@@ -30,7 +31,7 @@ export interface LabelledSentence {
 
 export interface LabelledMail {
   msg: NormalisedMessage;
-  row: Pick<SilverRow, 'source' | 'fromMe' | 'key'> & { label: SilverLabel };
+  row: Pick<SilverRow, 'source' | 'fromMe' | 'key' | 'me'> & { label: SilverLabel };
 }
 
 export interface TrainingSet {
@@ -121,10 +122,39 @@ export const RECIPE_DESCRIPTION = {
 export interface RecipeOptions {
   /** Weigh every source the same in the message-level models. */
   balanceSources?: boolean;
+  /**
+   * Calibrate the reply score on leave-one-source-out predictions within the training set: each source
+   * of the training set is triaged by models trained on the others, and an isotonic map from the raw
+   * reply score to the silver needsReply is fitted on those predictions (received mail only).
+   */
+  calibrateReply?: boolean;
+}
+
+/** The reply calibration: isotonic on raw reply scores of each training source from models trained without it. */
+function replyCalibration(set: TrainingSet, options: RecipeOptions, log: TrainLog): Isotonic | undefined {
+  const sources = [...new Set(set.mail.map((m) => m.row.source))];
+  if (sources.length < 2) return undefined;
+  const scores: number[] = [];
+  const labels: (0 | 1)[] = [];
+  for (const held of sources) {
+    const model = trainTriageModels(
+      { sentences: set.sentences, mail: set.mail.filter((m) => m.row.source !== held) },
+      () => {},
+      { ...options, calibrateReply: false },
+    );
+    for (const m of set.mail) {
+      if (m.row.source !== held || m.row.fromMe) continue;
+      scores.push(triageSignals(m.msg, { me: m.row.me, model }).pReply);
+      labels.push(m.row.label.needsReply ? 1 : 0);
+    }
+  }
+  const iso = fitIsotonic(scores, labels);
+  log(`reply      calibration on ${scores.length} held-out-source rows, isotonic ${iso.x.length} steps`);
+  return iso;
 }
 
 /** The options `npm run train` uses, chosen on leave-one-corpus-out scores. */
-export const RECIPE_OPTIONS: RecipeOptions = {};
+export const RECIPE_OPTIONS: RecipeOptions = { calibrateReply: true };
 
 export function trainTriageModels(
   set: TrainingSet,
@@ -165,5 +195,10 @@ export function trainTriageModels(
     { pickThreshold: true, isotonic: true },
     log,
   );
-  return { request, marketing, meeting };
+  const model: TriageModel = { request, marketing, meeting };
+  if (options.calibrateReply) {
+    const reply = replyCalibration(set, options, log);
+    if (reply) model.reply = reply;
+  }
+  return model;
 }
