@@ -203,7 +203,7 @@ const enActual = enron.map((r) => r.cats.includes(ENRON_LOGISTICS));
 const enSignals = enronMessages.map((m) => triageSignals(m, ctx));
 const enResults = enronMessages.map((m) => triageLocal(m, ctx));
 report(
-  'meetingRequest (Enron 1.4)',
+  'meetingRequest vs Enron 1.4 (logistics: not the narrow concept the model now learns)',
   'local engine',
   enResults.map((r) => r.meetingRequest),
   enActual,

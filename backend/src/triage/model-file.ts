@@ -39,7 +39,13 @@ export function parseTriageModel(file: TriageModelFile): TriageModel {
     meeting: deserialiseLinearModel(file.models.meeting),
   };
   const reply = file.calibration?.reply;
-  if (reply && Array.isArray(reply.x) && Array.isArray(reply.y) && reply.x.length === reply.y.length && reply.x.length > 0)
+  if (
+    reply &&
+    Array.isArray(reply.x) &&
+    Array.isArray(reply.y) &&
+    reply.x.length === reply.y.length &&
+    reply.x.length > 0
+  )
     model.reply = { x: reply.x, y: reply.y };
   return model;
 }
