@@ -177,7 +177,7 @@ const PATHS: PathCase[] = [
       'week ',
       'the ',
     ],
-    known: ['1', '1:', '3pm-', 'next ', 'next 1', 'between 1 and ', '1/1/'],
+    known: ['1', '1:', '3pm-', 'next ', 'next 1', 'between 1 and ', '1/1/', 'Monday 3pm'],
   },
   {
     name: 'safety (quarantine)',
