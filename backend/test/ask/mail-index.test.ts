@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../src/storage/database.ts';
 import { embeddingKind, type IndexInput, mailIndexStore } from '../../src/storage/mail-index.ts';
-import { resolveUser, type UserScope } from '../../src/storage/users.ts';
+import type { UserScope } from '../../src/storage/user-scope.ts';
+import { resolveUser } from '../../src/storage/users.ts';
 import { testDatabases } from '../support/db.ts';
 
 const day = (d: number) => new Date(Date.UTC(2026, 10, d, 9));
