@@ -147,7 +147,7 @@ const PATHS: PathCase[] = [
       '-->',
       '?',
     ],
-    known: ['m', 'mh', ' m', 'the ', 'A: mmm\n', 'you know ', '00:00:01.000 --> '],
+    known: ['m', 'mh', ' m', 'the ', 'A: mmm\n', 'you know ', '00:00:01.000 --> ', '?m'],
   },
   {
     name: 'transcript (filler words)',
@@ -177,7 +177,7 @@ const PATHS: PathCase[] = [
       'week ',
       'the ',
     ],
-    known: ['1', '1:', '3pm-', 'next ', 'next 1', 'between 1 and ', '1/1/'],
+    known: ['1', '1:', '3pm-', 'next ', 'next 1', 'between 1 and ', '1/1/', 'Monday 3pm'],
   },
   {
     name: 'safety (quarantine)',
@@ -260,6 +260,12 @@ const PATHS: PathCase[] = [
   },
 ];
 
+function seedOption(): { seed?: number } {
+  const seed = process.env.LINEAR_TEST_SEED;
+  if (seed === 'random') return {};
+  return { seed: seed ? Number(seed) : 20_260_312 };
+}
+
 describe('linear time on untrusted input', () => {
   it.each(PATHS.map((p) => [p.name, p] as const))(
     '%s: doubling the input never more than triples the time (known attack units)',
@@ -286,7 +292,9 @@ describe('linear time on untrusted input', () => {
             if (!ok) throw new Error(`unit ${JSON.stringify(unit)} took ${ms.join(' / ')} ms`);
           },
         ),
-        { numRuns: Number(process.env.LINEAR_TEST_RUNS ?? 4) },
+        // A fixed seed by default, so the suite checks the same units every run; LINEAR_TEST_SEED (or
+        // LINEAR_TEST_SEED=random) and LINEAR_TEST_RUNS explore further. What exploration finds goes into `known`.
+        { numRuns: Number(process.env.LINEAR_TEST_RUNS ?? 4), ...seedOption() },
       );
     },
     300_000,
