@@ -201,9 +201,22 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
     }
   }
   // "Can someone work out how many we have to sell?": asked of the room, taken by nobody yet.
+  // Whoever promises it next ("I'll do it") owns it; a plain answer ("Yes, it is free, I looked") settled it.
   const anyone = ANYONE_REQUEST.exec(text);
   if (anyone?.groups?.task && WORK_VERB.test(anyone.groups.task)) {
-    return { owner: UNASSIGNED, task: anyone.groups.task, sourceTurns: [sentence.turn], dueSearch: [text] };
+    const reply = nextTurnByOther(sentence, ctx);
+    const promise = reply && /\bi(?:'ll| will| can|'m on it| am on it)\b|\bwill do\b|\bon it\b/i.test(reply.turn.text);
+    if (promise && reply.turn.speaker !== UNKNOWN_SPEAKER) {
+      return {
+        owner: reply.turn.speaker,
+        task: anyone.groups.task,
+        sourceTurns: [sentence.turn, reply.index],
+        dueSearch: [text, reply.turn.text],
+      };
+    }
+    if (!reply || !/^(?:yes|yeah|yep|no|nope)\b/i.test(reply.turn.text)) {
+      return { owner: UNASSIGNED, task: anyone.groups.task, sourceTurns: [sentence.turn], dueSearch: [text] };
+    }
   }
 
   if (isQuestion) return null;

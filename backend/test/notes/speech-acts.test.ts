@@ -58,6 +58,19 @@ describe('action items handed out without the word "action"', () => {
     ]);
   });
 
+  it('gives "can someone…?" to whoever promises it, and none when it is answered on the spot', () => {
+    const promised = turnsOf([
+      'Nora: Can someone check the prices of rechargeable batteries?',
+      "Ivan: Yes, I'll do it after lunch.",
+    ]);
+    expect(owners(promised)).toEqual([['Ivan', 'Check the prices of rechargeable batteries']]);
+    const answered = turnsOf([
+      'Nora: Can someone check whether the room is free at ten?',
+      'Ivan: Yes, it is free, I looked this morning.',
+    ]);
+    expect(owners(answered)).toEqual([]);
+  });
+
   it('gives the chair\'s "for next time you have to…" to the person who says "I will"', () => {
     const turns = turnsOf([
       'Nora: Good morning everyone, this is our kick-off meeting for the new remote control.',
