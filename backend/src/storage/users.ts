@@ -1,16 +1,12 @@
 import { defaultSettings, type Settings, type SettingsPatch } from '@steward/shared';
 import type { Kysely } from 'kysely';
+import { mailIndexStore } from './mail-index.ts';
 import { notesStore } from './notes.ts';
 import type { Database, UserRow } from './schema.ts';
 import { triageStore } from './triage.ts';
 import { usageStore } from './usage.ts';
+import type { UserScope } from './user-scope.ts';
 import { voiceStore } from './voice.ts';
-
-/** Who a query is for. Every user-owned read and write goes through a store bound to one scope. */
-export interface UserScope {
-  readonly tenantId: string;
-  readonly userId: string;
-}
 
 export interface VerifiedIdentity {
   provider: 'microsoft' | 'google' | 'local';
@@ -90,6 +86,7 @@ export function userStore(db: Kysely<Database>, scope: UserScope) {
     voice: voiceStore(db, scope),
     notes: notesStore(db, scope),
     usage: usageStore(db, scope),
+    mailIndex: mailIndexStore(db, scope),
 
     async profile(): Promise<UserRow | undefined> {
       return own().selectAll().executeTakeFirst();
