@@ -14,12 +14,14 @@ import { draftRoutes } from './http/routes/drafts.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { meRoutes } from './http/routes/me.ts';
 import { meetingRoutes } from './http/routes/meetings.ts';
+import { reachRoutes } from './http/routes/reach.ts';
 import { schedulingRoutes } from './http/routes/scheduling.ts';
 import { settingsRoutes } from './http/routes/settings.ts';
 import { syncApiRoutes, syncPlugin } from './http/routes/sync.ts';
 import { triageRoutes } from './http/routes/triage.ts';
 import { withoutSchemaIds } from './http/schema-ids.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
+import { createReach, type Reach, type ReachOptions } from './reach/service.ts';
 import { connectedCalendars } from './scheduling/calendar/connected.ts';
 import type { CalendarPort } from './scheduling/calendar/port.ts';
 import { migrateToLatest, openStorage, type Storage } from './storage/database.ts';
@@ -41,6 +43,8 @@ export interface Services {
   routes: string[];
   /** Worker threads with a time budget for CPU work on untrusted input (reading mail, local triage, notes). */
   cpu: CpuPool;
+  /** Alerts to Slack and Teams, CRM context, senders and the dashboard's numbers. */
+  reach: Reach;
 }
 
 declare module 'fastify' {
@@ -61,6 +65,8 @@ export interface BuildOptions {
   staticFiles?: StaticFilesOptions;
   /** Where a user's calendar is found (tests inject one); by default the connected mailbox's calendar. */
   calendars?: (scope: UserScope) => Promise<CalendarPort | undefined>;
+  /** Fake Slack, Teams and CRM servers (tests). */
+  reach?: ReachOptions;
 }
 
 /** Never logged: credentials and anything that could hold mail, transcript or calendar text. */
@@ -147,6 +153,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     engines: options.engines ?? createEngines(config, storage.db, { cpu }),
     routes: [],
     userDeletion: [],
+    reach: createReach(config, storage, options.reach, app.log),
     ...(options.calendars ? { calendars: options.calendars } : {}),
   };
   app.decorate('services', services);
@@ -182,6 +189,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await v1.register(meetingRoutes);
       await v1.register(schedulingRoutes);
       await v1.register(draftRoutes);
+      await v1.register(reachRoutes);
     },
     { prefix: '/v1' },
   );

@@ -7,3 +7,4 @@ export * from './settings.ts';
 export * from './triage.ts';
 export * from './user.ts';
 export * from './voice.ts';
+export * from './reach.ts';

@@ -179,7 +179,7 @@ function pageHeaders(reply: FastifyReply): FastifyReply {
  */
 export const syncPlugin = fp(async (app: FastifyInstance) => {
   const { config, storage, engines } = app.services;
-  const sync = createSyncService({ config, storage, engines, log: app.log });
+  const sync = createSyncService({ config, storage, engines, log: app.log, reach: app.services.reach.hooks });
   app.decorate('sync', sync);
   app.addHook('onReady', async () => {
     if (!sync.canConnect('gmail') && !sync.canConnect('graph')) return;

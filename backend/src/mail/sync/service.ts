@@ -10,6 +10,7 @@ import type { Engines } from '../../engines.ts';
 import { createPgBossQueue } from '../../jobs/pg-boss-queue.ts';
 import type { Queue } from '../../jobs/queue.ts';
 import { createTableQueue } from '../../jobs/table-queue.ts';
+import type { ReachHooks } from '../../reach/hooks.ts';
 import type { Storage } from '../../storage/database.ts';
 import type { Database, MailboxRow } from '../../storage/schema.ts';
 import { userStore } from '../../storage/users.ts';
@@ -70,6 +71,8 @@ export interface SyncServiceOptions {
   leaseMs?: number;
   /** The clock that decides when follow-ups are due (tests move it); the system clock by default. */
   now?: () => Date;
+  /** CRM context and alerts for each new message (reach/). */
+  reach?: ReachHooks;
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
@@ -142,7 +145,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const cipher = config.tokenEncryptionKey ? createTokenCipher(config.tokenEncryptionKey) : undefined;
   const tokenSources = new Map<string, { key: string; source: AccessTokenSource }>();
   const now = options.now ?? (() => new Date());
-  const deps: PipelineDeps = { db, engines, leaseMs: options.leaseMs, now };
+  const deps: PipelineDeps = { db, engines, leaseMs: options.leaseMs, now, reach: options.reach };
   let timer: NodeJS.Timeout | undefined;
   let starting: Promise<void> | undefined;
   let workersStarted = false;
