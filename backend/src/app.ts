@@ -157,6 +157,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ...(options.calendars ? { calendars: options.calendars } : {}),
   };
   app.decorate('services', services);
+  // Alerts held back by quiet hours or the hourly limit go out as a digest once allowed (worker only).
+  if (config.sync.worker) {
+    const digests = setInterval(() => {
+      services.reach.alerts
+        .flushAll()
+        .catch((error: Error) => app.log.warn({ err: { message: error.message } }, 'alert digests failed'));
+    }, 5 * 60_000);
+    digests.unref();
+    app.addHook('onClose', async () => clearInterval(digests));
+  }
   app.addHook('onRoute', (route) => {
     if (route.schema) route.schema = withoutSchemaIds(route.schema);
     for (const method of [route.method].flat()) if (method !== 'HEAD') services.routes.push(`${method} ${route.url}`);
