@@ -17,11 +17,12 @@ import type {
 } from '@steward/shared';
 import { type Kysely, sql } from 'kysely';
 import { DateTime } from 'luxon';
+import type { TokenCipher } from '../accounts/crypto.ts';
 import { mayShareWithModel } from '../ai/privacy.ts';
-import type { TokenCipher } from '../mail/sync/crypto.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
 import type { Database } from '../storage/schema.ts';
-import { type UserScope, userStore } from '../storage/users.ts';
+import type { UserScope } from '../storage/user-scope.ts';
+import { userStore } from '../storage/users.ts';
 import { checkOutboundUrl, type OutboundOptions, OutboundUrlError, request, retryAfterMs } from './http.ts';
 
 /** What a notice says. Never a message body. */

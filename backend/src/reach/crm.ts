@@ -9,7 +9,7 @@
  */
 import type { CrmConnection, CrmConnectionInput, CrmContext } from '@steward/shared';
 import type { Kysely } from 'kysely';
-import type { TokenCipher } from '../mail/sync/crypto.ts';
+import type { TokenCipher } from '../accounts/crypto.ts';
 import type { Database } from '../storage/schema.ts';
 import { checkOutboundUrl, type OutboundOptions, OutboundUrlError, request } from './http.ts';
 

@@ -1,6 +1,6 @@
 import type { TriageResult } from '@steward/shared';
 import type { NormalisedMessage } from '../mail/types.ts';
-import type { UserScope } from '../storage/users.ts';
+import type { UserScope } from '../storage/user-scope.ts';
 import type { AlertEvent } from './alerts.ts';
 
 /** What mailbox sync calls into reach/ for each new message someone else wrote. Neither ever throws. */

@@ -9,7 +9,7 @@ import type { CategoryId, Sender, UnsubscribeMethod, UnsubscribeResult } from '@
 import { type Kysely, sql } from 'kysely';
 import type { NormalisedMessage } from '../mail/types.ts';
 import type { Database } from '../storage/schema.ts';
-import type { UserScope } from '../storage/users.ts';
+import type { UserScope } from '../storage/user-scope.ts';
 import { type OutboundOptions, OutboundUrlError, request } from './http.ts';
 
 export interface ListUnsubscribe {

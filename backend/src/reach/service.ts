@@ -2,8 +2,9 @@
  * Reach and context wiring: one place that builds the alert channels, the CRM context and the hooks mail
  * sync calls for each new message, from the config (TOKEN_ENCRYPTION_KEY seals their secrets).
  */
+
+import { createTokenCipher } from '../accounts/crypto.ts';
 import type { Config } from '../config.ts';
-import { createTokenCipher } from '../mail/sync/crypto.ts';
 import type { Storage } from '../storage/database.ts';
 import { withCrmContext } from '../triage/crm.ts';
 import { createAlerts } from './alerts.ts';

@@ -6,7 +6,7 @@
 import { CATEGORY_IDS, type CategoryId, type InboxStats } from '@steward/shared';
 import { type Kysely, sql } from 'kysely';
 import type { Database, MailboxRow } from '../storage/schema.ts';
-import type { UserScope } from '../storage/users.ts';
+import type { UserScope } from '../storage/user-scope.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SyncService } from '../../src/mail/sync/service.ts';
 import { createReach, type Reach } from '../../src/reach/service.ts';
 import { inboxStats } from '../../src/reach/stats.ts';
 import type { Storage } from '../../src/storage/database.ts';
+import type { SyncService } from '../../src/sync/service.ts';
 import { testDatabases } from '../support/db.ts';
 import { type FakeReach, startFakeReach } from '../support/fake-reach.ts';
 import {
