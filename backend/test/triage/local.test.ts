@@ -55,13 +55,69 @@ describe('triageLocal on typical mail', () => {
     const msg = await message({
       from: 'Deals <deals@shop.example>',
       subject: 'LIMITED TIME OFFER: save 50% today!!!',
-      html:
-        '<p>Click here to claim your FREE gift. Order now and save $$$! Unsubscribe from this list here.</p>' +
-        '<a href="https://shop.example/x">Buy</a>'.repeat(12),
+      html: '<p>Click here to claim your FREE gift. Order now and save $$$! Best prices of the year on every item in the store, free shipping on all orders.</p>',
     });
     const result = triageLocal(msg, { me: ME });
     expect(result.category).toBe('marketing');
     expect(result.reasons[0]).toMatch(/^reads like a newsletter or promotion/);
+  });
+
+  it('files a mass mailing that says how to opt out, or link-heavy HTML, as marketing by rule', async () => {
+    const optOut = await message({
+      from: 'Garden Club <club@garden.example>',
+      subject: 'Spring planting guide',
+      text: 'Our spring guide is here: twelve bulbs to plant now.\n\nTo be removed from our mailing list, reply with REMOVE.',
+    });
+    expect(triageLocal(optOut, { me: ME }).reasons[0]).toBe('a mass mailing: tells you how to unsubscribe');
+    const links = await message({
+      from: 'Books <hello@books.example>',
+      subject: 'New this week',
+      html: `<p>New titles this week.</p>${'<a href="https://books.example/t">A title</a> '.repeat(6)}`,
+    });
+    const result = triageLocal(links, { me: ME });
+    expect(result.category).toBe('marketing');
+    expect(result.reasons[0]).toBe('a mass mailing: link-heavy HTML');
+  });
+
+  it('does not call a reply or a mailing-list discussion a mass mailing for its unsubscribe footer', async () => {
+    const footer = '\n\n_______________\nlist mailing list\nTo unsubscribe, visit https://lists.example/list';
+    const reply = await message({
+      from: 'ann@example.com',
+      subject: 'Re: the parser patch',
+      text: `I tried the patch and it works for me.${footer}`,
+    });
+    expect(triageLocal(reply, { me: ME }).reasons[0]).not.toMatch(/mass mailing/);
+    const list = await normaliseMessage({
+      id: 'l',
+      raw: `From: bob@example.com\r\nTo: list@lists.example\r\nList-Id: <list.lists.example>\r\nSubject: parser question\r\n\r\nHas anyone seen the parser hang on long lines?${footer}`,
+    });
+    const result = triageLocal(list, { me: ME });
+    expect(result.category).not.toBe('marketing');
+    expect(result.reasons[0]).not.toMatch(/mass mailing/);
+  });
+
+  it('files mail from feed, digest and list-owner addresses as notification', async () => {
+    for (const from of ['rss@news.example', 'digest@forum.example', 'mylist-owner@lists.example']) {
+      const msg = await message({ from, subject: 'Item', text: 'A new item was posted on the site today.' });
+      expect(triageLocal(msg, { me: ME }).category).toBe('notification');
+    }
+  });
+
+  it('does not take an offer of help for a request', async () => {
+    const offer = await message({
+      from: 'ann@example.com',
+      subject: 'Minutes of the board meeting',
+      text: 'The minutes of last week are attached. If you have any questions, please call me.',
+    });
+    const offered = triageLocal(offer, { me: ME });
+    expect(offered.category).toBe('fyi');
+    expect(offered.needsReply).toBe(false);
+    const ask = await message({
+      from: 'ann@example.com',
+      subject: 'Minutes of the board meeting',
+      text: 'The minutes of last week are attached. Could you please check the figures on page two?',
+    });
+    expect(triageLocal(ask, { me: ME }).category).toBe('to_respond');
   });
 
   it('treats plain information as fyi and only-Cc mail as less likely to need a reply', async () => {
