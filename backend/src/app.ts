@@ -14,12 +14,14 @@ import { draftRoutes } from './http/routes/drafts.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { meRoutes } from './http/routes/me.ts';
 import { meetingRoutes } from './http/routes/meetings.ts';
+import { metricsRoutes } from './http/routes/metrics.ts';
 import { schedulingRoutes } from './http/routes/scheduling.ts';
 import { settingsRoutes } from './http/routes/settings.ts';
 import { syncApiRoutes, syncPlugin } from './http/routes/sync.ts';
 import { triageRoutes } from './http/routes/triage.ts';
 import { withoutSchemaIds } from './http/schema-ids.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
+import { instrumentEngines, registerRequestTelemetry } from './ops/tracing.ts';
 import { connectedCalendars } from './scheduling/calendar/connected.ts';
 import type { CalendarPort } from './scheduling/calendar/port.ts';
 import { migrateToLatest, openStorage, type Storage } from './storage/database.ts';
@@ -144,7 +146,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     storage,
     cpu,
     verify: createIdentityVerifier(config),
-    engines: options.engines ?? createEngines(config, storage.db, { cpu }),
+    engines: instrumentEngines(options.engines ?? createEngines(config, storage.db, { cpu })),
     routes: [],
     userDeletion: [],
     ...(options.calendars ? { calendars: options.calendars } : {}),
@@ -156,6 +158,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   registerErrorHandling(app);
+  registerRequestTelemetry(app);
   registerHostCheck(app, config);
   registerJsonBodyParser(app);
   registerTextGuard(app);
@@ -166,6 +169,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Public: the pane and manifests, health, and what browsers and providers call without our token.
   await app.register(staticFilesPlugin, options.staticFiles ?? {});
   await app.register(healthRoutes);
+  await app.register(metricsRoutes);
   await app.register(syncPlugin);
   // Connected calendars reuse the sync service's sealed tokens and refresh.
   services.calendars ??= connectedCalendars({ config, storage, sync: app.sync, log: app.log });

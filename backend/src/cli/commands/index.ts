@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.ts';
+import { doctorCommand } from './doctor.ts';
 import { draftCommand } from './draft.ts';
 import { keysCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
@@ -18,4 +19,5 @@ export const commands: CliCommand[] = [
   serveCommand,
   migrateCommand,
   keysCommand,
+  doctorCommand,
 ];
