@@ -2,7 +2,10 @@ import { sql } from 'kysely';
 import { createOpenAiModel } from '../ai/openai.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { openStorage, type Storage } from '../storage/database.ts';
-import { databaseNow, migrationStatus } from '../storage/operations.ts';
+import { databaseNow, databaseFix as knownDatabaseFix, migrationStatus } from '../storage/operations.ts';
+
+const databaseFix = (error: unknown) =>
+  knownDatabaseFix(error) ?? 'check that PostgreSQL runs and that DATABASE_URL names it';
 
 /**
  * `steward doctor`: checks a configuration end to end before users meet its errors. Every check gives one
@@ -69,17 +72,6 @@ function messageOf(error: unknown): string {
   const text = e?.message || e?.code || String(error);
   const cause = e?.cause?.code ?? e?.cause?.message;
   return (cause && !text.includes(cause) ? `${text} (${cause})` : text).split('\n')[0]!.slice(0, 300);
-}
-
-/** A fix for a database connection error, from PostgreSQL's SQLSTATE or the socket error. */
-function databaseFix(error: unknown): string {
-  const code = (error as { code?: string })?.code ?? '';
-  if (code === '28P01' || code === '28000')
-    return 'the user or password in DATABASE_URL is wrong: use the ones PostgreSQL has (POSTGRES_USER / POSTGRES_PASSWORD in compose)';
-  if (code === '3D000') return 'the database in DATABASE_URL does not exist: create it (createdb) or fix the name';
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-    return "PostgreSQL is not reachable at DATABASE_URL's host and port: start it, or fix the host name";
-  return 'check that PostgreSQL runs and that DATABASE_URL names it';
 }
 
 /** Loads the configuration; each bad value becomes a failing line, and the rest is checked without it. */

@@ -75,3 +75,35 @@ export async function databaseNow(storage: Storage): Promise<Date> {
   const { rows } = await sql<{ now: Date | string }>`select now() as now`.execute(storage.db);
   return new Date(rows[0]!.now);
 }
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
+
+/** How to fix a database connection error, from PostgreSQL's SQLSTATE or the socket error; undefined if it is not one. */
+export function databaseFix(error: unknown): string | undefined {
+  const e = error as { code?: string; cause?: { code?: string } };
+  const code = e?.code ?? e?.cause?.code ?? '';
+  if (code === '28P01' || code === '28000')
+    return 'the user or password in DATABASE_URL is wrong: use the ones PostgreSQL has (POSTGRES_USER / POSTGRES_PASSWORD in compose)';
+  if (code === '3D000') return 'the database in DATABASE_URL does not exist: create it (createdb) or fix the name';
+  if (CONNECTION_CODES.has(code))
+    return "PostgreSQL is not reachable at DATABASE_URL's host and port: start it, or fix the host name";
+  if (code === '57P03') return 'PostgreSQL is starting up: wait for it (compose waits for its health check)';
+  return undefined;
+}
+
+/**
+ * One clear sentence for a database that cannot be reached at start (`steward serve`, `steward migrate`):
+ * where (password hidden), what PostgreSQL said, and the fix. Other errors are returned unchanged.
+ */
+export function explainStartError(error: unknown, databaseUrl: string | undefined): unknown {
+  const fix = databaseFix(error);
+  if (!fix) return error;
+  let where = 'the database';
+  try {
+    const url = new URL(databaseUrl ?? '');
+    if (url.password) url.password = '***';
+    where = url.toString();
+  } catch {}
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(`cannot use the database at ${where}: ${message} — fix: ${fix}`);
+}

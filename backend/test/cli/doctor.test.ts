@@ -175,4 +175,28 @@ describe('steward doctor', () => {
     },
     120_000,
   );
+
+  it('migrate and serve stop on an unreachable database with one line: where, why and the fix', async () => {
+    for (const command of ['migrate', 'serve']) {
+      const out = new PassThrough();
+      const err = new PassThrough();
+      let stderr = '';
+      err.on('data', (c) => (stderr += c));
+      const code = await main([command], {
+        stdout: out,
+        stderr: err,
+        stdin: Readable.from([]),
+        env: { DATABASE_URL: 'postgres://steward:hunter2-secret@127.0.0.1:1/steward', CPU_THREADS: '1' },
+        cwd: os.tmpdir(),
+      });
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(
+        new RegExp(
+          `^steward ${command}: cannot use the database at postgres://steward:\\*\\*\\*@127\\.0\\.0\\.1:1/steward: .*ECONNREFUSED.* — fix: `,
+        ),
+      );
+      expect(stderr).not.toContain('hunter2-secret');
+    }
+  }, 120_000);
 });
