@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { connectedCalendars } from './accounts/calendars.ts';
+import { type AccountTokens, createAccountTokens } from './accounts/tokens.ts';
 import type { Config } from './config.ts';
 import { type CpuPool, createCpuPool } from './cpu/pool.ts';
 import { createEngines, type Engines } from './engines.ts';
@@ -22,10 +24,9 @@ import { triageRoutes } from './http/routes/triage.ts';
 import { withoutSchemaIds } from './http/schema-ids.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
 import { instrumentEngines, registerRequestTelemetry } from './ops/tracing.ts';
-import { connectedCalendars } from './scheduling/calendar/connected.ts';
 import type { CalendarPort } from './scheduling/calendar/port.ts';
 import { migrateToLatest, openStorage, type Storage } from './storage/database.ts';
-import type { UserScope } from './storage/users.ts';
+import type { UserScope } from './storage/user-scope.ts';
 
 export const VERSION: string = createRequire(import.meta.url)('../package.json').version;
 
@@ -35,6 +36,8 @@ export interface Services {
   storage: Storage;
   verify: IdentityVerifier;
   engines: Engines;
+  /** Access tokens of connected accounts (mail sync and the connected calendars share the cache). */
+  accounts: AccountTokens;
   /** The user's connected calendar, when there is one (a connected mailbox's calendar and the user's ICS feeds). */
   calendars?: (scope: UserScope) => Promise<CalendarPort | undefined>;
   /** Run before a user's rows are deleted (DELETE /v1/me): features remove what they keep outside the database. */
@@ -147,10 +150,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     cpu,
     verify: createIdentityVerifier(config),
     engines: instrumentEngines(options.engines ?? createEngines(config, storage.db, { cpu })),
+    accounts: createAccountTokens({ config, storage }),
     routes: [],
     userDeletion: [],
-    ...(options.calendars ? { calendars: options.calendars } : {}),
   };
+  services.calendars =
+    options.calendars ?? connectedCalendars({ config, storage, tokens: services.accounts, log: app.log });
   app.decorate('services', services);
   app.addHook('onRoute', (route) => {
     if (route.schema) route.schema = withoutSchemaIds(route.schema);
@@ -171,8 +176,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes);
   await app.register(metricsRoutes);
   await app.register(syncPlugin);
-  // Connected calendars reuse the sync service's sealed tokens and refresh.
-  services.calendars ??= connectedCalendars({ config, storage, sync: app.sync, log: app.log });
 
   // Everything under /v1 lives in one scope whose onRequest hook authenticates (and rate-limits) on the
   // routed path, so no spelling of the URL (%76, %2F, case, dots) reaches a handler without a user.

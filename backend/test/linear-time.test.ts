@@ -3,7 +3,7 @@
  * draws a short unit from tokens that are hard for regular expressions and parsers (unclosed tags,
  * partial matches, runs of one letter…); the unit is repeated to n, 2n and 4n characters, and the test
  * fails when the time more than triples per doubling (over 9× from n to 4n: a quadratic path grows 16×, a
- * linear one 4×). Each time is the best of three runs, plus a floor, so a busy machine does not fail it. Known
+ * linear one 4×). Each time is the least CPU time of three runs, plus a floor, so a busy machine does not fail it. Known
  * attack units from the issue are always among the cases. Not a benchmark: it only tells growth apart.
  */
 import fc from 'fast-check';
@@ -19,12 +19,17 @@ import { parseTimeExpressions } from '../src/scheduling/times.ts';
 const BASE = Number(process.env.LINEAR_TEST_CHARS ?? 12_000);
 const FLOOR_MS = 40;
 
+/**
+ * The least CPU time (user + system, this process and its worker threads) of `times` runs, in ms. CPU time,
+ * not wall time: on a busy machine other processes stretch the wall clock but not the work done here.
+ */
 async function bestOf(run: () => unknown | Promise<unknown>, times = 3): Promise<number> {
   let best = Number.POSITIVE_INFINITY;
   for (let i = 0; i < times; i++) {
-    const start = performance.now();
+    const start = process.cpuUsage();
     await run();
-    best = Math.min(best, performance.now() - start);
+    const used = process.cpuUsage(start);
+    best = Math.min(best, (used.user + used.system) / 1000);
   }
   return best;
 }
@@ -147,7 +152,7 @@ const PATHS: PathCase[] = [
       '-->',
       '?',
     ],
-    known: ['m', 'mh', ' m', 'the ', 'A: mmm\n', 'you know ', '00:00:01.000 --> '],
+    known: ['m', 'mh', ' m', 'the ', 'A: mmm\n', 'you know ', '00:00:01.000 --> ', '?m'],
   },
   {
     name: 'transcript (filler words)',
@@ -177,7 +182,7 @@ const PATHS: PathCase[] = [
       'week ',
       'the ',
     ],
-    known: ['1', '1:', '3pm-', 'next ', 'next 1', 'between 1 and ', '1/1/'],
+    known: ['1', '1:', '3pm-', 'next ', 'next 1', 'between 1 and ', '1/1/', 'Monday 3pm'],
   },
   {
     name: 'safety (quarantine)',
@@ -260,6 +265,12 @@ const PATHS: PathCase[] = [
   },
 ];
 
+function seedOption(): { seed?: number } {
+  const seed = process.env.LINEAR_TEST_SEED;
+  if (seed === 'random') return {};
+  return { seed: seed ? Number(seed) : 20_260_312 };
+}
+
 describe('linear time on untrusted input', () => {
   it.each(PATHS.map((p) => [p.name, p] as const))(
     '%s: doubling the input never more than triples the time (known attack units)',
@@ -286,7 +297,9 @@ describe('linear time on untrusted input', () => {
             if (!ok) throw new Error(`unit ${JSON.stringify(unit)} took ${ms.join(' / ')} ms`);
           },
         ),
-        { numRuns: Number(process.env.LINEAR_TEST_RUNS ?? 4) },
+        // A fixed seed by default, so the suite checks the same units every run; LINEAR_TEST_SEED (or
+        // LINEAR_TEST_SEED=random) and LINEAR_TEST_RUNS explore further. What exploration finds goes into `known`.
+        { numRuns: Number(process.env.LINEAR_TEST_RUNS ?? 4), ...seedOption() },
       );
     },
     300_000,

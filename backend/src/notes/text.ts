@@ -16,21 +16,30 @@ const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 /** Intl.Segmenter slows down superlinearly on very long strings, so it only ever sees pieces this long. */
 const SEGMENT_PIECE_CHARS = 2000;
 
-/** Cuts at line breaks, then at sentence ends (". ", "? ", "! ") past every SEGMENT_PIECE_CHARS. */
+/**
+ * Cuts at line breaks, then at the first sentence end (". ", "? ", "! ") past SEGMENT_PIECE_CHARS, else at a
+ * space, else hard: every search looks at a bounded window, so a line of any length is cut in linear time.
+ */
 function piecesOf(text: string): string[] {
   const pieces: string[] = [];
+  const limit = SEGMENT_PIECE_CHARS * 10;
   for (const line of text.split(/\n+/)) {
-    let rest = line;
-    while (rest.length > SEGMENT_PIECE_CHARS) {
-      const window = rest.slice(SEGMENT_PIECE_CHARS);
+    let from = 0;
+    while (line.length - from > SEGMENT_PIECE_CHARS) {
+      const window = line.slice(from + SEGMENT_PIECE_CHARS, from + limit);
       const end = window.search(/[.?!]\s/);
-      // No sentence end at all (an unpunctuated machine transcript): cut at a space further on.
-      const space = rest.indexOf(' ', SEGMENT_PIECE_CHARS * 10);
-      const cut = end !== -1 ? SEGMENT_PIECE_CHARS + end + 1 : space !== -1 ? space + 1 : rest.length;
-      pieces.push(rest.slice(0, cut));
-      rest = rest.slice(cut);
+      // No sentence end at all (an unpunctuated machine transcript): cut at a space further on, or hard.
+      const space = line.lastIndexOf(' ', from + limit);
+      const cut =
+        end !== -1
+          ? from + SEGMENT_PIECE_CHARS + end + 1
+          : space > from + SEGMENT_PIECE_CHARS
+            ? space + 1
+            : Math.min(line.length, from + limit);
+      pieces.push(line.slice(from, cut));
+      from = cut;
     }
-    if (rest) pieces.push(rest);
+    if (from < line.length) pieces.push(line.slice(from));
   }
   return pieces;
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import type { UserScope } from './users.ts';
+import type { UserScope } from './user-scope.ts';
 
 export interface BlobStore {
   /** Stores `bytes` under `key`, replacing what was there. */

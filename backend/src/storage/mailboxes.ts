@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { SealedSecret } from '../mail/sync/crypto.ts';
+import type { SealedSecret } from '../accounts/crypto.ts';
 import type { Database, MailboxRow } from './schema.ts';
-import type { UserScope } from './users.ts';
+import type { UserScope } from './user-scope.ts';
 
 export type MailboxProvider = 'gmail' | 'graph';
 export type MailboxStatus = 'active' | 'needs_reauth' | 'disconnected';
@@ -159,4 +159,19 @@ export async function takeOAuthState(
     .executeTakeFirst();
   if (!row || new Date(row.expires_at).getTime() < Date.now()) return undefined;
   return { tenantId: row.tenant_id, userId: row.user_id, provider: row.provider, codeVerifier: row.code_verifier };
+}
+
+/** Stores a re-sealed refresh token (rotated by the provider, or sealed again under a new key). */
+export async function resealMailboxToken(db: Kysely<Database>, mailboxId: string, sealed: SealedSecret): Promise<void> {
+  await db
+    .updateTable('mailboxes')
+    .set({
+      refresh_token_ciphertext: sealed.ciphertext,
+      refresh_token_iv: sealed.iv,
+      refresh_token_tag: sealed.tag,
+      key_version: sealed.keyVersion,
+      updated_at: new Date(),
+    })
+    .where('id', '=', mailboxId)
+    .execute();
 }

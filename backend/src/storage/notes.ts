@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
-import type { UserScope } from './users.ts';
+import type { UserScope } from './user-scope.ts';
 
 export interface StoredNotes {
   id: string;

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
-import type { UserScope } from './users.ts';
+import type { UserScope } from './user-scope.ts';
 
 export interface StoredRule {
   kind: 'sender' | 'domain';

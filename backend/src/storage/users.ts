@@ -4,13 +4,8 @@ import { notesStore } from './notes.ts';
 import type { Database, UserRow } from './schema.ts';
 import { triageStore } from './triage.ts';
 import { usageStore } from './usage.ts';
+import type { UserScope } from './user-scope.ts';
 import { voiceStore } from './voice.ts';
-
-/** Who a query is for. Every user-owned read and write goes through a store bound to one scope. */
-export interface UserScope {
-  readonly tenantId: string;
-  readonly userId: string;
-}
 
 export interface VerifiedIdentity {
   provider: 'microsoft' | 'google' | 'local';

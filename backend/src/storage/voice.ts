@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
-import type { UserScope } from './users.ts';
+import type { UserScope } from './user-scope.ts';
 
 /** The user's voice profile (the style card) and a few of their own sent messages as drafting examples. */
 export function voiceStore(db: Kysely<Database>, scope: UserScope) {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTokenCipher, tokenContext } from '../../src/mail/sync/crypto.ts';
-import { connectedCalendars } from '../../src/scheduling/calendar/connected.ts';
+import { connectedCalendars } from '../../src/accounts/calendars.ts';
+import { createTokenCipher, tokenContext } from '../../src/accounts/crypto.ts';
 import {
   checkFeedUrl,
   FeedUrlError,
@@ -310,7 +310,7 @@ for (const database of testDatabases()) {
       const resolve = connectedCalendars({
         config: syncConfig(fakes),
         storage,
-        sync: startService(syncConfig(fakes), storage),
+        tokens: startService(syncConfig(fakes), storage),
         log: { warn: (obj) => warnings.push(obj as Record<string, unknown>) },
         feedTimeoutMs: 150,
         fetchFeed: async (url) => {

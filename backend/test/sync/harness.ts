@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { expect, vi } from 'vitest';
+import { createTokenCipher, tokenContext } from '../../src/accounts/crypto.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createEngines } from '../../src/engines.ts';
-import { createTokenCipher, tokenContext } from '../../src/mail/sync/crypto.ts';
-import { createSyncService, type SyncService } from '../../src/mail/sync/service.ts';
 import type { Storage } from '../../src/storage/database.ts';
 import { mailboxStore } from '../../src/storage/mailboxes.ts';
 import type { MailboxRow } from '../../src/storage/schema.ts';
 import { resolveUser } from '../../src/storage/users.ts';
+import { createSyncService, type SyncService } from '../../src/sync/service.ts';
 import {
   type FakeGmail,
   type FakeGoogleCalendar,

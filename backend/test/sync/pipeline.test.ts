@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RetryLaterError } from '../../src/jobs/queue.ts';
-import type { SyncService } from '../../src/mail/sync/service.ts';
 import type { Storage } from '../../src/storage/database.ts';
 import type { MailboxRow } from '../../src/storage/schema.ts';
 import { userStore } from '../../src/storage/users.ts';
+import type { SyncService } from '../../src/sync/service.ts';
 import { testDatabases } from '../support/db.ts';
 import {
   connectMailbox,

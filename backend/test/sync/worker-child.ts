@@ -5,8 +5,8 @@
 import { loadConfig } from '../../src/config.ts';
 import { createEngines } from '../../src/engines.ts';
 import { createTableQueue } from '../../src/jobs/table-queue.ts';
-import { createSyncService } from '../../src/mail/sync/service.ts';
 import { openStorage } from '../../src/storage/database.ts';
+import { createSyncService } from '../../src/sync/service.ts';
 
 const config = loadConfig(process.env);
 const storage = await openStorage({

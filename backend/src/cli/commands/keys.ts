@@ -1,5 +1,5 @@
+import { createTokenCipher, keyVersionOf, parseKey, tokenContext } from '../../accounts/crypto.ts';
 import { loadConfig } from '../../config.ts';
-import { createTokenCipher, keyVersionOf, parseKey, tokenContext } from '../../mail/sync/crypto.ts';
 import { openStorage } from '../../storage/database.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';

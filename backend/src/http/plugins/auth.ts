@@ -5,7 +5,8 @@ import type { Config } from '../../config.ts';
 import { AuthError } from '../../identity/errors.ts';
 import type { IdentityVerifier } from '../../identity/verifier.ts';
 import type { Storage } from '../../storage/database.ts';
-import { resolveUser, type UserScope, type UserStore, userStore, type VerifiedIdentity } from '../../storage/users.ts';
+import type { UserScope } from '../../storage/user-scope.ts';
+import { resolveUser, type UserStore, userStore, type VerifiedIdentity } from '../../storage/users.ts';
 import { HttpError } from '../errors.ts';
 
 export interface AuthenticatedUser {

@@ -1,21 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  ConfidentialClientApplication,
-  type INetworkModule,
-  type NetworkRequestOptions,
-  type NetworkResponse,
-} from '@azure/msal-node';
 import { ErrorBody } from '@steward/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
-import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
+import { CodeChallengeMethod } from 'google-auth-library';
 import { Type } from 'typebox';
-import type { Config } from '../../config.ts';
+import { type SealedSecret, tokenContext } from '../../accounts/crypto.ts';
+import { googleClient, idTokenClaims, microsoftClient } from '../../accounts/oauth.ts';
+import { GMAIL_SCOPES, GRAPH_SCOPES } from '../../accounts/scopes.ts';
 import { identityKey, isAdmin } from '../../identity/admin.ts';
-import { type SealedSecret, tokenContext } from '../../mail/sync/crypto.ts';
-import { createSyncService, GMAIL_SCOPES, GRAPH_SCOPES, type SyncService } from '../../mail/sync/service.ts';
 import { mailboxStore, takeOAuthState } from '../../storage/mailboxes.ts';
-import { type UserScope, userStore, type VerifiedIdentity } from '../../storage/users.ts';
+import type { UserScope } from '../../storage/user-scope.ts';
+import { userStore, type VerifiedIdentity } from '../../storage/users.ts';
+import { createSyncService, type SyncService } from '../../sync/service.ts';
 import { HttpError } from '../errors.ts';
 import { webhookRoutes } from './webhooks.ts';
 
@@ -53,73 +49,6 @@ const DeadJob = Type.Object({
   error: Type.Union([Type.String(), Type.Null()]),
   failedAt: Type.Union([Type.String(), Type.Null()]),
 });
-
-/** Redirects Microsoft identity platform calls to a local server (MICROSOFT_LOGIN_URL, tests only). */
-function redirectingNetworkClient(loginUrl: string): INetworkModule {
-  const rewrite = (url: string) => {
-    const u = new URL(url);
-    return `${loginUrl.replace(/\/+$/, '')}${u.pathname}${u.search}`;
-  };
-  const send = async <T>(method: string, url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
-    const response = await fetch(rewrite(url), { method, headers: options?.headers, body: options?.body });
-    const headers: Record<string, string> = {};
-    response.headers.forEach((v, k) => {
-      headers[k] = v;
-    });
-    return { headers, body: (await response.json().catch(() => ({}))) as T, status: response.status };
-  };
-  return {
-    sendGetRequestAsync: (url, options) => send('GET', url, options),
-    sendPostRequestAsync: (url, options) => send('POST', url, options),
-  };
-}
-
-function microsoftClient(config: Config): ConfidentialClientApplication {
-  const authority = config.sync.microsoft.authority.replace(/\/+$/, '');
-  const login = config.sync.microsoft.loginUrl;
-  const host = new URL(authority).host;
-  return new ConfidentialClientApplication({
-    auth: {
-      clientId: config.sync.microsoft.clientId ?? '',
-      clientSecret: config.sync.microsoft.clientSecret ?? '',
-      authority,
-      ...(login
-        ? {
-            knownAuthorities: [host],
-            authorityMetadata: JSON.stringify({
-              token_endpoint: `${authority}/oauth2/v2.0/token`,
-              authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
-              end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
-              issuer: `https://${host}/{tenantid}/v2.0`,
-              jwks_uri: `${authority}/discovery/v2.0/keys`,
-            }),
-          }
-        : {}),
-    },
-    system: login ? { networkClient: redirectingNetworkClient(login) } : {},
-  });
-}
-
-function googleClient(config: Config): OAuth2Client {
-  const g = config.sync.google;
-  return new OAuth2Client({
-    clientId: g.clientId,
-    clientSecret: g.clientSecret,
-    redirectUri: `${config.publicUrl}/oauth/callback/google`,
-    endpoints: { oauth2TokenUrl: g.tokenUrl, ...(g.authUrl ? { oauth2AuthBaseUrl: g.authUrl } : {}) },
-  });
-}
-
-/** Claims of an ID token received straight from the token endpoint over TLS (OIDC core 3.1.3.7). */
-function idTokenClaims(idToken: string | null | undefined): Record<string, unknown> {
-  if (!idToken) return {};
-  try {
-    const claims = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown;
-    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
 
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -178,8 +107,8 @@ function pageHeaders(reply: FastifyReply): FastifyReply {
  * the Steward account it would be attached to.
  */
 export const syncPlugin = fp(async (app: FastifyInstance) => {
-  const { config, storage, engines } = app.services;
-  const sync = createSyncService({ config, storage, engines, log: app.log });
+  const { config, storage, engines, accounts } = app.services;
+  const sync = createSyncService({ config, storage, engines, accounts, log: app.log });
   app.decorate('sync', sync);
   app.addHook('onReady', async () => {
     if (!sync.canConnect('gmail') && !sync.canConnect('graph')) return;

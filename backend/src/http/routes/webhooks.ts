@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { OAuth2Client } from 'google-auth-library';
-import type { SyncService } from '../../mail/sync/service.ts';
-import { SYNC_JOBS } from '../../mail/sync/service.ts';
+import type { SyncService } from '../../sync/service.ts';
+import { SYNC_JOBS } from '../../sync/service.ts';
 import { errorBody } from '../errors.ts';
 
 interface GraphNotification {

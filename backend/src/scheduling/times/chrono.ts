@@ -31,6 +31,16 @@ function plausible(text: string, whole: string, before: string, after: string): 
   );
 }
 
+/**
+ * How many separators (white space, comma, semicolon, colon) end `text`, counted from the end: `/[\s,;:]+$/`
+ * retries from every position of a long masked run that does not reach the end, which is quadratic.
+ */
+function trailingSeparators(text: string): number {
+  let i = text.length;
+  while (i > 0 && /[\s,;:]/.test(text.charAt(i - 1))) i--;
+  return text.length - i;
+}
+
 export function chronoCandidates(text: string, ctx: Context): Pending[] {
   const reference = { instant: ctx.ref.toJSDate(), timezone: ctx.ref.offset };
   const results = parser.parse(text, reference, { forwardDate: true });
@@ -43,7 +53,7 @@ export function chronoCandidates(text: string, ctx: Context): Pending[] {
     // "on Friday," and "Friday" are the same expression: without the preposition and the trailing comma, a
     // rule that reads the same words wins the tie.
     const lead = /^(?:on|at)\s+/i.exec(r.text)?.[0].length ?? 0;
-    const trail = /[\s,;:]+$/.exec(r.text.slice(lead))?.[0].length ?? 0;
+    const trail = trailingSeparators(r.text.slice(lead));
     const index = r.index + lead;
     const stop = r.index + r.text.length - trail;
     out.push(pending(index, stop, false, () => resolveResult(r, index, stop, ctx)));

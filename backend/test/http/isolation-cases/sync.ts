@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import { createTokenCipher, tokenContext } from '../../../src/mail/sync/crypto.ts';
+import { createTokenCipher, tokenContext } from '../../../src/accounts/crypto.ts';
 import { mailboxStore } from '../../../src/storage/mailboxes.ts';
 import type { IsolationCase } from '../../support/isolation.ts';
 

@@ -1,30 +1,31 @@
 /**
  * The user's connected calendars behind the calendar port: the calendar of a connected mailbox (Google
- * Calendar for Gmail, Outlook for Microsoft 365, with the mailbox's own sealed refresh token and the sync
- * service's refresh logic) plus the ICS feeds in the user's settings, whose busy time is merged in.
+ * Calendar for Gmail, Outlook for Microsoft 365, with the mailbox's own sealed refresh token and the
+ * account tokens' refresh logic) plus the ICS feeds in the user's settings, whose busy time is merged in.
  */
-import type { Config } from '../../config.ts';
-import { RetryLaterError } from '../../jobs/queue.ts';
-import { ReauthRequiredError } from '../../mail/sync/http.ts';
-import type { SyncService } from '../../mail/sync/service.ts';
-import type { Storage } from '../../storage/database.ts';
-import { mailboxStore } from '../../storage/mailboxes.ts';
-import type { MailboxRow } from '../../storage/schema.ts';
-import { type UserScope, userStore } from '../../storage/users.ts';
-import type { Interval } from '../solver.ts';
-import { fetchFeedText, MAX_ICS_FEEDS } from './feed-fetch.ts';
-import { googleCalendar } from './google.ts';
-import { graphCalendar } from './graph.ts';
-import { icsFeedCalendar } from './ics-feed.ts';
-import { CalendarError, type CalendarPort, normaliseBusy, type TokenProvider } from './port.ts';
+import type { Config } from '../config.ts';
+import { RetryLaterError } from '../jobs/queue.ts';
+import { fetchFeedText, MAX_ICS_FEEDS } from '../scheduling/calendar/feed-fetch.ts';
+import { googleCalendar } from '../scheduling/calendar/google.ts';
+import { graphCalendar } from '../scheduling/calendar/graph.ts';
+import { icsFeedCalendar } from '../scheduling/calendar/ics-feed.ts';
+import { CalendarError, type CalendarPort, normaliseBusy, type TokenProvider } from '../scheduling/calendar/port.ts';
+import type { Interval } from '../scheduling/solver.ts';
+import type { Storage } from '../storage/database.ts';
+import { mailboxStore } from '../storage/mailboxes.ts';
+import type { MailboxRow } from '../storage/schema.ts';
+import type { UserScope } from '../storage/user-scope.ts';
+import { userStore } from '../storage/users.ts';
+import { ReauthRequiredError } from './http.ts';
+import type { AccountTokens } from './tokens.ts';
 
 export type CalendarResolver = (scope: UserScope) => Promise<CalendarPort | undefined>;
 
 export interface ConnectedCalendarsOptions {
   config: Config;
   storage: Storage;
-  /** Where sealed refresh tokens are opened and access tokens come from (the mail sync service). */
-  sync: Pick<SyncService, 'cipher' | 'accessTokens'>;
+  /** Where sealed refresh tokens are opened and access tokens come from (shared with mail sync). */
+  tokens: Pick<AccountTokens, 'cipher' | 'accessTokens'>;
   log?: { warn(obj: object, msg: string): void };
   /** How ICS feeds are read (tests); default `fetchFeedText`: https only, public addresses only. */
   fetchFeed?: (url: string) => Promise<string>;
@@ -46,7 +47,7 @@ function feedHost(url: string): string {
   }
 }
 
-/** Token errors from the sync refresh, as calendar errors the routes know how to answer. */
+/** Token errors from the account refresh, as calendar errors the routes know how to answer. */
 function asCalendarError(error: unknown): unknown {
   if (error instanceof ReauthRequiredError)
     return new CalendarError(
@@ -60,10 +61,10 @@ function asCalendarError(error: unknown): unknown {
 }
 
 function mailboxCalendar(options: ConnectedCalendarsOptions, mailbox: MailboxRow): CalendarPort {
-  const { config, sync } = options;
+  const { config, tokens } = options;
   const token: TokenProvider = async () => {
     try {
-      return await sync.accessTokens(mailbox, 'calendar').get();
+      return await tokens.accessTokens(mailbox, 'calendar').get();
     } catch (error) {
       throw asCalendarError(error);
     }
@@ -84,7 +85,7 @@ function mailboxCalendar(options: ConnectedCalendarsOptions, mailbox: MailboxRow
     } catch (error) {
       if (!(error instanceof CalendarError) || error.status !== 401) throw hint(error);
       try {
-        sync.accessTokens(mailbox, 'calendar').invalidate();
+        tokens.accessTokens(mailbox, 'calendar').invalidate();
       } catch (inner) {
         throw asCalendarError(inner);
       }
@@ -130,7 +131,7 @@ export function connectedCalendars(options: ConnectedCalendarsOptions): Calendar
 
   return async (scope) => {
     const [mailboxes, settings] = await Promise.all([
-      options.sync.cipher ? mailboxStore(storage.db, scope).list() : Promise.resolve([]),
+      options.tokens.cipher ? mailboxStore(storage.db, scope).list() : Promise.resolve([]),
       userStore(storage.db, scope).settings(),
     ]);
     const mailbox = calendarMailbox(mailboxes);

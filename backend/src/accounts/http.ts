@@ -1,4 +1,4 @@
-import { RetryLaterError } from '../../jobs/queue.ts';
+import { RetryLaterError } from '../jobs/queue.ts';
 
 /** The provider no longer accepts the refresh token (revoked, expired, password changed): the user must reconnect. */
 export class ReauthRequiredError extends Error {

@@ -8,18 +8,18 @@
 import { randomUUID } from 'node:crypto';
 import type { CategoryId, Settings, VoiceProfile } from '@steward/shared';
 import { type Kysely, sql, type Updateable } from 'kysely';
-import { userKeyOf } from '../../ai/db-usage.ts';
-import { mayShareWithModel } from '../../ai/privacy.ts';
-import { shouldAutoDraft } from '../../drafting/auto.ts';
-import { draftReplyLocal } from '../../drafting/local.ts';
-import { defaultVoice } from '../../drafting/voice.ts';
-import type { Engines } from '../../engines.ts';
-import { RetryLaterError } from '../../jobs/queue.ts';
-import type { Database, MailboxRow, ProcessedMessagesTable } from '../../storage/schema.ts';
-import { userStore } from '../../storage/users.ts';
-import type { PersonalModel, SenderRule } from '../../triage/local.ts';
-import { normaliseMessage } from '../normalise.ts';
-import type { NormalisedMessage } from '../types.ts';
+import { userKeyOf } from '../ai/db-usage.ts';
+import { mayShareWithModel } from '../ai/privacy.ts';
+import { shouldAutoDraft } from '../drafting/auto.ts';
+import { draftReplyLocal } from '../drafting/local.ts';
+import { defaultVoice } from '../drafting/voice.ts';
+import type { Engines } from '../engines.ts';
+import { RetryLaterError } from '../jobs/queue.ts';
+import { normaliseMessage } from '../mail/normalise.ts';
+import type { NormalisedMessage } from '../mail/types.ts';
+import type { Database, MailboxRow, ProcessedMessagesTable } from '../storage/schema.ts';
+import { userStore } from '../storage/users.ts';
+import type { PersonalModel, SenderRule } from '../triage/local.ts';
 import { CATEGORY_COLOURS, type FetchedMessage, type MailboxPort, STEWARD_LABEL_PREFIX } from './port.ts';
 
 export interface PipelineDeps {

@@ -5,18 +5,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import type { Config } from '../../config.ts';
-import type { Engines } from '../../engines.ts';
-import { createPgBossQueue } from '../../jobs/pg-boss-queue.ts';
-import type { Queue } from '../../jobs/queue.ts';
-import { createTableQueue } from '../../jobs/table-queue.ts';
-import type { Storage } from '../../storage/database.ts';
-import type { Database, MailboxRow } from '../../storage/schema.ts';
-import { userStore } from '../../storage/users.ts';
-import { createTokenCipher, type TokenCipher, tokenContext } from './crypto.ts';
+import type { TokenCipher } from '../accounts/crypto.ts';
+import { type AccessTokenSource, ReauthRequiredError } from '../accounts/http.ts';
+import { type AccountTokens, createAccountTokens } from '../accounts/tokens.ts';
+import type { Config } from '../config.ts';
+import type { Engines } from '../engines.ts';
+import { createPgBossQueue } from '../jobs/pg-boss-queue.ts';
+import type { Queue } from '../jobs/queue.ts';
+import { createTableQueue } from '../jobs/table-queue.ts';
+import type { Storage } from '../storage/database.ts';
+import type { Database, MailboxRow } from '../storage/schema.ts';
+import { userStore } from '../storage/users.ts';
 import { createGmailPort } from './gmail.ts';
 import { createGraphPort } from './graph.ts';
-import { type AccessTokenSource, ReauthRequiredError, refreshTokenSource } from './http.ts';
 import { type PipelineDeps, type PipelineOutcome, processFollowUp, processMessage } from './pipeline.ts';
 import { CursorExpiredError, type MailboxPort } from './port.ts';
 
@@ -29,39 +30,14 @@ export const SYNC_JOBS = {
 } as const;
 
 export const SAFETY_NET_INTERVAL_MS = 15 * 60_000;
-/** What mail sync needs from Microsoft Graph (also the scope of the refresh requests mail sync makes). */
-export const GRAPH_MAIL_SCOPES = [
-  'offline_access',
-  'https://graph.microsoft.com/Mail.ReadWrite',
-  'https://graph.microsoft.com/MailboxSettings.ReadWrite',
-  'User.Read',
-];
-/**
- * Scheduling: free/busy (calendarView, getSchedule) and creating the event the user chose. Requested with
- * its own refresh, so a mailbox connected before calendars were asked for keeps syncing mail.
- */
-export const GRAPH_CALENDAR_SCOPES = ['offline_access', 'https://graph.microsoft.com/Calendars.ReadWrite'];
-/** Everything asked for when a Microsoft 365 mailbox is connected. */
-export const GRAPH_SCOPES = [...GRAPH_MAIL_SCOPES, 'https://graph.microsoft.com/Calendars.ReadWrite'];
-/**
- * Everything asked for when a Gmail mailbox is connected. The calendar scopes are for scheduling:
- * `calendar.freebusy` lets freeBusy.query read busy time (never event details) and `calendar.events` lets
- * events.insert create the event the user chose; together they are the least that allows both.
- */
-export const GMAIL_SCOPES = [
-  'https://www.googleapis.com/auth/gmail.modify',
-  'https://www.googleapis.com/auth/gmail.compose',
-  'https://www.googleapis.com/auth/calendar.freebusy',
-  'https://www.googleapis.com/auth/calendar.events',
-  'openid',
-  'email',
-];
 const MAX_BACKFILL_MESSAGES = 5_000;
 
 export interface SyncServiceOptions {
   config: Config;
   storage: Storage;
   engines: Engines;
+  /** Where access tokens come from; shared with the calendars (built here when not given: tests). */
+  accounts?: AccountTokens;
   /** Another queue than the configured one (tests, benchmarks). */
   queue?: Queue;
   /** Table-queue poll interval (tests use a short one). */
@@ -125,22 +101,14 @@ export function createQueueFor(config: Config, storage: Storage, pollIntervalMs?
   return createTableQueue(storage.db, { pollIntervalMs });
 }
 
-/** The Microsoft identity platform endpoint, optionally redirected (tests) from the https authority to a local server. */
-export function microsoftEndpoint(config: Config, path: string): string {
-  const authority = config.sync.microsoft.authority.replace(/\/+$/, '');
-  const url = `${authority}${path}`;
-  const login = config.sync.microsoft.loginUrl;
-  if (!login) return url;
-  const u = new URL(url);
-  return `${login.replace(/\/+$/, '')}${u.pathname}${u.search}`;
-}
-
 export function createSyncService(options: SyncServiceOptions): SyncService {
   const { config, storage, engines } = options;
   const db: Kysely<Database> = storage.db;
   const queue = options.queue ?? createQueueFor(config, storage, options.pollIntervalMs);
-  const cipher = config.tokenEncryptionKey ? createTokenCipher(config.tokenEncryptionKey) : undefined;
-  const tokenSources = new Map<string, { key: string; source: AccessTokenSource }>();
+  const accounts = options.accounts ?? createAccountTokens({ config, storage });
+  const { cipher, refreshTokenOf } = accounts;
+  const tokensFor = accounts.accessTokens;
+  const forgetTokens = accounts.forget;
   const now = options.now ?? (() => new Date());
   const deps: PipelineDeps = { db, engines, leaseMs: options.leaseMs, now };
   let timer: NodeJS.Timeout | undefined;
@@ -155,70 +123,6 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     });
     return starting;
   };
-
-  function refreshTokenOf(mailbox: MailboxRow): string {
-    if (!cipher)
-      throw new ReauthRequiredError('TOKEN_ENCRYPTION_KEY is not configured; the stored token cannot be read.');
-    return cipher.open(
-      {
-        ciphertext: mailbox.refresh_token_ciphertext,
-        iv: mailbox.refresh_token_iv,
-        tag: mailbox.refresh_token_tag,
-        keyVersion: mailbox.key_version,
-      },
-      tokenContext(mailbox),
-    );
-  }
-
-  const cacheId = (mailboxId: string, purpose: 'mail' | 'calendar') =>
-    purpose === 'mail' ? mailboxId : `${mailboxId}#calendar`;
-  const forgetTokens = (mailboxId: string) => {
-    tokenSources.delete(cacheId(mailboxId, 'mail'));
-    tokenSources.delete(cacheId(mailboxId, 'calendar'));
-  };
-
-  function tokensFor(mailbox: MailboxRow, purpose: 'mail' | 'calendar' = 'mail'): AccessTokenSource {
-    // One source serves both purposes for Gmail (no scope on refresh); Graph asks per resource scope.
-    const effective = mailbox.provider === 'gmail' ? 'mail' : purpose;
-    const key = `${mailbox.key_version}|${mailbox.refresh_token_ciphertext}`;
-    const cached = tokenSources.get(cacheId(mailbox.id, effective));
-    if (cached && cached.key === key) return cached.source;
-    const onRotated = async (next: string) => {
-      if (!cipher) return;
-      const sealed = cipher.seal(next, tokenContext(mailbox));
-      await db
-        .updateTable('mailboxes')
-        .set({
-          refresh_token_ciphertext: sealed.ciphertext,
-          refresh_token_iv: sealed.iv,
-          refresh_token_tag: sealed.tag,
-          key_version: sealed.keyVersion,
-          updated_at: new Date(),
-        })
-        .where('id', '=', mailbox.id)
-        .execute();
-    };
-    const refreshToken = refreshTokenOf(mailbox);
-    const source =
-      mailbox.provider === 'gmail'
-        ? refreshTokenSource({
-            tokenUrl: config.sync.google.tokenUrl,
-            clientId: config.sync.google.clientId ?? '',
-            clientSecret: config.sync.google.clientSecret,
-            refreshToken,
-          })
-        : refreshTokenSource({
-            tokenUrl: microsoftEndpoint(config, '/oauth2/v2.0/token'),
-            clientId: config.sync.microsoft.clientId ?? '',
-            clientSecret: config.sync.microsoft.clientSecret,
-            refreshToken,
-            scope: (effective === 'calendar' ? GRAPH_CALENDAR_SCOPES : GRAPH_MAIL_SCOPES).join(' '),
-            onRotated,
-          });
-    if (tokenSources.size > 10_000) tokenSources.clear();
-    tokenSources.set(cacheId(mailbox.id, effective), { key, source });
-    return source;
-  }
 
   function portFor(mailbox: MailboxRow): MailboxPort {
     const request = { tokens: tokensFor(mailbox) };

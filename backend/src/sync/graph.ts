@@ -1,4 +1,4 @@
-import { createLimiter, type Limiter, providerRequest, type RequestContext } from './http.ts';
+import { createLimiter, type Limiter, providerRequest, type RequestContext } from '../accounts/http.ts';
 import {
   type ChangeBatch,
   CursorExpiredError,
