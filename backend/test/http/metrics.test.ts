@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { useTestApp } from '../support/app.ts';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Storage } from '../../src/storage/database.ts';
+import { buildTestApp, useTestApp } from '../support/app.ts';
 import { testDatabases } from '../support/db.ts';
+import { connectMailbox, type Fakes, GMAIL_ADDRESS, startFakes, waitProcessed } from '../sync/harness.ts';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 
@@ -102,5 +105,44 @@ for (const database of testDatabases()) {
         .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
       expect(total).toBe(before + 1);
     });
+  });
+}
+
+for (const database of testDatabases()) {
+  describe(`GET /metrics with mailbox sync [${database.name}]`, () => {
+    let storage: Storage;
+    let fakes: Fakes;
+    let app: FastifyInstance;
+    beforeAll(async () => {
+      storage = await database.open();
+      fakes = await startFakes();
+      app = await buildTestApp(storage, { ...fakes.env, METRICS_TOKEN: TOKEN });
+      await app.sync.startWorkers();
+    });
+    afterAll(async () => {
+      await app?.close();
+      await fakes?.close();
+      await storage?.close();
+    });
+
+    it('counts the jobs a new message runs, the connected mailboxes and their sync lag', async () => {
+      const mailbox = await connectMailbox(storage, fakes, 'gmail');
+      await app.sync.runMailboxSync(mailbox.id);
+      const msg = fakes.gmail.deliver({ ...ask, to: GMAIL_ADDRESS });
+      await app.sync.notify(mailbox.id, 'test');
+      await waitProcessed(storage, mailbox.id, [msg.id], 120_000);
+      const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(res.statusCode).toBe(200);
+      const ok = res.body
+        .split('\n')
+        .filter((l) => l.startsWith('steward_jobs_total{') && l.includes('outcome="ok"'))
+        .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+      expect(ok).toBeGreaterThanOrEqual(1);
+      expect(value(res.body, 'steward_mailboxes', { provider: 'gmail', status: 'active' })).toBe(1);
+      expect(value(res.body, 'steward_mailbox_sync_lag_seconds', { provider: 'gmail' })).toBeGreaterThanOrEqual(0);
+      expect(value(res.body, 'steward_triage_results_total', { engine: 'local' })).toBeGreaterThanOrEqual(1);
+      for (const secret of ['ann.secret', 'Confidential', GMAIL_ADDRESS, msg.id])
+        expect(res.body).not.toContain(secret);
+    }, 180_000);
   });
 }
