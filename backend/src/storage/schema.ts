@@ -163,6 +163,39 @@ export interface OAuthStatesTable extends Owned {
   pending_connection: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/** One indexed message (Ask Steward). `tsv` is written in SQL and never read by the application. */
+export interface MailIndexTable extends Owned {
+  id: Generated<string>;
+  mailbox_id: string | null;
+  message_id: string;
+  thread_id: string | null;
+  subject: string;
+  sender: string;
+  sender_name: string;
+  recipients: string;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  from_me: boolean;
+  body: string;
+  model_allowed: boolean;
+  tsv: ColumnType<string, never, never>;
+  created_at: CreatedAt;
+}
+
+export interface MailTermsTable extends Owned {
+  lexeme: string;
+  df: number;
+}
+
+export interface MailChunksTable extends Owned {
+  id: Generated<string>;
+  entry_id: string;
+  chunk: number;
+  text: string;
+  model: string;
+  /** `vector` (pgvector) or `real[]`, depending on the database; written and read in SQL. */
+  embedding: ColumnType<unknown, never, never>;
+}
+
 /** The table queue (embedded mode); not user-owned: job data holds ids only. */
 export interface JobsTable {
   id: Generated<string>;
@@ -202,6 +235,9 @@ export interface Database {
   sync_status: SyncStatusTable;
   oauth_states: OAuthStatesTable;
   jobs: JobsTable;
+  mail_index: MailIndexTable;
+  mail_terms: MailTermsTable;
+  mail_chunks: MailChunksTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
