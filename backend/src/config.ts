@@ -339,7 +339,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sync,
     adminIdentities,
     trustProxy,
-    timeouts: { headersMs, requestMs, keepAliveMs: integer('KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000) },
+    timeouts: { headersMs, requestMs, keepAliveMs: integer('KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 600_000) },
     authFailureLimit: integer('AUTH_FAILURE_LIMIT', 30, 1, 1_000_000),
     cpu: { threads: integer('CPU_THREADS', 0, 0, 64), budgetMs: integer('CPU_BUDGET_MS', 10_000, 100, 600_000) },
     metrics: metricsToken && metricsToken.length >= 16 ? { token: metricsToken } : {},
