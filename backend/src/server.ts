@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, loggerOptions } from './app.ts';
+import { buildApp, loggerOptions, VERSION } from './app.ts';
 import { type Config, loadConfig } from './config.ts';
+import { startTracing } from './ops/tracing.ts';
 import { prettyLogStream } from './pretty-log.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -23,6 +24,8 @@ export function startUrls(app: FastifyInstance, config: Config): Record<string, 
 
 /** Starts Steward: the only place that listens. Returns the running app. */
 export async function startServer(config: Config = loadConfig()): Promise<FastifyInstance> {
+  // Tracing starts first so the provider is in place before the first request.
+  const tracing = startTracing(config, VERSION);
   // Readable logs for a person at a terminal; JSON lines for files and log collectors.
   const pretty = process.stdout.isTTY === true;
   const logger = loggerOptions(config);
@@ -30,6 +33,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Fastif
     config,
     pretty && logger && typeof logger === 'object' ? { logger: { ...logger, stream: prettyLogStream() } } : {},
   );
+  if (tracing) app.addHook('onClose', async () => tracing.shutdown());
   await app.listen({ port: config.port, host: config.host });
   const urls = startUrls(app, config);
   app.log.info({ urls }, `Steward is running at ${urls.server}`);

@@ -52,4 +52,9 @@ export const commands: CommandEntry[] = [
     summary: 'Rotate the key that encrypts stored mailbox tokens',
     load: async () => (await import('./keys.ts')).keysCommand,
   },
+  {
+    name: 'doctor',
+    summary: 'Check the configuration end to end: database, URLs, identity, keys, model, push, clock',
+    load: async () => (await import('./doctor.ts')).doctorCommand,
+  },
 ];
