@@ -169,7 +169,8 @@ function describeFeatures(features: string[]): string | undefined {
       (feature.length >= 5 || /[$!%]/.test(feature)) &&
       !EXPLAIN_STOP_WORDS.has(feature.slice(2))
     ) {
-      words.push(`'${feature.slice(2).replace(/_/g, ' ')}'`);
+      const word = `'${feature.slice(2).replace(/_/g, ' ')}'`;
+      if (!words.includes(word)) words.push(word); // "w:!" and "s:!" are one word to a reader
     }
   }
   const parts = [...phrases];
@@ -292,6 +293,9 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   return { readText, request, pReply, pNeedsReply, pMarketing, pMeeting, meetingRequest, marketingHashes };
 }
 
+/** Categories whose messages never expect an answer from the user. */
+const NO_REPLY_CATEGORIES: ReadonlySet<CategoryId> = new Set(['marketing', 'notification']);
+
 export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageResult {
   const model = ctx.model ?? defaultTriageModel();
   const thresholds = ctx.thresholds ?? DEFAULT_THRESHOLDS;
@@ -403,7 +407,12 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     if (urgent) reasons.push('marked as urgent');
     if (meetingRequest) reasons.push('asks to meet or to pick a time');
     if (me.size > 0 && inTo) reasons.push('you are in To');
-  } else if (needsReply && finalCategory !== 'awaiting_reply' && request.sentence) {
+  } else if (
+    needsReply &&
+    finalCategory !== 'awaiting_reply' &&
+    !NO_REPLY_CATEGORIES.has(finalCategory) &&
+    request.sentence
+  ) {
     reasons.push(`also asks ${quote(request.sentence, 70)}`);
   }
   if (msg.truncated) reasons.push('very long message: only the first part was analysed');
@@ -421,7 +430,8 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
   const result = {
     id: msg.id,
     category: finalCategory,
-    needsReply: needsReply && !fromMe,
+    // Promotions and machine notifications expect no answer, whatever their wording asks.
+    needsReply: needsReply && !fromMe && !NO_REPLY_CATEGORIES.has(finalCategory),
     // Automated mail does not ask the user to meet; invitations (meeting_update) do.
     meetingRequest:
       meetingRequest &&
@@ -430,10 +440,11 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
       finalCategory !== 'comment',
     priority,
     confidence: clampConfidence(confidence),
-    reasons: reasons.slice(0, 10).map((r) => oneLine(r, 300)),
+    reasons: [...new Set(reasons.map((r) => oneLine(r, 300)))].slice(0, 10),
     summary: summarise(msg, {
       request: finalCategory === 'to_respond' || finalCategory === 'awaiting_reply' ? request.sentence : undefined,
       fromMe,
+      bulk: NO_REPLY_CATEGORIES.has(finalCategory),
     }),
   };
   return result as TriageResult;

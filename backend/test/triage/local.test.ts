@@ -192,6 +192,65 @@ describe('triageLocal on typical mail', () => {
   });
 });
 
+describe('what a reader sees', () => {
+  it('a summary never quotes an attribution line; a forwarded message is summed up by what it says', async () => {
+    for (const intro of ['-----Original Message-----', 'Laurent Papier wrote:', 'On Mon, 2 Mar 2026, Ann Lee wrote:']) {
+      const result = triageLocal(
+        await message({
+          from: 'Bo Chen <bo@example.com>',
+          subject: '',
+          text: `${intro}\nFrom: Laurent Papier\nSent: Monday\n\nThe shipment leaves the warehouse on the 4th.`,
+        }),
+        { me: ME },
+      );
+      expect(result.summary).not.toMatch(/wrote|Original Message|From:|Sent:/);
+      expect(result.summary).toContain('The shipment leaves the warehouse');
+    }
+  });
+
+  it('names an organisation whole and a person by first name', async () => {
+    const promo = triageLocal(await fromFixture('newsletter.eml'), { me: ME });
+    const person = triageLocal(await fromFixture('budget-request.eml'), { me: ME });
+    expect(person.summary.startsWith('Ann ')).toBe(true);
+    const promoName = (await fromFixture('newsletter.eml')).from?.name ?? '';
+    expect(promoName.split(' ').length).toBeGreaterThan(1);
+    expect(promo.summary.startsWith(`${promoName}:`)).toBe(true);
+  });
+
+  it('never repeats a reason, nor a word inside one', async () => {
+    const result = triageLocal(
+      await message({
+        from: 'Deals <deals@shop.example>',
+        subject: 'SALE!!! 50% off!!!',
+        text: 'Huge sale! 50% off everything! Buy now! Free shipping! Limited time! $$$ Save big! Unsubscribe here.',
+      }),
+      { me: ME },
+    );
+    expect(new Set(result.reasons).size).toBe(result.reasons.length);
+    for (const reason of result.reasons) {
+      const quoted = reason.match(/'[^']*'/g) ?? [];
+      expect(new Set(quoted).size).toBe(quoted.length);
+    }
+  });
+
+  it('marketing and notifications never need a reply, even when they ask a question', async () => {
+    const promo = triageLocal(
+      await message({
+        from: 'Acme Outdoor <news@acme.example>',
+        subject: 'Will you join us? 40% off ends Friday!',
+        text: 'Can you make it to our sale? Reply now and get 40% off! Unsubscribe: https://acme.example/u',
+        headers: { 'list-unsubscribe': '<mailto:u@acme.example>', precedence: 'bulk' },
+      }),
+      { me: ME },
+    );
+    expect(promo.category).toBe('marketing');
+    expect(promo.needsReply).toBe(false);
+    const reset = triageLocal(await fromFixture('password-reset.eml'), { me: ME });
+    expect(reset.category).toBe('notification');
+    expect(reset.needsReply).toBe(false);
+  });
+});
+
 describe('precedence', () => {
   it('meeting_update beats marketing, marketing beats notification', async () => {
     const invite = fixture('calendar-invite.eml').replace(
