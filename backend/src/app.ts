@@ -18,12 +18,14 @@ import { draftRoutes } from './http/routes/drafts.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { meRoutes } from './http/routes/me.ts';
 import { meetingRoutes } from './http/routes/meetings.ts';
+import { metricsRoutes } from './http/routes/metrics.ts';
 import { schedulingRoutes } from './http/routes/scheduling.ts';
 import { settingsRoutes } from './http/routes/settings.ts';
 import { syncApiRoutes, syncPlugin } from './http/routes/sync.ts';
 import { triageRoutes } from './http/routes/triage.ts';
 import { withoutSchemaIds } from './http/schema-ids.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
+import { instrumentEngines, registerRequestTelemetry } from './ops/tracing.ts';
 import type { CalendarPort } from './scheduling/calendar/port.ts';
 import { migrateToLatest, openStorage, type Storage } from './storage/database.ts';
 import type { UserScope } from './storage/user-scope.ts';
@@ -154,7 +156,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     storage,
     cpu,
     verify: createIdentityVerifier(config),
-    engines: options.engines ?? createEngines(config, storage.db, { cpu }),
+    engines: instrumentEngines(options.engines ?? createEngines(config, storage.db, { cpu })),
     accounts: createAccountTokens({ config, storage }),
     routes: [],
     userDeletion: [],
@@ -169,6 +171,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   registerErrorHandling(app);
+  registerRequestTelemetry(app);
   registerHostCheck(app, config);
   registerJsonBodyParser(app);
   registerTextGuard(app);
@@ -179,6 +182,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Public: the pane and manifests, health, and what browsers and providers call without our token.
   await app.register(staticFilesPlugin, options.staticFiles ?? {});
   await app.register(healthRoutes);
+  await app.register(metricsRoutes);
   await app.register(syncPlugin);
 
   // Everything under /v1 lives in one scope whose onRequest hook authenticates (and rate-limits) on the

@@ -14,6 +14,7 @@ import type { Engines } from '../engines.ts';
 import { createPgBossQueue } from '../jobs/pg-boss-queue.ts';
 import type { Queue } from '../jobs/queue.ts';
 import { createTableQueue } from '../jobs/table-queue.ts';
+import { instrumentQueue } from '../ops/metrics.ts';
 import type { Storage } from '../storage/database.ts';
 import type { Database, MailboxRow } from '../storage/schema.ts';
 import { userStore } from '../storage/users.ts';
@@ -107,7 +108,8 @@ export function createQueueFor(config: Config, storage: Storage, pollIntervalMs?
 export function createSyncService(options: SyncServiceOptions): SyncService {
   const { config, storage, engines } = options;
   const db: Kysely<Database> = storage.db;
-  const queue = options.queue ?? createQueueFor(config, storage, options.pollIntervalMs);
+  // Every job attempt, failure and retry is counted for /metrics (ops/metrics.ts).
+  const queue = instrumentQueue(options.queue ?? createQueueFor(config, storage, options.pollIntervalMs));
   const accounts = options.accounts ?? createAccountTokens({ config, storage });
   const { cipher, refreshTokenOf } = accounts;
   const tokensFor = accounts.accessTokens;
