@@ -19,6 +19,7 @@ import { healthRoutes } from './http/routes/health.ts';
 import { meRoutes } from './http/routes/me.ts';
 import { meetingRoutes } from './http/routes/meetings.ts';
 import { metricsRoutes } from './http/routes/metrics.ts';
+import { reachRoutes } from './http/routes/reach.ts';
 import { schedulingRoutes } from './http/routes/scheduling.ts';
 import { settingsRoutes } from './http/routes/settings.ts';
 import { syncApiRoutes, syncPlugin } from './http/routes/sync.ts';
@@ -26,6 +27,7 @@ import { triageRoutes } from './http/routes/triage.ts';
 import { withoutSchemaIds } from './http/schema-ids.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
 import { instrumentEngines, registerRequestTelemetry } from './ops/tracing.ts';
+import { createReach, type Reach, type ReachOptions } from './reach/service.ts';
 import type { CalendarPort } from './scheduling/calendar/port.ts';
 import { migrateToLatest, openStorage, type Storage } from './storage/database.ts';
 import type { UserScope } from './storage/user-scope.ts';
@@ -50,6 +52,8 @@ export interface Services {
   embedder?: Embedder;
   /** Worker threads with a time budget for CPU work on untrusted input (reading mail, local triage, notes). */
   cpu: CpuPool;
+  /** Alerts to Slack and Teams, CRM context, senders and the dashboard's numbers. */
+  reach: Reach;
 }
 
 declare module 'fastify' {
@@ -72,6 +76,8 @@ export interface BuildOptions {
   embedder?: Embedder;
   /** Where a user's calendar is found (tests inject one); by default the connected mailbox's calendar. */
   calendars?: (scope: UserScope) => Promise<CalendarPort | undefined>;
+  /** Fake Slack, Teams and CRM servers (tests). */
+  reach?: ReachOptions;
 }
 
 /** Never logged: credentials and anything that could hold mail, transcript or calendar text. */
@@ -161,10 +167,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     routes: [],
     userDeletion: [],
     ...(embedder ? { embedder } : {}),
+    reach: createReach(config, storage, options.reach, app.log),
   };
   services.calendars =
     options.calendars ?? connectedCalendars({ config, storage, tokens: services.accounts, log: app.log });
   app.decorate('services', services);
+  // Alerts held back by quiet hours or the hourly limit go out as a digest once allowed (worker only).
+  if (config.sync.worker) {
+    const digests = setInterval(() => {
+      services.reach.alerts
+        .flushAll()
+        .catch((error: Error) => app.log.warn({ err: { message: error.message } }, 'alert digests failed'));
+    }, 5 * 60_000);
+    digests.unref();
+    app.addHook('onClose', async () => clearInterval(digests));
+  }
   app.addHook('onRoute', (route) => {
     if (route.schema) route.schema = withoutSchemaIds(route.schema);
     for (const method of [route.method].flat()) if (method !== 'HEAD') services.routes.push(`${method} ${route.url}`);
@@ -198,6 +215,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await v1.register(schedulingRoutes);
       await v1.register(draftRoutes);
       await v1.register(askRoutes);
+      await v1.register(reachRoutes);
     },
     { prefix: '/v1' },
   );

@@ -15,6 +15,7 @@ import { createPgBossQueue } from '../jobs/pg-boss-queue.ts';
 import type { Queue } from '../jobs/queue.ts';
 import { createTableQueue } from '../jobs/table-queue.ts';
 import { instrumentQueue } from '../ops/metrics.ts';
+import type { ReachHooks } from '../reach/hooks.ts';
 import type { Storage } from '../storage/database.ts';
 import type { Database, MailboxRow } from '../storage/schema.ts';
 import { userStore } from '../storage/users.ts';
@@ -50,6 +51,8 @@ export interface SyncServiceOptions {
   leaseMs?: number;
   /** The clock that decides when follow-ups are due (tests move it); the system clock by default. */
   now?: () => Date;
+  /** CRM context and alerts for each new message (reach/). */
+  reach?: ReachHooks;
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
@@ -120,6 +123,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     engines,
     leaseMs: options.leaseMs,
     now,
+    reach: options.reach,
     ...(options.embedder ? { embedder: options.embedder } : {}),
   };
   let timer: NodeJS.Timeout | undefined;

@@ -114,6 +114,7 @@ export const syncPlugin = fp(async (app: FastifyInstance) => {
     engines,
     accounts,
     log: app.log,
+    reach: app.services.reach.hooks,
     ...(app.services.embedder ? { embedder: app.services.embedder } : {}),
   });
   app.decorate('sync', sync);
