@@ -11,7 +11,7 @@ import { contentTerms, tidySentence, words } from './text.ts';
 import type { Turn } from './transcript.ts';
 
 const DECISION_CUE =
-  /\b(?:we(?:'ve| have)? (?:all |just )?agreed|we(?:'ve| have)? (?:just |now )?decided|i(?:'ve| have)? (?:just |now )?decided (?:that )?we\b|(?:it's|it is|that's|that is) (?:decided|settled|agreed)|decision (?:is|was) (?:to|that)|final decision\b|let's go (?:with|ahead)|we(?:'ll| will) go (?:with|ahead)|(?:we're|we are) going (?:to go )?with|agreed (?:to|that|on)|settled on|(?:let's|we'll|we will) stick with|we(?:'re| are) all agreed|consensus is)\b/i;
+  /\b(?:we(?:'ve| have)? (?:all |just )?agreed|we(?:'ve| have)? (?:just |now )?decided|i(?:'ve| have)? (?:just |now )?decided (?:that )?we\b|(?:it's|it is|that's|that is) (?:decided|settled|agreed)|decision (?:is|was) (?:to|that)|final decision\b|let's go (?:with|ahead|for)|we(?:'ll| will|'re going to| are going to) go (?:with|ahead|for)|(?:let's|we(?:'ll| will)) opt for|we(?:'ve| have) (?:chosen|picked|opted for)|(?:we're|we are) going (?:to go )?with|agreed (?:to|that|on)|settled on|(?:let's|we'll|we will) stick with|we(?:'re| are) all agreed|consensus is)\b/i;
 const DECISION_DOUBT =
   /\b(?:not|n't|never|no one|if|whether|unless|haven't|hasn't|yet to|before we|once we|until we|should we|did we|have we|do we)\b[^.]{0,30}\b(?:agree|agreed|decide|decided|decision|go with|settle)|\b(?:last|previous|earlier) (?:meeting|time|week)\b|\bwhat we (?:decided|agreed)\b/i;
 /** Meeting narration after "so we…", which settles nothing: "so we'll talk about…", "then we move on". */
@@ -52,6 +52,7 @@ function clausesOf(text: string): string[] {
   if (pending) clauses.push(clauses.length ? `${clauses.pop()}, ${pending}` : pending);
   return clauses;
 }
+const HEDGE = /\b(?:maybe|perhaps|probably|i think|i suppose|i guess|i'd say|i assume|might)\b/i;
 const HEDGED = /\b(?:i dunno|i don't know|not sure|or something|maybe it|maybe you)\b/i;
 
 /** A plain yes to a proposal: enough when the proposal itself was explicit. */
@@ -87,7 +88,15 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
     if (!key || seen.has(key)) return;
     seen.add(key);
     const tidy = tidySentence(text).replace(/^(?:then|so),?\s+/i, '');
-    decisions.push({ text: withResolvedDate(tidy.charAt(0).toUpperCase() + tidy.slice(1), ctx), sourceTurns });
+    const stated = withResolvedDate(tidy.charAt(0).toUpperCase() + tidy.slice(1), ctx);
+    // One turn settles one thing, however many sentences it takes: "No teletext. Our control is only for TV."
+    const last = decisions.at(-1);
+    if (last && last.sourceTurns?.[0] === sourceTurns[0]) {
+      last.text = `${last.text.replace(/[.!]+$/, '')}; ${stated.charAt(0).toLowerCase()}${stated.slice(1)}`;
+      last.sourceTurns = [...new Set([...(last.sourceTurns ?? []), ...sourceTurns])];
+      return;
+    }
+    decisions.push({ text: stated, sourceTurns });
   };
   let recapSpeaker: string | null = null;
   const lead = ctx.lead !== undefined ? ctx.lead : leadSpeaker(ctx.turns);
@@ -123,7 +132,8 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       // Rules and proposals are short statements, not questions or restatements of what someone else said.
       if (NOT_STATED.test(tidySentence(clause)) || words(clause).length > MAX_DECISION_WORDS) continue;
       // The one running the meeting states rules as settled; anyone else's rule or proposal needs a yes.
-      const byLead = sentence.speaker === lead;
+      // "Maybe we have to…", "I think it must be…": a hedged rule is a proposal, even from the chair.
+      const byLead = sentence.speaker === lead && !HEDGE.test(clause);
       const rule = RULE.test(clause) && (byLead || !/^(?:it|this)\b/i.test(tidySentence(clause)));
       const yes = clause === clauses.at(-1) ? agreement(AFFIRMATION) : null;
       if (rule && (byLead || yes !== null)) {
