@@ -7,7 +7,7 @@
  *    into development and held-back ones; methods were chosen on the held-back split's behaviour only after
  *    being developed on the other, and both are printed.
  * 2. Items: decisions, action items (with owners) and open questions against our hand annotations of
- *    12 meetings (backend/eval/annotations/notes-qmsum-items.json), precision and recall per kind.
+ *    14 meetings (backend/eval/annotations/notes-qmsum-items.json), precision and recall per kind.
  *
  * Run: npm run eval -- notes. Data: $STEWARD_EVAL_DATA/qmsum/qmsum_all_test.jsonl.gz.
  */
