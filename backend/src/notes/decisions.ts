@@ -130,7 +130,8 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
     if (/\?\s*$/.test(text) || words(text).length < 4) continue;
     if (DECISION_DOUBT.test(text)) continue;
     // The opening of a meeting reads out the last one's minutes: "we decided on our market…".
-    if (DECISION_CUE.test(text) && sentence.turn < ctx.turns.length * OPENING_SHARE && PAST_DECISION.test(text)) continue;
+    if (DECISION_CUE.test(text) && sentence.turn < ctx.turns.length * OPENING_SHARE && PAST_DECISION.test(text))
+      continue;
     if (DECISION_CUE.test(text)) {
       add(text, [sentence.turn]);
       continue;

@@ -235,6 +235,19 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
     WORK_VERB.test(group.groups.task) &&
     (sentence.turn >= ctx.turns.length * 0.75 || mentionsLater(text))
   ) {
+    // A bare "you" that one person answers ("I will", "okay") was said to that person.
+    const one =
+      !GROUP_YOU.test(text) && sentence.lastInTurn && ctx.turns[sentence.turn + 1]
+        ? addresseeAround(sentence, ctx)
+        : null;
+    if (one && one.turns.length > 0) {
+      return {
+        owner: one.owner,
+        task: group.groups.task,
+        sourceTurns: [sentence.turn, ...one.turns],
+        dueSearch: [text],
+      };
+    }
     return { owner: EVERYONE, task: group.groups.task, sourceTurns: [sentence.turn], dueSearch: [text] };
   }
 

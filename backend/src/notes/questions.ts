@@ -13,7 +13,8 @@ const ROUTINE_QUESTION =
 /** "What about the materials?": the chair moving to the next topic, which the following talk takes up. */
 const TOPIC_SHIFT = /^(?:\S+\s+){0,3}?(?:what|how) about (?:\S+\s+){0,4}\S+\?$/i;
 /** Unknowns about the meeting itself, not its subject: "I'm not sure how long we've got left". */
-const LOGISTICS = /\b(?:how (?:long|much time) (?:we|we've|we have|is)|time (?:left|is up)|who(?:'s| is) next|which slide|the (?:projector|microphone|mic|slides?|laptop|screen) (?:is|works))\b/i;
+const LOGISTICS =
+  /\b(?:how (?:long|much time) (?:we|we've|we have|is)|time (?:left|is up)|who(?:'s| is) next|which slide|the (?:projector|microphone|mic|slides?|laptop|screen) (?:is|works))\b/i;
 /** Turns after a question in which an answer would come. */
 const ANSWER_WINDOW = 3;
 /** The few that matter: deferred ones first, then the most contentful. */

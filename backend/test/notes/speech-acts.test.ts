@@ -158,6 +158,18 @@ describe('action items handed out without the word "action"', () => {
     expect(owners(turns)).toEqual([]);
   });
 
+  it('gives a wrap-up "you will have to…" to the one who answers it, and to everyone when nobody does', () => {
+    const opening = [
+      'Nora: Good morning everyone, this is our kick-off meeting for the new remote control.',
+      'Ivan: Morning.',
+      'Lea: Hello.',
+    ];
+    const answered = turnsOf([...opening, 'Nora: So you will have to work on the components.', 'Ivan: I will.']);
+    expect(owners(answered)).toEqual([['Ivan', 'Work on the components']]);
+    const unanswered = turnsOf([...opening, 'Nora: So you will have to work on the components.']);
+    expect(owners(unanswered)).toEqual([['Everyone', 'Work on the components']]);
+  });
+
   it('gives "can you look into…?" to the one who answers, also after the asker explains the request', () => {
     const turns = turnsOf([
       'Nora: Can you look into the company logo? Things that the customers associate with the company.',
