@@ -1,5 +1,6 @@
 import { defaultSettings, type Settings, type SettingsPatch } from '@steward/shared';
 import type { Kysely } from 'kysely';
+import { mailIndexStore } from './mail-index.ts';
 import { notesStore } from './notes.ts';
 import type { Database, UserRow } from './schema.ts';
 import { triageStore } from './triage.ts';
@@ -85,6 +86,7 @@ export function userStore(db: Kysely<Database>, scope: UserScope) {
     voice: voiceStore(db, scope),
     notes: notesStore(db, scope),
     usage: usageStore(db, scope),
+    mailIndex: mailIndexStore(db, scope),
 
     async profile(): Promise<UserRow | undefined> {
       return own().selectAll().executeTakeFirst();

@@ -13,6 +13,8 @@ import type { Engines } from '../engines.ts';
 import { createPgBossQueue } from '../jobs/pg-boss-queue.ts';
 import type { Queue } from '../jobs/queue.ts';
 import { createTableQueue } from '../jobs/table-queue.ts';
+import { instrumentQueue } from '../ops/metrics.ts';
+import type { ReachHooks } from '../reach/hooks.ts';
 import type { Storage } from '../storage/database.ts';
 import type { Database, MailboxRow } from '../storage/schema.ts';
 import { userStore } from '../storage/users.ts';
@@ -46,6 +48,8 @@ export interface SyncServiceOptions {
   leaseMs?: number;
   /** The clock that decides when follow-ups are due (tests move it); the system clock by default. */
   now?: () => Date;
+  /** CRM context and alerts for each new message (reach/). */
+  reach?: ReachHooks;
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
@@ -104,13 +108,14 @@ export function createQueueFor(config: Config, storage: Storage, pollIntervalMs?
 export function createSyncService(options: SyncServiceOptions): SyncService {
   const { config, storage, engines } = options;
   const db: Kysely<Database> = storage.db;
-  const queue = options.queue ?? createQueueFor(config, storage, options.pollIntervalMs);
+  // Every job attempt, failure and retry is counted for /metrics (ops/metrics.ts).
+  const queue = instrumentQueue(options.queue ?? createQueueFor(config, storage, options.pollIntervalMs));
   const accounts = options.accounts ?? createAccountTokens({ config, storage });
   const { cipher, refreshTokenOf } = accounts;
   const tokensFor = accounts.accessTokens;
   const forgetTokens = accounts.forget;
   const now = options.now ?? (() => new Date());
-  const deps: PipelineDeps = { db, engines, leaseMs: options.leaseMs, now };
+  const deps: PipelineDeps = { db, engines, leaseMs: options.leaseMs, now, reach: options.reach };
   let timer: NodeJS.Timeout | undefined;
   let starting: Promise<void> | undefined;
   let workersStarted = false;
