@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { connectedCalendars } from './accounts/calendars.ts';
 import { type AccountTokens, createAccountTokens } from './accounts/tokens.ts';
+import { type Embedder, embedderFromConfig } from './ai/embeddings.ts';
 import type { Config } from './config.ts';
 import { type CpuPool, createCpuPool } from './cpu/pool.ts';
 import { createEngines, type Engines } from './engines.ts';
@@ -12,11 +13,13 @@ import { registerJsonBodyParser } from './http/plugins/json-body.ts';
 import { openApiPlugin } from './http/plugins/openapi.ts';
 import { securityPlugin } from './http/plugins/security.ts';
 import { type StaticFilesOptions, staticFilesPlugin } from './http/plugins/static-files.ts';
+import { askRoutes } from './http/routes/ask.ts';
 import { draftRoutes } from './http/routes/drafts.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { meRoutes } from './http/routes/me.ts';
 import { meetingRoutes } from './http/routes/meetings.ts';
 import { metricsRoutes } from './http/routes/metrics.ts';
+import { reachRoutes } from './http/routes/reach.ts';
 import { schedulingRoutes } from './http/routes/scheduling.ts';
 import { settingsRoutes } from './http/routes/settings.ts';
 import { syncApiRoutes, syncPlugin } from './http/routes/sync.ts';
@@ -24,6 +27,7 @@ import { triageRoutes } from './http/routes/triage.ts';
 import { withoutSchemaIds } from './http/schema-ids.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
 import { instrumentEngines, registerRequestTelemetry } from './ops/tracing.ts';
+import { createReach, type Reach, type ReachOptions } from './reach/service.ts';
 import type { CalendarPort } from './scheduling/calendar/port.ts';
 import { migrateToLatest, openStorage, type Storage } from './storage/database.ts';
 import type { UserScope } from './storage/user-scope.ts';
@@ -44,8 +48,12 @@ export interface Services {
   userDeletion: Array<(scope: UserScope) => Promise<void>>;
   /** Every route as "METHOD /url", filled as routes register (the isolation tests check coverage). */
   routes: string[];
+  /** The /embeddings endpoint for hybrid mail search, when EMBEDDINGS_MODEL is set. */
+  embedder?: Embedder;
   /** Worker threads with a time budget for CPU work on untrusted input (reading mail, local triage, notes). */
   cpu: CpuPool;
+  /** Alerts to Slack and Teams, CRM context, senders and the dashboard's numbers. */
+  reach: Reach;
 }
 
 declare module 'fastify' {
@@ -64,8 +72,12 @@ export interface BuildOptions {
   engines?: Engines;
   /** Other folders for the pane and manifests (tests). */
   staticFiles?: StaticFilesOptions;
+  /** Another embedder than EMBEDDINGS_MODEL chooses (tests). */
+  embedder?: Embedder;
   /** Where a user's calendar is found (tests inject one); by default the connected mailbox's calendar. */
   calendars?: (scope: UserScope) => Promise<CalendarPort | undefined>;
+  /** Fake Slack, Teams and CRM servers (tests). */
+  reach?: ReachOptions;
 }
 
 /** Never logged: credentials and anything that could hold mail, transcript or calendar text. */
@@ -144,6 +156,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     budgetMs: config.cpu.budgetMs,
   });
   app.addHook('onClose', async () => cpu.close());
+  const embedder = options.embedder ?? embedderFromConfig(config);
   const services: Services = {
     config,
     storage,
@@ -153,10 +166,22 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     accounts: createAccountTokens({ config, storage }),
     routes: [],
     userDeletion: [],
+    ...(embedder ? { embedder } : {}),
+    reach: createReach(config, storage, options.reach, app.log),
   };
   services.calendars =
     options.calendars ?? connectedCalendars({ config, storage, tokens: services.accounts, log: app.log });
   app.decorate('services', services);
+  // Alerts held back by quiet hours or the hourly limit go out as a digest once allowed (worker only).
+  if (config.sync.worker) {
+    const digests = setInterval(() => {
+      services.reach.alerts
+        .flushAll()
+        .catch((error: Error) => app.log.warn({ err: { message: error.message } }, 'alert digests failed'));
+    }, 5 * 60_000);
+    digests.unref();
+    app.addHook('onClose', async () => clearInterval(digests));
+  }
   app.addHook('onRoute', (route) => {
     if (route.schema) route.schema = withoutSchemaIds(route.schema);
     for (const method of [route.method].flat()) if (method !== 'HEAD') services.routes.push(`${method} ${route.url}`);
@@ -189,6 +214,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await v1.register(meetingRoutes);
       await v1.register(schedulingRoutes);
       await v1.register(draftRoutes);
+      await v1.register(askRoutes);
+      await v1.register(reachRoutes);
     },
     { prefix: '/v1' },
   );

@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import type { CategoryId, Settings, VoiceProfile } from '@steward/shared';
 import { type Kysely, sql, type Updateable } from 'kysely';
 import { userKeyOf } from '../ai/db-usage.ts';
+import type { Embedder } from '../ai/embeddings.ts';
 import { mayShareWithModel } from '../ai/privacy.ts';
+import { indexInputOf, indexMessages } from '../ask/indexing.ts';
 import { shouldAutoDraft } from '../drafting/auto.ts';
 import { draftReplyLocal } from '../drafting/local.ts';
 import { defaultVoice } from '../drafting/voice.ts';
@@ -17,6 +19,10 @@ import type { Engines } from '../engines.ts';
 import { RetryLaterError } from '../jobs/queue.ts';
 import { normaliseMessage } from '../mail/normalise.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
+import type { ReachHooks } from '../reach/hooks.ts';
+import { recordSender } from '../reach/senders.ts';
+import { countMessage, recordReplyIfAny } from '../reach/stats.ts';
+import { mailIndexStore } from '../storage/mail-index.ts';
 import type { Database, MailboxRow, ProcessedMessagesTable } from '../storage/schema.ts';
 import { userStore } from '../storage/users.ts';
 import type { PersonalModel, SenderRule } from '../triage/local.ts';
@@ -28,6 +34,10 @@ export interface PipelineDeps {
   now?: () => Date;
   /** How long a worker owns a message before another may take over (its process died). */
   leaseMs?: number;
+  /** Embeds indexed messages for Ask Steward's hybrid search, when configured. */
+  embedder?: Embedder;
+  /** CRM context for triage and alerts to Slack or Teams (reach/), when configured. */
+  reach?: ReachHooks;
 }
 
 export type PipelineOutcome = 'processed' | 'already_processed' | 'skipped';
@@ -194,10 +204,32 @@ export async function processMessage(
   const user = options.user ?? (await loadUserContext(deps.db, mailbox));
   const normalised = await normaliseFetched(message);
   const fromMe = message.fromMe || (normalised.from ? user.me.includes(normalised.from.address) : false);
+  const modelAllowed = mayShareWithModel(normalised, user.settings.neverSendToModel, message.labels);
 
+  // Ask Steward's index takes the message already fetched (no second download); opt-in per user. Indexing
+  // is idempotent, and a failure here must not hold up triage and labels.
+  if (user.settings.mailIndex) {
+    try {
+      await indexMessages(
+        mailIndexStore(deps.db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id }),
+        [
+          indexInputOf(normalised, {
+            mailboxId: mailbox.id,
+            fromMe,
+            modelAllowed,
+            ...(message.receivedAt ? { receivedAt: message.receivedAt } : {}),
+          }),
+        ],
+        deps.embedder,
+      );
+    } catch {}
+  }
+
+  const scope = { tenantId: mailbox.tenant_id, userId: mailbox.user_id };
+  const receivedAt = message.receivedAt ?? normalised.date ?? new Date();
   let category = ledger.category as CategoryId | null;
   if (!category) {
-    const result = await deps.engines.triage(
+    let result = await deps.engines.triage(
       normalised,
       {
         me: user.me,
@@ -207,12 +239,37 @@ export async function processMessage(
       },
       {
         userKey: userKeyOf({ tenantId: mailbox.tenant_id, userId: mailbox.user_id }),
-        modelAllowed: mayShareWithModel(normalised, user.settings.neverSendToModel, message.labels),
+        modelAllowed,
       },
     );
+    if (!fromMe && deps.reach?.crm) result = await deps.reach.crm(scope, normalised, result);
     // The user wrote last: the thread waits for the other side, unless the user closed it.
-    category = fromMe ? (result.category === 'actioned' ? 'actioned' : 'awaiting_reply') : result.category;
-    await record(deps, mailbox, providerMessageId, { category, thread_id: message.threadId });
+    const decided: CategoryId = fromMe
+      ? result.category === 'actioned'
+        ? 'actioned'
+        : 'awaiting_reply'
+      : result.category;
+    category = decided;
+    // The category and the dashboard's count are written together, so a retry never counts twice.
+    await deps.db.transaction().execute(async (trx) => {
+      await record({ ...deps, db: trx }, mailbox, providerMessageId, {
+        category: decided,
+        thread_id: message.threadId,
+      });
+      await countMessage(trx, scope, receivedAt, decided);
+    });
+    if (!fromMe) {
+      await recordSender(deps.db, scope, { message: normalised, category, receivedAt, mailboxId: mailbox.id });
+      if (deps.reach?.alerts) {
+        await deps.reach.alerts(scope, {
+          message: normalised,
+          result: { ...result, category },
+          provider: mailbox.provider,
+          providerMessageId,
+          labels: message.labels,
+        });
+      }
+    }
   }
 
   if (!ledger.label_applied && user.settings.categories[category]?.enabled !== false) {
@@ -225,7 +282,7 @@ export async function processMessage(
     await record(deps, mailbox, providerMessageId, { label_applied: true });
   }
 
-  const receivedAt = message.receivedAt ?? normalised.date ?? new Date();
+  if (fromMe) await recordReplyIfAny(deps.db, mailbox, message.threadId, providerMessageId, receivedAt);
   await updateThreadState(
     deps,
     mailbox,
@@ -268,10 +325,14 @@ export async function processMessage(
           references: normalised.signals.references,
         });
       }
-      await record(deps, mailbox, providerMessageId, {
-        draft_id: draftId,
-        draft_pending: false,
-        thread_version: providerMessageId,
+      const created = draftId;
+      await deps.db.transaction().execute(async (trx) => {
+        await record({ ...deps, db: trx }, mailbox, providerMessageId, {
+          draft_id: created,
+          draft_pending: false,
+          thread_version: providerMessageId,
+        });
+        await countMessage(trx, scope, receivedAt, category, { drafts: 1 });
       });
     }
   }

@@ -3,6 +3,7 @@ import { expect, vi } from 'vitest';
 import { createTokenCipher, tokenContext } from '../../src/accounts/crypto.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createEngines } from '../../src/engines.ts';
+import type { ReachHooks } from '../../src/reach/hooks.ts';
 import type { Storage } from '../../src/storage/database.ts';
 import { mailboxStore } from '../../src/storage/mailboxes.ts';
 import type { MailboxRow } from '../../src/storage/schema.ts';
@@ -75,7 +76,7 @@ export function syncConfig(fakes: Fakes, extra: Record<string, string> = {}): Co
 export function startService(
   config: Config,
   storage: Storage,
-  extra: { leaseMs?: number; now?: () => Date } = {},
+  extra: { leaseMs?: number; now?: () => Date; reach?: ReachHooks } = {},
 ): SyncService {
   return createSyncService({
     config,
