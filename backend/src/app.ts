@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { connectedCalendars } from './accounts/calendars.ts';
 import { type AccountTokens, createAccountTokens } from './accounts/tokens.ts';
+import { type Embedder, embedderFromConfig } from './ai/embeddings.ts';
 import type { Config } from './config.ts';
 import { type CpuPool, createCpuPool } from './cpu/pool.ts';
 import { createEngines, type Engines } from './engines.ts';
@@ -12,6 +13,7 @@ import { registerJsonBodyParser } from './http/plugins/json-body.ts';
 import { openApiPlugin } from './http/plugins/openapi.ts';
 import { securityPlugin } from './http/plugins/security.ts';
 import { type StaticFilesOptions, staticFilesPlugin } from './http/plugins/static-files.ts';
+import { askRoutes } from './http/routes/ask.ts';
 import { draftRoutes } from './http/routes/drafts.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { meRoutes } from './http/routes/me.ts';
@@ -46,6 +48,8 @@ export interface Services {
   userDeletion: Array<(scope: UserScope) => Promise<void>>;
   /** Every route as "METHOD /url", filled as routes register (the isolation tests check coverage). */
   routes: string[];
+  /** The /embeddings endpoint for hybrid mail search, when EMBEDDINGS_MODEL is set. */
+  embedder?: Embedder;
   /** Worker threads with a time budget for CPU work on untrusted input (reading mail, local triage, notes). */
   cpu: CpuPool;
   /** Alerts to Slack and Teams, CRM context, senders and the dashboard's numbers. */
@@ -68,6 +72,8 @@ export interface BuildOptions {
   engines?: Engines;
   /** Other folders for the pane and manifests (tests). */
   staticFiles?: StaticFilesOptions;
+  /** Another embedder than EMBEDDINGS_MODEL chooses (tests). */
+  embedder?: Embedder;
   /** Where a user's calendar is found (tests inject one); by default the connected mailbox's calendar. */
   calendars?: (scope: UserScope) => Promise<CalendarPort | undefined>;
   /** Fake Slack, Teams and CRM servers (tests). */
@@ -150,6 +156,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     budgetMs: config.cpu.budgetMs,
   });
   app.addHook('onClose', async () => cpu.close());
+  const embedder = options.embedder ?? embedderFromConfig(config);
   const services: Services = {
     config,
     storage,
@@ -159,6 +166,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     accounts: createAccountTokens({ config, storage }),
     routes: [],
     userDeletion: [],
+    ...(embedder ? { embedder } : {}),
     reach: createReach(config, storage, options.reach, app.log),
   };
   services.calendars =
@@ -206,6 +214,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await v1.register(meetingRoutes);
       await v1.register(schedulingRoutes);
       await v1.register(draftRoutes);
+      await v1.register(askRoutes);
       await v1.register(reachRoutes);
     },
     { prefix: '/v1' },

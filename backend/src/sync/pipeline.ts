@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import type { CategoryId, Settings, VoiceProfile } from '@steward/shared';
 import { type Kysely, sql, type Updateable } from 'kysely';
 import { userKeyOf } from '../ai/db-usage.ts';
+import type { Embedder } from '../ai/embeddings.ts';
 import { mayShareWithModel } from '../ai/privacy.ts';
+import { indexInputOf, indexMessages } from '../ask/indexing.ts';
 import { shouldAutoDraft } from '../drafting/auto.ts';
 import { draftReplyLocal } from '../drafting/local.ts';
 import { defaultVoice } from '../drafting/voice.ts';
@@ -20,6 +22,7 @@ import type { NormalisedMessage } from '../mail/types.ts';
 import type { ReachHooks } from '../reach/hooks.ts';
 import { recordSender } from '../reach/senders.ts';
 import { countMessage, recordReplyIfAny } from '../reach/stats.ts';
+import { mailIndexStore } from '../storage/mail-index.ts';
 import type { Database, MailboxRow, ProcessedMessagesTable } from '../storage/schema.ts';
 import { userStore } from '../storage/users.ts';
 import type { PersonalModel, SenderRule } from '../triage/local.ts';
@@ -31,6 +34,8 @@ export interface PipelineDeps {
   now?: () => Date;
   /** How long a worker owns a message before another may take over (its process died). */
   leaseMs?: number;
+  /** Embeds indexed messages for Ask Steward's hybrid search, when configured. */
+  embedder?: Embedder;
   /** CRM context for triage and alerts to Slack or Teams (reach/), when configured. */
   reach?: ReachHooks;
 }
@@ -199,6 +204,26 @@ export async function processMessage(
   const user = options.user ?? (await loadUserContext(deps.db, mailbox));
   const normalised = await normaliseFetched(message);
   const fromMe = message.fromMe || (normalised.from ? user.me.includes(normalised.from.address) : false);
+  const modelAllowed = mayShareWithModel(normalised, user.settings.neverSendToModel, message.labels);
+
+  // Ask Steward's index takes the message already fetched (no second download); opt-in per user. Indexing
+  // is idempotent, and a failure here must not hold up triage and labels.
+  if (user.settings.mailIndex) {
+    try {
+      await indexMessages(
+        mailIndexStore(deps.db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id }),
+        [
+          indexInputOf(normalised, {
+            mailboxId: mailbox.id,
+            fromMe,
+            modelAllowed,
+            ...(message.receivedAt ? { receivedAt: message.receivedAt } : {}),
+          }),
+        ],
+        deps.embedder,
+      );
+    } catch {}
+  }
 
   const scope = { tenantId: mailbox.tenant_id, userId: mailbox.user_id };
   const receivedAt = message.receivedAt ?? normalised.date ?? new Date();
@@ -214,7 +239,7 @@ export async function processMessage(
       },
       {
         userKey: userKeyOf({ tenantId: mailbox.tenant_id, userId: mailbox.user_id }),
-        modelAllowed: mayShareWithModel(normalised, user.settings.neverSendToModel, message.labels),
+        modelAllowed,
       },
     );
     if (!fromMe && deps.reach?.crm) result = await deps.reach.crm(scope, normalised, result);

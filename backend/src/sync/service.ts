@@ -8,6 +8,7 @@ import { type Kysely, sql } from 'kysely';
 import type { TokenCipher } from '../accounts/crypto.ts';
 import { type AccessTokenSource, ReauthRequiredError } from '../accounts/http.ts';
 import { type AccountTokens, createAccountTokens } from '../accounts/tokens.ts';
+import type { Embedder } from '../ai/embeddings.ts';
 import type { Config } from '../config.ts';
 import type { Engines } from '../engines.ts';
 import { createPgBossQueue } from '../jobs/pg-boss-queue.ts';
@@ -38,6 +39,8 @@ export interface SyncServiceOptions {
   config: Config;
   storage: Storage;
   engines: Engines;
+  /** Embeds indexed messages (Ask Steward), when configured. */
+  embedder?: Embedder;
   /** Where access tokens come from; shared with the calendars (built here when not given: tests). */
   accounts?: AccountTokens;
   /** Another queue than the configured one (tests, benchmarks). */
@@ -115,7 +118,14 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const tokensFor = accounts.accessTokens;
   const forgetTokens = accounts.forget;
   const now = options.now ?? (() => new Date());
-  const deps: PipelineDeps = { db, engines, leaseMs: options.leaseMs, now, reach: options.reach };
+  const deps: PipelineDeps = {
+    db,
+    engines,
+    leaseMs: options.leaseMs,
+    now,
+    reach: options.reach,
+    ...(options.embedder ? { embedder: options.embedder } : {}),
+  };
   let timer: NodeJS.Timeout | undefined;
   let starting: Promise<void> | undefined;
   let workersStarted = false;

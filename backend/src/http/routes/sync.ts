@@ -108,7 +108,15 @@ function pageHeaders(reply: FastifyReply): FastifyReply {
  */
 export const syncPlugin = fp(async (app: FastifyInstance) => {
   const { config, storage, engines, accounts } = app.services;
-  const sync = createSyncService({ config, storage, engines, accounts, log: app.log, reach: app.services.reach.hooks });
+  const sync = createSyncService({
+    config,
+    storage,
+    engines,
+    accounts,
+    log: app.log,
+    reach: app.services.reach.hooks,
+    ...(app.services.embedder ? { embedder: app.services.embedder } : {}),
+  });
   app.decorate('sync', sync);
   app.addHook('onReady', async () => {
     if (!sync.canConnect('gmail') && !sync.canConnect('graph')) return;
