@@ -1,5 +1,5 @@
 /**
- * Evaluation of the local triage engine on the HELD-OUT test split of ../shared/data (see
+ * Evaluation of the local triage engine on the HELD-OUT test split of the data in STEWARD_EVAL_DATA (see
  * src/triage/dev-data.ts for the split; train-triage.ts never reads these rows).
  * Run: npx tsx backend/eval/triage.ts
  */
@@ -10,8 +10,7 @@ import type { NormalisedMessage } from '../src/mail/types.ts';
 import {
   ENRON_BROADCAST,
   ENRON_LOGISTICS,
-  evalDataDir,
-  hasEvalData,
+  evalDataDirOrExit,
   loadEnron,
   loadParakweet,
   loadSpamAssassin,
@@ -19,11 +18,7 @@ import {
 import { triageLocal, triageSignals } from '../src/triage/local.ts';
 import { defaultTriageModel } from '../src/triage/model-file.ts';
 
-const dataDir = evalDataDir();
-if (!hasEvalData(dataDir)) {
-  console.log(`triage eval skipped: data not found in ${dataDir} (set STEWARD_EVAL_DATA)`);
-  process.exit(0);
-}
+const dataDir = evalDataDirOrExit('triage eval');
 
 interface Counts {
   tp: number;

@@ -1,5 +1,5 @@
 /**
- * Trains the local triage models from ../shared/data and writes backend/models/triage-model.json.
+ * Trains the local triage models from the data in STEWARD_EVAL_DATA and writes backend/models/triage-model.json.
  * Reproducible: fixed seed, fixed hash split (see src/triage/dev-data.ts): rows in the test split are
  * never read here. Run: npx tsx backend/scripts/train-triage.ts
  */
@@ -9,8 +9,7 @@ import type { NormalisedMessage } from '../src/mail/types.ts';
 import {
   ENRON_BROADCAST,
   ENRON_LOGISTICS,
-  evalDataDir,
-  hasEvalData,
+  evalDataDirOrExit,
   loadEnron,
   loadParakweet,
   loadSpamAssassin,
@@ -33,11 +32,7 @@ import { DEFAULT_MODEL_PATH, type TriageModelFile } from '../src/triage/model-fi
 const SEED = 20260302;
 const BUCKETS = 1 << 18;
 
-const dataDir = evalDataDir();
-if (!hasEvalData(dataDir)) {
-  console.error(`training data not found in ${dataDir} (set STEWARD_EVAL_DATA); nothing trained`);
-  process.exit(1);
-}
+const dataDir = evalDataDirOrExit('nothing trained');
 
 const explainable = (f: string) => /^[ws]:[\p{L}$!%][\p{L}']*$/u.test(f) || f.startsWith('h:');
 
