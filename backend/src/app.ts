@@ -4,6 +4,7 @@ import { connectedCalendars } from './accounts/calendars.ts';
 import { type AccountTokens, createAccountTokens } from './accounts/tokens.ts';
 import type { Config } from './config.ts';
 import { type CpuPool, createCpuPool } from './cpu/pool.ts';
+import { createDraftingService, type DraftingService } from './drafting/service.ts';
 import { createEngines, type Engines } from './engines.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { identityPlugin, v1Authentication } from './http/plugins/auth.ts';
@@ -25,6 +26,7 @@ import { createIdentityVerifier, type IdentityVerifier } from './identity/verifi
 import type { CalendarPort } from './scheduling/calendar/port.ts';
 import { migrateToLatest, openStorage, type Storage } from './storage/database.ts';
 import type { UserScope } from './storage/user-scope.ts';
+import { createTriageService, type TriageService } from './triage/service.ts';
 
 export const VERSION: string = createRequire(import.meta.url)('../package.json').version;
 
@@ -34,6 +36,9 @@ export interface Services {
   storage: Storage;
   verify: IdentityVerifier;
   engines: Engines;
+  /** The features as HTTP, CLI and mail sync all run them. */
+  triage: TriageService;
+  drafting: DraftingService;
   /** Access tokens of connected accounts (mail sync and the connected calendars share the cache). */
   accounts: AccountTokens;
   /** The user's connected calendar, when there is one (a connected mailbox's calendar and the user's ICS feeds). */
@@ -142,18 +147,22 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     budgetMs: config.cpu.budgetMs,
   });
   app.addHook('onClose', async () => cpu.close());
+  const engines = options.engines ?? createEngines(config, storage.db, { cpu });
+  const accounts = createAccountTokens({ config, storage });
+  const calendars = options.calendars ?? connectedCalendars({ config, storage, tokens: accounts, log: app.log });
   const services: Services = {
     config,
     storage,
     cpu,
     verify: createIdentityVerifier(config),
-    engines: options.engines ?? createEngines(config, storage.db, { cpu }),
-    accounts: createAccountTokens({ config, storage }),
+    engines,
+    triage: createTriageService({ engines }),
+    drafting: createDraftingService({ engines, calendars, normalise: (m) => cpu.normalise(m) }),
+    accounts,
+    calendars,
     routes: [],
     userDeletion: [],
   };
-  services.calendars =
-    options.calendars ?? connectedCalendars({ config, storage, tokens: services.accounts, log: app.log });
   app.decorate('services', services);
   app.addHook('onRoute', (route) => {
     if (route.schema) route.schema = withoutSchemaIds(route.schema);

@@ -107,8 +107,8 @@ function pageHeaders(reply: FastifyReply): FastifyReply {
  * the Steward account it would be attached to.
  */
 export const syncPlugin = fp(async (app: FastifyInstance) => {
-  const { config, storage, engines, accounts } = app.services;
-  const sync = createSyncService({ config, storage, engines, accounts, log: app.log });
+  const { config, storage, engines, accounts, triage, drafting } = app.services;
+  const sync = createSyncService({ config, storage, engines, accounts, triage, drafting, log: app.log });
   app.decorate('sync', sync);
   app.addHook('onReady', async () => {
     if (!sync.canConnect('gmail') && !sync.canConnect('graph')) return;
