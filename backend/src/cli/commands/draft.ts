@@ -76,7 +76,6 @@ function formatDraft(id: string, draft: Draft): string {
   return `${lines.join('\n').trimEnd()}\n\n`;
 }
 
-
 export const draftCommand: CliCommand = {
   name: 'draft',
   summary: "Draft replies in the user's voice",
