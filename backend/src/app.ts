@@ -17,12 +17,16 @@ import { draftRoutes } from './http/routes/drafts.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { meRoutes } from './http/routes/me.ts';
 import { meetingRoutes } from './http/routes/meetings.ts';
+import { metricsRoutes } from './http/routes/metrics.ts';
+import { reachRoutes } from './http/routes/reach.ts';
 import { schedulingRoutes } from './http/routes/scheduling.ts';
 import { settingsRoutes } from './http/routes/settings.ts';
 import { syncApiRoutes, syncPlugin } from './http/routes/sync.ts';
 import { triageRoutes } from './http/routes/triage.ts';
 import { withoutSchemaIds } from './http/schema-ids.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
+import { instrumentEngines, registerRequestTelemetry } from './ops/tracing.ts';
+import { createReach, type Reach, type ReachOptions } from './reach/service.ts';
 import type { CalendarPort } from './scheduling/calendar/port.ts';
 import { migrateToLatest, openStorage, type Storage } from './storage/database.ts';
 import type { UserScope } from './storage/user-scope.ts';
@@ -49,6 +53,8 @@ export interface Services {
   routes: string[];
   /** Worker threads with a time budget for CPU work on untrusted input (reading mail, local triage, notes). */
   cpu: CpuPool;
+  /** Alerts to Slack and Teams, CRM context, senders and the dashboard's numbers. */
+  reach: Reach;
 }
 
 declare module 'fastify' {
@@ -69,6 +75,8 @@ export interface BuildOptions {
   staticFiles?: StaticFilesOptions;
   /** Where a user's calendar is found (tests inject one); by default the connected mailbox's calendar. */
   calendars?: (scope: UserScope) => Promise<CalendarPort | undefined>;
+  /** Fake Slack, Teams and CRM servers (tests). */
+  reach?: ReachOptions;
 }
 
 /** Never logged: credentials and anything that could hold mail, transcript or calendar text. */
@@ -147,7 +155,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     budgetMs: config.cpu.budgetMs,
   });
   app.addHook('onClose', async () => cpu.close());
-  const engines = options.engines ?? createEngines(config, storage.db, { cpu });
+  const engines = instrumentEngines(options.engines ?? createEngines(config, storage.db, { cpu }));
   const accounts = createAccountTokens({ config, storage });
   const calendars = options.calendars ?? connectedCalendars({ config, storage, tokens: accounts, log: app.log });
   const services: Services = {
@@ -162,14 +170,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     calendars,
     routes: [],
     userDeletion: [],
+    reach: createReach(config, storage, options.reach, app.log),
   };
   app.decorate('services', services);
+  // Alerts held back by quiet hours or the hourly limit go out as a digest once allowed (worker only).
+  if (config.sync.worker) {
+    const digests = setInterval(() => {
+      services.reach.alerts
+        .flushAll()
+        .catch((error: Error) => app.log.warn({ err: { message: error.message } }, 'alert digests failed'));
+    }, 5 * 60_000);
+    digests.unref();
+    app.addHook('onClose', async () => clearInterval(digests));
+  }
   app.addHook('onRoute', (route) => {
     if (route.schema) route.schema = withoutSchemaIds(route.schema);
     for (const method of [route.method].flat()) if (method !== 'HEAD') services.routes.push(`${method} ${route.url}`);
   });
 
   registerErrorHandling(app);
+  registerRequestTelemetry(app);
   registerHostCheck(app, config);
   registerJsonBodyParser(app);
   registerTextGuard(app);
@@ -180,6 +200,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Public: the pane and manifests, health, and what browsers and providers call without our token.
   await app.register(staticFilesPlugin, options.staticFiles ?? {});
   await app.register(healthRoutes);
+  await app.register(metricsRoutes);
   await app.register(syncPlugin);
 
   // Everything under /v1 lives in one scope whose onRequest hook authenticates (and rate-limits) on the
@@ -194,6 +215,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await v1.register(meetingRoutes);
       await v1.register(schedulingRoutes);
       await v1.register(draftRoutes);
+      await v1.register(reachRoutes);
     },
     { prefix: '/v1' },
   );

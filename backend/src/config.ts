@@ -46,6 +46,10 @@ export interface Config {
   authFailureLimit: number;
   /** CPU work on untrusted input: worker threads (0: one per core, at most 4) and each task's time budget. */
   cpu: { threads: number; budgetMs: number };
+  /** GET /metrics (Prometheus): served only when a token is set, and only to `Authorization: Bearer <token>`. */
+  metrics: { token?: string };
+  /** OpenTelemetry traces go to this OTLP/HTTP endpoint when set (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracing: { endpoint?: string; serviceName: string };
 }
 
 export interface SyncConfig {
@@ -267,6 +271,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const requestMs = integer('REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000);
   if (headersMs > requestMs) problems.push('HEADERS_TIMEOUT_MS must not be larger than REQUEST_TIMEOUT_MS');
 
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken && metricsToken.length < 16) {
+    problems.push('METRICS_TOKEN must be at least 16 characters');
+  }
+  const otlpEndpoint = url('OTEL_EXPORTER_OTLP_ENDPOINT');
+
   const config: Config = {
     port,
     host,
@@ -329,9 +339,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sync,
     adminIdentities,
     trustProxy,
-    timeouts: { headersMs, requestMs, keepAliveMs: integer('KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000) },
+    timeouts: { headersMs, requestMs, keepAliveMs: integer('KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 600_000) },
     authFailureLimit: integer('AUTH_FAILURE_LIMIT', 30, 1, 1_000_000),
     cpu: { threads: integer('CPU_THREADS', 0, 0, 64), budgetMs: integer('CPU_BUDGET_MS', 10_000, 100, 600_000) },
+    metrics: metricsToken && metricsToken.length >= 16 ? { token: metricsToken } : {},
+    tracing: {
+      ...(otlpEndpoint ? { endpoint: otlpEndpoint.replace(/\/+$/, '') } : {}),
+      serviceName: env.OTEL_SERVICE_NAME?.trim() || 'steward',
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

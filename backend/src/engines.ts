@@ -10,6 +10,7 @@ import type { CpuPool } from './cpu/pool.ts';
 import { draftReplyLocal, type LocalDraftInput } from './drafting/local.ts';
 import { type DraftStreamEvent, draftReplyWithModel, streamDraft } from './drafting/model.ts';
 import type { NormalisedMessage } from './mail/types.ts';
+import { observeUsage, recordBreakerState } from './ops/metrics.ts';
 import type { Database } from './storage/schema.ts';
 import { type TriageContext, triageLocal } from './triage/local.ts';
 import { createModelTriage } from './triage/model.ts';
@@ -72,14 +73,15 @@ export function createEngines(config: Config, db?: Kysely<Database>, options: { 
       timeoutMs: config.openai.timeoutMs,
     },
     db
-      ? { usage: createDbUsageSink(db), budget: createDbTokenBudget(db, config.openai.dailyTokenBudget) }
+      ? { usage: observeUsage(createDbUsageSink(db)), budget: createDbTokenBudget(db, config.openai.dailyTokenBudget) }
       : {
           usage: createMemoryUsageSink(),
           budget: createMemoryTokenBudget({ dailyLimit: config.openai.dailyTokenBudget }),
         },
   );
   // One breaker per model: when it fails for triage it is failing for drafts too.
-  const breaker = createCircuitBreaker();
+  const breaker = createCircuitBreaker({ onStateChange: recordBreakerState });
+  recordBreakerState(breaker.state);
   const modelTriage = createModelTriage(model, triageLocal, { breaker });
   const modelInput = (input: DraftCall, options: EngineCallOptions) => ({
     ...input,

@@ -1,12 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.ts';
+import { buildApp, VERSION } from './app.ts';
 import { type Config, loadConfig } from './config.ts';
+import { startTracing } from './ops/tracing.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Starts Steward: the only place that listens. Returns the running app. */
 export async function startServer(config: Config = loadConfig()): Promise<FastifyInstance> {
+  // Tracing starts first so the provider is in place before the first request.
+  const tracing = startTracing(config, VERSION);
   const app = await buildApp(config);
+  if (tracing) app.addHook('onClose', async () => tracing.shutdown());
   await app.listen({ port: config.port, host: config.host });
   const storage = app.services.storage.describe;
   app.log.info(`storage: ${storage}; AI engine: ${config.aiProvider}`);

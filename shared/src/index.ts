@@ -2,6 +2,7 @@ export * from './common.ts';
 export * from './drafts.ts';
 export * from './message.ts';
 export * from './notes.ts';
+export * from './reach.ts';
 export * from './scheduling.ts';
 export * from './settings.ts';
 export * from './triage.ts';

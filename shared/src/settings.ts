@@ -53,6 +53,14 @@ export const Settings = Type.Object(
       description:
         'Published iCalendar (ICS) feeds whose busy time scheduling also avoids: https only, at most 5; loopback and private addresses are refused.',
     }),
+    mailIndex: Type.Boolean({
+      description:
+        'Ask Steward: keep a searchable index of synced mail (full text, and embeddings when a model is configured). Off by default; turning it off deletes the index.',
+    }),
+    briefingDraftHour: Type.Union([Type.Integer({ minimum: 0, maximum: 23 }), Type.Null()], {
+      description:
+        'Leave the morning briefing as a draft to yourself at this hour of your time zone (never sent); null for no draft.',
+    }),
     neverSendToModel: Type.Object(
       {
         senders: Type.Array(Type.String({ maxLength: 320 }), { maxItems: 1000 }),
@@ -97,6 +105,8 @@ export function defaultSettings(): Settings {
     followUpAfterDays: 3,
     backfillDays: 14,
     icsFeeds: [],
+    mailIndex: false,
+    briefingDraftHour: null,
     neverSendToModel: { senders: [], domains: [], labels: [] },
   };
 }

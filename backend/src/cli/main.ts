@@ -1,7 +1,10 @@
-import { VERSION } from '../app.ts';
-import type { CliCommand, CliIo } from './command.ts';
+import { createRequire } from 'node:module';
+import type { CliIo } from './command.ts';
 import { UsageError } from './command.ts';
-import { commands } from './commands/index.ts';
+import { type CommandEntry, commands } from './commands/index.ts';
+
+/** Read here rather than from app.ts, so that `--help` and `--version` load nothing else. */
+const VERSION: string = createRequire(import.meta.url)('../../package.json').version;
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -17,7 +20,7 @@ function helpText(): string {
   ].join('\n');
 }
 
-export function findCommand(name: string): CliCommand | undefined {
+export function findCommand(name: string): CommandEntry | undefined {
   return commands.find((c) => c.name === name);
 }
 
@@ -39,11 +42,12 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     fullIo.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const command = findCommand(name);
-  if (!command) {
+  const entry = findCommand(name);
+  if (!entry) {
     fullIo.stderr.write(`steward: unknown command "${name}". Run steward --help for the list.\n`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     fullIo.stdout.write(`${command.usage}\n`);
     return 0;

@@ -27,6 +27,23 @@ const MOBILE_FOOTER =
 const SIGN_OFF =
   /^\s*(thanks( so much| again| a lot)?|thank you( so much| again)?|many thanks|thx|best|best regards|best wishes|kind regards|warm regards|warmly|regards|cheers|sincerely|yours( truly| sincerely)?|all the best|talk soon|take care|br|rgds|mit freundlichen grüßen|viele grüße|cordialement|saludos)\s*[,.!-]*\s*$/i;
 
+/**
+ * A line that introduces quoted or forwarded mail rather than saying anything: "On Mon, Ann wrote:",
+ * "Laurent Papier wrote:", "-----Original Message-----", "From: …", "Sent: …".
+ */
+export function isAttributionLine(line: string): boolean {
+  return (
+    ON_WROTE.test(line) ||
+    WROTE_END.test(line) ||
+    ORIGINAL_MESSAGE.test(line) ||
+    FORWARDED.test(line) ||
+    BEGIN_FORWARDED.test(line) ||
+    UNDERSCORE_RULE.test(line) ||
+    HEADER_LINE.test(line) ||
+    /^\s*>/.test(line)
+  );
+}
+
 function isQuoteStart(lines: readonly string[], i: number): boolean {
   const line = lines[i] ?? '';
   if (ORIGINAL_MESSAGE.test(line) || FORWARDED.test(line) || BEGIN_FORWARDED.test(line)) return true;

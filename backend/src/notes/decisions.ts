@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import { parseTimeExpressions } from '../scheduling/times.ts';
 import type { ItemContext } from './items.ts';
 import { contentTerms, tidySentence, words } from './text.ts';
+import type { Turn } from './transcript.ts';
 
 const DECISION_CUE =
   /\b(?:we(?:'ve| have)? (?:all |just )?agreed|we(?:'ve| have)? (?:just |now )?decided|i(?:'ve| have)? (?:just |now )?decided (?:that )?we\b|(?:it's|it is|that's|that is) (?:decided|settled|agreed)|decision (?:is|was) (?:to|that)|final decision\b|let's go (?:with|ahead)|we(?:'ll| will) go (?:with|ahead)|(?:we're|we are) going (?:to go )?with|agreed (?:to|that|on)|settled on|(?:let's|we'll|we will) stick with|we(?:'re| are) all agreed|consensus is)\b/i;
@@ -34,6 +35,23 @@ const PROPOSAL =
 const NOT_STATED =
   /^(?:(?:so|and|but|okay|ok|well|um|uh)[, ]+)*(?:you|do|does|did|is|are|can|could|would|what|how|why|when|where|which|if|when|as)\b/i;
 const MAX_DECISION_WORDS = 35;
+/** Turns after a proposal in which someone else's yes counts as accepting it. */
+const AGREEMENT_WINDOW = 2;
+
+/** "we're not going to use teletext, apparently it's outdated, …" → its clauses of at least four words. */
+function clausesOf(text: string): string[] {
+  const clauses: string[] = [];
+  let pending = '';
+  for (const part of text.split(/,\s+|;\s+|\s+-+\s+/)) {
+    pending = pending ? `${pending}, ${part}` : part;
+    if (words(pending).length >= 4) {
+      clauses.push(pending);
+      pending = '';
+    }
+  }
+  if (pending) clauses.push(clauses.length ? `${clauses.pop()}, ${pending}` : pending);
+  return clauses;
+}
 const HEDGED = /\b(?:i dunno|i don't know|not sure|or something|maybe it|maybe you)\b/i;
 
 /** A plain yes to a proposal: enough when the proposal itself was explicit. */
@@ -72,7 +90,7 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
     decisions.push({ text: withResolvedDate(tidy.charAt(0).toUpperCase() + tidy.slice(1), ctx), sourceTurns });
   };
   let recapSpeaker: string | null = null;
-  const lead = leadSpeaker(ctx);
+  const lead = ctx.lead !== undefined ? ctx.lead : leadSpeaker(ctx.turns);
   for (const sentence of ctx.sentences) {
     const text = sentence.text;
     // "I'll go over what we decided last meeting: …" — what that speaker says next recalls old decisions.
@@ -85,36 +103,56 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       add(text, [sentence.turn]);
       continue;
     }
-    const reply = ctx.turns[sentence.turn + 1];
-    const agreed = (pattern: RegExp) =>
-      sentence.lastInTurn && reply !== undefined && reply.speaker !== sentence.speaker && pattern.test(reply.text);
+    // A yes from someone else in either of the next two turns (in a group, the nod need not come first).
+    const agreement = (pattern: RegExp): number | null => {
+      if (!sentence.lastInTurn) return null;
+      for (let next = sentence.turn + 1; next <= sentence.turn + AGREEMENT_WINDOW; next++) {
+        const reply = ctx.turns[next];
+        if (reply && reply.speaker !== sentence.speaker && pattern.test(reply.text)) return next;
+      }
+      return null;
+    };
     if (CONCLUSION.test(text) || (PLAN.test(text) && hasDay(text, ctx))) {
       add(text, [sentence.turn]);
       continue;
     }
-    // Rules and proposals are short statements, not questions or restatements of what someone else said.
-    if (NOT_STATED.test(tidySentence(text)) || HEDGED.test(text) || words(text).length > MAX_DECISION_WORDS) continue;
-    // The one running the meeting states rules as settled; anyone else's rule or proposal needs a yes.
-    const rule = RULE.test(text) && (sentence.speaker === lead || !/^(?:it|this)\b/i.test(tidySentence(text)));
-    if (rule && (sentence.speaker === lead || agreed(AFFIRMATION))) {
-      add(text, agreed(AFFIRMATION) ? [sentence.turn, sentence.turn + 1] : [sentence.turn]);
-      continue;
-    }
-    if (PROPOSAL.test(text) && (agreed(STRONG_AGREEMENT) || (words(text).length >= 6 && agreed(AFFIRMATION)))) {
-      add(text.replace(/\?\s*$/, '.'), [sentence.turn, sentence.turn + 1]);
+    if (NOT_STATED.test(tidySentence(text)) || HEDGED.test(text)) continue;
+    // Spoken sentences run on through commas; a long one is judged clause by clause.
+    const clauses = words(text).length > MAX_DECISION_WORDS ? clausesOf(text) : [text];
+    for (const clause of clauses) {
+      // Rules and proposals are short statements, not questions or restatements of what someone else said.
+      if (NOT_STATED.test(tidySentence(clause)) || words(clause).length > MAX_DECISION_WORDS) continue;
+      // The one running the meeting states rules as settled; anyone else's rule or proposal needs a yes.
+      const byLead = sentence.speaker === lead;
+      const rule = RULE.test(clause) && (byLead || !/^(?:it|this)\b/i.test(tidySentence(clause)));
+      const yes = clause === clauses.at(-1) ? agreement(AFFIRMATION) : null;
+      if (rule && (byLead || yes !== null)) {
+        add(clause, yes !== null ? [sentence.turn, yes] : [sentence.turn]);
+        break;
+      }
+      const strong = clause === clauses.at(-1) ? agreement(STRONG_AGREEMENT) : null;
+      if (PROPOSAL.test(clause) && (strong !== null || (words(clause).length >= 6 && yes !== null))) {
+        add(clause.replace(/\?\s*$/, '.'), [sentence.turn, strong ?? yes ?? sentence.turn + 1]);
+        break;
+      }
     }
   }
   return decisions;
 }
 
-/** Who runs the meeting: the speaker who opens it, when they also speak most; else nobody in particular. */
-function leadSpeaker(ctx: ItemContext): string | null {
+/**
+ * Who runs the meeting: the speaker who opens it, when they also speak about as much as anyone (at least
+ * LEAD_SHARE of the most talkative speaker's words); else nobody in particular. A chair who opens the
+ * meeting but is outtalked by a few words by one presenter still runs it.
+ */
+export function leadSpeaker(turns: readonly Turn[]): string | null {
   const spoken = new Map<string, number>();
-  for (const turn of ctx.turns) spoken.set(turn.speaker, (spoken.get(turn.speaker) ?? 0) + words(turn.text).length);
-  const ranked = [...spoken.entries()].sort((a, b) => b[1] - a[1]);
-  const first = ctx.turns.find((t) => words(t.text).length >= 5)?.speaker;
-  return ranked.length > 1 && first !== undefined && ranked[0]?.[0] === first ? first : null;
+  for (const turn of turns) spoken.set(turn.speaker, (spoken.get(turn.speaker) ?? 0) + words(turn.text).length);
+  const most = Math.max(0, ...spoken.values());
+  const first = turns.find((t) => words(t.text).length >= 5)?.speaker;
+  return spoken.size > 1 && first !== undefined && (spoken.get(first) ?? 0) >= LEAD_SHARE * most ? first : null;
 }
+const LEAD_SHARE = 0.8;
 
 function hasDay(text: string, ctx: ItemContext): boolean {
   try {

@@ -12,6 +12,8 @@ export interface ItemContext {
   tz?: string;
   /** Everyone who could own an item: speakers plus attendees (names or "Name <address>"). */
   people: readonly string[];
+  /** Who runs the meeting (see leadSpeaker), when anyone clearly does. */
+  lead?: string | null;
 }
 
 export const UNASSIGNED = 'Unassigned';
@@ -37,7 +39,7 @@ const AFFIRMATIVE =
 
 /** What follows "I'll" that is conversation, not a task: "I'll be honest", "let me show you", "I have to say". */
 const NOT_A_TASK =
-  /^(?:(?:i|we|he|she|they|it|oh|yeah|ok|okay|well|um|so|not|never|no longer|probably|actually)\b|be\b(?! (?:looking|working|doing|researching|checking|preparing|writing|sending|handling|responsible|taking care|putting|making|finding))|say|tell you|admit|think|guess|bet|assume|start\b|go first|go ahead\b(?! and)|just say|mention|see\b(?! if| whether| what)|show you|share my screen|share (?:the|my) screen|stop sharing|pass|hand (?:it )?over|repeat|explain|answer|jump|put it|give you an example|read|note that|point out|add\b(?! it to| that to| them to)|ask\b(?! \w+ to| about| for)|leave it|check if you|hear|come back to|turn|mute|unmute|wrap up|talk about|keep (?:it|this) short|clarify|do that now|interrupt|agree|disagree|argue|quickly|move on|skip|get started|kick off|take a look at my|let you|you\b|be honest|try\b|have a)/i;
+  /^(?:(?:i|we|he|she|they|it|oh|yeah|ok|okay|well|um|so|not|never|no longer|probably|actually)\b|be\b(?! (?:looking|working|doing|researching|checking|preparing|writing|sending|handling|responsible|taking care|putting|making|finding))|say|tell you|admit|think|guess|bet|assume|start\b|go first|go ahead\b(?! and)|just say|mention|see\b(?! if| whether| what)|show you|share my screen|share (?:the|my) screen|stop sharing|pass|hand (?:it )?over|repeat|explain|answer|jump|put it\b(?! (?:in|on|into|up) )|give you an example|read|note that|point out|add\b(?! it to| that to| them to)|ask\b(?! \w+ to| about| for)|leave it|check if you|hear|come back to|turn|mute|unmute|wrap up|talk about|keep (?:it|this) short|clarify|do that now|interrupt|agree|disagree|argue|quickly|move on|skip|get started|kick off|take a look at my|let you|you\b|be honest|try\b|have a)/i;
 const NOT_A_REQUEST =
   /^(?:(?:\w+ly )?like\b|mind\b|prefer\b|pay\b|say\b|hear|see (?:my|the|it|this|that)|repeat|say that|explain|clarify|go back|speak up|mute|unmute|share your screen|tell me|remind me|give me a sec|wait|hold on|imagine|believe|think|elaborate|walk (?:me|us) through)/i;
 
@@ -175,16 +177,48 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
     const vocative = addressee(text, request.index, ctx.people);
     const reply = nextTurnByOther(sentence, ctx);
     const accepted = reply && AFFIRMATIVE.test(reply.turn.text) ? reply : null;
-    const owner = vocative ?? (accepted && accepted.turn.speaker !== UNKNOWN_SPEAKER ? accepted.turn.speaker : null);
+    // "Can you look into the company logo?" asks whoever answers it next, unless they turn it down.
+    // The asker may go on to explain the request before anyone answers.
+    const next = ctx.turns[sentence.turn + 1];
+    const answering =
+      !accepted &&
+      next &&
+      next.speaker !== sentence.speaker &&
+      next.speaker !== UNKNOWN_SPEAKER &&
+      ASSIGNED_WORK.test(request.groups.task) &&
+      !REFUSAL.test(next.text)
+        ? { turn: next, index: sentence.turn + 1 }
+        : null;
+    const taker = accepted ?? answering;
+    const owner = vocative ?? (taker && taker.turn.speaker !== UNKNOWN_SPEAKER ? taker.turn.speaker : null);
     if (owner) {
       return {
         owner,
         task: request.groups.task.replace(/,\s*[A-Z][\p{L}'’-]+\s*$/u, ''),
-        sourceTurns: accepted ? [sentence.turn, accepted.index] : [sentence.turn],
-        dueSearch: accepted ? [text, accepted.turn.text] : [text],
+        sourceTurns: taker ? [sentence.turn, taker.index] : [sentence.turn],
+        dueSearch: taker ? [text, taker.turn.text] : [text],
       };
     }
   }
+  // "Can someone work out how many we have to sell?": asked of the room, taken by nobody yet.
+  // Whoever promises it next ("I'll do it") owns it; a plain answer ("Yes, it is free, I looked") settled it.
+  const anyone = ANYONE_REQUEST.exec(text);
+  if (anyone?.groups?.task && WORK_VERB.test(anyone.groups.task)) {
+    const reply = nextTurnByOther(sentence, ctx);
+    const promise = reply && /\bi(?:'ll| will| can|'m on it| am on it)\b|\bwill do\b|\bon it\b/i.test(reply.turn.text);
+    if (promise && reply.turn.speaker !== UNKNOWN_SPEAKER) {
+      return {
+        owner: reply.turn.speaker,
+        task: anyone.groups.task,
+        sourceTurns: [sentence.turn, reply.index],
+        dueSearch: [text, reply.turn.text],
+      };
+    }
+    if (!reply || !/^(?:yes|yeah|yep|no|nope)\b/i.test(reply.turn.text)) {
+      return { owner: UNASSIGNED, task: anyone.groups.task, sourceTurns: [sentence.turn], dueSearch: [text] };
+    }
+  }
+
   if (isQuestion) return null;
 
   // "You'll all have to work on the design": the wrap-up of a meeting hands out work to everyone.
@@ -195,6 +229,27 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
     (sentence.turn >= ctx.turns.length * 0.75 || mentionsLater(text))
   ) {
     return { owner: EVERYONE, task: group.groups.task, sourceTurns: [sentence.turn], dueSearch: [text] };
+  }
+
+  // "We're all going to do our individual work": the team's own wrap-up.
+  const ours = WE_ALL_TASK.exec(text);
+  if (ours?.groups?.task && WORK_VERB.test(ours.groups.task) && sentence.turn >= ctx.turns.length * 0.6) {
+    return { owner: EVERYONE, task: ours.groups.task, sourceTurns: [sentence.turn], dueSearch: [text] };
+  }
+
+  // "You'll have to look into the components", said to one person: theirs. The one addressed is the person
+  // who spoke just before, or the one who answers "okay" / "I will" just after.
+  const yours = sentence.speaker === ctx.lead ? YOU_TASK.exec(text) : null;
+  if (yours?.groups?.task && !GROUP_YOU.test(text) && (ASSIGNED_WORK.test(yours.groups.task) || mentionsLater(text))) {
+    const addressed = addresseeAround(sentence, ctx);
+    if (addressed) {
+      return {
+        owner: addressed.owner,
+        task: yours.groups.task,
+        sourceTurns: [sentence.turn, ...addressed.turns],
+        dueSearch: [text],
+      };
+    }
   }
 
   const ask = ASK_SOMEONE.exec(text);
@@ -221,6 +276,12 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
     return { owner: assignee, task: assignment.groups.task, sourceTurns: [sentence.turn], dueSearch: [text] };
   }
 
+  // "We can find out on the internet how much it costs": one speaker offering follow-up work for their side.
+  const offer = !commitment ? WE_CAN_FIND.exec(text) : null;
+  if (offer?.groups?.task && sentence.speaker !== UNKNOWN_SPEAKER) {
+    return { owner: sentence.speaker, task: offer.groups.task, sourceTurns: [sentence.turn], dueSearch: [text] };
+  }
+
   if (commitment?.groups?.task && sentence.speaker !== UNKNOWN_SPEAKER) {
     const task = commitment.groups.task;
     const viaLetMe = /^let me/i.test(commitment[0]);
@@ -242,9 +303,39 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
   return null;
 }
 
+const ANYONE_REQUEST =
+  /\b(?:can|could|would|will) (?:someone|somebody|anyone|anybody)(?: please)?\s+(?:also\s+|just\s+)*(?<task>[a-z][^?.!;]*)/i;
+const WE_ALL_TASK =
+  /\bwe(?:'re| are|'ll| will| can| should)? all (?:gonna |going to |have to |need to |should |will |can )?\s*(?:go off and\s+|then\s+)?(?<task>[a-z][^.?!;]*)/i;
+/** Second-person obligation: "you'll have to", "you need to", "for next time you should". */
+const YOU_TASK =
+  /\byou(?:'ll| will|'d| would)? (?:have to|need to|should|must|are going to|'re going to)\s+(?:also\s+|then\s+|just\s+|maybe\s+|probably\s+)*(?<task>[a-z][^.?!;]*)/i;
+/** What a chair hands to one person: research and preparation, not "you have to press the button". */
+const ASSIGNED_WORK =
+  /^(?:look (?:into|at|up)|find out|work on|research|investigate|think about|prepare|propose|present|check|email|send|put (?:\S+ ){0,4}(?:in|on|into) (?:the |your )?(?:own |shared |project )?(?:folder|drive|document)|come up with|record|write up|take care of|ask|try to find|do (?:some|the|a) (?:research|survey|study))\b/i;
+/** "you" that means everyone: not one person's task. */
+const GROUP_YOU = /\b(?:you all|all of you|you guys|each of you|everyone|everybody|you both)\b/i;
+const REFUSAL = /^(?:no\b|nope|i can't|i cannot|not really|not me|i don't think so)/i;
+const WE_CAN_FIND =
+  /(?<!\b(?:if|whether|how|what|when|unless)\s)\bwe (?:can|could|will|'ll)\s+(?:also\s+|then\s+|probably\s+|maybe\s+)*(?<task>(?:find out|look into|look up|check|research|investigate|look at (?:that|it|this))\b[^.?!;]*)/i;
+
+/**
+ * Who "you" is: the other speaker of the turn just before, or of the turn just after when they accept ("okay",
+ * "I will"). Only for the one running the talk with a single other person; null when unclear.
+ */
+function addresseeAround(sentence: Sentence, ctx: ItemContext): { owner: string; turns: number[] } | null {
+  const before = ctx.turns[sentence.turn - 1];
+  const after = sentence.lastInTurn ? ctx.turns[sentence.turn + 1] : undefined;
+  if (after && after.speaker !== sentence.speaker && after.speaker !== UNKNOWN_SPEAKER && AFFIRMATIVE.test(after.text))
+    return { owner: after.speaker, turns: [sentence.turn + 1] };
+  if (before && before.speaker !== sentence.speaker && before.speaker !== UNKNOWN_SPEAKER)
+    return { owner: before.speaker, turns: [] };
+  return null;
+}
+
 /** Verbs of work done after a meeting. */
 const WORK_VERB = new RegExp(
-  `^(?:(?:also|then|just|quickly|definitely|first)\\s+)*(?:${TASK_VERB}|look (?:into|up)|find|check|dig|do some|try to find|get back|circle back|follow up|chase|price|cost|estimate|calculate|sketch|design|build|prototype|mock up|summari[sz]e|note down|write up|type up|distribute|forward|upload|save|record|file|clean up)\\b`,
+  `^(?:(?:also|then|just|quickly|definitely|first)\\s+)*(?:${TASK_VERB}|look (?:into|up)|find|check|dig|do some|do (?:our|your|their|the) (?:own |individual )?(?:work|things|tasks|part|bit|homework|research)|try to find|come up with|get back|circle back|follow up|chase|price|cost|estimate|calculate|sketch|design|build|prototype|mock up|summari[sz]e|note down|write up|type up|distribute|forward|upload|save|record|file|clean up)\\b`,
   'i',
 );
 const LATER =

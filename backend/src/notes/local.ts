@@ -1,7 +1,7 @@
 import type { Decision, MeetingNotes, NotesRequest } from '@steward/shared';
 import { DateTime } from 'luxon';
 import { compressSentence } from './compress.ts';
-import { extractDecisions } from './decisions.ts';
+import { extractDecisions, leadSpeaker } from './decisions.ts';
 import { composeFollowUp, firstNameOf, type VoiceHint } from './follow-up.ts';
 import { extractActionItems, type ItemContext } from './items.ts';
 import { extractOpenQuestions } from './questions.ts';
@@ -33,6 +33,7 @@ export function makeNotesLocal(turns: readonly Turn[], opts: NotesLocalOptions =
     turns,
     sentences: sentencesOfTurns(turns),
     people: peopleOf(turns, opts.attendees ?? []),
+    lead: leadSpeaker(turns),
     ...(opts.meetingDate ? { meetingDate: opts.meetingDate } : {}),
     ...(opts.tz ? { tz: opts.tz } : {}),
   };
@@ -50,7 +51,10 @@ export function makeNotesLocal(turns: readonly Turn[], opts: NotesLocalOptions =
   const actionItems = extractActionItems(ctx, actionSentences)
     .slice(0, 100)
     .map((item) => ({ ...item, task: clip(item.task) }));
-  const openQuestions = extractOpenQuestions(ctx, actionSentences).map((q) => ({ ...q, text: clip(q.text) }));
+  const openQuestions = extractOpenQuestions(ctx, actionSentences, decisions).map((q) => ({
+    ...q,
+    text: clip(q.text),
+  }));
   const followUp = composeFollowUp({
     decisions,
     actionItems,

@@ -2,7 +2,7 @@
  * Open questions: substantive questions the meeting raised and left unanswered (or answered only with
  * "I don't know"), and unknowns stated as such ("one open question: …", "we still have to figure out…").
  */
-import type { OpenQuestion } from '@steward/shared';
+import type { Decision, OpenQuestion } from '@steward/shared';
 import type { ItemContext } from './items.ts';
 import { contentTerms, tidySentence, words } from './text.ts';
 
@@ -17,15 +17,30 @@ const MAX_OPEN = 6;
 const DEFERRAL =
   /\b(?:i don't know|i do not know|not sure|no idea|good question|we'll (?:have|need) to (?:check|see|find out|figure)|need to find out|let me (?:check|find out|get back)|i'll (?:check|find out|get back)|tbd|to be determined|unclear|nobody knows|no one knows|don't have an answer|can't say|depends|we'll see|have to see|hard to say|don't know yet|(?:something|a question) (?:we|to) (?:could|can|should|need to|have to|will)? ?(?:decide|think about|look into|discuss)|think about (?:it|that)|let's think about|(?:have|need) to (?:look into|check) (?:it|that)|i'm not certain)\b/i;
 const OPEN_STATEMENT =
-  /\b(?:open question|still (?:need|have) to (?:figure out|decide|work out)|(?:we|i) (?:don't|do not) know yet|to be determined|haven't decided|hasn't been decided|not decided yet|remains? to be seen|still unclear|still open)\b/i;
+  /\b(?:i (?:don't|do not) know (?:if|whether|how|what|why|which)\b|(?:i'm |i am )?not (?:so |really |quite |too )?sure (?:about )?(?:how|if|whether|what|which)\b|(?:a|the|big) question mark|(?:it's |that's |this is )?a question (?:that )?(?:we|to|for)\b|something we (?:could|should|need to|have to|will have to) (?:decide|think about|look into|discuss)|we(?:'ll| will)? (?:have|need) to (?:find out|figure out|work out|decide)\b|open question|still (?:need|have) to (?:figure out|decide|work out)|(?:we|i) (?:don't|do not) know yet|to be determined|haven't decided|hasn't been decided|not decided yet|remains? to be seen|still unclear|still open)\b/i;
 
 /** Substantive questions nobody answered (or answered only with "I don't know"), and stated unknowns. */
 /**
  * `actionSentences` ("turn:position") are sentences already recorded as action items ("can you send…?"):
  * a request is not also an open question.
  */
-export function extractOpenQuestions(ctx: ItemContext, actionSentences: ReadonlySet<string>): OpenQuestion[] {
+export function extractOpenQuestions(
+  ctx: ItemContext,
+  actionSentences: ReadonlySet<string>,
+  decisions: readonly Decision[] = [],
+): OpenQuestion[] {
   const open: (OpenQuestion & { deferred: boolean; weight: number })[] = [];
+  const topical = topicalTerms(ctx);
+  const isTopical = (text: string) => contentTerms(text).some((term) => topical.has(term));
+  const decided = (text: string, turn: number) => {
+    const terms = new Set(contentTerms(text));
+    return decisions.some((d) => {
+      const at = d.sourceTurns?.[0];
+      return (
+        at !== undefined && at >= turn && at <= turn + DECIDED_WINDOW && contentTerms(d.text).some((t) => terms.has(t))
+      );
+    });
+  };
   // The "I don't know yet" that deferred a recorded question is not a second open question.
   const deferringReplies = new Set<number>();
   for (const sentence of ctx.sentences) {
@@ -37,6 +52,9 @@ export function extractOpenQuestions(ctx: ItemContext, actionSentences: Readonly
         continue;
       // A speaker who goes on talking after the question usually answers it or moves on.
       if (!sentence.lastInTurn) continue;
+      // An open question is about what the meeting is about ("what happened there?" is not), and a question
+      // the meeting goes on to decide is not open.
+      if (!isTopical(text) || decided(text, sentence.turn)) continue;
       const reply = ctx.turns[sentence.turn + 1];
       // The next few turns by others: an "I don't know" there leaves it open; an answer there closes it.
       const others = ctx.turns
@@ -59,13 +77,23 @@ export function extractOpenQuestions(ctx: ItemContext, actionSentences: Readonly
         deferred,
         weight,
       });
-    } else if (OPEN_STATEMENT.test(text) && weight >= 2 && !deferringReplies.has(sentence.turn)) {
+    } else if (
+      OPEN_STATEMENT.test(text) &&
+      !deferringReplies.has(sentence.turn) &&
+      // One unknown per turn: a speaker circling one doubt states it more than once.
+      !open.some((q) => q.sourceTurns?.includes(sentence.turn))
+    ) {
+      // In a run-on spoken sentence the unknown is the clause that states it: "…, I'm not sure how much it costs, …".
+      const clause = clauseWith(text, OPEN_STATEMENT);
+      const clauseWeight = new Set(contentTerms(clause)).size;
+      if (clauseWeight < 2 || words(clause).length > MAX_STATEMENT_WORDS) continue;
+      if (!isTopical(clause) || decided(clause, sentence.turn)) continue;
       open.push({
-        text: tidySentence(text),
+        text: tidySentence(clause),
         askedBy: sentence.speaker,
         sourceTurns: [sentence.turn],
         deferred: true,
-        weight,
+        weight: clauseWeight,
       });
     }
   }
@@ -76,6 +104,36 @@ export function extractOpenQuestions(ctx: ItemContext, actionSentences: Readonly
     .slice(0, MAX_OPEN)
     .sort((a, b) => a.order - b.order)
     .map(({ question: { deferred: _deferred, weight: _weight, ...question } }) => question);
+}
+
+/** A stated unknown longer than this is a monologue that happens to contain "not sure". */
+const MAX_STATEMENT_WORDS = 25;
+
+/** The comma-delimited clause of `text` where `pattern` matches, with the clause after it when it is short. */
+function clauseWith(text: string, pattern: RegExp): string {
+  const found = pattern.exec(text);
+  if (!found) return text;
+  const start = Math.max(text.lastIndexOf(', ', found.index) + 2, 0);
+  const from = found.index + found[0].length;
+  const comma = text.indexOf(', ', from);
+  const end = comma < 0 ? text.length : comma;
+  return text.slice(start >= 2 ? start : 0, end).trim();
+}
+
+/** Turns after a question within which a decision on it closes it. */
+const DECIDED_WINDOW = 15;
+/** A term is one of a long meeting's topics when it comes up this often… */
+const TOPICAL_COUNT = 4;
+/** …and the bar is one mention per this many sentences, so a short meeting's every term is a topic. */
+const SENTENCES_PER_MENTION = 50;
+
+/** Content terms said often enough to be what the meeting is about. */
+function topicalTerms(ctx: ItemContext): Set<string> {
+  const bar = Math.max(1, Math.min(TOPICAL_COUNT, Math.floor(ctx.sentences.length / SENTENCES_PER_MENTION)));
+  const counts = new Map<string, number>();
+  for (const sentence of ctx.sentences)
+    for (const term of contentTerms(sentence.text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return new Set([...counts].filter(([, count]) => count >= bar).map(([term]) => term));
 }
 
 function isSubstantive(reply: string): boolean {

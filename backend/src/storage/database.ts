@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite/vector';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
@@ -72,7 +73,8 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     dir = path.join(options.dataDir, 'pglite');
     fs.mkdirSync(dir, { recursive: true });
   }
-  const pglite = dir ? new PGlite(dir) : new PGlite();
+  // pgvector ships with PGlite; the mail index keeps message-chunk embeddings in it (migration 0005).
+  const pglite = dir ? new PGlite(dir, { extensions: { vector } }) : new PGlite({ extensions: { vector } });
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
@@ -98,7 +100,11 @@ export async function migrateToLatest(db: Kysely<Database>, schema?: string): Pr
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+    const message = (error as Error).message ?? String(error);
+    throw new Error(
+      failed ? `Migration ${failed.migrationName} failed: ${message}` : `Migrations could not run: ${message}`,
+      { cause: error },
+    );
   }
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }

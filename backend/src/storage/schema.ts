@@ -163,6 +163,39 @@ export interface OAuthStatesTable extends Owned {
   pending_connection: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/** One indexed message (Ask Steward). `tsv` is written in SQL and never read by the application. */
+export interface MailIndexTable extends Owned {
+  id: Generated<string>;
+  mailbox_id: string | null;
+  message_id: string;
+  thread_id: string | null;
+  subject: string;
+  sender: string;
+  sender_name: string;
+  recipients: string;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  from_me: boolean;
+  body: string;
+  model_allowed: boolean;
+  tsv: ColumnType<string, never, never>;
+  created_at: CreatedAt;
+}
+
+export interface MailTermsTable extends Owned {
+  lexeme: string;
+  df: number;
+}
+
+export interface MailChunksTable extends Owned {
+  id: Generated<string>;
+  entry_id: string;
+  chunk: number;
+  text: string;
+  model: string;
+  /** `vector` (pgvector) or `real[]`, depending on the database; written and read in SQL. */
+  embedding: ColumnType<unknown, never, never>;
+}
+
 /** The table queue (embedded mode); not user-owned: job data holds ids only. */
 export interface JobsTable {
   id: Generated<string>;
@@ -184,6 +217,86 @@ export interface JobsTable {
   completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+type Ts = ColumnType<Date, Date | string, Date | string>;
+type TsNull = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface SendersTable extends Owned {
+  id: Generated<string>;
+  address: string;
+  name: string | null;
+  category: string;
+  message_count: ColumnType<number, number | undefined, number>;
+  first_seen: Ts;
+  last_seen: Ts;
+  list_unsubscribe: string | null;
+  list_unsubscribe_post: ColumnType<boolean, boolean | undefined, boolean>;
+  last_message_id: string | null;
+  mailbox_id: string | null;
+  unsubscribed_at: TsNull;
+  unsubscribe_method: string | null;
+}
+
+export interface MailStatsDailyTable extends Owned {
+  day: ColumnType<string, string, string>;
+  category: string;
+  messages: ColumnType<number, number | undefined, number>;
+  drafts_created: ColumnType<number, number | undefined, number>;
+}
+
+export interface ReplyEventsTable extends Owned {
+  mailbox_id: string;
+  message_id: string;
+  thread_id: string;
+  replied_at: Ts;
+  minutes: number;
+  drafted: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface AlertChannelsTable extends Owned {
+  id: Generated<string>;
+  kind: 'slack' | 'teams';
+  name: string;
+  target: string;
+  secret_ciphertext: string;
+  secret_iv: string;
+  secret_tag: string;
+  key_version: string;
+  rules: Json<unknown>;
+  quiet_hours: ColumnType<unknown, string | null | undefined, string | null>;
+  max_per_hour: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  created_at: CreatedAt;
+}
+
+export interface AlertLogTable extends Owned {
+  channel_id: string;
+  message_key: string;
+  status: string;
+  notice: Json<unknown>;
+  created_at: CreatedAt;
+  sent_at: TsNull;
+}
+
+export interface CrmConnectionsTable {
+  tenant_id: string;
+  provider: 'hubspot' | 'salesforce';
+  instance_url: string | null;
+  token_ciphertext: string;
+  token_iv: string;
+  token_tag: string;
+  key_version: string;
+  ttl_minutes: ColumnType<number, number | undefined, number>;
+  connected_by: string;
+  created_at: CreatedAt;
+}
+
+export interface CrmCacheTable {
+  tenant_id: string;
+  sender: string;
+  context: ColumnType<unknown, string | null, string | null>;
+  fetched_at: Ts;
+}
+
 /** Every table Steward owns. User-owned tables carry tenant_id and user_id on every row. */
 export interface Database {
   tenants: TenantsTable;
@@ -202,6 +315,16 @@ export interface Database {
   sync_status: SyncStatusTable;
   oauth_states: OAuthStatesTable;
   jobs: JobsTable;
+  mail_index: MailIndexTable;
+  mail_terms: MailTermsTable;
+  mail_chunks: MailChunksTable;
+  senders: SendersTable;
+  mail_stats_daily: MailStatsDailyTable;
+  reply_events: ReplyEventsTable;
+  alert_channels: AlertChannelsTable;
+  alert_log: AlertLogTable;
+  crm_connections: CrmConnectionsTable;
+  crm_cache: CrmCacheTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

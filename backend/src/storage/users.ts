@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import { defaultVoice } from '../drafting/voice.ts';
 import type { ModelContext } from '../model-context.ts';
 import type { PersonalModel, SenderRule } from '../triage/local.ts';
+import { mailIndexStore } from './mail-index.ts';
 import { notesStore } from './notes.ts';
 import type { Database, UserRow } from './schema.ts';
 import { triageStore } from './triage.ts';
@@ -104,6 +105,7 @@ export function userStore(db: Kysely<Database>, scope: UserScope) {
     voiceCard,
     notes: notesStore(db, scope),
     usage: usageStore(db, scope),
+    mailIndex: mailIndexStore(db, scope),
 
     async profile(): Promise<UserRow | undefined> {
       return own().selectAll().executeTakeFirst();

@@ -14,6 +14,9 @@ import { RetryLaterError } from '../jobs/queue.ts';
 import { normaliseMessage } from '../mail/normalise.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
 import type { ModelContext } from '../model-context.ts';
+import type { ReachHooks } from '../reach/hooks.ts';
+import { recordSender } from '../reach/senders.ts';
+import { countMessage, recordReplyIfAny } from '../reach/stats.ts';
 import type { Database, MailboxRow, ProcessedMessagesTable } from '../storage/schema.ts';
 import { userStore } from '../storage/users.ts';
 import type { TriageService } from '../triage/service.ts';
@@ -27,6 +30,8 @@ export interface PipelineDeps {
   now?: () => Date;
   /** How long a worker owns a message before another may take over (its process died). */
   leaseMs?: number;
+  /** CRM context for triage and alerts to Slack or Teams (reach/), when configured. */
+  reach?: ReachHooks;
 }
 
 export type PipelineOutcome = 'processed' | 'already_processed' | 'skipped';
@@ -175,12 +180,39 @@ export async function processMessage(
   const normalised = await normaliseFetched(message);
   const fromMe = message.fromMe || (normalised.from ? user.me.includes(normalised.from.address) : false);
 
+  const scope = { tenantId: mailbox.tenant_id, userId: mailbox.user_id };
+  const receivedAt = message.receivedAt ?? normalised.date ?? new Date();
   let category = ledger.category as CategoryId | null;
   if (!category) {
-    const result = await deps.triage.triage(user, normalised, { me: user.me, labels: message.labels });
+    let result = await deps.triage.triage(user, normalised, { me: user.me, labels: message.labels });
+    if (!fromMe && deps.reach?.crm) result = await deps.reach.crm(scope, normalised, result);
     // The user wrote last: the thread waits for the other side, unless the user closed it.
-    category = fromMe ? (result.category === 'actioned' ? 'actioned' : 'awaiting_reply') : result.category;
-    await record(deps, mailbox, providerMessageId, { category, thread_id: message.threadId });
+    const decided: CategoryId = fromMe
+      ? result.category === 'actioned'
+        ? 'actioned'
+        : 'awaiting_reply'
+      : result.category;
+    category = decided;
+    // The category and the dashboard's count are written together, so a retry never counts twice.
+    await deps.db.transaction().execute(async (trx) => {
+      await record({ ...deps, db: trx }, mailbox, providerMessageId, {
+        category: decided,
+        thread_id: message.threadId,
+      });
+      await countMessage(trx, scope, receivedAt, decided);
+    });
+    if (!fromMe) {
+      await recordSender(deps.db, scope, { message: normalised, category, receivedAt, mailboxId: mailbox.id });
+      if (deps.reach?.alerts) {
+        await deps.reach.alerts(scope, {
+          message: normalised,
+          result: { ...result, category },
+          provider: mailbox.provider,
+          providerMessageId,
+          labels: message.labels,
+        });
+      }
+    }
   }
 
   if (!ledger.label_applied && user.settings.categories[category]?.enabled !== false) {
@@ -193,7 +225,7 @@ export async function processMessage(
     await record(deps, mailbox, providerMessageId, { label_applied: true });
   }
 
-  const receivedAt = message.receivedAt ?? normalised.date ?? new Date();
+  if (fromMe) await recordReplyIfAny(deps.db, mailbox, message.threadId, providerMessageId, receivedAt);
   await updateThreadState(
     deps,
     mailbox,
@@ -236,10 +268,14 @@ export async function processMessage(
           references: normalised.signals.references,
         });
       }
-      await record(deps, mailbox, providerMessageId, {
-        draft_id: draftId,
-        draft_pending: false,
-        thread_version: providerMessageId,
+      const created = draftId;
+      await deps.db.transaction().execute(async (trx) => {
+        await record({ ...deps, db: trx }, mailbox, providerMessageId, {
+          draft_id: created,
+          draft_pending: false,
+          thread_version: providerMessageId,
+        });
+        await countMessage(trx, scope, receivedAt, category, { drafts: 1 });
       });
     }
   }

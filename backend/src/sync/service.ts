@@ -15,6 +15,8 @@ import { createPgBossQueue } from '../jobs/pg-boss-queue.ts';
 import type { Queue } from '../jobs/queue.ts';
 import { createTableQueue } from '../jobs/table-queue.ts';
 import type { ContextScope } from '../model-context.ts';
+import { instrumentQueue } from '../ops/metrics.ts';
+import type { ReachHooks } from '../reach/hooks.ts';
 import type { CalendarPort } from '../scheduling/calendar/port.ts';
 import type { Storage } from '../storage/database.ts';
 import type { Database, MailboxRow } from '../storage/schema.ts';
@@ -55,6 +57,8 @@ export interface SyncServiceOptions {
   leaseMs?: number;
   /** The clock that decides when follow-ups are due (tests move it); the system clock by default. */
   now?: () => Date;
+  /** CRM context and alerts for each new message (reach/). */
+  reach?: ReachHooks;
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
@@ -113,7 +117,8 @@ export function createQueueFor(config: Config, storage: Storage, pollIntervalMs?
 export function createSyncService(options: SyncServiceOptions): SyncService {
   const { config, storage, engines } = options;
   const db: Kysely<Database> = storage.db;
-  const queue = options.queue ?? createQueueFor(config, storage, options.pollIntervalMs);
+  // Every job attempt, failure and retry is counted for /metrics (ops/metrics.ts).
+  const queue = instrumentQueue(options.queue ?? createQueueFor(config, storage, options.pollIntervalMs));
   const accounts = options.accounts ?? createAccountTokens({ config, storage });
   const { cipher, refreshTokenOf } = accounts;
   const tokensFor = accounts.accessTokens;
@@ -125,6 +130,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     drafting: options.drafting ?? createDraftingService({ engines, calendars: options.calendars }),
     leaseMs: options.leaseMs,
     now,
+    reach: options.reach,
   };
   let timer: NodeJS.Timeout | undefined;
   let starting: Promise<void> | undefined;

@@ -15,10 +15,17 @@ import {
   hasDeadline,
   splitSentences,
 } from './features.ts';
-import { explainingFeaturesOfHashes, probabilityOfSink } from './linear-model.ts';
+import { calibrate, explainingFeaturesOfHashes, probabilityOfSink } from './linear-model.ts';
 import { defaultTriageModel, type TriageModel } from './model-file.ts';
 import { type PersonalModel, personalCategory } from './personal.ts';
-import { commentRule, marketingRule, meetingUpdateRule, notificationRule, type RuleHit } from './rules.ts';
+import {
+  commentRule,
+  marketingRule,
+  meetingUpdateRule,
+  notificationRule,
+  promotionRule,
+  type RuleHit,
+} from './rules.ts';
 import { cleanSentence, oneLine, summarise } from './summary.ts';
 
 export type { PersonalModel } from './personal.ts';
@@ -43,6 +50,7 @@ export interface TriageContext {
 }
 
 export const DEFAULT_THRESHOLDS = { reply: 0.5, marketing: 0.5 } as const;
+const IDENTITY_PLATT = { a: 1, b: 0 };
 /** Only this many sentences of the new text are read for requests: asks come early in real mail. */
 const MAX_REQUEST_SENTENCES = 15;
 
@@ -60,12 +68,23 @@ const sentenceSink = new HashSink();
 const marketingSink = new HashSink();
 const meetingSink = new HashSink();
 
+/**
+ * An offer of further help ("if you have any questions, please call me", "feel free to…", "let me know
+ * if you need anything") is a courtesy, not a request: nothing is expected unless the reader wants it.
+ */
+const OFFER =
+  /\b(if|should|in case)\s+(you|there|anyone|anybody)\s+(have|has|are|is|need|needs|would like|want|require|wish)\b[^.?!]{0,60}\b(questions?|comments?|concerns?|problems?|issues?|assistance|help|information|info|anything|further|a copy|copies|details)\b|\bfeel free\b|\bdo(n't| not) hesitate\b|\bif (i|we) can (be of )?(any )?(help|assist|assistance)\b|\bhope (this|that) helps\b/i;
+
+/** How much an offer of help counts as a request. */
+const OFFER_WEIGHT = 0.35;
+
 export function analyseRequests(model: Pick<TriageModel, 'request'>, text: string): RequestAnalysis {
   let best: RequestAnalysis = { probability: 0 };
   const bounded = text.length > MAX_REQUEST_CHARS ? text.slice(0, MAX_REQUEST_CHARS) : text;
   for (const sentence of splitSentences(bounded, MAX_REQUEST_SENTENCES)) {
     extractSentence(sentence, sentenceSink.reset());
-    const p = probabilityOfSink(model.request, sentenceSink);
+    let p = probabilityOfSink(model.request, sentenceSink);
+    if (OFFER.test(sentence) && !hasDeadline(sentence)) p *= OFFER_WEIGHT;
     if (p > best.probability) best = { probability: p, sentence };
   }
   return best;
@@ -149,7 +168,8 @@ function describeFeatures(features: string[]): string | undefined {
       (feature.length >= 5 || /[$!%]/.test(feature)) &&
       !EXPLAIN_STOP_WORDS.has(feature.slice(2))
     ) {
-      words.push(`'${feature.slice(2).replace(/_/g, ' ')}'`);
+      const word = `'${feature.slice(2).replace(/_/g, ' ')}'`;
+      if (!words.includes(word)) words.push(word); // "w:!" and "s:!" are one word to a reader
     }
   }
   const parts = [...phrases];
@@ -199,6 +219,11 @@ export interface TriageSignals {
   request: RequestAnalysis;
   /** Calibrated probabilities. pReply is the request probability adjusted for how the user was addressed. */
   pReply: number;
+  /**
+   * pReply mapped to a probability that means what it says: the share of such messages that need a reply,
+   * fitted on sources the models were not trained on (the model's `reply` calibration; pReply without it).
+   */
+  pNeedsReply: number;
   pMarketing: number;
   pMeeting: number;
   meetingRequest: boolean;
@@ -238,8 +263,16 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   // Mail to a crowd, and digest-length mail, rarely waits for this reader's answer.
   if (msg.to.length + msg.cc.length > 15) pReply *= 0.5;
   if (readText.length > 5000) pReply *= 0.75;
-  return { readText, request, pReply, pMarketing, pMeeting, meetingRequest, marketingHashes };
+  const pNeedsReply = fromMe
+    ? 0
+    : model.reply
+      ? calibrate({ platt: IDENTITY_PLATT, isotonic: model.reply }, pReply)
+      : pReply;
+  return { readText, request, pReply, pNeedsReply, pMarketing, pMeeting, meetingRequest, marketingHashes };
 }
+
+/** Categories whose messages never expect an answer from the user. */
+const NO_REPLY_CATEGORIES: ReadonlySet<CategoryId> = new Set(['marketing', 'notification']);
 
 export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageResult {
   const model = ctx.model ?? defaultTriageModel();
@@ -288,9 +321,11 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     const comment = commentRule(msg);
     const contentNotification =
       notification && !/automated|no-reply|Auto-Submitted/.test(notification.reason) ? notification : undefined;
+    const promotion = fromMe ? undefined : promotionRule(msg);
     const apply = (hit: RuleHit) => decide(hit.category, hit.reason, hit.confidence);
     if (calendar) apply(calendar);
     else if (bulkCampaign) apply(bulkCampaign);
+    else if (promotion && !comment && !contentNotification) apply(promotion);
     // A specific notification or comment format outweighs a merely probable promotion.
     else if (pMarketing >= thresholds.marketing && !((comment || contentNotification) && pMarketing < 0.9)) {
       const why = describeFeatures(explainingFeaturesOfHashes(model.marketing, marketingHashes, 6));
@@ -350,7 +385,12 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     if (urgent) reasons.push('marked as urgent');
     if (meetingRequest) reasons.push('asks to meet or to pick a time');
     if (me.size > 0 && inTo) reasons.push('you are in To');
-  } else if (needsReply && finalCategory !== 'awaiting_reply' && request.sentence) {
+  } else if (
+    needsReply &&
+    finalCategory !== 'awaiting_reply' &&
+    !NO_REPLY_CATEGORIES.has(finalCategory) &&
+    request.sentence
+  ) {
     reasons.push(`also asks ${quote(request.sentence, 70)}`);
   }
   if (msg.truncated) reasons.push('very long message: only the first part was analysed');
@@ -368,7 +408,8 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
   const result = {
     id: msg.id,
     category: finalCategory,
-    needsReply: needsReply && !fromMe,
+    // Promotions and machine notifications expect no answer, whatever their wording asks.
+    needsReply: needsReply && !fromMe && !NO_REPLY_CATEGORIES.has(finalCategory),
     // Automated mail does not ask the user to meet; invitations (meeting_update) do.
     meetingRequest:
       meetingRequest &&
@@ -377,10 +418,11 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
       finalCategory !== 'comment',
     priority,
     confidence: clampConfidence(confidence),
-    reasons: reasons.slice(0, 10).map((r) => oneLine(r, 300)),
+    reasons: [...new Set(reasons.map((r) => oneLine(r, 300)))].slice(0, 10),
     summary: summarise(msg, {
       request: finalCategory === 'to_respond' || finalCategory === 'awaiting_reply' ? request.sentence : undefined,
       fromMe,
+      bulk: NO_REPLY_CATEGORIES.has(finalCategory),
     }),
   };
   return result as TriageResult;

@@ -188,6 +188,7 @@ function settle(
 
   if (category === 'to_respond') needsReply = true;
   if (MACHINE_CATEGORIES.has(category) && (msg.signals.noReplySender || msg.signals.bulkMailer)) needsReply = false;
+  if (category === 'marketing' || category === 'notification') needsReply = false; // as the local engine
   if (category === 'marketing' && priority === 'high') priority = 'normal';
 
   const summary = clean(answer.summary, 140) || local.summary;

@@ -152,7 +152,7 @@ export function notificationRule(msg: NormalisedMessage): RuleHit | undefined {
   if (s.noReplySender) return { category: 'notification', reason: 'sent from a no-reply address', confidence: 0.85 };
   if (
     msg.from &&
-    /^(notifications?|alerts?|updates?|system|automated|robot|bot|daemon|info|support|billing|accounts?|security|receipts?|orders?)([-+_.].*)?@/i.test(
+    /^((notifications?|notify|alerts?|updates?|system|automated|robot|bot|daemon|info|support|billing|accounts?|security|receipts?|orders?|rss|rss-?feeds?|feeds?|news-?feeds?|headlines|digests?|mailer-daemon|postmaster|webmaster|nobody|mailman|listserv|majordomo)([-+_.].*)?|[\w.]+-(owner|admin|request|bounces?))@/i.test(
       msg.from.address,
     ) &&
     !s.listUnsubscribe
@@ -176,5 +176,25 @@ export function marketingRule(msg: NormalisedMessage): RuleHit | undefined {
   ) {
     return { category: 'marketing', reason: `sent through ${s.bulkMailer} with an unsubscribe link`, confidence: 0.93 };
   }
+  return undefined;
+}
+
+/** How bulk mail tells its reader how to stop receiving it. */
+const OPT_OUT =
+  /\bunsubscribe\b|\bopt[- ]?out\b|\bremoved? (yourself |you |your (e-?mail )?(address )?)?from (our|this|the|my|all)( \w+)? (mailing |e-?mail )?list\b|\bto be removed\b|\bno longer wish to receive\b|\bdo not wish to receive\b|\bwish to be removed\b|\bclick here to remove\b|\bremoval instructions\b/i;
+const REPLY_SUBJECT = /^\s*(re|aw|sv|antw)\s*:/i;
+
+/**
+ * Mass mailing (guideline: newsletters, promotions, mass mailings): not part of a conversation, not a
+ * mailing-list discussion, and either tells the reader how to stop receiving it or is link-heavy HTML.
+ */
+export function promotionRule(msg: NormalisedMessage): RuleHit | undefined {
+  const s = msg.signals;
+  if (s.listId || s.inReplyTo || REPLY_SUBJECT.test(msg.subject)) return undefined;
+  const tail = msg.text.length > 1500 ? msg.text.slice(-1500) : msg.text;
+  if (OPT_OUT.test(tail))
+    return { category: 'marketing', reason: 'a mass mailing: tells you how to unsubscribe', confidence: 0.88 };
+  if (msg.html !== undefined && (msg.linkCount ?? 0) >= 4)
+    return { category: 'marketing', reason: 'a mass mailing: link-heavy HTML', confidence: 0.85 };
   return undefined;
 }

@@ -1,6 +1,7 @@
 /** One-line extractive summaries: who, and what they want (or what it is about). */
 
 import { displayFirstName } from '../mail/addresses.ts';
+import { isAttributionLine } from '../mail/quotes.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
 
 export const MAX_SUMMARY_CHARS = 140;
@@ -23,18 +24,41 @@ function lastWhitespaceRunStart(text: string): number {
   return end;
 }
 
-/** The first piece of `text` split at sentence ends and newlines that is 12 characters or more, trimmed. */
+/**
+ * The first piece of `text` split at sentence ends and newlines that is 12 characters or more, trimmed;
+ * attribution lines ("Ann Lee wrote:", "-----Original Message-----", "From: …") are not pieces.
+ */
 function firstLongPiece(text: string): string | undefined {
   const separator = /(?<=[.!?])\s+|\n/g;
   let start = 0;
+  let lineStart = true;
   let match: RegExpExecArray | null;
+  const usable = (piece: string, atLineStart: boolean) =>
+    piece.length >= 12 && !(atLineStart && isAttributionLine(piece.slice(0, 400)));
   while ((match = separator.exec(text)) !== null) {
     const piece = text.slice(start, match.index).trim();
-    if (piece.length >= 12) return piece;
+    if (usable(piece, lineStart)) return piece;
+    lineStart = match[0].includes('\n');
     start = match.index + match[0].length;
   }
   const last = text.slice(start).trim();
-  return last.length >= 12 ? last : undefined;
+  return usable(last, lineStart) ? last : undefined;
+}
+
+const PERSON_NAME = /^\p{Lu}[\p{L}'’.-]*(\s+\p{Lu}[\p{L}'’.-]*){0,2}$/u;
+
+/**
+ * Who a summary names: a person's first name ("Ann Lee" → "Ann", "Lee, Ann" → "Ann"); an organisation or
+ * any other display name whole ("Acme Outdoor Deals", "GitHub"), so no first word stands alone.
+ */
+function senderLabel(msg: NormalisedMessage, bulk: boolean): string | undefined {
+  const name = msg.from?.name?.replace(/\(.*?\)|<.*?>|["']/g, '').trim();
+  if (name && !name.includes('@')) {
+    const personLike = PERSON_NAME.test(name) || /^[^,]+,\s*\p{Lu}[\p{L}'’.-]*$/u.test(name);
+    const words = name.split(/\s+/).length;
+    if (bulk || !personLike || words === 1) return oneLine(name, 40);
+  }
+  return displayFirstName(msg.from);
 }
 
 export function oneLine(text: string, max = MAX_SUMMARY_CHARS): string {
@@ -55,8 +79,12 @@ function stripSubjectPrefixes(subject: string): string {
   return subject.replace(/^\s*((re|aw|sv|fw|fwd|wg)\s*(\[\d+\])?\s*:\s*)+/i, '').trim();
 }
 
-export function summarise(msg: NormalisedMessage, opts: { request?: string; fromMe?: boolean }): string {
-  const who = opts.fromMe ? 'You' : (displayFirstName(msg.from) ?? msg.from?.address ?? 'Someone');
+/** `bulk`: promotions and notifications, whose sender is named whole ("Acme Outdoor", not "Acme"). */
+export function summarise(
+  msg: NormalisedMessage,
+  opts: { request?: string; fromMe?: boolean; bulk?: boolean },
+): string {
+  const who = opts.fromMe ? 'You' : (senderLabel(msg, opts.bulk ?? false) ?? msg.from?.address ?? 'Someone');
   const subject = stripSubjectPrefixes(msg.subject);
   if (opts.request) {
     const ask = cleanSentence(opts.request);

@@ -55,7 +55,7 @@ describe('steward CLI', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000); // two embedded databases opened and migrated: slow on a loaded 2-core machine
 
   it('a bad environment is a one-line error and a non-zero exit', async () => {
     const c = capture();

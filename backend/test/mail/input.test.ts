@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type MessageInput, readMessageInputs, splitMbox } from '../../src/mail/input.ts';
+import { decodeMailFile, type MessageInput, readMessageInputs, splitMbox } from '../../src/mail/input.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/mail/', import.meta.url));
 
@@ -49,6 +49,27 @@ describe('readMessageInputs', () => {
       [4, 'm5', 'invalid_message'],
     ]);
     expect(records[0]!.message).toMatchObject({ id: 'm1', text: 'Can you call me?' });
+    expect(records.map((r) => r.error?.message).filter(Boolean)).toEqual([
+      'line 2: not valid JSON',
+      'line 3: a message needs one of "text", "html" or "raw"',
+      'line 6: "to" must be an array',
+    ]);
+  });
+
+  it('reports a wrong type before a missing body, and names unknown fields', async () => {
+    const records = await collect(
+      ['-'],
+      [
+        JSON.stringify({ id: 'x', subject: 5 }),
+        JSON.stringify({ id: 'y', text: 'hi', from: 7 }),
+        JSON.stringify({ id: 'z', text: 'hi', bogus: true }),
+      ].join('\n'),
+    );
+    expect(records.map((r) => r.error?.message)).toEqual([
+      'line 1: "subject" must be a string',
+      'line 2: "from" must be a string or an object',
+      expect.stringMatching(/^line 3: unknown field "bogus" \(a message has id, threadId, from/),
+    ]);
   });
 
   it('reads .jsonl files and reports unreadable paths as records', async () => {
@@ -64,6 +85,29 @@ describe('readMessageInputs', () => {
       ['x@y', 'ok'],
       ['2', 'unreadable_input'],
     ]);
+    writeFileSync(file, '{"id":"a","text":"x"}\n\n[1]\n');
+    expect((await collect([file])).map((r) => r.error?.message)).toEqual([
+      undefined,
+      'batch.jsonl, line 3: a message must be a JSON object',
+    ]);
+  });
+});
+
+describe('decodeMailFile', () => {
+  it('converts UTF-16 with or without a byte-order mark and refuses binary, empty and non-mail files', () => {
+    const source = 'Subject: hi\r\n\r\nhello';
+    const le = decodeMailFile(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(source, 'utf16le')]));
+    expect(le).toEqual({ text: source, notice: 'UTF-16 text: converted' });
+    const be = Buffer.from(source, 'utf16le').swap16();
+    expect(decodeMailFile(be)).toEqual({ text: source, notice: 'UTF-16 text: converted' });
+    expect(decodeMailFile(Buffer.from(`\ufeff${source}`))).toEqual({ text: source });
+    expect(decodeMailFile(Buffer.alloc(0)).problem).toContain('no messages found');
+    expect(decodeMailFile(Buffer.from(' \n\n')).problem).toContain('no messages found');
+    const binary = Buffer.alloc(4096, 0x41);
+    for (let i = 0; i < binary.length; i += 7) binary[i] = 0x01;
+    expect(decodeMailFile(binary).problem).toContain('binary data');
+    expect(decodeMailFile(Buffer.from('Dear diary,\ntoday…')).problem).toContain('not an mbox or email file');
+    expect(decodeMailFile(Buffer.from('From sam Mon Jan 1\nSubject: x\n\nbody')).text).toBeDefined();
   });
 });
 

@@ -5,6 +5,7 @@ import { createTokenCipher, tokenContext } from '../../src/accounts/crypto.ts';
 import { createAccountTokens } from '../../src/accounts/tokens.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createEngines } from '../../src/engines.ts';
+import type { ReachHooks } from '../../src/reach/hooks.ts';
 import type { Storage } from '../../src/storage/database.ts';
 import { mailboxStore } from '../../src/storage/mailboxes.ts';
 import type { MailboxRow } from '../../src/storage/schema.ts';
@@ -77,7 +78,7 @@ export function syncConfig(fakes: Fakes, extra: Record<string, string> = {}): Co
 export function startService(
   config: Config,
   storage: Storage,
-  extra: { leaseMs?: number; now?: () => Date; calendars?: boolean } = {},
+  extra: { leaseMs?: number; now?: () => Date; reach?: ReachHooks; calendars?: boolean } = {},
 ): SyncService {
   const { calendars, ...rest } = extra;
   // As the app wires it: one token cache for mail and the connected calendars.

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +69,7 @@ describe('steward triage', () => {
       .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatchObject({ id: 'm1', category: 'to_respond' });
-    expect(lines[1]).toEqual({ id: '1', error: { code: 'invalid_json', message: 'line is not valid JSON' } });
+    expect(lines[1]).toEqual({ id: '1', error: { code: 'invalid_json', message: 'line 2: not valid JSON' } });
     expect(lines[2]).toMatchObject({ id: 'm3', category: 'actioned' });
     expect(code).toBe(1);
   });
@@ -78,10 +81,64 @@ describe('steward triage', () => {
     const { code, out, err } = await run(['-'], stdin);
     expect(code).toBe(0);
     const rows = out.trim().split('\n');
-    expect(rows[0]).toMatch(/^ID\s+CATEGORY\s+REPLY\s+MEET\s+PRIORITY\s+CONF\s+SUMMARY/);
+    expect(rows[0]).toMatch(/^#\s+FROM\s+SUBJECT\s+CATEGORY\s+REPLY\s+MEET\s+PRIORITY\s+CONF\s+SUMMARY/);
     expect(rows).toHaveLength(211);
-    expect(rows[1]).toMatch(/^n0\s+fyi\s+-\s+-\s+normal\s+0\.\d\d\s+/);
+    expect(rows[1]).toMatch(/^1\s+\(unknown\)\s+\(no subject\)\s+fyi\s+-\s+-\s+normal\s+0\.\d\d\s+/);
     expect(err).toContain('triaged 200 messages');
+  });
+
+  it('shows the position, the sender and the subject in the human table, not a truncated Message-ID', async () => {
+    const { code, out } = await run([join(fixtures, 'budget-request.eml')]);
+    expect(code).toBe(0);
+    const [header, row] = out.trim().split('\n');
+    expect(header).toMatch(/^#\s+FROM\s+SUBJECT\s+CATEGORY/);
+    expect(row).toMatch(/^1\s+Lee, Ann\s+Q2 budget approval\s+to_respond\s+yes/);
+    expect(row).not.toContain('budget-1@');
+  });
+
+  it('says what it found in odd files and exits 1 when no message was read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steward-odd-'));
+    try {
+      const binary = join(dir, 'x.mbox');
+      writeFileSync(binary, randomBytes(200_000));
+      const empty = join(dir, 'empty.eml');
+      writeFileSync(empty, '');
+      const text = join(dir, 'notes.txt');
+      writeFileSync(text, 'shopping list\nmilk\n');
+      for (const [file, expected] of [
+        [binary, 'not an mbox or email file'],
+        [empty, 'no messages found'],
+        [text, 'not an mbox or email file'],
+      ] as const) {
+        const { code, out, err } = await run(['--json', file]);
+        expect(code).toBe(1);
+        const lines = out.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(JSON.parse(lines[0]!).error.message).toContain(expected);
+        expect(err).toContain('no message was read');
+      }
+      const { code, out } = await run(['--json', '-'], '');
+      expect(code).toBe(1);
+      expect(JSON.parse(out.trim()).error).toEqual({ code: 'no_messages', message: 'stdin: no messages found' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('converts a UTF-16 .eml, says so, and triages it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steward-utf16-'));
+    try {
+      const file = join(dir, 'lunch.eml');
+      const source = 'From: Ann <ann@example.com>\r\nSubject: Lunch?\r\n\r\nCan we have lunch on Friday?\r\n';
+      writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(source, 'utf16le')]));
+      const { code, out, err } = await run(['--json', file]);
+      expect(code).toBe(0);
+      expect(err).toContain('UTF-16 text: converted');
+      expect(JSON.parse(out.trim())).toMatchObject({ category: 'to_respond', needsReply: true });
+      expect(JSON.parse(out.trim()).summary).toContain('lunch');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects wrong invocations with a UsageError', async () => {

@@ -55,13 +55,69 @@ describe('triageLocal on typical mail', () => {
     const msg = await message({
       from: 'Deals <deals@shop.example>',
       subject: 'LIMITED TIME OFFER: save 50% today!!!',
-      html:
-        '<p>Click here to claim your FREE gift. Order now and save $$$! Unsubscribe from this list here.</p>' +
-        '<a href="https://shop.example/x">Buy</a>'.repeat(12),
+      html: '<p>Click here to claim your FREE gift. Order now and save $$$! Best prices of the year on every item in the store, free shipping on all orders.</p>',
     });
     const result = triageLocal(msg, { me: ME });
     expect(result.category).toBe('marketing');
     expect(result.reasons[0]).toMatch(/^reads like a newsletter or promotion/);
+  });
+
+  it('files a mass mailing that says how to opt out, or link-heavy HTML, as marketing by rule', async () => {
+    const optOut = await message({
+      from: 'Garden Club <club@garden.example>',
+      subject: 'Spring planting guide',
+      text: 'Our spring guide is here: twelve bulbs to plant now.\n\nTo be removed from our mailing list, reply with REMOVE.',
+    });
+    expect(triageLocal(optOut, { me: ME }).reasons[0]).toBe('a mass mailing: tells you how to unsubscribe');
+    const links = await message({
+      from: 'Books <hello@books.example>',
+      subject: 'New this week',
+      html: `<p>New titles this week.</p>${'<a href="https://books.example/t">A title</a> '.repeat(6)}`,
+    });
+    const result = triageLocal(links, { me: ME });
+    expect(result.category).toBe('marketing');
+    expect(result.reasons[0]).toBe('a mass mailing: link-heavy HTML');
+  });
+
+  it('does not call a reply or a mailing-list discussion a mass mailing for its unsubscribe footer', async () => {
+    const footer = '\n\n_______________\nlist mailing list\nTo unsubscribe, visit https://lists.example/list';
+    const reply = await message({
+      from: 'ann@example.com',
+      subject: 'Re: the parser patch',
+      text: `I tried the patch and it works for me.${footer}`,
+    });
+    expect(triageLocal(reply, { me: ME }).reasons[0]).not.toMatch(/mass mailing/);
+    const list = await normaliseMessage({
+      id: 'l',
+      raw: `From: bob@example.com\r\nTo: list@lists.example\r\nList-Id: <list.lists.example>\r\nSubject: parser question\r\n\r\nHas anyone seen the parser hang on long lines?${footer}`,
+    });
+    const result = triageLocal(list, { me: ME });
+    expect(result.category).not.toBe('marketing');
+    expect(result.reasons[0]).not.toMatch(/mass mailing/);
+  });
+
+  it('files mail from feed, digest and list-owner addresses as notification', async () => {
+    for (const from of ['rss@news.example', 'digest@forum.example', 'mylist-owner@lists.example']) {
+      const msg = await message({ from, subject: 'Item', text: 'A new item was posted on the site today.' });
+      expect(triageLocal(msg, { me: ME }).category).toBe('notification');
+    }
+  });
+
+  it('does not take an offer of help for a request', async () => {
+    const offer = await message({
+      from: 'ann@example.com',
+      subject: 'Minutes of the board meeting',
+      text: 'The minutes of last week are attached. If you have any questions, please call me.',
+    });
+    const offered = triageLocal(offer, { me: ME });
+    expect(offered.category).toBe('fyi');
+    expect(offered.needsReply).toBe(false);
+    const ask = await message({
+      from: 'ann@example.com',
+      subject: 'Minutes of the board meeting',
+      text: 'The minutes of last week are attached. Could you please check the figures on page two?',
+    });
+    expect(triageLocal(ask, { me: ME }).category).toBe('to_respond');
   });
 
   it('treats plain information as fyi and only-Cc mail as less likely to need a reply', async () => {
@@ -98,6 +154,65 @@ describe('triageLocal on typical mail', () => {
     });
     expect(triageLocal(msg, { me: ME, thresholds: { reply: 0.5, marketing: 0.01 } }).category).toBe('marketing');
     expect(triageLocal(msg, { me: ME, thresholds: { reply: 0.5, marketing: 0.999 } }).category).not.toBe('marketing');
+  });
+});
+
+describe('what a reader sees', () => {
+  it('a summary never quotes an attribution line; a forwarded message is summed up by what it says', async () => {
+    for (const intro of ['-----Original Message-----', 'Laurent Papier wrote:', 'On Mon, 2 Mar 2026, Ann Lee wrote:']) {
+      const result = triageLocal(
+        await message({
+          from: 'Bo Chen <bo@example.com>',
+          subject: '',
+          text: `${intro}\nFrom: Laurent Papier\nSent: Monday\n\nThe shipment leaves the warehouse on the 4th.`,
+        }),
+        { me: ME },
+      );
+      expect(result.summary).not.toMatch(/wrote|Original Message|From:|Sent:/);
+      expect(result.summary).toContain('The shipment leaves the warehouse');
+    }
+  });
+
+  it('names an organisation whole and a person by first name', async () => {
+    const promo = triageLocal(await fromFixture('newsletter.eml'), { me: ME });
+    const person = triageLocal(await fromFixture('budget-request.eml'), { me: ME });
+    expect(person.summary.startsWith('Ann ')).toBe(true);
+    const promoName = (await fromFixture('newsletter.eml')).from?.name ?? '';
+    expect(promoName.split(' ').length).toBeGreaterThan(1);
+    expect(promo.summary.startsWith(`${promoName}:`)).toBe(true);
+  });
+
+  it('never repeats a reason, nor a word inside one', async () => {
+    const result = triageLocal(
+      await message({
+        from: 'Deals <deals@shop.example>',
+        subject: 'SALE!!! 50% off!!!',
+        text: 'Huge sale! 50% off everything! Buy now! Free shipping! Limited time! $$$ Save big! Unsubscribe here.',
+      }),
+      { me: ME },
+    );
+    expect(new Set(result.reasons).size).toBe(result.reasons.length);
+    for (const reason of result.reasons) {
+      const quoted = reason.match(/'[^']*'/g) ?? [];
+      expect(new Set(quoted).size).toBe(quoted.length);
+    }
+  });
+
+  it('marketing and notifications never need a reply, even when they ask a question', async () => {
+    const promo = triageLocal(
+      await message({
+        from: 'Acme Outdoor <news@acme.example>',
+        subject: 'Will you join us? 40% off ends Friday!',
+        text: 'Can you make it to our sale? Reply now and get 40% off! Unsubscribe: https://acme.example/u',
+        headers: { 'list-unsubscribe': '<mailto:u@acme.example>', precedence: 'bulk' },
+      }),
+      { me: ME },
+    );
+    expect(promo.category).toBe('marketing');
+    expect(promo.needsReply).toBe(false);
+    const reset = triageLocal(await fromFixture('password-reset.eml'), { me: ME });
+    expect(reset.category).toBe('notification');
+    expect(reset.needsReply).toBe(false);
   });
 });
 

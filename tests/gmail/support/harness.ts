@@ -1,7 +1,6 @@
 /** The Gmail end-to-end world: the real backend in a child process, the built add-on in a V8 context. */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,11 +111,7 @@ export function gmailUser(
   };
 }
 
-/**
- * Calls the API directly as the user, to check what the add-on did. Each call has its own connection: the
- * add-on's synchronous UrlFetchApp blocks this thread for long stretches, so a kept-alive socket could be
- * one the server has already closed by the time it is reused.
- */
+/** Calls the API directly as the user, to check what the add-on did. */
 export async function api<T>(
   backend: Backend,
   token: string,
@@ -124,29 +119,14 @@ export async function api<T>(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: T }> {
-  const payload = body !== undefined ? JSON.stringify(body) : undefined;
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      `${backend.server.url}${path}`,
-      {
-        method,
-        agent: false,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : null) as T }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
+  const res = await fetch(`${backend.server.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }

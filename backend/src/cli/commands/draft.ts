@@ -100,7 +100,9 @@ export const draftCommand: CliCommand = {
     const threads = new Map<string, NormalisedMessage[]>();
     let failures = 0;
     const inputs = options.inputs.map((p) => (p === '-' ? p : path.resolve(io.cwd, p)));
-    for await (const record of readMessageInputs(inputs, io.stdin)) {
+    let drafted = 0;
+    const onNotice = (text: string) => void io.stderr.write(`steward draft: ${text}\n`);
+    for await (const record of readMessageInputs(inputs, io.stdin, { onNotice })) {
       if (!record.message) {
         failures++;
         const error = record.error ?? { code: 'invalid_message', message: 'unreadable message' };
@@ -117,10 +119,12 @@ export const draftCommand: CliCommand = {
       const { draft, fallback } = await drafting.draft(ctx, { message, thread, me, sent, now: new Date() });
       if (fallback) io.stderr.write(`${record.id}: ${fallback}\n`);
       if (threadKey) threads.set(threadKey, [...thread, message]);
+      drafted++;
       io.stdout.write(
         options.json ? `${JSON.stringify({ id: record.id, ...draft })}\n` : formatDraft(record.id, draft),
       );
     }
-    return failures > 0 ? 1 : 0;
+    if (drafted === 0) io.stderr.write('steward draft: no message was read\n');
+    return failures > 0 || drafted === 0 ? 1 : 0;
   },
 };

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config.ts';
 import { migrateToLatest, openStorage } from '../../storage/database.ts';
+import { explainStartError } from '../../storage/operations.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 
@@ -12,7 +13,9 @@ export const migrateCommand: CliCommand = {
     const config = loadConfig(io.env, io.cwd);
     const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     try {
-      const { applied } = await migrateToLatest(storage.db);
+      const { applied } = await migrateToLatest(storage.db).catch((error: unknown) => {
+        throw explainStartError(error, config.databaseUrl);
+      });
       io.stdout.write(
         applied.length > 0
           ? `Applied ${applied.length} migration(s) on ${storage.describe}: ${applied.join(', ')}\n`

@@ -124,7 +124,7 @@ function formatTable(expressions: TimeExpression[], debug: boolean): string {
 
 export const timesCommand: CliCommand = {
   name: 'times',
-  summary: 'find and resolve time expressions ("Tue or Wed afternoon", "EOD Friday") in text',
+  summary: 'Find and resolve time expressions ("Tue or Wed afternoon", "EOD Friday") in text',
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv);

@@ -57,8 +57,11 @@ function cell(text: string, width: number): string {
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat.padEnd(width);
 }
 
+/** Human columns: the position in the input (1-based), who sent it, its subject, then the verdict. */
 const COLUMNS: Array<[string, number]> = [
-  ['ID', 24],
+  ['#', 4],
+  ['FROM', 20],
+  ['SUBJECT', 28],
   ['CATEGORY', 14],
   ['REPLY', 5],
   ['MEET', 4],
@@ -68,9 +71,14 @@ const COLUMNS: Array<[string, number]> = [
 function humanHeader(): string {
   return `${COLUMNS.map(([name, width]) => name.padEnd(width)).join('  ')}  SUMMARY / REASON\n`;
 }
-function humanRow(r: TriageResult): string {
+function sender(msg: NormalisedMessage): string {
+  return msg.from?.name || msg.from?.address || '(unknown)';
+}
+function humanRow(index: number, msg: NormalisedMessage, r: TriageResult): string {
   const values = [
-    r.id,
+    `${index + 1}`,
+    sender(msg),
+    msg.subject || '(no subject)',
     r.category,
     r.needsReply ? 'yes' : '-',
     r.meetingRequest ? 'yes' : '-',
@@ -80,8 +88,8 @@ function humanRow(r: TriageResult): string {
   const reason = r.reasons[0] ? `  (${r.reasons[0]})` : '';
   return `${values.map((v, i) => cell(v, COLUMNS[i]![1])).join('  ')}  ${r.summary}${reason}\n`;
 }
-function humanError(id: string, error: { code: string; message: string }): string {
-  return `${cell(id, COLUMNS[0]![1])}  error: ${error.message} (${error.code})\n`;
+function humanError(index: number, error: { code: string; message: string }): string {
+  return `${cell(`${index + 1}`, COLUMNS[0]![1])}  error: ${error.message} (${error.code})\n`;
 }
 
 /** The engine AI_PROVIDER chooses, exactly as for the server. */
@@ -101,14 +109,16 @@ export function createTriageCommand(engine?: TriageEngine): CliCommand {
       const threads = new Map<string, NormalisedMessage[]>();
       let failures = 0;
       let done = 0;
-      if (!options.json) await write(io.stdout, humanHeader());
+      let headerWritten = options.json;
+      let triaged = 0;
+      const onNotice = (text: string) => void io.stderr.write(`steward triage: ${text}\n`);
       try {
-        for await (const input of readMessageInputs(options.inputs, io.stdin)) {
+        for await (const input of readMessageInputs(options.inputs, io.stdin, { onNotice })) {
           let line: string;
           if (input.error || !input.message) {
             failures++;
             const error = input.error ?? { code: 'invalid_message', message: 'no message' };
-            line = options.json ? `${JSON.stringify({ id: input.id, error })}\n` : humanError(input.id, error);
+            line = options.json ? `${JSON.stringify({ id: input.id, error })}\n` : humanError(input.index, error);
           } else {
             try {
               const msg = await normaliseMessage(input.message);
@@ -120,7 +130,8 @@ export function createTriageCommand(engine?: TriageEngine): CliCommand {
                 threads.set(threadKey, [...(thread ?? []), msg].slice(-MAX_THREAD_MEMORY));
                 if (threads.size > MAX_THREADS) threads.delete(threads.keys().next().value as string);
               }
-              line = options.json ? `${JSON.stringify(result)}\n` : humanRow(result);
+              triaged++;
+              line = options.json ? `${JSON.stringify(result)}\n` : humanRow(input.index, msg, result);
             } catch (error) {
               failures++;
               const failure = {
@@ -129,8 +140,12 @@ export function createTriageCommand(engine?: TriageEngine): CliCommand {
               };
               line = options.json
                 ? `${JSON.stringify({ id: input.id, error: failure })}\n`
-                : humanError(input.id, failure);
+                : humanError(input.index, failure);
             }
+          }
+          if (!headerWritten) {
+            await write(io.stdout, humanHeader());
+            headerWritten = true;
           }
           await write(io.stdout, line);
           done++;
@@ -142,7 +157,8 @@ export function createTriageCommand(engine?: TriageEngine): CliCommand {
       }
       if (!options.json && done >= PROGRESS_EVERY)
         await write(io.stderr, `triaged ${done} messages, ${failures} failed\n`);
-      return failures > 0 ? 1 : 0;
+      if (triaged === 0) await write(io.stderr, 'steward triage: no message was read\n');
+      return failures > 0 || triaged === 0 ? 1 : 0;
     },
   };
 }

@@ -17,7 +17,8 @@ SENT_INPUT: .eml, .mbox or .jsonl files, or - for JSON Lines on stdin. 20 or mor
 export async function readSentMail(paths: string[], io: CliIo): Promise<NormalisedMessage[]> {
   const sent: NormalisedMessage[] = [];
   const resolved = paths.map((p) => (p === '-' ? p : path.resolve(io.cwd, p)));
-  for await (const record of readMessageInputs(resolved, io.stdin)) {
+  const onNotice = (text: string) => void io.stderr.write(`${text}\n`);
+  for await (const record of readMessageInputs(resolved, io.stdin, { onNotice })) {
     if (!record.message) {
       io.stderr.write(`skipped ${record.id}: ${record.error?.message ?? 'unreadable'}\n`);
       continue;
@@ -74,7 +75,12 @@ export const voiceCommand: CliCommand = {
       else paths.push(arg);
     }
     if (!paths.length) throw new UsageError('give at least one SENT_INPUT');
-    const voice = learnVoice(await readSentMail(paths, io));
+    const sent = await readSentMail(paths, io);
+    if (sent.length === 0) {
+      io.stderr.write('steward voice: no sent message was read, so there is no voice to learn\n');
+      return 1;
+    }
+    const voice = learnVoice(sent);
     io.stdout.write(json ? `${JSON.stringify(voice)}\n` : `${formatStyleCard(voice)}\n`);
     return 0;
   },

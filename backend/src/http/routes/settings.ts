@@ -55,6 +55,8 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
       ) {
         await request.store.triage.forgetResults();
       }
+      // Turning the mail index off deletes it (rows, word counts, embeddings).
+      if (patch.mailIndex === false) await request.store.mailIndex.removeAll();
       return updated;
     },
   );

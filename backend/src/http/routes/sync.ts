@@ -108,7 +108,16 @@ function pageHeaders(reply: FastifyReply): FastifyReply {
  */
 export const syncPlugin = fp(async (app: FastifyInstance) => {
   const { config, storage, engines, accounts, triage, drafting } = app.services;
-  const sync = createSyncService({ config, storage, engines, accounts, triage, drafting, log: app.log });
+  const sync = createSyncService({
+    config,
+    storage,
+    engines,
+    accounts,
+    triage,
+    drafting,
+    log: app.log,
+    reach: app.services.reach.hooks,
+  });
   app.decorate('sync', sync);
   app.addHook('onReady', async () => {
     if (!sync.canConnect('gmail') && !sync.canConnect('graph')) return;

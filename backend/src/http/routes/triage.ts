@@ -6,7 +6,9 @@ import { Compile } from 'typebox/compile';
 import { userKeyOf } from '../../ai/db-usage.ts';
 import { domainOf } from '../../mail/addresses.ts';
 import type { NormalisedMessage } from '../../mail/types.ts';
+import { recordSender } from '../../reach/senders.ts';
 import { mergeSettings } from '../../storage/users.ts';
+import { withCrmContext } from '../../triage/crm.ts';
 import { learnCorrection, type PersonalModel, type SenderRule } from '../../triage/local.ts';
 import { correctedTriage } from '../../triage/service.ts';
 import { HttpError } from '../errors.ts';
@@ -118,7 +120,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
     const hash = contentHash(message, me, thread, triage.provider);
     const ctx = await request.store.triage.context(message.id, hash);
     const cached = ctx.cached as CachedTriage | undefined;
-    if (cached) return cached.result;
+    if (cached) return withCrm(request, cached.result, cached.sender, me);
     const settings = mergeSettings(ctx.settings);
     const normalised = await app.services.cpu.normalise(message);
     const result = await triage.triage(
@@ -136,7 +138,28 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       action: 'triage',
       detail: { messageId: message.id, engine: triage.provider },
     });
-    return result;
+    // Bulk senders seen from the add-ins are listed for unsubscribe like those seen by mailbox sync.
+    const from = normalised.from?.address;
+    if (from && !me.includes(from)) {
+      await recordSender(app.services.storage.db, request.store.scope, {
+        message: normalised,
+        category: result.category,
+        receivedAt: normalised.date ?? new Date(),
+      });
+    }
+    return withCrm(request, result, from, me);
+  }
+
+  /** CRM context is added on the way out (not cached with the result), so it follows the CRM's own TTL. */
+  async function withCrm(
+    request: FastifyRequest,
+    result: TriageResult,
+    sender: string | undefined,
+    me: string[],
+  ): Promise<TriageResult> {
+    if (!sender || me.includes(sender)) return result;
+    const context = await app.services.reach.crm.contextFor(request.store.scope.tenantId, sender);
+    return withCrmContext(result, context);
   }
 
   app.post(

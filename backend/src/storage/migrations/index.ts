@@ -3,6 +3,8 @@ import * as m0001 from './0001_init.ts';
 import * as m0002 from './0002_assistant.ts';
 import * as m0003 from './0003_sync.ts';
 import * as m0004 from './0004_security.ts';
+import * as m0005 from './0005_mail_index.ts';
+import * as m0006 from './0006_reach.ts';
 
 /** Ordered migrations; a new file is added here with the next number. Names never change once shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +12,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_assistant': m0002,
   '0003_sync': m0003,
   '0004_security': m0004,
+  '0005_mail_index': m0005,
+  '0006_reach': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,272 @@
+import {
+  AlertChannel,
+  AlertChannelInput,
+  AlertChannelList,
+  AlertTestResult,
+  type CategoryId,
+  CrmConnection,
+  CrmConnectionInput,
+  ErrorBody,
+  InboxStats,
+  SenderCategoryQuery,
+  SenderList,
+  StatsQuery,
+  UnsubscribeRequest,
+  UnsubscribeResult,
+} from '@steward/shared';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { isAdmin } from '../../identity/admin.ts';
+import { AlertChannelError } from '../../reach/alerts.ts';
+import { CrmError } from '../../reach/crm.ts';
+import { listSenders, UnsubscribeRefused, unsubscribe } from '../../reach/senders.ts';
+import { inboxStats } from '../../reach/stats.ts';
+import { isUuid, mailboxStore } from '../../storage/mailboxes.ts';
+import { HttpError } from '../errors.ts';
+
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+function uuidOr404(id: string, what: string): string {
+  if (!isUuid(id)) throw new HttpError(404, 'not_found', `No such ${what}.`);
+  return id;
+}
+
+/** Senders and unsubscribe, the dashboard's numbers, alert channels, and the tenant's CRM connection. */
+export async function reachRoutes(app: FastifyInstance): Promise<void> {
+  const { reach, config, storage } = app.services;
+
+  app.get(
+    '/senders',
+    {
+      schema: {
+        tags: ['reach'],
+        summary: 'Senders of my mail, newest first',
+        description:
+          '`?category=marketing` lists bulk senders with message counts, last-seen dates and how each can be left (from its own List-Unsubscribe header).',
+        querystring: SenderCategoryQuery,
+        response: { 200: SenderList, 400: ErrorBody },
+      },
+    },
+    async (request) => {
+      const query = request.query as { category?: CategoryId; limit?: string };
+      return {
+        senders: await listSenders(storage.db, request.store.scope, {
+          category: query.category,
+          limit: query.limit ? Number(query.limit) : undefined,
+        }),
+      };
+    },
+  );
+
+  app.post(
+    '/senders/:id/unsubscribe',
+    {
+      schema: {
+        tags: ['reach'],
+        summary: 'Unsubscribe from a bulk sender (the user clicked)',
+        description:
+          "RFC 8058 one-click when the sender offers it (an HTTPS POST, no redirect followed), else a mailto unsubscribe left as a draft for the user to send, else the web link to open. Only the sender's own List-Unsubscribe header is used, only for senders filed as marketing. Recorded in the audit log. Nothing is ever sent by mail.",
+        params: IdParams,
+        body: UnsubscribeRequest,
+        response: { 200: UnsubscribeResult, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) => {
+      const id = uuidOr404((request.params as { id: string }).id, 'sender');
+      const body = request.body as UnsubscribeRequest;
+      const scope = request.store.scope;
+      try {
+        return await unsubscribe(
+          {
+            db: storage.db,
+            scope,
+            outbound: reach.outbound,
+            createDraft: async ({ mailboxId, messageId, to, subject, body: text }) => {
+              const mailbox = await mailboxStore(storage.db, scope).get(mailboxId);
+              if (mailbox?.status !== 'active' || !app.sync.canConnect(mailbox.provider)) return undefined;
+              const port = app.sync.portFor(mailbox);
+              const message = await port.getMessage(messageId);
+              if (!message) return undefined;
+              return port.createReplyDraft(message, {
+                to: [to],
+                subject,
+                text,
+                html: `<p>${escapeHtml(text)}</p>`,
+              });
+            },
+          },
+          id,
+          body.prefer,
+        );
+      } catch (error) {
+        if (error instanceof UnsubscribeRefused)
+          throw new HttpError(error.code === 'not_found' ? 404 : 409, error.code, error.message);
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/stats',
+    {
+      schema: {
+        tags: ['reach'],
+        summary: 'My inbox in numbers (the dashboard)',
+        description:
+          'Mail per category per day, replies sent and median time to reply, awaiting-reply ageing, drafts used vs discarded, model calls and cost, over the last `days` days (UTC).',
+        querystring: StatsQuery,
+        response: { 200: InboxStats, 400: ErrorBody },
+      },
+    },
+    async (request) => {
+      const days = Number((request.query as { days?: string }).days ?? 30);
+      if (days > 365) throw new HttpError(400, 'invalid_query', 'days is at most 365.');
+      return inboxStats(storage.db, request.store.scope, { days });
+    },
+  );
+
+  const channelError = (error: unknown): never => {
+    if (error instanceof AlertChannelError)
+      throw new HttpError(error.code === 'alerts_not_configured' ? 503 : 400, error.code, error.message);
+    throw error;
+  };
+
+  app.get(
+    '/alerts/channels',
+    {
+      schema: {
+        tags: ['reach'],
+        summary: 'My Slack and Teams alert channels',
+        response: { 200: AlertChannelList },
+      },
+    },
+    async (request) => ({ channels: await reach.alerts.list(request.store.scope) }),
+  );
+
+  app.post(
+    '/alerts/channels',
+    {
+      schema: {
+        tags: ['reach'],
+        summary: 'Add a Slack or Teams alert channel',
+        description:
+          'A Slack incoming webhook (hooks.slack.com) or bot token and channel, or a Teams incoming-webhook or Workflows URL. Secrets are sealed and never shown again. Notices carry sender, subject, summary and a link, never the body.',
+        body: AlertChannelInput,
+        response: { 201: AlertChannel, 400: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const channel = await reach.alerts.create(request.store.scope, request.body as AlertChannelInput);
+        return reply.status(201).send(channel);
+      } catch (error) {
+        return channelError(error);
+      }
+    },
+  );
+
+  app.delete(
+    '/alerts/channels/:id',
+    {
+      schema: {
+        tags: ['reach'],
+        summary: 'Remove an alert channel',
+        params: IdParams,
+        response: { 204: Type.Null(), 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const id = uuidOr404((request.params as { id: string }).id, 'alert channel');
+      if (!(await reach.alerts.remove(request.store.scope, id)))
+        throw new HttpError(404, 'not_found', 'No such alert channel.');
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/alerts/channels/:id/test',
+    {
+      schema: {
+        tags: ['reach'],
+        summary: 'Send a test alert',
+        params: IdParams,
+        response: { 200: AlertTestResult, 404: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (request) => {
+      const id = uuidOr404((request.params as { id: string }).id, 'alert channel');
+      try {
+        const result = await reach.alerts.test(request.store.scope, id);
+        if (!result) throw new HttpError(404, 'not_found', 'No such alert channel.');
+        return result;
+      } catch (error) {
+        return channelError(error);
+      }
+    },
+  );
+
+  const admin = (request: FastifyRequest) => {
+    if (!isAdmin(config, request.user?.identity))
+      throw new HttpError(403, 'forbidden', "Only an administrator can change the organisation's CRM connection.");
+    return request.store.scope;
+  };
+  const crmError = (error: unknown): never => {
+    if (error instanceof CrmError)
+      throw new HttpError(error.code === 'crm_not_configured' ? 503 : 400, error.code, error.message);
+    throw error;
+  };
+
+  app.get(
+    '/admin/crm',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "The organisation's CRM connection (admins)",
+        response: { 200: CrmConnection, 403: ErrorBody },
+      },
+    },
+    async (request) => reach.crm.status(admin(request).tenantId),
+  );
+
+  app.put(
+    '/admin/crm',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Connect HubSpot or Salesforce for CRM context (admins)',
+        description:
+          'Read-only: Steward only looks up contacts, companies, owners and open deals or opportunities; grant read scopes only. The token is sealed; lookups are cached per sender for ttlMinutes.',
+        body: CrmConnectionInput,
+        response: { 200: CrmConnection, 400: ErrorBody, 403: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (request) => {
+      const scope = admin(request);
+      try {
+        return await reach.crm.connect(scope.tenantId, scope.userId, request.body as CrmConnectionInput);
+      } catch (error) {
+        return crmError(error);
+      }
+    },
+  );
+
+  app.delete(
+    '/admin/crm',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Disconnect the CRM (admins)',
+        response: { 204: Type.Null(), 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const scope = admin(request);
+      if (!(await reach.crm.disconnect(scope.tenantId, scope.userId)))
+        throw new HttpError(404, 'not_found', 'No CRM is connected.');
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,372 @@
+/**
+ * CRM context: who a sender is in the tenant's CRM (contact, company, owner, open deals or opportunities).
+ * A context port with HubSpot (CRM v3/v4 REST, private-app or OAuth token) and Salesforce (REST query API,
+ * OAuth access token) adapters. Read-only: only GET and HubSpot's read-only search and batch-read POSTs are
+ * made, and the documented scopes are read scopes. Off until a tenant admin connects it; the token is
+ * sealed with TOKEN_ENCRYPTION_KEY. Lookups are cached per tenant and sender for the TTL (in memory and in
+ * crm_cache, negative answers too), so a sender costs at most one lookup per TTL, and concurrent lookups
+ * of one sender share one call.
+ */
+import type { CrmConnection, CrmConnectionInput, CrmContext } from '@steward/shared';
+import type { Kysely } from 'kysely';
+import type { TokenCipher } from '../accounts/crypto.ts';
+import type { Database } from '../storage/schema.ts';
+import { checkOutboundUrl, type OutboundOptions, OutboundUrlError, request } from './http.ts';
+
+export class CrmError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CrmError';
+  }
+}
+
+export interface CrmPort {
+  lookup(email: string): Promise<CrmContext | undefined>;
+}
+
+type Get = (url: string, init?: { method?: 'GET' | 'POST'; body?: unknown }) => Promise<unknown>;
+
+function jsonClient(token: string, outbound: OutboundOptions | undefined): Get {
+  return async (url, init = {}) => {
+    const res = await request(
+      url,
+      {
+        method: init.method ?? 'GET',
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      },
+      { timeoutMs: 5_000, maxBytes: 2 * 1024 * 1024, ...outbound },
+    );
+    if (res.status === 401 || res.status === 403)
+      throw new CrmError('crm_unauthorized', `the CRM refused the token (${res.status})`);
+    if (res.status === 404) return undefined;
+    if (res.status < 200 || res.status >= 300) throw new CrmError('crm_failed', `the CRM answered ${res.status}`);
+    return JSON.parse(res.text) as unknown;
+  };
+}
+
+type HubSpotObject = { id: string; properties: Record<string, string | null | undefined> };
+
+/** HubSpot: contact search by email, its deals (v4 associations, batch read), the owner. */
+export function hubSpotPort(token: string, options: { baseUrl?: string; outbound?: OutboundOptions } = {}): CrmPort {
+  const base = (options.baseUrl ?? 'https://api.hubapi.com').replace(/\/+$/, '');
+  const call = jsonClient(token, options.outbound);
+  return {
+    async lookup(email) {
+      const found = (await call(`${base}/crm/v3/objects/contacts/search`, {
+        method: 'POST',
+        body: {
+          filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: email }] }],
+          properties: ['email', 'firstname', 'lastname', 'jobtitle', 'company', 'hubspot_owner_id'],
+          limit: 1,
+        },
+      })) as { results?: HubSpotObject[] } | undefined;
+      const contact = found?.results?.[0];
+      if (!contact) return undefined;
+      const p = contact.properties;
+      const [associations, owner] = await Promise.all([
+        call(
+          `${base}/crm/v4/objects/contacts/${encodeURIComponent(contact.id)}/associations/deals?limit=20`,
+        ) as Promise<{ results?: Array<{ toObjectId: string | number }> } | undefined>,
+        p.hubspot_owner_id
+          ? (call(`${base}/crm/v3/owners/${encodeURIComponent(p.hubspot_owner_id)}`) as Promise<
+              { firstName?: string; lastName?: string; email?: string } | undefined
+            >)
+          : Promise.resolve(undefined),
+      ]);
+      const ids = (associations?.results ?? []).map((a) => String(a.toObjectId)).slice(0, 20);
+      let deals: CrmContext['deals'] = [];
+      if (ids.length > 0) {
+        const batch = (await call(`${base}/crm/v3/objects/deals/batch/read`, {
+          method: 'POST',
+          body: {
+            properties: ['dealname', 'dealstage', 'amount', 'closedate', 'hs_is_closed'],
+            inputs: ids.map((id) => ({ id })),
+          },
+        })) as { results?: HubSpotObject[] } | undefined;
+        deals = (batch?.results ?? [])
+          .filter((d) => d.properties.hs_is_closed !== 'true')
+          .map((d) => ({
+            name: d.properties.dealname ?? 'deal',
+            stage: d.properties.dealstage ?? 'unknown',
+            ...(d.properties.amount && Number.isFinite(Number(d.properties.amount))
+              ? { amount: Number(d.properties.amount) }
+              : {}),
+            ...(d.properties.closedate ? { closeDate: d.properties.closedate.slice(0, 10) } : {}),
+          }));
+      }
+      const name = [p.firstname, p.lastname].filter(Boolean).join(' ');
+      const ownerName = owner ? [owner.firstName, owner.lastName].filter(Boolean).join(' ') || owner.email : undefined;
+      return {
+        contact: { email, ...(name ? { name } : {}), ...(p.jobtitle ? { title: p.jobtitle } : {}) },
+        ...(p.company ? { company: p.company } : {}),
+        ...(ownerName ? { owner: ownerName } : {}),
+        deals,
+      };
+    },
+  };
+}
+
+/** SOQL string literal: backslash and quote escaped (the REST query API's rules). */
+export function soqlString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+type SalesforceContact = {
+  Name?: string;
+  Title?: string | null;
+  Email?: string;
+  AccountId?: string | null;
+  Account?: { Name?: string } | null;
+  Owner?: { Name?: string } | null;
+};
+
+/** Salesforce: the contact by email (with account and owner), then the account's open opportunities. */
+export function salesforcePort(
+  token: string,
+  instanceUrl: string,
+  options: { outbound?: OutboundOptions } = {},
+): CrmPort {
+  const base = `${instanceUrl.replace(/\/+$/, '')}/services/data/v60.0/query?q=`;
+  const call = jsonClient(token, options.outbound);
+  return {
+    async lookup(email) {
+      const contacts = (await call(
+        base +
+          encodeURIComponent(
+            `SELECT Id, Name, Title, Email, AccountId, Account.Name, Owner.Name FROM Contact WHERE Email = ${soqlString(email)} LIMIT 1`,
+          ),
+      )) as { records?: SalesforceContact[] } | undefined;
+      const contact = contacts?.records?.[0];
+      if (!contact) return undefined;
+      let deals: CrmContext['deals'] = [];
+      if (contact.AccountId) {
+        const opportunities = (await call(
+          base +
+            encodeURIComponent(
+              `SELECT Name, StageName, Amount, CloseDate FROM Opportunity WHERE AccountId = ${soqlString(contact.AccountId)} AND IsClosed = false ORDER BY CloseDate LIMIT 5`,
+            ),
+        )) as
+          | { records?: Array<{ Name?: string; StageName?: string; Amount?: number | null; CloseDate?: string }> }
+          | undefined;
+        deals = (opportunities?.records ?? []).map((o) => ({
+          name: o.Name ?? 'opportunity',
+          stage: o.StageName ?? 'unknown',
+          ...(typeof o.Amount === 'number' ? { amount: o.Amount } : {}),
+          ...(o.CloseDate ? { closeDate: o.CloseDate } : {}),
+        }));
+      }
+      return {
+        contact: {
+          email,
+          ...(contact.Name ? { name: contact.Name } : {}),
+          ...(contact.Title ? { title: contact.Title } : {}),
+        },
+        ...(contact.Account?.Name ? { company: contact.Account.Name } : {}),
+        ...(contact.Owner?.Name ? { owner: contact.Owner.Name } : {}),
+        deals,
+      };
+    },
+  };
+}
+
+export interface CrmDeps {
+  db: Kysely<Database>;
+  cipher?: TokenCipher;
+  outbound?: OutboundOptions;
+  now?: () => number;
+  log?: { warn(obj: object, msg: string): void };
+}
+
+const tokenContextOf = (tenantId: string, provider: string) => `steward-crm-token|${tenantId}|${provider}`;
+const CONNECTION_MEMO_MS = 30_000;
+
+/** Salesforce instance hosts; anything else is refused before the token is stored. */
+const SALESFORCE_HOST = /(^|\.)(my\.salesforce\.com|salesforce\.com|force\.com|cloudforce\.com)$/;
+
+export function createCrm(deps: CrmDeps) {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+  const memory = new Map<string, { context: CrmContext | undefined; expires: number }>();
+  const inflight = new Map<string, Promise<CrmContext | undefined>>();
+  const connections = new Map<string, { port: CrmPort | undefined; ttlMs: number; until: number }>();
+
+  async function portOf(tenantId: string): Promise<{ port: CrmPort | undefined; ttlMs: number }> {
+    const memo = connections.get(tenantId);
+    if (memo && memo.until > now()) return memo;
+    const row = await db.selectFrom('crm_connections').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
+    let port: CrmPort | undefined;
+    if (row && deps.cipher) {
+      try {
+        const token = deps.cipher.open(
+          { ciphertext: row.token_ciphertext, iv: row.token_iv, tag: row.token_tag, keyVersion: row.key_version },
+          tokenContextOf(tenantId, row.provider),
+        );
+        port =
+          row.provider === 'hubspot'
+            ? hubSpotPort(token, { outbound: deps.outbound })
+            : salesforcePort(token, row.instance_url ?? '', { outbound: deps.outbound });
+      } catch (error) {
+        deps.log?.warn({ err: { message: (error as Error).message } }, 'the CRM token cannot be opened');
+      }
+    }
+    const entry = { port, ttlMs: (row?.ttl_minutes ?? 60) * 60_000, until: now() + CONNECTION_MEMO_MS };
+    connections.set(tenantId, entry);
+    return entry;
+  }
+
+  return {
+    async status(tenantId: string): Promise<CrmConnection> {
+      const row = await db
+        .selectFrom('crm_connections')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirst();
+      return {
+        connected: row !== undefined,
+        provider: row?.provider ?? null,
+        instanceUrl: row?.instance_url ?? null,
+        ttlMinutes: row?.ttl_minutes ?? 60,
+        connectedAt: row ? new Date(row.created_at).toISOString() : null,
+      };
+    },
+
+    async connect(tenantId: string, userId: string, input: CrmConnectionInput): Promise<CrmConnection> {
+      if (!deps.cipher)
+        throw new CrmError('crm_not_configured', 'TOKEN_ENCRYPTION_KEY is not set, so a CRM token cannot be stored.');
+      let instanceUrl: string | null = null;
+      if (input.provider === 'salesforce') {
+        if (!input.instanceUrl) throw new CrmError('invalid_body', 'Salesforce needs instanceUrl.');
+        let url: URL;
+        try {
+          url = checkOutboundUrl(input.instanceUrl, deps.outbound?.redirect);
+        } catch (error) {
+          if (error instanceof OutboundUrlError) throw new CrmError('invalid_url', `instanceUrl: ${error.message}.`);
+          throw error;
+        }
+        if (!SALESFORCE_HOST.test(url.hostname.toLowerCase()))
+          throw new CrmError('invalid_url', 'instanceUrl: a Salesforce instance is on my.salesforce.com or force.com.');
+        instanceUrl = url.origin;
+      } else if (input.instanceUrl) {
+        throw new CrmError('invalid_body', 'instanceUrl is only for Salesforce.');
+      }
+      const sealed = deps.cipher.seal(input.token, tokenContextOf(tenantId, input.provider));
+      const values = {
+        provider: input.provider,
+        instance_url: instanceUrl,
+        token_ciphertext: sealed.ciphertext,
+        token_iv: sealed.iv,
+        token_tag: sealed.tag,
+        key_version: sealed.keyVersion,
+        ttl_minutes: input.ttlMinutes ?? 60,
+        connected_by: userId,
+      };
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('crm_connections')
+          .values({ tenant_id: tenantId, ...values })
+          .onConflict((oc) => oc.column('tenant_id').doUpdateSet(values))
+          .execute();
+        await trx.deleteFrom('crm_cache').where('tenant_id', '=', tenantId).execute();
+        await trx
+          .insertInto('audit_log')
+          .values({
+            tenant_id: tenantId,
+            user_id: userId,
+            action: 'crm.connected',
+            detail: JSON.stringify({ provider: input.provider }),
+          })
+          .execute();
+      });
+      connections.delete(tenantId);
+      for (const key of memory.keys()) if (key.startsWith(`${tenantId}|`)) memory.delete(key);
+      return this.status(tenantId);
+    },
+
+    async disconnect(tenantId: string, userId: string): Promise<boolean> {
+      const result = await db.deleteFrom('crm_connections').where('tenant_id', '=', tenantId).executeTakeFirst();
+      await db.deleteFrom('crm_cache').where('tenant_id', '=', tenantId).execute();
+      connections.delete(tenantId);
+      for (const key of memory.keys()) if (key.startsWith(`${tenantId}|`)) memory.delete(key);
+      const removed = Number(result.numDeletedRows) > 0;
+      if (removed)
+        await db
+          .insertInto('audit_log')
+          .values({ tenant_id: tenantId, user_id: userId, action: 'crm.disconnected', detail: JSON.stringify({}) })
+          .execute();
+      return removed;
+    },
+
+    /** The sender's CRM context, or undefined (not connected, unknown sender, or the CRM failed). Never throws. */
+    async contextFor(tenantId: string, sender: string): Promise<CrmContext | undefined> {
+      const email = sender.trim().toLowerCase();
+      if (!email.includes('@')) return undefined;
+      const key = `${tenantId}|${email}`;
+      const cached = memory.get(key);
+      if (cached && cached.expires > now()) return cached.context;
+      const pending = inflight.get(key);
+      if (pending) return pending;
+      const work = (async () => {
+        try {
+          const { port, ttlMs } = await portOf(tenantId);
+          if (!port) return undefined;
+          const stored = await db
+            .selectFrom('crm_cache')
+            .select(['context', 'fetched_at'])
+            .where('tenant_id', '=', tenantId)
+            .where('sender', '=', email)
+            .executeTakeFirst();
+          if (stored && new Date(stored.fetched_at).getTime() + ttlMs > now()) {
+            const context = (stored.context ?? undefined) as CrmContext | undefined;
+            memory.set(key, { context, expires: new Date(stored.fetched_at).getTime() + ttlMs });
+            return context;
+          }
+          let context: CrmContext | undefined;
+          try {
+            context = await port.lookup(email);
+          } catch (error) {
+            deps.log?.warn({ err: { message: (error as Error).message } }, 'CRM lookup failed');
+            // A failure is remembered briefly, so a CRM that is down is not asked for every message.
+            memory.set(key, { context: undefined, expires: now() + Math.min(ttlMs, 60_000) });
+            return undefined;
+          }
+          const fetchedAt = new Date(now());
+          await db
+            .insertInto('crm_cache')
+            .values({
+              tenant_id: tenantId,
+              sender: email,
+              context: context ? JSON.stringify(context) : null,
+              fetched_at: fetchedAt,
+            })
+            .onConflict((oc) =>
+              oc.columns(['tenant_id', 'sender']).doUpdateSet({
+                context: context ? JSON.stringify(context) : null,
+                fetched_at: fetchedAt,
+              }),
+            )
+            .execute();
+          memory.set(key, { context, expires: fetchedAt.getTime() + ttlMs });
+          if (memory.size > 50_000) memory.delete(memory.keys().next().value as string);
+          return context;
+        } catch (error) {
+          deps.log?.warn({ err: { message: (error as Error).message } }, 'CRM context unavailable');
+          return undefined;
+        } finally {
+          inflight.delete(key);
+        }
+      })();
+      inflight.set(key, work);
+      return work;
+    },
+  };
+}
+
+export type Crm = ReturnType<typeof createCrm>;

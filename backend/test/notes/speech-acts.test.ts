@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { makeNotesLocal } from '../../src/notes/local.ts';
+import { parseTranscript, type Turn } from '../../src/notes/transcript.ts';
+
+/** "Speaker: text" lines → turns. */
+function turnsOf(lines: string[]): Turn[] {
+  const parsed = parseTranscript(lines.join('\n'), { format: 'txt' });
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  return parsed.turns;
+}
+
+const owners = (turns: Turn[]) => makeNotesLocal(turns).actionItems.map((a) => [a.owner, a.task]);
+
+describe('decisions stated the way design meetings state them', () => {
+  it('takes a rule from the chair who opened the meeting even when a presenter talks a little more', () => {
+    const turns = turnsOf([
+      'Nora: Good morning everyone, let us get started with the second design meeting.',
+      // Ivan talks more than Nora in words, but Nora opened and runs the meeting.
+      'Ivan: I looked at the market research and the trends in detail, and people want something that feels fresh, easy to hold, with few buttons, and they really care about the look more than anything else.',
+      'Nora: We have new requirements we are not going to be using teletext, apparently it is outdated now.',
+      'Ivan: Fine by me, and I think the colours should follow the company image, bright and simple, with a logo that people will recognise in the shop.',
+    ]);
+    expect(makeNotesLocal(turns).decisions.map((d) => d.text)).toEqual([
+      'We have new requirements we are not going to be using teletext, apparently it is outdated now.',
+    ]);
+  });
+
+  it('reads a run-on sentence clause by clause and takes the proposal a second speaker accepts', () => {
+    const turns = turnsOf([
+      'Nora: Okay, next item on the agenda is the power supply for the device.',
+      'Ivan: Well we talked about the batteries and the cost of them and the fact that people keep losing them in drawers and under the sofa and all that, we should make it rechargeable with a docking station',
+      'Lea: Hmm, docking stations are not cheap though.',
+      'Nora: Yeah, that sounds good.',
+    ]);
+    expect(makeNotesLocal(turns).decisions.map((d) => [d.text, d.sourceTurns])).toEqual([
+      ['We should make it rechargeable with a docking station.', [1, 3]],
+    ]);
+  });
+
+  it('does not take a rule from a participant nobody answers', () => {
+    const turns = turnsOf([
+      'Nora: Good morning everyone, let us get started with the design meeting.',
+      'Ivan: The case has to be made of rubber.',
+      'Nora: Let us look at the budget now.',
+    ]);
+    expect(makeNotesLocal(turns).decisions).toEqual([]);
+  });
+});
+
+describe('action items handed out without the word "action"', () => {
+  it('gives "can someone…" to nobody in particular', () => {
+    const turns = turnsOf([
+      'Nora: So can someone calculate how many units we have to sell to reach the profit target?',
+      'Ivan: Hmm, that is a lot of units.',
+    ]);
+    expect(owners(turns)).toEqual([
+      ['Unassigned', 'Calculate how many units we have to sell to reach the profit target'],
+    ]);
+  });
+
+  it('gives "can someone…?" to whoever promises it, and none when it is answered on the spot', () => {
+    const promised = turnsOf([
+      'Nora: Can someone check the prices of rechargeable batteries?',
+      "Ivan: Yes, I'll do it after lunch.",
+    ]);
+    expect(owners(promised)).toEqual([['Ivan', 'Check the prices of rechargeable batteries']]);
+    const answered = turnsOf([
+      'Nora: Can someone check whether the room is free at ten?',
+      'Ivan: Yes, it is free, I looked this morning.',
+    ]);
+    expect(owners(answered)).toEqual([]);
+  });
+
+  it('gives the chair\'s "for next time you have to…" to the person who says "I will"', () => {
+    const turns = turnsOf([
+      'Nora: Good morning everyone, this is our kick-off meeting for the new remote control.',
+      'Ivan: Morning.',
+      'Nora: For the next time you have to put the laptop exactly on the square.',
+      'Lea: I will.',
+    ]);
+    expect(owners(turns)).toEqual([['Lea', 'Put the laptop exactly on the square']]);
+  });
+
+  it('does not hand out a generic "you have to press…" from someone who is not chairing', () => {
+    const turns = turnsOf([
+      'Nora: Good morning everyone, this is our kick-off meeting for the new remote control.',
+      'Ivan: With the old ones you have to look at the buttons for ages before you find the right one.',
+      'Lea: True.',
+    ]);
+    expect(owners(turns)).toEqual([]);
+  });
+
+  it('gives "can you look into…?" to the one who answers, also after the asker explains the request', () => {
+    const turns = turnsOf([
+      'Nora: Can you look into the company logo? Things that the customers associate with the company.',
+      'Lea: Current ones, sure, there are a few.',
+    ]);
+    expect(owners(turns)).toEqual([['Lea', 'Look into the company logo']]);
+  });
+
+  it('does not give a request to someone who turns it down', () => {
+    const turns = turnsOf(['Nora: Can you look into the company logo?', "Lea: No, I can't this week."]);
+    expect(owners(turns)).toEqual([]);
+  });
+
+  it('reads "I could put it in the shared folder" as a task, and "let me put it this way" as none', () => {
+    const turns = turnsOf([
+      'Nora: I will be able to pull it up, or I could put it in the shared folder.',
+      'Ivan: Let me put it this way, the slides were long.',
+    ]);
+    expect(owners(turns)).toEqual([['Nora', 'Put it in the shared folder']]);
+  });
+});
+
+describe('open questions', () => {
+  it('keeps the clause that states an unknown, not the monologue around it', () => {
+    const turns = turnsOf([
+      'Ivan: We looked at the batteries and the chargers and the cases, I am not sure how much a rechargeable battery would cost, but the rest is cheap enough for the budget.',
+      'Nora: Okay.',
+    ]);
+    expect(makeNotesLocal(turns).openQuestions.map((q) => q.text)).toEqual([
+      'I am not sure how much a rechargeable battery would cost.',
+    ]);
+  });
+
+  it('does not list a question the meeting goes on to decide', () => {
+    const turns = turnsOf([
+      'Nora: Should the remote control have a touch screen or normal buttons for the channels?',
+      'Ivan: I do not know, good question.',
+      'Lea: Touch screens break easily.',
+      'Nora: So we agreed: normal buttons, no touch screen.',
+    ]);
+    const notes = makeNotesLocal(turns);
+    expect(notes.decisions.map((d) => d.text)).toEqual(['We agreed: normal buttons, no touch screen.']);
+    expect(notes.openQuestions).toEqual([]);
+  });
+});
