@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { connectedCalendars } from './accounts/calendars.ts';
 import { type AccountTokens, createAccountTokens } from './accounts/tokens.ts';
+import { type Embedder, embedderFromConfig } from './ai/embeddings.ts';
 import type { Config } from './config.ts';
 import { type CpuPool, createCpuPool } from './cpu/pool.ts';
 import { createDraftingService, type DraftingService } from './drafting/service.ts';
@@ -13,6 +14,7 @@ import { registerJsonBodyParser } from './http/plugins/json-body.ts';
 import { openApiPlugin } from './http/plugins/openapi.ts';
 import { securityPlugin } from './http/plugins/security.ts';
 import { type StaticFilesOptions, staticFilesPlugin } from './http/plugins/static-files.ts';
+import { askRoutes } from './http/routes/ask.ts';
 import { draftRoutes } from './http/routes/drafts.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { meRoutes } from './http/routes/me.ts';
@@ -51,6 +53,8 @@ export interface Services {
   userDeletion: Array<(scope: UserScope) => Promise<void>>;
   /** Every route as "METHOD /url", filled as routes register (the isolation tests check coverage). */
   routes: string[];
+  /** The /embeddings endpoint for hybrid mail search, when EMBEDDINGS_MODEL is set. */
+  embedder?: Embedder;
   /** Worker threads with a time budget for CPU work on untrusted input (reading mail, local triage, notes). */
   cpu: CpuPool;
   /** Alerts to Slack and Teams, CRM context, senders and the dashboard's numbers. */
@@ -73,6 +77,8 @@ export interface BuildOptions {
   engines?: Engines;
   /** Other folders for the pane and manifests (tests). */
   staticFiles?: StaticFilesOptions;
+  /** Another embedder than EMBEDDINGS_MODEL chooses (tests). */
+  embedder?: Embedder;
   /** Where a user's calendar is found (tests inject one); by default the connected mailbox's calendar. */
   calendars?: (scope: UserScope) => Promise<CalendarPort | undefined>;
   /** Fake Slack, Teams and CRM servers (tests). */
@@ -158,6 +164,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const engines = instrumentEngines(options.engines ?? createEngines(config, storage.db, { cpu }));
   const accounts = createAccountTokens({ config, storage });
   const calendars = options.calendars ?? connectedCalendars({ config, storage, tokens: accounts, log: app.log });
+  const embedder = options.embedder ?? embedderFromConfig(config);
   const services: Services = {
     config,
     storage,
@@ -170,6 +177,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     calendars,
     routes: [],
     userDeletion: [],
+    ...(embedder ? { embedder } : {}),
     reach: createReach(config, storage, options.reach, app.log),
   };
   app.decorate('services', services);
@@ -215,6 +223,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await v1.register(meetingRoutes);
       await v1.register(schedulingRoutes);
       await v1.register(draftRoutes);
+      await v1.register(askRoutes);
       await v1.register(reachRoutes);
     },
     { prefix: '/v1' },

@@ -31,6 +31,11 @@ export interface Config {
   blobs: { s3?: S3BlobConfig };
   /** The OpenAI-compatible /audio/transcriptions endpoint; without a base URL or key there is no transcription. */
   transcription: { baseUrl?: string; apiKey?: string; model: string; timeoutMs: number };
+  /**
+   * The OpenAI-compatible /embeddings endpoint for Ask Steward's hybrid search; set EMBEDDINGS_MODEL to turn it
+   * on. Without EMBEDDINGS_BASE_URL / EMBEDDINGS_API_KEY the OpenAI settings are used, as a pair.
+   */
+  embeddings: { model?: string; baseUrl?: string; apiKey?: string; timeoutMs: number };
   /** Mailbox sync (issue 9): OAuth clients, provider endpoints, push verification, the worker. */
   sync: SyncConfig;
   /**
@@ -265,6 +270,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       'ADMIN_EMAILS is no longer read: an email address in a token is not proof of who someone is (another tenant can issue a token with any address). Name administrators by immutable identity instead: ADMIN_IDENTITIES=entra:<tenant id>:<object id>,google:<sub> (each user sees theirs at GET /v1/me/identity); then remove ADMIN_EMAILS.',
     );
   }
+  const ownEmbeddings = Boolean(env.EMBEDDINGS_BASE_URL || env.EMBEDDINGS_API_KEY);
+  const embeddingsBaseUrl = ownEmbeddings ? url('EMBEDDINGS_BASE_URL') : openaiBaseUrl;
   const adminIdentities = parseAdminIdentities(env.ADMIN_IDENTITIES, problems);
   const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
   const headersMs = integer('HEADERS_TIMEOUT_MS', 10_000, 1000, 600_000);
@@ -335,6 +342,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       apiKey: (ownTranscription ? env.TRANSCRIBE_API_KEY : env.OPENAI_API_KEY) || undefined,
       model: env.TRANSCRIBE_MODEL?.trim() || 'whisper-1',
       timeoutMs: integer('TRANSCRIBE_TIMEOUT_MS', 300_000, 1000, 3_600_000),
+    },
+    embeddings: {
+      ...(env.EMBEDDINGS_MODEL?.trim() ? { model: env.EMBEDDINGS_MODEL.trim() } : {}),
+      ...(embeddingsBaseUrl ? { baseUrl: embeddingsBaseUrl } : {}),
+      ...((ownEmbeddings ? env.EMBEDDINGS_API_KEY : env.OPENAI_API_KEY)
+        ? {
+            apiKey: (ownEmbeddings ? env.EMBEDDINGS_API_KEY : env.OPENAI_API_KEY) as string,
+          }
+        : {}),
+      timeoutMs: integer('EMBEDDINGS_TIMEOUT_MS', 20_000, 100, 600_000),
     },
     sync,
     adminIdentities,

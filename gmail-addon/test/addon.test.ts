@@ -441,9 +441,22 @@ describe('homepage and settings', () => {
     expect(text).toContain('Mon–Thu 09:00–17:00');
   });
 
-  it('uses the display names from settings once they are known', () => {
+  it('shows the default display name, then the one from settings once it is known', async () => {
     addon.onHomepage(world.event());
-    expect(visibleText(addon.onGmailMessage(world.event(QUESTION.id)))).toContain('<b>Reply needed</b>');
+    expect(visibleText(addon.onGmailMessage(world.event(QUESTION.id)))).toContain('<b>To respond</b>');
+    const rename = (displayName: string) =>
+      fetch(`${stub.url}/v1/settings`, {
+        method: 'PUT',
+        headers: { authorization: 'Bearer test', 'content-type': 'application/json' },
+        body: JSON.stringify({ categories: { to_respond: { enabled: true, displayName } } }),
+      });
+    await rename('Reply needed');
+    try {
+      addon.onHomepage(world.event());
+      expect(visibleText(addon.onGmailMessage(world.event(QUESTION.id)))).toContain('<b>Reply needed</b>');
+    } finally {
+      await rename('To respond');
+    }
   });
 
   it('saves working hours typed by the user, and refuses nonsense with a reason', async () => {

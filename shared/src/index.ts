@@ -1,3 +1,4 @@
+export * from './ask.ts';
 export * from './common.ts';
 export * from './drafts.ts';
 export * from './message.ts';

@@ -8,6 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CategoryId, Settings } from '@steward/shared';
 import { type Kysely, sql, type Updateable } from 'kysely';
+import type { Embedder } from '../ai/embeddings.ts';
+import { mayShareWithModel } from '../ai/privacy.ts';
+import { indexInputOf, indexMessages } from '../ask/indexing.ts';
 import { shouldAutoDraft } from '../drafting/auto.ts';
 import type { DraftingService } from '../drafting/service.ts';
 import { RetryLaterError } from '../jobs/queue.ts';
@@ -17,6 +20,7 @@ import type { ModelContext } from '../model-context.ts';
 import type { ReachHooks } from '../reach/hooks.ts';
 import { recordSender } from '../reach/senders.ts';
 import { countMessage, recordReplyIfAny } from '../reach/stats.ts';
+import { mailIndexStore } from '../storage/mail-index.ts';
 import type { Database, MailboxRow, ProcessedMessagesTable } from '../storage/schema.ts';
 import { userStore } from '../storage/users.ts';
 import type { TriageService } from '../triage/service.ts';
@@ -30,6 +34,8 @@ export interface PipelineDeps {
   now?: () => Date;
   /** How long a worker owns a message before another may take over (its process died). */
   leaseMs?: number;
+  /** Embeds indexed messages for Ask Steward's hybrid search, when configured. */
+  embedder?: Embedder;
   /** CRM context for triage and alerts to Slack or Teams (reach/), when configured. */
   reach?: ReachHooks;
 }
@@ -179,6 +185,26 @@ export async function processMessage(
   const user = options.user ?? (await loadUserContext(deps.db, mailbox));
   const normalised = await normaliseFetched(message);
   const fromMe = message.fromMe || (normalised.from ? user.me.includes(normalised.from.address) : false);
+  const modelAllowed = mayShareWithModel(normalised, user.settings.neverSendToModel, message.labels);
+
+  // Ask Steward's index takes the message already fetched (no second download); opt-in per user. Indexing
+  // is idempotent, and a failure here must not hold up triage and labels.
+  if (user.settings.mailIndex) {
+    try {
+      await indexMessages(
+        mailIndexStore(deps.db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id }),
+        [
+          indexInputOf(normalised, {
+            mailboxId: mailbox.id,
+            fromMe,
+            modelAllowed,
+            ...(message.receivedAt ? { receivedAt: message.receivedAt } : {}),
+          }),
+        ],
+        deps.embedder,
+      );
+    } catch {}
+  }
 
   const scope = { tenantId: mailbox.tenant_id, userId: mailbox.user_id };
   const receivedAt = message.receivedAt ?? normalised.date ?? new Date();

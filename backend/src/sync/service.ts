@@ -8,6 +8,7 @@ import { type Kysely, sql } from 'kysely';
 import type { TokenCipher } from '../accounts/crypto.ts';
 import { type AccessTokenSource, ReauthRequiredError } from '../accounts/http.ts';
 import { type AccountTokens, createAccountTokens } from '../accounts/tokens.ts';
+import type { Embedder } from '../ai/embeddings.ts';
 import type { Config } from '../config.ts';
 import { createDraftingService, type DraftingService } from '../drafting/service.ts';
 import type { Engines } from '../engines.ts';
@@ -47,6 +48,8 @@ export interface SyncServiceOptions {
   drafting?: DraftingService;
   /** The user's connected calendars, for the busy time of background drafts (when `drafting` is not given). */
   calendars?: (scope: ContextScope) => Promise<CalendarPort | undefined>;
+  /** Embeds indexed messages (Ask Steward), when configured. */
+  embedder?: Embedder;
   /** Where access tokens come from; shared with the calendars (built here when not given: tests). */
   accounts?: AccountTokens;
   /** Another queue than the configured one (tests, benchmarks). */
@@ -131,6 +134,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     leaseMs: options.leaseMs,
     now,
     reach: options.reach,
+    ...(options.embedder ? { embedder: options.embedder } : {}),
   };
   let timer: NodeJS.Timeout | undefined;
   let starting: Promise<void> | undefined;

@@ -117,6 +117,7 @@ export const syncPlugin = fp(async (app: FastifyInstance) => {
     drafting,
     log: app.log,
     reach: app.services.reach.hooks,
+    ...(app.services.embedder ? { embedder: app.services.embedder } : {}),
   });
   app.decorate('sync', sync);
   app.addHook('onReady', async () => {

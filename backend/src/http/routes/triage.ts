@@ -4,6 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { userKeyOf } from '../../ai/db-usage.ts';
+import { mayShareWithModel } from '../../ai/privacy.ts';
+import { indexInputOf, indexMessages } from '../../ask/indexing.ts';
 import { domainOf } from '../../mail/addresses.ts';
 import type { NormalisedMessage } from '../../mail/types.ts';
 import { recordSender } from '../../reach/senders.ts';
@@ -133,6 +135,19 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       normalised,
       { me, ...(thread ? { thread } : {}), ...(message.labels ? { labels: message.labels } : {}) },
     );
+    // Messages the client sends are indexed too when the user opted in (Ask Steward).
+    if (settings.mailIndex) {
+      await indexMessages(
+        request.store.mailIndex,
+        [
+          indexInputOf(normalised, {
+            fromMe: normalised.from ? me.includes(normalised.from.address) : false,
+            modelAllowed: mayShareWithModel(normalised, settings.neverSendToModel, message.labels),
+          }),
+        ],
+        app.services.embedder,
+      );
+    }
     const stored: CachedTriage = { result, sender: normalised.from?.address };
     await request.store.triage.saveResultAudited(message.id, hash, stored, triage.provider, {
       action: 'triage',

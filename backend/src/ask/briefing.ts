@@ -1,0 +1,141 @@
+import type { Briefing, BriefingMeeting, BriefingThread, Settings } from '@steward/shared';
+import { type Kysely, sql } from 'kysely';
+import { DateTime } from 'luxon';
+import type { CalendarPort } from '../scheduling/calendar/port.ts';
+import type { MailIndexStore } from '../storage/mail-index.ts';
+import type { Database } from '../storage/schema.ts';
+import type { UserScope } from '../storage/user-scope.ts';
+
+/** An event of today's calendar; ports that list events give titles, others only busy time. */
+export interface CalendarEvent {
+  start: string;
+  end: string;
+  title?: string;
+}
+
+const PRIORITY_ORDER = { high: 0, normal: 1, low: 2 } as const;
+const MAX_ITEMS = 20;
+
+interface ThreadRow {
+  thread_id: string;
+  last_message_id: string;
+  last_message_at: Date | string;
+  follow_up_due_at: Date | string | null;
+  state: string;
+  priority: string | null;
+  subject: string | null;
+  sender: string | null;
+}
+
+/**
+ * GET /v1/briefing: what needs a reply (high priority first, then oldest), replies the user has waited for
+ * past followUpAfterDays, and today's meetings with the threads that mention them. Everything comes from
+ * what sync already stored (thread states, triage results, the index) and the connected calendar.
+ */
+export async function buildBriefing(deps: {
+  db: Kysely<Database>;
+  scope: UserScope;
+  settings: Settings;
+  store: MailIndexStore;
+  calendar?: CalendarPort & { listEvents?(range: { start: string; end: string }): Promise<CalendarEvent[]> };
+  now?: Date;
+}): Promise<Briefing> {
+  const now = deps.now ?? new Date();
+  const zone = deps.settings.timeZone;
+  const today = DateTime.fromJSDate(now).setZone(zone);
+  const { rows } = await sql<ThreadRow>`
+    select s.thread_id, s.last_message_id, s.last_message_at, s.follow_up_due_at, s.state,
+      t.result->>'priority' as priority, m.subject, coalesce(nullif(m.sender_name, ''), m.sender) as sender
+    from thread_states s
+    left join triage_results t on t.user_id = s.user_id and t.message_id = s.last_message_id
+    left join mail_index m on m.user_id = s.user_id and m.message_id = s.last_message_id
+    where s.tenant_id = ${deps.scope.tenantId} and s.user_id = ${deps.scope.userId}
+      and (s.state = 'to_respond' or (s.state = 'awaiting_reply' and s.follow_up_due_at <= ${now.toISOString()}))
+    order by s.last_message_at asc
+    limit 500`.execute(deps.db);
+  const item = (r: ThreadRow): BriefingThread => {
+    const since = new Date(r.last_message_at);
+    const priority = (
+      r.priority === 'high' || r.priority === 'low' ? r.priority : 'normal'
+    ) as BriefingThread['priority'];
+    return {
+      threadId: r.thread_id,
+      messageId: r.last_message_id,
+      subject: r.subject ?? '(subject not indexed)',
+      from: r.sender ?? '',
+      since: since.toISOString(),
+      ageDays: Number(((now.getTime() - since.getTime()) / 86_400_000).toFixed(1)),
+      priority,
+    };
+  };
+  const needsReply = rows
+    .filter((r) => r.state === 'to_respond')
+    .map(item)
+    .sort((a, b) => PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || b.ageDays - a.ageDays)
+    .slice(0, MAX_ITEMS);
+  const waitingFor = rows
+    .filter((r) => r.state === 'awaiting_reply')
+    .map(item)
+    .sort((a, b) => b.ageDays - a.ageDays)
+    .slice(0, MAX_ITEMS);
+
+  let calendar: Briefing['calendar'] = deps.calendar ? 'connected' : 'none';
+  const meetings: BriefingMeeting[] = [];
+  if (deps.calendar) {
+    const range = { start: today.startOf('day').toISO() ?? '', end: today.endOf('day').toISO() ?? '' };
+    try {
+      const events: CalendarEvent[] = deps.calendar.listEvents
+        ? await deps.calendar.listEvents(range)
+        : await deps.calendar.getBusy(range, []);
+      for (const e of events.slice(0, 20)) {
+        const title = e.title?.trim() || 'Busy';
+        const threads =
+          title === 'Busy'
+            ? []
+            : (await deps.store.search({ text: title, limit: 3 })).map((m) => ({
+                messageId: m.messageId,
+                threadId: m.threadId,
+                subject: m.subject,
+              }));
+        meetings.push({ start: e.start, end: e.end, title, threads });
+      }
+    } catch {
+      calendar = 'unavailable';
+    }
+  }
+  const date = today.toISODate() ?? '';
+  return {
+    date,
+    needsReply,
+    waitingFor,
+    meetings,
+    calendar,
+    text: briefingText(date, needsReply, waitingFor, meetings, zone),
+  };
+}
+
+/** The briefing as plain text: the body of the morning draft to self. */
+export function briefingText(
+  date: string,
+  needsReply: readonly BriefingThread[],
+  waitingFor: readonly BriefingThread[],
+  meetings: readonly BriefingMeeting[],
+  zone: string,
+): string {
+  const lines = [`Steward briefing for ${date}`, ''];
+  const days = (n: number) => (n < 1 ? 'today' : `${Math.floor(n)} day${Math.floor(n) === 1 ? '' : 's'}`);
+  lines.push(needsReply.length ? `Needs your reply (${needsReply.length}):` : 'Nothing waits for your reply.');
+  for (const t of needsReply)
+    lines.push(`- ${t.priority === 'high' ? '[high] ' : ''}${t.subject} — ${t.from}, ${days(t.ageDays)}`);
+  lines.push('');
+  lines.push(waitingFor.length ? `Waiting for a reply (${waitingFor.length}):` : 'No reply is overdue.');
+  for (const t of waitingFor) lines.push(`- ${t.subject} — sent ${days(t.ageDays)} ago`);
+  lines.push('');
+  lines.push(meetings.length ? `Today's meetings (${meetings.length}):` : 'No meetings today.');
+  for (const m of meetings) {
+    const at = (iso: string) => DateTime.fromISO(iso).setZone(zone).toFormat('HH:mm');
+    lines.push(`- ${at(m.start)}–${at(m.end)} ${m.title}`);
+    for (const t of m.threads) lines.push(`    mentioned in: ${t.subject}`);
+  }
+  return lines.join('\n');
+}
