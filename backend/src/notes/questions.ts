@@ -72,7 +72,7 @@ export function extractOpenQuestions(
         .slice(sentence.turn + 1, sentence.turn + 1 + ANSWER_WINDOW)
         .map((turn, i) => ({ turn, index: sentence.turn + 1 + i }))
         .filter(({ turn }) => turn.speaker !== sentence.speaker);
-      const deferral = others.slice(0, 2).find(({ turn }) => DEFERRAL.test(turn.text.slice(0, 200)));
+      const deferral = others.slice(0, 2).find(({ turn }) => DEFERRAL.test(openingWords(turn.text)));
       const deferred = Boolean(deferral);
       const answered = !deferred && others.some(({ turn }) => isSubstantive(turn.text));
       if (answered || (!deferred && weight < 3)) continue;
@@ -146,6 +146,12 @@ function topicalTerms(ctx: ItemContext): Set<string> {
     for (const term of contentTerms(sentence.text)) counts.set(term, (counts.get(term) ?? 0) + 1);
   return new Set([...counts].filter(([, count]) => count >= bar).map(([term]) => term));
 }
+
+/** "I don't know" opens a reply that defers; further in, it is a hedge inside an answer. */
+function openingWords(reply: string): string {
+  return reply.slice(0, 200).split(/\s+/).slice(0, DEFERRAL_WORDS).join(' ');
+}
+const DEFERRAL_WORDS = 10;
 
 function isSubstantive(reply: string): boolean {
   return (

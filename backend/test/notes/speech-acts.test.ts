@@ -104,6 +104,21 @@ describe('decisions: what is not one, and one per turn', () => {
 });
 
 describe('open questions that are not', () => {
+  it('takes "I don\'t know" inside an answer as a hedge, not as leaving the question open', () => {
+    const answered = turnsOf([
+      'Nora: Will the kinetic battery last a whole evening of watching television?',
+      "Ivan: Yes it will last for days, the watch ones run for years, I don't know the exact figure but it is plenty.",
+    ]);
+    expect(makeNotesLocal(answered).openQuestions).toEqual([]);
+    const deferred = turnsOf([
+      'Nora: Will the kinetic battery last a whole evening of watching television?',
+      "Ivan: I don't know, we would have to test it with the factory.",
+    ]);
+    expect(makeNotesLocal(deferred).openQuestions.map((q) => q.text)).toEqual([
+      'Will the kinetic battery last a whole evening of watching television?',
+    ]);
+  });
+
   it('leaves out the chair moving on ("what about the materials?") and the meeting\'s own clock', () => {
     const turns = turnsOf([
       'Nora: What about the materials?',
