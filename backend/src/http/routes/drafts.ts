@@ -5,6 +5,7 @@ import { userKeyOf } from '../../ai/db-usage.ts';
 import { mayShareWithModel } from '../../ai/privacy.ts';
 import { defaultVoice, learnVoice } from '../../drafting/voice.ts';
 import type { DraftCall } from '../../engines.ts';
+import { crmFacts } from '../../triage/crm.ts';
 import { HttpError } from '../errors.ts';
 
 /** How many of the user's sent messages are kept as few-shot examples for the language model. */
@@ -46,6 +47,11 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
       ? await Promise.all(voice.examples.map((m) => app.services.cpu.normalise(m)))
       : undefined;
     const email = request.user?.identity.email;
+    const sender = message.from?.address;
+    const facts =
+      sender && sender !== email?.toLowerCase()
+        ? crmFacts(await app.services.reach.crm.contextFor(request.store.scope.tenantId, sender))
+        : [];
     const call: DraftCall = {
       message,
       ...(thread.length ? { thread } : {}),
@@ -56,6 +62,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
       now,
       ...(email ? { me: [email] } : {}),
       ...(sent ? { sent } : {}),
+      ...(facts.length ? { facts } : {}),
     };
     return { call, modelAllowed: mayShareWithModel(message, settings.neverSendToModel, body.message.labels) };
   }
