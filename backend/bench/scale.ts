@@ -6,6 +6,7 @@
 // fetch, triage, label and draft. Reported per worker count: pipeline messages/s (first notification to
 // last message processed), webhook acknowledgement p50/p99, and exactly-once: every message has one ledger
 // row marked processed, one category and one draft in its thread (none lost, none doubled).
+// SYNC_MAILBOX_CONCURRENCY in the environment reaches the workers.
 // Needs PostgreSQL (BENCH_DATABASE_URL, DATABASE_URL or TEST_DATABASE_URL): PGlite cannot be shared by processes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
