@@ -1,6 +1,6 @@
 /**
  * The local triage engine: rules for the unambiguous, calibrated statistical models for the rest,
- * precedence exactly as product.md section 2. Pure and deterministic; no I/O beyond loading the shipped
+ * precedence exactly as docs/categories.md. Pure and deterministic; no I/O beyond loading the shipped
  * model file once.
  */
 import type { CategoryId, Priority, TriageResult } from '@steward/shared';
