@@ -7,7 +7,7 @@
  *    into development and held-back ones; methods were chosen on the held-back split's behaviour only after
  *    being developed on the other, and both are printed.
  * 2. Items: decisions, action items (with owners) and open questions against our hand annotations of
- *    10 meetings (backend/eval/annotations/notes-qmsum-items.json), precision and recall per kind.
+ *    14 meetings (backend/eval/annotations/notes-qmsum-items.json), precision and recall per kind.
  *
  * Run: npm run eval -- notes. Data: $STEWARD_EVAL_DATA/qmsum/qmsum_all_test.jsonl.gz.
  */
@@ -308,6 +308,15 @@ function match(
   return { tp: goldTo.size, matchedGold: new Set(goldTo.keys()), matchedPredicted: new Set(goldTo.values()) };
 }
 
+interface MeetingCounts {
+  meeting: string;
+  split: string;
+  kind: Kind;
+  tp: number;
+  predicted: number;
+  gold: number;
+}
+
 function itemsTable(read: { meeting: QmsumMeeting; turns: Turn[]; notes: MeetingNotes | null }[]): void {
   const totals = new Map<string, { tp: number; predicted: number; gold: number }>();
   const bump = (key: string, tp: number, predicted: number, goldCount: number) => {
@@ -324,6 +333,7 @@ function itemsTable(read: { meeting: QmsumMeeting; turns: Turn[]; notes: Meeting
   );
   console.log('meeting    split      decisions (tp/pred/gold)  action items  open questions');
   const shown: string[] = [];
+  const perMeeting: MeetingCounts[] = [];
   for (const g of gold) {
     const r = read.find((x) => x.meeting.meeting_id === g.meeting);
     if (!r?.notes) continue;
@@ -332,6 +342,14 @@ function itemsTable(read: { meeting: QmsumMeeting; turns: Turn[]; notes: Meeting
       const predicted = predictedItems(r.notes, r.turns, kind);
       const { tp, matchedGold, matchedPredicted } = match(r.meeting, g[kind], predicted, kind);
       bump(`${g.split}|${kind}`, tp, predicted.length, g[kind].length);
+      perMeeting.push({
+        meeting: g.meeting,
+        split: g.split,
+        kind,
+        tp,
+        predicted: predicted.length,
+        gold: g[kind].length,
+      });
       bump(`${g.split}|all`, tp, predicted.length, g[kind].length);
       cells.push(`${tp}/${predicted.length}/${g[kind].length}`);
       if (showDev && g.split === 'dev') {
@@ -352,18 +370,54 @@ function itemsTable(read: { meeting: QmsumMeeting; turns: Turn[]; notes: Meeting
     );
   }
   const pct = (n: number, d: number) => (d ? (n / d).toFixed(2) : 'n/a');
-  console.log('\nsplit      kind            precision  recall');
+  console.log('\nsplit      kind            precision  recall   (95% interval over meetings, bootstrap)');
   for (const split of ['dev', 'heldback']) {
     for (const kind of [...KINDS, 'all'] as const) {
       const t = totals.get(`${split}|${kind}`);
       if (!t) continue;
+      const rows = perMeeting.filter((r) => r.split === split && (kind === 'all' || r.kind === kind));
+      const [p, r] = bootstrap(rows);
       console.log(
-        `${split.padEnd(10)} ${kind.padEnd(15)} ${pct(t.tp, t.predicted).padStart(9)}  ${pct(t.tp, t.gold).padStart(6)}`,
+        `${split.padEnd(10)} ${kind.padEnd(15)} ${pct(t.tp, t.predicted).padStart(9)}  ${pct(t.tp, t.gold).padStart(6)}   P ${p}, R ${r}`,
       );
     }
   }
   console.log('target: precision and recall >= 0.70 each');
   if (shown.length) console.log(`\nDevelopment errors:\n${shown.join('\n')}`);
+}
+
+/**
+ * How much the figures move with the choice of meetings: resample the split's meetings with replacement
+ * (fixed seed, 1,000 times) and give the 2.5th and 97.5th percentiles of precision and recall.
+ */
+function bootstrap(rows: readonly MeetingCounts[]): [string, string] {
+  const byMeeting = new Map<string, MeetingCounts[]>();
+  for (const row of rows) byMeeting.set(row.meeting, [...(byMeeting.get(row.meeting) ?? []), row]);
+  const meetings = [...byMeeting.values()];
+  const random = seededRandom(RANDOM_SEED);
+  const precision: number[] = [];
+  const recall: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    let tp = 0;
+    let predicted = 0;
+    let goldCount = 0;
+    for (let j = 0; j < meetings.length; j++) {
+      for (const row of meetings[Math.floor(random() * meetings.length)] ?? []) {
+        tp += row.tp;
+        predicted += row.predicted;
+        goldCount += row.gold;
+      }
+    }
+    if (predicted > 0) precision.push(tp / predicted);
+    if (goldCount > 0) recall.push(tp / goldCount);
+  }
+  return [percentiles(precision), percentiles(recall)];
+}
+
+function percentiles(values: number[]): string {
+  values.sort((a, b) => a - b);
+  const at = (q: number) => (values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0).toFixed(2);
+  return `${at(0.025)}–${at(0.975)}`;
 }
 
 main();

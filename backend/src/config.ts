@@ -73,6 +73,11 @@ export interface SyncConfig {
   worker: boolean;
   /** pg-boss on PostgreSQL; the built-in table queue on embedded PGlite (or when JOB_QUEUE=table). */
   queue: 'pg-boss' | 'table';
+  /**
+   * Mailbox syncs (list what changed, enqueue the messages) a worker process runs at once. With many
+   * mailboxes each new message needs one, so this bounds a worker's messages/s (docs/scaling.md).
+   */
+  mailboxConcurrency: number;
 }
 
 export interface S3BlobConfig {
@@ -248,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     gmailPushServiceAccount: env.GMAIL_PUSH_SERVICE_ACCOUNT?.trim().toLowerCase() || undefined,
     worker: ['on', 'true', '1'].includes(syncWorker),
     queue: jobQueue === 'table' || !databaseUrl ? 'table' : 'pg-boss',
+    mailboxConcurrency: integer('SYNC_MAILBOX_CONCURRENCY', 2, 1, 64),
   };
 
   const s3Bucket = env.S3_BUCKET?.trim() || undefined;

@@ -1,4 +1,4 @@
-import type { CategoryId, EmailMessage, Settings, SettingsPatch, Weekday } from '@steward/shared';
+import type { CategoryId, EmailMessage, InboxStats, Sender, Settings, SettingsPatch, Weekday } from '@steward/shared';
 import { api, type FeedbackScope, type TimesSuggestion } from './api/client.ts';
 import { BackendError } from './api/errors.ts';
 import { cacheGet, cachePut, cacheRemove, keys } from './cache.ts';
@@ -268,6 +268,22 @@ function loadSync(settings: Settings | null): { sync: SyncView | null; syncError
   }
 }
 
+/** The dashboard's numbers and bulk senders; a server without them, or any failure, leaves them out. */
+function loadStats(): { stats: InboxStats | null; senders: Sender[] } {
+  try {
+    const stats = api.stats(14);
+    let senders: Sender[] = [];
+    try {
+      senders = api.senders('marketing').senders;
+    } catch {
+      // The numbers still show.
+    }
+    return { stats, senders };
+  } catch {
+    return { stats: null, senders: [] };
+  }
+}
+
 function homeOrErrorCard(): Card {
   try {
     const me = api.me();
@@ -288,7 +304,15 @@ function homeOrErrorCard(): Card {
           ? 'No voice profile yet. Steward learns it from your sent mail.'
           : `The voice profile could not be loaded: ${error.message}`;
     }
-    return homeCard({ server: backendUrl(), me, settings, voice, voiceMissing, ...loadSync(settings) });
+    return homeCard({
+      server: backendUrl(),
+      me,
+      settings,
+      voice,
+      voiceMissing,
+      ...loadSync(settings),
+      ...loadStats(),
+    });
   } catch (err) {
     return errorCard(asBackendError(err), { view: 'home' });
   }
@@ -317,6 +341,34 @@ function openConsent(provider: ConnectProvider): GoogleAppsScript.Card_Service.A
       .setOpenAs(CardService.OpenAs.OVERLAY)
       .setOnClose(CardService.OnClose.RELOAD);
     return CardService.newActionResponseBuilder().setOpenLink(link).build();
+  } catch (err) {
+    return notify(asBackendError(err).message);
+  }
+}
+
+/**
+ * "Unsubscribe" next to a bulk sender on the homepage: the server does what the sender's own
+ * List-Unsubscribe header allows (one-click, a mailto draft, or the web page, which opens here).
+ */
+export function onUnsubscribe(e?: Event) {
+  const senderId = param(e, 'senderId');
+  if (!senderId) return notify('Which sender? Refresh the homepage and try again.');
+  try {
+    const result = api.unsubscribe(senderId);
+    if (result.status === 'open_link' && result.url && /^(https|mailto):/i.test(result.url)) {
+      const link = CardService.newOpenLink().setUrl(result.url).setOpenAs(CardService.OpenAs.FULL_SIZE);
+      return CardService.newActionResponseBuilder().setOpenLink(link).build();
+    }
+    const text =
+      result.status === 'unsubscribed'
+        ? 'Unsubscribed.'
+        : result.status === 'draft_created'
+          ? 'An unsubscribe email is waiting in your Drafts: send it to finish.'
+          : `Could not unsubscribe: ${result.detail ?? 'the sender did not accept it'}.`;
+    return CardService.newActionResponseBuilder()
+      .setNavigation(CardService.newNavigation().updateCard(homeOrErrorCard()))
+      .setNotification(CardService.newNotification().setText(text))
+      .build();
   } catch (err) {
     return notify(asBackendError(err).message);
   }

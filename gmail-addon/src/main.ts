@@ -20,4 +20,5 @@ export {
   onSaveSettings,
   onShowSettings,
   onSuggestTimes,
+  onUnsubscribe,
 } from './actions.ts';

@@ -441,9 +441,22 @@ describe('homepage and settings', () => {
     expect(text).toContain('Mon–Thu 09:00–17:00');
   });
 
-  it('uses the display names from settings once they are known', () => {
+  it('shows the default display name, then the one from settings once it is known', async () => {
     addon.onHomepage(world.event());
-    expect(visibleText(addon.onGmailMessage(world.event(QUESTION.id)))).toContain('<b>Reply needed</b>');
+    expect(visibleText(addon.onGmailMessage(world.event(QUESTION.id)))).toContain('<b>To respond</b>');
+    const rename = (displayName: string) =>
+      fetch(`${stub.url}/v1/settings`, {
+        method: 'PUT',
+        headers: { authorization: 'Bearer test', 'content-type': 'application/json' },
+        body: JSON.stringify({ categories: { to_respond: { enabled: true, displayName } } }),
+      });
+    await rename('Reply needed');
+    try {
+      addon.onHomepage(world.event());
+      expect(visibleText(addon.onGmailMessage(world.event(QUESTION.id)))).toContain('<b>Reply needed</b>');
+    } finally {
+      await rename('To respond');
+    }
   });
 
   it('saves working hours typed by the user, and refuses nonsense with a reason', async () => {
@@ -518,5 +531,99 @@ describe('compose', () => {
     expect(json(times)).toMatchObject({
       updateDraftBodyAction: { updateContents: [[expect.stringContaining('Tue 25 Mar, 14:00 CET'), 'MUTABLE_HTML']] },
     });
+  });
+});
+
+describe('inbox dashboard on the homepage', () => {
+  const days = Array.from({ length: 14 }, (_, i) => ({
+    day: new Date(Date.UTC(2026, 2, 1 + i)).toISOString().slice(0, 10),
+    counts: { to_respond: 2, marketing: i % 2 ? 4 : 0, fyi: 1 },
+  }));
+  const STATS = {
+    from: '2026-03-01',
+    to: '2026-03-14',
+    perDay: days,
+    totals: { to_respond: 28, marketing: 28, fyi: 14, comment: 0 },
+    replies: { sent: 23, medianMinutes: 95 },
+    awaitingReply: [
+      { bucket: '<1d', threads: 4 },
+      { bucket: '1-3d', threads: 3 },
+      { bucket: '3-7d', threads: 2 },
+      { bucket: '7-14d', threads: 1 },
+      { bucket: '>14d', threads: 0 },
+    ],
+    drafts: { created: 12, used: 9, discarded: 2 },
+    model: { calls: 140, promptTokens: 1, completionTokens: 1, costUsd: 0.04 },
+  };
+  const SENDER = {
+    id: 's-1',
+    address: 'news@cloudly.example',
+    name: 'Cloudly <Deals>',
+    category: 'marketing',
+    messages: 31,
+    firstSeen: '2026-01-02T08:00:00Z',
+    lastSeen: '2026-03-14T08:00:00Z',
+    unsubscribe: 'one_click',
+    unsubscribedAt: null,
+  };
+
+  it('draws mail per category as coloured text bars, with replies, waiting threads, drafts and model use', async () => {
+    await control({
+      'GET /v1/stats': { status: 200, body: STATS, times: 5 },
+      'GET /v1/senders': { status: 200, body: { senders: [SENDER] }, times: 5 },
+    });
+    const home = addon.onHomepage(world.event());
+    const text = visibleText(home);
+    expect(nodes(home, 'CardSection').map((s) => s.header)).toContain('Your inbox, last 14 days');
+    // Renamed categories keep the user's name; the largest category gets the full bar.
+    expect(text).toContain('Reply needed');
+    expect(text).toContain('<font color="#c50f1f">████████████</font> 28');
+    expect(text).toContain('<font color="#038387">██████</font> 14');
+    expect(text).not.toContain('Comment');
+    expect(text).toContain('Replies sent: 23 · median time to reply 1 h 35 min');
+    expect(text).toContain('Waiting for a reply: 10 threads (1 older than a week)');
+    expect(text).toContain('Drafts used: 9 of 12');
+    expect(text).toContain('Model calls: 140 · $0.04');
+    expect(text).toContain('Cloudly &lt;Deals&gt;');
+    expect(button(home, 'Unsubscribe')).toMatchObject({
+      functionName: 'onUnsubscribe',
+      parameters: { senderId: 's-1' },
+    });
+    const gets = (await stubLog()).log.filter((r) => r.method === 'GET').map((r) => r.path);
+    expect(gets).toContain('/v1/stats');
+    expect((await stubLog()).log.some((r) => r.path.endsWith('/unsubscribe'))).toBe(false);
+  });
+
+  it('"Unsubscribe" posts the confirmation only on the click, and opens the web page when that is all there is', async () => {
+    await control({
+      'POST /v1/senders/s-1/unsubscribe': { status: 200, body: { method: 'one_click', status: 'unsubscribed' } },
+    });
+    const done = json(addon.onUnsubscribe(world.event(undefined, { parameters: { senderId: 's-1' } })));
+    expect(done).toMatchObject({ notification: { text: 'Unsubscribed.' } });
+    const posts = (await stubLog()).log.filter((r) => r.method === 'POST');
+    expect(posts).toMatchObject([{ path: '/v1/senders/s-1/unsubscribe', body: { confirm: true } }]);
+
+    await control({
+      'POST /v1/senders/s-1/unsubscribe': {
+        status: 200,
+        body: { method: 'web', status: 'open_link', url: 'https://cloudly.example/preferences' },
+      },
+    });
+    const open = json(addon.onUnsubscribe(world.event(undefined, { parameters: { senderId: 's-1' } })));
+    expect(open).toMatchObject({ openLink: { url: 'https://cloudly.example/preferences' } });
+
+    await control({
+      'POST /v1/senders/s-1/unsubscribe': {
+        status: 409,
+        body: { error: { code: 'not_marketing', message: 'This sender is filed as fyi, not marketing.' } },
+      },
+    });
+    const refused = json(addon.onUnsubscribe(world.event(undefined, { parameters: { senderId: 's-1' } })));
+    expect(refused).toMatchObject({ notification: { text: expect.stringContaining('not marketing') } });
+  });
+
+  it('a server without the dashboard (404) shows nothing about it', () => {
+    const home = addon.onHomepage(world.event());
+    expect(nodes(home, 'CardSection').map((s) => s.header)).not.toContain('Your inbox, last 14 days');
   });
 });

@@ -61,7 +61,7 @@ describe('dist/Code.js', () => {
 
     const message = json(fn('onGmailMessage')(world.event(QUESTION.id)));
     expect(message).toMatchObject([{ kind: 'Card', name: 'message' }]);
-    expect(visibleText(message)).toContain('<b>Reply needed</b>');
+    expect(visibleText(message)).toContain('<b>To respond</b>');
 
     expect(json(fn('onGmailCompose')(world.event()))).toMatchObject([{ kind: 'Card', name: 'compose' }]);
     expect(json(fn('onShowSettings')(world.event()))).toMatchObject({ kind: 'UniversalActionResponse' });

@@ -21,7 +21,8 @@ let settings = {
     sat: [],
     sun: [],
   },
-  categories: { to_respond: { enabled: true, displayName: 'Reply needed' } },
+  // The default display name, as the real server answers; a test renames it when it needs another.
+  categories: { to_respond: { enabled: true, displayName: 'To respond' } },
   backfillDays: 14,
 };
 // One Gmail mailbox sorting its first days (tests script other states through /__control).

@@ -15,6 +15,22 @@ export const CATEGORY_IDS = [
 ] as const;
 export type CategoryId = (typeof CATEGORY_IDS)[number];
 
+/**
+ * The order a person meets the categories in: the inbox's order, what needs the user first. Every list
+ * shown to a person (settings, the "fix category" menu, error messages) uses it; CATEGORY_IDS is the
+ * precedence the rules apply.
+ */
+export const INBOX_ORDER: readonly CategoryId[] = [
+  'to_respond',
+  'awaiting_reply',
+  'fyi',
+  'comment',
+  'meeting_update',
+  'notification',
+  'marketing',
+  'actioned',
+];
+
 export const CATEGORY_LABELS: Record<CategoryId, string> = {
   to_respond: 'To respond',
   fyi: 'FYI',

@@ -1,17 +1,18 @@
 import { type Static, Type } from 'typebox';
 
-export { CATEGORY_IDS, CATEGORY_LABELS, type CategoryId, isCategoryId } from './categories.ts';
+export { CATEGORY_IDS, CATEGORY_LABELS, type CategoryId, INBOX_ORDER, isCategoryId } from './categories.ts';
 
+/** Listed in the inbox's order (INBOX_ORDER), so a validation error names the ids as a person reads them. */
 export const Category = Type.Union(
   [
-    Type.Literal('meeting_update'),
-    Type.Literal('marketing'),
-    Type.Literal('notification'),
-    Type.Literal('comment'),
-    Type.Literal('awaiting_reply'),
-    Type.Literal('actioned'),
     Type.Literal('to_respond'),
+    Type.Literal('awaiting_reply'),
     Type.Literal('fyi'),
+    Type.Literal('comment'),
+    Type.Literal('meeting_update'),
+    Type.Literal('notification'),
+    Type.Literal('marketing'),
+    Type.Literal('actioned'),
   ],
   { description: 'One of the eight lifecycle categories.' },
 );

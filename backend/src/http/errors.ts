@@ -19,7 +19,7 @@ export function errorBody(code: string, message: string): ErrorBody {
 
 const FASTIFY_CODES: Record<string, [number, string, string?]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large'],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'Send the body as application/json.'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length'],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'empty_body', 'The request body is empty; send a JSON document.'],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json'],
@@ -27,11 +27,36 @@ const FASTIFY_CODES: Record<string, [number, string, string?]> = {
   FST_ERR_VALIDATION: [400, 'invalid_request'],
 };
 
+type ValidationIssue = NonNullable<FastifyError['validation']>[number];
+
+/** The values a field allows, when the schema lists them (a union of constants, an enum). */
+function allowedValues(issues: readonly ValidationIssue[], instancePath: string): unknown[] {
+  const values: unknown[] = [];
+  for (const issue of issues) {
+    if (issue.instancePath !== instancePath) continue;
+    const params = issue.params as { allowedValue?: unknown; allowedValues?: unknown[] };
+    if (issue.keyword === 'const' && 'allowedValue' in params) values.push(params.allowedValue);
+    if (issue.keyword === 'enum' && Array.isArray(params.allowedValues)) values.push(...params.allowedValues);
+  }
+  return [...new Set(values)];
+}
+
 function describeValidation(error: FastifyError): string {
-  const first = error.validation?.[0];
+  const issues = error.validation ?? [];
+  const first = issues[0];
   if (!first) return error.message;
   const where = error.validationContext ?? 'body';
   const path = first.instancePath ? `${where}${first.instancePath.replace(/\//g, '.')}` : where;
+  const allowed = allowedValues(issues, first.instancePath);
+  if (allowed.length > 0) {
+    return `${path} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}.`;
+  }
+  if (first.keyword === 'type') {
+    const types = issues
+      .filter((i) => i.instancePath === first.instancePath && i.keyword === 'type')
+      .map((i) => String((i.params as { type?: unknown }).type));
+    return `${path} must be ${[...new Set(types)].join(' or ')}.`;
+  }
   if (first.keyword === 'additionalProperties') {
     const extra = (first.params as { additionalProperty?: string }).additionalProperty;
     return `${path} has an unknown field "${extra}".`;
@@ -65,11 +90,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const known = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (known) {
       const [status, code, message] = known;
+      const contentType = String(request.headers['content-type'] ?? '').split(';')[0];
+      const expected =
+        (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes?.join(' or ') ??
+        'application/json';
       const text =
         message ??
         (status === 413
           ? `The request body is larger than the ${request.routeOptions.bodyLimit ?? ''} byte limit.`.replace('  ', ' ')
-          : error.message);
+          : status === 415
+            ? `A body of type "${contentType || 'none'}" is not accepted here; send it as ${expected}.`
+            : error.message);
       return reply.status(status).send(errorBody(code, text));
     }
     if (error.statusCode === 429) {

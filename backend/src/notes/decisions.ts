@@ -11,7 +11,7 @@ import { contentTerms, tidySentence, words } from './text.ts';
 import type { Turn } from './transcript.ts';
 
 const DECISION_CUE =
-  /\b(?:we(?:'ve| have)? (?:all |just )?agreed|we(?:'ve| have)? (?:just |now )?decided|i(?:'ve| have)? (?:just |now )?decided (?:that )?we\b|(?:it's|it is|that's|that is) (?:decided|settled|agreed)|decision (?:is|was) (?:to|that)|final decision\b|let's go (?:with|ahead)|we(?:'ll| will) go (?:with|ahead)|(?:we're|we are) going (?:to go )?with|agreed (?:to|that|on)|settled on|(?:let's|we'll|we will) stick with|we(?:'re| are) all agreed|consensus is)\b/i;
+  /\b(?:we(?:'ve| have)? (?:all |just )?agreed|we(?:'ve| have)? (?:just |now )?decided|i(?:'ve| have)? (?:just |now )?decided (?:that )?we\b|(?:it's|it is|that's|that is) (?:decided|settled|agreed)|decision (?:is|was) (?:to|that)|final decision\b|let's go (?:with|ahead|for)|we(?:'ll| will|'re going to| are going to|'re gonna| are gonna) go (?:with|ahead|for)|we(?:'re| are) going for|(?:the )?decisions (?:that )?we(?:'ve| have) made|(?:let's|we(?:'ll| will)) opt for|we(?:'ve| have) (?:chosen|picked|opted for)|(?:we're|we are) going (?:to go )?with|agreed (?:to|that|on)|settled on|(?:let's|we'll|we will) stick with|we(?:'re| are) all agreed|consensus is)\b/i;
 const DECISION_DOUBT =
   /\b(?:not|n't|never|no one|if|whether|unless|haven't|hasn't|yet to|before we|once we|until we|should we|did we|have we|do we)\b[^.]{0,30}\b(?:agree|agreed|decide|decided|decision|go with|settle)|\b(?:last|previous|earlier) (?:meeting|time|week)\b|\bwhat we (?:decided|agreed)\b/i;
 /** Meeting narration after "so we…", which settles nothing: "so we'll talk about…", "then we move on". */
@@ -28,13 +28,24 @@ const PLAN =
   /\bwe(?:'ll| will| are going to|'re going to| shall)?\s+(?:launch|ship|release|go live|start|begin|move|switch|freeze|deliver|publish|roll out|postpone|delay|push)\b/i;
 /** A rule the meeting sets for the product: "we're not going to use teletext", "we don't want a touch screen". */
 const RULE =
-  /\b(?:we(?:'re| are) (?:not )?going to (?:be using|use|go with|stick with|keep|drop|include|focus on)|we(?:'re| are) focusing on|we(?:'ll| will) (?:use|go with|stick with|keep|drop|include|focus on)|we (?:don't|do not|won't|will not) (?:want|need|use|include)|(?:it|this|the \w+|our \w+)(?: \w+){0,4} (?:has to|must|should|will|is going to|is only going to|will only|won't|will not|isn't going to|is not going to) (?:only )?be\b(?! able))/i;
+  /\b(?:we(?:'re| are) (?:not )?going to (?:be using|use|go with|stick with|keep|drop|include|focus on)|we(?:'re| are) focusing on|we(?:'ll| will) (?:use|go with|stick with|keep|drop|include|focus on)|we (?:don't|do not|won't|will not) (?:want|need|use|include)|(?:it|this|the \w+|our \w+)(?: \w+){0,4} (?:has to|must|should|will|is going to|is gonna|'s gonna|are going to|are gonna|is only going to|will only|won't|will not|isn't going to|is not going to) (?:only )?be\b(?! able))/i;
 const RECAP = /\b(?:last|previous|earlier) (?:meeting|time|session)\b|\bwhat we (?:decided|agreed|discussed)\b/i;
 const PROPOSAL =
   /^(?:(?:so|ok(?:ay)?|then|right|well|and|but)[, ]+)*(?:let's|let us|how about|why don't we|i propose|i suggest|shall we|we could just|(?:maybe |i think |i (?:also )?think (?:though )?(?:that )?)?(?:we|it|the \w+) (?:should(?:n't)?|has to|have to|must|needs to))\b/i;
 const NOT_STATED =
   /^(?:(?:so|and|but|okay|ok|well|um|uh)[, ]+)*(?:you|do|does|did|is|are|can|could|would|what|how|why|when|where|which|if|when|as)\b/i;
 const MAX_DECISION_WORDS = 35;
+/** Running the meeting, not settling anything: "let's go to the Industrial Designer", "let's start from the inside". */
+const PROCEDURE =
+  /^(?:(?:so|ok(?:ay)?|then|right|well|and|but|um|uh)[, ]+)*(?:let's|let us|we(?:'ll| will| can| should)?) (?:(?:just|now|first|then|quickly) )?(?:go (?:to|on|back|through|over|round|around)|start|begin|move on|turn to|hear|continue|take a break|break|wrap up|finish|stop|end|get back|look at the (?:agenda|next|time|minutes)|have a look|see (?:what|how|if)|skip|come back)\b/i;
+/** Leading hesitations that hide a conclusion's "so": "Um, okay so we've got battery." */
+const HESITATION = /^(?:(?:um+|uh+|er+|erm|hmm+|mm+)[,.]?\s+)+/i;
+/** "It has to be intuitive": a quality wished for, not a choice made. */
+const QUALITY_WISH =
+  /^(?:(?:also|and|so|but|i think|maybe)[, ]+)*(?:it|this|the \w+(?: control)?)(?: really| also)? (?:has to|must|should|needs to) be (?:very |really |quite |more |as )?[a-z-]+(?: as possible)?[.!]?$/i;
+/** The share of a meeting's turns that opens it (agenda, last meeting's minutes). */
+const OPENING_SHARE = 0.1;
+const PAST_DECISION = /\bwe(?:'ve| have)? (?:all |just )?(?:decided|agreed|chose|picked|settled)\b/i;
 /** Turns after a proposal in which someone else's yes counts as accepting it. */
 const AGREEMENT_WINDOW = 2;
 
@@ -52,6 +63,7 @@ function clausesOf(text: string): string[] {
   if (pending) clauses.push(clauses.length ? `${clauses.pop()}, ${pending}` : pending);
   return clauses;
 }
+const HEDGE = /\b(?:maybe|perhaps|probably|i think|i suppose|i guess|i'd say|i assume|might)\b/i;
 const HEDGED = /\b(?:i dunno|i don't know|not sure|or something|maybe it|maybe you)\b/i;
 
 /** A plain yes to a proposal: enough when the proposal itself was explicit. */
@@ -81,13 +93,31 @@ export function withResolvedDate(text: string, ctx: Pick<ItemContext, 'meetingDa
 /** Explicit decisions, conclusions and accepted proposals, in meeting order, each citing its turns. */
 export function extractDecisions(ctx: ItemContext): Decision[] {
   const decisions: Decision[] = [];
+  const termsOf = new Map<Decision, string[]>();
   const seen = new Set<string>();
   const add = (text: string, sourceTurns: number[]) => {
-    const key = contentTerms(text).join(' ');
+    const terms = contentTerms(text);
+    const key = terms.join(' ');
     if (!key || seen.has(key)) return;
     seen.add(key);
+    // Said again later (a recap, a restatement): the earlier decision, now citing this turn too.
+    const again = decisions.find((d) => restates(termsOf.get(d) ?? [], terms));
+    if (again) {
+      again.sourceTurns = [...new Set([...(again.sourceTurns ?? []), ...sourceTurns])];
+      return;
+    }
     const tidy = tidySentence(text).replace(/^(?:then|so),?\s+/i, '');
-    decisions.push({ text: withResolvedDate(tidy.charAt(0).toUpperCase() + tidy.slice(1), ctx), sourceTurns });
+    const stated = withResolvedDate(tidy.charAt(0).toUpperCase() + tidy.slice(1), ctx);
+    // One turn settles one thing, however many sentences it takes: "No teletext. Our control is only for TV."
+    const last = decisions.at(-1);
+    if (last && last.sourceTurns?.[0] === sourceTurns[0]) {
+      last.text = `${last.text.replace(/[.!]+$/, '')}; ${stated.charAt(0).toLowerCase()}${stated.slice(1)}`;
+      last.sourceTurns = [...new Set([...(last.sourceTurns ?? []), ...sourceTurns])];
+      return;
+    }
+    const decision = { text: stated, sourceTurns };
+    decisions.push(decision);
+    termsOf.set(decision, terms);
   };
   let recapSpeaker: string | null = null;
   const lead = ctx.lead !== undefined ? ctx.lead : leadSpeaker(ctx.turns);
@@ -99,6 +129,9 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
     if (sentence.speaker === recapSpeaker) continue;
     if (/\?\s*$/.test(text) || words(text).length < 4) continue;
     if (DECISION_DOUBT.test(text)) continue;
+    // The opening of a meeting reads out the last one's minutes: "we decided on our market…".
+    if (DECISION_CUE.test(text) && sentence.turn < ctx.turns.length * OPENING_SHARE && PAST_DECISION.test(text))
+      continue;
     if (DECISION_CUE.test(text)) {
       add(text, [sentence.turn]);
       continue;
@@ -112,7 +145,7 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       }
       return null;
     };
-    if (CONCLUSION.test(text) || (PLAN.test(text) && hasDay(text, ctx))) {
+    if (CONCLUSION.test(text.replace(HESITATION, '')) || (PLAN.test(text) && hasDay(text, ctx))) {
       add(text, [sentence.turn]);
       continue;
     }
@@ -122,8 +155,10 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
     for (const clause of clauses) {
       // Rules and proposals are short statements, not questions or restatements of what someone else said.
       if (NOT_STATED.test(tidySentence(clause)) || words(clause).length > MAX_DECISION_WORDS) continue;
+      if (PROCEDURE.test(clause.replace(HESITATION, '')) || QUALITY_WISH.test(tidySentence(clause))) continue;
       // The one running the meeting states rules as settled; anyone else's rule or proposal needs a yes.
-      const byLead = sentence.speaker === lead;
+      // "Maybe we have to…", "I think it must be…": a hedged rule is a proposal, even from the chair.
+      const byLead = sentence.speaker === lead && !HEDGE.test(clause);
       const rule = RULE.test(clause) && (byLead || !/^(?:it|this)\b/i.test(tidySentence(clause)));
       const yes = clause === clauses.at(-1) ? agreement(AFFIRMATION) : null;
       if (rule && (byLead || yes !== null)) {
@@ -139,6 +174,18 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
   }
   return decisions;
 }
+
+/** Most of the shorter statement's content terms are in the other one's: the same decision again. */
+function restates(earlier: readonly string[], later: readonly string[]): boolean {
+  const a = new Set(earlier);
+  const b = new Set(later);
+  const smaller = Math.min(a.size, b.size);
+  if (smaller === 0) return false;
+  let shared = 0;
+  for (const term of b) if (a.has(term)) shared++;
+  return shared / smaller >= RESTATED_SHARE && shared >= 2;
+}
+const RESTATED_SHARE = 0.6;
 
 /**
  * Who runs the meeting: the speaker who opens it, when they also speak about as much as anyone (at least

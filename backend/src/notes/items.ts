@@ -39,7 +39,7 @@ const AFFIRMATIVE =
 
 /** What follows "I'll" that is conversation, not a task: "I'll be honest", "let me show you", "I have to say". */
 const NOT_A_TASK =
-  /^(?:(?:i|we|he|she|they|it|oh|yeah|ok|okay|well|um|so|not|never|no longer|probably|actually)\b|be\b(?! (?:looking|working|doing|researching|checking|preparing|writing|sending|handling|responsible|taking care|putting|making|finding))|say|tell you|admit|think|guess|bet|assume|start\b|go first|go ahead\b(?! and)|just say|mention|see\b(?! if| whether| what)|show you|share my screen|share (?:the|my) screen|stop sharing|pass|hand (?:it )?over|repeat|explain|answer|jump|put it\b(?! (?:in|on|into|up) )|give you an example|read|note that|point out|add\b(?! it to| that to| them to)|ask\b(?! \w+ to| about| for)|leave it|check if you|hear|come back to|turn|mute|unmute|wrap up|talk about|keep (?:it|this) short|clarify|do that now|interrupt|agree|disagree|argue|quickly|move on|skip|get started|kick off|take a look at my|let you|you\b|be honest|try\b|have a)/i;
+  /^(?:let (?:\S+ ){0,5}(?:speak|present|start|go|begin|talk|continue|finish|explain|introduce)\b|(?:i|we|he|she|they|it|oh|yeah|ok|okay|well|um|so|not|never|no longer|probably|actually)\b|be\b(?! (?:looking|working|doing|researching|checking|preparing|writing|sending|handling|responsible|taking care|putting|making|finding))|say|tell you|admit|think|guess|bet|assume|start\b|go first|go ahead\b(?! and)|just say|mention|see\b(?! if| whether| what)|show you|share my screen|share (?:the|my) screen|stop sharing|pass|hand (?:it )?over|repeat|explain|answer|jump|put it\b(?! (?:in|on|into|up) )|give you an example|read|note that|point out|add\b(?! it to| that to| them to)|ask\b(?! \w+ to| about| for)|leave it|check if you|hear|come back to|turn|mute|unmute|wrap up|talk about|keep (?:it|this) short|clarify|do that now|interrupt|agree|disagree|argue|quickly|move on|skip|get started|kick off|take a look at my|let you|you\b|be honest|try\b|have a)/i;
 const NOT_A_REQUEST =
   /^(?:(?:\w+ly )?like\b|mind\b|prefer\b|pay\b|say\b|hear|see (?:my|the|it|this|that)|repeat|say that|explain|clarify|go back|speak up|mute|unmute|share your screen|tell me|remind me|give me a sec|wait|hold on|imagine|believe|think|elaborate|walk (?:me|us) through)/i;
 
@@ -173,7 +173,14 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
   }
 
   const request = REQUEST.exec(text);
-  if (request?.groups?.task && (isQuestion || /\bplease\b/i.test(text)) && !NOT_A_REQUEST.test(request.groups.task)) {
+  // "If you already had one, would you replace it?" asks what someone would do, not for work.
+  const hypothetical = request ? /\b(?:if|suppose|imagine|say)\b/i.test(text.slice(0, request.index)) : false;
+  if (
+    request?.groups?.task &&
+    !hypothetical &&
+    (isQuestion || /\bplease\b/i.test(text)) &&
+    !NOT_A_REQUEST.test(request.groups.task)
+  ) {
     const vocative = addressee(text, request.index, ctx.people);
     const reply = nextTurnByOther(sentence, ctx);
     const accepted = reply && AFFIRMATIVE.test(reply.turn.text) ? reply : null;
@@ -228,6 +235,19 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
     WORK_VERB.test(group.groups.task) &&
     (sentence.turn >= ctx.turns.length * 0.75 || mentionsLater(text))
   ) {
+    // A bare "you" that one person answers ("I will", "okay") was said to that person.
+    const one =
+      !GROUP_YOU.test(text) && sentence.lastInTurn && ctx.turns[sentence.turn + 1]
+        ? addresseeAround(sentence, ctx)
+        : null;
+    if (one && one.turns.length > 0) {
+      return {
+        owner: one.owner,
+        task: group.groups.task,
+        sourceTurns: [sentence.turn, ...one.turns],
+        dueSearch: [text],
+      };
+    }
     return { owner: EVERYONE, task: group.groups.task, sourceTurns: [sentence.turn], dueSearch: [text] };
   }
 
@@ -335,7 +355,7 @@ function addresseeAround(sentence: Sentence, ctx: ItemContext): { owner: string;
 
 /** Verbs of work done after a meeting. */
 const WORK_VERB = new RegExp(
-  `^(?:(?:also|then|just|quickly|definitely|first)\\s+)*(?:${TASK_VERB}|look (?:into|up)|find|check|dig|do some|do (?:our|your|their|the) (?:own |individual )?(?:work|things|tasks|part|bit|homework|research)|try to find|come up with|get back|circle back|follow up|chase|price|cost|estimate|calculate|sketch|design|build|prototype|mock up|summari[sz]e|note down|write up|type up|distribute|forward|upload|save|record|file|clean up)\\b`,
+  `^(?:(?:also|then|just|quickly|definitely|first)\\s+)*(?:${TASK_VERB}|look (?:into|up)|find|check|dig|work(?: on| in| together| more)?|do some|do (?:our|your|their|the) (?:own |individual )?(?:work|things|tasks|part|bit|homework|research)|try to find|come up with|get back|circle back|follow up|chase|price|cost|estimate|calculate|sketch|design|build|prototype|mock up|summari[sz]e|note down|write up|type up|distribute|forward|upload|save|record|file|clean up)\\b`,
   'i',
 );
 const LATER =

@@ -10,12 +10,17 @@ const TAG_QUESTION =
   /(?:,\s*|\b)(?:right|okay|ok|yeah|no|isn't it|aren't they|don't you think|you know|correct|yes|huh|eh|true)\?\s*$/i;
 const ROUTINE_QUESTION =
   /^(?:can (?:you|everyone|everybody) (?:hear|see)|is (?:that|this|it) (?:ok(?:ay)?|clear|right|correct|good|fine)|does (?:that|this) make sense|what do you (?:think|mean)|how are you|any (?:questions|thoughts|comments)|shall we (?:start|begin)|are we (?:done|good|ready)|who'?s next|ready|anything else|(?:do )?you mean|did you (?:say|get|save|hear)|what do i (?:press|do|click)|can i|shall i|should i|where is|what time|is (?:it|this|that) (?:on|working|mine|yours)|are you (?:ready|done|okay|ok))/i;
+/** "What about the materials?": the chair moving to the next topic, which the following talk takes up. */
+const TOPIC_SHIFT = /^(?:\S+\s+){0,3}?(?:what|how) about (?:\S+\s+){0,4}\S+\?$/i;
+/** Unknowns about the meeting itself, not its subject: "I'm not sure how long we've got left". */
+const LOGISTICS =
+  /\b(?:how (?:long|much time) (?:we|we've|we have|is)|time (?:left|is up)|who(?:'s| is) next|which slide|the (?:projector|microphone|mic|slides?|laptop|screen) (?:is|works))\b/i;
 /** Turns after a question in which an answer would come. */
 const ANSWER_WINDOW = 3;
 /** The few that matter: deferred ones first, then the most contentful. */
 const MAX_OPEN = 6;
 const DEFERRAL =
-  /\b(?:i don't know|i do not know|not sure|no idea|good question|we'll (?:have|need) to (?:check|see|find out|figure)|need to find out|let me (?:check|find out|get back)|i'll (?:check|find out|get back)|tbd|to be determined|unclear|nobody knows|no one knows|don't have an answer|can't say|depends|we'll see|have to see|hard to say|don't know yet|(?:something|a question) (?:we|to) (?:could|can|should|need to|have to|will)? ?(?:decide|think about|look into|discuss)|think about (?:it|that)|let's think about|(?:have|need) to (?:look into|check) (?:it|that)|i'm not certain)\b/i;
+  /\b(?:i don't know|i do not know|not sure|no idea|good question|we'll (?:have|need) to (?:check|see|find out|figure)|need to find out|let me (?:check|find out|get back)|i'll (?:check|find out|get back)|tbd|to be determined|unclear|nobody knows|no one knows|don't have an answer|can't say|we'll see|have to see|hard to say|don't know yet|(?:something|a question) (?:we|to) (?:could|can|should|need to|have to|will)? ?(?:decide|think about|look into|discuss)|think about (?:it|that)|let's think about|(?:have|need) to (?:look into|check) (?:it|that)|i'm not certain)\b/i;
 const OPEN_STATEMENT =
   /\b(?:i (?:don't|do not) know (?:if|whether|how|what|why|which)\b|(?:i'm |i am )?not (?:so |really |quite |too )?sure (?:about )?(?:how|if|whether|what|which)\b|(?:a|the|big) question mark|(?:it's |that's |this is )?a question (?:that )?(?:we|to|for)\b|something we (?:could|should|need to|have to|will have to) (?:decide|think about|look into|discuss)|we(?:'ll| will)? (?:have|need) to (?:find out|figure out|work out|decide)\b|open question|still (?:need|have) to (?:figure out|decide|work out)|(?:we|i) (?:don't|do not) know yet|to be determined|haven't decided|hasn't been decided|not decided yet|remains? to be seen|still unclear|still open)\b/i;
 
@@ -48,7 +53,13 @@ export function extractOpenQuestions(
     if (actionSentences.has(`${sentence.turn}:${sentence.position}`)) continue;
     const weight = new Set(contentTerms(text)).size;
     if (/\?\s*$/.test(text)) {
-      if (weight < 2 || words(text).length < 5 || TAG_QUESTION.test(text) || ROUTINE_QUESTION.test(tidyQuestion(text)))
+      if (
+        weight < 2 ||
+        words(text).length < 5 ||
+        TAG_QUESTION.test(text) ||
+        ROUTINE_QUESTION.test(tidyQuestion(text)) ||
+        TOPIC_SHIFT.test(tidyQuestion(text))
+      )
         continue;
       // A speaker who goes on talking after the question usually answers it or moves on.
       if (!sentence.lastInTurn) continue;
@@ -61,7 +72,7 @@ export function extractOpenQuestions(
         .slice(sentence.turn + 1, sentence.turn + 1 + ANSWER_WINDOW)
         .map((turn, i) => ({ turn, index: sentence.turn + 1 + i }))
         .filter(({ turn }) => turn.speaker !== sentence.speaker);
-      const deferral = others.slice(0, 2).find(({ turn }) => DEFERRAL.test(turn.text.slice(0, 200)));
+      const deferral = others.slice(0, 2).find(({ turn }) => DEFERRAL.test(openingWords(turn.text)));
       const deferred = Boolean(deferral);
       const answered = !deferred && others.some(({ turn }) => isSubstantive(turn.text));
       if (answered || (!deferred && weight < 3)) continue;
@@ -86,7 +97,7 @@ export function extractOpenQuestions(
       // In a run-on spoken sentence the unknown is the clause that states it: "…, I'm not sure how much it costs, …".
       const clause = clauseWith(text, OPEN_STATEMENT);
       const clauseWeight = new Set(contentTerms(clause)).size;
-      if (clauseWeight < 2 || words(clause).length > MAX_STATEMENT_WORDS) continue;
+      if (clauseWeight < 2 || words(clause).length > MAX_STATEMENT_WORDS || LOGISTICS.test(clause)) continue;
       if (!isTopical(clause) || decided(clause, sentence.turn)) continue;
       open.push({
         text: tidySentence(clause),
@@ -135,6 +146,12 @@ function topicalTerms(ctx: ItemContext): Set<string> {
     for (const term of contentTerms(sentence.text)) counts.set(term, (counts.get(term) ?? 0) + 1);
   return new Set([...counts].filter(([, count]) => count >= bar).map(([term]) => term));
 }
+
+/** "I don't know" opens a reply that defers; further in, it is a hedge inside an answer. */
+function openingWords(reply: string): string {
+  return reply.slice(0, 200).split(/\s+/).slice(0, DEFERRAL_WORDS).join(' ');
+}
+const DEFERRAL_WORDS = 10;
 
 function isSubstantive(reply: string): boolean {
   return (

@@ -70,7 +70,9 @@ export interface AlertDeps {
   log?: { warn(obj: object, msg: string): void };
 }
 
-const context = (scope: UserScope, kind: string, id: string) => `steward-alert-channel|${scope.userId}|${kind}|${id}`;
+/** The AAD of a channel's sealed secret: bound to its user, kind and id. */
+export const channelSecretContext = (scope: UserScope, kind: string, id: string) =>
+  `steward-alert-channel|${scope.userId}|${kind}|${id}`;
 
 function describeTarget(kind: 'slack' | 'teams', secret: Secret): string {
   if ('botToken' in secret) return `Slack ${secret.channel}`;
@@ -245,7 +247,7 @@ export function createAlerts(deps: AlertDeps) {
     return JSON.parse(
       cipher().open(
         { ciphertext: row.secret_ciphertext, iv: row.secret_iv, tag: row.secret_tag, keyVersion: row.key_version },
-        context({ tenantId: row.tenant_id, userId: row.user_id }, row.kind, row.id),
+        channelSecretContext({ tenantId: row.tenant_id, userId: row.user_id }, row.kind, row.id),
       ),
     ) as Secret;
   }
@@ -398,7 +400,7 @@ export function createAlerts(deps: AlertDeps) {
     async create(scope: UserScope, input: AlertChannelInput): Promise<AlertChannel> {
       const secret = checkSecret(input);
       const id = randomUUID();
-      const sealed = cipher().seal(JSON.stringify(secret), context(scope, input.kind, id));
+      const sealed = cipher().seal(JSON.stringify(secret), channelSecretContext(scope, input.kind, id));
       const row = await db
         .insertInto('alert_channels')
         .values({

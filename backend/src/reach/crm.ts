@@ -185,7 +185,8 @@ export interface CrmDeps {
   log?: { warn(obj: object, msg: string): void };
 }
 
-const tokenContextOf = (tenantId: string, provider: string) => `steward-crm-token|${tenantId}|${provider}`;
+/** The AAD of a tenant's sealed CRM token. */
+export const crmTokenContext = (tenantId: string, provider: string) => `steward-crm-token|${tenantId}|${provider}`;
 const CONNECTION_MEMO_MS = 30_000;
 
 /** Salesforce instance hosts; anything else is refused before the token is stored. */
@@ -207,7 +208,7 @@ export function createCrm(deps: CrmDeps) {
       try {
         const token = deps.cipher.open(
           { ciphertext: row.token_ciphertext, iv: row.token_iv, tag: row.token_tag, keyVersion: row.key_version },
-          tokenContextOf(tenantId, row.provider),
+          crmTokenContext(tenantId, row.provider),
         );
         port =
           row.provider === 'hubspot'
@@ -257,7 +258,7 @@ export function createCrm(deps: CrmDeps) {
       } else if (input.instanceUrl) {
         throw new CrmError('invalid_body', 'instanceUrl is only for Salesforce.');
       }
-      const sealed = deps.cipher.seal(input.token, tokenContextOf(tenantId, input.provider));
+      const sealed = deps.cipher.seal(input.token, crmTokenContext(tenantId, input.provider));
       const values = {
         provider: input.provider,
         instance_url: instanceUrl,

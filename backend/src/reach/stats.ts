@@ -108,13 +108,7 @@ function priceOf(model: string): [number, number] | undefined {
   return family ? MODEL_PRICES[family] : undefined;
 }
 
-const AGE_BUCKETS: Array<[string, number, number]> = [
-  ['<1d', 0, 1],
-  ['1-3d', 1, 3],
-  ['3-7d', 3, 7],
-  ['7-14d', 7, 14],
-  ['>14d', 14, Number.POSITIVE_INFINITY],
-];
+const AGE_BUCKETS = ['<1d', '1-3d', '3-7d', '7-14d', '>14d'];
 
 export async function inboxStats(
   db: Kysely<Database>,
@@ -128,51 +122,48 @@ export async function inboxStats(
   const fromDay = utcDay(fromDate);
   const draftCutoff = utcDay(new Date(now.getTime() - 7 * DAY_MS));
 
-  const [daily, replies, awaiting, usage] = await Promise.all([
-    db
-      .selectFrom('mail_stats_daily')
-      .select([sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), 'category', 'messages', 'drafts_created'])
-      .where('user_id', '=', scope.userId)
-      .where('tenant_id', '=', scope.tenantId)
-      .where('day', '>=', fromDay)
-      .where('day', '<=', toDay)
-      .execute(),
-    db
-      .selectFrom('reply_events')
-      .select([
-        sql<number>`count(*)::int`.as('sent'),
-        sql<number>`count(*) filter (where drafted)::int`.as('drafted'),
-        sql<number | null>`percentile_cont(0.5) within group (order by minutes)`.as('median'),
-      ])
-      .where('user_id', '=', scope.userId)
-      .where('tenant_id', '=', scope.tenantId)
-      .where('replied_at', '>=', fromDate)
-      .executeTakeFirst(),
-    db
-      .selectFrom('thread_states')
-      .select([
-        sql<number>`floor(extract(epoch from (${now}::timestamptz - last_message_at)) / 86400)::int`.as('age'),
-        sql<number>`count(*)::int`.as('threads'),
-      ])
-      .where('user_id', '=', scope.userId)
-      .where('state', '=', 'awaiting_reply')
-      .where('tenant_id', '=', scope.tenantId)
-      .groupBy(sql`1`)
-      .execute(),
-    db
-      .selectFrom('ai_usage')
-      .select([
-        'model',
-        sql<number>`count(*)::int`.as('calls'),
-        sql<number>`coalesce(sum(prompt_tokens), 0)::bigint`.as('prompt'),
-        sql<number>`coalesce(sum(completion_tokens), 0)::bigint`.as('completion'),
-      ])
-      .where('user_id', '=', scope.userId)
-      .where('created_at', '>=', fromDate)
-      .where('tenant_id', '=', scope.tenantId)
-      .groupBy('model')
-      .execute(),
-  ]);
+  // One statement, one round trip and one pooled connection per request: four small index reads whose
+  // results come back as JSON (the largest is 8 rows a day).
+  const user = scope.userId;
+  const tenant = scope.tenantId;
+  const row = (
+    await sql<{
+      daily: Array<{ day: string; category: string; messages: number; drafts: number }> | null;
+      replies: { sent: number; drafted: number; median: number | null };
+      ageing: Record<string, number>;
+      usage: Array<{ model: string; calls: number; prompt: number; completion: number }> | null;
+    }>`
+    select
+      (select json_agg(json_build_object('day', to_char(day, 'YYYY-MM-DD'), 'category', category,
+                                         'messages', messages, 'drafts', drafts_created))
+         from mail_stats_daily
+        where user_id = ${user} and tenant_id = ${tenant} and day >= ${fromDay}::date and day <= ${toDay}::date) as daily,
+      (select json_build_object('sent', count(*), 'drafted', count(*) filter (where drafted),
+                                'median', percentile_cont(0.5) within group (order by minutes))
+         from reply_events
+        where user_id = ${user} and tenant_id = ${tenant} and replied_at >= ${fromDate}) as replies,
+      (select json_build_object(
+                '<1d', count(*) filter (where last_message_at > ${now}::timestamptz - interval '1 day'),
+                '1-3d', count(*) filter (where last_message_at <= ${now}::timestamptz - interval '1 day'
+                                           and last_message_at > ${now}::timestamptz - interval '3 days'),
+                '3-7d', count(*) filter (where last_message_at <= ${now}::timestamptz - interval '3 days'
+                                           and last_message_at > ${now}::timestamptz - interval '7 days'),
+                '7-14d', count(*) filter (where last_message_at <= ${now}::timestamptz - interval '7 days'
+                                            and last_message_at > ${now}::timestamptz - interval '14 days'),
+                '>14d', count(*) filter (where last_message_at <= ${now}::timestamptz - interval '14 days'))
+         from thread_states
+        where user_id = ${user} and state = 'awaiting_reply' and tenant_id = ${tenant}) as ageing,
+      (select json_agg(u) from (
+         select model, count(*) as calls, coalesce(sum(prompt_tokens), 0) as prompt,
+                coalesce(sum(completion_tokens), 0) as completion
+           from ai_usage
+          where user_id = ${user} and created_at >= ${fromDate} and tenant_id = ${tenant}
+          group by model) u) as usage
+  `.execute(db)
+  ).rows[0];
+  const daily = row?.daily ?? [];
+  const replies = row?.replies;
+  const usage = row?.usage ?? [];
 
   const byDay = new Map<string, Record<string, number>>();
   for (let t = fromDate.getTime(); t <= Date.parse(`${toDay}T00:00:00Z`); t += DAY_MS) {
@@ -181,14 +172,14 @@ export async function inboxStats(
   const totals: Record<string, number> = Object.fromEntries(CATEGORY_IDS.map((c) => [c, 0]));
   let draftsCreated = 0;
   let draftsBeforeCutoff = 0;
-  for (const row of daily) {
-    const counts = byDay.get(row.day);
-    if (counts) counts[row.category] = (counts[row.category] ?? 0) + row.messages;
-    totals[row.category] = (totals[row.category] ?? 0) + row.messages;
-    draftsCreated += row.drafts_created;
-    if (row.day < draftCutoff) draftsBeforeCutoff += row.drafts_created;
+  for (const day of daily) {
+    const counts = byDay.get(day.day);
+    if (counts) counts[day.category] = (counts[day.category] ?? 0) + day.messages;
+    totals[day.category] = (totals[day.category] ?? 0) + day.messages;
+    draftsCreated += day.drafts;
+    if (day.day < draftCutoff) draftsBeforeCutoff += day.drafts;
   }
-  const used = Math.min(replies?.drafted ?? 0, draftsCreated);
+  const used = Math.min(Number(replies?.drafted ?? 0), draftsCreated);
 
   let calls = 0;
   let promptTokens = 0;
@@ -197,7 +188,7 @@ export async function inboxStats(
   for (const row of usage) {
     const prompt = Number(row.prompt);
     const completion = Number(row.completion);
-    calls += row.calls;
+    calls += Number(row.calls);
     promptTokens += prompt;
     completionTokens += completion;
     const price = priceOf(row.model);
@@ -211,13 +202,10 @@ export async function inboxStats(
     perDay: [...byDay.entries()].map(([day, counts]) => ({ day, counts })),
     totals,
     replies: {
-      sent: replies?.sent ?? 0,
+      sent: Number(replies?.sent ?? 0),
       medianMinutes: replies?.median == null ? null : Math.round(Number(replies.median) * 10) / 10,
     },
-    awaitingReply: AGE_BUCKETS.map(([bucket, lo, hi]) => ({
-      bucket,
-      threads: awaiting.filter((r) => (r.age >= lo || lo === 0) && r.age < hi).reduce((sum, r) => sum + r.threads, 0),
-    })),
+    awaitingReply: AGE_BUCKETS.map((bucket) => ({ bucket, threads: Number(row?.ageing?.[bucket] ?? 0) })),
     drafts: { created: draftsCreated, used, discarded: Math.max(0, draftsBeforeCutoff - used) },
     model: {
       calls,

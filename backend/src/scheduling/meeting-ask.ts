@@ -79,6 +79,11 @@ const ONLINE_LINK =
 const LOCATION =
   /\b(?:meet|see you|join us|come|coffee|lunch|held) (?:\w+ ){0,3}?(?:at|in) ((?:the )?(?:[A-Z][\w'&.-]*)(?: (?:[A-Z][\w'&.-]*|of|on|de|the))*(?: \d+\w*)?)|\b((?:conference |meeting )?room [A-Z0-9][\w-]*)/;
 
+/** Whether the text asks to meet, talk or pick a time in so many words (the strong asks above), outside calendar notices. */
+export function hasStrongMeetingAsk(text: string): boolean {
+  return !CALENDAR_NOTICE.test(text) && STRONG_ASKS.some(([pattern]) => pattern.test(text));
+}
+
 export function extractMeetingAsk(input: MeetingAskInput, opts: { tz?: string } = {}): MeetingAsk {
   const text = `${input.subject ? `${input.subject}\n` : ''}${input.text}`;
   const reasons: string[] = [];

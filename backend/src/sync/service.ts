@@ -454,7 +454,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       const concurrency = opts.concurrency ?? 16;
       type Data = { mailboxId: string; messageId?: string; source?: string; days?: number; threadId?: string };
       await queue.work<Data>(SYNC_JOBS.mailbox, async (job) => void (await runMailboxSync(job.data.mailboxId)), {
-        concurrency: 2,
+        concurrency: config.sync.mailboxConcurrency,
       });
       await queue.work<Data>(
         SYNC_JOBS.backfill,

@@ -7,6 +7,7 @@ import type { CategoryId, Priority, TriageResult } from '@steward/shared';
 import { CATEGORY_LABELS } from '@steward/shared';
 import { domainOf } from '../mail/addresses.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
+import { hasStrongMeetingAsk } from '../scheduling/meeting-ask.ts';
 import {
   extractMarketing,
   extractMeeting,
@@ -217,7 +218,11 @@ export interface TriageSignals {
   /** What the request model read: the new text, or the whole text when there is no quote split. */
   readText: string;
   request: RequestAnalysis;
-  /** Calibrated probabilities. pReply is the request probability adjusted for how the user was addressed. */
+  /**
+   * The reply score on the scale of the user's reply dial (settings.replyThreshold, default 0.5): the
+   * request probability adjusted for how the user was addressed, with the decision point chosen
+   * leave-one-corpus-out at 0.5. Not a probability: pNeedsReply is.
+   */
   pReply: number;
   /**
    * pReply mapped to a probability that means what it says: the share of such messages that need a reply,
@@ -229,6 +234,19 @@ export interface TriageSignals {
   meetingRequest: boolean;
   /** Distinct hashes of the marketing model's input, to explain its verdict. */
   marketingHashes: Uint32Array;
+}
+
+/**
+ * Where the adjusted request score becomes "needs a reply" by default: chosen on leave-one-corpus-out
+ * scores (docs/triage.md; 0.5 put too much FYI mail in To respond on every held-out source).
+ */
+export const REPLY_DECISION_POINT = 0.7;
+
+/** The adjusted request score moved, piecewise linearly, so that REPLY_DECISION_POINT sits at the dial's 0.5. */
+function onDial(score: number): number {
+  return score < REPLY_DECISION_POINT
+    ? (0.5 * score) / REPLY_DECISION_POINT
+    : 0.5 + (0.5 * (score - REPLY_DECISION_POINT)) / (1 - REPLY_DECISION_POINT);
 }
 
 /** The model-driven signals of a message, before rules and precedence (the eval measures these). */
@@ -250,12 +268,15 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   // time must appear somewhere in the message, the quoted thread included: a bare "the report is
   // attached" is not a meeting request. (On the out-of-fold rows this costs no recall.) Automated mail
   // is excluded in triageLocal.
+  // Or the text asks to meet, talk or pick a time in so many words (scheduling/meeting-ask.ts): on
+  // held-out sources this adds recall at no cost in precision.
   const meetingRequest =
     !fromMe &&
-    pMeeting >= (model.meeting.threshold ?? 0.5) &&
-    (pMeeting >= 0.5 ||
-      SCHEDULING_WORDS.test(msg.subject) ||
-      SCHEDULING_WORDS.test(msg.text.length > 5000 ? msg.text.slice(0, 5000) : msg.text));
+    ((pMeeting >= (model.meeting.threshold ?? 0.5) &&
+      (pMeeting >= 0.5 ||
+        SCHEDULING_WORDS.test(msg.subject) ||
+        SCHEDULING_WORDS.test(msg.text.length > 5000 ? msg.text.slice(0, 5000) : msg.text))) ||
+      hasStrongMeetingAsk(`${msg.subject}\n${readText.length > 5000 ? readText.slice(0, 5000) : readText}`));
   let pReply = fromMe ? 0 : request.probability;
   if (onlyCc) pReply *= 0.6;
   // A question to a mailing list is rarely a question to this reader in particular.
@@ -263,6 +284,7 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   // Mail to a crowd, and digest-length mail, rarely waits for this reader's answer.
   if (msg.to.length + msg.cc.length > 15) pReply *= 0.5;
   if (readText.length > 5000) pReply *= 0.75;
+  pReply = onDial(pReply);
   const pNeedsReply = fromMe
     ? 0
     : model.reply

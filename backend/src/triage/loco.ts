@@ -40,6 +40,8 @@ export interface Prediction {
   /** The engine's calibrated needsReply probability (pNeedsReply). */
   pReply: number;
   confidence: number;
+  /** Raw scores, for reading errors: the strongest request sentence, pReply before calibration, pMeeting. */
+  raw: { request: number; reply: number; meeting: number };
   /** The engine's first reason, for reading errors. */
   reason: string;
 }
@@ -68,6 +70,7 @@ export function predict(model: TriageModel, row: SilverRow, msg: NormalisedMessa
     meetingRequest: result.meetingRequest,
     pReply: signals.pNeedsReply,
     confidence: result.confidence,
+    raw: { request: signals.request.probability, reply: signals.pReply, meeting: signals.pMeeting },
     reason: result.reasons[0] ?? '',
   };
 }

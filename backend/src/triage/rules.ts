@@ -181,7 +181,7 @@ export function marketingRule(msg: NormalisedMessage): RuleHit | undefined {
 
 /** How bulk mail tells its reader how to stop receiving it. */
 const OPT_OUT =
-  /\bunsubscribe\b|\bopt[- ]?out\b|\bremoved? (yourself |you |your (e-?mail )?(address )?)?from (our|this|the|my|all)( \w+)? (mailing |e-?mail )?list\b|\bto be removed\b|\bno longer wish to receive\b|\bdo not wish to receive\b|\bwish to be removed\b|\bclick here to remove\b|\bremoval instructions\b/i;
+  /\bunsubscribe\b|\bopt[- ]?out\b|\bremoved? (yourself |you |your (e-?mail )?(address )?)?from (our|this|the|my|all|any|future)( \w+)? (mailing |e-?mail )?lists?\b|\bto be removed\b|\b(taken|take you|take me) off (of )?(our |this |the |any |all )?(\w+ )?(mailing |e-?mail )?lists?\b|\b(no longer|do not|don't) wish to receive\b|\b(rather|prefer) not (to )?receive\b|\bwish to be removed\b|\bclick here to remove\b|\bremoval instructions\b|"remove" (in|as) the subject|\bexcluded from (future|further) (contacts?|mailings?|e-?mails?)\b|\b(communication|e-?mail|mailing|subscription) preferences\b/i;
 const REPLY_SUBJECT = /^\s*(re|aw|sv|antw)\s*:/i;
 
 /**

@@ -67,8 +67,24 @@ for (const database of testDatabases()) {
     it('prototype poisoning → 400', async () => {
       expectError(await put('{"__proto__": {"admin": true}}'), 400, 'invalid_json');
     });
-    it('a non-JSON content type → 415', async () => {
+    it('a non-JSON content type → 415, text/plain too, saying what to send', async () => {
       expectError(await put('timeZone=UTC', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type');
+      const res = await put('{"timeZone":"UTC"}', 'text/plain');
+      expectError(res, 415, 'unsupported_media_type');
+      expect(res.json().error.message).toBe(
+        'A body of type "text/plain" is not accepted here; send it as application/json.',
+      );
+    });
+    it('a value outside a fixed set → 400 listing the allowed values', async () => {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/triage/feedback',
+        payload: { messageId: 'm1', category: 'urgent' },
+      });
+      expectError(res, 400, 'invalid_body');
+      expect(res.json().error.message).toBe(
+        'body.category must be one of "to_respond", "awaiting_reply", "fyi", "comment", "meeting_update", "notification", "marketing", "actioned".',
+      );
     });
     it('an unknown route → 404 in the error shape', async () => {
       const res = await ctx.app.inject({ method: 'GET', url: '/v1/nothing-here' });

@@ -45,6 +45,20 @@ describe('the server hosts the Outlook pane, the preview and the manifests', () 
     expect(logo.headers['content-type']).toBe('image/png');
   });
 
+  it('GET / links to the preview, the API documentation and the manifests; /addin/ leads to the pane', async () => {
+    const home = await app.inject({ method: 'GET', url: '/' });
+    expect(home.statusCode).toBe(200);
+    expect(home.headers['content-type']).toContain('text/html');
+    for (const href of ['/preview', '/docs', '/manifests/outlook/manifest.xml', '/health'])
+      expect(home.body).toContain(`href="${href}"`);
+    expect(home.body).not.toContain('manifest.json'); // only manifests that exist
+    for (const url of ['/addin', '/addin/']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(302);
+      expect(res.headers.location).toBe('/addin/taskpane.html');
+    }
+  });
+
   it('does not serve files outside those folders', async () => {
     const res = await app.inject({ method: 'GET', url: '/addin/../../etc/passwd' });
     expect(res.statusCode).toBe(404);

@@ -47,6 +47,89 @@ describe('decisions stated the way design meetings state them', () => {
   });
 });
 
+describe('decisions: what is not one, and one per turn', () => {
+  const chaired = (lines: string[]) =>
+    turnsOf(['Nora: Good morning everyone, welcome to the conceptual design meeting of our project.', ...lines]);
+
+  it('joins the clauses of one turn into one decision', () => {
+    const turns = chaired([
+      'Ivan: Okay.',
+      "Nora: We're not going to use teletext. Our control is only going to be for the television.",
+      'Ivan: Right.',
+    ]);
+    expect(makeNotesLocal(turns).decisions.map((d) => d.text)).toEqual([
+      "We're not going to use teletext; our control is only going to be for the television.",
+    ]);
+  });
+
+  it('needs a yes for a hedged rule, even from the chair', () => {
+    const hedged = chaired([
+      'Ivan: Okay.',
+      'Nora: Maybe the case has to be made of rubber.',
+      'Ivan: The colours are next.',
+    ]);
+    expect(makeNotesLocal(hedged).decisions).toEqual([]);
+    const plain = chaired(['Ivan: Okay.', 'Nora: The case has to be made of rubber.', 'Ivan: The colours are next.']);
+    expect(makeNotesLocal(plain).decisions.map((d) => d.text)).toEqual(['The case has to be made of rubber.']);
+  });
+
+  it('reads "we\'re going for" and "is gonna be" as choices', () => {
+    const turns = chaired([
+      'Ivan: Okay.',
+      "Nora: I think we're going for the kinetic battery then.",
+      'Ivan: Good.',
+      'Nora: The top part is gonna be the LCD screen.',
+      'Lea: Fine.',
+    ]);
+    expect(makeNotesLocal(turns).decisions.map((d) => d.text)).toEqual([
+      "I think we're going for the kinetic battery then.",
+      'The top part is gonna be the LCD screen.',
+    ]);
+  });
+
+  it("leaves out running the meeting, wished-for qualities and the last meeting's minutes", () => {
+    const turns = chaired([
+      'Nora: The minutes: we decided on a young target group and no teletext.',
+      ...Array.from(
+        { length: 12 },
+        (_, i) => `${i % 2 ? 'Ivan' : 'Lea'}: Point ${i + 1} of the market research about remote controls.`,
+      ),
+      "Nora: Let's go to the Industrial Designer.",
+      'Ivan: Yes.',
+      'Nora: It has to be intuitive.',
+      'Lea: Yes.',
+    ]);
+    expect(makeNotesLocal(turns).decisions).toEqual([]);
+  });
+});
+
+describe('open questions that are not', () => {
+  it('takes "I don\'t know" inside an answer as a hedge, not as leaving the question open', () => {
+    const answered = turnsOf([
+      'Nora: Will the kinetic battery last a whole evening of watching television?',
+      "Ivan: Yes it will last for days, the watch ones run for years, I don't know the exact figure but it is plenty.",
+    ]);
+    expect(makeNotesLocal(answered).openQuestions).toEqual([]);
+    const deferred = turnsOf([
+      'Nora: Will the kinetic battery last a whole evening of watching television?',
+      "Ivan: I don't know, we would have to test it with the factory.",
+    ]);
+    expect(makeNotesLocal(deferred).openQuestions.map((q) => q.text)).toEqual([
+      'Will the kinetic battery last a whole evening of watching television?',
+    ]);
+  });
+
+  it('leaves out the chair moving on ("what about the materials?") and the meeting\'s own clock', () => {
+    const turns = turnsOf([
+      'Nora: What about the materials?',
+      'Ivan: It depends, plastic is cheap.',
+      "Nora: I'm not sure how long we've got left for the materials discussion.",
+      'Ivan: Okay.',
+    ]);
+    expect(makeNotesLocal(turns).openQuestions).toEqual([]);
+  });
+});
+
 describe('action items handed out without the word "action"', () => {
   it('gives "can someone…" to nobody in particular', () => {
     const turns = turnsOf([
@@ -90,12 +173,33 @@ describe('action items handed out without the word "action"', () => {
     expect(owners(turns)).toEqual([]);
   });
 
+  it('gives a wrap-up "you will have to…" to the one who answers it, and to everyone when nobody does', () => {
+    const opening = [
+      'Nora: Good morning everyone, this is our kick-off meeting for the new remote control.',
+      'Ivan: Morning.',
+      'Lea: Hello.',
+    ];
+    const answered = turnsOf([...opening, 'Nora: So you will have to work on the components.', 'Ivan: I will.']);
+    expect(owners(answered)).toEqual([['Ivan', 'Work on the components']]);
+    const unanswered = turnsOf([...opening, 'Nora: So you will have to work on the components.']);
+    expect(owners(unanswered)).toEqual([['Everyone', 'Work on the components']]);
+  });
+
   it('gives "can you look into…?" to the one who answers, also after the asker explains the request', () => {
     const turns = turnsOf([
       'Nora: Can you look into the company logo? Things that the customers associate with the company.',
       'Lea: Current ones, sure, there are a few.',
     ]);
     expect(owners(turns)).toEqual([['Lea', 'Look into the company logo']]);
+  });
+
+  it('gives no task for a hypothetical "if…, would you…?" or for "I\'ll let Lea speak first"', () => {
+    const turns = turnsOf([
+      'Nora: I will let our designer Lea present first.',
+      'Ivan: If you already had a remote that works, would you replace it with another one?',
+      'Lea: Yeah, why not.',
+    ]);
+    expect(owners(turns)).toEqual([]);
   });
 
   it('does not give a request to someone who turns it down', () => {

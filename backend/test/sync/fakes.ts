@@ -107,6 +107,12 @@ export interface FakeOAuth {
   refreshScopes: string[];
   /** Every request, as "METHOD /path". */
   requests: string[];
+  /**
+   * Whose mailbox a refresh token opens, for fakes holding several mailboxes (the scale benchmark); the
+   * access tokens it yields are recorded in `accessOwners`. Tokens not listed open the fake's own mailbox.
+   */
+  owners: Map<string, string>;
+  accessOwners: Map<string, string>;
   close(): Promise<void>;
 }
 
@@ -119,6 +125,8 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
     { refreshToken: string; email: string; verifier?: string; claims?: Record<string, unknown> }
   >();
   const revoked: string[] = [];
+  const owners = new Map<string, string>();
+  const accessOwners = new Map<string, string>();
   let n = 0;
   const served = await serve((_req, url, body) => {
     const form = new URLSearchParams(body);
@@ -160,6 +168,8 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
       return { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } };
     const access = `access-${++n}`;
     issued.add(access);
+    const owner = owners.get(refresh);
+    if (owner) accessOwners.set(access, owner);
     return { status: 200, body: { access_token: access, expires_in: 3600, token_type: 'Bearer' } };
   });
   return {
@@ -171,6 +181,8 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
     revoked,
     refreshScopes,
     requests: served.requests,
+    owners,
+    accessOwners,
     close: served.close,
   };
 }
@@ -426,6 +438,8 @@ export interface GraphMessage {
   body?: { contentType: string; content: string };
   subject?: string;
   seq: number;
+  /** The mailbox it is in (the fake's own address unless delivered to another). */
+  owner?: string;
 }
 
 export interface FakeGraph {
@@ -436,7 +450,8 @@ export interface FakeGraph {
   requests: string[];
   maxConcurrent: number;
   throttle(n: number, retryAfter: string): void;
-  deliver(spec: RawSpec & { conversationId?: string; sent?: boolean; at?: Date }): GraphMessage;
+  /** `owner`: another mailbox than the fake's own, opened by refresh tokens listed in `oauth.owners`. */
+  deliver(spec: RawSpec & { conversationId?: string; sent?: boolean; at?: Date; owner?: string }): GraphMessage;
   draftsIn(conversationId: string): number;
   /** The signed-in user's calendar (calendarView, getSchedule, POST /me/events). */
   events: FakeCalendarEvent[];
@@ -496,7 +511,11 @@ export async function startFakeGraph(
     if (method === 'GET' && hit(/^\/me\/mailFolders\/(\w+)\/messages\/delta$/)) {
       const folder = m?.[1];
       const token = Number(url.searchParams.get('$deltatoken') ?? -1);
-      const changed = [...messages.values()].filter((x) => x.folder === folder && x.seq > token);
+      const owner =
+        oauth.accessOwners.get((req.headers.authorization ?? '').replace(/^Bearer /, '')) ?? options.address;
+      const changed = [...messages.values()].filter(
+        (x) => x.folder === folder && x.seq > token && (x.owner ?? options.address) === owner,
+      );
       const link = `${base}/v1.0/me/mailFolders/${folder}/messages/delta?$deltatoken=${seq}`;
       return {
         status: 200,
@@ -552,6 +571,7 @@ export async function startFakeGraph(
         raw: '',
         body: { contentType: 'html', content: '<div>original</div>' },
         seq,
+        ...(msg.owner ? { owner: msg.owner } : {}),
       };
       messages.set(id, draft);
       return { status: 201, body: { ...view(draft), body: draft.body } };
@@ -714,6 +734,7 @@ export async function startFakeGraph(
         raw: rawMessage({ ...spec, date: at }),
         subject: spec.subject,
         seq,
+        ...(spec.owner ? { owner: spec.owner } : {}),
       };
       messages.set(id, msg);
       return msg;

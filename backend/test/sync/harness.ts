@@ -92,9 +92,10 @@ export async function connectMailbox(
   storage: Storage,
   fakes: Fakes,
   provider: 'gmail' | 'graph',
-  options: { subject?: string; expired?: boolean } = {},
+  options: { subject?: string; expired?: boolean; address?: string } = {},
 ): Promise<MailboxRow> {
-  const address = provider === 'gmail' ? GMAIL_ADDRESS : GRAPH_ADDRESS;
+  // Another address than the fake's own is a mailbox of its own in the Graph fake (oauth.owners).
+  const address = options.address ?? (provider === 'gmail' ? GMAIL_ADDRESS : GRAPH_ADDRESS);
   const user = await resolveUser(storage.db, {
     provider: 'local',
     tenantExternalId: 'local',
@@ -103,6 +104,7 @@ export async function connectMailbox(
   });
   const refresh = `refresh-${randomBytes(6).toString('hex')}`;
   if (!options.expired) fakes.oauth.valid.add(refresh);
+  if (options.address) fakes.oauth.owners.set(refresh, options.address);
   const cipher = createTokenCipher(Buffer.from(fakes.key, 'hex'));
   const sealed = cipher.seal(refresh, tokenContext({ user_id: user.id, provider, address }));
   return mailboxStore(storage.db, { tenantId: user.tenant_id, userId: user.id }).connect(provider, address, sealed);

@@ -176,15 +176,16 @@ for (const database of testDatabases()) {
             .executeTakeFirstOrThrow();
           expect(row.status).toBe('needs_reauth');
           expect(row.status_reason).toMatch(/Reconnect/);
+          // The audit row is written right after the status: wait for it too.
+          const audit = await storage.db
+            .selectFrom('audit_log')
+            .select('action')
+            .where('user_id', '=', mailbox.user_id)
+            .execute();
+          expect(audit.map((a) => a.action)).toContain('mailbox.needs_reauth');
         },
         { timeout: 10_000, interval: 20 },
       );
-      const audit = await storage.db
-        .selectFrom('audit_log')
-        .select('action')
-        .where('user_id', '=', mailbox.user_id)
-        .execute();
-      expect(audit.map((a) => a.action)).toContain('mailbox.needs_reauth');
     });
 
     it('Gmail: Retry-After on 429 is honoured and the message still goes through', async () => {

@@ -69,6 +69,12 @@ describe('triageLocal on typical mail', () => {
       text: 'Our spring guide is here: twelve bulbs to plant now.\n\nTo be removed from our mailing list, reply with REMOVE.',
     });
     expect(triageLocal(optOut, { me: ME }).reasons[0]).toBe('a mass mailing: tells you how to unsubscribe');
+    const takenOff = await message({
+      from: 'Travel Deals <deals@travel.example>',
+      subject: 'Fares to Lisbon from 99',
+      text: 'Fly to Lisbon this spring from 99 return.\n\nTo be taken off this mailing list, reply and put "remove" in the subject.',
+    });
+    expect(triageLocal(takenOff, { me: ME }).category).toBe('marketing');
     const links = await message({
       from: 'Books <hello@books.example>',
       subject: 'New this week',
@@ -101,6 +107,35 @@ describe('triageLocal on typical mail', () => {
       const msg = await message({ from, subject: 'Item', text: 'A new item was posted on the site today.' });
       expect(triageLocal(msg, { me: ME }).category).toBe('notification');
     }
+  });
+
+  it('sets meetingRequest when asked to meet or pick a time, not for a deadline or for own mail', async () => {
+    const meet = await message({
+      from: 'ann@example.com',
+      subject: 'Pricing review',
+      text: 'I went through the pricing sheet. Can we meet on Thursday to go over it?',
+    });
+    expect(triageLocal(meet, { me: ME }).meetingRequest).toBe(true);
+    const availability = await message({
+      from: 'ann@example.com',
+      subject: 'Vendor visit',
+      text: 'The vendor is in town next week. Are you free for an hour with them?',
+    });
+    expect(triageLocal(availability, { me: ME }).meetingRequest).toBe(true);
+    const deadline = await message({
+      from: 'ann@example.com',
+      subject: 'Expense reports',
+      text: 'Please send me your expense report by Friday.',
+    });
+    expect(triageLocal(deadline, { me: ME }).meetingRequest).toBe(false);
+    const own = await normaliseMessage({
+      id: 'o',
+      from: ME[0],
+      to: ['ann@example.com'],
+      subject: 'Pricing review',
+      text: 'Can we meet on Thursday to go over the pricing sheet?',
+    });
+    expect(triageLocal(own, { me: ME }).meetingRequest).toBe(false);
   });
 
   it('does not take an offer of help for a request', async () => {

@@ -1,4 +1,15 @@
-import type { Draft, EmailMessage, Me, Settings, SettingsPatch, SuggestResponse, VoiceProfile } from '@steward/shared';
+import type {
+  Draft,
+  EmailMessage,
+  InboxStats,
+  Me,
+  Sender,
+  Settings,
+  SettingsPatch,
+  SuggestResponse,
+  UnsubscribeResult,
+  VoiceProfile,
+} from '@steward/shared';
 import { backendUrl, VERSION } from '../config.ts';
 import type { ConnectProvider, SyncStatus } from '../core/sync.ts';
 import type { Triage } from '../core/views.ts';
@@ -87,6 +98,12 @@ export const api = {
    * JSON body is deliberate: without a payload Apps Script still sends a form content type, which the
    * server would refuse (415).
    */
+  /** The dashboard's numbers; older servers answer 404. */
+  stats: (days = 14) => call<InboxStats>('get', `/v1/stats?days=${days}`),
+  senders: (category = 'marketing') => call<{ senders: Sender[] }>('get', `/v1/senders?category=${category}`),
+  /** Only from the user's click on "Unsubscribe". */
+  unsubscribe: (senderId: string) =>
+    call<UnsubscribeResult>('post', `/v1/senders/${encodeURIComponent(senderId)}/unsubscribe`, { confirm: true }),
   connectMailbox: (provider: ConnectProvider) =>
     call<{ authorizationUrl: string }>('post', `/v1/mailboxes/connect/${provider}`, {}),
 };

@@ -1,5 +1,6 @@
-import type { Me, Settings, VoiceProfile } from '@steward/shared';
+import type { InboxStats, Me, Sender, Settings, VoiceProfile } from '@steward/shared';
 import { voiceSummary, workingHoursText } from '../core/format.ts';
+import { categoryRows, summaryLines } from '../core/stats.ts';
 import type { SyncView } from '../core/sync.ts';
 import { button, buttons, card, esc, labelled, linkButton, paragraph, section } from './ui.ts';
 
@@ -13,6 +14,35 @@ export interface HomeView {
   sync: SyncView | null;
   /** Why the sync status could not be loaded (any failure but 404). */
   syncError: string;
+  /** The dashboard's numbers; null when the server has none (404) or they could not be loaded. */
+  stats?: InboxStats | null;
+  /** Bulk senders, newest first (a few). */
+  senders?: Sender[];
+}
+
+/** "Your inbox": mail per category as coloured text bars, then replies, waiting threads, drafts, model use. */
+function statsSections(view: HomeView): GoogleAppsScript.Card_Service.CardSection[] {
+  if (!view.stats) return [];
+  const days = view.stats.perDay.length;
+  const inbox = section(`Your inbox, last ${days} days`);
+  const rows = categoryRows(view.stats, view.settings);
+  if (rows.length === 0) inbox.addWidget(paragraph('No mail sorted in these days yet.'));
+  for (const row of rows) inbox.addWidget(labelled(esc(row.label), row.bar));
+  inbox.addWidget(paragraph(summaryLines(view.stats).map(esc).join('<br>')));
+  const list = (view.senders ?? []).filter((s) => s.unsubscribe !== 'none').slice(0, 3);
+  if (list.length === 0) return [inbox];
+  const news = section('Newsletters');
+  for (const s of list) {
+    news.addWidget(
+      labelled(
+        esc(s.name ?? s.address),
+        esc(`${s.address} · ${s.messages} message${s.messages === 1 ? '' : 's'}`),
+        s.unsubscribedAt ? 'Unsubscribed' : '',
+      ),
+    );
+    if (!s.unsubscribedAt) news.addWidget(buttons(button('Unsubscribe', 'onUnsubscribe', { senderId: s.id })));
+  }
+  return [inbox, news];
 }
 
 /** Warnings stand out in red; Gmail cards allow <font color> in text. */
@@ -69,5 +99,6 @@ export function homeCard(view: HomeView): GoogleAppsScript.Card_Service.Card {
   const home = card('home', 'Steward', 'Your email assistant').addSection(status);
   const sync = syncSection(view);
   if (sync) home.addSection(sync);
+  for (const extra of statsSections(view)) home.addSection(extra);
   return home.addSection(voice).addSection(hours).build();
 }

@@ -1,20 +1,11 @@
 import type { Settings, TriageResult, VoiceProfile, WorkingHours } from '@steward/shared';
-import { CATEGORY_LABELS, type CategoryId } from '@steward/shared/categories';
+import { CATEGORY_LABELS, type CategoryId, INBOX_ORDER } from '@steward/shared/categories';
 
 /** The default display names; users may rename categories in settings. */
 export const DEFAULT_CATEGORY_LABELS: Record<CategoryId, string> = CATEGORY_LABELS;
 
 /** In the order a person looks for them, not the precedence order. */
-export const CATEGORY_MENU_ORDER: readonly CategoryId[] = [
-  'to_respond',
-  'awaiting_reply',
-  'fyi',
-  'comment',
-  'meeting_update',
-  'notification',
-  'marketing',
-  'actioned',
-];
+export const CATEGORY_MENU_ORDER: readonly CategoryId[] = INBOX_ORDER;
 
 export function categoryLabel(id: CategoryId, settings?: Pick<Settings, 'categories'> | null): string {
   return settings?.categories?.[id]?.displayName || DEFAULT_CATEGORY_LABELS[id] || id;

@@ -3,13 +3,17 @@ import type {
   Draft,
   DraftRequest,
   EmailMessage,
+  InboxStats,
   Me,
   MeetingNotes,
   NotesRequest,
+  Sender,
   Settings,
   SettingsPatch,
   TranscriptFormat,
   TriageResult,
+  UnsubscribeMethod,
+  UnsubscribeResult,
   VoiceProfile,
 } from '@steward/shared';
 import { SseParser } from './sse.ts';
@@ -241,6 +245,23 @@ export class ApiClient {
 
   syncStatus(): Promise<SyncStatus> {
     return this.request('GET', '/v1/sync/status');
+  }
+
+  /** `GET /v1/stats`: the dashboard's numbers for the last `days` days. */
+  stats(days = 14): Promise<InboxStats> {
+    return this.request('GET', `/v1/stats?days=${days}`);
+  }
+
+  senders(category = 'marketing'): Promise<{ senders: Sender[] }> {
+    return this.request('GET', `/v1/senders?category=${encodeURIComponent(category)}`);
+  }
+
+  /** Only ever called from the user's click on "Unsubscribe". */
+  unsubscribe(senderId: string, prefer?: UnsubscribeMethod): Promise<UnsubscribeResult> {
+    return this.request('POST', `/v1/senders/${encodeURIComponent(senderId)}/unsubscribe`, {
+      confirm: true,
+      ...(prefer ? { prefer } : {}),
+    });
   }
 
   suggestTimes(body: SchedulingRequest): Promise<SchedulingSuggestion> {

@@ -27,6 +27,7 @@ import { themeFor } from './theme.ts';
 // Settings and notes are opened by few users, rarely: they load on demand to keep the first paint small.
 const SettingsPanel = lazy(() => import('./panels/SettingsPanel.tsx'));
 const NotesPanel = lazy(() => import('./panels/NotesPanel.tsx'));
+const Dashboard = lazy(() => import('./panels/Dashboard.tsx'));
 
 const useStyles = makeStyles({
   root: {
@@ -68,7 +69,7 @@ type Connection =
   | { status: 'error'; message: string; offline: boolean }
   | { status: 'ready'; me: Me; settings: Settings };
 
-type View = 'message' | 'notes' | 'settings';
+type View = 'message' | 'notes' | 'dashboard' | 'settings';
 
 export function App({ api, auth, mailbox }: AppProps) {
   const styles = useStyles();
@@ -160,6 +161,9 @@ export function App({ api, auth, mailbox }: AppProps) {
             <Tab value="notes" data-testid="tab-notes">
               Meeting notes
             </Tab>
+            <Tab value="dashboard" data-testid="tab-dashboard">
+              Inbox
+            </Tab>
           </TabList>
         ) : null}
         <main className={styles.main}>
@@ -180,7 +184,7 @@ export function App({ api, auth, mailbox }: AppProps) {
               </div>
               {view !== 'message' ? (
                 <Suspense fallback={<Spinner size="small" label="Loading…" />}>
-                  {view === 'settings' ? <SettingsPanel /> : <NotesPanel />}
+                  {view === 'settings' ? <SettingsPanel /> : view === 'dashboard' ? <Dashboard /> : <NotesPanel />}
                 </Suspense>
               ) : null}
             </PaneContext.Provider>

@@ -19,7 +19,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { Tag20Regular } from '@fluentui/react-icons';
-import { CATEGORY_IDS, type CategoryId } from '@steward/shared/categories';
+import { type CategoryId, INBOX_ORDER } from '@steward/shared/categories';
 import { useEffect, useState } from 'react';
 import type { FeedbackRequest, Triage } from '../api/client.ts';
 import { usePane } from './context.ts';
@@ -123,7 +123,7 @@ export function CategoryCard({ triage, onFix, onTag }: CategoryCardProps) {
             <MenuList>
               <MenuGroup>
                 <MenuGroupHeader>Move to</MenuGroupHeader>
-                {CATEGORY_IDS.filter((id) => id !== triage.category).map((id) => (
+                {INBOX_ORDER.filter((id) => id !== triage.category).map((id) => (
                   <MenuItem key={id} onClick={() => void fix(id)} data-testid={`fix-${id}`}>
                     {label(id)}
                   </MenuItem>

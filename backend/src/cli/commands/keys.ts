@@ -1,12 +1,13 @@
 import { createTokenCipher, keyVersionOf, parseKey, tokenContext } from '../../accounts/crypto.ts';
 import { loadConfig } from '../../config.ts';
+import { rotateReachSecrets } from '../../reach/secrets.ts';
 import { openStorage } from '../../storage/database.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 
 const USAGE = `Usage: steward keys rotate [--new-key KEY]
 
-Re-encrypts every stored mailbox refresh token with a new key, one row at a time in a transaction.
+Re-encrypts every stored mailbox refresh token, alert webhook or bot token and CRM token with a new key, one row at a time in a transaction.
 The current key is TOKEN_ENCRYPTION_KEY; the new key is --new-key or TOKEN_ENCRYPTION_KEY_NEW
 (32 bytes as 64 hex characters or base64; generate one with: openssl rand -hex 32).
 Rows already under the new key are left alone, so an interrupted rotation can simply be run again.
@@ -36,6 +37,7 @@ export const keysCommand: CliCommand = {
     const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     let rotated = 0;
     let already = 0;
+    let reachRotated = 0;
     const unreadable: string[] = [];
     try {
       const ids = await storage.db.selectFrom('mailboxes').select('id').orderBy('id').execute();
@@ -76,11 +78,15 @@ export const keysCommand: CliCommand = {
           rotated++;
         });
       }
+      const reach = await rotateReachSecrets(storage.db, oldCipher, newCipher);
+      reachRotated = reach.rotated;
+      already += reach.already;
+      unreadable.push(...reach.unreadable);
     } finally {
       await storage.close();
     }
     io.stdout.write(
-      `Re-encrypted ${rotated} mailbox token(s) with key ${keyVersionOf(newKey)}` +
+      `Re-encrypted ${rotated} mailbox token(s)${reachRotated ? ` and ${reachRotated} alert or CRM secret(s)` : ''} with key ${keyVersionOf(newKey)}` +
         (already ? `; ${already} already used it` : '') +
         `.\nNow set TOKEN_ENCRYPTION_KEY to the new key and restart Steward.\n`,
     );

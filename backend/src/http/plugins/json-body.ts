@@ -9,6 +9,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * turn them into U+FFFD and lose data), and prototype-poisoning keys are refused.
  */
 export function registerJsonBodyParser(app: FastifyInstance): void {
+  // No route reads plain text: a text/plain body is answered 415 (what to send instead), not 400.
+  app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
     if (body.length === 0)

@@ -22,7 +22,7 @@ import {
   WEEKDAYS,
   type Weekday,
 } from '@steward/shared';
-import { CATEGORY_IDS } from '@steward/shared/categories';
+import { INBOX_ORDER } from '@steward/shared/categories';
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { usePane } from '../context.ts';
@@ -362,13 +362,13 @@ function CategoriesSection() {
   const { settings } = usePane();
   const { saving, save } = useSettingsSaver();
   const [categories, setCategories] = useState(settings.categories);
-  const blank = CATEGORY_IDS.some((id) => !categories[id].displayName.trim());
+  const blank = INBOX_ORDER.some((id) => !categories[id].displayName.trim());
   return (
     <section className={styles.section} aria-labelledby="categories-heading" data-testid="categories-section">
       <Subtitle2 as="h2" id="categories-heading">
         Categories
       </Subtitle2>
-      {CATEGORY_IDS.map((id) => (
+      {INBOX_ORDER.map((id) => (
         <div key={id} className={styles.category}>
           <Switch
             checked={categories[id].enabled}
