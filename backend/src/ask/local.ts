@@ -11,7 +11,7 @@ export interface DraftAnswer {
 
 export const NOT_FOUND = 'I could not find this in your indexed mail.';
 
-/** Below this share of the question's words held by the passages, the answer is "not found". */
+/** At or below this share of the question's words held by the passages, the answer is "not found". */
 export const MIN_COVERAGE = 0.5;
 
 const who = (p: Passage) => p.message.senderName || p.message.sender || 'Unknown sender';
@@ -26,7 +26,7 @@ export function answerLocally(question: string, passages: readonly Passage[]): D
   // The best sentence itself must hold two of the question's words (one, for a one-word question).
   const asked = new Set(contentTerms(question)).size;
   const strong = passages.some((p) => p.inSentence >= Math.min(2, asked));
-  if (passages.length === 0 || share < MIN_COVERAGE || !strong) {
+  if (passages.length === 0 || share <= MIN_COVERAGE || !strong) {
     return { answer: NOT_FOUND, cited: [], confidence: passages.length === 0 ? 0 : share / 2, found: false };
   }
   const lines = passages.map((p, i) => `[${i + 1}] ${who(p)} (${when(p)}): “${p.quote}”`);
