@@ -1,6 +1,6 @@
 /**
- * Local drafting latency per message (target p99 < 20 ms): messages from ../shared/data (Enron) when
- * present, else a built-in set; each is normalised first, so only drafting is timed.
+ * Local drafting latency per message (target p99 < 20 ms): messages from Enron (in STEWARD_EVAL_DATA) when
+ * set, else a built-in set; each is normalised first, so only drafting is timed.
  * Run: npx tsx backend/bench/drafts.ts
  */
 import { defaultSettings, type EmailMessage } from '@steward/shared';
@@ -42,8 +42,9 @@ const BUILT_IN: EmailMessage[] = [
 ];
 
 const dataDir = evalDataDir();
-const source = hasEvalData(dataDir) ? 'Enron (../shared/data)' : 'built-in messages';
-const inputs: EmailMessage[] = hasEvalData(dataDir)
+const withData = dataDir !== undefined && hasEvalData(dataDir);
+const source = withData ? `Enron (${dataDir})` : 'built-in messages';
+const inputs: EmailMessage[] = withData
   ? loadEnron(dataDir).map((r) => ({ id: r.id, raw: r.raw }))
   : Array.from({ length: 250 }, (_, i) => ({ ...BUILT_IN[i % BUILT_IN.length]!, id: String(i) }));
 const messages: NormalisedMessage[] = [];

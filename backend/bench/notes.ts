@@ -1,7 +1,7 @@
 /**
  * Local meeting notes speed: parse + notes for one-hour meetings (QMSum size) and for a synthetic
  * five-hour transcript. Target: under 2 s for one hour. Run: npx tsx backend/bench/notes.ts
- * Uses $STEWARD_EVAL_DATA/qmsum (default ../shared/data) when present, else synthetic transcripts only.
+ * Uses $STEWARD_EVAL_DATA/qmsum when STEWARD_EVAL_DATA is set, else synthetic transcripts only.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -11,7 +11,9 @@ import { makeNotesLocal } from '../src/notes/local.ts';
 import { parseTranscript } from '../src/notes/transcript.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const qmsum = resolve(repoRoot, process.env.STEWARD_EVAL_DATA ?? '../shared/data', 'qmsum/qmsum_all_test.jsonl.gz');
+const qmsum = process.env.STEWARD_EVAL_DATA
+  ? resolve(repoRoot, process.env.STEWARD_EVAL_DATA, 'qmsum/qmsum_all_test.jsonl.gz')
+  : '';
 const meetingDate = new Date('2026-03-03T10:00:00Z');
 
 interface Row {

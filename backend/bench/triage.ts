@@ -8,8 +8,8 @@ import { triageLocal } from '../src/triage/local.ts';
 import { defaultTriageModel } from '../src/triage/model-file.ts';
 
 const dataDir = evalDataDir();
-if (!hasEvalData(dataDir)) {
-  console.log(`triage bench skipped: data not found in ${dataDir} (set STEWARD_EVAL_DATA)`);
+if (!dataDir || !hasEvalData(dataDir)) {
+  console.log(`triage bench skipped: ${dataDir ? `data not found in ${dataDir}` : 'STEWARD_EVAL_DATA is not set'}`);
   process.exit(0);
 }
 const corpus = [

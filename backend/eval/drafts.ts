@@ -28,14 +28,10 @@ import { defaultVoice, learnVoice } from '../src/drafting/voice.ts';
 import { normaliseMessage } from '../src/mail/normalise.ts';
 import type { NormalisedMessage } from '../src/mail/types.ts';
 import { contentTerms } from '../src/notes/text.ts';
-import { evalDataDir, hasEvalData, loadEnron, loadSpamAssassin } from '../src/triage/dev-data.ts';
+import { evalDataDirOrExit, loadEnron, loadSpamAssassin } from '../src/triage/dev-data.ts';
 import { triageLocal } from '../src/triage/index.ts';
 
-const dataDir = evalDataDir();
-if (!hasEvalData(dataDir)) {
-  console.log(`drafts eval skipped: data not found in ${dataDir} (set STEWARD_EVAL_DATA)`);
-  process.exit(0);
-}
+const dataDir = evalDataDirOrExit('drafts eval');
 const here = dirname(fileURLToPath(import.meta.url));
 const settings: Settings = { ...defaultSettings(), timeZone: 'America/Chicago' };
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : 'n/a');

@@ -21,6 +21,7 @@ import { makeNotesLocal } from '../src/notes/local.ts';
 import { type RougeScore, rougeL, rougeN } from '../src/notes/rouge.ts';
 import { contentTerms, sentencesOfTurns, tidySentence, words } from '../src/notes/text.ts';
 import { parseTranscript, type Turn } from '../src/notes/transcript.ts';
+import { evalDataDirOrExit } from '../src/triage/dev-data.ts';
 import { hashFeature } from '../src/triage/features.ts';
 
 interface QmsumMeeting {
@@ -46,7 +47,7 @@ interface GoldMeeting {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dataDir = resolve(here, '../..', process.env.STEWARD_EVAL_DATA ?? '../shared/data');
+const dataDir = evalDataDirOrExit('notes eval', ['qmsum/qmsum_all_test.jsonl.gz']);
 const file = resolve(dataDir, 'qmsum/qmsum_all_test.jsonl.gz');
 const gold: GoldMeeting[] = JSON.parse(readFileSync(resolve(here, 'annotations/notes-qmsum-items.json'), 'utf8'));
 const RANDOM_SEED = 20240601;

@@ -17,8 +17,7 @@ import type { NormalisedMessage } from '../src/mail/types.ts';
 import {
   ENRON_BROADCAST,
   ENRON_LOGISTICS,
-  evalDataDir,
-  hasEvalData,
+  evalDataDirOrExit,
   loadEnron,
   loadParakweet,
   loadSpamAssassin,
@@ -37,11 +36,7 @@ import { defaultTriageModel } from '../src/triage/model-file.ts';
 import { hasSilverData } from '../src/triage/silver-data.ts';
 import { RECIPE_OPTIONS, trainTriageModels } from '../src/triage/training.ts';
 
-const dataDir = evalDataDir();
-if (!hasEvalData(dataDir)) {
-  console.log(`triage eval skipped: data not found in ${dataDir} (set STEWARD_EVAL_DATA)`);
-  process.exit(0);
-}
+const dataDir = evalDataDirOrExit('triage eval');
 
 interface Counts {
   tp: number;

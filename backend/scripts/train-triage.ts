@@ -6,16 +6,18 @@
  * the evaluation stay held out. Run: npm run train
  */
 import { writeFileSync } from 'node:fs';
-import { evalDataDir, hasEvalData, loadParakweet, splitOf } from '../src/triage/dev-data.ts';
+import { evalDataDirOrExit, loadParakweet, splitOf } from '../src/triage/dev-data.ts';
 import { serialiseLinearModel } from '../src/triage/linear-model.ts';
 import { labelledMail, loadLocoData } from '../src/triage/loco.ts';
 import { DEFAULT_MODEL_PATH, type TriageModelFile } from '../src/triage/model-file.ts';
 import { hasSilverData } from '../src/triage/silver-data.ts';
 import { BUCKETS, RECIPE_DESCRIPTION, RECIPE_OPTIONS, SEED, trainTriageModels } from '../src/triage/training.ts';
 
-const dataDir = evalDataDir();
-if (!hasEvalData(dataDir) || !hasSilverData(dataDir)) {
-  console.error(`training data not found in ${dataDir} (set STEWARD_EVAL_DATA); nothing trained`);
+const dataDir = evalDataDirOrExit('nothing trained');
+if (!hasSilverData(dataDir)) {
+  console.error(
+    `nothing trained: the silver labels are not in ${dataDir}/silver (docs/evaluation.md lists the data sets)`,
+  );
   process.exit(1);
 }
 

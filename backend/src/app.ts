@@ -5,6 +5,7 @@ import { type AccountTokens, createAccountTokens } from './accounts/tokens.ts';
 import { type Embedder, embedderFromConfig } from './ai/embeddings.ts';
 import type { Config } from './config.ts';
 import { type CpuPool, createCpuPool } from './cpu/pool.ts';
+import { createDraftingService, type DraftingService } from './drafting/service.ts';
 import { createEngines, type Engines } from './engines.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { identityPlugin, v1Authentication } from './http/plugins/auth.ts';
@@ -31,6 +32,7 @@ import { createReach, type Reach, type ReachOptions } from './reach/service.ts';
 import type { CalendarPort } from './scheduling/calendar/port.ts';
 import { migrateToLatest, openStorage, type Storage } from './storage/database.ts';
 import type { UserScope } from './storage/user-scope.ts';
+import { createTriageService, type TriageService } from './triage/service.ts';
 
 export const VERSION: string = createRequire(import.meta.url)('../package.json').version;
 
@@ -40,6 +42,9 @@ export interface Services {
   storage: Storage;
   verify: IdentityVerifier;
   engines: Engines;
+  /** The features as HTTP, CLI and mail sync all run them. */
+  triage: TriageService;
+  drafting: DraftingService;
   /** Access tokens of connected accounts (mail sync and the connected calendars share the cache). */
   accounts: AccountTokens;
   /** The user's connected calendar, when there is one (a connected mailbox's calendar and the user's ICS feeds). */
@@ -156,21 +161,25 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     budgetMs: config.cpu.budgetMs,
   });
   app.addHook('onClose', async () => cpu.close());
+  const engines = instrumentEngines(options.engines ?? createEngines(config, storage.db, { cpu }));
+  const accounts = createAccountTokens({ config, storage });
+  const calendars = options.calendars ?? connectedCalendars({ config, storage, tokens: accounts, log: app.log });
   const embedder = options.embedder ?? embedderFromConfig(config);
   const services: Services = {
     config,
     storage,
     cpu,
     verify: createIdentityVerifier(config),
-    engines: instrumentEngines(options.engines ?? createEngines(config, storage.db, { cpu })),
-    accounts: createAccountTokens({ config, storage }),
+    engines,
+    triage: createTriageService({ engines }),
+    drafting: createDraftingService({ engines, calendars, normalise: (m) => cpu.normalise(m) }),
+    accounts,
+    calendars,
     routes: [],
     userDeletion: [],
     ...(embedder ? { embedder } : {}),
     reach: createReach(config, storage, options.reach, app.log),
   };
-  services.calendars =
-    options.calendars ?? connectedCalendars({ config, storage, tokens: services.accounts, log: app.log });
   app.decorate('services', services);
   // Alerts held back by quiet hours or the hourly limit go out as a digest once allowed (worker only).
   if (config.sync.worker) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 export type AiProvider = 'local' | 'openai';
 
-/** Everything the server reads from the environment (product.md section 8), validated once at start. */
+/** Everything the server reads from the environment, validated once at start. */
 export interface Config {
   port: number;
   host: string;

@@ -14,14 +14,7 @@ import { backendUrl, LABELS_ENABLED } from './config.ts';
 import { categoryLabel, isCategory, isValidTimeZone, parseDayHours, slotText, textToHtml } from './core/format.ts';
 import { displayName, shouldReplyAll } from './core/message.ts';
 import { authorizationUrlOf, type ConnectProvider, isConnectProvider, type SyncView, syncView } from './core/sync.ts';
-import {
-  type CachedTriage,
-  cachedTriage,
-  categoryChoices,
-  correctedTriage,
-  messageView,
-  scopeChoices,
-} from './core/views.ts';
+import { type CachedTriage, cachedTriage, categoryChoices, messageView, scopeChoices } from './core/views.ts';
 import { applyCategoryLabel } from './gmail/labels.ts';
 import { type GmailContext, gmailContext, myAddresses, readOpenMessage } from './gmail/read.ts';
 
@@ -238,12 +231,13 @@ export function onFixCategory(e: Event) {
     } catch {
       // The correction for this message id still counts without its content.
     }
-    api.feedback({ messageId, category, scope, ...(message ? { message } : {}) });
+    const saved = api.feedback({ messageId, category, scope, ...(message ? { message } : {}) });
     const label = categoryLabel(category, cachedSettings());
     const entry = cacheGet<CachedTriage>(keys.triage(messageId));
     const navigation = CardService.newNavigation().popToRoot();
-    if (entry) {
-      const fixed = correctedTriage(entry, category, label);
+    // The server says what the result is now; the card shows exactly that.
+    if (entry && saved.triage) {
+      const fixed: CachedTriage = { ...entry, corrected: true, triage: saved.triage };
       cachePut(keys.triage(messageId), fixed);
       navigation.updateCard(messageCard(messageView(fixed, cachedSettings())));
     }

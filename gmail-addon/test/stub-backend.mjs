@@ -8,6 +8,8 @@ const log = [];
 const gmailLabels = [{ id: 'INBOX', name: 'INBOX' }];
 const threadLabels = {};
 const feedback = [];
+/** Triage results by message id, as the server caches them. */
+const triaged = new Map();
 let failures = {}; // path -> { status, body, delayMs, times }
 let settings = {
   timeZone: 'Europe/Berlin',
@@ -46,6 +48,25 @@ const syncStatus = {
 function send(res, status, body) {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(body === undefined ? '' : JSON.stringify(body));
+}
+
+/** What the stub's triage answers (a fixed rule: a List-Unsubscribe header is marketing, the rest to_respond). */
+function triageOf(body) {
+  const text = `${body.message.subject ?? ''} ${body.message.text ?? ''}`;
+  const marketing = Boolean(body.message.headers?.['List-Unsubscribe']);
+  const meeting = /meet|call|times?\b/i.test(text);
+  return {
+    id: body.message.id,
+    category: marketing ? 'marketing' : 'to_respond',
+    needsReply: !marketing,
+    meetingRequest: meeting && !marketing,
+    priority: marketing ? 'low' : 'high',
+    confidence: marketing ? 0.93 : 0.81,
+    reasons: marketing
+      ? ['has a List-Unsubscribe header']
+      : ['asks you a direct question', `thread of ${(body.thread?.length ?? 0) + 1}`],
+    summary: (body.message.subject ?? '').slice(0, 140),
+  };
 }
 
 const routes = {
@@ -99,28 +120,18 @@ const routes = {
     },
   ],
   'POST /v1/triage': (body) => {
-    const text = `${body.message.subject ?? ''} ${body.message.text ?? ''}`;
-    const marketing = Boolean(body.message.headers?.['List-Unsubscribe']);
-    const meeting = /meet|call|times?\b/i.test(text);
-    return [
-      200,
-      {
-        id: body.message.id,
-        category: marketing ? 'marketing' : 'to_respond',
-        needsReply: !marketing,
-        meetingRequest: meeting && !marketing,
-        priority: marketing ? 'low' : 'high',
-        confidence: marketing ? 0.93 : 0.81,
-        reasons: marketing
-          ? ['has a List-Unsubscribe header']
-          : ['asks you a direct question', `thread of ${(body.thread?.length ?? 0) + 1}`],
-        summary: (body.message.subject ?? '').slice(0, 140),
-      },
-    ];
+    const result = triageOf(body);
+    triaged.set(result.id, result);
+    return [200, result];
   },
   'POST /v1/triage/feedback': (body) => {
     feedback.push(body);
-    return [201, { ok: true }];
+    // As the server does: the stored result, corrected (null when the message was never triaged).
+    const stored = triaged.get(body.messageId);
+    const triage = stored
+      ? { ...stored, category: body.category, confidence: 1, reasons: [`you filed this message as ${body.category}`] }
+      : null;
+    return [201, { messageId: body.messageId, category: body.category, triage }];
   },
   'POST /v1/drafts': (body) => {
     const to = body.message.from?.name?.split(' ')[0] ?? 'there';

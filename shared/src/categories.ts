@@ -2,7 +2,7 @@
  * The category ids and their default names, free of any schema library so the add-in bundles can import
  * them (`@steward/shared/categories`) without carrying TypeBox.
  */
-/** The eight lifecycle categories of product.md section 2, in precedence order (highest first). */
+/** The eight lifecycle categories in precedence order (highest first; docs/categories.md). */
 export const CATEGORY_IDS = [
   'meeting_update',
   'marketing',

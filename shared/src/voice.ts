@@ -31,7 +31,7 @@ export type Formality = Static<typeof Formality>;
 
 /**
  * The user's writing style, learned from their sent mail and shown to them as an editable "style card"
- * (product.md section 3). Every field is something a person can read and correct.
+ * (docs/drafting.md). Every field is something a person can read and correct.
  */
 export const VoiceProfile = Type.Object(
   {

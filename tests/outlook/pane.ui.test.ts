@@ -90,8 +90,17 @@ async function scriptApi(
         return json(settings);
       case 'POST /v1/triage':
         return json(triageFor((body as { message: { id: string; subject?: string } }).message));
-      case 'POST /v1/triage/feedback':
-        return json({ ok: true }, 201);
+      case 'POST /v1/triage/feedback': {
+        // As the server answers: the stored result as corrected.
+        const fb = body as { messageId: string; category: string };
+        const corrected = {
+          ...triageFor({ id: fb.messageId }),
+          category: fb.category,
+          confidence: 1,
+          reasons: [`you filed this message as ${fb.category}`],
+        };
+        return json({ messageId: fb.messageId, category: fb.category, triage: corrected }, 201);
+      }
       case 'POST /v1/drafts': {
         const words = DRAFT.text.split(/(?<= )/);
         const events = words.map((w) => `event: delta\ndata: ${JSON.stringify({ text: w })}\n\n`).join('');

@@ -378,7 +378,7 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The engine's configuration from the environment (product.md section 8), or undefined when not configured. */
+/** The engine's configuration from the environment, or undefined when not configured. */
 export function openAiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): OpenAiModelConfig | undefined {
   const baseURL = env.OPENAI_BASE_URL || (env.OPENAI_API_KEY ? 'https://api.openai.com/v1' : undefined);
   if (!baseURL || !env.OPENAI_MODEL) return undefined;

@@ -1,5 +1,5 @@
 /**
- * The safety pipeline every language-model call goes through (product.md section 6):
+ * The safety pipeline every language-model call goes through:
  *
  *   untrusted mail ──► hidden text stripped ──► instructions quarantined ──► spotlighted ──► model
  *   model output ──► sanitised (images, foreign links, addresses, phone numbers, echoed instructions removed)

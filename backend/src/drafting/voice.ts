@@ -1,5 +1,5 @@
 /**
- * Voice learning: the user's sent mail in, an editable style card out (product.md section 3).
+ * Voice learning: the user's sent mail in, an editable style card out (docs/drafting.md).
  * Quoted history and signatures are already separated by normalisation; only `newText` is read,
  * plus the first lines of the signature, where people often put their sign-off and name.
  */

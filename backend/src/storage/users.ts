@@ -1,5 +1,14 @@
-import { defaultSettings, type Settings, type SettingsPatch } from '@steward/shared';
+import {
+  defaultSettings,
+  type EmailMessage,
+  type Settings,
+  type SettingsPatch,
+  type VoiceProfile,
+} from '@steward/shared';
 import type { Kysely } from 'kysely';
+import { defaultVoice } from '../drafting/voice.ts';
+import type { ModelContext } from '../model-context.ts';
+import type { PersonalModel, SenderRule } from '../triage/local.ts';
 import { mailIndexStore } from './mail-index.ts';
 import { notesStore } from './notes.ts';
 import type { Database, UserRow } from './schema.ts';
@@ -79,17 +88,46 @@ export type UserStore = ReturnType<typeof userStore>;
 /** The user's own rows. Constructed only with a scope, so a query without tenant and user cannot be written. */
 export function userStore(db: Kysely<Database>, scope: UserScope) {
   const own = () => db.selectFrom('users').where('id', '=', scope.userId).where('tenant_id', '=', scope.tenantId);
+  const triage = triageStore(db, scope);
+  const voice = voiceStore(db, scope);
+  /** The style card (the neutral default before anything is learned) and the stored sent examples. */
+  const voiceCard = async (): Promise<ModelContext['voice']> => {
+    const stored = await voice.get();
+    return stored
+      ? { profile: stored.profile as VoiceProfile, examples: (stored.examples as EmailMessage[] | null) ?? [] }
+      : { profile: defaultVoice(), examples: [] };
+  };
 
   return {
     scope,
-    triage: triageStore(db, scope),
-    voice: voiceStore(db, scope),
+    triage,
+    voice,
+    voiceCard,
     notes: notesStore(db, scope),
     usage: usageStore(db, scope),
     mailIndex: mailIndexStore(db, scope),
 
     async profile(): Promise<UserRow | undefined> {
       return own().selectAll().executeTakeFirst();
+    },
+
+    /** Everything the feature services need about the user, read once: settings, voice, rules, personal model. */
+    async modelContext(): Promise<ModelContext> {
+      const [row, card, rules, personal] = await Promise.all([
+        own().select(['settings', 'email']).executeTakeFirst(),
+        voiceCard(),
+        triage.rules(),
+        triage.personalModel(),
+      ]);
+      return {
+        scope,
+        userKey: `${scope.tenantId}:${scope.userId}`,
+        settings: mergeSettings(row?.settings as Record<string, unknown> | undefined),
+        voice: card,
+        rules: rules as SenderRule[],
+        ...(personal ? { personal: personal as PersonalModel } : {}),
+        ...(row?.email ? { email: row.email } : {}),
+      };
     },
 
     async settings(): Promise<Settings> {

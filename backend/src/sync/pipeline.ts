@@ -6,31 +6,31 @@
  * instead of repeating. Nothing is lost: the job is only completed after the ledger says processed.
  */
 import { randomUUID } from 'node:crypto';
-import type { CategoryId, Settings, VoiceProfile } from '@steward/shared';
+import type { CategoryId, Settings } from '@steward/shared';
 import { type Kysely, sql, type Updateable } from 'kysely';
-import { userKeyOf } from '../ai/db-usage.ts';
 import type { Embedder } from '../ai/embeddings.ts';
 import { mayShareWithModel } from '../ai/privacy.ts';
 import { indexInputOf, indexMessages } from '../ask/indexing.ts';
 import { shouldAutoDraft } from '../drafting/auto.ts';
-import { draftReplyLocal } from '../drafting/local.ts';
-import { defaultVoice } from '../drafting/voice.ts';
-import type { Engines } from '../engines.ts';
+import type { DraftingService } from '../drafting/service.ts';
 import { RetryLaterError } from '../jobs/queue.ts';
 import { normaliseMessage } from '../mail/normalise.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
+import type { ModelContext } from '../model-context.ts';
 import type { ReachHooks } from '../reach/hooks.ts';
 import { recordSender } from '../reach/senders.ts';
 import { countMessage, recordReplyIfAny } from '../reach/stats.ts';
 import { mailIndexStore } from '../storage/mail-index.ts';
 import type { Database, MailboxRow, ProcessedMessagesTable } from '../storage/schema.ts';
 import { userStore } from '../storage/users.ts';
-import type { PersonalModel, SenderRule } from '../triage/local.ts';
+import type { TriageService } from '../triage/service.ts';
 import { CATEGORY_COLOURS, type FetchedMessage, type MailboxPort, STEWARD_LABEL_PREFIX } from './port.ts';
 
 export interface PipelineDeps {
   db: Kysely<Database>;
-  engines: Engines;
+  /** The same triage and drafting as POST /v1/triage and POST /v1/drafts (engine, voice, busy time). */
+  triage: TriageService;
+  drafting: DraftingService;
   now?: () => Date;
   /** How long a worker owns a message before another may take over (its process died). */
   leaseMs?: number;
@@ -150,33 +150,14 @@ export function labelName(settings: Settings, category: CategoryId): string {
   return `${STEWARD_LABEL_PREFIX}${settings.categories[category]?.displayName ?? category}`;
 }
 
-export interface UserContext {
-  settings: Settings;
-  rules: SenderRule[];
-  personal?: PersonalModel;
+export interface UserContext extends ModelContext {
+  /** The user's own addresses: the mailbox's and the one they signed in with. */
   me: string[];
-  voice: VoiceProfile;
-  email?: string | null;
 }
 
 export async function loadUserContext(db: Kysely<Database>, mailbox: MailboxRow): Promise<UserContext> {
-  const store = userStore(db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id });
-  const [settings, rules, personal, profile, voice] = await Promise.all([
-    store.settings(),
-    store.triage.rules(),
-    store.triage.personalModel(),
-    store.profile(),
-    store.voice.get(),
-  ]);
-  const me = [...new Set([mailbox.address, ...(profile?.email ? [profile.email.toLowerCase()] : [])])];
-  return {
-    settings,
-    rules: rules as SenderRule[],
-    personal: personal as PersonalModel | undefined,
-    me,
-    voice: (voice?.profile as VoiceProfile | undefined) ?? defaultVoice(),
-    email: profile?.email,
-  };
+  const ctx = await userStore(db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id }).modelContext();
+  return { ...ctx, me: [...new Set([mailbox.address, ...(ctx.email ? [ctx.email.toLowerCase()] : [])])] };
 }
 
 export async function normaliseFetched(message: FetchedMessage): Promise<NormalisedMessage> {
@@ -229,19 +210,7 @@ export async function processMessage(
   const receivedAt = message.receivedAt ?? normalised.date ?? new Date();
   let category = ledger.category as CategoryId | null;
   if (!category) {
-    let result = await deps.engines.triage(
-      normalised,
-      {
-        me: user.me,
-        thresholds: { reply: user.settings.replyThreshold, marketing: user.settings.marketingThreshold },
-        rules: user.rules,
-        personal: user.personal,
-      },
-      {
-        userKey: userKeyOf({ tenantId: mailbox.tenant_id, userId: mailbox.user_id }),
-        modelAllowed,
-      },
-    );
+    let result = await deps.triage.triage(user, normalised, { me: user.me, labels: message.labels });
     if (!fromMe && deps.reach?.crm) result = await deps.reach.crm(scope, normalised, result);
     // The user wrote last: the thread waits for the other side, unless the user closed it.
     const decided: CategoryId = fromMe
@@ -306,12 +275,12 @@ export async function processMessage(
       if (!draftId) {
         await holdLease(deps, mailbox, providerMessageId, ledger.lease_token);
         await record(deps, mailbox, providerMessageId, { draft_pending: true });
-        const draft = draftReplyLocal({
+        // The configured engine, the user's voice and busy time: the same draft "Write a reply" would give.
+        const { draft } = await deps.drafting.draft(user, {
           message: normalised,
-          voice: user.voice,
-          settings: user.settings,
-          now: deps.now?.() ?? new Date(),
           me: user.me,
+          labels: message.labels,
+          now: deps.now?.() ?? new Date(),
         });
         const to = (normalised.replyTo.length ? normalised.replyTo : normalised.from ? [normalised.from] : []).map(
           (a) => a.address,
@@ -430,12 +399,11 @@ export async function processFollowUp(
     await record(deps, mailbox, key, { draft_pending: true });
     const user = await loadUserContext(deps.db, mailbox);
     const normalised = await normaliseFetched(message);
-    const draft = draftReplyLocal({
+    const { draft } = await deps.drafting.draft(user, {
       message: normalised,
-      voice: user.voice,
-      settings: user.settings,
-      now: deps.now?.() ?? new Date(),
       me: user.me,
+      labels: message.labels,
+      now: deps.now?.() ?? new Date(),
       instruction: 'follow up',
     });
     draftId = await port.createReplyDraft(message, {

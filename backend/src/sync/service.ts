@@ -10,15 +10,19 @@ import { type AccessTokenSource, ReauthRequiredError } from '../accounts/http.ts
 import { type AccountTokens, createAccountTokens } from '../accounts/tokens.ts';
 import type { Embedder } from '../ai/embeddings.ts';
 import type { Config } from '../config.ts';
+import { createDraftingService, type DraftingService } from '../drafting/service.ts';
 import type { Engines } from '../engines.ts';
 import { createPgBossQueue } from '../jobs/pg-boss-queue.ts';
 import type { Queue } from '../jobs/queue.ts';
 import { createTableQueue } from '../jobs/table-queue.ts';
+import type { ContextScope } from '../model-context.ts';
 import { instrumentQueue } from '../ops/metrics.ts';
 import type { ReachHooks } from '../reach/hooks.ts';
+import type { CalendarPort } from '../scheduling/calendar/port.ts';
 import type { Storage } from '../storage/database.ts';
 import type { Database, MailboxRow } from '../storage/schema.ts';
 import { userStore } from '../storage/users.ts';
+import { createTriageService, type TriageService } from '../triage/service.ts';
 import { createGmailPort } from './gmail.ts';
 import { createGraphPort } from './graph.ts';
 import { type PipelineDeps, type PipelineOutcome, processFollowUp, processMessage } from './pipeline.ts';
@@ -39,6 +43,11 @@ export interface SyncServiceOptions {
   config: Config;
   storage: Storage;
   engines: Engines;
+  /** The app's triage and drafting services; built from `engines` (and `calendars`) when not given. */
+  triage?: TriageService;
+  drafting?: DraftingService;
+  /** The user's connected calendars, for the busy time of background drafts (when `drafting` is not given). */
+  calendars?: (scope: ContextScope) => Promise<CalendarPort | undefined>;
   /** Embeds indexed messages (Ask Steward), when configured. */
   embedder?: Embedder;
   /** Where access tokens come from; shared with the calendars (built here when not given: tests). */
@@ -120,7 +129,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const now = options.now ?? (() => new Date());
   const deps: PipelineDeps = {
     db,
-    engines,
+    triage: options.triage ?? createTriageService({ engines }),
+    drafting: options.drafting ?? createDraftingService({ engines, calendars: options.calendars }),
     leaseMs: options.leaseMs,
     now,
     reach: options.reach,

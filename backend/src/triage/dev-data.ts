@@ -1,5 +1,5 @@
 /**
- * The development data sets of ../shared/data (README there), loaded for training and evaluation with
+ * The development data sets (the folder STEWARD_EVAL_DATA names; docs/evaluation.md lists them), loaded for training and evaluation with
  * one fixed, written-down split so that evaluation rows are never trained on. Dev tooling: reads files.
  *
  * Split: a row's key (Parakweet: the sentence; SpamAssassin: the file name; Enron: the id) is hashed with
@@ -9,7 +9,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { hashFeature } from './features.ts';
 
@@ -20,19 +19,43 @@ export function splitOf(key: string): Split {
   return bucket < 60 ? 'train' : bucket < 75 ? 'calibration' : 'test';
 }
 
-/** STEWARD_EVAL_DATA, else ../shared/data relative to the repository root. */
-export function evalDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.STEWARD_EVAL_DATA) return resolve(env.STEWARD_EVAL_DATA);
-  const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-  return resolve(repoRoot, '..', 'shared', 'data');
+export const EVAL_DATA_UNSET =
+  'STEWARD_EVAL_DATA is not set: point it at the folder holding the evaluation data sets (docs/evaluation.md lists them).';
+
+/** The evaluation data folder STEWARD_EVAL_DATA names, or undefined when it is not set (the data is never in the repository). */
+export function evalDataDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.STEWARD_EVAL_DATA ? resolve(env.STEWARD_EVAL_DATA) : undefined;
+}
+
+/** The files training and the triage and drafts evaluations read. */
+export const TRIAGE_DATA_FILES = [
+  'parakweet/Ask0729-fixed.txt',
+  'spamassassin/spamassassin_sample.jsonl.gz',
+  'enron-berkeley/enron_with_categories.dev.jsonl.gz',
+];
+
+/** The evaluation data folder, or a clear error when STEWARD_EVAL_DATA is not set or lacks one of `files`. */
+export function requireEvalDataDir(files: string[] = TRIAGE_DATA_FILES, env: NodeJS.ProcessEnv = process.env): string {
+  const dir = evalDataDir(env);
+  if (!dir) throw new Error(EVAL_DATA_UNSET);
+  const missing = files.filter((f) => !existsSync(join(dir, f)));
+  if (missing.length)
+    throw new Error(`STEWARD_EVAL_DATA=${dir} lacks ${missing.join(', ')} (docs/evaluation.md lists the data sets).`);
+  return dir;
+}
+
+/** For scripts: the evaluation data folder, or the reason it is missing on stderr and exit code 1. */
+export function evalDataDirOrExit(what: string, files?: string[]): string {
+  try {
+    return requireEvalDataDir(files);
+  } catch (error) {
+    console.error(`${what}: ${(error as Error).message}`);
+    process.exit(1);
+  }
 }
 
 export function hasEvalData(dir: string): boolean {
-  return [
-    'parakweet/Ask0729-fixed.txt',
-    'spamassassin/spamassassin_sample.jsonl.gz',
-    'enron-berkeley/enron_with_categories.dev.jsonl.gz',
-  ].every((f) => existsSync(join(dir, f)));
+  return TRIAGE_DATA_FILES.every((f) => existsSync(join(dir, f)));
 }
 
 function gzipLines(path: string): string[] {

@@ -1,6 +1,6 @@
 /**
  * The local triage engine: rules for the unambiguous, calibrated statistical models for the rest,
- * precedence exactly as product.md section 2. Pure and deterministic; no I/O beyond loading the shipped
+ * precedence exactly as docs/categories.md. Pure and deterministic; no I/O beyond loading the shipped
  * model file once.
  */
 import type { CategoryId, Priority, TriageResult } from '@steward/shared';
@@ -278,9 +278,13 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
         SCHEDULING_WORDS.test(msg.text.length > 5000 ? msg.text.slice(0, 5000) : msg.text))) ||
       hasStrongMeetingAsk(`${msg.subject}\n${readText.length > 5000 ? readText.slice(0, 5000) : readText}`));
   let pReply = fromMe ? 0 : request.probability;
-  if (onlyCc) pReply *= 0.6;
-  // A question to a mailing list is rarely a question to this reader in particular.
-  if (msg.signals.listId) pReply *= 0.6;
+  // Mail that does not name the reader in To or Cc (a list, an alias, Bcc) needs a question to the
+  // reader to wait for an answer, like mail where the reader is only in Cc (the guideline).
+  const notAddressed = me.size > 0 && !inTo && !onlyCc && !msg.cc.some((m) => me.has(m.address));
+  if (onlyCc || (notAddressed && !msg.signals.listId)) pReply *= 0.6;
+  // A question to a mailing list is less often a question to this reader in particular; with the reply
+  // decision point at 0.7 a stronger discount would make list mail never need a reply.
+  if (msg.signals.listId) pReply *= 0.8;
   // Mail to a crowd, and digest-length mail, rarely waits for this reader's answer.
   if (msg.to.length + msg.cc.length > 15) pReply *= 0.5;
   if (readText.length > 5000) pReply *= 0.75;

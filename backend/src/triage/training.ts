@@ -154,7 +154,7 @@ function replyCalibration(set: TrainingSet, options: RecipeOptions, log: TrainLo
 }
 
 /** The options `npm run train` uses, chosen on leave-one-corpus-out scores. */
-export const RECIPE_OPTIONS: RecipeOptions = { calibrateReply: true };
+export const RECIPE_OPTIONS: RecipeOptions = { calibrateReply: true, balanceSources: true };
 
 export function trainTriageModels(
   set: TrainingSet,

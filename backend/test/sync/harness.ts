@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect, vi } from 'vitest';
+import { connectedCalendars } from '../../src/accounts/calendars.ts';
 import { createTokenCipher, tokenContext } from '../../src/accounts/crypto.ts';
+import { createAccountTokens } from '../../src/accounts/tokens.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createEngines } from '../../src/engines.ts';
 import type { ReachHooks } from '../../src/reach/hooks.ts';
@@ -76,14 +78,19 @@ export function syncConfig(fakes: Fakes, extra: Record<string, string> = {}): Co
 export function startService(
   config: Config,
   storage: Storage,
-  extra: { leaseMs?: number; now?: () => Date; reach?: ReachHooks } = {},
+  extra: { leaseMs?: number; now?: () => Date; reach?: ReachHooks; calendars?: boolean } = {},
 ): SyncService {
+  const { calendars, ...rest } = extra;
+  // As the app wires it: one token cache for mail and the connected calendars.
+  const accounts = createAccountTokens({ config, storage });
   return createSyncService({
     config,
     storage,
     engines: createEngines(config, storage.db),
+    accounts,
+    ...(calendars ? { calendars: connectedCalendars({ config, storage, tokens: accounts }) } : {}),
     pollIntervalMs: 10,
-    ...extra,
+    ...rest,
   });
 }
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBytes } from '../../src/mail/charset.ts';
 import { splitMbox } from '../../src/mail/input.ts';
 import { normaliseMessage } from '../../src/mail/normalise.ts';
-import { learnCorrection, MAX_EXAMPLES, triageLocal } from '../../src/triage/index.ts';
+import { learnCorrection, MAX_EXAMPLES, triageLocal, triageSignals } from '../../src/triage/index.ts';
 import { type PersonalModel, personalFeatures } from '../../src/triage/personal.ts';
 
 const ME = ['sam@example.org'];
@@ -136,6 +136,31 @@ describe('triageLocal on typical mail', () => {
       text: 'Can we meet on Thursday to go over the pricing sheet?',
     });
     expect(triageLocal(own, { me: ME }).meetingRequest).toBe(false);
+  });
+
+  it('discounts the reply score when the reader is not named in To or Cc, less for a mailing list', async () => {
+    const text = 'Could you send me the slides for the review?';
+    const direct = await normaliseMessage({ id: 'd', from: 'ann@example.com', to: ME, subject: 'Slides', text });
+    const bcc = await normaliseMessage({
+      id: 'b',
+      from: 'ann@example.com',
+      to: ['team@example.com'],
+      subject: 'Slides',
+      text,
+    });
+    const list = await normaliseMessage({
+      id: 'l',
+      raw: `From: ann@example.com\r\nTo: team@lists.example\r\nList-Id: <team.lists.example>\r\nSubject: Slides\r\n\r\n${text}`,
+    });
+    const score = (m: Awaited<ReturnType<typeof normaliseMessage>>) => triageSignals(m, { me: ME }).pReply;
+    expect(score(bcc)).toBeLessThan(score(direct));
+    expect(score(list)).toBeLessThan(score(direct));
+    expect(score(list)).toBeGreaterThan(score(bcc));
+    const signals = triageSignals(direct, { me: ME });
+    expect(signals.pNeedsReply).toBeGreaterThanOrEqual(0);
+    expect(signals.pNeedsReply).toBeLessThanOrEqual(1);
+    const own = await normaliseMessage({ id: 'o', from: ME[0], to: ['ann@example.com'], subject: 'Slides', text });
+    expect(triageSignals(own, { me: ME }).pNeedsReply).toBe(0);
   });
 
   it('does not take an offer of help for a request', async () => {

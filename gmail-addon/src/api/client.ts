@@ -82,8 +82,9 @@ export const api = {
   voice: () => call<VoiceProfile>('get', '/v1/voice'),
   triage: (message: EmailMessage, thread: EmailMessage[], me: string[]) =>
     call<Triage>('post', '/v1/triage', { message, ...(thread.length ? { thread } : {}), ...(me.length ? { me } : {}) }),
+  /** The correction is stored; the answer holds the stored result as corrected (null when never triaged). */
   feedback: (body: { messageId: string; category: string; message?: EmailMessage; scope?: FeedbackScope }) =>
-    call<unknown>('post', '/v1/triage/feedback', body),
+    call<{ triage: Triage | null }>('post', '/v1/triage/feedback', body),
   draft: (message: EmailMessage, thread: EmailMessage[], instruction?: string) =>
     call<Draft>('post', '/v1/drafts', {
       message,

@@ -63,21 +63,6 @@ export function messageView(entry: CachedTriage, settings?: Pick<Settings, 'cate
   };
 }
 
-/** The user's correction replaces the category and says so; it is certain because the user said it. */
-export function correctedTriage(entry: CachedTriage, category: CategoryId, label: string): CachedTriage {
-  return {
-    ...entry,
-    corrected: true,
-    triage: {
-      ...entry.triage,
-      category,
-      confidence: 1,
-      needsReply: category === 'to_respond' ? true : entry.triage.needsReply && category !== 'actioned',
-      reasons: [`You filed this as ${label}.`],
-    },
-  };
-}
-
 export interface Choice {
   value: string;
   label: string;

@@ -163,7 +163,8 @@ export class ApiClient {
     return this.request('GET', `/v1/triage/${encodeURIComponent(messageId)}`);
   }
 
-  sendFeedback(body: FeedbackRequest): Promise<unknown> {
+  /** The answer holds the stored result as corrected by the user (null when the message was never triaged). */
+  sendFeedback(body: FeedbackRequest): Promise<{ triage: Triage | null }> {
     return this.request('POST', '/v1/triage/feedback', body);
   }
 

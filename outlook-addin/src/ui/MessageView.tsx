@@ -98,15 +98,16 @@ function MessageView({ open }: { open: OpenMessage }) {
 
   const fix = async (category: CategoryId, scope: 'message' | 'sender' | 'domain') => {
     if (triage.status !== 'ready') return;
+    let saved: { triage: Triage | null };
     try {
-      await api.sendFeedback({ messageId: message.id, category, message, scope });
+      saved = await api.sendFeedback({ messageId: message.id, category, message, scope });
     } catch (cause) {
       announce(describeError(cause), 'error');
       return;
     }
     const name = settings.categories[category].displayName;
-    const fixed: Triage = { ...triage.triage, category, confidence: 1, reasons: [`You filed this as ${name}.`] };
-    setTriage({ status: 'ready', triage: fixed });
+    // The server says what the result is now (it triaged this message, so it has one).
+    if (saved.triage) setTriage({ status: 'ready', triage: saved.triage });
     const tagged = capabilities.categories && (await tag(category));
     announce(`Moved to ${name}${tagged ? ' and tagged in Outlook' : ''}. Steward will remember.`, 'success');
   };

@@ -2,16 +2,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Draft, defaultSettings, VoiceProfile } from '@steward/shared';
 import { Value } from 'typebox/value';
-import { createOpenAiModel } from '../../ai/openai.ts';
-import type { LanguageModel } from '../../ai/port.ts';
 import { loadConfig } from '../../config.ts';
-import { draftReplyLocal } from '../../drafting/local.ts';
-import { draftReplyWithModel } from '../../drafting/model.ts';
+import { createDraftingService, type DraftUserContext } from '../../drafting/service.ts';
 import { defaultVoice, learnVoice } from '../../drafting/voice.ts';
+import { createEngines } from '../../engines.ts';
 import { readMessageInputs } from '../../mail/input.ts';
 import { normaliseMessage } from '../../mail/normalise.ts';
 import type { NormalisedMessage } from '../../mail/types.ts';
-import type { CliCommand, CliIo } from '../command.ts';
+import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { readSentMail } from './voice.ts';
 
@@ -78,24 +76,14 @@ function formatDraft(id: string, draft: Draft): string {
   return `${lines.join('\n').trimEnd()}\n\n`;
 }
 
-function modelFromEnv(io: CliIo): LanguageModel | undefined {
-  const config = loadConfig(io.env, io.cwd);
-  if (config.aiProvider !== 'openai') return undefined;
-  return createOpenAiModel({
-    baseURL: config.openai.baseUrl ?? 'https://api.openai.com/v1',
-    ...(config.openai.apiKey ? { apiKey: config.openai.apiKey } : {}),
-    model: config.openai.model,
-    timeoutMs: config.openai.timeoutMs,
-  });
-}
-
 export const draftCommand: CliCommand = {
   name: 'draft',
   summary: "Draft replies in the user's voice",
   usage: USAGE,
   async run(args, io) {
     const options = parseArgs(args);
-    const model = modelFromEnv(io);
+    // The engine AI_PROVIDER chooses, exactly as for the server (no database: usage is kept in memory).
+    const drafting = createDraftingService({ engines: createEngines(loadConfig(io.env, io.cwd)) });
     const sent = options.sentPath ? await readSentMail([options.sentPath], io) : [];
     const voice = options.voicePath
       ? await readVoiceFile(options.voicePath, io.cwd)
@@ -103,7 +91,12 @@ export const draftCommand: CliCommand = {
         ? learnVoice(sent)
         : defaultVoice();
     const me = ownAddresses(sent);
-    const settings = defaultSettings();
+    const ctx: DraftUserContext = {
+      scope: { tenantId: 'local', userId: 'cli' },
+      userKey: 'local:cli',
+      settings: defaultSettings(),
+      voice: { profile: voice, examples: [] },
+    };
     const threads = new Map<string, NormalisedMessage[]>();
     let failures = 0;
     const inputs = options.inputs.map((p) => (p === '-' ? p : path.resolve(io.cwd, p)));
@@ -123,20 +116,8 @@ export const draftCommand: CliCommand = {
       const message = await normaliseMessage(record.message);
       const threadKey = message.threadId;
       const thread = threadKey ? (threads.get(threadKey) ?? []) : [];
-      const input = { message, thread, voice, settings, now: new Date(), me };
-      let draft: Draft;
-      if (model) {
-        try {
-          draft = await draftReplyWithModel({ ...input, model, sent });
-        } catch (error) {
-          io.stderr.write(
-            `${record.id}: language model failed (${error instanceof Error ? error.message : String(error)}); drafted locally\n`,
-          );
-          draft = draftReplyLocal(input);
-        }
-      } else {
-        draft = draftReplyLocal(input);
-      }
+      const { draft, fallback } = await drafting.draft(ctx, { message, thread, me, sent, now: new Date() });
+      if (fallback) io.stderr.write(`${record.id}: ${fallback}\n`);
       if (threadKey) threads.set(threadKey, [...thread, message]);
       drafted++;
       io.stdout.write(

@@ -1,75 +1,41 @@
 import { Draft, DraftRequest, type EmailMessage, ErrorBody, VoiceLearnRequest, VoiceProfile } from '@steward/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { userKeyOf } from '../../ai/db-usage.ts';
-import { mayShareWithModel } from '../../ai/privacy.ts';
-import { defaultVoice, learnVoice } from '../../drafting/voice.ts';
-import type { DraftCall } from '../../engines.ts';
+import type { PreparedDraft } from '../../drafting/service.ts';
+import { learnVoice } from '../../drafting/voice.ts';
 import { HttpError } from '../errors.ts';
 
 /** How many of the user's sent messages are kept as few-shot examples for the language model. */
 const MAX_EXAMPLES_KEPT = 30;
 const MAX_EXAMPLE_CHARS = 1500;
-const BUSY_HORIZON_DAYS = 21;
 
 const VoiceLearnResponse = Type.Object({ profile: VoiceProfile, learnedFrom: Type.Integer(), skipped: Type.Integer() });
 
 export async function draftRoutes(app: FastifyInstance): Promise<void> {
-  const { engines } = app.services;
+  const { drafting } = app.services;
 
-  async function voiceOf(request: FastifyRequest): Promise<{ profile: VoiceProfile; examples: EmailMessage[] }> {
-    const stored = await request.store.voice.get();
-    return stored
-      ? { profile: stored.profile as VoiceProfile, examples: (stored.examples as EmailMessage[]) ?? [] }
-      : { profile: defaultVoice(), examples: [] };
-  }
-
-  async function prepareDraft(request: FastifyRequest): Promise<{ call: DraftCall; modelAllowed: boolean }> {
+  async function prepareDraft(request: FastifyRequest): Promise<PreparedDraft> {
     const body = request.body as DraftRequest;
-    const [settings, voice, message, thread] = await Promise.all([
-      request.store.settings(),
-      voiceOf(request),
+    const [ctx, message, thread] = await Promise.all([
+      request.store.modelContext(),
       app.services.cpu.normalise(body.message),
       Promise.all((body.thread ?? []).map((m) => app.services.cpu.normalise(m))),
     ]);
-    const now = new Date();
-    const calendar = await app.services.calendars?.(request.store.scope);
-    const busy = calendar
-      ? await calendar
-          .getBusy(
-            { start: now.toISOString(), end: new Date(now.getTime() + BUSY_HORIZON_DAYS * 86_400_000).toISOString() },
-            [],
-          )
-          .catch(() => [])
-      : [];
-    const sent = voice.examples.length
-      ? await Promise.all(voice.examples.map((m) => app.services.cpu.normalise(m)))
-      : undefined;
     const email = request.user?.identity.email;
-    const call: DraftCall = {
+    return drafting.prepare(ctx, {
       message,
-      ...(thread.length ? { thread } : {}),
-      voice: voice.profile,
+      thread,
       ...(body.instruction ? { instruction: body.instruction } : {}),
-      settings,
-      busy,
-      now,
       ...(email ? { me: [email] } : {}),
-      ...(sent ? { sent } : {}),
-    };
-    return { call, modelAllowed: mayShareWithModel(message, settings.neverSendToModel, body.message.labels) };
+      ...(body.message.labels ? { labels: body.message.labels } : {}),
+    });
   }
 
   function wantsStream(request: FastifyRequest): boolean {
     return (request.headers.accept ?? '').includes('text/event-stream');
   }
 
-  async function sendStream(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    call: DraftCall,
-    modelAllowed: boolean,
-  ): Promise<void> {
+  async function sendStream(request: FastifyRequest, reply: FastifyReply, prepared: PreparedDraft): Promise<void> {
     const headers = {
       ...reply.getHeaders(),
       'content-type': 'text/event-stream; charset=utf-8',
@@ -83,11 +49,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
     const abort = new AbortController();
     request.raw.once('close', () => abort.abort());
     try {
-      for await (const event of engines.streamDraft(call, {
-        userKey: userKeyOf(request.store.scope),
-        modelAllowed,
-        signal: abort.signal,
-      })) {
+      for await (const event of drafting.stream(prepared, abort.signal)) {
         if (abort.signal.aborted) break;
         if (event.type === 'delta') send('delta', { text: event.text });
         else send('done', event.draft);
@@ -113,13 +75,13 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { call, modelAllowed } = await prepareDraft(request);
+      const prepared = await prepareDraft(request);
       await request.store.audit('draft', {
-        messageId: call.message.id,
-        engine: modelAllowed ? engines.provider : 'local',
+        messageId: prepared.call.message.id,
+        engine: prepared.modelAllowed ? drafting.provider : 'local',
       });
-      if (wantsStream(request)) return sendStream(request, reply, call, modelAllowed);
-      const outcome = await engines.draft(call, { userKey: userKeyOf(request.store.scope), modelAllowed });
+      if (wantsStream(request)) return sendStream(request, reply, prepared);
+      const outcome = await drafting.run(prepared);
       if (outcome.fallback) reply.header('x-steward-engine-note', outcome.fallback);
       return outcome.draft;
     },
@@ -135,7 +97,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: VoiceProfile },
       },
     },
-    async (request) => (await voiceOf(request)).profile,
+    async (request) => (await request.store.voiceCard()).profile,
   );
 
   app.put(

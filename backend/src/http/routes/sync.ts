@@ -107,12 +107,14 @@ function pageHeaders(reply: FastifyReply): FastifyReply {
  * the Steward account it would be attached to.
  */
 export const syncPlugin = fp(async (app: FastifyInstance) => {
-  const { config, storage, engines, accounts } = app.services;
+  const { config, storage, engines, accounts, triage, drafting } = app.services;
   const sync = createSyncService({
     config,
     storage,
     engines,
     accounts,
+    triage,
+    drafting,
     log: app.log,
     reach: app.services.reach.hooks,
     ...(app.services.embedder ? { embedder: app.services.embedder } : {}),

@@ -12,6 +12,7 @@ import { recordSender } from '../../reach/senders.ts';
 import { mergeSettings } from '../../storage/users.ts';
 import { withCrmContext } from '../../triage/crm.ts';
 import { learnCorrection, type PersonalModel, type SenderRule } from '../../triage/local.ts';
+import { correctedTriage } from '../../triage/service.ts';
 import { HttpError } from '../errors.ts';
 
 export const MAX_BATCH = 100;
@@ -70,6 +71,10 @@ const FeedbackResponse = Type.Object({
   scope: Type.String(),
   rule: Type.Union([Type.Object({ kind: Type.String(), value: Type.String() }), Type.Null()]),
   createdAt: Type.String(),
+  triage: Type.Union([TriageResult, Type.Null()], {
+    description:
+      'The stored result as corrected (what GET /v1/triage/{messageId} now answers), or null when the message was never triaged.',
+  }),
 });
 
 const checkMessage = Compile(EmailMessage);
@@ -97,7 +102,7 @@ function describeItemError(error: unknown): { code: string; message: string } {
 }
 
 export async function triageRoutes(app: FastifyInstance): Promise<void> {
-  const { engines } = app.services;
+  const { triage } = app.services;
 
   function meOf(request: FastifyRequest, me: string[] | undefined): string[] {
     const identityEmail = request.user?.identity.email;
@@ -114,25 +119,21 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
     thread: NormalisedMessage[] | undefined,
     me: string[],
   ): Promise<TriageResult> {
-    const hash = contentHash(message, me, thread, engines.provider);
+    const hash = contentHash(message, me, thread, triage.provider);
     const ctx = await request.store.triage.context(message.id, hash);
     const cached = ctx.cached as CachedTriage | undefined;
     if (cached) return withCrm(request, cached.result, cached.sender, me);
     const settings = mergeSettings(ctx.settings);
     const normalised = await app.services.cpu.normalise(message);
-    const result = await engines.triage(
-      normalised,
+    const result = await triage.triage(
       {
-        me,
-        thread,
-        thresholds: { reply: settings.replyThreshold, marketing: settings.marketingThreshold },
+        settings,
         rules: ctx.rules as SenderRule[],
         personal: ctx.personal as PersonalModel | undefined,
-      },
-      {
         userKey: userKeyOf(request.store.scope),
-        modelAllowed: mayShareWithModel(normalised, settings.neverSendToModel, message.labels),
       },
+      normalised,
+      { me, ...(thread ? { thread } : {}), ...(message.labels ? { labels: message.labels } : {}) },
     );
     // Messages the client sends are indexed too when the user opted in (Ask Steward).
     if (settings.mailIndex) {
@@ -148,9 +149,9 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       );
     }
     const stored: CachedTriage = { result, sender: normalised.from?.address };
-    await request.store.triage.saveResultAudited(message.id, hash, stored, engines.provider, {
+    await request.store.triage.saveResultAudited(message.id, hash, stored, triage.provider, {
       action: 'triage',
-      detail: { messageId: message.id, engine: engines.provider },
+      detail: { messageId: message.id, engine: triage.provider },
     });
     // Bulk senders seen from the add-ins are listed for unsubscribe like those seen by mailbox sync.
     const from = normalised.from?.address;
@@ -292,15 +293,10 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       });
       // Earlier results may now be wrong; they are recomputed on next use. This message keeps the user's choice.
       await store.forgetResults();
+      let corrected: TriageResult | null = null;
       if (cached) {
         const label = (await request.store.settings()).categories[body.category].displayName;
-        const corrected: TriageResult = {
-          ...cached.result,
-          category: body.category,
-          needsReply: body.category === 'to_respond' ? true : cached.result.needsReply && body.category !== 'actioned',
-          confidence: 1,
-          reasons: [`you filed this message as ${label}`],
-        };
+        corrected = correctedTriage(cached.result, body.category, label);
         await store.saveResult(body.messageId, 'user-correction', { result: corrected, sender }, 'user');
       }
       await request.store.audit('triage.feedback', { messageId: body.messageId, category: body.category, scope });
@@ -312,6 +308,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
         scope,
         rule,
         createdAt: saved.createdAt.toISOString(),
+        triage: corrected,
       });
     },
   );

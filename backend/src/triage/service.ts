@@ -1,0 +1,66 @@
+/**
+ * Triage as every caller runs it (HTTP, CLI, mail sync): the user's thresholds, sender rules and personal
+ * model around the engine AI_PROVIDER chose, with the never-send-to-the-model lists applied.
+ */
+import type { CategoryId, TriageResult } from '@steward/shared';
+import { mayShareWithModel } from '../ai/privacy.ts';
+import type { Engines } from '../engines.ts';
+import type { NormalisedMessage } from '../mail/types.ts';
+import type { ModelContext } from '../model-context.ts';
+
+/** The part of a user's context triage reads (the HTTP route reads it in the same query as its cache). */
+export type TriageUserContext = Pick<ModelContext, 'settings' | 'rules' | 'personal' | 'userKey'>;
+
+export interface TriageOptions {
+  /** The user's own addresses. */
+  me: string[];
+  /** Earlier messages of the thread, oldest first. */
+  thread?: NormalisedMessage[];
+  /** Provider labels of the message (the never-send-to-the-model lists may name them). */
+  labels?: string[];
+  signal?: AbortSignal;
+}
+
+export interface TriageService {
+  readonly provider: Engines['provider'];
+  triage(ctx: TriageUserContext, message: NormalisedMessage, options: TriageOptions): Promise<TriageResult>;
+}
+
+export function createTriageService(deps: { engines: Engines }): TriageService {
+  const { engines } = deps;
+  return {
+    provider: engines.provider,
+    triage(ctx, message, options) {
+      return engines.triage(
+        message,
+        {
+          me: options.me,
+          ...(options.thread ? { thread: options.thread } : {}),
+          thresholds: { reply: ctx.settings.replyThreshold, marketing: ctx.settings.marketingThreshold },
+          rules: ctx.rules,
+          personal: ctx.personal,
+        },
+        {
+          userKey: ctx.userKey,
+          modelAllowed: mayShareWithModel(message, ctx.settings.neverSendToModel, options.labels),
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+      );
+    },
+  };
+}
+
+/**
+ * A result after the user filed the message under `category` ("fix category"): the user's choice, certain,
+ * with the reason in their words. `label` is the category's display name in the user's settings.
+ * `POST /v1/triage/feedback` returns it, so no client re-implements this rule.
+ */
+export function correctedTriage(result: TriageResult, category: CategoryId, label: string): TriageResult {
+  return {
+    ...result,
+    category,
+    needsReply: category === 'to_respond' ? true : result.needsReply && category !== 'actioned',
+    confidence: 1,
+    reasons: [`you filed this message as ${label}`],
+  };
+}
