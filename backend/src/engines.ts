@@ -33,6 +33,8 @@ export interface DraftOutcome {
 export interface DraftCall extends LocalDraftInput {
   /** The user's own sent mail, for few-shot examples. */
   sent?: NormalisedMessage[];
+  /** What the tenant's CRM says about the sender (reach/crm.ts), as facts the draft may cite. */
+  facts?: string[];
 }
 
 /** The AI engines chosen by AI_PROVIDER. The local engine is always there: it is the fallback. */

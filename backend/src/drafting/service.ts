@@ -32,6 +32,8 @@ export interface DraftInput {
   now?: Date;
   /** The user's sent mail, already read (the CLI); otherwise the stored examples of the voice. */
   sent?: NormalisedMessage[];
+  /** What the tenant's CRM says about the sender, as facts the draft may cite (reach/crm.ts). */
+  facts?: string[];
 }
 
 export interface PreparedDraft {
@@ -93,6 +95,7 @@ export function createDraftingService(deps: DraftingServiceDeps): DraftingServic
       now,
       ...(input.me?.length ? { me: input.me } : {}),
       ...(sent ? { sent } : {}),
+      ...(input.facts?.length ? { facts: input.facts } : {}),
     };
     return {
       call,

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { PreparedDraft } from '../../drafting/service.ts';
 import { learnVoice } from '../../drafting/voice.ts';
+import { crmFacts } from '../../triage/crm.ts';
 import { HttpError } from '../errors.ts';
 
 /** How many of the user's sent messages are kept as few-shot examples for the language model. */
@@ -22,12 +23,18 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
       Promise.all((body.thread ?? []).map((m) => app.services.cpu.normalise(m))),
     ]);
     const email = request.user?.identity.email;
+    const sender = message.from?.address;
+    const facts =
+      sender && sender !== email?.toLowerCase()
+        ? crmFacts(await app.services.reach.crm.contextFor(request.store.scope.tenantId, sender))
+        : [];
     return drafting.prepare(ctx, {
       message,
       thread,
       ...(body.instruction ? { instruction: body.instruction } : {}),
       ...(email ? { me: [email] } : {}),
       ...(body.message.labels ? { labels: body.message.labels } : {}),
+      ...(facts.length ? { facts } : {}),
     });
   }
 
