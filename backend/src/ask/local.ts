@@ -1,5 +1,5 @@
-import type { Passage } from './passages.ts';
-import { coverage } from './passages.ts';
+import { contentTerms } from '../notes/text.ts';
+import { coverage, type Passage } from './passages.ts';
 
 export interface DraftAnswer {
   answer: string;
@@ -11,8 +11,8 @@ export interface DraftAnswer {
 
 export const NOT_FOUND = 'I could not find this in your indexed mail.';
 
-/** Below this share of the question's words held by the passages, the answer is "not found". */
-export const MIN_COVERAGE = 0.34;
+/** At or below this share of the question's words held by the passages, the answer is "not found". */
+export const MIN_COVERAGE = 0.5;
 
 const who = (p: Passage) => p.message.senderName || p.message.sender || 'Unknown sender';
 const when = (p: Passage) => (p.message.sentAt ? p.message.sentAt.toISOString().slice(0, 10) : 'undated');
@@ -23,7 +23,10 @@ const when = (p: Passage) => (p.message.sentAt ? p.message.sentAt.toISOString().
  */
 export function answerLocally(question: string, passages: readonly Passage[]): DraftAnswer {
   const share = coverage(question, passages);
-  if (passages.length === 0 || share < MIN_COVERAGE) {
+  // The best sentence itself must hold two of the question's words (one, for a one-word question).
+  const asked = new Set(contentTerms(question)).size;
+  const strong = passages.some((p) => p.inSentence >= Math.min(2, asked));
+  if (passages.length === 0 || share <= MIN_COVERAGE || !strong) {
     return { answer: NOT_FOUND, cited: [], confidence: passages.length === 0 ? 0 : share / 2, found: false };
   }
   const lines = passages.map((p, i) => `[${i + 1}] ${who(p)} (${when(p)}): “${p.quote}”`);

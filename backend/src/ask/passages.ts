@@ -8,8 +8,10 @@ export interface Passage {
   /** Verbatim text of the subject or body. */
   quote: string;
   score: number;
-  /** Question terms this passage holds. */
+  /** Question terms this passage holds (its sentence or its message's subject). */
   matched: Set<string>;
+  /** How many question terms the sentence itself holds. */
+  inSentence: number;
 }
 
 const MAX_QUOTE = 400;
@@ -64,7 +66,7 @@ export function bestPassages(question: string, messages: readonly IndexedMessage
       for (const t of matched) score += (weight.get(t) ?? 0) * (sentenceTerms.has(t) ? 1 : 0.4);
       // Answers carry facts: a number, a date, a money amount.
       if (/\d/.test(sentence)) score += 0.3;
-      candidates.push({ message, quote: sentence, score, matched });
+      candidates.push({ message, quote: sentence, score, matched, inSentence: inSentence.length });
     }
   });
   candidates.sort((a, b) => b.score - a.score);

@@ -72,6 +72,26 @@ for (const database of testDatabases()) {
       expect(row).toMatchObject({ category: 'to_respond', label_applied: true, draft_id: draft.id });
     });
 
+    it('with the mail index on, synced mail is indexed from the fetched copy, and disconnecting removes it', async () => {
+      const mailbox = await connectMailbox(storage, fakes, 'gmail');
+      const scope = { tenantId: mailbox.tenant_id, userId: mailbox.user_id };
+      await userStore(storage.db, scope).updateSettings({ mailIndex: true });
+      await service.runMailboxSync(mailbox.id);
+      const msg = fakes.gmail.deliver({ ...ASK, to: GMAIL_ADDRESS });
+      await service.notify(mailbox.id, 'test');
+      await waitProcessed(storage, mailbox.id, [msg.id]);
+      const store = userStore(storage.db, scope).mailIndex;
+      const hits = await store.search({ text: 'Q3 numbers board deck' });
+      expect(hits.map((h) => h.messageId)).toEqual([msg.id]);
+      expect(hits[0]?.mailboxId).toBe(mailbox.id);
+      // One fetch of the message serves triage, drafting and the index.
+      const fetches = fakes.gmail.requests.filter((r) => r.startsWith('GET ') && r.endsWith(`/messages/${msg.id}`));
+      expect(fetches).toHaveLength(1);
+      await userStore(storage.db, scope).updateSettings({ mailIndex: false });
+      await storage.db.deleteFrom('mailboxes').where('id', '=', mailbox.id).execute();
+      expect(await store.count()).toBe(0);
+    });
+
     it('Gmail: a newsletter is labelled Marketing and gets no draft', async () => {
       const mailbox = await connectMailbox(storage, fakes, 'gmail');
       await service.runMailboxSync(mailbox.id);

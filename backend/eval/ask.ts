@@ -1,0 +1,203 @@
+/**
+ * Ask Steward on AESLC (967 development emails, each with three human one-line summaries).
+ *
+ * 1. Known-item search: every summary (ann0..ann2) is a query whose answer is its own email among all the
+ *    others. MRR@10 and recall@10 for the index's text ranking, for hybrid ranking (reciprocal rank fusion
+ *    with an embedder: the configured EMBEDDINGS_MODEL when set, and always a local hashed word and
+ *    character-trigram embedder as a stand-in), and a BM25 baseline (k1 = 1.2, b = 0.75) in the same table.
+ * 2. Faithfulness: hand-written questions (backend/eval/annotations/ask-qa.json) answered by the local
+ *    engine; every cited quote must be verbatim in its message and every line of the answer must be a
+ *    cited quote (no uncited claim). Also: the right email cited and the expected phrase quoted.
+ *
+ * Run: npm run eval -- ask. Data: $STEWARD_EVAL_DATA/aeslc/aeslc_test.dev.jsonl (PGlite in memory).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Embedder, embedderFromConfig } from '../src/ai/embeddings.ts';
+import { askQuestion } from '../src/ask/answer.ts';
+import { indexMessages } from '../src/ask/indexing.ts';
+import { quotedIn } from '../src/ask/passages.ts';
+import { retrieve } from '../src/ask/retrieve.ts';
+import { loadConfig } from '../src/config.ts';
+import { lightStem } from '../src/notes/text.ts';
+import { migrateToLatest, openStorage } from '../src/storage/database.ts';
+import { mailIndexStore } from '../src/storage/mail-index.ts';
+import { mergeSettings, resolveUser } from '../src/storage/users.ts';
+
+interface Email {
+  id: string;
+  body: string;
+  subject: string;
+  ann0: string;
+  ann1: string;
+  ann2: string;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dataDir = process.env.STEWARD_EVAL_DATA ?? resolve(here, '../../../shared/data');
+const file = resolve(dataDir, 'aeslc/aeslc_test.dev.jsonl');
+if (!existsSync(file)) {
+  console.log(`AESLC not found at ${file}; set STEWARD_EVAL_DATA. Skipped.`);
+  process.exit(0);
+}
+const emails: Email[] = readFileSync(file, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as Email);
+const queries = emails.flatMap((e) => [e.ann0, e.ann1, e.ann2].filter((q) => q?.trim()).map((q) => ({ q, id: e.id })));
+
+// ---------------------------------------------------------------------------------------------- BM25 baseline
+const tokens = (text: string) => (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map(lightStem);
+const docs = emails.map((e) => tokens(`${e.subject} ${e.body}`));
+const avgdl = docs.reduce((s, d) => s + d.length, 0) / docs.length;
+const df = new Map<string, number>();
+for (const d of docs) for (const t of new Set(d)) df.set(t, (df.get(t) ?? 0) + 1);
+const tfs = docs.map((d) => {
+  const m = new Map<string, number>();
+  for (const t of d) m.set(t, (m.get(t) ?? 0) + 1);
+  return m;
+});
+function bm25(query: string): string[] {
+  const terms = [...new Set(tokens(query))];
+  const scores = emails.map((e, i) => {
+    let s = 0;
+    for (const t of terms) {
+      const f = tfs[i]?.get(t) ?? 0;
+      if (!f) continue;
+      const n = df.get(t) ?? 0;
+      const idf = Math.log(1 + (emails.length - n + 0.5) / (n + 0.5));
+      s += (idf * f * 2.2) / (f + 1.2 * (1 - 0.75 + (0.75 * (docs[i]?.length ?? 0)) / avgdl));
+    }
+    return { id: e.id, s };
+  });
+  return scores
+    .filter((x) => x.s > 0)
+    .sort((a, b) => b.s - a.s)
+    .slice(0, 10)
+    .map((x) => x.id);
+}
+
+// ---------------------------------------------------------------------- a local stand-in for an embedding model
+const DIMS = 512;
+function hashed(text: string): number[] {
+  const v = new Array<number>(DIMS).fill(0);
+  const add = (feature: string, w: number) => {
+    let h = 2166136261;
+    for (let i = 0; i < feature.length; i++) h = Math.imul(h ^ feature.charCodeAt(i), 16777619);
+    v[(h >>> 0) % DIMS]! += w;
+  };
+  for (const t of tokens(text)) {
+    add(`w:${t}`, 1);
+    for (let i = 0; i + 3 <= t.length; i++) add(`c:${t.slice(i, i + 3)}`, 0.3);
+  }
+  return v;
+}
+const standIn: Embedder = { model: 'hashed-trigrams', embed: async (texts) => texts.map(hashed) };
+
+// ------------------------------------------------------------------------------------------------- the index
+const storage = await openStorage({});
+await migrateToLatest(storage.db);
+const user = await resolveUser(storage.db, { provider: 'local', tenantExternalId: 'eval', subject: 'ask' });
+const store = mailIndexStore(storage.db, { tenantId: user.tenant_id, userId: user.id });
+const configured = embedderFromConfig(loadConfig({ ...process.env, DATA_DIR: '/tmp', LOG_LEVEL: 'silent' }));
+const embedders = [standIn, ...(configured ? [configured] : [])];
+const inputs = emails.map((e) => ({
+  messageId: e.id,
+  subject: e.subject,
+  newText: e.body,
+  from: { address: `${e.id.split('_')[0]}@enron.example` },
+}));
+for (let i = 0; i < inputs.length; i += 100) {
+  const batch = inputs.slice(i, i + 100);
+  const ids = await store.index(batch);
+  for (const embedder of embedders) {
+    const chunks = batch.flatMap((b) => {
+      const entryId = ids.get(b.messageId);
+      return entryId ? [{ entryId, chunk: 0, text: `${b.subject}\n${b.newText}`.slice(0, 4000) }] : [];
+    });
+    const vectors = await embedder.embed(chunks.map((c) => c.text));
+    await store.addChunks(
+      embedder.model,
+      chunks.map((c, j) => ({ ...c, embedding: vectors[j] ?? [] })),
+    );
+  }
+}
+void indexMessages;
+
+function measure(name: string, rankings: string[][]): { name: string; mrr: number; recall: number } {
+  let rr = 0;
+  let hit = 0;
+  rankings.forEach((ranked, i) => {
+    const at = ranked.slice(0, 10).indexOf(queries[i]!.id);
+    if (at >= 0) {
+      rr += 1 / (at + 1);
+      hit++;
+    }
+  });
+  return { name, mrr: rr / rankings.length, recall: hit / rankings.length };
+}
+
+// ASK_EVAL_PART=faithfulness skips the (slow) known-item part.
+const searchPart = process.env.ASK_EVAL_PART !== 'faithfulness';
+const textRanks: string[][] = [];
+const hybridRanks = new Map<string, string[][]>(embedders.map((e) => [e.model, []]));
+for (const { q } of searchPart ? queries : []) {
+  textRanks.push((await store.search({ text: q, limit: 10 })).map((m) => m.messageId));
+  for (const embedder of embedders) {
+    const r = await retrieve(store, { text: q, limit: 10 }, { embedder, depth: 20 });
+    hybridRanks.get(embedder.model)!.push(r.messages.map((m) => m.messageId));
+  }
+}
+const rows = [
+  measure('text (PostgreSQL full text, bounded BM25-like)', textRanks),
+  ...embedders.map((e) => measure(`hybrid: text + ${e.model} (RRF)`, hybridRanks.get(e.model)!)),
+  measure(
+    'baseline: BM25 in memory (k1 1.2, b 0.75)',
+    queries.map(({ q }) => bm25(q)),
+  ),
+];
+if (searchPart) console.log(`\nKnown-item search: ${queries.length} summaries over ${emails.length} emails`);
+if (searchPart) console.log('ranking'.padEnd(52), 'MRR@10', ' R@10');
+for (const r of searchPart ? rows : [])
+  console.log(r.name.padEnd(52), r.mrr.toFixed(3).padStart(6), r.recall.toFixed(3).padStart(6));
+if (!configured) console.log('(set EMBEDDINGS_MODEL and EMBEDDINGS_BASE_URL to add a real embedding model)');
+
+// ------------------------------------------------------------------------------------------------ faithfulness
+const qa = JSON.parse(readFileSync(resolve(here, 'annotations/ask-qa.json'), 'utf8')) as {
+  pairs: { question: string; id: string | null; expect: string | null }[];
+};
+const byId = new Map(emails.map((e) => [e.id, e]));
+let quotesOk = 0;
+let quotes = 0;
+let uncited = 0;
+let rightSource = 0;
+let rightPhrase = 0;
+let notFoundRight = 0;
+const answerable = qa.pairs.filter((p) => p.id);
+for (const pair of qa.pairs) {
+  const answer = await askQuestion({ store, settings: { ...mergeSettings({}), mailIndex: true } }, pair.question);
+  for (const c of answer.citations) {
+    quotes++;
+    const source = byId.get(c.messageId);
+    if (source && quotedIn(c.quote, { subject: source.subject, body: source.body })) quotesOk++;
+  }
+  if (answer.found) {
+    for (const line of answer.answer.split('\n')) {
+      const m = /^\[(\d+)\] .*?: “(.*)”$/.exec(line);
+      if (!m || answer.citations[Number(m[1]) - 1]?.quote !== m[2]) uncited++;
+    }
+  }
+  if (pair.id) {
+    if (answer.citations.some((c) => c.messageId === pair.id)) rightSource++;
+    if (pair.expect && answer.answer.includes(pair.expect)) rightPhrase++;
+  } else if (!answer.found) notFoundRight++;
+}
+console.log(`\nFaithfulness on ${qa.pairs.length} hand-written questions (local engine)`);
+console.log(`cited quotes verbatim in their message: ${quotesOk}/${quotes}`);
+console.log(`answer lines without a matching citation: ${uncited}`);
+console.log(
+  `right email cited: ${rightSource}/${answerable.length}; expected phrase quoted: ${rightPhrase}/${answerable.length}`,
+);
+console.log(`unanswerable questions answered "not found": ${notFoundRight}/${qa.pairs.length - answerable.length}`);
+await storage.close();
