@@ -175,3 +175,22 @@ export async function resealMailboxToken(db: Kysely<Database>, mailboxId: string
     .where('id', '=', mailboxId)
     .execute();
 }
+
+/**
+ * Visits every mailbox, one transaction and row lock each, and stores what `reseal` returns for it (a token
+ * sealed again under another key); undefined leaves the row as it is. An interrupted run can simply be run
+ * again.
+ */
+export async function resealEveryMailboxToken(
+  db: Kysely<Database>,
+  reseal: (row: MailboxRow) => SealedSecret | undefined,
+): Promise<void> {
+  const ids = await db.selectFrom('mailboxes').select('id').orderBy('id').execute();
+  for (const { id } of ids) {
+    await db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('mailboxes').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      const sealed = row ? reseal(row) : undefined;
+      if (sealed) await resealMailboxToken(trx, id, sealed);
+    });
+  }
+}

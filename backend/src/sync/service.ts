@@ -4,7 +4,7 @@
  * webhooks only enqueue; everything slow runs here, in the worker.
  */
 import { randomBytes } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { TokenCipher } from '../accounts/crypto.ts';
 import { type AccessTokenSource, ReauthRequiredError } from '../accounts/http.ts';
 import { type AccountTokens, createAccountTokens } from '../accounts/tokens.ts';
@@ -21,6 +21,7 @@ import type { ReachHooks } from '../reach/hooks.ts';
 import type { CalendarPort } from '../scheduling/calendar/port.ts';
 import type { Storage } from '../storage/database.ts';
 import type { Database, MailboxRow } from '../storage/schema.ts';
+import { syncStore } from '../storage/sync.ts';
 import { userStore } from '../storage/users.ts';
 import { createTriageService, type TriageService } from '../triage/service.ts';
 import { createGmailPort } from './gmail.ts';
@@ -120,6 +121,7 @@ export function createQueueFor(config: Config, storage: Storage, pollIntervalMs?
 export function createSyncService(options: SyncServiceOptions): SyncService {
   const { config, storage, engines } = options;
   const db: Kysely<Database> = storage.db;
+  const rows = syncStore(db);
   // Every job attempt, failure and retry is counted for /metrics (ops/metrics.ts).
   const queue = instrumentQueue(options.queue ?? createQueueFor(config, storage, options.pollIntervalMs));
   const accounts = options.accounts ?? createAccountTokens({ config, storage });
@@ -157,17 +159,12 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   }
 
   async function loadActive(mailboxId: string): Promise<MailboxRow | undefined> {
-    const row = await db.selectFrom('mailboxes').selectAll().where('id', '=', mailboxId).executeTakeFirst();
+    const row = await rows.mailbox(mailboxId);
     return row && row.status === 'active' ? row : undefined;
   }
 
   async function markNeedsReauth(mailbox: MailboxRow, reason: string): Promise<void> {
-    await db
-      .updateTable('mailboxes')
-      .set({ status: 'needs_reauth', status_reason: reason, updated_at: new Date() })
-      .where('id', '=', mailbox.id)
-      .where('status', '=', 'active')
-      .execute();
+    await rows.markNeedsReauth(mailbox.id, reason);
     forgetTokens(mailbox.id);
     await userStore(db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id }).audit('mailbox.needs_reauth', {
       mailboxId: mailbox.id,
@@ -198,13 +195,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     }
   }
 
-  async function touchStatus(mailbox: MailboxRow, values: Record<string, unknown>): Promise<void> {
-    await db
-      .insertInto('sync_status')
-      .values({ tenant_id: mailbox.tenant_id, user_id: mailbox.user_id, mailbox_id: mailbox.id, ...values })
-      .onConflict((oc) => oc.column('mailbox_id').doUpdateSet(values))
-      .execute();
-  }
+  const touchStatus = (mailbox: MailboxRow, values: Record<string, unknown>) => rows.touchStatus(mailbox, values);
 
   const messageJob = (mailboxId: string, messageId: string, source: string) =>
     queue.send(SYNC_JOBS.message, { mailboxId, messageId, source }, { singletonKey: `${mailboxId}:${messageId}` });
@@ -212,13 +203,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   async function runMailboxSync(mailboxId: string): Promise<number> {
     return withMailbox(mailboxId, 0, async (mailbox, port) => {
       if (!mailbox.cursor) {
-        const cursor = await port.startCursor();
-        await db
-          .updateTable('mailboxes')
-          .set({ cursor })
-          .where('id', '=', mailbox.id)
-          .where('cursor', 'is', null)
-          .execute();
+        await rows.setCursorIfUnset(mailbox.id, await port.startCursor());
         return 0;
       }
       let batch: { messageIds: string[]; cursor: string };
@@ -228,18 +213,13 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         if (!(error instanceof CursorExpiredError)) throw error;
         // History is gone (too old): restart from now and backfill the last day, so nothing recent is lost.
         const cursor = await port.startCursor();
-        await db.updateTable('mailboxes').set({ cursor }).where('id', '=', mailbox.id).execute();
+        await rows.setCursor(mailbox.id, cursor);
         await queue.send(SYNC_JOBS.backfill, { mailboxId, days: 1 }, { singletonKey: mailboxId });
         return 0;
       }
       for (const id of batch.messageIds) await messageJob(mailboxId, id, 'push');
       // Compare-and-set: a slower concurrent run cannot move the cursor back.
-      await db
-        .updateTable('mailboxes')
-        .set({ cursor: batch.cursor })
-        .where('id', '=', mailbox.id)
-        .where('cursor', '=', mailbox.cursor)
-        .execute();
+      await rows.moveCursor(mailbox.id, mailbox.cursor, batch.cursor);
       await touchStatus(mailbox, { last_sync_at: new Date(), last_error: null });
       return batch.messageIds.length;
     });
@@ -251,13 +231,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       const window = days ?? settings.backfillDays;
       // The cursor is taken first: anything arriving during the backfill is picked up by the next delta.
       if (!mailbox.cursor) {
-        const cursor = await port.startCursor();
-        await db
-          .updateTable('mailboxes')
-          .set({ cursor })
-          .where('id', '=', mailbox.id)
-          .where('cursor', 'is', null)
-          .execute();
+        await rows.setCursorIfUnset(mailbox.id, await port.startCursor());
       }
       await touchStatus(mailbox, { phase: 'backfill', backfill_started_at: new Date(), backfill_finished_at: null });
       const ids =
@@ -279,13 +253,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     return withMailbox<PipelineOutcome | 'inactive'>(mailboxId, 'inactive', async (mailbox, port) => {
       const outcome = await processMessage(deps, mailbox, port, messageId, { source });
       if (outcome === 'processed') {
-        const state = await db
-          .selectFrom('thread_states')
-          .select(['thread_id', 'follow_up_due_at', 'last_message_id'])
-          .where('mailbox_id', '=', mailbox.id)
-          .where('last_message_id', '=', messageId)
-          .where('follow_up_due_at', 'is not', null)
-          .executeTakeFirst();
+        const state = await rows.followUpOf(mailbox.id, messageId);
         if (state?.follow_up_due_at) {
           await queue.send(
             SYNC_JOBS.followUp,
@@ -303,20 +271,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   }
 
   async function finishBackfillIfDone(mailbox: MailboxRow): Promise<void> {
-    const status = await db
-      .selectFrom('sync_status')
-      .select(['phase', 'backfill_total'])
-      .where('mailbox_id', '=', mailbox.id)
-      .executeTakeFirst();
-    if (status?.phase !== 'backfill') return;
-    const done = await db
-      .selectFrom('processed_messages')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('mailbox_id', '=', mailbox.id)
-      .where('source', '=', 'backfill')
-      .where('processed_at', 'is not', null)
-      .executeTakeFirstOrThrow();
-    if (Number(done.n) >= status.backfill_total)
+    const progress = await rows.backfillProgress(mailbox.id);
+    if (progress && progress.done >= progress.total)
       await touchStatus(mailbox, { phase: 'live', backfill_finished_at: new Date() });
   }
 
@@ -329,16 +285,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         clientState,
         existingId: mailbox.watch_id ?? undefined,
       });
-      await db
-        .updateTable('mailboxes')
-        .set({
-          watch_id: watch.id,
-          watch_expires_at: watch.expiresAt,
-          client_state: clientState,
-          updated_at: new Date(),
-        })
-        .where('id', '=', mailbox.id)
-        .execute();
+      await rows.saveWatch(mailbox.id, { id: watch.id, expiresAt: watch.expiresAt, clientState });
       // Renew a day before expiry (Gmail watches last 7 days, Graph mail subscriptions about 7 days).
       const next = Math.max(60_000, watch.expiresAt.getTime() - Date.now() - 86_400_000);
       await queue.send(SYNC_JOBS.renew, { mailboxId }, { startAfterMs: next, singletonKey: mailboxId });
@@ -356,27 +303,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   }
 
   async function runDueFollowUps(): Promise<number> {
-    const due = await db
-      .selectFrom('thread_states as t')
-      .innerJoin('mailboxes as m', 'm.id', 't.mailbox_id')
-      .select(['t.mailbox_id', 't.thread_id', 't.last_message_id'])
-      .where('m.status', '=', 'active')
-      .where('t.state', '=', 'awaiting_reply')
-      .where('t.follow_up_due_at', 'is not', null)
-      .where('t.follow_up_due_at', '<=', now())
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('processed_messages as p')
-              .select('p.mailbox_id')
-              .whereRef('p.mailbox_id', '=', 't.mailbox_id')
-              .where('p.provider_message_id', '=', sql<string>`'followup:' || t.last_message_id`)
-              .where('p.processed_at', 'is not', null),
-          ),
-        ),
-      )
-      .limit(500)
-      .execute();
+    const due = await rows.dueFollowUps(now());
     for (const row of due) {
       // Its own key: the delayed job of the same follow-up may still be waiting (the ledger keeps it to one draft).
       await queue.send(
@@ -390,12 +317,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
 
   async function safetyNet(): Promise<void> {
     await runDueFollowUps();
-    const rows = await db
-      .selectFrom('mailboxes')
-      .select(['id', 'watch_expires_at'])
-      .where('status', '=', 'active')
-      .execute();
-    for (const row of rows) {
+    const active = await rows.activeMailboxes();
+    for (const row of active) {
       await queue.send(SYNC_JOBS.mailbox, { mailboxId: row.id, reason: 'safety-net' }, { singletonKey: row.id });
       if (!row.watch_expires_at || new Date(row.watch_expires_at).getTime() - Date.now() < 86_400_000) {
         await queue.send(SYNC_JOBS.renew, { mailboxId: row.id }, { singletonKey: row.id });

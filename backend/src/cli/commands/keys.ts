@@ -2,6 +2,7 @@ import { createTokenCipher, keyVersionOf, parseKey, tokenContext } from '../../a
 import { loadConfig } from '../../config.ts';
 import { rotateReachSecrets } from '../../reach/secrets.ts';
 import { openStorage } from '../../storage/database.ts';
+import { resealEveryMailboxToken } from '../../storage/mailboxes.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 
@@ -40,44 +41,28 @@ export const keysCommand: CliCommand = {
     let reachRotated = 0;
     const unreadable: string[] = [];
     try {
-      const ids = await storage.db.selectFrom('mailboxes').select('id').orderBy('id').execute();
-      for (const { id } of ids) {
-        await storage.db.transaction().execute(async (trx) => {
-          const row = await trx.selectFrom('mailboxes').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-          if (!row) return;
-          if (row.key_version === newCipher.keyVersion) {
-            already++;
-            return;
-          }
-          if (row.key_version !== oldCipher.keyVersion) {
-            unreadable.push(id);
-            return;
-          }
-          const context = tokenContext(row);
-          const plain = oldCipher.open(
-            {
-              ciphertext: row.refresh_token_ciphertext,
-              iv: row.refresh_token_iv,
-              tag: row.refresh_token_tag,
-              keyVersion: row.key_version,
-            },
-            context,
-          );
-          const sealed = newCipher.seal(plain, context);
-          await trx
-            .updateTable('mailboxes')
-            .set({
-              refresh_token_ciphertext: sealed.ciphertext,
-              refresh_token_iv: sealed.iv,
-              refresh_token_tag: sealed.tag,
-              key_version: sealed.keyVersion,
-              updated_at: new Date(),
-            })
-            .where('id', '=', id)
-            .execute();
-          rotated++;
-        });
-      }
+      await resealEveryMailboxToken(storage.db, (row) => {
+        if (row.key_version === newCipher.keyVersion) {
+          already++;
+          return undefined;
+        }
+        if (row.key_version !== oldCipher.keyVersion) {
+          unreadable.push(row.id);
+          return undefined;
+        }
+        const context = tokenContext(row);
+        const plain = oldCipher.open(
+          {
+            ciphertext: row.refresh_token_ciphertext,
+            iv: row.refresh_token_iv,
+            tag: row.refresh_token_tag,
+            keyVersion: row.key_version,
+          },
+          context,
+        );
+        rotated++;
+        return newCipher.seal(plain, context);
+      });
       const reach = await rotateReachSecrets(storage.db, oldCipher, newCipher);
       reachRotated = reach.rotated;
       already += reach.already;

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { OAuth2Client } from 'google-auth-library';
+import { syncStore } from '../../storage/sync.ts';
 import type { SyncService } from '../../sync/service.ts';
 import { SYNC_JOBS } from '../../sync/service.ts';
 import { errorBody } from '../errors.ts';
@@ -26,7 +27,7 @@ export function constantTimeEqual(a: string, b: string): boolean {
  */
 export async function webhookRoutes(app: FastifyInstance, sync: SyncService): Promise<void> {
   const { config, storage } = app.services;
-  const db = storage.db;
+  const rows = syncStore(storage.db);
   const pushVerifier = new OAuth2Client(
     config.google.certsUrl ? { endpoints: { oauth2FederatedSignonPemCertsUrl: config.google.certsUrl } } : {},
   );
@@ -64,15 +65,9 @@ export async function webhookRoutes(app: FastifyInstance, sync: SyncService): Pr
     } catch {}
     // A malformed message is acknowledged (not retried forever by Pub/Sub) and dropped.
     if (!emailAddress) return reply.status(202).send({ accepted: 0 });
-    const mailboxes = await db
-      .selectFrom('mailboxes')
-      .select('id')
-      .where('provider', '=', 'gmail')
-      .where('address', '=', emailAddress)
-      .where('status', '=', 'active')
-      .execute();
-    for (const m of mailboxes) await sync.notify(m.id, 'gmail-push');
-    return reply.status(202).send({ accepted: mailboxes.length });
+    const mailboxIds = await rows.activeGmailMailboxIds(emailAddress);
+    for (const id of mailboxIds) await sync.notify(id, 'gmail-push');
+    return reply.status(202).send({ accepted: mailboxIds.length });
   });
 
   app.post('/webhooks/graph', { schema: { hide: true } }, async (request, reply) => {
@@ -84,12 +79,8 @@ export async function webhookRoutes(app: FastifyInstance, sync: SyncService): Pr
     const notes = Array.isArray(body?.value) ? body.value.slice(0, 1000) : [];
     const ids = [...new Set(notes.map((n) => n.subscriptionId).filter((id): id is string => typeof id === 'string'))];
     if (ids.length === 0) return reply.status(401).send(errorBody('unauthorized', 'No notification verifies.'));
-    const rows = await db
-      .selectFrom('mailboxes')
-      .select(['id', 'watch_id', 'client_state', 'status'])
-      .where('watch_id', 'in', ids)
-      .execute();
-    const bySubscription = new Map(rows.map((r) => [r.watch_id, r]));
+    const watched = await rows.mailboxesByWatch(ids);
+    const bySubscription = new Map(watched.map((r) => [r.watch_id, r]));
     const syncs = new Set<string>();
     const renewals = new Set<string>();
     let verified = 0;
