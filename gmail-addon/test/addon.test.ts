@@ -37,6 +37,14 @@ const stubLog = () => getJson<StubLog>(`${stub.url}/__log`);
 const control = (failures: Record<string, { status: number; body?: unknown; delayMs?: number; times?: number }>) =>
   fetch(`${stub.url}/__control`, { method: 'POST', body: JSON.stringify(failures) });
 
+/** Renames To respond on the stub server, as a user would in settings (the stub starts with the default). */
+const rename = (displayName: string) =>
+  fetch(`${stub.url}/v1/settings`, {
+    method: 'PUT',
+    headers: { authorization: 'Bearer test', 'content-type': 'application/json' },
+    body: JSON.stringify({ categories: { to_respond: { enabled: true, displayName } } }),
+  });
+
 beforeAll(async () => {
   stub = await startChildServer([path.join(here, 'stub-backend.mjs')]);
 });
@@ -444,12 +452,6 @@ describe('homepage and settings', () => {
   it('shows the default display name, then the one from settings once it is known', async () => {
     addon.onHomepage(world.event());
     expect(visibleText(addon.onGmailMessage(world.event(QUESTION.id)))).toContain('<b>To respond</b>');
-    const rename = (displayName: string) =>
-      fetch(`${stub.url}/v1/settings`, {
-        method: 'PUT',
-        headers: { authorization: 'Bearer test', 'content-type': 'application/json' },
-        body: JSON.stringify({ categories: { to_respond: { enabled: true, displayName } } }),
-      });
     await rename('Reply needed');
     try {
       addon.onHomepage(world.event());
@@ -572,7 +574,13 @@ describe('inbox dashboard on the homepage', () => {
       'GET /v1/stats': { status: 200, body: STATS, times: 5 },
       'GET /v1/senders': { status: 200, body: { senders: [SENDER] }, times: 5 },
     });
-    const home = addon.onHomepage(world.event());
+    await rename('Reply needed');
+    let home: ReturnType<typeof addon.onHomepage>;
+    try {
+      home = addon.onHomepage(world.event());
+    } finally {
+      await rename('To respond');
+    }
     const text = visibleText(home);
     expect(nodes(home, 'CardSection').map((s) => s.header)).toContain('Your inbox, last 14 days');
     // Renamed categories keep the user's name; the largest category gets the full bar.

@@ -129,20 +129,27 @@ function previewHtml(): string {
 html,body{margin:0;padding:0;background:#f3f2f1}
 body{font-family:"Segoe UI",-apple-system,BlinkMacSystemFont,Roboto,"Helvetica Neue",sans-serif;color:#242424}
 .preview{display:flex;gap:16px;padding:16px;align-items:flex-start;flex-wrap:wrap}
-.inbox{flex:1 1 320px;max-width:560px}
+.inbox{flex:1 1 240px;max-width:420px;min-width:0}
 .inbox h1{font-size:20px;margin:0 0 4px}
 .inbox .hint{margin:0 0 12px;color:#616161;font-size:13px}
 .inbox ul{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:4px}
-.inbox button{width:100%;text-align:left;display:flex;flex-direction:column;gap:2px;padding:10px 12px;border:1px solid #e0e0e0;border-radius:6px;background:#fff;font:inherit;cursor:pointer}
+.inbox button{width:100%;text-align:left;display:flex;flex-direction:column;gap:2px;padding:10px 12px;border:1px solid #e0e0e0;border-radius:6px;background:#fff;font:inherit;cursor:pointer;overflow-wrap:anywhere}
 .inbox button:hover{background:#f5f5f5}
 .inbox button:focus-visible{outline:2px solid #0f6cbd;outline-offset:1px}
 .inbox button.selected{border-color:#0f6cbd;background:#ebf3fc}
 .inbox button span{color:#424242;font-size:13px}
 .effect{margin-top:16px;background:#fff;border:1px solid #e0e0e0;border-radius:6px;padding:12px}
 .effect h2{font-size:14px;margin:0 0 8px}
-.effect iframe{width:100%;height:220px;border:1px solid #e0e0e0;border-radius:4px;background:#fff}
+.effect iframe{width:100%;height:220px;border:1px solid #e0e0e0;border-radius:4px;background:#fff;box-sizing:border-box}
+.message{flex:2 1 300px;max-width:640px;min-width:0;box-sizing:border-box;background:#fff;border:1px solid #e0e0e0;border-radius:6px;padding:12px 16px;overflow-wrap:anywhere}
+.message h2{font-size:18px;margin:0 0 8px}
+.message dl{display:grid;grid-template-columns:auto 1fr;gap:2px 8px;margin:0 0 12px;font-size:13px;color:#424242}
+.message dt{font-weight:600}
+.message dd{margin:0;min-width:0}
+.message .body{white-space:pre-wrap;font-size:14px;line-height:1.5;border-top:1px solid #e0e0e0;padding-top:12px}
 .pane h1,.pane h2,.pane h3,.pane p{margin:0}
-.pane{flex:0 0 360px;width:360px;min-height:600px;border:1px solid #e0e0e0;border-radius:6px;overflow:hidden;background:#fff}
+.pane{flex:0 1 360px;width:360px;max-width:100%;min-width:0;box-sizing:border-box;min-height:600px;border:1px solid #e0e0e0;border-radius:6px;overflow:hidden;background:#fff}
+@media (max-width:480px){.preview{padding:8px;gap:8px}.message{padding:8px 10px}}
 </style>
 </head>
 <body>

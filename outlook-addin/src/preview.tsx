@@ -1,4 +1,5 @@
 // /preview: the real pane in an ordinary browser, over a sample mailbox instead of Outlook.
+import type { EmailMessage } from '@steward/shared';
 import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiClient } from './api/client.ts';
@@ -26,7 +27,9 @@ function Preview({ mailbox, api, auth }: { mailbox: SampleMailbox; api: ApiClien
     <div className="preview">
       <nav className="inbox" aria-label="Sample inbox">
         <h1>Sample inbox</h1>
-        <p className="hint">Steward running without Outlook. Pick a message; the pane on the right follows it.</p>
+        <p className="hint">
+          Steward running without Outlook. Pick a message: it opens beside the pane, which follows it.
+        </p>
         <ul>
           {mailbox.messages.map((message) => (
             <li key={message.id}>
@@ -45,10 +48,45 @@ function Preview({ mailbox, api, auth }: { mailbox: SampleMailbox; api: ApiClien
         </ul>
         {effect ? <EffectView effect={effect} /> : null}
       </nav>
+      <OpenMessageView message={mailbox.messages.find((m) => m.id === selected)} />
       <div className="pane" data-testid="pane">
         <App api={api} auth={auth} mailbox={mailbox} />
       </div>
     </div>
+  );
+}
+
+/** The open message, as Outlook would show it beside the pane: a visitor can judge the verdicts. */
+function OpenMessageView({ message }: { message: EmailMessage | undefined }) {
+  if (!message) return null;
+  const list = (addresses: EmailMessage['to']) => (addresses ?? []).map((a) => addressLabel(a)).join(', ');
+  return (
+    <article className="message" aria-label="Open message" data-testid="preview-message">
+      <h2>{message.subject || '(no subject)'}</h2>
+      <dl>
+        <dt>From</dt>
+        <dd>{message.from ? addressLabel(message.from) : '(unknown)'}</dd>
+        {message.to?.length ? (
+          <>
+            <dt>To</dt>
+            <dd>{list(message.to)}</dd>
+          </>
+        ) : null}
+        {message.cc?.length ? (
+          <>
+            <dt>Cc</dt>
+            <dd>{list(message.cc)}</dd>
+          </>
+        ) : null}
+        {message.date ? (
+          <>
+            <dt>Date</dt>
+            <dd>{new Date(message.date).toUTCString().replace(/ GMT$/, ' UTC')}</dd>
+          </>
+        ) : null}
+      </dl>
+      <div className="body">{message.text ?? ''}</div>
+    </article>
   );
 }
 

@@ -254,4 +254,73 @@ describe.skipIf(!browserAvailable)('Preview page against the real backend', () =
     await screenshot(page, 'outlook-e2e-preview');
     await page.close();
   });
+
+  it("shows the open message beside the pane and keeps each message's draft for the session", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+    if (!backend.servesPane) await servePaneFromDist(page, backend.origin);
+    await page.goto(`${backend.origin}/preview`);
+    await page.getByTestId('category').waitFor();
+    const body = page.getByTestId('preview-message');
+    expect(await body.textContent()).toContain('Could you send me your pricing for 200 seats');
+    await page.getByTestId('draft-generate').click();
+    expect(await draftOutcome(page)).toBe('ready');
+    await page.getByTestId('draft-text').fill('My own words for Priya.');
+
+    await page.getByTestId('sample-sample-2-newsletter').click();
+    await page.locator('[data-category="marketing"]').waitFor();
+    expect(await body.textContent()).not.toContain('pricing for 200 seats');
+    expect(await page.getByTestId('draft-text').count()).toBe(0);
+
+    await page.getByTestId('sample-sample-1-pricing').click();
+    await page.locator('[data-category="to_respond"]').waitFor();
+    await page.getByTestId('draft-text').waitFor();
+    expect(await page.getByTestId('draft-text').inputValue()).toBe('My own words for Priya.');
+    await page.close();
+  });
+
+  for (const width of [320, 360]) {
+    it(`fits a ${width}-pixel window: no horizontal scrolling, nothing outside the pane, times whole`, async () => {
+      const page = await browser.newPage({ viewport: { width, height: 800 } });
+      page.on('pageerror', (error) => console.error('page error:', error.message));
+      if (!backend.servesPane) await servePaneFromDist(page, backend.origin);
+      await page.goto(`${backend.origin}/preview`);
+      await page.getByTestId('category').waitFor();
+      // Elements the pane draws outside itself, ignoring visually hidden ones (1×1 screen-reader text).
+      const overflow = () =>
+        page.evaluate(() => {
+          const pane = document.querySelector('[data-testid="pane"]')?.getBoundingClientRect();
+          if (!pane) return ['no pane'];
+          const outside: string[] = [];
+          for (const element of Array.from(document.querySelectorAll('[data-testid="pane"] *'))) {
+            const box = element.getBoundingClientRect();
+            if (box.width <= 1 || box.height <= 1) continue;
+            if (box.right > pane.right + 0.5 || box.left < pane.left - 0.5)
+              outside.push(`${element.tagName} "${(element.textContent ?? '').slice(0, 30)}"`);
+          }
+          if (document.documentElement.scrollWidth > window.innerWidth)
+            outside.push(`page ${document.documentElement.scrollWidth} px wide`);
+          return outside;
+        });
+      expect(await overflow()).toEqual([]);
+      await page.getByTestId('open-settings').click();
+      await page.getByTestId('hours-section').waitFor();
+      expect(await overflow()).toEqual([]);
+      // Every time field shows its whole value ("09:00 AM", not "09:0").
+      const clipped = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLInputElement>('[data-testid="hours-section"] input[type="time"]'))
+          .filter((input) => input.scrollWidth > input.clientWidth)
+          .map((input) => input.getAttribute('aria-label')),
+      );
+      expect(clipped).toEqual([]);
+      // An unknown zone keeps Save off and says why.
+      await page.getByTestId('time-zone').fill('Mars/Olympus');
+      expect(await page.getByTestId('hours-section').textContent()).toContain(
+        '"Mars/Olympus" is not a time zone Steward knows',
+      );
+      expect(await overflow()).toEqual([]);
+      await screenshot(page, `outlook-e2e-preview-${width}`);
+      await page.close();
+    });
+  }
 });

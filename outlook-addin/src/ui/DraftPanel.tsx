@@ -44,17 +44,37 @@ const useStyles = makeStyles({
 
 type Status = 'idle' | 'writing' | 'ready' | 'error';
 
+/**
+ * Drafts kept per message for the session (the pane's lifetime): opening another message and coming back
+ * finds the draft as it was left, edits included. The oldest is forgotten beyond MAX_KEPT.
+ */
+interface KeptDraft {
+  text: string;
+  draft: Draft;
+}
+const kept = new Map<string, KeptDraft>();
+const MAX_KEPT = 50;
+function keepDraft(messageId: string, value: KeptDraft): void {
+  kept.delete(messageId);
+  kept.set(messageId, value);
+  if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value as string);
+}
+
 export function DraftPanel({ message, autoStart }: { message: EmailMessage; autoStart: boolean }) {
   const styles = useStyles();
   const { api, mailbox, announce } = usePane();
-  const [status, setStatus] = useState<Status>('idle');
-  const [text, setText] = useState('');
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const remembered = kept.get(message.id);
+  const [status, setStatus] = useState<Status>(remembered ? 'ready' : 'idle');
+  const [text, setText] = useState(remembered?.text ?? '');
+  const [draft, setDraft] = useState<Draft | null>(remembered?.draft ?? null);
   const [error, setError] = useState<string | null>(null);
   const [custom, setCustom] = useState('');
   const running = useRef<AbortController | null>(null);
 
   useEffect(() => () => running.current?.abort(), []);
+  useEffect(() => {
+    if (status === 'ready' && draft) keepDraft(message.id, { text, draft });
+  }, [status, draft, text, message.id]);
 
   const generate = async (instruction?: string) => {
     running.current?.abort();
@@ -82,7 +102,7 @@ export function DraftPanel({ message, autoStart }: { message: EmailMessage; auto
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per message (the panel is keyed by it)
   useEffect(() => {
-    if (autoStart) void generate();
+    if (autoStart && !kept.has(message.id)) void generate();
   }, []);
 
   const insert = async (replyAll: boolean) => {

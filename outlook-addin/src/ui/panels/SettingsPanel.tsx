@@ -43,12 +43,27 @@ const useStyles = makeStyles({
   },
   day: {
     display: 'grid',
-    gridTemplateColumns: '6.5em minmax(0, 1fr) minmax(0, 1fr)',
+    gridTemplateColumns: 'auto minmax(0, 1fr) minmax(0, 1fr)',
     alignItems: 'center',
     gap: tokens.spacingHorizontalXS,
   },
-  time: { minWidth: 0, width: '100%' },
-  category: { display: 'grid', gridTemplateColumns: 'auto 1fr', alignItems: 'center', gap: tokens.spacingHorizontalS },
+  // A 320-pixel pane leaves about 90 pixels per time: no picker icon and little padding, so "09:00 AM"
+  // stays whole (the time is typed or stepped with the arrow keys).
+  time: {
+    minWidth: 0,
+    width: '100%',
+    paddingLeft: tokens.spacingHorizontalXXS,
+    paddingRight: tokens.spacingHorizontalXXS,
+    '& input': { paddingLeft: tokens.spacingHorizontalXXS, paddingRight: 0, minWidth: 0 },
+    '& input::-webkit-calendar-picker-indicator': { display: 'none' },
+  },
+  category: {
+    display: 'grid',
+    gridTemplateColumns: 'auto minmax(0, 1fr)',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalS,
+  },
+  name: { minWidth: 0 },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS },
 });
 
@@ -280,6 +295,8 @@ function WorkingHoursSection() {
   const [timeZone, setTimeZone] = useState(settings.timeZone);
   const [hours, setHours] = useState(settings.workingHours);
   const zones = supportedTimeZones();
+  // Save stays off for a zone the browser does not know, and the field says why.
+  const unknownZone = zones.length > 0 && !zones.includes(timeZone);
 
   const setDay = (day: Weekday, change: { on?: boolean; start?: string; end?: string }) => {
     const current = hours[day];
@@ -296,8 +313,22 @@ function WorkingHoursSection() {
       <Subtitle2 as="h2" id="hours-heading">
         Working hours
       </Subtitle2>
-      <Field label="Time zone" hint="Meeting times are proposed inside these hours, in this zone.">
-        <Input value={timeZone} list="steward-time-zones" onChange={(_e, d) => setTimeZone(d.value)} />
+      <Field
+        label="Time zone"
+        hint="Meeting times are proposed inside these hours, in this zone."
+        validationState={unknownZone ? 'error' : 'none'}
+        validationMessage={
+          unknownZone
+            ? `"${timeZone}" is not a time zone Steward knows: pick one from the list, such as Europe/Berlin or America/New_York.`
+            : undefined
+        }
+      >
+        <Input
+          value={timeZone}
+          list="steward-time-zones"
+          onChange={(_e, d) => setTimeZone(d.value)}
+          data-testid="time-zone"
+        />
       </Field>
       <datalist id="steward-time-zones">
         {zones.map((zone) => (
@@ -341,7 +372,7 @@ function WorkingHoursSection() {
       <div className={styles.actions}>
         <Button
           appearance="primary"
-          disabled={saving || invalid || (zones.length > 0 && !zones.includes(timeZone))}
+          disabled={saving || invalid || unknownZone}
           onClick={() => void save({ timeZone, workingHours: hours }, 'Working hours')}
         >
           Save working hours
@@ -376,6 +407,7 @@ function CategoriesSection() {
             onChange={(_e, d) => setCategories({ ...categories, [id]: { ...categories[id], enabled: d.checked } })}
           />
           <Input
+            className={styles.name}
             value={categories[id].displayName}
             maxLength={40}
             aria-label={`Display name for ${id.replace('_', ' ')}`}
