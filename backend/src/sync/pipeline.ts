@@ -5,9 +5,8 @@
  * processed when done; each side effect is recorded as it happens, so a retry after a crash resumes
  * instead of repeating. Nothing is lost: the job is only completed after the ledger says processed.
  */
-import { randomUUID } from 'node:crypto';
 import type { CategoryId, Settings } from '@steward/shared';
-import { type Kysely, sql, type Updateable } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Embedder } from '../ai/embeddings.ts';
 import { mayShareWithModel } from '../ai/privacy.ts';
 import { indexInputOf, indexMessages } from '../ask/indexing.ts';
@@ -20,8 +19,9 @@ import type { ModelContext } from '../model-context.ts';
 import type { ReachHooks } from '../reach/hooks.ts';
 import { recordSender } from '../reach/senders.ts';
 import { countMessage, recordReplyIfAny } from '../reach/stats.ts';
+import { type LedgerRow, type LedgerValues, ledgerStore } from '../storage/ledger.ts';
 import { mailIndexStore } from '../storage/mail-index.ts';
-import type { Database, MailboxRow, ProcessedMessagesTable } from '../storage/schema.ts';
+import type { Database, MailboxRow } from '../storage/schema.ts';
 import { userStore } from '../storage/users.ts';
 import type { TriageService } from '../triage/service.ts';
 import { CATEGORY_COLOURS, type FetchedMessage, type MailboxPort, STEWARD_LABEL_PREFIX } from './port.ts';
@@ -42,16 +42,6 @@ export interface PipelineDeps {
 
 export type PipelineOutcome = 'processed' | 'already_processed' | 'skipped';
 
-type LedgerRow = {
-  lease_token: string | null;
-  category: string | null;
-  label_applied: boolean;
-  draft_pending: boolean;
-  draft_id: string | null;
-  processed_at: Date | null;
-  lease_until: Date | null;
-};
-
 /** Leases the message's ledger row; undefined when it is already processed. Throws RetryLaterError when another worker holds it. */
 export async function leaseMessage(
   deps: PipelineDeps,
@@ -59,41 +49,11 @@ export async function leaseMessage(
   providerMessageId: string,
   source: string,
 ): Promise<LedgerRow | undefined> {
-  const { db } = deps;
   const leaseMs = deps.leaseMs ?? 120_000;
-  await db
-    .insertInto('processed_messages')
-    .values({
-      tenant_id: mailbox.tenant_id,
-      user_id: mailbox.user_id,
-      mailbox_id: mailbox.id,
-      provider_message_id: providerMessageId,
-      source,
-    })
-    .onConflict((oc) => oc.columns(['mailbox_id', 'provider_message_id']).doNothing())
-    .execute();
-  const leased = await db
-    .updateTable('processed_messages')
-    .set({
-      lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
-      lease_token: randomUUID(),
-      attempts: sql`attempts + 1`,
-    })
-    .where('mailbox_id', '=', mailbox.id)
-    .where('provider_message_id', '=', providerMessageId)
-    .where('processed_at', 'is', null)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
-    .returning(['lease_token', 'category', 'label_applied', 'draft_pending', 'draft_id', 'processed_at', 'lease_until'])
-    .executeTakeFirst();
-  if (leased) return leased;
-  const row = await db
-    .selectFrom('processed_messages')
-    .select(['processed_at', 'lease_until'])
-    .where('mailbox_id', '=', mailbox.id)
-    .where('provider_message_id', '=', providerMessageId)
-    .executeTakeFirst();
-  if (!row || row.processed_at) return undefined;
-  const wait = row.lease_until ? new Date(row.lease_until).getTime() - Date.now() : 1000;
+  const claim = await ledgerStore(deps.db).lease(mailbox, providerMessageId, source, leaseMs);
+  if (claim.kind === 'leased') return claim.row;
+  if (claim.kind === 'processed') return undefined;
+  const wait = claim.leaseUntil ? claim.leaseUntil.getTime() - Date.now() : 1000;
   throw new RetryLaterError(Math.max(1000, Math.min(wait, leaseMs)), 'another worker is processing this message');
 }
 
@@ -107,43 +67,17 @@ async function holdLease(
   providerMessageId: string,
   token: string | null,
 ): Promise<void> {
-  const leaseMs = deps.leaseMs ?? 120_000;
-  const held = await deps.db
-    .updateTable('processed_messages')
-    .set({ lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
-    .where('mailbox_id', '=', mailbox.id)
-    .where('provider_message_id', '=', providerMessageId)
-    .where('lease_token', '=', token ?? '')
-    .where('processed_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(held.numUpdatedRows) === 0)
-    throw new RetryLaterError(1000, 'the lease on this message passed to another worker');
+  const held = await ledgerStore(deps.db).extendLease(mailbox.id, providerMessageId, token, deps.leaseMs ?? 120_000);
+  if (!held) throw new RetryLaterError(1000, 'the lease on this message passed to another worker');
 }
 
 async function record(
   deps: PipelineDeps,
   mailbox: MailboxRow,
   providerMessageId: string,
-  values: Partial<
-    Pick<
-      Updateable<ProcessedMessagesTable>,
-      | 'thread_id'
-      | 'thread_version'
-      | 'category'
-      | 'label_applied'
-      | 'draft_pending'
-      | 'draft_id'
-      | 'processed_at'
-      | 'lease_until'
-    >
-  >,
+  values: LedgerValues,
 ): Promise<void> {
-  await deps.db
-    .updateTable('processed_messages')
-    .set(values)
-    .where('mailbox_id', '=', mailbox.id)
-    .where('provider_message_id', '=', providerMessageId)
-    .execute();
+  await ledgerStore(deps.db).record(mailbox.id, providerMessageId, values);
 }
 
 export function labelName(settings: Settings, category: CategoryId): string {
@@ -328,34 +262,14 @@ async function updateThreadState(
 ): Promise<void> {
   const followUpDue =
     fromMe && category === 'awaiting_reply' ? new Date(at.getTime() + settings.followUpAfterDays * 86_400_000) : null;
-  await deps.db
-    .insertInto('thread_states')
-    .values({
-      tenant_id: mailbox.tenant_id,
-      user_id: mailbox.user_id,
-      mailbox_id: mailbox.id,
-      thread_id: threadId,
-      state: category,
-      last_message_id: messageId,
-      last_from_me: fromMe,
-      last_message_at: at,
-      follow_up_due_at: followUpDue,
-      updated_at: new Date(),
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['mailbox_id', 'thread_id'])
-        .doUpdateSet({
-          state: category,
-          last_message_id: messageId,
-          last_from_me: fromMe,
-          last_message_at: at,
-          follow_up_due_at: followUpDue,
-          updated_at: new Date(),
-        })
-        .where('thread_states.last_message_at', '<=', at),
-    )
-    .execute();
+  await ledgerStore(deps.db).saveThreadState(mailbox, {
+    threadId,
+    messageId,
+    fromMe,
+    state: category,
+    at,
+    followUpDueAt: followUpDue,
+  });
 }
 
 /**
@@ -369,12 +283,7 @@ export async function processFollowUp(
   threadId: string,
   sentMessageId: string,
 ): Promise<PipelineOutcome> {
-  const state = await deps.db
-    .selectFrom('thread_states')
-    .selectAll()
-    .where('mailbox_id', '=', mailbox.id)
-    .where('thread_id', '=', threadId)
-    .executeTakeFirst();
+  const state = await ledgerStore(deps.db).threadState(mailbox.id, threadId);
   if (!state || state.last_message_id !== sentMessageId || state.state !== 'awaiting_reply') return 'skipped';
   if (!state.follow_up_due_at) return 'skipped';
   // Not due yet (the job ran early, or the setting grew since it was scheduled): run again when it is.

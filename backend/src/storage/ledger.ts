@@ -1,0 +1,156 @@
+/**
+ * The sync pipeline's ledger (processed_messages: one row per mailbox message, leased by one worker at a
+ * time, each side effect recorded as it happens) and the thread states it keeps (thread_states: the newest
+ * message of each thread, and when a follow-up is due).
+ */
+import { randomUUID } from 'node:crypto';
+import { type Kysely, sql, type Updateable } from 'kysely';
+import type { Database, MailboxRow, ProcessedMessagesTable } from './schema.ts';
+
+export type LedgerRow = {
+  lease_token: string | null;
+  category: string | null;
+  label_applied: boolean;
+  draft_pending: boolean;
+  draft_id: string | null;
+  processed_at: Date | null;
+  lease_until: Date | null;
+};
+
+export type LedgerValues = Partial<
+  Pick<
+    Updateable<ProcessedMessagesTable>,
+    | 'thread_id'
+    | 'thread_version'
+    | 'category'
+    | 'label_applied'
+    | 'draft_pending'
+    | 'draft_id'
+    | 'processed_at'
+    | 'lease_until'
+  >
+>;
+
+export type LeaseClaim =
+  | { kind: 'leased'; row: LedgerRow }
+  | { kind: 'processed' }
+  /** Another worker holds it until then. */
+  | { kind: 'held'; leaseUntil: Date | null };
+
+export function ledgerStore(db: Kysely<Database>) {
+  return {
+    /** Creates the message's row if needed and leases it for `leaseMs`, unless it is processed or leased. */
+    async lease(mailbox: MailboxRow, providerMessageId: string, source: string, leaseMs: number): Promise<LeaseClaim> {
+      await db
+        .insertInto('processed_messages')
+        .values({
+          tenant_id: mailbox.tenant_id,
+          user_id: mailbox.user_id,
+          mailbox_id: mailbox.id,
+          provider_message_id: providerMessageId,
+          source,
+        })
+        .onConflict((oc) => oc.columns(['mailbox_id', 'provider_message_id']).doNothing())
+        .execute();
+      const leased = await db
+        .updateTable('processed_messages')
+        .set({
+          lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
+          lease_token: randomUUID(),
+          attempts: sql`attempts + 1`,
+        })
+        .where('mailbox_id', '=', mailbox.id)
+        .where('provider_message_id', '=', providerMessageId)
+        .where('processed_at', 'is', null)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
+        .returning([
+          'lease_token',
+          'category',
+          'label_applied',
+          'draft_pending',
+          'draft_id',
+          'processed_at',
+          'lease_until',
+        ])
+        .executeTakeFirst();
+      if (leased) return { kind: 'leased', row: leased };
+      const row = await db
+        .selectFrom('processed_messages')
+        .select(['processed_at', 'lease_until'])
+        .where('mailbox_id', '=', mailbox.id)
+        .where('provider_message_id', '=', providerMessageId)
+        .executeTakeFirst();
+      if (!row || row.processed_at) return { kind: 'processed' };
+      return { kind: 'held', leaseUntil: row.lease_until ? new Date(row.lease_until) : null };
+    },
+
+    /** Extends the lease when `token` still holds it; false when it passed to another worker. */
+    async extendLease(mailboxId: string, providerMessageId: string, token: string | null, leaseMs: number) {
+      const held = await db
+        .updateTable('processed_messages')
+        .set({ lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
+        .where('mailbox_id', '=', mailboxId)
+        .where('provider_message_id', '=', providerMessageId)
+        .where('lease_token', '=', token ?? '')
+        .where('processed_at', 'is', null)
+        .executeTakeFirst();
+      return Number(held.numUpdatedRows) > 0;
+    },
+
+    async record(mailboxId: string, providerMessageId: string, values: LedgerValues): Promise<void> {
+      await db
+        .updateTable('processed_messages')
+        .set(values)
+        .where('mailbox_id', '=', mailboxId)
+        .where('provider_message_id', '=', providerMessageId)
+        .execute();
+    },
+
+    async threadState(mailboxId: string, threadId: string) {
+      return db
+        .selectFrom('thread_states')
+        .selectAll()
+        .where('mailbox_id', '=', mailboxId)
+        .where('thread_id', '=', threadId)
+        .executeTakeFirst();
+    },
+
+    /** Thread state follows the newest message only: an older message processed late changes nothing. */
+    async saveThreadState(
+      mailbox: MailboxRow,
+      next: {
+        threadId: string;
+        messageId: string;
+        fromMe: boolean;
+        state: string;
+        at: Date;
+        followUpDueAt: Date | null;
+      },
+    ): Promise<void> {
+      const values = {
+        state: next.state,
+        last_message_id: next.messageId,
+        last_from_me: next.fromMe,
+        last_message_at: next.at,
+        follow_up_due_at: next.followUpDueAt,
+        updated_at: new Date(),
+      };
+      await db
+        .insertInto('thread_states')
+        .values({
+          tenant_id: mailbox.tenant_id,
+          user_id: mailbox.user_id,
+          mailbox_id: mailbox.id,
+          thread_id: next.threadId,
+          ...values,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['mailbox_id', 'thread_id'])
+            .doUpdateSet(values)
+            .where('thread_states.last_message_at', '<=', next.at),
+        )
+        .execute();
+    },
+  };
+}
