@@ -117,6 +117,23 @@ async function scriptApi(page: Page, calls: Call[]) {
       });
     if (key === 'GET /v1/stats') return json(stats());
     if (key === 'GET /v1/senders') return json({ senders: SENDERS });
+    if (key === 'GET /v1/alerts/channels')
+      return json({
+        channels: [
+          {
+            id: 'c1',
+            kind: 'slack',
+            name: 'My DMs',
+            target: 'Slack webhook hooks.slack.com/…',
+            rules: { toRespondHighPriority: true, meetingRequests: false, senders: [], domains: [] },
+            quietHours: null,
+            maxPerHour: 10,
+            lastError: null,
+            createdAt: '2026-03-01T08:00:00Z',
+          },
+        ],
+      });
+    if (key === 'POST /v1/alerts/channels/c1/test') return json({ delivered: true, status: 200 });
     if (key === `POST /v1/senders/${SENDERS[0]?.id}/unsubscribe`)
       return json({ method: 'one_click', status: 'unsubscribed' });
     if (key === `POST /v1/senders/${SENDERS[1]?.id}/unsubscribe`)
@@ -200,6 +217,11 @@ describe.skipIf(!browserAvailable)('Outlook inbox dashboard (scripted API)', () 
     await link.waitFor();
     expect(await link.getAttribute('href')).toBe('https://shop.example/preferences');
     expect(await link.getAttribute('rel')).toContain('noopener');
+
+    // "Send a test alert" on a Slack channel.
+    await page.getByTestId('test-alert').click();
+    await page.getByText('Test alert sent to My DMs.').waitFor();
+    expect(calls.filter((c) => c.path === '/v1/alerts/channels/c1/test').map((c) => c.method)).toEqual(['POST']);
     await page.close();
   });
 });

@@ -1,4 +1,6 @@
 import type {
+  AlertChannel,
+  AlertTestResult,
   CategoryId,
   Draft,
   DraftRequest,
@@ -255,6 +257,14 @@ export class ApiClient {
 
   senders(category = 'marketing'): Promise<{ senders: Sender[] }> {
     return this.request('GET', `/v1/senders?category=${encodeURIComponent(category)}`);
+  }
+
+  alertChannels(): Promise<{ channels: AlertChannel[] }> {
+    return this.request('GET', '/v1/alerts/channels');
+  }
+
+  testAlert(channelId: string): Promise<AlertTestResult> {
+    return this.request('POST', `/v1/alerts/channels/${encodeURIComponent(channelId)}/test`, {});
   }
 
   /** Only ever called from the user's click on "Unsubscribe". */

@@ -14,7 +14,7 @@ import {
   TableRow,
   tokens,
 } from '@fluentui/react-components';
-import type { InboxStats, Sender, UnsubscribeResult } from '@steward/shared';
+import type { AlertChannel, InboxStats, Sender, UnsubscribeResult } from '@steward/shared';
 import { CATEGORY_IDS, CATEGORY_LABELS, type CategoryId } from '@steward/shared/categories';
 import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { usePane } from '../context.ts';
@@ -308,6 +308,61 @@ function SenderRow({ sender }: { sender: Sender }) {
   );
 }
 
+/** Slack and Teams channels with "Send a test alert"; shown only when the user has some. */
+function AlertChannels() {
+  const styles = useStyles();
+  const { api, announce } = usePane();
+  const [channels, setChannels] = useState<AlertChannel[]>([]);
+  useEffect(() => {
+    let stopped = false;
+    api
+      .alertChannels()
+      .then((list) => {
+        if (!stopped) setChannels(list.channels);
+      })
+      .catch(() => {
+        // A server without alerts, or a failure: the section stays hidden.
+      });
+    return () => {
+      stopped = true;
+    };
+  }, [api]);
+  if (channels.length === 0) return null;
+  const test = async (channel: AlertChannel) => {
+    try {
+      const result = await api.testAlert(channel.id);
+      announce(
+        result.delivered
+          ? `Test alert sent to ${channel.name}.`
+          : `The test alert was not delivered (${result.status || 'no answer'}${result.detail ? `: ${result.detail}` : ''}).`,
+        result.delivered ? 'success' : 'error',
+      );
+    } catch (cause) {
+      announce(describeError(cause), 'error');
+    }
+  };
+  return (
+    <section className={styles.section} aria-labelledby="alerts-heading" data-testid="alert-channels">
+      <Subtitle2 as="h2" id="alerts-heading">
+        Alerts
+      </Subtitle2>
+      <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+        {channels.map((c) => (
+          <li key={c.id} className={styles.sender}>
+            <div className={styles.senderText}>
+              <Body1>{c.name}</Body1>
+              <Caption1>{c.lastError ? `${c.target} · last error ${c.lastError}` : c.target}</Caption1>
+            </div>
+            <Button size="small" onClick={() => void test(c)} data-testid="test-alert">
+              Send a test alert
+            </Button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export default function Dashboard() {
   const styles = useStyles();
   const { api } = usePane();
@@ -392,6 +447,7 @@ export default function Dashboard() {
           ))}
         </ul>
       </section>
+      <AlertChannels />
     </div>
   );
 }
