@@ -24,6 +24,7 @@ import { lightStem } from '../src/notes/text.ts';
 import { migrateToLatest, openStorage } from '../src/storage/database.ts';
 import { mailIndexStore } from '../src/storage/mail-index.ts';
 import { mergeSettings, resolveUser } from '../src/storage/users.ts';
+import { evalDataDirOrExit } from '../src/triage/dev-data.ts';
 
 interface Email {
   id: string;
@@ -35,7 +36,7 @@ interface Email {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dataDir = process.env.STEWARD_EVAL_DATA ?? resolve(here, '../../../shared/data');
+const dataDir = evalDataDirOrExit('ask eval', ['aeslc/aeslc_test.dev.jsonl']);
 const file = resolve(dataDir, 'aeslc/aeslc_test.dev.jsonl');
 if (!existsSync(file)) {
   console.log(`AESLC not found at ${file}; set STEWARD_EVAL_DATA. Skipped.`);
