@@ -45,6 +45,8 @@ const QUALITY_WISH =
   /^(?:(?:also|and|so|but|i think|maybe)[, ]+)*(?:it|this|the \w+(?: control)?)(?: really| also)? (?:has to|must|should|needs to) be (?:very |really |quite |more |as )?[a-z-]+(?: as possible)?[.!]?$/i;
 /** The share of a meeting's turns that opens it (agenda, last meeting's minutes). */
 const OPENING_SHARE = 0.1;
+/** Fewer turns than this is an exchange, not a meeting with an opening. */
+const MIN_TURNS_WITH_OPENING = 10;
 const PAST_DECISION = /\bwe(?:'ve| have)? (?:all |just )?(?:decided|agreed|chose|picked|settled)\b/i;
 /** Turns after a proposal in which someone else's yes counts as accepting it. */
 const AGREEMENT_WINDOW = 2;
@@ -129,8 +131,14 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
     if (sentence.speaker === recapSpeaker) continue;
     if (/\?\s*$/.test(text) || words(text).length < 4) continue;
     if (DECISION_DOUBT.test(text)) continue;
-    // The opening of a meeting reads out the last one's minutes: "we decided on our market…".
-    if (DECISION_CUE.test(text) && sentence.turn < ctx.turns.length * OPENING_SHARE && PAST_DECISION.test(text))
+    // The opening of a meeting reads out the last one's minutes: "we decided on our market…". A short
+    // exchange (a few captions, a pasted summary) has no such opening: its "we agreed" is the decision.
+    if (
+      DECISION_CUE.test(text) &&
+      ctx.turns.length >= MIN_TURNS_WITH_OPENING &&
+      sentence.turn < ctx.turns.length * OPENING_SHARE &&
+      PAST_DECISION.test(text)
+    )
       continue;
     if (DECISION_CUE.test(text)) {
       add(text, [sentence.turn]);
