@@ -4,7 +4,7 @@
  * alone; rows under an unknown key are reported and left unchanged).
  */
 import type { Kysely } from 'kysely';
-import type { TokenCipher } from '../accounts/crypto.ts';
+import type { SealedSecret, TokenCipher } from '../accounts/crypto.ts';
 import type { Database } from '../storage/schema.ts';
 import { channelSecretContext } from './alerts.ts';
 import { crmTokenContext } from './crm.ts';
@@ -13,6 +13,27 @@ export interface RotationCount {
   rotated: number;
   already: number;
   unreadable: string[];
+}
+
+/** The decision for one row, shared by both tables: left alone, unreadable, or opened and sealed anew. */
+function reseal(
+  out: RotationCount,
+  label: string,
+  sealed: SealedSecret,
+  context: string,
+  oldCipher: TokenCipher,
+  newCipher: TokenCipher,
+): SealedSecret | undefined {
+  if (sealed.keyVersion === newCipher.keyVersion) {
+    out.already++;
+    return undefined;
+  }
+  if (sealed.keyVersion !== oldCipher.keyVersion) {
+    out.unreadable.push(label);
+    return undefined;
+  }
+  out.rotated++;
+  return newCipher.seal(oldCipher.open(sealed, context), context);
 }
 
 export async function rotateReachSecrets(
@@ -31,20 +52,15 @@ export async function rotateReachSecrets(
         .forUpdate()
         .executeTakeFirst();
       if (!row) return;
-      if (row.key_version === newCipher.keyVersion) {
-        out.already++;
-        return;
-      }
-      if (row.key_version !== oldCipher.keyVersion) {
-        out.unreadable.push(`alert channel ${id}`);
-        return;
-      }
-      const context = channelSecretContext({ tenantId: row.tenant_id, userId: row.user_id }, row.kind, row.id);
-      const plain = oldCipher.open(
+      const sealed = reseal(
+        out,
+        `alert channel ${id}`,
         { ciphertext: row.secret_ciphertext, iv: row.secret_iv, tag: row.secret_tag, keyVersion: row.key_version },
-        context,
+        channelSecretContext({ tenantId: row.tenant_id, userId: row.user_id }, row.kind, row.id),
+        oldCipher,
+        newCipher,
       );
-      const sealed = newCipher.seal(plain, context);
+      if (!sealed) return;
       await trx
         .updateTable('alert_channels')
         .set({
@@ -55,7 +71,6 @@ export async function rotateReachSecrets(
         })
         .where('id', '=', id)
         .execute();
-      out.rotated++;
     });
   }
   const tenants = await db.selectFrom('crm_connections').select('tenant_id').orderBy('tenant_id').execute();
@@ -68,20 +83,15 @@ export async function rotateReachSecrets(
         .forUpdate()
         .executeTakeFirst();
       if (!row) return;
-      if (row.key_version === newCipher.keyVersion) {
-        out.already++;
-        return;
-      }
-      if (row.key_version !== oldCipher.keyVersion) {
-        out.unreadable.push(`CRM connection of tenant ${tenant_id}`);
-        return;
-      }
-      const context = crmTokenContext(tenant_id, row.provider);
-      const plain = oldCipher.open(
+      const sealed = reseal(
+        out,
+        `CRM connection of tenant ${tenant_id}`,
         { ciphertext: row.token_ciphertext, iv: row.token_iv, tag: row.token_tag, keyVersion: row.key_version },
-        context,
+        crmTokenContext(tenant_id, row.provider),
+        oldCipher,
+        newCipher,
       );
-      const sealed = newCipher.seal(plain, context);
+      if (!sealed) return;
       await trx
         .updateTable('crm_connections')
         .set({
@@ -92,7 +102,6 @@ export async function rotateReachSecrets(
         })
         .where('tenant_id', '=', tenant_id)
         .execute();
-      out.rotated++;
     });
   }
   return out;
