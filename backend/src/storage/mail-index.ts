@@ -4,9 +4,9 @@ import type { UserScope } from './user-scope.ts';
 
 /**
  * The per-user mail index (Ask Steward). Text search is PostgreSQL full text: a stored, weighted tsvector
- * under a GIN index. Ranking is BM25-like and bounded: per-user document frequencies (kept by triggers,
- * migration 0005) give each query word an idf, candidates come only from the rarest words (at most
- * CANDIDATE_CAP rows), and only those candidates are scored. Embeddings of message chunks, when a model is
+ * under a GIN index. Ranking is BM25 and bounded: per-user document frequencies and total length (kept by
+ * triggers, migrations 0005 and 0007) give each query word an idf and each message a length norm, candidates
+ * come only from the rarest words (at most CANDIDATE_CAP rows), and only those candidates are scored. Embeddings of message chunks, when a model is
  * configured, live in `mail_chunks` (pgvector where the database has it, exact cosine over real[] otherwise).
  */
 
@@ -62,8 +62,23 @@ export const MAX_QUERY_TERMS = 16;
 /** Longest body indexed and kept, in characters. */
 export const MAX_BODY_CHARS = 20_000;
 const MAX_QUERY_CHARS = 2_000;
-/** ts_rank weights for D, C, B, A: unstemmed words, body, sender, subject. */
-const RANK_WEIGHTS = '{0.2,0.4,0.6,1.0}';
+/** BM25 parameters (Robertson and Zaragoza 2009; the usual defaults, also the evaluation's baseline). */
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.75;
+/** ζ(2) = π²/6: PostgreSQL's ts_rank sums 1/i² over a word's positions and divides by it. */
+const ZETA2 = Math.PI ** 2 / 6;
+
+/**
+ * One query word's BM25 part: idf · tf·(k1 + 1) / (tf + k), with k = k1·(1 − b + b·length/average) computed
+ * per candidate as `m.k`. PostgreSQL has no term-frequency function, but ts_rank of a single word with
+ * weights 1 and normalisation 0 is H(tf)/ζ(2) with H(tf) = Σ 1/i² for i ≤ tf ≈ ζ(2) − 1/(tf + ½), so
+ * 1/(ζ(2)·(1 − rank)) − 1/ζ(2) is tf to within 0.1 (0 when the word is absent). Written so ts_rank appears
+ * once (read once per row), as (k1 + 1)·(1 − k/(tf + k)).
+ */
+function bm25Term(idf: number, lexeme: string) {
+  const rank = sql`ts_rank('{1,1,1,1}'::float4[], m.tsv, ${tsLiteral(lexeme)}::tsquery, 0)`;
+  return sql`${idf * (BM25_K1 + 1)}::float8 * (1 - m.k / (1 / (${ZETA2}::float8 * (1 - ${rank})) - ${1 / ZETA2}::float8 + m.k))`;
+}
 
 const clip = (s: string | undefined, n: number) => (s ?? '').slice(0, n);
 const people = (list: { name?: string; address: string }[] | undefined) =>
@@ -171,13 +186,13 @@ export function mailIndexStore(db: Kysely<Database>, scope: UserScope) {
       if (unique.length === 0) return new Map();
       const threads = [...new Set(unique.map((i) => i.threadId).filter((t): t is string => !!t))];
       const senders = [...new Set(unique.map((i) => i.from?.address).filter((s): s is string => !!s))];
+      // One index probe per thread and per sender (mail_index_user_thread_idx, mail_index_user_sender_idx).
       const known = await sql<{ kind: string; value: string }>`
-        select distinct 't' as kind, m.thread_id as value from mail_index m
-          where ${mine} and m.thread_id = any(${threads}::text[])
+        select 't' as kind, t.value from unnest(${threads}::text[]) as t(value)
+          where exists (select 1 from mail_index m where ${mine} and m.thread_id = t.value)
         union all
-        select distinct 's', m.sender from mail_index m where ${mine} and m.sender = any(${senders}::text[])`.execute(
-        db,
-      );
+        select 's', s.value from unnest(${senders}::text[]) as s(value)
+          where exists (select 1 from mail_index m where ${mine} and m.sender = s.value)`.execute(db);
       const knownThreads = new Set(known.rows.filter((r) => r.kind === 't').map((r) => r.value));
       const knownSenders = new Set(known.rows.filter((r) => r.kind === 's').map((r) => r.value));
       const ordered = [...unique].sort((a, b) => (a.date?.getTime() ?? 0) - (b.date?.getTime() ?? 0));
@@ -285,16 +300,20 @@ export function mailIndexStore(db: Kysely<Database>, scope: UserScope) {
       return rows.map(toMessage);
     },
 
-    /** Full-text search, best first. Never throws on what the user typed: words are taken as data. */
+    /** Full-text search, best first (BM25, see `bm25Term`). Never throws on what the user typed: words are taken as data. */
     async search(query: SearchQuery): Promise<SearchHit[]> {
       const text = query.text.slice(0, MAX_QUERY_CHARS);
       const limit = Math.max(1, Math.min(query.limit ?? 10, 100));
-      const stats = await sql<{ lexeme: string; df: number; n: number }>`
+      // The question's words in both configurations (stems, and the words as written: names, senders), with
+      // their document frequencies; '' holds the user's message count and ' ' their summed message lengths.
+      const stats = await sql<{ lexeme: string; df: number; n: number; total: number }>`
         select l.lexeme, coalesce(t.df, 0)::int as df,
-          coalesce((select d.df from mail_terms d where d.user_id = ${userId} and d.lexeme = ''), 0)::int as n
+          coalesce((select d.df from mail_terms d where d.user_id = ${userId} and d.lexeme = ''), 0)::int as n,
+          coalesce((select d.df from mail_terms d where d.user_id = ${userId} and d.lexeme = ' '), 0)::int as total
         from (select distinct unnest(tsvector_to_array(to_tsvector('english', ${text}) || to_tsvector('simple', ${text}))) as lexeme) l
         left join mail_terms t on t.user_id = ${userId} and t.lexeme = l.lexeme`.execute(db);
       const n = stats.rows[0]?.n ?? 0;
+      const total = stats.rows[0]?.total ?? 0;
       const terms = stats.rows
         .filter((r) => r.df > 0 && r.lexeme.length <= 200)
         .map((r) => ({ lexeme: r.lexeme, df: r.df, idf: Math.log(1 + (n - r.df + 0.5) / (r.df + 0.5)) }))
@@ -312,26 +331,33 @@ export function mailIndexStore(db: Kysely<Database>, scope: UserScope) {
       const syntax = hasSearchSyntax(text)
         ? sql`and (m.tsv @@ websearch_to_tsquery('english', ${text}) or m.tsv @@ websearch_to_tsquery('simple', ${text}))`
         : sql``;
-      // One ts_rank per query word, weighted by its idf, summed inline (a subplan per row costs more than the ranks).
+      // Length normalisation by the user's average message length; without it (no totals yet) none.
+      const avgLength = total > 0 ? total / n : 0;
+      const lengthTerm =
+        avgLength > 0
+          ? sql`${BM25_K1 * (1 - BM25_B)}::float8 + ${(BM25_K1 * BM25_B) / avgLength}::float8 * length(m.tsv)`
+          : sql`${BM25_K1}::float8`;
       const score = sql.join(
-        terms.map(
-          (t) => sql`${t.idf}::float8 * ts_rank(${RANK_WEIGHTS}::float4[], m.tsv, ${tsLiteral(t.lexeme)}::tsquery, 1)`,
-        ),
+        terms.map((t) => bm25Term(t.idf, t.lexeme)),
         sql` + `,
       );
+      // Scored and cut to the page inside the candidates; only the page's rows are read in full.
       const { rows } = await sql<Row>`
         select ${COLUMNS}, c.score from (
-          select m.id, ${score} as score
-          from mail_index m
-          where ${mine} and m.tsv @@ ${generators.join(' | ')}::tsquery
-            ${query.after ? sql`and m.sent_at >= ${query.after.toISOString()}` : sql``}
-            ${query.before ? sql`and m.sent_at < ${query.before.toISOString()}` : sql``}
-            ${query.threadId ? sql`and m.thread_id = ${query.threadId}` : sql``}
-            ${syntax}
-          limit ${CANDIDATE_CAP}
+          select m.id, m.sent_at, ${score} as score from (
+            select m.id, m.sent_at, m.tsv, ${lengthTerm} as k
+            from mail_index m
+            where ${mine} and m.tsv @@ ${generators.join(' | ')}::tsquery
+              ${query.after ? sql`and m.sent_at >= ${query.after.toISOString()}` : sql``}
+              ${query.before ? sql`and m.sent_at < ${query.before.toISOString()}` : sql``}
+              ${query.threadId ? sql`and m.thread_id = ${query.threadId}` : sql``}
+              ${syntax}
+            limit ${CANDIDATE_CAP}
+          ) m
+          order by score desc, m.sent_at desc nulls last, m.id desc
+          limit ${limit}
         ) c join mail_index m on m.id = c.id
-        order by c.score desc, m.sent_at desc nulls last, m.id desc
-        limit ${limit}`.execute(db);
+        order by c.score desc, m.sent_at desc nulls last, m.id desc`.execute(db);
       return rows.map((r) => ({ ...toMessage(r), score: Number(r.score ?? 0) }));
     },
 
