@@ -72,7 +72,7 @@ const ZETA2 = Math.PI ** 2 / 6;
  * One query word's BM25 part: idf · tf·(k1 + 1) / (tf + k), with k = k1·(1 − b + b·length/average) computed
  * per candidate as `m.k`. PostgreSQL has no term-frequency function, but ts_rank of a single word with
  * weights 1 and normalisation 0 is H(tf)/ζ(2) with H(tf) = Σ 1/i² for i ≤ tf ≈ ζ(2) − 1/(tf + ½), so
- * 1/(ζ(2)·(1 − rank)) − 1/ζ(2) is tf to within 0.1 (0 when the word is absent). Written so ts_rank appears
+ * 1/(ζ(2)·(1 − rank)) − 1/ζ(2) is tf to within 0.11 (0 when the word is absent). Written so ts_rank appears
  * once (read once per row), as (k1 + 1)·(1 − k/(tf + k)).
  */
 function bm25Term(idf: number, lexeme: string) {

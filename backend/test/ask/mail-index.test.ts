@@ -137,6 +137,52 @@ for (const database of testDatabases()) {
       ]);
     });
 
+    it('reads a word’s term frequency back from ts_rank to within 0.11 (the BM25 ranking rests on it)', async () => {
+      const zeta2 = Math.PI ** 2 / 6;
+      for (const tf of [1, 2, 3, 5, 10, 40, 200]) {
+        const { rows } = await sql<{ r: number }>`
+          select ts_rank('{1,1,1,1}'::float4[], to_tsvector('simple', repeat('kiwi pear ', ${tf}::int)), 'kiwi'::tsquery, 0) as r`.execute(
+          storage.db,
+        );
+        const r = Number(rows[0]?.r);
+        expect(Math.abs(1 / (zeta2 * (1 - r)) - 1 / zeta2 - tf)).toBeLessThan(0.11);
+      }
+    });
+
+    it('ranks by BM25: more of a rare word ranks higher, a long message is normalised by its length', async () => {
+      const c = await resolveUser(storage.db, { provider: 'local', tenantExternalId: 'ix', subject: 'carol' });
+      const store = mailIndexStore(storage.db, { tenantId: c.tenant_id, userId: c.id });
+      const filler = (n: number, from: number) =>
+        Array.from({ length: n }, (_, i) => `word${String.fromCharCode(97 + ((from + i) % 26))}${from + i}`).join(' ');
+      await store.index([
+        message('thrice', { subject: 'Notes', newText: `The kumquat order: kumquat, kumquat. ${filler(20, 0)}` }),
+        message('once', { subject: 'Notes', newText: `The kumquat order. ${filler(20, 100)}` }),
+        message('once-long', { subject: 'Notes', newText: `The kumquat order. ${filler(400, 200)}` }),
+        message('none', { subject: 'Notes', newText: `Nothing about fruit. ${filler(20, 700)}` }),
+      ]);
+      const hits = await store.search({ text: 'kumquat' });
+      expect(hits.map((h) => h.messageId)).toEqual(['thrice', 'once', 'once-long']);
+      expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+      expect(hits[1]!.score).toBeGreaterThan(hits[2]!.score);
+      // The summed length the search normalises by is the user's own, kept on insert and on delete.
+      const totals = async () =>
+        (
+          await sql<{ kept: number; actual: number }>`
+            select (select df from mail_terms where user_id = ${c.id} and lexeme = ' ')::int as kept,
+              (select coalesce(sum(length(tsv)), 0) from mail_index where user_id = ${c.id})::int as actual`.execute(
+            storage.db,
+          )
+        ).rows[0]!;
+      const before = await totals();
+      expect(before.kept).toBe(before.actual);
+      expect(before.kept).toBeGreaterThan(400);
+      await storage.db.deleteFrom('mail_index').where('message_id', '=', 'once-long').execute();
+      const after = await totals();
+      expect(after.kept).toBe(after.actual);
+      expect(after.kept).toBeLessThan(before.kept - 300);
+      await store.removeAll();
+    });
+
     it('removing a user’s index forgets their word counts, and deleting the user removes every row', async () => {
       const store = mailIndexStore(storage.db, bob);
       expect(await store.removeAll()).toBe(1);
