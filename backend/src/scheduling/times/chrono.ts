@@ -176,8 +176,7 @@ function fromComponentsInner(
   if (part && dayKnown) {
     const timeOfDay = partOfDay(part[1]!);
     const weekday = c.isCertain('weekday') && !c.isCertain('day') ? { weekday: day.weekday } : {};
-    if (timeOfDay)
-      return { day, timeOfDay, span: withTimeOfDay(day, timeOfDay), ...weekday };
+    if (timeOfDay) return { day, timeOfDay, span: withTimeOfDay(day, timeOfDay), ...weekday };
   }
   if (dayKnown || relative) {
     const start = day;
