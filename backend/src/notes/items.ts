@@ -356,17 +356,27 @@ function wrapUpStart(ctx: ItemContext): number {
 
 /** Second-person work in the close: "you will have to work on…", "you'll look at…", "the Designer to work on…". */
 const HAND_OUT =
-  /\b(?:[Yy]ou(?: all| both| guys)?(?:'ll| will| would)?(?: all| both)?(?: (?:have to|need to|should|must|are going to|'re going to|can|could))?|(?<name>[A-Z][\p{L}'’-]+(?: [A-Z][\p{L}'’-]+){0,2})(?: will| to| can| should| has to| needs to|'ll))\s+(?:also\s+|then\s+|just\s+|maybe\s+|more\s+|first\s+)*(?<task>[a-z][^.?!;]*)/u;
+  /\b(?:(?:(?<name2>[A-Z][a-z]+),\s+)?(?:your (?:task|job|part|work) (?:is|will be)|the next (?:phase|step) (?:for you )?is)\s+(?:to\s+)?|[Yy]ou(?: all| both| guys)?(?:'ll| will| would)?(?: all| both)?(?: (?:have to|need to|should|must|are going to|'re going to|can|could))?|(?<name>[A-Z][\p{L}'’-]+(?: [A-Z][\p{L}'’-]+){0,2})(?: will| to| can| should| has to| needs to|'ll))\s+(?:also\s+|then\s+|just\s+|maybe\s+|more\s+|first\s+)*(?<task>[a-z][^.?!;]*)/u;
+
+const FIRST_NAME = /^[A-Z][a-z]+$/;
+/** Capitalised words that open sentences but name nobody. */
+const NOT_A_NAME =
+  /^(?:I|We|You|They|He|She|It|This|That|There|Then|So|And|But|Or|Now|Also|Everyone|Everybody|Someone|Somebody|Nobody|Anyone|Which|Who|What|Where|When|How|Why|Maybe|Okay|Yeah|Yes|Well|Just|Please)$/;
 
 function handOut(text: string, sentence: Sentence, ctx: ItemContext): FoundAction | null {
   const found = HAND_OUT.exec(text);
   // A long spoken clause keeps its first phrase: "work on the look and feel design, to have …".
-  const said = found?.groups?.task;
+  let said = found?.groups?.task;
+  // "Your task is the look and feel" names the work without a verb.
+  if (said && found && /\b(?:your|next)\b/.test(found[0]) && !WORK_VERB.test(said) && !ASSIGNED_WORK.test(said))
+    said = `work on ${said}`;
   const task = said && words(said).length > 12 ? said.split(/,\s+/)[0] : said;
   if (!found || !task || !(WORK_VERB.test(task) || ASSIGNED_WORK.test(task)) || NOT_A_TASK.test(task)) return null;
-  const named = found.groups?.name ? resolvePerson(found.groups.name, ctx.people) : null;
-  if (found.groups?.name && !named) return null;
+  const name = found.groups?.name ?? found.groups?.name2;
+  const named = name ? resolvePerson(name, ctx.people) : null;
   if (named) return { owner: named, task, sourceTurns: [sentence.turn], dueSearch: [text] };
+  // A first name that is no speaker label ("Sebastian will work on…"): whoever answers it is meant.
+  if (name && (!FIRST_NAME.test(name) || NOT_A_NAME.test(name))) return null;
   if (GROUP_YOU.test(found[0]) || /\byou (?:will |'ll )?all\b/i.test(found[0]))
     return { owner: EVERYONE, task, sourceTurns: [sentence.turn], dueSearch: [text] };
   // "you": the first other person to answer in the next two turns, else the one who spoke just before.
