@@ -356,7 +356,7 @@ function wrapUpStart(ctx: ItemContext): number {
 
 /** Second-person work in the close: "you will have to work on…", "you'll look at…", "the Designer to work on…". */
 const HAND_OUT =
-  /\b(?:(?:(?<name2>[A-Z][a-z]+),\s+)?(?:your (?:task|job|part|work) (?:is|will be)|the next (?:phase|step) (?:for you )?is)\s+(?:to\s+)?|[Yy]ou(?: all| both| guys)?(?:'ll| will| would)?(?: all| both)?(?: (?:have to|need to|should|must|are going to|'re going to|can|could))?|(?<name>[A-Z][\p{L}'’-]+(?: [A-Z][\p{L}'’-]+){0,2})(?: will| to| can| should| has to| needs to|'ll))\s+(?:also\s+|then\s+|just\s+|maybe\s+|more\s+|first\s+)*(?<task>[a-z][^.?!;]*)/u;
+  /\b(?:(?:(?<name2>[A-Z][a-z]+),\s+)?(?:your (?:task|job|part|work) (?:is|will be)|the next (?:phase|step) (?:for you )?is)(?:\s+to)?|[Yy]ou(?: all| both| guys)?(?:'ll| will| would)?(?: all| both)?(?: (?:have to|need to|should|must|are going to|'re going to|can|could))?|(?<name>[A-Z][\p{L}'’-]+(?: [A-Z][\p{L}'’-]+){0,2})(?: will| to| can| should| has to| needs to|'ll))\s+(?:also\s+|then\s+|just\s+|maybe\s+|more\s+|first\s+)*(?<task>[a-z][^.?!;]*)/u;
 
 const FIRST_NAME = /^[A-Z][a-z]+$/;
 /** Capitalised words that open sentences but name nobody. */
