@@ -230,7 +230,8 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
 
   // The close of a meeting hands each person their part: "So you will have to work on the look and feel",
   // "and the User Interface Designer to work on the concept", said by whoever runs it after they start closing.
-  const handout = sentence.speaker === ctx.lead && sentence.turn >= wrapUpStart(ctx) ? handOut(text, sentence, ctx) : null;
+  const handout =
+    sentence.speaker === ctx.lead && sentence.turn >= wrapUpStart(ctx) ? handOut(text, sentence, ctx) : null;
   if (handout) return handout;
 
   // "You'll all have to work on the design": the wrap-up of a meeting hands out work to everyone.
