@@ -44,6 +44,11 @@ const TIME_TOKEN = new RegExp(
   'i',
 );
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** [\w#-]: the characters CODE and its look-aheads read. */
+const isCodeChar = (c: number) =>
+  isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 35 || c === 45;
+
 /** A decimal is a time only with a clock cue: "at 10.30", "10.30am"; "4.29", "version 2.10" are not. */
 const DECIMAL = /\b\d+\.\d+\b/g;
 const DECIMAL_TIME_BEFORE = /\b(?:at|@|from|until|till|by|between|around|about|before|after)\s*$/i;
@@ -52,9 +57,12 @@ const DECIMAL_TIME_AFTER =
 const DECIMAL_NOT_TIME_AFTER = /^\s*(?:per|each|a\s|an\s|%|percent|points?|cents?|dollars?|[a-z]*(?:mw|wh|btu|cf)\b)/i;
 
 export function maskNonTimes(text: string): string {
-  const chars = text.split('');
+  // Which characters are blanked; the text is rebuilt once at the end (a per-character array costs more).
+  const blanked = new Uint8Array(text.length);
+  let any = false;
   const blank = (from: number, to: number) => {
-    for (let i = from; i < to; i++) if (chars[i] !== '\n') chars[i] = ' ';
+    if (to > from) any = true;
+    blanked.fill(1, from, to);
   };
   for (const pattern of PATTERNS) {
     pattern.lastIndex = 0;
@@ -70,8 +78,19 @@ export function maskNonTimes(text: string): string {
     while (to > at + 1 && text[to - 1] === '.') to--;
     if (from < at && to > at + 1) blank(from, to);
   }
-  for (const m of text.matchAll(CODE)) {
-    if (!TIME_TOKEN.test(m[0])) blank(m.index, m.index + m[0].length);
+  // A code lies inside a run of [\w#-] that holds a digit (CODE's look-aheads see nothing else), so only those
+  // runs are read: most words have no digit, and CODE's two look-aheads at every word cost more than the scan.
+  for (let i = 0; i < text.length; i++) {
+    if (!isDigit(text.charCodeAt(i))) continue;
+    let from = i;
+    while (from > 0 && isCodeChar(text.charCodeAt(from - 1))) from--;
+    let to = i + 1;
+    while (to < text.length && isCodeChar(text.charCodeAt(to))) to++;
+    const run = text.slice(from, to);
+    for (const m of run.matchAll(CODE)) {
+      if (!TIME_TOKEN.test(m[0])) blank(from + m.index, from + m.index + m[0].length);
+    }
+    i = to;
   }
   for (const m of text.matchAll(DECIMAL)) {
     const before = text.slice(Math.max(0, m.index - 12), m.index);
@@ -83,7 +102,20 @@ export function maskNonTimes(text: string): string {
       DECIMAL_TIME_AFTER.test(after) || (DECIMAL_TIME_BEFORE.test(before) && !DECIMAL_NOT_TIME_AFTER.test(after));
     if (!clock) blank(m.index, m.index + m[0].length);
   }
-  return chars.join('');
+  return any ? rebuild(text, blanked) : text;
+}
+
+/** The text with every blanked character but a line break turned into a space. */
+function rebuild(text: string, blanked: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    let j = i;
+    while (j < text.length && blanked[j] === blanked[i]) j++;
+    out += blanked[i] ? text.slice(i, j).replace(/[^\n]/g, ' ') : text.slice(i, j);
+    i = j;
+  }
+  return out;
 }
 
 /**
