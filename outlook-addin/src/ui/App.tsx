@@ -78,6 +78,10 @@ export function App({ api, auth, mailbox }: AppProps) {
   const [connection, setConnection] = useState<Connection>({ status: 'connecting' });
   const [view, setView] = useState<View>('message');
   const chosen = useRef(false);
+  const [todayOpened, setTodayOpened] = useState(false);
+  useEffect(() => {
+    if (view === 'today') setTodayOpened(true);
+  }, [view]);
   const choose = useCallback((next: View) => {
     chosen.current = true;
     setView(next);
@@ -197,17 +201,17 @@ export function App({ api, auth, mailbox }: AppProps) {
               <div hidden={view !== 'message'}>
                 <CurrentMessage onNothingOpen={nothingOpen} />
               </div>
-              {view !== 'message' ? (
-                <Suspense fallback={<Spinner size="small" label="Loading…" />}>
-                  {view === 'settings' ? (
-                    <SettingsPanel />
-                  ) : view === 'dashboard' ? (
-                    <Dashboard />
-                  ) : view === 'today' ? (
+              {/* Today stays mounted once opened, so a question and its answer survive a look at the message. */}
+              {todayOpened || view === 'today' ? (
+                <div hidden={view !== 'today'}>
+                  <Suspense fallback={<Spinner size="small" label="Loading…" />}>
                     <TodayPanel />
-                  ) : (
-                    <NotesPanel />
-                  )}
+                  </Suspense>
+                </div>
+              ) : null}
+              {view !== 'message' && view !== 'today' ? (
+                <Suspense fallback={<Spinner size="small" label="Loading…" />}>
+                  {view === 'settings' ? <SettingsPanel /> : view === 'dashboard' ? <Dashboard /> : <NotesPanel />}
                 </Suspense>
               ) : null}
             </PaneContext.Provider>
