@@ -24,6 +24,7 @@ import {
   marketingRule,
   meetingUpdateRule,
   notificationRule,
+  pitchRule,
   promotionRule,
   type RuleHit,
 } from './rules.ts';
@@ -347,7 +348,7 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     const comment = commentRule(msg);
     const contentNotification =
       notification && !/automated|no-reply|Auto-Submitted/.test(notification.reason) ? notification : undefined;
-    const promotion = fromMe ? undefined : promotionRule(msg);
+    const promotion = fromMe ? undefined : (promotionRule(msg) ?? pitchRule(msg));
     const apply = (hit: RuleHit) => decide(hit.category, hit.reason, hit.confidence);
     if (calendar) apply(calendar);
     else if (bulkCampaign) apply(bulkCampaign);

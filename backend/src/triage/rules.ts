@@ -6,6 +6,7 @@ import type { CategoryId } from '@steward/shared';
 import { domainOf } from '../mail/addresses.ts';
 import { MARKETING_SERVICES } from '../mail/signals.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
+import { PITCH_CUES, pitchCues } from './pitch.ts';
 
 export interface RuleHit {
   category: CategoryId;
@@ -197,4 +198,16 @@ export function promotionRule(msg: NormalisedMessage): RuleHit | undefined {
   if (msg.html !== undefined && (msg.linkCount ?? 0) >= 4)
     return { category: 'marketing', reason: 'a mass mailing: link-heavy HTML', confidence: 0.85 };
   return undefined;
+}
+
+/**
+ * Selling or soliciting (guideline: promotions, cold outreach, spam): several distinct selling cues in a
+ * message that is not part of a conversation (no In-Reply-To, no quoted history). Unlike promotionRule it
+ * also covers spam relayed through a mailing list and mail without an opt-out line.
+ */
+export function pitchRule(msg: NormalisedMessage): RuleHit | undefined {
+  if (msg.signals.inReplyTo || msg.quoted.trim()) return undefined;
+  const cues = pitchCues(msg);
+  if (cues.length < PITCH_CUES) return undefined;
+  return { category: 'marketing', reason: `sells or solicits: ${cues.slice(0, 3).join(', ')}`, confidence: 0.85 };
 }
