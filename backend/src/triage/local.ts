@@ -27,6 +27,7 @@ import {
   pitchRule,
   promotionRule,
   type RuleHit,
+  unaddressedRule,
 } from './rules.ts';
 import { cleanSentence, oneLine, summarise } from './summary.ts';
 
@@ -343,6 +344,7 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
 
   if (!category) {
     const calendar = meetingUpdateRule(msg);
+    const unaddressed = unaddressedRule(msg);
     const bulkCampaign = marketingRule(msg);
     const notification = notificationRule(msg);
     const comment = commentRule(msg);
@@ -350,7 +352,9 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
       notification && !/automated|no-reply|Auto-Submitted/.test(notification.reason) ? notification : undefined;
     const promotion = fromMe ? undefined : (promotionRule(msg) ?? pitchRule(msg));
     const apply = (hit: RuleHit) => decide(hit.category, hit.reason, hit.confidence);
+    const entry = unaddressed && unaddressed !== 'note' ? unaddressed : undefined;
     if (calendar) apply(calendar);
+    else if (entry && !bulkCampaign && !notification) apply(entry);
     else if (bulkCampaign) apply(bulkCampaign);
     else if (promotion && !comment && !contentNotification) apply(promotion);
     // A specific notification or comment format outweighs a merely probable promotion.
@@ -366,6 +370,9 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     else if (notification) apply(notification);
   }
 
+  if (!category && fromMe && unaddressedRule(msg) === 'note') {
+    decide('fyi', 'your own note: addressed to nobody, it waits for no one', 0.7);
+  }
   if (!category && me.size > 0) {
     const last = lastOfThread(msg, ctx.thread);
     if (last.from && me.has(last.from.address)) {
