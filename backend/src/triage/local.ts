@@ -8,6 +8,7 @@ import { CATEGORY_LABELS } from '@steward/shared';
 import { domainOf } from '../mail/addresses.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
 import { hasStrongMeetingAsk } from '../scheduling/meeting-ask.ts';
+import { addresseeOf, ownerNameWords } from './addressee.ts';
 import {
   extractMarketing,
   extractMeeting,
@@ -251,6 +252,9 @@ function onDial(score: number): number {
     : 0.5 + (0.5 * (score - REPLY_DECISION_POINT)) / (1 - REPLY_DECISION_POINT);
 }
 
+/** How much an ask counts when the opening names someone else, a group, or the reader (chosen on LOCO). */
+const ADDRESSEE_WEIGHT = { other: 0.6, group: 0.7, me: 1.4 } as const;
+
 /** The model-driven signals of a message, before rules and precedence (the eval measures these). */
 export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): TriageSignals {
   const model = ctx.model ?? defaultTriageModel();
@@ -287,6 +291,11 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   // A question to a mailing list is less often a question to this reader in particular; with the reply
   // decision point at 0.7 a stronger discount would make list mail never need a reply.
   if (msg.signals.listId) pReply *= 0.8;
+  // Whom the opening addresses: the reader by name, someone else by name, or a group (an announcement).
+  const addressee = fromMe ? undefined : addresseeOf(readText, ownerNameWords(me, [...msg.to, ...msg.cc]));
+  if (addressee === 'other') pReply *= ADDRESSEE_WEIGHT.other;
+  else if (addressee === 'group') pReply *= ADDRESSEE_WEIGHT.group;
+  else if (addressee === 'me') pReply = Math.min(1, pReply * ADDRESSEE_WEIGHT.me);
   // Mail to a crowd, and digest-length mail, rarely waits for this reader's answer.
   if (msg.to.length + msg.cc.length > 15) pReply *= 0.5;
   if (readText.length > 5000) pReply *= 0.75;
