@@ -97,6 +97,24 @@ export function analyseRequests(model: Pick<TriageModel, 'request'>, text: strin
 const SCHEDULING_WORDS =
   /\b(meet|meeting|call|chat|catch up|sync|schedule|reschedule|available|availability|free on|slot|calendar|lunch|coffee|dinner|breakfast|conference|appointment|visit|session|interview|agenda|room|tomorrow|today|tonight|next week|(mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}(:\d{2})?\s*(am|pm)|\d{1,2}:\d{2})\b/i;
 
+/**
+ * Asks to meet or call in the guideline's narrow sense, besides the scheduling module's strong asks:
+ * "please call when you have a chance", "give me a call", "would like to meet with you", "we could chat",
+ * "mark your calendar". Read per sentence; an offer of help ("call me if you have questions") and a
+ * condition ("if you'd like to talk") are not asks, and a deadline is not a meeting.
+ */
+const MEETING_ASK =
+  /\bplease (give (me|us) a )?call( me| us)?( back)?\s*(\.|!|$|when|at your|as soon as|asap|today|tomorrow|this (afternoon|morning|week)|to discuss|so (that )?we)|\bgive (me|us) a (call|ring|buzz)\b|\b(would|'d|want(ed)?|hope|hoping) (like |love )?to (meet|talk|speak|chat|get together|sit down) (with|to) you\b|\bwe (could|should) (meet|talk|chat|speak|get together|sit down)\b|\bmark your calendars?\b/i;
+const CONDITIONAL = /\bif (you|u)('d| would| want| wish| need| have)\b/i;
+
+function hasMeetingAsk(text: string): boolean {
+  if (!MEETING_ASK.test(text)) return false;
+  for (const sentence of splitSentences(text, MAX_REQUEST_SENTENCES)) {
+    if (MEETING_ASK.test(sentence) && !OFFER.test(sentence) && !CONDITIONAL.test(sentence)) return true;
+  }
+  return false;
+}
+
 /** What the request model reads: the new text, or the whole text when there is no quote split. */
 export function requestTextOf(msg: NormalisedMessage): string {
   return msg.newText.trim() ? msg.newText : msg.quoted.trim() ? '' : msg.text;
@@ -282,7 +300,8 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
       (pMeeting >= 0.5 ||
         SCHEDULING_WORDS.test(msg.subject) ||
         SCHEDULING_WORDS.test(msg.text.length > 5000 ? msg.text.slice(0, 5000) : msg.text))) ||
-      hasStrongMeetingAsk(`${msg.subject}\n${readText.length > 5000 ? readText.slice(0, 5000) : readText}`));
+      hasStrongMeetingAsk(`${msg.subject}\n${readText.length > 5000 ? readText.slice(0, 5000) : readText}`) ||
+      hasMeetingAsk(readText.length > 5000 ? readText.slice(0, 5000) : readText));
   let pReply = fromMe ? 0 : request.probability;
   // Mail that does not name the reader in To or Cc (a list, an alias, Bcc) needs a question to the
   // reader to wait for an answer, like mail where the reader is only in Cc (the guideline).

@@ -97,6 +97,21 @@ describe('triageLocal on typical mail', () => {
     expect(triageLocal(sent, { me: ME }).category).toBe('awaiting_reply');
   });
 
+  it('flags an ask to call or meet, but not an offer to call with questions', async () => {
+    const ask = await message({
+      from: 'Ann <ann@example.com>',
+      subject: 'draft contract',
+      text: 'I went through the draft contract.\n\nPlease give me a call when you have a chance to go over it.',
+    });
+    expect(triageLocal(ask, { me: ME }).meetingRequest).toBe(true);
+    const offer = await message({
+      from: 'Ann <ann@example.com>',
+      subject: 'draft contract',
+      text: 'Attached is the signed contract for your files.\n\nIf you have any questions, please give me a call.',
+    });
+    expect(triageLocal(offer, { me: ME }).meetingRequest).toBe(false);
+  });
+
   it('weighs an ask by whom the opening addresses: the reader, someone else, or a group', async () => {
     const ask = (opening: string) =>
       normaliseMessage({
