@@ -76,7 +76,7 @@ describe('triageLocal on typical mail', () => {
     expect(triageLocal(reply, { me: ME }).category).not.toBe('marketing');
   });
 
-  it('files an item addressed to nobody as a calendar entry when it gives a time, and the owner\'s own note as fyi', async () => {
+  it("files an item addressed to nobody as a calendar entry when it gives a time, and the owner's own note as fyi", async () => {
     const entry = await normaliseMessage({
       id: 'e',
       raw: 'Message-ID: <e@example.org>\r\nDate: Tue, 3 Mar 2026 09:00:00 +0000\r\nFrom: sam@example.org\r\nSubject: Lunch with the Denver board\r\n\r\n12:30 - 2:00 at the Grand Hotel, room 4.\r\n',
