@@ -33,7 +33,8 @@ export function createReach(config: Config, storage: Storage, options: ReachOpti
     log,
   });
   const crm = createCrm({ db: storage.db, cipher, outbound, log, oauth: config.reach });
-  const stats = createStatsCache({ ttlMs: config.reach.statsCacheSeconds * 1000 });
+  // Kept serialised: a cached answer is sent as it is (a year is 365 days of 8 counts).
+  const stats = createStatsCache<string>({ ttlMs: config.reach.statsCacheSeconds * 1000 });
   const hooks: ReachHooks = {
     crm: async (scope, message, result) => {
       const from = message.from?.address;

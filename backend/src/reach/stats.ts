@@ -240,14 +240,16 @@ export async function inboxStats(
  * the ageing by day too, so a minute-old answer shows the same picture). Concurrent requests for the same
  * answer share one query, so ten open panes of one user cost one statement a minute.
  */
-export function createStatsCache(options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}) {
+export function createStatsCache<T = InboxStats>(
+  options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
+) {
   const ttlMs = options.ttlMs ?? 60_000;
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;
-  const entries = new Map<string, { value: InboxStats; expires: number }>();
-  const pending = new Map<string, Promise<InboxStats>>();
+  const entries = new Map<string, { value: T; expires: number }>();
+  const pending = new Map<string, Promise<T>>();
   return {
-    async get(key: { userId: string; days: number }, compute: () => Promise<InboxStats>): Promise<InboxStats> {
+    async get(key: { userId: string; days: number }, compute: () => Promise<T>): Promise<T> {
       const id = `${key.userId}|${key.days}`;
       const hit = entries.get(id);
       if (hit && hit.expires > now()) return hit.value;
@@ -273,4 +275,4 @@ export function createStatsCache(options: { ttlMs?: number; maxEntries?: number;
   };
 }
 
-export type StatsCache = ReturnType<typeof createStatsCache>;
+export type StatsCache = ReturnType<typeof createStatsCache<string>>;

@@ -131,13 +131,16 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: InboxStats, 400: ErrorBody },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const days = Number((request.query as { days?: string }).days ?? 30);
       if (days > 365) throw new HttpError(400, 'invalid_query', 'days is at most 365.');
       const scope = request.store.scope;
-      return reach.stats.get({ userId: scope.userId, days }, async () =>
-        inboxStats(storage.db, scope, { days, timeZone: (await request.store.settings()).timeZone }),
+      const body = await reach.stats.get({ userId: scope.userId, days }, async () =>
+        JSON.stringify(
+          await inboxStats(storage.db, scope, { days, timeZone: (await request.store.settings()).timeZone }),
+        ),
       );
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 
