@@ -134,6 +134,12 @@ try {
           `inboxStats(${days} days) in process, one at a time: p50 ${percentile(inProcess, 50).toFixed(1)} ms, p99 ${percentile(inProcess, 99).toFixed(1)} ms (${uptime()})`,
         );
       }
+      // A control on the same server and load: GET /v1/me does one cached identity lookup and no query, so
+      // what the stats lines add over it is the dashboard's own cost (on a shared machine both include the wait).
+      const control = await load({ url: `${base}/v1/me`, connections: 10, durationSeconds: 4 });
+      console.log(
+        `control: GET /v1/me, 10 connections: ${control.requestsPerSecond.toFixed(0)} req/s, p50 ${control.p50} ms, p99 ${control.p99} ms (${uptime()})`,
+      );
       // The dashboards ask for 14 days; 30 and 365 show how the cost grows with the range, not the mailbox.
       for (const [days, connections] of [
         [14, 1],
