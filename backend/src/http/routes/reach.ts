@@ -31,7 +31,7 @@ import {
 } from '../../reach/crm-oauth.ts';
 import { listSenders, UnsubscribeRefused, unsubscribe } from '../../reach/senders.ts';
 import { inboxStats } from '../../reach/stats.ts';
-import { isUuid, mailboxStore, takeOAuthState } from '../../storage/mailboxes.ts';
+import { isUuid, takeOAuthState } from '../../storage/mailboxes.ts';
 import { HttpError } from '../errors.ts';
 
 const escapeHtml = (text: string) =>
@@ -95,7 +95,7 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
             scope,
             outbound: reach.outbound,
             createDraft: async ({ mailboxId, messageId, to, subject, body: text }) => {
-              const mailbox = await mailboxStore(storage.db, scope).get(mailboxId);
+              const mailbox = await request.store.mailboxes.get(mailboxId);
               if (mailbox?.status !== 'active' || !app.sync.canConnect(mailbox.provider)) return undefined;
               const port = app.sync.portFor(mailbox);
               const message = await port.getMessage(messageId);
@@ -282,7 +282,7 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const scope = admin(request);
+      admin(request);
       const { provider } = request.params as { provider: CrmProvider };
       if (!oauthConfigured(config.reach, provider))
         throw new HttpError(
@@ -298,7 +298,7 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
         );
       const state = randomBytes(24).toString('base64url');
       const { verifier, challenge } = pkcePair();
-      await mailboxStore(storage.db, scope).saveOAuthState(state, `crm:${provider}`, verifier);
+      await request.store.mailboxes.saveOAuthState(state, `crm:${provider}`, verifier);
       return {
         url: authorizeUrl(config.reach, provider, crmRedirectUri(config.publicUrl, provider), state, challenge),
       };
