@@ -5,7 +5,7 @@ import type { UserScope } from './user-scope.ts';
 /**
  * The per-user mail index (Ask Steward). Text search is PostgreSQL full text: a stored, weighted tsvector
  * under a GIN index. Ranking is BM25 and bounded: per-user document frequencies and total length (kept by
- * triggers, migrations 0005 and 0008) give each query word an idf and each message a length norm, candidates
+ * triggers, migrations 0005 and 0009) give each query word an idf and each message a length norm, candidates
  * come only from the rarest words (at most CANDIDATE_CAP rows), and only those candidates are scored. Embeddings of message chunks, when a model is
  * configured, live in `mail_chunks` (pgvector where the database has it, exact cosine over real[] otherwise).
  */
