@@ -133,12 +133,14 @@ const abbreviationAlternatives = Object.keys(ABBREVIATIONS)
 
 const ZONE_PATTERN = new RegExp(
   [
-    `\\b(?<offset>(?:utc|gmt)\\s?[+-−]\\s?\\d{1,2}(?::?\\d{2})?)`,
+    `\\b(?<offset>(?:utc|gmt)\\s?[+\\-−]\\s?\\d{1,2}(?::?\\d{2})?)`,
     `\\b(?<place>${placeAlternatives})(?:\\s+|-)time\\b`,
     `\\b(?<named>eastern|central|mountain|pacific)\\s+(?:standard\\s+|daylight\\s+)?time\\b`,
     `\\b(?<abbr>${abbreviationAlternatives})\\b`,
   ].join('|'),
-  'giu',
+  // Not 'u': with unicode case folding this alternation runs five times slower, and every character it names
+  // is in the Basic Multilingual Plane.
+  'gi',
 );
 
 /** Every zone named in the text, in order of appearance. */
@@ -161,7 +163,7 @@ export function findZoneMentions(text: string): ZoneMention[] {
 }
 
 function offsetZoneName(written: string): string {
-  const m = /([+-−])\s?(\d{1,2})(?::?(\d{2}))?/u.exec(written);
+  const m = /([+\-−])\s?(\d{1,2})(?::?(\d{2}))?/.exec(written);
   if (!m) return 'UTC';
   const sign = m[1] === '+' ? '+' : '-';
   const hours = Number(m[2]);
@@ -202,7 +204,7 @@ export function zoneLabel(zone: string, at: Date | string): string {
 
 const RESIDENCE = new RegExp(
   `\\b(?:i'?m|i am|we'?re|we are|based|located|living|sitting|here|currently|travelling|traveling)\\s+(?:\\w+\\s+)?in\\s+(${placeAlternatives})\\b`,
-  'iu',
+  'i',
 );
 
 /** The zone of a place the writer says they are in: "I'm based in London" → Europe/London. */

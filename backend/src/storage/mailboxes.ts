@@ -123,6 +123,25 @@ export function mailboxStore(db: Kysely<Database>, scope: UserScope) {
       }));
     },
 
+    /**
+     * A connection waiting for the browser's confirmation (the consented account was not provably this user),
+     * under the hash of the token the confirmation page carries.
+     */
+    async savePendingConnection(handle: string, connection: PendingConnection, expiresAt: Date): Promise<void> {
+      await db
+        .insertInto('oauth_states')
+        .values({
+          tenant_id: scope.tenantId,
+          user_id: scope.userId,
+          state: handle,
+          provider: `confirm:${connection.kind}`,
+          code_verifier: '',
+          pending_connection: JSON.stringify(connection),
+          expires_at: expiresAt,
+        })
+        .execute();
+    },
+
     /** A pending OAuth handshake (state and PKCE verifier), valid for ten minutes. */
     async saveOAuthState(state: string, provider: string, codeVerifier: string): Promise<void> {
       await db
@@ -159,6 +178,58 @@ export async function takeOAuthState(
     .executeTakeFirst();
   if (!row || new Date(row.expires_at).getTime() < Date.now()) return undefined;
   return { tenantId: row.tenant_id, userId: row.user_id, provider: row.provider, codeVerifier: row.code_verifier };
+}
+
+/** A mailbox connection the browser still has to confirm: which mailbox, and its sealed refresh token. */
+export interface PendingConnection {
+  kind: MailboxProvider;
+  address: string;
+  sealed: SealedSecret;
+}
+
+function pendingConnection(json: string): PendingConnection | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  const v = value as Partial<PendingConnection> | null;
+  const sealed = v?.sealed as Partial<SealedSecret> | undefined;
+  if (
+    (v?.kind !== 'gmail' && v?.kind !== 'graph') ||
+    typeof v.address !== 'string' ||
+    typeof sealed?.ciphertext !== 'string' ||
+    typeof sealed.iv !== 'string' ||
+    typeof sealed.tag !== 'string' ||
+    typeof sealed.keyVersion !== 'string'
+  )
+    return undefined;
+  return {
+    kind: v.kind,
+    address: v.address,
+    sealed: { ciphertext: sealed.ciphertext, iv: sealed.iv, tag: sealed.tag, keyVersion: sealed.keyVersion },
+  };
+}
+
+/**
+ * Takes (and deletes) a connection waiting for confirmation, by the hash of its token; undefined when there is
+ * none, it has expired or it cannot be read. The confirmation arrives from a browser without the add-in's
+ * token, so the unguessable token is what ties it to the user who started connecting.
+ */
+export async function takePendingConnection(
+  db: Kysely<Database>,
+  handle: string,
+): Promise<{ scope: UserScope; connection: PendingConnection } | undefined> {
+  const row = await db
+    .deleteFrom('oauth_states')
+    .where('state', '=', handle)
+    .where('provider', 'like', 'confirm:%')
+    .returning(['tenant_id', 'user_id', 'pending_connection', 'expires_at'])
+    .executeTakeFirst();
+  if (!row?.pending_connection || new Date(row.expires_at).getTime() < Date.now()) return undefined;
+  const connection = pendingConnection(row.pending_connection);
+  return connection ? { scope: { tenantId: row.tenant_id, userId: row.user_id }, connection } : undefined;
 }
 
 /** Stores a re-sealed refresh token (rotated by the provider, or sealed again under a new key). */

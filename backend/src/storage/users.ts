@@ -10,6 +10,7 @@ import { defaultVoice } from '../drafting/voice.ts';
 import type { ModelContext } from '../model-context.ts';
 import type { PersonalModel, SenderRule } from '../triage/local.ts';
 import { mailIndexStore } from './mail-index.ts';
+import { mailboxStore } from './mailboxes.ts';
 import { notesStore } from './notes.ts';
 import type { Database, UserRow } from './schema.ts';
 import { triageStore } from './triage.ts';
@@ -106,9 +107,33 @@ export function userStore(db: Kysely<Database>, scope: UserScope) {
     notes: notesStore(db, scope),
     usage: usageStore(db, scope),
     mailIndex: mailIndexStore(db, scope),
+    mailboxes: mailboxStore(db, scope),
 
     async profile(): Promise<UserRow | undefined> {
       return own().selectAll().executeTakeFirst();
+    },
+
+    /** Who the user is at their identity provider (and their tenant's external id), with name and address. */
+    async identity(): Promise<
+      { identity: VerifiedIdentity; email: string | null; displayName: string | null } | undefined
+    > {
+      const row = await db
+        .selectFrom('users')
+        .innerJoin('tenants', 'tenants.id', 'users.tenant_id')
+        .select(['users.provider', 'users.subject', 'users.email', 'users.display_name', 'tenants.external_id'])
+        .where('users.id', '=', scope.userId)
+        .where('users.tenant_id', '=', scope.tenantId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        identity: {
+          provider: row.provider as VerifiedIdentity['provider'],
+          tenantExternalId: row.external_id,
+          subject: row.subject,
+        },
+        email: row.email,
+        displayName: row.display_name,
+      };
     },
 
     /** Everything the feature services need about the user, read once: settings, voice, rules, personal model. */

@@ -53,6 +53,14 @@ describe('parseTimeExpressions', () => {
     expect(both.map((e) => e.zone)).toEqual(['Europe/Berlin', 'America/New_York']);
   });
 
+  it('reads a zone written before the clock ("UTC 15:00") as the zone, not as an offset of fifteen hours', () => {
+    // The offset pattern's sign class once ran from "+" to "−" (U+2212), so it took a digit for a sign.
+    const found = parseTimeExpressions('Could we meet Tuesday at UTC 15:00?', { ref, tz });
+    expect(found.map((e) => [e.start, e.zone])).toEqual([['2025-02-04T10:00:00-05:00', 'UTC']]);
+    expect(parseTimeExpressions('Deadline is 5pm GMT+1', { ref, tz })[0]?.zone).toBe('UTC+1');
+    expect(parseTimeExpressions('Deadline is 5pm UTC−3', { ref, tz })[0]?.zone).toBe('UTC-3');
+  });
+
   it('uses the zone of the date (daylight saving) rather than a fixed offset', () => {
     // 9am ET in July is EDT (UTC-4); in January it is EST (UTC-5).
     const july = parseTimeExpressions('July 10 at 9am ET', { ref: '2025-06-01T12:00:00Z', tz: 'UTC' })[0];

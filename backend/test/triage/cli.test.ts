@@ -6,18 +6,21 @@ import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/command.ts';
-import { triageCommand } from '../../src/cli/commands/triage.ts';
+import { createTriageCommand, triageCommand } from '../../src/cli/commands/triage.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createEngines } from '../../src/engines.ts';
+import { createTriageService, type TriageService } from '../../src/triage/service.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/mail/', import.meta.url));
 
-async function run(args: string[], stdinText = '') {
+async function run(args: string[], stdinText = '', command = triageCommand) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const code = await triageCommand.run(args, {
+  const code = await command.run(args, {
     stdin: Readable.from([stdinText]),
     stdout,
     stderr,
@@ -152,5 +155,37 @@ describe('steward triage', () => {
     const { code, out } = await run(['--json', join(fixtures, 'nope.eml')]);
     expect(code).toBe(1);
     expect(JSON.parse(out.trim())).toMatchObject({ id: '0', error: { code: 'unreadable_input' } });
+  });
+
+  it('classifies through the triage service, with the thread so far and the --me addresses', async () => {
+    const real = createTriageService({ engines: createEngines(loadConfig({ LOG_LEVEL: 'silent' })) });
+    const calls: Array<{ subject: string; thread: number; me: string[]; userKey: string; rules: number }> = [];
+    const spy: TriageService = {
+      provider: real.provider,
+      triage: (ctx, message, options) => {
+        calls.push({
+          subject: message.subject,
+          thread: options.thread?.length ?? 0,
+          me: options.me,
+          userKey: ctx.userKey,
+          rules: ctx.rules.length,
+        });
+        return real.triage(ctx, message, options);
+      },
+    };
+    const stdin = [
+      { id: 'a', threadId: 't1', from: 'Ann <ann@example.com>', subject: 'Offsite', text: 'Can you book the room?' },
+      { id: 'b', threadId: 't2', from: 'Bo <bo@example.com>', subject: 'Lunch', text: 'Lunch on Friday?' },
+      { id: 'c', threadId: 't1', from: 'Ann <ann@example.com>', subject: 'Re: Offsite', text: 'Any news?' },
+    ]
+      .map((m) => JSON.stringify(m))
+      .join('\n');
+    const { code, out } = await run(['--json', '--me', 'sam@example.org', '-'], stdin, createTriageCommand(spy));
+    expect(code).toBe(0);
+    expect(out.trim().split('\n')).toHaveLength(calls.length);
+    expect(calls.map((c) => c.thread)).toEqual([0, 0, 1]);
+    expect(calls.every((c) => c.me.join() === 'sam@example.org' && c.userKey === 'local:cli' && c.rules === 0)).toBe(
+      true,
+    );
   });
 });

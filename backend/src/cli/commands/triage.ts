@@ -1,15 +1,12 @@
 /** `steward triage [--me ADDRESS]... [--json] INPUT...` — cli.md. */
-import type { TriageResult } from '@steward/shared';
+import { defaultSettings, type TriageResult } from '@steward/shared';
 import { loadConfig } from '../../config.ts';
 import { createEngines } from '../../engines.ts';
 import { readMessageInputs } from '../../mail/input.ts';
 import { normaliseMessage } from '../../mail/normalise.ts';
 import type { NormalisedMessage } from '../../mail/types.ts';
-import type { TriageContext } from '../../triage/local.ts';
+import { createTriageService, type TriageService, type TriageUserContext } from '../../triage/service.ts';
 import { type CliCommand, type CliIo, UsageError } from '../command.ts';
-
-/** The engine that classifies one message; the local engine unless the caller wires another. */
-export type TriageEngine = (msg: NormalisedMessage, ctx: TriageContext) => TriageResult | Promise<TriageResult>;
 
 const USAGE =
   'steward triage [--me ADDRESS]... [--json] INPUT...   (INPUT: .eml, .mbox, .jsonl, or - for JSON Lines on stdin)';
@@ -92,20 +89,22 @@ function humanError(index: number, error: { code: string; message: string }): st
   return `${cell(`${index + 1}`, COLUMNS[0]![1])}  error: ${error.message} (${error.code})\n`;
 }
 
-/** The engine AI_PROVIDER chooses, exactly as for the server. */
-function engineFromEnv(env: NodeJS.ProcessEnv): TriageEngine {
-  const engines = createEngines(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
-  return (msg, ctx) => engines.triage(msg, ctx);
+/** The triage service over the engine AI_PROVIDER chooses, exactly as for the server (usage kept in memory). */
+function serviceFromEnv(env: NodeJS.ProcessEnv): TriageService {
+  return createTriageService({ engines: createEngines(loadConfig({ ...env, LOG_LEVEL: 'silent' })) });
 }
 
-export function createTriageCommand(engine?: TriageEngine): CliCommand {
+/** The CLI has no account: default settings (thresholds, empty never-send lists), no sender rules, no personal model. */
+const CLI_USER: TriageUserContext = { userKey: 'local:cli', settings: defaultSettings(), rules: [] };
+
+export function createTriageCommand(service?: TriageService): CliCommand {
   return {
     name: 'triage',
     summary: 'Classify messages: category, needs reply, meeting request, priority, reasons, summary',
     usage: USAGE,
     async run(args: string[], io: CliIo): Promise<number> {
       const options = parseTriageArgs(args);
-      const triage = engine ?? engineFromEnv(io.env);
+      const triage = service ?? serviceFromEnv(io.env);
       const threads = new Map<string, NormalisedMessage[]>();
       let failures = 0;
       let done = 0;
@@ -124,7 +123,7 @@ export function createTriageCommand(engine?: TriageEngine): CliCommand {
               const msg = await normaliseMessage(input.message);
               const threadKey = msg.threadId ?? msg.signals.references[0] ?? msg.signals.inReplyTo;
               const thread = threadKey ? threads.get(threadKey) : undefined;
-              const result = await triage(msg, { me: options.me, ...(thread ? { thread } : {}) });
+              const result = await triage.triage(CLI_USER, msg, { me: options.me, ...(thread ? { thread } : {}) });
               if (threadKey) {
                 threads.delete(threadKey); // re-inserted last, so the oldest thread is first to go
                 threads.set(threadKey, [...(thread ?? []), msg].slice(-MAX_THREAD_MEMORY));

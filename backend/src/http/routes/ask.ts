@@ -14,7 +14,6 @@ import { askQuestion } from '../../ask/answer.ts';
 import { buildBriefing } from '../../ask/briefing.ts';
 import { summariseThreadLocally } from '../../ask/summary.ts';
 import { summariseThreadWithModel } from '../../ask/thread-model.ts';
-import { mailboxStore } from '../../storage/mailboxes.ts';
 import { HttpError } from '../errors.ts';
 
 const INDEX_OFF =
@@ -46,7 +45,7 @@ export async function askRoutes(app: FastifyInstance): Promise<void> {
       const { question } = request.body as AskRequest;
       if (!question.trim()) throw new HttpError(400, 'invalid_body', 'body.question is empty.');
       const settings = await indexedSettings(request);
-      const mailboxes = await mailboxStore(storage.db, request.store.scope).list();
+      const mailboxes = await request.store.mailboxes.list();
       return askQuestion(
         {
           store: request.store.mailIndex,

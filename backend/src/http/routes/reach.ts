@@ -21,7 +21,7 @@ import { AlertChannelError } from '../../reach/alerts.ts';
 import { CrmError } from '../../reach/crm.ts';
 import { listSenders, UnsubscribeRefused, unsubscribe } from '../../reach/senders.ts';
 import { inboxStats } from '../../reach/stats.ts';
-import { isUuid, mailboxStore } from '../../storage/mailboxes.ts';
+import { isUuid } from '../../storage/mailboxes.ts';
 import { HttpError } from '../errors.ts';
 
 const escapeHtml = (text: string) =>
@@ -85,7 +85,7 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
             scope,
             outbound: reach.outbound,
             createDraft: async ({ mailboxId, messageId, to, subject, body: text }) => {
-              const mailbox = await mailboxStore(storage.db, scope).get(mailboxId);
+              const mailbox = await request.store.mailboxes.get(mailboxId);
               if (mailbox?.status !== 'active' || !app.sync.canConnect(mailbox.provider)) return undefined;
               const port = app.sync.portFor(mailbox);
               const message = await port.getMessage(messageId);

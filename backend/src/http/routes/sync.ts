@@ -8,9 +8,9 @@ import { type SealedSecret, tokenContext } from '../../accounts/crypto.ts';
 import { googleClient, idTokenClaims, microsoftClient } from '../../accounts/oauth.ts';
 import { GMAIL_SCOPES, GRAPH_SCOPES } from '../../accounts/scopes.ts';
 import { identityKey, isAdmin } from '../../identity/admin.ts';
-import { mailboxStore, takeOAuthState } from '../../storage/mailboxes.ts';
+import { takeOAuthState, takePendingConnection } from '../../storage/mailboxes.ts';
 import type { UserScope } from '../../storage/user-scope.ts';
-import { userStore, type VerifiedIdentity } from '../../storage/users.ts';
+import { userStore } from '../../storage/users.ts';
 import { createSyncService, type SyncService } from '../../sync/service.ts';
 import { HttpError } from '../errors.ts';
 import { webhookRoutes } from './webhooks.ts';
@@ -74,12 +74,6 @@ function confirmPage(token: string, address: string, owner: { name: string | nul
 <button name="decision" value="connect">Connect</button> <button name="decision" value="cancel">Cancel</button></form>`);
 }
 
-interface PendingConnection {
-  kind: 'gmail' | 'graph';
-  address: string;
-  sealed: SealedSecret;
-}
-
 const PENDING_MS = 10 * 60_000;
 const confirmHandle = (token: string) => `confirm:${createHash('sha256').update(token).digest('hex')}`;
 
@@ -130,8 +124,9 @@ export const syncPlugin = fp(async (app: FastifyInstance) => {
   await app.register(async (scope) => webhookRoutes(scope, sync));
 
   const attach = async (scope: UserScope, kind: 'gmail' | 'graph', address: string, sealed: SealedSecret) => {
-    const mailbox = await mailboxStore(storage.db, scope).connect(kind, address, sealed);
-    await userStore(storage.db, scope).audit('mailbox.connected', { mailboxId: mailbox.id, provider: kind });
+    const store = userStore(storage.db, scope);
+    const mailbox = await store.mailboxes.connect(kind, address, sealed);
+    await store.audit('mailbox.connected', { mailboxId: mailbox.id, provider: kind });
     await sync.afterConnect(mailbox);
   };
 
@@ -205,37 +200,23 @@ export const syncPlugin = fp(async (app: FastifyInstance) => {
       const scope = { tenantId: pending.tenantId, userId: pending.userId };
       const kind = provider === 'google' ? 'gmail' : 'graph';
       const sealed = sync.cipher.seal(refreshToken, tokenContext({ user_id: scope.userId, provider: kind, address }));
-      const owner = await storage.db
-        .selectFrom('users')
-        .innerJoin('tenants', 'tenants.id', 'users.tenant_id')
-        .select(['users.provider', 'users.subject', 'users.email', 'users.display_name', 'tenants.external_id'])
-        .where('users.id', '=', scope.userId)
-        .executeTakeFirst();
+      const userRows = userStore(storage.db, scope);
+      const owner = await userRows.identity();
       if (!owner) throw new HttpError(400, 'invalid_state', 'The account that started connecting no longer exists.');
-      const ownerKey = identityKey({
-        provider: owner.provider as VerifiedIdentity['provider'],
-        tenantExternalId: owner.external_id,
-        subject: owner.subject,
-      });
-      if (owner.provider === 'local' || (accountKey !== undefined && accountKey === ownerKey)) {
+      if (
+        owner.identity.provider === 'local' ||
+        (accountKey !== undefined && accountKey === identityKey(owner.identity))
+      ) {
         await attach(scope, kind, address, sealed);
         return pageHeaders(reply).send(connectedPage(address));
       }
       const token = randomBytes(24).toString('base64url');
-      const connection: PendingConnection = { kind, address, sealed };
-      await storage.db
-        .insertInto('oauth_states')
-        .values({
-          tenant_id: scope.tenantId,
-          user_id: scope.userId,
-          state: confirmHandle(token),
-          provider: `confirm:${kind}`,
-          code_verifier: '',
-          pending_connection: JSON.stringify(connection),
-          expires_at: new Date(Date.now() + PENDING_MS),
-        })
-        .execute();
-      return pageHeaders(reply).send(confirmPage(token, address, { name: owner.display_name, email: owner.email }));
+      await userRows.mailboxes.savePendingConnection(
+        confirmHandle(token),
+        { kind, address, sealed },
+        new Date(Date.now() + PENDING_MS),
+      );
+      return pageHeaders(reply).send(confirmPage(token, address, { name: owner.displayName, email: owner.email }));
     },
   );
 
@@ -250,13 +231,8 @@ export const syncPlugin = fp(async (app: FastifyInstance) => {
       const form = (request.body ?? {}) as { token?: unknown; decision?: unknown };
       if (typeof form.token !== 'string' || !form.token)
         throw new HttpError(400, 'invalid_confirmation', 'The confirmation form is incomplete.');
-      const row = await storage.db
-        .deleteFrom('oauth_states')
-        .where('state', '=', confirmHandle(form.token))
-        .where('provider', 'like', 'confirm:%')
-        .returning(['tenant_id', 'user_id', 'pending_connection', 'expires_at'])
-        .executeTakeFirst();
-      if (!row?.pending_connection || new Date(row.expires_at).getTime() < Date.now())
+      const pending = await takePendingConnection(storage.db, confirmHandle(form.token));
+      if (!pending)
         throw new HttpError(
           400,
           'invalid_confirmation',
@@ -264,13 +240,8 @@ export const syncPlugin = fp(async (app: FastifyInstance) => {
         );
       if (form.decision !== 'connect')
         return pageHeaders(reply).send(page('<p>Nothing was connected. You can close this window.</p>'));
-      const connection = JSON.parse(row.pending_connection) as PendingConnection;
-      await attach(
-        { tenantId: row.tenant_id, userId: row.user_id },
-        connection.kind,
-        connection.address,
-        connection.sealed,
-      );
+      const { scope: owner, connection } = pending;
+      await attach(owner, connection.kind, connection.address, connection.sealed);
       return pageHeaders(reply).send(connectedPage(connection.address));
     });
   });
@@ -278,7 +249,7 @@ export const syncPlugin = fp(async (app: FastifyInstance) => {
 
 /** The /v1 sync routes (registered inside the authenticated /v1 scope). */
 export async function syncApiRoutes(app: FastifyInstance): Promise<void> {
-  const { config, storage } = app.services;
+  const { config } = app.services;
   const sync = app.sync;
 
   app.get(
@@ -292,7 +263,7 @@ export async function syncApiRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: Type.Object({ mailboxes: Type.Array(MailboxStatus) }) },
       },
     },
-    async (request) => ({ mailboxes: await mailboxStore(storage.db, request.store.scope).syncStatus() }),
+    async (request) => ({ mailboxes: await request.store.mailboxes.syncStatus() }),
   );
 
   app.post(
@@ -320,7 +291,7 @@ export async function syncApiRoutes(app: FastifyInstance): Promise<void> {
         );
       }
       const state = randomBytes(24).toString('base64url');
-      const store = mailboxStore(storage.db, request.store.scope);
+      const store = request.store.mailboxes;
       const hint = request.user?.identity.email;
       if (provider === 'google') {
         const client = googleClient(config);
@@ -367,7 +338,7 @@ export async function syncApiRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const store = mailboxStore(storage.db, request.store.scope);
+      const store = request.store.mailboxes;
       const mailbox = await store.get(id);
       if (!mailbox) throw new HttpError(404, 'not_found', 'No such mailbox.');
       await sync.disconnect(mailbox);

@@ -3,7 +3,7 @@ import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { pickMonth, pickMonthDay, pickWeekday } from './direction.ts';
 import { pending } from './pending.ts';
-import { consistentDate, DURATION_UNIT, finer, QUANTITY, withTimeOfDay } from './spans.ts';
+import { consistentDate, DURATION_UNIT, dayFromToday, finer, QUANTITY, withTimeOfDay } from './spans.ts';
 import { PART_OF_DAY_WORDS, partOfDay } from './times-of-day.ts';
 import type { Candidate, Context, Pending, Reading, TimeOfDay } from './types.ts';
 
@@ -199,9 +199,9 @@ function pickOccurrence(c: chrono.ParsedComponents, text: string, ctx: Context, 
   if (c.isCertain('weekday') && !c.isCertain('day')) {
     const weekday = (((c.get('weekday') ?? 0) + 6) % 7) + 1;
     const today = ctx.today;
-    if (/\b(?:last|past|previous)\b/i.test(text)) return today.minus({ days: ((today.weekday - weekday + 6) % 7) + 1 });
+    if (/\b(?:last|past|previous)\b/i.test(text)) return dayFromToday(ctx, -(((today.weekday - weekday + 6) % 7) + 1));
     if (/\bnext\b/i.test(text)) return today.startOf('week').plus({ weeks: 1, days: weekday - 1 });
-    if (/\b(?:this|today|coming)\b/i.test(text)) return today.plus({ days: (weekday - today.weekday + 7) % 7 });
+    if (/\b(?:this|today|coming)\b/i.test(text)) return dayFromToday(ctx, (weekday - today.weekday + 7) % 7);
     const reading = read();
     // "Thursday 2-3pm" written on Thursday morning: today, while the time is still ahead.
     if (c.isCertain('hour') && weekday === today.weekday && reading.direction !== 'past') {

@@ -15,7 +15,7 @@ import {
   YEAR_WORDS,
   yearFromWords,
 } from './lexicon.ts';
-import { containingPeriod, daySpan, isAlone, relativeShift, startOfPeriod } from './spans.ts';
+import { containingPeriod, dayFromToday, daySpan, isAlone, relativeShift, startOfPeriod } from './spans.ts';
 import type { Reading, Rule } from './types.ts';
 
 const RELATIVE_MONTH = `(?:the\\s+)?(this|current|next|last|previous|following|coming)\\s+month|the month`;
@@ -41,7 +41,7 @@ export const weekdayRule: Rule = {
     let reading: Reading | undefined;
     if (weekWord) day = startOfPeriod(ctx, 'week', relativeShift(weekWord)).plus({ days: weekday - 1 });
     else if (which === 'last' || which === 'past' || which === 'previous') {
-      day = today.minus({ days: ((today.weekday - weekday + 6) % 7) + 1 });
+      day = dayFromToday(ctx, -(((today.weekday - weekday + 6) % 7) + 1));
     } else if (which === 'next') {
       day = startOfPeriod(ctx, 'week', 1).plus({ days: weekday - 1 });
     } else {
@@ -49,7 +49,7 @@ export const weekdayRule: Rule = {
       // "this Monday" in a past sentence is the Monday of this week; otherwise the next one.
       day =
         which && reading.direction !== 'past'
-          ? today.plus({ days: ((weekday - today.weekday + 6) % 7) + 1 })
+          ? dayFromToday(ctx, ((weekday - today.weekday + 6) % 7) + 1)
           : pickWeekday(ctx, weekday, which ? { ...reading, direction: 'past' } : reading);
     }
     if (m[3]) day = day.plus({ days: /next/i.test(m[3]) ? 7 : -7 });
@@ -320,15 +320,14 @@ export const monthRule: Rule = {
     }
     const month = monthNumber(name!);
     const at = (year: number) => DateTime.fromObject({ year, month, day: 1 }, { zone: ctx.zone });
-    const thisMonth = ctx.ref.startOf('month');
     let start: DateTime;
     let reading: Reading | undefined;
     const year = yearOf ?? yearAfter;
     if (year) start = at(Number(year));
     else if (yearWord) start = at(ctx.ref.year + relativeShift(yearWord));
     else if (which && /^this$/i.test(which)) start = at(ctx.ref.year);
-    else if (which && relativeShift(which) < 0) start = at(month < thisMonth.month ? ctx.ref.year : ctx.ref.year - 1);
-    else if (which) start = at(month > thisMonth.month ? ctx.ref.year : ctx.ref.year + 1);
+    else if (which && relativeShift(which) < 0) start = at(month < ctx.ref.month ? ctx.ref.year : ctx.ref.year - 1);
+    else if (which) start = at(month > ctx.ref.month ? ctx.ref.year : ctx.ref.year + 1);
     else {
       reading = ctx.read(m.index, m.index + whole.length);
       start = pickMonth(ctx, month, reading);

@@ -3,14 +3,15 @@
  * the sentence points (context.ts): the one just gone for the past, the next one for the future.
  */
 import { DateTime } from 'luxon';
+import { dayFromToday } from './spans.ts';
 import type { Context, Reading } from './types.ts';
 
 /** "Friday": past → on or before today; present → today or after; future and no verb → after today. */
 export function pickWeekday(ctx: Context, weekday: number, reading: Reading): DateTime {
-  const today = ctx.today;
-  if (reading.direction === 'past') return today.minus({ days: (today.weekday - weekday + 7) % 7 });
-  if (reading.direction === 'present') return today.plus({ days: (weekday - today.weekday + 7) % 7 });
-  return today.plus({ days: ((weekday - today.weekday + 6) % 7) + 1 });
+  const today = ctx.today.weekday;
+  if (reading.direction === 'past') return dayFromToday(ctx, -((today - weekday + 7) % 7));
+  if (reading.direction === 'present') return dayFromToday(ctx, (weekday - today + 7) % 7);
+  return dayFromToday(ctx, ((weekday - today + 6) % 7) + 1);
 }
 
 /**

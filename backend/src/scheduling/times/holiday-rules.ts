@@ -7,12 +7,27 @@ import type { Context, Rule } from './types.ts';
 
 const toDateTime = (d: HolidayDate, ctx: Context) => DateTime.fromObject(d, { zone: ctx.zone });
 
+type HolidaySpan = { start: DateTime; end: DateTime } | null;
+
+/**
+ * Spans already worked out, per holiday, year and zone: a mail names the same few holidays again and again, and
+ * the calendar arithmetic (Easter, lunar dates) and luxon's zone work are the costly part. Bounded: a text that
+ * names thousands of years clears it.
+ */
+const spans = new Map<string, HolidaySpan>();
+const MAX_SPANS = 2000;
+
 /** The holiday's first day in a year, as a day span (longer for periods such as Hanukkah or Lent). */
-export function holidaySpan(h: Holiday, year: number, ctx: Context): { start: DateTime; end: DateTime } | null {
+export function holidaySpan(h: Holiday, year: number, ctx: Context): HolidaySpan {
+  const key = `${h.name}\u0000${year}\u0000${ctx.zone.name}`;
+  const known = spans.get(key);
+  if (known !== undefined) return known;
   const d = h.date(year);
-  if (!d) return null;
-  const start = toDateTime(d, ctx);
-  return start.isValid ? { start, end: start.plus({ days: h.days?.(year) ?? 1 }) } : null;
+  const start = d ? toDateTime(d, ctx) : null;
+  const span = start?.isValid ? { start, end: start.plus({ days: h.days?.(year) ?? 1 }) } : null;
+  if (spans.size >= MAX_SPANS) spans.clear();
+  spans.set(key, span);
+  return span;
 }
 
 /** The first occurrence on or after `from` (direction 1) or strictly before it (direction -1). */

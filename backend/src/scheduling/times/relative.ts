@@ -6,6 +6,7 @@ import { DateTime, type DurationLikeObject } from 'luxon';
 import { MONTH_NAME, NUMBER, toNumber, WEEKDAY, weekdayNumber } from './lexicon.ts';
 import {
   DURATION_UNIT,
+  dayFromToday,
   daySpan,
   namedPeriod,
   partOfPeriod,
@@ -298,8 +299,8 @@ export const durationRules: Rule[] = [
       const today = ctx.today;
       const forward = /from now|hence/i.test(m[3]!);
       const nearest = forward
-        ? today.plus({ days: ((weekday - today.weekday + 6) % 7) + 1 })
-        : today.minus({ days: ((today.weekday - weekday + 6) % 7) + 1 });
+        ? dayFromToday(ctx, ((weekday - today.weekday + 6) % 7) + 1)
+        : dayFromToday(ctx, -(((today.weekday - weekday + 6) % 7) + 1));
       return daySpan(nearest.plus({ weeks: forward ? n - 1 : -(n - 1) }));
     },
   },
@@ -323,7 +324,7 @@ export const durationRules: Rule[] = [
     name: 'relative-day',
     pattern: /\b(?:the\s+)?day\s+(after tomorrow|before yesterday)\b/gi,
     resolve(m, ctx) {
-      return daySpan(ctx.today.plus({ days: /after/i.test(m[1]!) ? 2 : -2 }));
+      return daySpan(dayFromToday(ctx, /after/i.test(m[1]!) ? 2 : -2));
     },
   },
 ];

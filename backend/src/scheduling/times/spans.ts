@@ -85,9 +85,32 @@ export function containingPeriod(phrase: string, ctx: Context): { start: DateTim
 }
 
 export function daySpan(day: DateTime): { span: Span; day: DateTime } {
-  const start = day.hour || day.minute || day.second || day.millisecond ? day.startOf('day') : day;
-  return { span: { start, end: start.plus({ days: 1 }), grain: 'day' }, day: start };
+  // DateTimes are immutable and spans are replaced, never changed, so one day's span can be shared.
+  let known = daySpans.get(day);
+  if (!known) {
+    const start = day.hour || day.minute || day.second || day.millisecond ? day.startOf('day') : day;
+    known = { span: { start, end: start.plus({ days: 1 }), grain: 'day' }, day: start };
+    daySpans.set(day, known);
+  }
+  return known;
 }
+const daySpans = new WeakMap<DateTime, { span: Span; day: DateTime }>();
+
+/** The day `days` after the reference day (before, when negative), worked out once per parse. */
+export function dayFromToday(ctx: Context, days: number): DateTime {
+  let shifted = daysFromToday.get(ctx);
+  if (!shifted) {
+    shifted = new Map();
+    daysFromToday.set(ctx, shifted);
+  }
+  let day = shifted.get(days);
+  if (!day) {
+    day = days === 0 ? ctx.today : ctx.today.plus({ days });
+    shifted.set(days, day);
+  }
+  return day;
+}
+const daysFromToday = new WeakMap<Context, Map<number, DateTime>>();
 
 /** The date with this day of the month (and month) that falls on `weekday`: the nearest year, or the next month. */
 export function consistentDate(ctx: Context, parts: { dom: number; month?: number }, weekday: number): DateTime | null {

@@ -1,6 +1,6 @@
 /** Rules for times of day: clock times in digits and words, noon, "quarter past", parts of the day, EOD. */
 import { HOUR_WORD, hourValue, MINUTE_WORD, wordsValue } from './lexicon.ts';
-import { isAlone, withTimeOfDay } from './spans.ts';
+import { dayFromToday, isAlone, withTimeOfDay } from './spans.ts';
 import type { Rule, TimeOfDay } from './types.ts';
 
 const PARTS_OF_DAY: Array<[RegExp, TimeOfDay]> = [
@@ -104,7 +104,7 @@ export const partOfDayRules: Rule[] = [
       if (!timeOfDay) return null;
       const which = m[1]?.toLowerCase();
       if (which === 'tomorrow' || which === 'yesterday' || which === 'this' || which === 'today') {
-        const day = ctx.today.plus({ days: which === 'tomorrow' ? 1 : which === 'yesterday' ? -1 : 0 });
+        const day = dayFromToday(ctx, which === 'tomorrow' ? 1 : which === 'yesterday' ? -1 : 0);
         return { day, timeOfDay, span: withTimeOfDay(day, timeOfDay) };
       }
       // "Good morning", "lunch", "late night thoughts": a part of the day on its own is no time unless a
@@ -118,7 +118,7 @@ export const partOfDayRules: Rule[] = [
     name: 'last-night',
     pattern: /\blast night\b/gi,
     resolve(_m, ctx) {
-      const day = ctx.today.minus({ days: 1 });
+      const day = dayFromToday(ctx, -1);
       const timeOfDay = partOfDay('night')!;
       return { day, timeOfDay, span: withTimeOfDay(day, timeOfDay) };
     },
