@@ -78,6 +78,11 @@ export interface SyncConfig {
    * mailboxes each new message needs one, so this bounds a worker's messages/s (docs/scaling.md).
    */
   mailboxConcurrency: number;
+  /**
+   * How long the pipeline's bookkeeping rows are kept (storage/retention.ts), in days; 0 keeps them. A daily
+   * job in a worker process deletes older ones.
+   */
+  retention: { days: number; auditDays: number };
 }
 
 export interface S3BlobConfig {
@@ -161,6 +166,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min || n > max) {
       problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return n;
+  };
+  // 0 keeps the rows; otherwise at least 30 days (the dashboard's ageing and the briefing look two weeks back).
+  const retentionDays = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || (n !== 0 && (n < 30 || n > 36_500))) {
+      problems.push(`${name} must be 0 (keep everything) or a whole number of days from 30 to 36500 (got "${raw}")`);
       return fallback;
     }
     return n;
@@ -254,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     worker: ['on', 'true', '1'].includes(syncWorker),
     queue: jobQueue === 'table' || !databaseUrl ? 'table' : 'pg-boss',
     mailboxConcurrency: integer('SYNC_MAILBOX_CONCURRENCY', 2, 1, 64),
+    retention: { days: retentionDays('RETENTION_DAYS', 90), auditDays: retentionDays('AUDIT_RETENTION_DAYS', 365) },
   };
 
   const s3Bucket = env.S3_BUCKET?.trim() || undefined;

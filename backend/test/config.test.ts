@@ -71,4 +71,14 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ SYNC_MAILBOX_CONCURRENCY: '0' })).toThrow(/SYNC_MAILBOX_CONCURRENCY/);
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
   });
+
+  it('reads the retention: 90 days of bookkeeping and a year of audit by default, 0 keeps, under 30 refused', () => {
+    expect(loadConfig({}).sync.retention).toEqual({ days: 90, auditDays: 365 });
+    expect(loadConfig({ RETENTION_DAYS: '0', AUDIT_RETENTION_DAYS: '730' }).sync.retention).toEqual({
+      days: 0,
+      auditDays: 730,
+    });
+    expect(() => loadConfig({ RETENTION_DAYS: '7' })).toThrow(/RETENTION_DAYS must be 0 \(keep everything\) or/);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: 'forever' })).toThrow(/AUDIT_RETENTION_DAYS/);
+  });
 });

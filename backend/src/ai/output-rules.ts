@@ -295,6 +295,10 @@ function sentencesOf(line: string): string[] {
   return out;
 }
 
+const PLACEHOLDER = /\[confirm:[^\]\n]*\]/g;
+/** A placeholder set aside while claims are read. */
+const HELD = /\u0000(\d+)\u0000/g;
+
 function placeholderFor(actions: string[]): string {
   return `[confirm: was this really done (${actions.join(', ')})? Steward cannot check]`;
 }
@@ -412,15 +416,22 @@ export function enforceDraftRules(output: string, options: OutputRuleOptions): R
       return '';
     });
     if (options.claims !== false) {
-      text = sentencesOf(text)
+      // A `[confirm: …]` placeholder asks the user and claims nothing ("whether you issue it, executed by…"):
+      // placeholders are set aside (a full stop inside one does not end a sentence) and put back after.
+      const held: string[] = [];
+      const masked = text
+        .replace(/\u0000/g, '')
+        .replace(PLACEHOLDER, (placeholder) => `\u0000${held.push(placeholder) - 1}\u0000`);
+      text = sentencesOf(masked)
         .map((sentence) => {
-          const actions = claimedActions(sentence);
+          const actions = claimedActions(sentence.replace(HELD, ' '));
           if (actions.length === 0) return sentence;
-          removed.push(`claim "${sentence.trim().slice(0, 80)}"`);
+          removed.push(`claim "${sentence.replace(HELD, '[confirm]').trim().slice(0, 80)}"`);
           const trailing = /\s*$/.exec(sentence)?.[0] ?? '';
           return `${placeholderFor(actions)}${trailing}`;
         })
-        .join('');
+        .join('')
+        .replace(HELD, (_, index: string) => held[Number(index)] ?? '');
     }
     kept.push(text);
   }

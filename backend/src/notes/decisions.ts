@@ -216,17 +216,31 @@ const RESTATED_SHARE = 0.6;
 
 /**
  * Who runs the meeting: the speaker who opens it, when they also speak about as much as anyone (at least
- * LEAD_SHARE of the most talkative speaker's words); else nobody in particular. A chair who opens the
- * meeting but is outtalked by a few words by one presenter still runs it.
+ * LEAD_SHARE of the most talkative speaker's words) or take about as many turns (a chair moderates in many
+ * short turns while presenters talk at length); else the one who takes the most turns when they also close
+ * the meeting; else nobody in particular.
  */
 export function leadSpeaker(turns: readonly Turn[]): string | null {
   const spoken = new Map<string, number>();
-  for (const turn of turns) spoken.set(turn.speaker, (spoken.get(turn.speaker) ?? 0) + words(turn.text).length);
+  const taken = new Map<string, number>();
+  for (const turn of turns) {
+    spoken.set(turn.speaker, (spoken.get(turn.speaker) ?? 0) + words(turn.text).length);
+    taken.set(turn.speaker, (taken.get(turn.speaker) ?? 0) + 1);
+  }
+  if (spoken.size < 2) return null;
   const most = Math.max(0, ...spoken.values());
+  const mostTurns = Math.max(0, ...taken.values());
   const first = turns.find((t) => words(t.text).length >= 5)?.speaker;
-  return spoken.size > 1 && first !== undefined && (spoken.get(first) ?? 0) >= LEAD_SHARE * most ? first : null;
+  if (
+    first !== undefined &&
+    ((spoken.get(first) ?? 0) >= LEAD_SHARE * most || (taken.get(first) ?? 0) >= LEAD_TURN_SHARE * mostTurns)
+  )
+    return first;
+  const last = turns.findLast((t) => words(t.text).length >= 5)?.speaker;
+  return last !== undefined && taken.get(last) === mostTurns ? last : null;
 }
 const LEAD_SHARE = 0.8;
+const LEAD_TURN_SHARE = 0.85;
 
 function hasDay(text: string, ctx: ItemContext): boolean {
   try {

@@ -228,6 +228,12 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
 
   if (isQuestion) return null;
 
+  // The close of a meeting hands each person their part: "So you will have to work on the look and feel",
+  // "and the User Interface Designer to work on the concept", said by whoever runs it after they start closing.
+  const handout =
+    sentence.speaker === ctx.lead && sentence.turn >= wrapUpStart(ctx) ? handOut(text, sentence, ctx) : null;
+  if (handout) return handout;
+
   // "You'll all have to work on the design": the wrap-up of a meeting hands out work to everyone.
   const group = GROUP_TASK.exec(text);
   if (
@@ -320,6 +326,70 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
     if (!WORK_VERB.test(task) && !mentionsLater(text)) return null;
     return { owner: sentence.speaker, task, sourceTurns: [sentence.turn], dueSearch: [text] };
   }
+  return null;
+}
+
+/** Whoever runs a meeting starts closing it: the next meeting, the work to do until then, the end. */
+const CLOSING =
+  /\b(?:next (?:meeting|time|phase)|(?:close|end|finish|wrap up) (?:the|this|our) (?:meeting|session)|wrap (?:it |things )?up|individual work|(?:in|after) (?:the )?(?:thirty|twenty|forty|fifteen|ten|\d+) minutes|homework|before we meet again|see you|lunch break|that's (?:it|all) for (?:today|now)|what you have to do|your (?:next )?(?:task|job|assignment)s?)\b/i;
+/** The share of a meeting before which no closing is looked for. */
+const CLOSING_FROM = 0.7;
+const wrapUps = new WeakMap<readonly Turn[], number>();
+
+/** The first turn of the meeting's close (by whoever runs it), or past the end when there is none. */
+function wrapUpStart(ctx: ItemContext): number {
+  const known = wrapUps.get(ctx.turns);
+  if (known !== undefined) return known;
+  const from = Math.floor(ctx.turns.length * CLOSING_FROM);
+  let start = ctx.turns.length;
+  if (ctx.lead && ctx.turns.length >= 20) {
+    for (let i = from; i < ctx.turns.length; i++) {
+      const turn = ctx.turns[i];
+      if (turn?.speaker === ctx.lead && CLOSING.test(turn.text)) {
+        start = i;
+        break;
+      }
+    }
+  }
+  wrapUps.set(ctx.turns, start);
+  return start;
+}
+
+/** Second-person work in the close: "you will have to work on…", "you'll look at…", "the Designer to work on…". */
+const HAND_OUT =
+  /\b(?:(?:(?<name2>[A-Z][a-z]+),\s+)?(?:your (?:task|job|part|work) (?:is|will be)|the next (?:phase|step) (?:for you )?is)(?:\s+to)?|[Yy]ou(?: all| both| guys)?(?:'ll| will| would)?(?: all| both)?(?: (?:have to|need to|should|must|are going to|'re going to|can|could))?|(?<name>[A-Z][\p{L}'’-]+(?: [A-Z][\p{L}'’-]+){0,2})(?: will| to| can| should| has to| needs to|'ll))\s+(?:also\s+|then\s+|just\s+|maybe\s+|more\s+|first\s+)*(?<task>[a-z][^.?!;]*)/u;
+
+const FIRST_NAME = /^[A-Z][a-z]+$/;
+/** Capitalised words that open sentences but name nobody. */
+const NOT_A_NAME =
+  /^(?:I|We|You|They|He|She|It|This|That|There|Then|So|And|But|Or|Now|Also|Everyone|Everybody|Someone|Somebody|Nobody|Anyone|Which|Who|What|Where|When|How|Why|Maybe|Okay|Yeah|Yes|Well|Just|Please)$/;
+
+function handOut(text: string, sentence: Sentence, ctx: ItemContext): FoundAction | null {
+  const found = HAND_OUT.exec(text);
+  // A long spoken clause keeps its first phrase: "work on the look and feel design, to have …".
+  let said = found?.groups?.task;
+  // "Your task is the look and feel" names the work without a verb.
+  if (said && found && /\b(?:your|next)\b/.test(found[0]) && !WORK_VERB.test(said) && !ASSIGNED_WORK.test(said))
+    said = `work on ${said}`;
+  const task = said && words(said).length > 12 ? said.split(/,\s+/)[0] : said;
+  if (!found || !task || !(WORK_VERB.test(task) || ASSIGNED_WORK.test(task)) || NOT_A_TASK.test(task)) return null;
+  const name = found.groups?.name ?? found.groups?.name2;
+  const named = name ? resolvePerson(name, ctx.people) : null;
+  if (named) return { owner: named, task, sourceTurns: [sentence.turn], dueSearch: [text] };
+  // A first name that is no speaker label ("Sebastian will work on…"): whoever answers it is meant.
+  if (name && (!FIRST_NAME.test(name) || NOT_A_NAME.test(name))) return null;
+  if (GROUP_YOU.test(found[0]) || /\byou (?:will |'ll )?all\b/i.test(found[0]))
+    return { owner: EVERYONE, task, sourceTurns: [sentence.turn], dueSearch: [text] };
+  // "you": the first other person to answer in the next two turns, else the one who spoke just before.
+  for (let next = sentence.turn + 1; next <= sentence.turn + 2; next++) {
+    const reply = ctx.turns[next];
+    if (!reply || reply.speaker === UNKNOWN_SPEAKER) continue;
+    if (reply.speaker !== sentence.speaker)
+      return { owner: reply.speaker, task, sourceTurns: [sentence.turn, next], dueSearch: [text] };
+  }
+  const before = ctx.turns[sentence.turn - 1];
+  if (before && before.speaker !== sentence.speaker && before.speaker !== UNKNOWN_SPEAKER)
+    return { owner: before.speaker, task, sourceTurns: [sentence.turn], dueSearch: [text] };
   return null;
 }
 

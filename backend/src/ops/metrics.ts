@@ -24,6 +24,7 @@ export interface StewardMetrics {
   deadLetters: Gauge<'queue'>;
   syncLag: Gauge<'provider'>;
   mailboxes: Gauge<'provider' | 'status'>;
+  prunedRows: Counter<'table'>;
 }
 
 let current: StewardMetrics | undefined;
@@ -118,6 +119,12 @@ function createMetrics(): StewardMetrics {
       name: 'steward_mailboxes',
       help: 'Connected mailboxes by provider and status',
       labelNames: ['provider', 'status'],
+      registers,
+    }),
+    prunedRows: new Counter({
+      name: 'steward_pruned_rows_total',
+      help: 'Rows deleted by the daily retention job, by table (RETENTION_DAYS, AUDIT_RETENTION_DAYS)',
+      labelNames: ['table'],
       registers,
     }),
   };

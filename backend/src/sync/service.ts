@@ -16,10 +16,11 @@ import { createPgBossQueue } from '../jobs/pg-boss-queue.ts';
 import type { Queue } from '../jobs/queue.ts';
 import { createTableQueue } from '../jobs/table-queue.ts';
 import type { ContextScope } from '../model-context.ts';
-import { instrumentQueue } from '../ops/metrics.ts';
+import { instrumentQueue, metrics } from '../ops/metrics.ts';
 import type { ReachHooks } from '../reach/hooks.ts';
 import type { CalendarPort } from '../scheduling/calendar/port.ts';
 import type { Storage } from '../storage/database.ts';
+import { type PruneCounts, pruneOldRows } from '../storage/retention.ts';
 import type { Database, MailboxRow } from '../storage/schema.ts';
 import { syncStore } from '../storage/sync.ts';
 import { userStore } from '../storage/users.ts';
@@ -35,7 +36,12 @@ export const SYNC_JOBS = {
   backfill: 'sync-backfill',
   renew: 'sync-renew',
   followUp: 'sync-followup',
+  /** The daily retention job (storage/retention.ts). */
+  prune: 'sync-prune',
 } as const;
+
+/** How often the retention job runs. */
+export const PRUNE_INTERVAL_MS = 24 * 3600_000;
 
 export const SAFETY_NET_INTERVAL_MS = 15 * 60_000;
 const MAX_BACKFILL_MESSAGES = 5_000;
@@ -95,6 +101,11 @@ export interface SyncService {
    * delayed job was lost is still made). Returns how many were enqueued.
    */
   runDueFollowUps(): Promise<number>;
+  /**
+   * The retention job: deletes bookkeeping rows older than RETENTION_DAYS (storage/retention.ts) and
+   * schedules the next run a day later. Returns what it deleted per table.
+   */
+  runPrune(): Promise<PruneCounts>;
   /** Starts the queue (for sending); workers are separate. */
   start(): Promise<void>;
   startWorkers(options?: { concurrency?: number }): Promise<void>;
@@ -112,6 +123,7 @@ export function createQueueFor(config: Config, storage: Storage, pollIntervalMs?
         { name: SYNC_JOBS.backfill, coalesce: true },
         { name: SYNC_JOBS.renew, coalesce: true },
         { name: SYNC_JOBS.followUp },
+        { name: SYNC_JOBS.prune, coalesce: true },
       ],
     });
   }
@@ -315,8 +327,19 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     return due.length;
   }
 
+  async function runPrune(): Promise<PruneCounts> {
+    const counts = await pruneOldRows(db, config.sync.retention, { now: now() });
+    for (const [table, n] of Object.entries(counts)) if (n > 0) metrics().prunedRows.inc({ table }, n);
+    const deleted = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (deleted > 0) options.log?.info({ ...counts }, 'retention: old rows deleted');
+    // The next run; one waiting job at a time however many workers schedule it (a coalescing queue).
+    await queue.send(SYNC_JOBS.prune, {}, { startAfterMs: PRUNE_INTERVAL_MS, singletonKey: 'prune' });
+    return counts;
+  }
+
   async function safetyNet(): Promise<void> {
     await runDueFollowUps();
+    await queue.send(SYNC_JOBS.prune, {}, { singletonKey: 'prune' });
     const active = await rows.activeMailboxes();
     for (const row of active) {
       await queue.send(SYNC_JOBS.mailbox, { mailboxId: row.id, reason: 'safety-net' }, { singletonKey: row.id });
@@ -379,6 +402,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     runRenew,
     runFollowUp,
     runDueFollowUps,
+    runPrune,
     start: () => ensureStarted(),
     async startWorkers(opts = {}) {
       if (workersStarted) return;
@@ -405,6 +429,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         async (job) => void (await runFollowUp(job.data.mailboxId, job.data.threadId ?? '', job.data.messageId ?? '')),
         { concurrency: 1 },
       );
+      await queue.work<Data>(SYNC_JOBS.prune, async () => void (await runPrune()), { concurrency: 1 });
+      // The first prune now, unless one is already scheduled (the job schedules the next; the safety net
+      // starts the chain again if a run failed every retry).
+      await queue.send(SYNC_JOBS.prune, {}, { singletonKey: 'prune' });
       timer = setInterval(() => void safetyNet().catch(() => {}), SAFETY_NET_INTERVAL_MS);
       timer.unref();
     },

@@ -33,6 +33,15 @@ describe('draft output rules', () => {
     'Could you send me the proposal by Thursday?',
   ])('%s stays', (sentence) => expect(rule(sentence)).toBe(sentence));
 
+  it('reads a [confirm: …] placeholder as a question to the user, not a claim, and still catches claims around it', () => {
+    const asked =
+      'Thanks. [confirm: whether you issue an amendment for Acme Inc. executed by the treasurer] Let me know.';
+    expect(rule(asked)).toBe(asked);
+    expect(rule('[confirm: whether you pay it] I have paid the invoice.')).toBe(
+      '[confirm: was this really done (paid)? Steward cannot check]',
+    );
+  });
+
   it.each([
     ['Go to contoso-sso.support/reset now', 'Go to  now'],
     ['Visit evil。com/login', 'Visit '],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { leadSpeaker } from '../../src/notes/decisions.ts';
 import { makeNotesLocal } from '../../src/notes/local.ts';
 import { parseTranscript, type Turn } from '../../src/notes/transcript.ts';
 
@@ -263,5 +264,57 @@ describe('open questions', () => {
     const notes = makeNotesLocal(turns);
     expect(notes.decisions.map((d) => d.text)).toEqual(['We agreed: normal buttons, no touch screen.']);
     expect(notes.openQuestions).toEqual([]);
+  });
+});
+
+describe('who runs the meeting, and the work handed out as it closes', () => {
+  /** A design discussion long enough to have an opening and a close: `count` exchanges. */
+  const discussion = (count: number): string[] =>
+    Array.from({ length: count }, (_, i) => [
+      `Industrial Designer: The case option number ${i + 1} would use a slightly different curve and a rubber grip along the side.`,
+      `Project Manager: Right, and how heavy would number ${i + 1} be?`,
+    ]).flat();
+
+  it('takes the chair who opens and moderates in many short turns, though a presenter says more', () => {
+    const turns = turnsOf([
+      'Project Manager: Welcome to the detailed design meeting, let us look at the prototype.',
+      ...discussion(6),
+      'Marketing: Fine.',
+    ]);
+    expect(leadSpeaker(turns)).toBe('Project Manager');
+  });
+
+  it('takes the one who closes the meeting and takes the most turns when someone else spoke first', () => {
+    const turns = turnsOf([
+      'Marketing: Is this microphone on, can anybody hear me now?',
+      'Project Manager: Yes.',
+      ...discussion(6),
+      'Project Manager: Good, that is all for today, thank you all for coming.',
+    ]);
+    expect(leadSpeaker(turns)).toBe('Project Manager');
+  });
+
+  it('gives each part of the close to the role named or to the one who answers, and nothing before the close', () => {
+    const turns = turnsOf([
+      'Project Manager: Welcome to the conceptual design meeting.',
+      'Marketing: Thanks, good to be here again today.',
+      // Said in the middle of the meeting: discussion, not the work handed out.
+      'Project Manager: Sebastian, your task is the colour scheme, is what I thought at first.',
+      'Marketing: Maybe, but not today.',
+      ...discussion(12),
+      'Project Manager: Okay, the next meeting starts in thirty minutes.',
+      'Project Manager: So you will have to work on the look and feel design.',
+      'User Interface: Yes, that is clear to me.',
+      'Project Manager: And the Industrial Designer to work on the clay prototype.',
+      'Industrial Designer: Okay, that is fine with me.',
+      'Project Manager: Sebastian, your task is the product evaluation.',
+      'Marketing: Sure, that is fine with me.',
+      'Project Manager: See you all in thirty minutes then.',
+    ]);
+    expect(owners(turns)).toEqual([
+      ['User Interface', 'Work on the look and feel design'],
+      ['Industrial Designer', 'Work on the clay prototype'],
+      ['Marketing', 'Work on the product evaluation'],
+    ]);
   });
 });

@@ -15,6 +15,7 @@ const BARE_DURATION = new RegExp(
   'i',
 );
 const NUMBER_RUN = /^\d[\d,]*\s*(?:-|–|to|through|thru)\s*\d[\d,]*$/i;
+const PART_OF_DAY = new RegExp(`\\b${PART_OF_DAY_WORDS}\\b`, 'i');
 const BARE_PART = /^(?:the\s+)?(?:morning|afternoon|evening|night|lunch|lunchtime|late night)s?$/i;
 
 function plausible(text: string, whole: string, before: string, after: string): boolean {
@@ -139,7 +140,7 @@ function fromComponentsInner(
   const relative = c.tags().has('result/relativeDate');
   const hourKnown = c.isCertain('hour');
   const dayKnown = c.isCertain('day') || c.isCertain('weekday');
-  const part = new RegExp(`\\b${PART_OF_DAY_WORDS}\\b`, 'i').exec(text);
+  const part = PART_OF_DAY.exec(text);
 
   // chrono reads every date forward; a date without its year or week is read the way the sentence points.
   const picked = relative ? null : pickOccurrence(c, text, ctx, read);
@@ -148,6 +149,7 @@ function fromComponentsInner(
     month = picked.month;
     dayOfMonth = picked.day;
   }
+  // Midnight of the date (fromObject with no hour), in the writer's zone.
   const day =
     zone === ctx.zone
       ? DateTime.fromObject({ year, month, day: dayOfMonth }, { zone })
@@ -174,11 +176,10 @@ function fromComponentsInner(
   if (part && dayKnown) {
     const timeOfDay = partOfDay(part[1]!);
     const weekday = c.isCertain('weekday') && !c.isCertain('day') ? { weekday: day.weekday } : {};
-    if (timeOfDay)
-      return { day: day.startOf('day'), timeOfDay, span: withTimeOfDay(day.startOf('day'), timeOfDay), ...weekday };
+    if (timeOfDay) return { day, timeOfDay, span: withTimeOfDay(day, timeOfDay), ...weekday };
   }
   if (dayKnown || relative) {
-    const start = day.startOf('day');
+    const start = day;
     const weekday = c.isCertain('weekday') && !c.isCertain('day') ? { weekday: start.weekday } : {};
     return { span: { start, end: start.plus({ days: 1 }), grain: 'day' }, day: start, ...weekday };
   }

@@ -5,6 +5,7 @@ import * as m0003 from './0003_sync.ts';
 import * as m0004 from './0004_security.ts';
 import * as m0005 from './0005_mail_index.ts';
 import * as m0006 from './0006_reach.ts';
+import * as m0007 from './0007_retention.ts';
 
 /** Ordered migrations; a new file is added here with the next number. Names never change once shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_security': m0004,
   '0005_mail_index': m0005,
   '0006_reach': m0006,
+  '0007_retention': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {
