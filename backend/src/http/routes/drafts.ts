@@ -28,10 +28,11 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
     // The local user's name is a placeholder ("Local user"), not a name to sign with.
     const myName = identity && identity.provider !== 'local' ? identity.displayName : undefined;
     const sender = message.from?.address;
-    const facts =
+    const crm =
       sender && sender !== email?.toLowerCase()
-        ? crmFacts(await app.services.reach.crm.contextFor(request.store.scope.tenantId, sender))
-        : [];
+        ? await app.services.reach.crm.contextFor(request.store.scope.tenantId, sender)
+        : undefined;
+    const facts = crmFacts(crm);
     return drafting.prepare(ctx, {
       message,
       thread,
@@ -40,6 +41,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
       ...(myName ? { myName } : {}),
       ...(body.message.labels ? { labels: body.message.labels } : {}),
       ...(facts.length ? { facts } : {}),
+      ...(crm ? { crm } : {}),
     });
   }
 
