@@ -223,7 +223,9 @@ try {
           const t = performance.now();
           const status = await announce(box, msg.id);
           if (status !== 202) throw new Error(`webhook answered ${status}`);
-          latencies.push(performance.now() - t);
+          const ms = performance.now() - t;
+          latencies.push(ms);
+          (box.provider === 'graph' ? graphLatencies : gmailLatencies).push(ms);
         })().catch(() => {
           ackErrors++;
         }),
