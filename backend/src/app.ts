@@ -27,6 +27,7 @@ import { syncApiRoutes, syncPlugin } from './http/routes/sync.ts';
 import { triageRoutes } from './http/routes/triage.ts';
 import { withoutSchemaIds } from './http/schema-ids.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
+import { createNotesService, type NotesService } from './notes/service.ts';
 import { instrumentEngines, registerRequestTelemetry } from './ops/tracing.ts';
 import { createReach, type Reach, type ReachOptions } from './reach/service.ts';
 import type { CalendarPort } from './scheduling/calendar/port.ts';
@@ -45,6 +46,7 @@ export interface Services {
   /** The features as HTTP, CLI and mail sync all run them. */
   triage: TriageService;
   drafting: DraftingService;
+  notes: NotesService;
   /** Access tokens of connected accounts (mail sync and the connected calendars share the cache). */
   accounts: AccountTokens;
   /** The user's connected calendar, when there is one (a connected mailbox's calendar and the user's ICS feeds). */
@@ -173,6 +175,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     engines,
     triage: createTriageService({ engines }),
     drafting: createDraftingService({ engines, calendars, normalise: (m) => cpu.normalise(m) }),
+    // Parsing the transcript and the local notes run in a worker thread under the CPU budget.
+    notes: createNotesService({
+      ...(engines.model ? { model: engines.model } : {}),
+      local: (request, voice) => cpu.notes({ request, ...(voice ? { voice } : {}) }),
+    }),
     accounts,
     calendars,
     routes: [],

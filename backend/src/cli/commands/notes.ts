@@ -1,8 +1,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { MAX_TRANSCRIPT_CHARS, type MeetingNotes, type NotesRequest, type TranscriptFormat } from '@steward/shared';
+import {
+  defaultSettings,
+  MAX_TRANSCRIPT_CHARS,
+  type MeetingNotes,
+  type NotesRequest,
+  type TranscriptFormat,
+} from '@steward/shared';
 import { DateTime } from 'luxon';
-import { notesFromRequest } from '../../notes/local.ts';
+import { loadConfig } from '../../config.ts';
+import { createEngines } from '../../engines.ts';
+import { createNotesService } from '../../notes/service.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { UsageError } from '../command.ts';
 
@@ -138,7 +146,10 @@ export const notesCommand: CliCommand = {
       ...(options.attendees.length > 0 ? { attendees: options.attendees } : {}),
       ...(options.title ? { title: options.title } : {}),
     };
-    const result = notesFromRequest(request);
+    // The engine AI_PROVIDER chooses, exactly as for the server (no database: usage is kept in memory).
+    const { model } = createEngines(loadConfig({ ...io.env, LOG_LEVEL: 'silent' }, io.cwd));
+    const notes = createNotesService(model ? { model } : {});
+    const result = await notes.notes({ userKey: 'local:cli', settings: defaultSettings() }, request);
     if (!result.ok) {
       if (result.error.code === 'invalid_meeting_date' || result.error.code === 'invalid_time_zone') {
         throw new UsageError(result.error.message);

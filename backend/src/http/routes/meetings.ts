@@ -1,22 +1,10 @@
 import multipart from '@fastify/multipart';
-import {
-  ErrorBody,
-  MeetingNotes,
-  NotesRequest,
-  type Settings,
-  type TranscriptFormat,
-  VoiceProfile,
-} from '@steward/shared';
+import { ErrorBody, MeetingNotes, NotesRequest, type TranscriptFormat } from '@steward/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { Type } from 'typebox';
-import { Compile } from 'typebox/compile';
 import { userKeyOf } from '../../ai/db-usage.ts';
-import { mayShareWithModel } from '../../ai/privacy.ts';
 import { type Transcriber, TranscriptionError, transcriberFromConfig } from '../../ai/transcription.ts';
-import { parseAddress } from '../../mail/addresses.ts';
-import { type VoiceHint, voiceHintFromProfile } from '../../notes/follow-up.ts';
-import { createNotesEngine, type NotesEngine } from '../../notes/model.ts';
 import { parseTranscript } from '../../notes/transcript.ts';
 import {
   type BlobStore,
@@ -109,8 +97,6 @@ const CONTENT_TYPE: Record<TranscriptFormat, string> = {
 const AUDIO_EXTENSION = /\.(?:mp3|mp4|mpeg|mpga|m4a|wav|webm|ogg|oga|opus|flac|aac|mkv|mov)$/i;
 const AUDIO_TYPE = /^(?:audio\/[\w.+-]+|video\/(?:mp4|webm|mpeg|quicktime|x-matroska|ogg))$/i;
 
-const checkVoice = Compile(VoiceProfile);
-
 const transcriptKeyOf = (folder: string) => `${folder}/transcript`;
 const audioKeyOf = (folder: string) => `${folder}/audio`;
 
@@ -124,20 +110,11 @@ function toRecord(stored: StoredNotes) {
   };
 }
 
-/** The attendees' addresses, checked against the user's "never send to the language model" lists. */
-function attendeesMayGoToModel(attendees: readonly string[] | undefined, lists: Settings['neverSendToModel']): boolean {
-  return (attendees ?? []).every((attendee) => {
-    const mailbox = parseAddress(attendee);
-    return !mailbox?.address || mayShareWithModel({ from: mailbox }, lists);
-  });
-}
-
 export interface MeetingRoutesOptions {
   /** Where transcripts and audio go (default: from the configuration, DATA_DIR/blobs or S3). */
   blobs?: BlobStore;
   /** Speech to text (default: from the configuration; null turns it off). */
   transcriber?: Transcriber | null;
-  notes?: NotesEngine;
 }
 
 const TranscriptTurns = Type.Object({
@@ -153,16 +130,9 @@ const TranscriptTurns = Type.Object({
 });
 
 export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutesOptions = {}): Promise<void> {
-  const { config, engines } = app.services;
+  const { config, notes: notesService } = app.services;
   const blobs = options.blobs ?? (await createBlobStore(config));
   const transcriber = options.transcriber === null ? undefined : (options.transcriber ?? transcriberFromConfig(config));
-  const { cpu } = app.services;
-  // Parsing the transcript and the local notes run in a worker thread under the CPU budget.
-  const makeNotes =
-    options.notes ??
-    createNotesEngine(engines.model, {
-      local: (request, voice) => cpu.notes({ request, ...(voice ? { voice } : {}) }),
-    });
   // Delete-my-data also removes every transcript and recording, including uploads never turned into notes.
   app.services.userDeletion.push((scope) => blobs.deletePrefix(userBlobPrefix(scope)));
 
@@ -170,14 +140,6 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
   await app.register(multipart, {
     limits: { fileSize: MAX_AUDIO_BYTES, files: 1, fields: 10, fieldSize: 1000, parts: 20 },
   });
-
-  async function voiceOf(request: FastifyRequest): Promise<VoiceHint | undefined> {
-    const stored = await request.store.voice.get();
-    // A profile from an older version, or half-written, is ignored rather than trusted.
-    return stored && checkVoice.Check(stored.profile)
-      ? voiceHintFromProfile(stored.profile as VoiceProfile)
-      : undefined;
-  }
 
   app.post(
     '/meetings/notes',
@@ -207,12 +169,11 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
         );
       }
 
-      const [voice, settings] = await Promise.all([voiceOf(request), request.store.settings()]);
-      const outcome = await makeNotes(notesRequest, {
-        ...(voice ? { voice } : {}),
-        userKey: userKeyOf(scope),
-        modelAllowed: attendeesMayGoToModel(notesRequest.attendees, settings.neverSendToModel),
-      });
+      const [voice, settings] = await Promise.all([request.store.voice.get(), request.store.settings()]);
+      const outcome = await notesService.notes(
+        { userKey: userKeyOf(scope), settings, ...(voice ? { learnedVoice: voice.profile } : {}) },
+        notesRequest,
+      );
       if (!outcome.ok) {
         await request.store.audit('meetings.notes', { op: 'create', error: outcome.error.code });
         throw new HttpError(ERROR_STATUS[outcome.error.code] ?? 422, outcome.error.code, outcome.error.message);
