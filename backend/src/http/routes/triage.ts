@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { Category, type CategoryId, EmailMessage, EmailThread, ErrorBody, TriageResult } from '@steward/shared';
+import {
+  Category,
+  type CategoryId,
+  EmailMessage,
+  EmailThread,
+  ErrorBody,
+  type Settings,
+  TriageResult,
+} from '@steward/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -109,6 +117,26 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
     return me ?? (identityEmail ? [identityEmail] : []);
   }
 
+  /** Ask Steward's index of what the client sends, from the copy it sent (no second download). */
+  async function indexForAsk(
+    request: FastifyRequest,
+    normalised: NormalisedMessage,
+    settings: Settings,
+    me: string[],
+    labels: string[] | undefined,
+  ): Promise<void> {
+    await indexMessages(
+      request.store.mailIndex,
+      [
+        indexInputOf(normalised, {
+          fromMe: normalised.from ? me.includes(normalised.from.address) : false,
+          modelAllowed: mayShareWithModel(normalised, settings.neverSendToModel, labels),
+        }),
+      ],
+      app.services.embedder,
+    );
+  }
+
   /**
    * One message: one query for the user's context and any cached result, the engine, one write for the
    * result and its audit entry.
@@ -122,7 +150,14 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
     const hash = contentHash(message, me, thread, triage.provider);
     const ctx = await request.store.triage.context(message.id, hash);
     const cached = ctx.cached as CachedTriage | undefined;
-    if (cached) return withCrm(request, cached.result, cached.sender, me);
+    if (cached) {
+      // A message triaged before Ask Steward was turned on is indexed the next time a client sends it
+      // (one lookup by id while the index is on; nothing when it is already indexed).
+      const settings = mergeSettings(ctx.settings);
+      if (settings.mailIndex && (await request.store.mailIndex.get({ messageIds: [message.id] })).length === 0)
+        await indexForAsk(request, await app.services.cpu.normalise(message), settings, me, message.labels);
+      return withCrm(request, cached.result, cached.sender, me);
+    }
     const settings = mergeSettings(ctx.settings);
     const normalised = await app.services.cpu.normalise(message);
     const result = await triage.triage(
@@ -136,18 +171,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       { me, ...(thread ? { thread } : {}), ...(message.labels ? { labels: message.labels } : {}) },
     );
     // Messages the client sends are indexed too when the user opted in (Ask Steward).
-    if (settings.mailIndex) {
-      await indexMessages(
-        request.store.mailIndex,
-        [
-          indexInputOf(normalised, {
-            fromMe: normalised.from ? me.includes(normalised.from.address) : false,
-            modelAllowed: mayShareWithModel(normalised, settings.neverSendToModel, message.labels),
-          }),
-        ],
-        app.services.embedder,
-      );
-    }
+    if (settings.mailIndex) await indexForAsk(request, normalised, settings, me, message.labels);
     const stored: CachedTriage = { result, sender: normalised.from?.address };
     await request.store.triage.saveResultAudited(message.id, hash, stored, triage.provider, {
       action: 'triage',
