@@ -24,10 +24,11 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
     ]);
     const email = request.user?.identity.email;
     const sender = message.from?.address;
-    const facts =
+    const crm =
       sender && sender !== email?.toLowerCase()
-        ? crmFacts(await app.services.reach.crm.contextFor(request.store.scope.tenantId, sender))
-        : [];
+        ? await app.services.reach.crm.contextFor(request.store.scope.tenantId, sender)
+        : undefined;
+    const facts = crmFacts(crm);
     return drafting.prepare(ctx, {
       message,
       thread,
@@ -35,6 +36,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
       ...(email ? { me: [email] } : {}),
       ...(body.message.labels ? { labels: body.message.labels } : {}),
       ...(facts.length ? { facts } : {}),
+      ...(crm ? { crm } : {}),
     });
   }
 
