@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   AlertChannel,
   AlertChannelInput,
@@ -35,7 +36,8 @@ function uuidOr404(id: string, what: string): string {
 }
 
 /** Senders and unsubscribe, the dashboard's numbers, alert channels, and the tenant's CRM connection. */
-export async function reachRoutes(app: FastifyInstance): Promise<void> {
+export async function reachRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { reach, config, storage } = app.services;
 
   app.get(
@@ -75,8 +77,8 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const id = uuidOr404((request.params as { id: string }).id, 'sender');
-      const body = request.body as UnsubscribeRequest;
+      const id = uuidOr404(request.params.id, 'sender');
+      const body = request.body;
       const scope = request.store.scope;
       try {
         return await unsubscribe(
@@ -122,7 +124,7 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const days = Number((request.query as { days?: string }).days ?? 30);
+      const days = Number(request.query.days ?? 30);
       if (days > 365) throw new HttpError(400, 'invalid_query', 'days is at most 365.');
       return inboxStats(storage.db, request.store.scope, { days });
     },
@@ -160,7 +162,7 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       try {
-        const channel = await reach.alerts.create(request.store.scope, request.body as AlertChannelInput);
+        const channel = await reach.alerts.create(request.store.scope, request.body);
         return reply.status(201).send(channel);
       } catch (error) {
         return channelError(error);
@@ -179,10 +181,10 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const id = uuidOr404((request.params as { id: string }).id, 'alert channel');
+      const id = uuidOr404(request.params.id, 'alert channel');
       if (!(await reach.alerts.remove(request.store.scope, id)))
         throw new HttpError(404, 'not_found', 'No such alert channel.');
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -197,7 +199,7 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const id = uuidOr404((request.params as { id: string }).id, 'alert channel');
+      const id = uuidOr404(request.params.id, 'alert channel');
       try {
         const result = await reach.alerts.test(request.store.scope, id);
         if (!result) throw new HttpError(404, 'not_found', 'No such alert channel.');
@@ -246,7 +248,7 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const scope = admin(request);
       try {
-        return await reach.crm.connect(scope.tenantId, scope.userId, request.body as CrmConnectionInput);
+        return await reach.crm.connect(scope.tenantId, scope.userId, request.body);
       } catch (error) {
         return crmError(error);
       }
@@ -266,7 +268,7 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
       const scope = admin(request);
       if (!(await reach.crm.disconnect(scope.tenantId, scope.userId)))
         throw new HttpError(404, 'not_found', 'No CRM is connected.');
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Category, type CategoryId, EmailMessage, EmailThread, ErrorBody, TriageResult } from '@steward/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -101,7 +102,8 @@ function describeItemError(error: unknown): { code: string; message: string } {
   return { code: 'unprocessable_message', message: 'This message could not be read.' };
 }
 
-export async function triageRoutes(app: FastifyInstance): Promise<void> {
+export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { triage } = app.services;
 
   function meOf(request: FastifyRequest, me: string[] | undefined): string[] {
@@ -190,7 +192,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const body = request.body as TriageRequest;
+      const body = request.body;
       if ((body.message === undefined) === (body.messages === undefined)) {
         throw new HttpError(400, 'invalid_body', 'Send either "message" or "messages", not both and not neither.');
       }
@@ -259,7 +261,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const body = request.body as FeedbackRequest;
+      const body = request.body;
       if (body.message && body.message.id !== body.messageId) {
         throw new HttpError(400, 'invalid_body', 'message.id must equal messageId.');
       }
