@@ -307,6 +307,11 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
   if (offer?.groups?.task && sentence.speaker !== UNKNOWN_SPEAKER) {
     return { owner: sentence.speaker, task: offer.groups.task, sourceTurns: [sentence.turn], dueSearch: [text] };
   }
+  // "We'll have to find out what it costs": research the group owes, nobody named yet.
+  const owed = !commitment ? WE_MUST_FIND.exec(text) : null;
+  if (owed?.groups?.task) {
+    return { owner: UNASSIGNED, task: owed.groups.task, sourceTurns: [sentence.turn], dueSearch: [text] };
+  }
 
   if (commitment?.groups?.task && sentence.speaker !== UNKNOWN_SPEAKER) {
     const task = commitment.groups.task;
@@ -406,6 +411,8 @@ const ASSIGNED_WORK =
 /** "you" that means everyone: not one person's task. */
 const GROUP_YOU = /\b(?:you all|all of you|you guys|each of you|everyone|everybody|you both)\b/i;
 const REFUSAL = /^(?:no\b|nope|i can't|i cannot|not really|not me|i don't think so)/i;
+const WE_MUST_FIND =
+  /(?<!\b(?:if|whether|how|what|when|unless)\s)\bwe(?:'ll| will)? (?:have to|need to|must|should)\s+(?:also\s+|then\s+|probably\s+|maybe\s+|still\s+)*(?<task>(?:find out|look into|look up|check|research|investigate|ask)\b[^.?!;]*)/i;
 const WE_CAN_FIND =
   /(?<!\b(?:if|whether|how|what|when|unless)\s)\bwe (?:can|could|will|'ll)\s+(?:also\s+|then\s+|probably\s+|maybe\s+)*(?<task>(?:find out|look into|look up|check|research|investigate|look at (?:that|it|this))\b[^.?!;]*)/i;
 

@@ -88,6 +88,20 @@ describe('decisions: what is not one, and one per turn', () => {
     ]);
   });
 
+  it('reads the contracted "it\'s gonna be" and "the case\'ll have" from the chair as choices', () => {
+    const turns = chaired([
+      'Ivan: Okay.',
+      "Nora: It's gonna be a single curved case in yellow rubber.",
+      'Ivan: Good.',
+      "Nora: And the case'll have the logo on the bottom.",
+      'Lea: Fine.',
+    ]);
+    expect(makeNotesLocal(turns).decisions.map((d) => d.text)).toEqual([
+      "It's gonna be a single curved case in yellow rubber.",
+      "The case'll have the logo on the bottom.",
+    ]);
+  });
+
   it("leaves out running the meeting, wished-for qualities and the last meeting's minutes", () => {
     const turns = chaired([
       'Nora: The minutes: we decided on a young target group and no teletext.',
@@ -172,6 +186,16 @@ describe('action items handed out without the word "action"', () => {
       'Lea: True.',
     ]);
     expect(owners(turns)).toEqual([]);
+  });
+
+  it('gives "we\'ll have to find out…" to nobody in particular, and "if we have to check…" to no one', () => {
+    const turns = turnsOf([
+      "Nora: We'll have to find out how much the solar cells cost.",
+      'Ivan: True, they looked expensive in the catalogue.',
+      'Lea: I wonder if we have to check the weight as well.',
+      'Ivan: Probably not now.',
+    ]);
+    expect(owners(turns)).toEqual([['Unassigned', 'Find out how much the solar cells cost']]);
   });
 
   it('gives a wrap-up "you will have to…" to the one who answers it, and to everyone when nobody does', () => {
