@@ -26,6 +26,11 @@ export const GMAIL_API_PREFIX = 'https://gmail.googleapis.com/';
  * the server's connect route returns). Apps Script only opens links under openLinkUrlPrefixes.
  */
 export const CONSENT_URL_PREFIXES = ['https://accounts.google.com/', 'https://login.microsoftonline.com/'] as const;
+/**
+ * Where Ask Steward's cited sources and the briefing's threads open: the message in Gmail, or in Outlook on
+ * the web for mail of a connected Microsoft mailbox (the citation's webLink).
+ */
+export const MESSAGE_URL_PREFIXES = ['https://mail.google.com/', 'https://outlook.office.com/'] as const;
 
 export interface ManifestOptions {
   publicUrl: string;
@@ -87,7 +92,7 @@ export function gmailManifest(options: ManifestOptions): AppsScriptManifest {
         layoutProperties: { primaryColor: '#1f4e79', secondaryColor: '#2e7d32' },
         homepageTrigger: { runFunction: 'onHomepage', enabled: true },
         universalActions: [{ label: 'Settings', runFunction: 'onShowSettings' }],
-        openLinkUrlPrefixes: [prefix, ...CONSENT_URL_PREFIXES],
+        openLinkUrlPrefixes: [prefix, ...CONSENT_URL_PREFIXES, ...MESSAGE_URL_PREFIXES],
       },
       gmail: {
         contextualTriggers: [{ unconditional: {}, onTriggerFunction: 'onGmailMessage' }],

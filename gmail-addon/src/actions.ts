@@ -1,7 +1,17 @@
-import type { CategoryId, EmailMessage, InboxStats, Sender, Settings, SettingsPatch, Weekday } from '@steward/shared';
+import type {
+  Briefing,
+  CategoryId,
+  EmailMessage,
+  InboxStats,
+  Sender,
+  Settings,
+  SettingsPatch,
+  Weekday,
+} from '@steward/shared';
 import { api, type FeedbackScope, type TimesSuggestion } from './api/client.ts';
 import { BackendError } from './api/errors.ts';
 import { cacheGet, cachePut, cacheRemove, keys } from './cache.ts';
+import { answerCard, indexOffCard, notIndexedCard, summaryCard } from './cards/ask.ts';
 import { type ComposeView, composeCard } from './cards/compose.ts';
 import { errorCard } from './cards/error.ts';
 import { fixCategoryCard } from './cards/fix.ts';
@@ -278,7 +288,20 @@ function loadStats(): { stats: InboxStats | null; senders: Sender[] } {
   }
 }
 
-function homeOrErrorCard(): Card {
+/** The morning briefing; a server without it (404) leaves it out, other failures say why. */
+function loadBriefing(): { briefing: Briefing | null; briefingError: string } {
+  try {
+    return { briefing: api.briefing(), briefingError: '' };
+  } catch (err) {
+    const error = asBackendError(err);
+    return {
+      briefing: null,
+      briefingError: error.status === 404 ? '' : `The briefing could not be loaded: ${error.message}`,
+    };
+  }
+}
+
+function homeOrErrorCard(timeZone?: string): Card {
   try {
     const me = api.me();
     let settings: Settings | null = null;
@@ -306,6 +329,8 @@ function homeOrErrorCard(): Card {
       voiceMissing,
       ...loadSync(settings),
       ...loadStats(),
+      ...loadBriefing(),
+      ...(timeZone ? { timeZone } : {}),
     });
   } catch (err) {
     return errorCard(asBackendError(err), { view: 'home' });
@@ -313,12 +338,92 @@ function homeOrErrorCard(): Card {
 }
 
 /** Homepage trigger: Steward opened with no message selected. */
-export function onHomepage(_e?: Event): Card {
-  return homeOrErrorCard();
+export function onHomepage(e?: Event): Card {
+  return homeOrErrorCard(e?.commonEventObject?.timeZone?.id);
 }
 
-export function onRefreshHome(_e?: Event) {
-  return updateCard(homeOrErrorCard());
+export function onRefreshHome(e?: Event) {
+  return updateCard(homeOrErrorCard(e?.commonEventObject?.timeZone?.id));
+}
+
+// ---- Ask Steward -----------------------------------------------------------------------------------
+
+function isIndexOff(err: unknown): boolean {
+  return err instanceof BackendError && err.code === 'mail_index_off';
+}
+
+function answerOrErrorCard(question: string, e: Event | undefined): Card {
+  try {
+    return answerCard(question, api.ask(question), userTimeZone(e, cachedSettings()));
+  } catch (err) {
+    if (isIndexOff(err)) return indexOffCard({ view: 'ask', question });
+    return errorCard(asBackendError(err), { view: 'ask', question });
+  }
+}
+
+/** "Ask" on the homepage or under an answer: the answer and its sources on a card of their own. */
+export function onAsk(e: Event) {
+  const question = formValue(e, 'question').trim() || param(e, 'question').trim();
+  if (!question) return notify('Type a question first.');
+  if (question.length > 10_000) return notify('That question is too long: keep it under 10,000 characters.');
+  return pushCard(answerOrErrorCard(question, e));
+}
+
+function summaryOrErrorCard(threadId: string): Card {
+  try {
+    return summaryCard(api.threadSummary(threadId));
+  } catch (err) {
+    if (isIndexOff(err)) return indexOffCard({ view: 'summary', threadId });
+    const error = asBackendError(err);
+    if (error.status === 404) return notIndexedCard();
+    return errorCard(error, { view: 'summary', threadId });
+  }
+}
+
+/** "Summarise thread" on the message card. */
+export function onSummariseThread(e: Event) {
+  const threadId = param(e, 'threadId') || gmailContext(e)?.threadId || '';
+  if (!threadId) return notify('Open a message first.');
+  return pushCard(summaryOrErrorCard(threadId));
+}
+
+/** "Turn on Ask Steward": only on the user's click; then shows what they asked for. */
+export function onEnableMailIndex(e: Event) {
+  try {
+    const saved = api.saveSettings({ mailIndex: true });
+    cachePut(keys.settings, saved, 3600);
+  } catch (err) {
+    return notify(asBackendError(err).message);
+  }
+  const view = param(e, 'view');
+  const next =
+    view === 'summary' && param(e, 'threadId')
+      ? summaryOrErrorCard(param(e, 'threadId'))
+      : view === 'ask' && param(e, 'question')
+        ? answerOrErrorCard(param(e, 'question'), e)
+        : homeOrErrorCard();
+  return CardService.newActionResponseBuilder()
+    .setNavigation(CardService.newNavigation().updateCard(next))
+    .setNotification(CardService.newNotification().setText('Ask Steward is on. Steward indexes your mail from now on.'))
+    .build();
+}
+
+/**
+ * "Save as a draft to me" under the briefing: a Gmail draft addressed to the user, opened for them.
+ * Steward never sends it (the add-on has no send scope).
+ */
+export function onBriefingDraft(_e?: Event) {
+  try {
+    const me = myAddresses()[0] ?? api.me().email ?? '';
+    if (!me) throw new BackendError('no_address', 'Steward does not know your address to address the draft.', 0, false);
+    const briefing = api.briefing();
+    const draft = GmailApp.createDraft(me, `Steward briefing for ${briefing.date}`, briefing.text, {
+      htmlBody: textToHtml(briefing.text),
+    });
+    return CardService.newComposeActionResponseBuilder().setGmailDraft(draft).build();
+  } catch (err) {
+    return failure(err);
+  }
 }
 
 /**
@@ -425,6 +530,8 @@ export function onRetry(e: Event) {
   const messageId = param(e, 'messageId');
   if (view === 'home') return updateCard(homeOrErrorCard());
   if (view === 'settings') return updateCard(settingsOrErrorCard());
+  if (view === 'ask') return updateCard(answerOrErrorCard(param(e, 'question'), e));
+  if (view === 'summary') return updateCard(summaryOrErrorCard(param(e, 'threadId')));
   const context = gmailContext(e) ?? (messageId ? { messageId, threadId: '', accessToken: '' } : null);
   if (!context) return updateCard(homeOrErrorCard());
   if (view === 'times') {

@@ -3,8 +3,11 @@
  * scripts/build.ts bundles this module as the global `Steward` and adds a top-level stub for each export.
  */
 export {
+  onAsk,
+  onBriefingDraft,
   onConnectGmail,
   onCreateDraft,
+  onEnableMailIndex,
   onFixCategory,
   onGmailCompose,
   onGmailMessage,
@@ -20,5 +23,6 @@ export {
   onSaveSettings,
   onShowSettings,
   onSuggestTimes,
+  onSummariseThread,
   onUnsubscribe,
 } from './actions.ts';

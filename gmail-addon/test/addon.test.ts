@@ -338,7 +338,7 @@ describe('homepage and settings', () => {
     expect(text).toContain('Sorting your last 14 days: 120 of 400');
     expect(text).toMatch(/Last checked (just now|\d+ min ago)/);
     expect(text).not.toContain('Reconnect needed');
-    expect(buttons(home).map((b) => b.text)).toEqual(['Settings', 'Refresh']);
+    expect(buttons(home).map((b) => b.text)).toEqual(['Ask', 'Open', 'Save as a draft to me', 'Settings', 'Refresh']);
   });
 
   it('warns when Steward lost access to a mailbox, and "Reconnect" opens the consent page', async () => {
@@ -434,11 +434,18 @@ describe('homepage and settings', () => {
   it('an older server without mailbox sync (404) shows nothing about it', async () => {
     await control({
       'GET /v1/sync/status': { status: 404, body: { error: { code: 'not_found', message: 'Route not found' } } },
+      'GET /v1/briefing': { status: 404, body: { error: { code: 'not_found', message: 'Route not found' } } },
     });
     const home = addon.onHomepage(world.event());
     const text = visibleText(home);
-    expect(text).not.toMatch(/Mailbox sync|mailbox connected|Connect Gmail|could not be loaded/);
-    expect(nodes(home, 'CardSection').map((s) => s.header)).toEqual(['Status', 'Your voice', 'Working hours']);
+    expect(text).not.toMatch(/Mailbox sync|mailbox connected|Connect Gmail|could not be loaded|Briefing/);
+    // The Ask box stays: on a server without it, asking says the server needs an update (a 404 in words).
+    expect(nodes(home, 'CardSection').map((s) => s.header)).toEqual([
+      'Status',
+      'Ask Steward',
+      'Your voice',
+      'Working hours',
+    ]);
     expect(text).toContain('Greeting: “Hi {name},”');
   });
 

@@ -81,7 +81,14 @@ describe('dist/Code.js', () => {
       ),
       fn('onSuggestTimes')(world.event(QUESTION.id, { parameters: { messageId: QUESTION.id } })),
     ];
-    const named = new Set(cards.flatMap((c) => buttons(c).map((b) => b.functionName)));
+    // Link buttons (a cited source, a briefing thread) open a URL and call nothing.
+    const named = new Set(
+      cards.flatMap((c) =>
+        buttons(c)
+          .filter((b) => !b.url)
+          .map((b) => b.functionName),
+      ),
+    );
     expect(named.size).toBeGreaterThanOrEqual(10);
     for (const name of named) expect(typeof (context as Record<string, unknown>)[name], name).toBe('function');
     for (const name of result.functions)
@@ -111,11 +118,14 @@ describe('dist/appsscript.json', () => {
       name: 'Steward',
       logoUrl: 'https://steward.test/logo.png',
       homepageTrigger: { runFunction: 'onHomepage' },
-      // "Connect Gmail" and "Reconnect" open the providers' consent pages; Apps Script opens only these.
+      // "Connect Gmail" and "Reconnect" open the providers' consent pages, Ask Steward's sources open the
+      // message in Gmail (or Outlook on the web); Apps Script opens only these.
       openLinkUrlPrefixes: [
         'https://steward.test/',
         'https://accounts.google.com/',
         'https://login.microsoftonline.com/',
+        'https://mail.google.com/',
+        'https://outlook.office.com/',
       ],
     });
     expect(manifest.addOns.gmail.contextualTriggers).toEqual([

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BASE_SCOPES, CONSENT_URL_PREFIXES, gmailManifest, LABEL_SCOPES, urlPrefix } from '../scripts/manifest.ts';
+import {
+  BASE_SCOPES,
+  CONSENT_URL_PREFIXES,
+  gmailManifest,
+  LABEL_SCOPES,
+  MESSAGE_URL_PREFIXES,
+  urlPrefix,
+} from '../scripts/manifest.ts';
 
 describe('urlPrefix', () => {
   it('turns PUBLIC_URL into a whitelist prefix ending in a slash', () => {
@@ -26,10 +33,12 @@ it('adds the restricted label scopes and the Gmail API only when asked', () => {
   expect(labels.addOns.common.logoUrl).toBe('https://cdn.example/l.png');
 });
 
-it("lets the add-on open the server and the providers' consent pages, nothing else", () => {
+it("lets the add-on open the server, the providers' consent pages and a message in its mail client, nothing else", () => {
   expect(gmailManifest({ publicUrl: 'https://s.example/steward' }).addOns.common.openLinkUrlPrefixes).toEqual([
     'https://s.example/steward/',
     ...CONSENT_URL_PREFIXES,
+    ...MESSAGE_URL_PREFIXES,
   ]);
+  expect(MESSAGE_URL_PREFIXES).toEqual(['https://mail.google.com/', 'https://outlook.office.com/']);
   expect(CONSENT_URL_PREFIXES).toEqual(['https://accounts.google.com/', 'https://login.microsoftonline.com/']);
 });

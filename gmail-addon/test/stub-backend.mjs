@@ -69,7 +69,73 @@ function triageOf(body) {
   };
 }
 
+// Ask Steward: what the real API answers for a question, a thread and the morning (tests script 409/404/5xx).
+const ASK = {
+  answer: '[1] Dana Cole (1 Mar 2025): “The renewal price is 42,000 EUR <net>.”',
+  citations: [
+    {
+      messageId: '18f0renewal',
+      threadId: '18f0thread-renewal',
+      subject: 'Renewal <terms>',
+      from: 'Dana Cole <dana@fabrikam.example>',
+      date: '2025-03-01T09:00:00.000Z',
+      quote: 'The renewal price is 42,000 EUR <net>.',
+      webLink: 'https://mail.google.com/mail/u/0/#all/18f0thread-renewal',
+    },
+    {
+      messageId: '18f0pricing',
+      threadId: null,
+      subject: 'Pricing',
+      from: 'Priya Raman <priya@contoso.example>',
+      date: null,
+      quote: 'Pricing is per seat.',
+      webLink: 'https://evil.example/phish',
+    },
+  ],
+  confidence: 0.7,
+  found: true,
+  engine: 'local',
+};
+const SUMMARY = {
+  threadId: 'thread-q3',
+  subject: 'Q3 numbers and a quick call',
+  messages: 2,
+  participants: ['Alice Okafor', 'Sam'],
+  requests: [
+    {
+      text: 'the Q3 numbers by Friday',
+      who: 'Alice Okafor',
+      messageId: 'msg-q3',
+      quote: 'Could you send the Q3 numbers by Friday?',
+    },
+  ],
+  decisions: [{ text: 'go with option B', who: 'Sam', messageId: 'msg-q3-0', quote: "Let's go with option B." }],
+  openQuestions: [],
+  engine: 'local',
+};
+const BRIEFING = {
+  date: '2025-03-03',
+  needsReply: [
+    {
+      threadId: 'thread-q3',
+      messageId: 'msg-q3',
+      subject: 'Q3 numbers and a quick call',
+      from: 'Alice Okafor',
+      since: '2025-03-01T09:00:00.000Z',
+      ageDays: 2.2,
+      priority: 'high',
+    },
+  ],
+  waitingFor: [],
+  meetings: [],
+  calendar: 'none',
+  text: 'Steward briefing for 2025-03-03\n\nNeeds your reply (1):\n- [high] Q3 numbers and a quick call — Alice Okafor, 2 days',
+};
+
 const routes = {
+  'POST /v1/ask': () => [200, ASK],
+  'POST /v1/threads/summary': (body) => [200, { ...SUMMARY, threadId: body.threadId }],
+  'GET /v1/briefing': () => [200, BRIEFING],
   'GET /v1/me': () => [
     200,
     {

@@ -16,6 +16,8 @@ function Preview({ mailbox, api, auth }: { mailbox: SampleMailbox; api: ApiClien
   const [effect, setEffect] = useState<SampleEffect | null>(null);
 
   useEffect(() => mailbox.onEffect(setEffect), [mailbox]);
+  // A cited source opened from the pane selects its message in the sample inbox.
+  useEffect(() => mailbox.onItemChanged(() => setSelected(mailbox.selectedId)), [mailbox]);
 
   const select = (id: string) => {
     mailbox.select(id);
@@ -96,11 +98,15 @@ function EffectView({ effect }: { effect: SampleEffect }) {
       ? `Outlook would open a ${effect.replyAll ? 'reply-all' : 'reply'} with:`
       : effect.kind === 'new-message'
         ? `Outlook would open a new message "${effect.subject}":`
-        : `Outlook would tag the message "${effect.displayName}".`;
+        : effect.kind === 'open'
+          ? 'Outlook would open the message (selected in the sample inbox).'
+          : `Outlook would tag the message "${effect.displayName}".`;
   return (
     <section className="effect" aria-live="polite" data-testid="preview-effect">
       <h2>{title}</h2>
-      {effect.kind !== 'category' ? <iframe title="Reply preview" sandbox="" srcDoc={effect.html} /> : null}
+      {effect.kind === 'reply' || effect.kind === 'new-message' ? (
+        <iframe title="Reply preview" sandbox="" srcDoc={effect.html} />
+      ) : null}
     </section>
   );
 }

@@ -245,3 +245,25 @@ describe('OfficeMailbox: the Smart Alert needs the API URL', () => {
     expect(host.savedRoamingSettings()).toEqual({ 'steward.apiBaseUrl': 'https://steward.example' });
   });
 });
+
+describe('OfficeMailbox.openMessage (cited sources, briefing items)', () => {
+  it('opens an EWS id as it is and converts a Graph REST id first', async () => {
+    const { mailbox, host } = setup();
+    expect(await mailbox.openMessage('AAMkAD+ews/id=')).toBe('opened');
+    expect(await mailbox.openMessage('AAMkAD-rest_id')).toBe('opened');
+    expect(host.calls.filter((c) => c.method === 'convertToEwsId').map((c) => c.args)).toEqual([
+      ['AAMkAD-rest_id', 'v2.0'],
+    ]);
+    expect(host.calls.filter((c) => c.method === 'displayMessageForm').map((c) => c.args)).toEqual([
+      ['AAMkAD+ews/id='],
+      ['ews:AAMkAD-rest_id'],
+    ]);
+  });
+
+  it('refuses ids that are not mailbox items (a draft being composed, an empty id)', async () => {
+    const { mailbox, host } = setup();
+    expect(await mailbox.openMessage('compose:conv-1')).toBe('unsupported');
+    expect(await mailbox.openMessage('')).toBe('unsupported');
+    expect(host.calls.some((c) => c.method === 'displayMessageForm')).toBe(false);
+  });
+});

@@ -38,7 +38,10 @@ afterAll(async () => {
 // biome-ignore lint/suspicious/noExplicitAny: a JSON answer from the backend, read field by field
 type Answer = { status: number | undefined; body: any };
 function lastResponse(path: string): Answer {
-  const r = [...user.world.UrlFetchApp.requests].reverse().find((q) => q.url.endsWith(path));
+  return lastOf(user, path);
+}
+function lastOf(who: { world: typeof user.world }, path: string): Answer {
+  const r = [...who.world.UrlFetchApp.requests].reverse().find((q) => q.url.endsWith(path));
   if (!r) throw new Error(`no request to ${path}`);
   return { status: r.status, body: r.responseText ? JSON.parse(r.responseText) : null };
 }
@@ -196,6 +199,54 @@ describe('the open message', () => {
     expect(result.status).toBe(200);
     const shown = navigation(response)[0]?.arg;
     expect(visibleText(shown)).toContain(result.body.slots.length ? 'Option 1' : 'No free time fits');
+  });
+});
+
+describe('Ask Steward against the real backend', () => {
+  it('off until the user turns it on; then a message opened is indexed, answered with its quote, and summarised', async () => {
+    // A user of their own: nothing opened before, so nothing cached and nothing indexed.
+    const asker = gmailUser(
+      built,
+      backend,
+      { email: 'asker@example.com', sub: '110000000000000000009', name: 'Asker' },
+      MAILBOX,
+    );
+    try {
+      const ask = (question: string) =>
+        navigation(asker.fn('onAsk')(asker.world.event(undefined, { form: { question } })))[0]?.arg;
+      const off = ask('When are the Q3 numbers due?');
+      expect(lastOf(asker, '/v1/ask').status).toBe(409);
+      const turnOn = button(off, 'Turn on Ask Steward');
+      const enabled = asker.fn(turnOn.functionName)(asker.world.event(undefined, { parameters: turnOn.parameters }));
+      expect(visibleText(enabled)).toContain('Ask Steward is on');
+      // Nothing was indexed before it was on: the index says it cannot answer.
+      expect(visibleText(navigation(enabled)[0]?.arg)).toContain('I could not find this in your indexed mail.');
+
+      // Opening the message sends it for triage, which indexes it.
+      const [card] = asker.fn('onGmailMessage')(asker.world.event(QUESTION.id)) as unknown[];
+      const answer = ask('Could you send the Q3 numbers by Friday?');
+      const result = lastOf(asker, '/v1/ask');
+      expect(result.status).toBe(200);
+      expect(result.body.found).toBe(true);
+      expect(result.body.citations[0]).toMatchObject({ messageId: QUESTION.id, threadId: QUESTION.threadId });
+      expect(visibleText(answer)).toContain('Q3 numbers by Friday');
+      expect(button(answer, 'Open').url).toBe(`https://mail.google.com/mail/u/0/#all/${QUESTION.threadId}`);
+
+      const summarise = button(card, 'Summarise thread');
+      const summary = navigation(
+        asker.fn(summarise.functionName)(asker.world.event(QUESTION.id, { parameters: summarise.parameters })),
+      )[0]?.arg;
+      expect(lastOf(asker, '/v1/threads/summary').status).toBe(200);
+      expect(visibleText(summary)).toContain('Thread summary');
+      expect(visibleText(summary)).toContain('Q3 numbers');
+
+      // The briefing on the homepage comes from the real route too.
+      const home = asker.fn('onHomepage')(asker.world.event());
+      expect(lastOf(asker, '/v1/briefing').status).toBe(200);
+      expect(visibleText(home)).toContain('Briefing for ');
+    } finally {
+      await asker.world.close();
+    }
   });
 });
 

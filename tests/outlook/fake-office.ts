@@ -243,7 +243,17 @@ export function installFakeOffice(target: Record<string, unknown>, options: Fake
     displayNewMessageForm(parameters: unknown) {
       record('displayNewMessageForm', parameters);
     },
+    displayMessageForm(itemId: string) {
+      record('displayMessageForm', itemId);
+    },
   };
+  if (supports('Mailbox', '1.3')) {
+    // Office turns a REST id into an EWS id; the fake marks it so a test can see the conversion happened.
+    mailbox.convertToEwsId = (itemId: string, restVersion: string) => {
+      record('convertToEwsId', itemId, restVersion);
+      return `ews:${itemId}`;
+    };
+  }
   if (supports('Mailbox', '1.5')) {
     mailbox.addHandlerAsync = (eventType: string, handler: (event: unknown) => void, callback?: Callback<void>) => {
       record('mailbox.addHandlerAsync', eventType);
@@ -335,7 +345,11 @@ export function installFakeOffice(target: Record<string, unknown>, options: Fake
     AsyncResultStatus: { Succeeded: 'succeeded', Failed: 'failed' },
     CoercionType,
     EventType,
-    MailboxEnums: { CategoryColor, ItemType: { Message: 'message', Appointment: 'appointment' } },
+    MailboxEnums: {
+      CategoryColor,
+      RestVersion: { v1_0: 'v1.0', v2_0: 'v2.0', Beta: 'beta' },
+      ItemType: { Message: 'message', Appointment: 'appointment' },
+    },
   };
 
   target.Office = office;

@@ -52,6 +52,18 @@ async function draftOutcome(page: Page): Promise<string> {
   return (await handle.jsonValue()) as string;
 }
 
+/** What the Ask box ended with: 'answer', or what it shows instead (so a failure says why). */
+async function askOutcome(page: Page): Promise<string> {
+  const handle = await page.waitForFunction(() => {
+    if (document.querySelector('[data-testid="ask-answer"]')) return 'answer';
+    const other = document.querySelector(
+      '[data-testid="ask"] [data-testid="error"], [data-testid="ask-not-found"], [data-testid="index-off"]',
+    );
+    return other ? `${other.getAttribute('data-testid')}: ${other.textContent}` : false;
+  });
+  return (await handle.jsonValue()) as string;
+}
+
 const words = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 describe.skipIf(!browserAvailable)('Outlook task pane against the real backend', () => {
@@ -213,6 +225,54 @@ describe.skipIf(!browserAvailable)('Outlook task pane against the real backend',
     ]);
     // Local mode has no calendar: the time is free, the mail goes without a prompt.
     expect(completion).toEqual({ allowEvent: true });
+    await page.close();
+  });
+
+  it('Ask Steward: off until the user turns it on; a message then opened is indexed, answered with its quote and summarised', async () => {
+    const page = await openTaskPane();
+    await page.getByTestId('category').waitFor();
+    await page.getByTestId('tab-today').click();
+    await page
+      .getByTestId('briefing')
+      .getByText(/^Briefing for \d{4}-\d{2}-\d{2}$/)
+      .waitFor();
+    // Local mode connects no calendar.
+    expect(await page.getByTestId('meetings-note').textContent()).toContain('No calendar is connected');
+
+    await page.getByTestId('ask-input').fill('Could you send me your pricing for 200 seats?');
+    await page.getByTestId('ask-submit').click();
+    await page.getByTestId('index-off').waitFor();
+    await page.getByTestId('enable-index').click();
+    await page.getByText('Ask Steward is on.', { exact: false }).waitFor();
+
+    // The message was triaged before the index was on; selecting it again sends it again, and now it is indexed.
+    const select = (i: number) =>
+      page.evaluate(
+        (index) => (window as unknown as { __fakeOffice: { select(i: number): void } }).__fakeOffice.select(index),
+        i,
+      );
+    await page.getByTestId('tab-message').click();
+    await select(1);
+    await page.getByTestId('subject').getByText('50% off').waitFor();
+    await page.getByTestId('category').waitFor();
+    await select(0);
+    await page.getByTestId('subject').getByText('Pricing for 200 seats').waitFor();
+    await page.getByTestId('category').waitFor();
+
+    await page.getByTestId('tab-today').click();
+    await page.getByTestId('ask-submit').click();
+    expect(await askOutcome(page)).toBe('answer');
+    const first = page.getByTestId('citation').first();
+    expect(await first.getByTestId('quote').textContent()).toContain('pricing for 200 seats');
+    await first.getByTestId('open-source').click();
+    const opened = (await officeCalls(page)).filter((c) => c.method === 'displayMessageForm').map((c) => c.args[0]);
+    expect(opened).toEqual([OUTLOOK_MESSAGES[0]?.itemId].map((id) => (/[-_]/.test(id ?? '') ? `ews:${id}` : id)));
+
+    await page.getByTestId('tab-message').click();
+    await page.getByTestId('summarise-thread').click();
+    await page.getByTestId('summary-ready').waitFor();
+    expect(await page.getByTestId('summary-ready').textContent()).toContain('1 message');
+    await screenshot(page, 'outlook-e2e-ask');
     await page.close();
   });
 });

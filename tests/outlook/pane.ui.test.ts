@@ -338,8 +338,11 @@ describe.skipIf(!browserAvailable)('Outlook task pane (scripted API)', () => {
     await page.close();
   });
 
-  it('shows an empty state when nothing is selected', async () => {
+  it('opens on Today when nothing is selected, with an empty state under This message', async () => {
     const { page } = await openPane({ selected: -1 });
+    await page.getByTestId('today').waitFor();
+    expect(await page.getByTestId('tab-today').getAttribute('aria-selected')).toBe('true');
+    await page.getByTestId('tab-message').click();
     await page.getByTestId('empty').waitFor();
     expect(await page.getByTestId('empty').textContent()).toContain('Select a message');
     await page.close();

@@ -8,6 +8,7 @@ import { CATEGORY_LABELS } from '@steward/shared';
 import { domainOf } from '../mail/addresses.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
 import { hasStrongMeetingAsk } from '../scheduling/meeting-ask.ts';
+import { addresseeOf, ownerNameWords } from './addressee.ts';
 import {
   extractMarketing,
   extractMeeting,
@@ -24,8 +25,10 @@ import {
   marketingRule,
   meetingUpdateRule,
   notificationRule,
+  pitchRule,
   promotionRule,
   type RuleHit,
+  unaddressedRule,
 } from './rules.ts';
 import { cleanSentence, oneLine, summarise } from './summary.ts';
 
@@ -93,6 +96,24 @@ export function analyseRequests(model: Pick<TriageModel, 'request'>, text: strin
 
 const SCHEDULING_WORDS =
   /\b(meet|meeting|call|chat|catch up|sync|schedule|reschedule|available|availability|free on|slot|calendar|lunch|coffee|dinner|breakfast|conference|appointment|visit|session|interview|agenda|room|tomorrow|today|tonight|next week|(mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}(:\d{2})?\s*(am|pm)|\d{1,2}:\d{2})\b/i;
+
+/**
+ * Asks to meet or call in the guideline's narrow sense, besides the scheduling module's strong asks:
+ * "please call when you have a chance", "give me a call", "would like to meet with you", "we could chat",
+ * "mark your calendar". Read per sentence; an offer of help ("call me if you have questions") and a
+ * condition ("if you'd like to talk") are not asks, and a deadline is not a meeting.
+ */
+const MEETING_ASK =
+  /\bplease (give (me|us) a )?call( me| us)?( back)?\s*(\.|!|$|when|at your|as soon as|asap|today|tomorrow|this (afternoon|morning|week)|to discuss|so (that )?we)|\bgive (me|us) a (call|ring|buzz)\b|\b(would|'d|want(ed)?|hope|hoping) (like |love )?to (meet|talk|speak|chat|get together|sit down) (with|to) you\b|\bwe (could|should) (meet|talk|chat|speak|get together|sit down)\b|\bmark your calendars?\b/i;
+const CONDITIONAL = /\bif (you|u)('d| would| want| wish| need| have)\b/i;
+
+function hasMeetingAsk(text: string): boolean {
+  if (!MEETING_ASK.test(text)) return false;
+  for (const sentence of splitSentences(text, MAX_REQUEST_SENTENCES)) {
+    if (MEETING_ASK.test(sentence) && !OFFER.test(sentence) && !CONDITIONAL.test(sentence)) return true;
+  }
+  return false;
+}
 
 /** What the request model reads: the new text, or the whole text when there is no quote split. */
 export function requestTextOf(msg: NormalisedMessage): string {
@@ -249,6 +270,9 @@ function onDial(score: number): number {
     : 0.5 + (0.5 * (score - REPLY_DECISION_POINT)) / (1 - REPLY_DECISION_POINT);
 }
 
+/** How much an ask counts when the opening names someone else, a group, or the reader (chosen on LOCO). */
+const ADDRESSEE_WEIGHT = { other: 0.6, group: 0.7, me: 1.4 } as const;
+
 /** The model-driven signals of a message, before rules and precedence (the eval measures these). */
 export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): TriageSignals {
   const model = ctx.model ?? defaultTriageModel();
@@ -276,7 +300,8 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
       (pMeeting >= 0.5 ||
         SCHEDULING_WORDS.test(msg.subject) ||
         SCHEDULING_WORDS.test(msg.text.length > 5000 ? msg.text.slice(0, 5000) : msg.text))) ||
-      hasStrongMeetingAsk(`${msg.subject}\n${readText.length > 5000 ? readText.slice(0, 5000) : readText}`));
+      hasStrongMeetingAsk(`${msg.subject}\n${readText.length > 5000 ? readText.slice(0, 5000) : readText}`) ||
+      hasMeetingAsk(readText.length > 5000 ? readText.slice(0, 5000) : readText));
   let pReply = fromMe ? 0 : request.probability;
   // Mail that does not name the reader in To or Cc (a list, an alias, Bcc) needs a question to the
   // reader to wait for an answer, like mail where the reader is only in Cc (the guideline).
@@ -285,6 +310,11 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   // A question to a mailing list is less often a question to this reader in particular; with the reply
   // decision point at 0.7 a stronger discount would make list mail never need a reply.
   if (msg.signals.listId) pReply *= 0.8;
+  // Whom the opening addresses: the reader by name, someone else by name, or a group (an announcement).
+  const addressee = fromMe ? undefined : addresseeOf(readText, ownerNameWords(me, [...msg.to, ...msg.cc]));
+  if (addressee === 'other') pReply *= ADDRESSEE_WEIGHT.other;
+  else if (addressee === 'group') pReply *= ADDRESSEE_WEIGHT.group;
+  else if (addressee === 'me') pReply = Math.min(1, pReply * ADDRESSEE_WEIGHT.me);
   // Mail to a crowd, and digest-length mail, rarely waits for this reader's answer.
   if (msg.to.length + msg.cc.length > 15) pReply *= 0.5;
   if (readText.length > 5000) pReply *= 0.75;
@@ -342,14 +372,17 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
 
   if (!category) {
     const calendar = meetingUpdateRule(msg);
+    const unaddressed = unaddressedRule(msg);
     const bulkCampaign = marketingRule(msg);
     const notification = notificationRule(msg);
     const comment = commentRule(msg);
     const contentNotification =
       notification && !/automated|no-reply|Auto-Submitted/.test(notification.reason) ? notification : undefined;
-    const promotion = fromMe ? undefined : promotionRule(msg);
+    const promotion = fromMe ? undefined : (promotionRule(msg) ?? pitchRule(msg));
     const apply = (hit: RuleHit) => decide(hit.category, hit.reason, hit.confidence);
+    const entry = unaddressed && unaddressed !== 'note' ? unaddressed : undefined;
     if (calendar) apply(calendar);
+    else if (entry && !bulkCampaign && !notification) apply(entry);
     else if (bulkCampaign) apply(bulkCampaign);
     else if (promotion && !comment && !contentNotification) apply(promotion);
     // A specific notification or comment format outweighs a merely probable promotion.
@@ -365,6 +398,9 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     else if (notification) apply(notification);
   }
 
+  if (!category && fromMe && unaddressedRule(msg) === 'note') {
+    decide('fyi', 'your own note: addressed to nobody, it waits for no one', 0.7);
+  }
   if (!category && me.size > 0) {
     const last = lastOfThread(msg, ctx.thread);
     if (last.from && me.has(last.from.address)) {

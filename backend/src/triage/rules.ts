@@ -6,6 +6,7 @@ import type { CategoryId } from '@steward/shared';
 import { domainOf } from '../mail/addresses.ts';
 import { MARKETING_SERVICES } from '../mail/signals.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
+import { PITCH_CUES, pitchCues } from './pitch.ts';
 
 export interface RuleHit {
   category: CategoryId;
@@ -197,4 +198,41 @@ export function promotionRule(msg: NormalisedMessage): RuleHit | undefined {
   if (msg.html !== undefined && (msg.linkCount ?? 0) >= 4)
     return { category: 'marketing', reason: 'a mass mailing: link-heavy HTML', confidence: 0.85 };
   return undefined;
+}
+
+/**
+ * Selling or soliciting (guideline: promotions, cold outreach, spam): several distinct selling cues in a
+ * message that is not part of a conversation (no In-Reply-To, no quoted history). Unlike promotionRule it
+ * also covers spam relayed through a mailing list and mail without an opt-out line.
+ */
+export function pitchRule(msg: NormalisedMessage): RuleHit | undefined {
+  if (msg.signals.inReplyTo || msg.quoted.trim()) return undefined;
+  const cues = pitchCues(msg);
+  if (cues.length < PITCH_CUES) return undefined;
+  return { category: 'marketing', reason: `sells or solicits: ${cues.slice(0, 3).join(', ')}`, confidence: 0.85 };
+}
+
+/** An appointment: a clock time, a span of hours, or a meeting word. */
+const APPOINTMENT =
+  /\b\d{1,2}(:\d{2})?\s*(am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\b(meeting|meet with|lunch|dinner|breakfast|luncheon|conference call|call with|appointment|reception|speech|panel|fly to|flight|hold for|staff meeting|conference room|dial[- ]in|passcode|bridge)\b/i;
+
+/**
+ * A message that was never sent to anyone: it has headers, but no recipient and no trace of delivery
+ * (no To, Cc, Bcc, Delivered-To or Received). Such an item is a note or a calendar entry kept in the
+ * mailbox; with an appointment in it, it is calendar machinery (guideline: meeting_update). Returns
+ * `note` for the rest: nobody was asked anything, so it cannot be waiting for a reply.
+ */
+export function unaddressedRule(msg: NormalisedMessage): RuleHit | 'note' | undefined {
+  const h = msg.headers;
+  if (!h.from || !(h['message-id'] || h.date)) return undefined; // a bare record: its recipients are unknown
+  if (msg.to.length > 0 || msg.cc.length > 0) return undefined;
+  if (h.to || h.cc || h.bcc || h['delivered-to'] || h['x-original-to'] || h.received || h['list-id']) return undefined;
+  if (APPOINTMENT.test(`${msg.subject}\n${msg.text.slice(0, 1500)}`)) {
+    return {
+      category: 'meeting_update',
+      reason: 'a calendar entry: addressed to nobody, it gives a time or a meeting',
+      confidence: 0.75,
+    };
+  }
+  return 'note';
 }

@@ -5,7 +5,8 @@
  *
  * Who "me" is, per source (as the annotators were told):
  * - Enron Berkeley: the `X-Origin` mailbox ("LAY-K"); every address of the message whose local part
- *   contains the surname and starts with the initial ("kenneth.lay@…") is the owner's.
+ *   contains the surname (its first 6 letters: old mailbox names are cut to 8 characters) and starts with the
+ *   initial ("kenneth.lay@…") is the owner's; without such an address, every one that holds the surname.
  * - SpamAssassin: the `Delivered-To` (or `X-Original-To`) address; without one, nobody (every message
  *   then counts as received by the reader).
  * - AESLC: the mailbox named in the file name; a `sent` folder means the owner wrote it. The records
@@ -60,15 +61,14 @@ export function enronOwnerAddresses(raw: string): string[] {
   const origin = headerOf(raw, 'X-Origin')?.toLowerCase() ?? '';
   const [surname, initial] = origin.split('-');
   if (!surname) return [];
-  const all = ['From', 'To', 'Cc'].flatMap((h) => addressesIn(headerOf(raw, h)));
-  return [
-    ...new Set(
-      all.filter((a) => {
-        const local = a.split('@')[0] ?? '';
-        return local.includes(surname) && (!initial || local.startsWith(initial[0]!));
-      }),
-    ),
-  ];
+  const all = [...new Set(['From', 'To', 'Cc'].flatMap((h) => addressesIn(headerOf(raw, h))))];
+  // Old mailbox names are cut to 8 characters ("jdasovic" for Dasovich): the surname's first 6 letters count.
+  const stem = surname.length > 6 ? surname.slice(0, 6) : surname;
+  const withSurname = all.filter((a) => (a.split('@')[0] ?? '').includes(stem));
+  const withInitial = withSurname.filter((a) => !initial || a.startsWith(initial[0]!));
+  // Without an address that starts with the initial, one that holds the surname is the owner's (a middle
+  // initial first: "d..steffes" for STEFFES-J).
+  return withInitial.length > 0 ? withInitial : withSurname;
 }
 
 function readJsonLines<T>(path: string): T[] {

@@ -51,7 +51,7 @@ describe('triageLocal on typical mail', () => {
     expect(result.category).toBe('notification');
   });
 
-  it('files promotional text without bulk headers as marketing by the model, and says why', async () => {
+  it('files promotional text without bulk headers as marketing, and names the selling cues', async () => {
     const msg = await message({
       from: 'Deals <deals@shop.example>',
       subject: 'LIMITED TIME OFFER: save 50% today!!!',
@@ -59,7 +59,73 @@ describe('triageLocal on typical mail', () => {
     });
     const result = triageLocal(msg, { me: ME });
     expect(result.category).toBe('marketing');
-    expect(result.reasons[0]).toMatch(/^reads like a newsletter or promotion/);
+    expect(result.reasons[0]).toMatch(/^sells or solicits: .*a price or a sale/);
+  });
+
+  it('files unsolicited selling relayed through a mailing list as marketing, but not a reply that quotes prices', async () => {
+    const pitch = await normaliseMessage({
+      id: 'p',
+      raw: 'From: win@promo.example\r\nTo: users@lists.example\r\nList-Id: <users.lists.example>\r\nSubject: Your chance\r\n\r\nDear friend,\r\nEarn extra cash from home! Only $19.95 per month, 100% guaranteed.\r\nClick here to order now.\r\n',
+    });
+    expect(triageLocal(pitch, { me: ME }).category).toBe('marketing');
+    expect(triageLocal(pitch, { me: ME }).reasons[0]).toMatch(/^sells or solicits/);
+    const reply = await normaliseMessage({
+      id: 'r',
+      raw: 'From: ann@example.com\r\nTo: sam@example.org\r\nIn-Reply-To: <q@example.com>\r\nSubject: Re: vendor quote\r\n\r\nThey offer a special price: only $19.95 per month, guaranteed, with free shipping. Click here for their sheet.\r\n\r\n> Did the vendor send a quote?\r\n',
+    });
+    expect(triageLocal(reply, { me: ME }).category).not.toBe('marketing');
+  });
+
+  it("files an item addressed to nobody as a calendar entry when it gives a time, and the owner's own note as fyi", async () => {
+    const entry = await normaliseMessage({
+      id: 'e',
+      raw: 'Message-ID: <e@example.org>\r\nDate: Tue, 3 Mar 2026 09:00:00 +0000\r\nFrom: sam@example.org\r\nSubject: Lunch with the Denver board\r\n\r\n12:30 - 2:00 at the Grand Hotel, room 4.\r\n',
+    });
+    const result = triageLocal(entry, { me: ME });
+    expect(result.category).toBe('meeting_update');
+    expect(result.reasons[0]).toMatch(/addressed to nobody/);
+    const note = await normaliseMessage({
+      id: 'n',
+      raw: 'Message-ID: <n@example.org>\r\nDate: Tue, 3 Mar 2026 09:00:00 +0000\r\nFrom: sam@example.org\r\nSubject: Ideas\r\n\r\nShould we take a position on the tariff case? Ask legal.\r\n',
+    });
+    expect(triageLocal(note, { me: ME }).category).toBe('fyi');
+    // The same text sent to someone is the owner asking: awaiting a reply.
+    const sent = await normaliseMessage({
+      id: 's',
+      raw: 'Message-ID: <s@example.org>\r\nDate: Tue, 3 Mar 2026 09:00:00 +0000\r\nFrom: sam@example.org\r\nTo: kim@example.org\r\nSubject: Ideas\r\n\r\nShould we take a position on the tariff case?\r\n',
+    });
+    expect(triageLocal(sent, { me: ME }).category).toBe('awaiting_reply');
+  });
+
+  it('flags an ask to call or meet, but not an offer to call with questions', async () => {
+    const ask = await message({
+      from: 'Ann <ann@example.com>',
+      subject: 'draft contract',
+      text: 'I went through the draft contract.\n\nPlease give me a call when you have a chance to go over it.',
+    });
+    expect(triageLocal(ask, { me: ME }).meetingRequest).toBe(true);
+    const offer = await message({
+      from: 'Ann <ann@example.com>',
+      subject: 'draft contract',
+      text: 'Attached is the signed contract for your files.\n\nIf you have any questions, please give me a call.',
+    });
+    expect(triageLocal(offer, { me: ME }).meetingRequest).toBe(false);
+  });
+
+  it('weighs an ask by whom the opening addresses: the reader, someone else, or a group', async () => {
+    const ask = (opening: string) =>
+      normaliseMessage({
+        id: opening,
+        raw: `From: ann@example.com\r\nTo: sam@example.org, tom@example.org\r\nSubject: numbers\r\n\r\n${opening}\r\nCould you send me the March figures?\r\n`,
+      });
+    const score = async (opening: string) => triageSignals(await ask(opening), { me: ME }).pReply;
+    const toMe = await score('Sam,');
+    const toTom = await score('Tom,');
+    const toAll = await score('All,');
+    const plain = await score('');
+    expect(toMe).toBeGreaterThan(plain);
+    expect(toTom).toBeLessThan(plain);
+    expect(toAll).toBeLessThan(plain);
   });
 
   it('files a mass mailing that says how to opt out, or link-heavy HTML, as marketing by rule', async () => {

@@ -1,4 +1,6 @@
 import type {
+  AskResponse,
+  Briefing,
   Draft,
   EmailMessage,
   InboxStats,
@@ -7,6 +9,7 @@ import type {
   Settings,
   SettingsPatch,
   SuggestResponse,
+  ThreadSummary,
   UnsubscribeResult,
   VoiceProfile,
 } from '@steward/shared';
@@ -105,6 +108,12 @@ export const api = {
   /** Only from the user's click on "Unsubscribe". */
   unsubscribe: (senderId: string) =>
     call<UnsubscribeResult>('post', `/v1/senders/${encodeURIComponent(senderId)}/unsubscribe`, { confirm: true }),
+  /** Ask Steward: an answer from the user's mail index with cited quotes (409 mail_index_off while it is off). */
+  ask: (question: string) => call<AskResponse>('post', '/v1/ask', { question }),
+  /** Who wants what, decisions, open questions of an indexed thread (404 when the thread is not indexed). */
+  threadSummary: (threadId: string) => call<ThreadSummary>('post', '/v1/threads/summary', { threadId }),
+  /** The morning briefing: what needs a reply, replies overdue, today's meetings. */
+  briefing: () => call<Briefing>('get', '/v1/briefing'),
   connectMailbox: (provider: ConnectProvider) =>
     call<{ authorizationUrl: string }>('post', `/v1/mailboxes/connect/${provider}`, {}),
 };

@@ -1,7 +1,8 @@
-import type { InboxStats, Me, Sender, Settings, VoiceProfile } from '@steward/shared';
+import type { Briefing, InboxStats, Me, Sender, Settings, VoiceProfile } from '@steward/shared';
 import { voiceSummary, workingHoursText } from '../core/format.ts';
 import { categoryRows, summaryLines } from '../core/stats.ts';
 import type { SyncView } from '../core/sync.ts';
+import { askSection, briefingSections } from './ask.ts';
 import { button, buttons, card, esc, labelled, linkButton, paragraph, section } from './ui.ts';
 
 export interface HomeView {
@@ -18,6 +19,12 @@ export interface HomeView {
   stats?: InboxStats | null;
   /** Bulk senders, newest first (a few). */
   senders?: Sender[];
+  /** The morning briefing; null when the server has none (404). */
+  briefing?: Briefing | null;
+  /** Why the briefing could not be loaded (any failure but 404). */
+  briefingError?: string;
+  /** The user's zone, for meeting times. */
+  timeZone?: string;
 }
 
 /** "Your inbox": mail per category as coloured text bars, then replies, waiting threads, drafts, model use. */
@@ -96,7 +103,13 @@ export function homeCard(view: HomeView): GoogleAppsScript.Card_Service.Card {
   }
   hours.addWidget(buttons(button('Settings', 'onOpenSettings'), button('Refresh', 'onRefreshHome')));
 
-  const home = card('home', 'Steward', 'Your email assistant').addSection(status);
+  const home = card('home', 'Steward', 'Your email assistant').addSection(status).addSection(askSection());
+  if (view.briefing) {
+    for (const part of briefingSections(view.briefing, view.timeZone ?? view.settings?.timeZone ?? 'UTC'))
+      home.addSection(part);
+  } else if (view.briefingError) {
+    home.addSection(section('Briefing').addWidget(paragraph(esc(view.briefingError))));
+  }
   const sync = syncSection(view);
   if (sync) home.addSection(sync);
   for (const extra of statsSections(view)) home.addSection(extra);

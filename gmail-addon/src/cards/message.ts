@@ -27,6 +27,7 @@ export function messageCard(view: MessageView): GoogleAppsScript.Card_Service.Ca
 
   const more = section().addWidget(
     buttons(
+      ...(view.threadId ? [button('Summarise thread', 'onSummariseThread', { threadId: view.threadId })] : []),
       button('Fix category', 'onOpenFixCategory', { ...ids, category: view.category, fromAddress: view.fromAddress }),
       button('Settings', 'onOpenSettings'),
     ),

@@ -10,6 +10,8 @@ import { displayName } from './message.ts';
 /** What the message card shows, decided without CardService so it can be tested as data. */
 export interface MessageView {
   messageId: string;
+  /** The Gmail thread, for "Summarise thread" (empty when unknown). */
+  threadId: string;
   subject: string;
   from: string;
   fromAddress: string;
@@ -28,6 +30,8 @@ export interface MessageView {
 /** A triage result as cached per message, with what the user corrected. */
 export interface CachedTriage {
   triage: Triage;
+  /** Absent in entries cached before "Summarise thread" existed. */
+  threadId?: string;
   subject: string;
   from: string;
   fromAddress: string;
@@ -38,6 +42,7 @@ export function cachedTriage(message: EmailMessage, triage: Triage): CachedTriag
   const from = message.from;
   return {
     triage,
+    threadId: message.threadId ?? '',
     subject: message.subject ?? '',
     from: displayName(from),
     fromAddress: from ? (typeof from === 'string' ? from : from.address) : '',
@@ -48,6 +53,7 @@ export function messageView(entry: CachedTriage, settings?: Pick<Settings, 'cate
   const t = entry.triage;
   return {
     messageId: t.id,
+    threadId: entry.threadId ?? '',
     subject: entry.subject,
     from: entry.from,
     fromAddress: entry.fromAddress,

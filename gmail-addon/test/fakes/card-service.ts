@@ -326,6 +326,8 @@ export interface ButtonInfo {
   compose: boolean;
   /** The callback returns a link to open (setOnClickOpenLinkAction). */
   opensLink: boolean;
+  /** The link a plain link button opens (setOpenLink); such a button has no callback. */
+  url: string;
   primary: boolean;
 }
 
@@ -340,6 +342,7 @@ export function buttons(root: unknown): ButtonInfo[] {
       parameters: (action?.parameters ?? {}) as Record<string, string>,
       compose: b.composeAction !== undefined,
       opensLink: b.onClickOpenLinkAction !== undefined,
+      url: String((b.openLink as JsonNode | undefined)?.url ?? ''),
       primary: b.textButtonStyle === 'FILLED',
     };
   });

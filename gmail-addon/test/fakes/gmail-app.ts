@@ -1,6 +1,6 @@
 /**
  * GmailApp for the add-on's scopes: a message is readable only after setCurrentMessageAccessToken with the
- * token of the open message; createDraftReply / createDraftReplyAll record the draft a user would see.
+ * token of the open message; createDraftReply / createDraftReplyAll / createDraft record the draft a user would see.
  */
 import type { Json, Recordable } from './card-service.ts';
 
@@ -20,7 +20,7 @@ export interface MessageData {
 
 export interface RecordedDraft {
   id: string;
-  kind: 'reply' | 'replyAll';
+  kind: 'reply' | 'replyAll' | 'standalone';
   threadId: string;
   inReplyTo: string;
   to: string[];
@@ -156,6 +156,23 @@ export class FakeGmailApp {
       .filter((m) => m.threadId === threadId)
       .sort((a, b) => a.date.getTime() - b.date.getTime())
       .map((m) => new FakeGmailMessage(this, m) as unknown as GmailMessage);
+  }
+
+  /** A standalone draft (GmailApp.createDraft): allowed in a compose action callback with the add-on scopes. */
+  createDraft(recipient: string, subject: string, body: string, options?: { htmlBody?: string }) {
+    const draft: RecordedDraft = {
+      id: `d-${this.drafts.length + 1}`,
+      kind: 'standalone',
+      threadId: '',
+      inReplyTo: '',
+      to: addressesOf(recipient),
+      cc: [],
+      subject,
+      body,
+      htmlBody: options?.htmlBody ?? '',
+    };
+    this.drafts.push(draft);
+    return new FakeGmailDraft(draft) as unknown as GoogleAppsScript.Gmail.GmailDraft;
   }
 
   recordDraft(

@@ -1,6 +1,8 @@
 import type {
   AlertChannel,
   AlertTestResult,
+  AskResponse,
+  Briefing,
   CategoryId,
   Draft,
   DraftRequest,
@@ -12,6 +14,7 @@ import type {
   Sender,
   Settings,
   SettingsPatch,
+  ThreadSummary,
   TranscriptFormat,
   TriageResult,
   UnsubscribeMethod,
@@ -281,6 +284,21 @@ export class ApiClient {
 
   meetingNotes(body: MeetingNotesRequest): Promise<StoredMeetingNotes> {
     return this.request('POST', '/v1/meetings/notes', body);
+  }
+
+  /** `POST /v1/ask`: an answer from the user's mail index, each statement cited (409 `mail_index_off` when off). */
+  ask(question: string, signal?: AbortSignal): Promise<AskResponse> {
+    return this.request('POST', '/v1/ask', { question }, { signal });
+  }
+
+  /** `POST /v1/threads/summary`: who wants what, decisions, open questions (404 when the thread is not indexed). */
+  threadSummary(threadId: string, signal?: AbortSignal): Promise<ThreadSummary> {
+    return this.request('POST', '/v1/threads/summary', { threadId }, { signal });
+  }
+
+  /** `GET /v1/briefing`: what needs a reply, replies overdue, today's meetings. */
+  briefing(signal?: AbortSignal): Promise<Briefing> {
+    return this.request('GET', '/v1/briefing', undefined, { signal });
   }
 
   private async request<T>(

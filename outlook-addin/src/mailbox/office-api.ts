@@ -102,6 +102,10 @@ export interface Mailbox {
   addHandlerAsync?(eventType: string, handler: (event: unknown) => void, callback?: Callback<void>): void;
   removeHandlerAsync?(eventType: string, callback?: Callback<void>): void;
   displayNewMessageForm?(parameters: { toRecipients?: string[]; subject?: string; htmlBody?: string }): void;
+  /** Mailbox 1.1: opens a message of the mailbox by its EWS id. */
+  displayMessageForm?(itemId: string): void;
+  /** Mailbox 1.3: a REST (Microsoft Graph) id as the EWS id displayMessageForm takes. */
+  convertToEwsId?(itemId: string, restVersion: string): string;
 }
 
 export interface Dialog {
@@ -134,7 +138,7 @@ export interface OfficeApi {
   };
   CoercionType: { Text: string; Html: string };
   EventType: { ItemChanged: string; DialogMessageReceived: string; DialogEventReceived: string };
-  MailboxEnums: { CategoryColor: Record<string, string> };
+  MailboxEnums: { CategoryColor: Record<string, string>; RestVersion?: Record<string, string> };
   /** Event-based activation: binds a manifest FunctionName / actionId to its handler. */
   actions?: { associate(name: string, handler: (event: SendEvent) => void): void };
 }

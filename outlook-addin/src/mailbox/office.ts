@@ -19,6 +19,7 @@ import type {
   MailboxPort,
   NewMessage,
   OpenMessage,
+  OpenOutcome,
   ReplyContent,
   SentMailRequest,
 } from './port.ts';
@@ -202,6 +203,21 @@ export class OfficeMailbox implements MailboxPort {
     if (typeof this.mailbox.displayNewMessageForm !== 'function') return 'unsupported';
     this.mailbox.displayNewMessageForm({ toRecipients: message.to, subject: message.subject, htmlBody: message.html });
     return 'new-message-opened';
+  }
+
+  async openMessage(messageId: string): Promise<OpenOutcome> {
+    const display = this.mailbox.displayMessageForm;
+    if (typeof display !== 'function' || !messageId || messageId.includes(':')) return 'unsupported';
+    // Mail synced through Microsoft Graph carries REST ids (URL-safe base64: '-' and '_'); the pane's own
+    // messages carry the EWS ids Office.js gave it ('+' and '/'). displayMessageForm takes EWS ids.
+    const rest = /[-_]/.test(messageId) && !/[+/]/.test(messageId);
+    const convert = this.mailbox.convertToEwsId;
+    const id =
+      rest && typeof convert === 'function'
+        ? convert.call(this.mailbox, messageId, this.office.MailboxEnums.RestVersion?.v2_0 ?? 'v2.0')
+        : messageId;
+    display.call(this.mailbox, id);
+    return 'opened';
   }
 
   async applyCategory(category: CategoryId, displayName: string): Promise<CategoryOutcome> {

@@ -14,6 +14,11 @@ export interface MailboxPort {
   insertReply(reply: ReplyContent): Promise<InsertOutcome>;
   /** Opens a new message form (a meeting follow-up to the attendees). */
   composeNew(message: NewMessage): Promise<InsertOutcome>;
+  /**
+   * Opens a message of this mailbox by id (a cited source, a briefing item) in the mail client's own
+   * reading form; 'unsupported' where the host cannot.
+   */
+  openMessage(messageId: string): Promise<OpenOutcome>;
   /** Tags the open message with Steward's category as a coloured mail-client category. */
   applyCategory(category: CategoryId, displayName: string): Promise<CategoryOutcome>;
   /** What this host can do, so the UI hides what it cannot offer instead of failing on click. */
@@ -54,6 +59,7 @@ export interface NewMessage {
 }
 
 export type InsertOutcome = 'reply-form-opened' | 'inserted-at-cursor' | 'new-message-opened' | 'unsupported';
+export type OpenOutcome = 'opened' | 'unsupported';
 export type CategoryOutcome = 'applied' | 'unsupported';
 
 export interface MailboxCapabilities {

@@ -7,6 +7,7 @@ import type {
   MailboxPort,
   NewMessage,
   OpenMessage,
+  OpenOutcome,
   ReplyContent,
 } from './port.ts';
 
@@ -14,7 +15,8 @@ import type {
 export type SampleEffect =
   | { kind: 'reply'; messageId: string; replyAll: boolean; html: string }
   | { kind: 'new-message'; to: string[]; subject: string; html: string }
-  | { kind: 'category'; messageId: string; category: CategoryId; displayName: string };
+  | { kind: 'category'; messageId: string; category: CategoryId; displayName: string }
+  | { kind: 'open'; messageId: string };
 
 export const SAMPLE_ME = { name: 'Alex Morgan', address: 'alex@northwind.example' };
 
@@ -76,6 +78,14 @@ export class SampleMailbox implements MailboxPort {
   async composeNew(message: NewMessage): Promise<InsertOutcome> {
     this.record({ kind: 'new-message', ...message });
     return 'new-message-opened';
+  }
+
+  /** A sample message is selected; any other id (mail the preview does not hold) cannot be opened here. */
+  async openMessage(messageId: string): Promise<OpenOutcome> {
+    if (!this.messages.some((m) => m.id === messageId)) return 'unsupported';
+    this.record({ kind: 'open', messageId });
+    this.select(messageId);
+    return 'opened';
   }
 
   async applyCategory(category: CategoryId, displayName: string): Promise<CategoryOutcome> {

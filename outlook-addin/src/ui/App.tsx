@@ -28,6 +28,7 @@ import { themeFor } from './theme.ts';
 const SettingsPanel = lazy(() => import('./panels/SettingsPanel.tsx'));
 const NotesPanel = lazy(() => import('./panels/NotesPanel.tsx'));
 const Dashboard = lazy(() => import('./panels/Dashboard.tsx'));
+const TodayPanel = lazy(() => import('./panels/TodayPanel.tsx'));
 
 const useStyles = makeStyles({
   root: {
@@ -69,13 +70,26 @@ type Connection =
   | { status: 'error'; message: string; offline: boolean }
   | { status: 'ready'; me: Me; settings: Settings };
 
-type View = 'message' | 'notes' | 'dashboard' | 'settings';
+type View = 'today' | 'message' | 'notes' | 'dashboard' | 'settings';
 
 export function App({ api, auth, mailbox }: AppProps) {
   const styles = useStyles();
   const online = useOnline();
   const [connection, setConnection] = useState<Connection>({ status: 'connecting' });
   const [view, setView] = useState<View>('message');
+  const chosen = useRef(false);
+  const [todayOpened, setTodayOpened] = useState(false);
+  useEffect(() => {
+    if (view === 'today') setTodayOpened(true);
+  }, [view]);
+  const choose = useCallback((next: View) => {
+    chosen.current = true;
+    setView(next);
+  }, []);
+  // The pane opened with no message selected: Today (Ask Steward and the briefing) is its home view.
+  const nothingOpen = useCallback(() => {
+    if (!chosen.current) setView('today');
+  }, []);
   const [notice, setNotice] = useState<{ text: string; intent: 'success' | 'error' | 'info' } | null>(null);
   const noticeTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const theme = useMemo(
@@ -132,7 +146,7 @@ export function App({ api, auth, mailbox }: AppProps) {
         <header className={styles.header}>
           {view === 'settings' ? (
             <Tooltip content="Back" relationship="label">
-              <Button appearance="subtle" icon={<ArrowLeft20Regular />} onClick={() => setView('message')} />
+              <Button appearance="subtle" icon={<ArrowLeft20Regular />} onClick={() => choose('message')} />
             </Tooltip>
           ) : null}
           <Title3 as="p" className={styles.title}>
@@ -143,7 +157,7 @@ export function App({ api, auth, mailbox }: AppProps) {
               <Button
                 appearance="subtle"
                 icon={<Settings20Regular />}
-                onClick={() => setView('settings')}
+                onClick={() => choose('settings')}
                 disabled={!services}
                 data-testid="open-settings"
               />
@@ -153,13 +167,18 @@ export function App({ api, auth, mailbox }: AppProps) {
         {view !== 'settings' && services ? (
           <TabList
             selectedValue={view}
-            onTabSelect={(_e, data) => setView(data.value as View)}
+            onTabSelect={(_e, data) => choose(data.value as View)}
             size="small"
             aria-label="Steward views"
           >
-            <Tab value="message">This message</Tab>
+            <Tab value="today" data-testid="tab-today">
+              Today
+            </Tab>
+            <Tab value="message" data-testid="tab-message">
+              Message
+            </Tab>
             <Tab value="notes" data-testid="tab-notes">
-              Meeting notes
+              Notes
             </Tab>
             <Tab value="dashboard" data-testid="tab-dashboard">
               Inbox
@@ -180,9 +199,17 @@ export function App({ api, auth, mailbox }: AppProps) {
             <PaneContext.Provider value={services}>
               {/* The message view stays mounted under the other views so a draft in progress survives. */}
               <div hidden={view !== 'message'}>
-                <CurrentMessage />
+                <CurrentMessage onNothingOpen={nothingOpen} />
               </div>
-              {view !== 'message' ? (
+              {/* Today stays mounted once opened, so a question and its answer survive a look at the message. */}
+              {todayOpened || view === 'today' ? (
+                <div hidden={view !== 'today'}>
+                  <Suspense fallback={<Spinner size="small" label="Loading…" />}>
+                    <TodayPanel />
+                  </Suspense>
+                </div>
+              ) : null}
+              {view !== 'message' && view !== 'today' ? (
                 <Suspense fallback={<Spinner size="small" label="Loading…" />}>
                   {view === 'settings' ? <SettingsPanel /> : view === 'dashboard' ? <Dashboard /> : <NotesPanel />}
                 </Suspense>

@@ -1,6 +1,6 @@
 import { Body1, Caption1, Divider, makeStyles, Subtitle1, tokens } from '@fluentui/react-components';
 import type { CategoryId } from '@steward/shared';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { Triage } from '../api/client.ts';
 import type { OpenMessage } from '../mailbox/port.ts';
 import { CategoryCard } from './CategoryCard.tsx';
@@ -10,6 +10,9 @@ import { describeError } from './errors.ts';
 import { addressLabel } from './format.ts';
 import { EmptyState, ErrorState, LoadingCard } from './states.tsx';
 import { TimesPanel } from './TimesPanel.tsx';
+
+// Few users summarise a given message: the panel loads on demand.
+const ThreadSummaryPanel = lazy(() => import('./ask/ThreadSummaryPanel.tsx'));
 
 const useStyles = makeStyles({
   view: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -22,20 +25,26 @@ type ItemState =
   | { status: 'error'; message: string }
   | { status: 'ready'; open: OpenMessage };
 
-/** Follows the open message (and the selection, in a pinned pane) and shows Steward's take on it. */
-export function CurrentMessage() {
+/**
+ * Follows the open message (and the selection, in a pinned pane) and shows Steward's take on it.
+ * `onNothingOpen` is told once, when the pane starts with no message selected (the App then shows Today).
+ */
+export function CurrentMessage({ onNothingOpen }: { onNothingOpen?: () => void } = {}) {
   const { mailbox } = usePane();
   const [item, setItem] = useState<ItemState>({ status: 'loading' });
+  const first = useRef(true);
 
   const read = useCallback(async () => {
     setItem({ status: 'loading' });
     try {
       const open = await mailbox.readCurrentItem();
       setItem(open ? { status: 'ready', open } : { status: 'empty' });
+      if (first.current && !open) onNothingOpen?.();
+      first.current = false;
     } catch (cause) {
       setItem({ status: 'error', message: describeError(cause) });
     }
-  }, [mailbox]);
+  }, [mailbox, onNothingOpen]);
 
   useEffect(() => {
     void read();
@@ -143,6 +152,14 @@ function MessageView({ open }: { open: OpenMessage }) {
             <>
               <Divider />
               <TimesPanel message={message} autoStart />
+            </>
+          ) : null}
+          {message.threadId ? (
+            <>
+              <Divider />
+              <Suspense fallback={<LoadingCard label="Loading…" />}>
+                <ThreadSummaryPanel threadId={message.threadId} />
+              </Suspense>
             </>
           ) : null}
         </>

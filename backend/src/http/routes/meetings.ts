@@ -44,7 +44,6 @@ const NotesBody = Type.Object(
   },
   { additionalProperties: false },
 );
-type NotesBody = NotesRequest & { transcriptionId?: string };
 
 /** Stored notes as the API shows them. */
 export const MeetingNotesRecord = Type.Object(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Category, type CategoryId, EmailMessage, EmailThread, ErrorBody, TriageResult } from '@steward/shared';
+import { Category, EmailMessage, EmailThread, ErrorBody, type Settings, TriageResult } from '@steward/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -33,12 +33,6 @@ const TriageRequest = Type.Object(
   },
   { additionalProperties: false },
 );
-type TriageRequest = {
-  message?: EmailMessage;
-  messages?: unknown[];
-  thread?: EmailMessage[];
-  me?: string[];
-};
 
 const ItemError = Type.Object({ id: Type.String(), error: ErrorBody.properties.error });
 const BatchResponse = Type.Object({ results: Type.Array(Type.Union([TriageResult, ItemError])) });
@@ -57,12 +51,6 @@ const FeedbackRequest = Type.Object(
   },
   { additionalProperties: false },
 );
-type FeedbackRequest = {
-  messageId: string;
-  category: CategoryId;
-  message?: EmailMessage;
-  scope?: 'message' | 'sender' | 'domain';
-};
 
 const FeedbackResponse = Type.Object({
   id: Type.String(),
@@ -111,6 +99,26 @@ export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
     return me ?? (identityEmail ? [identityEmail] : []);
   }
 
+  /** Ask Steward's index of what the client sends, from the copy it sent (no second download). */
+  async function indexForAsk(
+    request: FastifyRequest,
+    normalised: NormalisedMessage,
+    settings: Settings,
+    me: string[],
+    labels: string[] | undefined,
+  ): Promise<void> {
+    await indexMessages(
+      request.store.mailIndex,
+      [
+        indexInputOf(normalised, {
+          fromMe: normalised.from ? me.includes(normalised.from.address) : false,
+          modelAllowed: mayShareWithModel(normalised, settings.neverSendToModel, labels),
+        }),
+      ],
+      app.services.embedder,
+    );
+  }
+
   /**
    * One message: one query for the user's context and any cached result, the engine, one write for the
    * result and its audit entry.
@@ -124,7 +132,14 @@ export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
     const hash = contentHash(message, me, thread, triage.provider);
     const ctx = await request.store.triage.context(message.id, hash);
     const cached = ctx.cached as CachedTriage | undefined;
-    if (cached) return withCrm(request, cached.result, cached.sender, me);
+    if (cached) {
+      // A message triaged before Ask Steward was turned on is indexed the next time a client sends it
+      // (one lookup by id while the index is on; nothing when it is already indexed).
+      const settings = mergeSettings(ctx.settings);
+      if (settings.mailIndex && (await request.store.mailIndex.get({ messageIds: [message.id] })).length === 0)
+        await indexForAsk(request, await app.services.cpu.normalise(message), settings, me, message.labels);
+      return withCrm(request, cached.result, cached.sender, me);
+    }
     const settings = mergeSettings(ctx.settings);
     const normalised = await app.services.cpu.normalise(message);
     const result = await triage.triage(
@@ -138,18 +153,7 @@ export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
       { me, ...(thread ? { thread } : {}), ...(message.labels ? { labels: message.labels } : {}) },
     );
     // Messages the client sends are indexed too when the user opted in (Ask Steward).
-    if (settings.mailIndex) {
-      await indexMessages(
-        request.store.mailIndex,
-        [
-          indexInputOf(normalised, {
-            fromMe: normalised.from ? me.includes(normalised.from.address) : false,
-            modelAllowed: mayShareWithModel(normalised, settings.neverSendToModel, message.labels),
-          }),
-        ],
-        app.services.embedder,
-      );
-    }
+    if (settings.mailIndex) await indexForAsk(request, normalised, settings, me, message.labels);
     const stored: CachedTriage = { result, sender: normalised.from?.address };
     await request.store.triage.saveResultAudited(message.id, hash, stored, triage.provider, {
       action: 'triage',
@@ -240,7 +244,7 @@ export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { messageId } = request.params as { messageId: string };
+      const { messageId } = request.params;
       const cached = (await request.store.triage.result(messageId)) as CachedTriage | undefined;
       if (!cached)
         throw new HttpError(404, 'not_found', 'No triage result for this message; POST it to /v1/triage first.');
