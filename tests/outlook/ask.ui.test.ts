@@ -412,4 +412,25 @@ describe.skipIf(!browserAvailable)('Ask Steward in the Outlook pane (scripted AP
     expect(await error.textContent()).toContain('Try again in a minute.');
     await failing.page.close();
   });
+  it('turns the index on and off from Settings (off deletes it)', async () => {
+    const { page, calls } = await openPane();
+    await page.getByTestId('open-settings').click();
+    const toggle = page.getByTestId('mail-index-switch');
+    await toggle.waitFor();
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.click();
+    await page.getByText('Ask Steward setting saved').waitFor();
+    expect(await toggle.isChecked()).toBe(true);
+    await toggle.click();
+    await page.waitForFunction(() =>
+      Boolean(
+        (document.querySelector('[data-testid="mail-index-switch"]') as HTMLInputElement | null)?.checked === false,
+      ),
+    );
+    expect(calls.filter((c) => c.method === 'PUT').map((c) => c.body)).toEqual([
+      { mailIndex: true },
+      { mailIndex: false },
+    ]);
+    await page.close();
+  });
 });

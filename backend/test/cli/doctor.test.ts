@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { type FakeOpenAi, reply, startFakeOpenAi } from '../support/fake-openai.ts';
 
+// Checks that pass answer at once; the long limit only keeps a busy machine (PGlite opening slowly) from failing one.
 async function doctor(env: Record<string, string>, ...args: string[]) {
   const out = new PassThrough();
   const err = new PassThrough();
@@ -15,7 +16,7 @@ async function doctor(env: Record<string, string>, ...args: string[]) {
   let stderr = '';
   out.on('data', (c) => (stdout += c));
   err.on('data', (c) => (stderr += c));
-  const code = await main(['doctor', '--timeout', '20', ...args], {
+  const code = await main(['doctor', '--timeout', '90', ...args], {
     stdout: out,
     stderr: err,
     stdin: Readable.from([]),

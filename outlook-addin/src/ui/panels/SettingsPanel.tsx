@@ -86,6 +86,7 @@ export default function SettingsPanel() {
       <WorkingHoursSection />
       <CategoriesSection />
       <ThresholdsSection />
+      <AskSection />
     </div>
   );
 }
@@ -465,6 +466,31 @@ function ThresholdsSection() {
           Save thresholds
         </Button>
       </div>
+    </section>
+  );
+}
+
+/** Ask Steward's mail index: opt-in; turning it off deletes it (rows, word counts, embeddings). */
+function AskSection() {
+  const styles = useStyles();
+  const { settings } = usePane();
+  const { saving, save } = useSettingsSaver();
+  return (
+    <section className={styles.section} aria-labelledby="ask-heading" data-testid="ask-section">
+      <Subtitle2 as="h2" id="ask-heading">
+        Ask Steward
+      </Subtitle2>
+      <Switch
+        label="Index my mail so I can ask about it"
+        checked={settings.mailIndex}
+        disabled={saving}
+        onChange={(_e, d) => void save({ mailIndex: d.checked }, 'Ask Steward setting')}
+        data-testid="mail-index-switch"
+      />
+      <Caption1>
+        Mail Steward syncs, and messages you open here, are indexed from when this is on. Turning it off deletes the
+        index.
+      </Caption1>
     </section>
   );
 }
