@@ -20,7 +20,7 @@ import { healthRoutes } from './http/routes/health.ts';
 import { meRoutes } from './http/routes/me.ts';
 import { meetingRoutes } from './http/routes/meetings.ts';
 import { metricsRoutes } from './http/routes/metrics.ts';
-import { reachRoutes } from './http/routes/reach.ts';
+import { crmOAuthCallbackRoutes, reachRoutes } from './http/routes/reach.ts';
 import { schedulingRoutes } from './http/routes/scheduling.ts';
 import { settingsRoutes } from './http/routes/settings.ts';
 import { syncApiRoutes, syncPlugin } from './http/routes/sync.ts';
@@ -217,6 +217,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes);
   await app.register(metricsRoutes);
   await app.register(syncPlugin);
+  await app.register(crmOAuthCallbackRoutes);
 
   // Everything under /v1 lives in one scope whose onRequest hook authenticates (and rate-limits) on the
   // routed path, so no spelling of the URL (%76, %2F, case, dots) reaches a handler without a user.

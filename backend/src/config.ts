@@ -55,6 +55,17 @@ export interface Config {
   metrics: { token?: string };
   /** OpenTelemetry traces go to this OTLP/HTTP endpoint when set (OTEL_EXPORTER_OTLP_ENDPOINT). */
   tracing: { endpoint?: string; serviceName: string };
+  /** Reach and context (docs/reach.md): the dashboard's answer cache and the CRMs' OAuth apps. */
+  reach: ReachConfig;
+}
+
+export interface ReachConfig {
+  /** How long GET /v1/stats answers are kept per user and range (0: not cached). */
+  statsCacheSeconds: number;
+  /** HubSpot public app (OAuth): the admin's "Connect HubSpot" is offered when both are set. */
+  hubspot: { clientId?: string; clientSecret?: string };
+  /** Salesforce connected app (OAuth, web server flow with PKCE); loginUrl for sandboxes or My Domain. */
+  salesforce: { clientId?: string; clientSecret?: string; loginUrl: string };
 }
 
 export interface SyncConfig {
@@ -386,6 +397,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tracing: {
       ...(otlpEndpoint ? { endpoint: otlpEndpoint.replace(/\/+$/, '') } : {}),
       serviceName: env.OTEL_SERVICE_NAME?.trim() || 'steward',
+    },
+    reach: {
+      statsCacheSeconds: integer('STATS_CACHE_SECONDS', 60, 0, 3600),
+      hubspot: {
+        clientId: env.HUBSPOT_CLIENT_ID?.trim() || undefined,
+        clientSecret: env.HUBSPOT_CLIENT_SECRET || undefined,
+      },
+      salesforce: {
+        clientId: env.SALESFORCE_CLIENT_ID?.trim() || undefined,
+        clientSecret: env.SALESFORCE_CLIENT_SECRET || undefined,
+        loginUrl: (url('SALESFORCE_LOGIN_URL', 'https://login.salesforce.com') as string).replace(/\/+$/, ''),
+      },
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -79,8 +79,9 @@ export const StatsQuery = Type.Object(
 
 export const InboxStats = Type.Object(
   {
-    from: Type.String({ description: 'first day (YYYY-MM-DD, UTC)' }),
-    to: Type.String({ description: 'last day (YYYY-MM-DD, UTC)' }),
+    from: Type.String({ description: "first day (YYYY-MM-DD, in the user's time zone)" }),
+    to: Type.String({ description: "last day, today (YYYY-MM-DD, in the user's time zone)" }),
+    timeZone: Type.Optional(Type.String({ description: 'the IANA time zone the days are in (settings.timeZone)' })),
     perDay: Type.Array(
       Type.Object({
         day: Type.String(),
@@ -194,9 +195,24 @@ export const CrmConnection = Type.Object(
     instanceUrl: Type.Union([Type.String(), Type.Null()]),
     ttlMinutes: Type.Integer(),
     connectedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    auth: Type.Optional(
+      Type.Union([Type.Literal('token'), Type.Literal('oauth'), Type.Null()], {
+        description: 'a pasted token, or OAuth (renewed with its refresh token)',
+      }),
+    ),
+    oauthAvailable: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('hubspot'), Type.Literal('salesforce')]), {
+        description: 'CRMs whose OAuth app is configured: POST /v1/admin/crm/connect/{provider} works for these',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
+export const CrmConnectStart = Type.Object(
+  { url: Type.String({ description: "the CRM's consent page to open in a browser window" }) },
+  { additionalProperties: false },
+);
+export type CrmConnectStart = Static<typeof CrmConnectStart>;
 export type CrmConnection = Static<typeof CrmConnection>;
 
 /** What a CRM says about a sender: read-only facts triage and drafts may cite. */

@@ -5,7 +5,7 @@
  * the scheduling solver.
  */
 
-import type { Draft, ProposedTime, Settings, VoiceProfile } from '@steward/shared';
+import type { CrmContext, Draft, ProposedTime, Settings, VoiceProfile } from '@steward/shared';
 import { DateTime } from 'luxon';
 import { allowedSourcesFor, type PreparedEmail, prepareNormalised, sanitiseModelOutput } from '../ai/safety.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
@@ -15,6 +15,7 @@ import { analyseMessage, type MessageAnalysis, meetingAskText, swapPerson } from
 import {
   assemble,
   frameFor,
+  PLACEHOLDER,
   placeholdersIn,
   proposedTimesFrom,
   replyLanguage,
@@ -55,7 +56,49 @@ export interface LocalDraftInput {
   now: Date;
   /** The user's own addresses, to tell a follow-up (the user wrote last) from a reply. */
   me?: string[];
+  /** What the tenant's CRM says about the sender (reach/crm.ts). */
+  crm?: CrmContext;
 }
+
+/** Words that say nothing about which deal a message is about. */
+const DEAL_NOISE = new Set(['deal', 'deals', 'opportunity', 'account', 'contract', 'the', 'and', 'for', 'with']);
+
+/**
+ * The sender's open deal this message is about: one whose name shares a word (of four letters or more, not
+ * the company's own name) with the subject or the new text ("ACME renewal" for "Where are we on the renewal?").
+ */
+export function dealFor(
+  crm: CrmContext | undefined,
+  message: NormalisedMessage,
+): CrmContext['deals'][number] | undefined {
+  if (!crm?.deals.length) return undefined;
+  const words = (text: string) => new Set(text.toLowerCase().match(/\p{L}{4,}/gu) ?? []);
+  const company = words(crm.company ?? '');
+  const said = words(`${message.subject} ${message.newText}`);
+  return crm.deals.find((deal) =>
+    [...words(deal.name)].some((w) => !company.has(w) && !DEAL_NOISE.has(w) && said.has(w)),
+  );
+}
+
+/**
+ * CRM facts in a local draft: the contact's first name when the sender's address carries none, and the deal
+ * the message is about named inside the first placeholder, where the user fills in the answer. The reply's
+ * own sentences never carry CRM facts (stages and owners are the organisation's, not the customer's).
+ */
+function withDealHint(text: string, deal: CrmContext['deals'][number] | undefined): string {
+  if (!deal) return text;
+  const hint = clipWords(`open deal '${deal.name}', stage ${deal.stage}`, 90);
+  let done = false;
+  return text.replace(PLACEHOLDER, (found) => {
+    if (done) return found;
+    done = true;
+    const inner = found.slice('[confirm: '.length, -1);
+    return `[confirm: ${clipWords(inner, 200 - hint.length - 3)} (${hint})]`;
+  });
+}
+
+const clipWords = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, Math.max(text.lastIndexOf(' ', max - 1), 1))}…`;
 
 function invitationReply(
   analysis: MessageAnalysis,
@@ -316,7 +359,12 @@ export function draftReplyLocal(input: LocalDraftInput): Draft {
   const register = registerFor(voice, read);
   const isFollowUp = analysis.fromMe || read.followUp === true;
   const recipient = isFollowUp && analysis.fromMe ? message.to[0] : message.from;
-  const recipientName = isFollowUp && analysis.fromMe ? firstNameOf(message.to[0]) : analysis.senderName;
+  const crm = input.crm?.contact?.email === message.from?.address.toLowerCase() ? input.crm : undefined;
+  const recipientName =
+    isFollowUp && analysis.fromMe
+      ? firstNameOf(message.to[0])
+      : (analysis.senderName ?? crm?.contact?.name?.split(/\s+/)[0]);
+  const deal = isFollowUp ? undefined : dealFor(crm, message);
 
   const body = bodyOf({ ...input, message }, analysis, read, register);
   let paragraphs = withLength(body.paragraphs, analysis, voice, read, register, isFollowUp);
@@ -331,9 +379,14 @@ export function draftReplyLocal(input: LocalDraftInput): Draft {
   // number arrives from a message in which an injection was found.
   const sources = allowedSourcesFor(
     [...(input.thread ?? []).map(prepareNormalised), prepared],
-    [JSON.stringify(voice), input.instruction ?? '', ...body.proposedTimes.map((t) => t.label)],
+    [
+      JSON.stringify(voice),
+      input.instruction ?? '',
+      ...body.proposedTimes.map((t) => t.label),
+      ...(deal ? [`${deal.name} ${deal.stage}`] : []),
+    ],
   );
-  const written = tidyPunctuation(applyContractions(paragraphs.join('\n\n'), register.contract));
+  const written = withDealHint(tidyPunctuation(applyContractions(paragraphs.join('\n\n'), register.contract)), deal);
   const text = assemble({ ...frame, name }, [
     sanitiseModelOutput(written, { allowedSources: sources, draft: true }).text,
   ]);

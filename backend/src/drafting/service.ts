@@ -4,7 +4,7 @@
  * times are really free), the never-send-to-the-model lists, and the engine AI_PROVIDER chose, with the
  * local engine as the fallback.
  */
-import type { EmailMessage } from '@steward/shared';
+import type { CrmContext, EmailMessage } from '@steward/shared';
 import { mayShareWithModel } from '../ai/privacy.ts';
 import type { DraftCall, DraftOutcome, Engines } from '../engines.ts';
 import { normaliseMessage } from '../mail/normalise.ts';
@@ -34,6 +34,8 @@ export interface DraftInput {
   sent?: NormalisedMessage[];
   /** What the tenant's CRM says about the sender, as facts the draft may cite (reach/crm.ts). */
   facts?: string[];
+  /** The same context, structured, for the local engine (the contact's name, the deal a message is about). */
+  crm?: CrmContext;
 }
 
 export interface PreparedDraft {
@@ -96,6 +98,7 @@ export function createDraftingService(deps: DraftingServiceDeps): DraftingServic
       ...(input.me?.length ? { me: input.me } : {}),
       ...(sent ? { sent } : {}),
       ...(input.facts?.length ? { facts: input.facts } : {}),
+      ...(input.crm ? { crm: input.crm } : {}),
     };
     return {
       call,

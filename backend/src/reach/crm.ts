@@ -10,7 +10,9 @@
 import type { CrmConnection, CrmConnectionInput, CrmContext } from '@steward/shared';
 import type { Kysely } from 'kysely';
 import type { TokenCipher } from '../accounts/crypto.ts';
+import type { ReachConfig } from '../config.ts';
 import type { Database } from '../storage/schema.ts';
+import { type CrmOAuthTokens, type CrmProvider, oauthConfigured, refreshTokens } from './crm-oauth.ts';
 import { checkOutboundUrl, type OutboundOptions, OutboundUrlError, request } from './http.ts';
 
 export class CrmError extends Error {
@@ -29,21 +31,34 @@ export interface CrmPort {
 
 type Get = (url: string, init?: { method?: 'GET' | 'POST'; body?: unknown }) => Promise<unknown>;
 
-function jsonClient(token: string, outbound: OutboundOptions | undefined): Get {
+/** Where a port's bearer token comes from: a fixed token, or OAuth tokens that renew themselves. */
+export interface CrmAuth {
+  token(): Promise<string>;
+  /** A fresh token after a 401 (OAuth connections); absent for pasted tokens. */
+  renew?(): Promise<string>;
+}
+
+const fixed = (token: string | CrmAuth): CrmAuth => (typeof token === 'string' ? { token: async () => token } : token);
+
+function jsonClient(auth: CrmAuth, outbound: OutboundOptions | undefined): Get {
   return async (url, init = {}) => {
-    const res = await request(
-      url,
-      {
-        method: init.method ?? 'GET',
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    const send = async (token: string) =>
+      request(
+        url,
+        {
+          method: init.method ?? 'GET',
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'application/json',
+            ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
         },
-        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-      },
-      { timeoutMs: 5_000, maxBytes: 2 * 1024 * 1024, ...outbound },
-    );
+        { timeoutMs: 5_000, maxBytes: 2 * 1024 * 1024, ...outbound },
+      );
+    let res = await send(await auth.token());
+    // An OAuth access token that lapsed early (revoked session, clock skew): renewed once, then asked again.
+    if (res.status === 401 && auth.renew) res = await send(await auth.renew());
     if (res.status === 401 || res.status === 403)
       throw new CrmError('crm_unauthorized', `the CRM refused the token (${res.status})`);
     if (res.status === 404) return undefined;
@@ -55,9 +70,12 @@ function jsonClient(token: string, outbound: OutboundOptions | undefined): Get {
 type HubSpotObject = { id: string; properties: Record<string, string | null | undefined> };
 
 /** HubSpot: contact search by email, its deals (v4 associations, batch read), the owner. */
-export function hubSpotPort(token: string, options: { baseUrl?: string; outbound?: OutboundOptions } = {}): CrmPort {
+export function hubSpotPort(
+  token: string | CrmAuth,
+  options: { baseUrl?: string; outbound?: OutboundOptions } = {},
+): CrmPort {
   const base = (options.baseUrl ?? 'https://api.hubapi.com').replace(/\/+$/, '');
-  const call = jsonClient(token, options.outbound);
+  const call = jsonClient(fixed(token), options.outbound);
   return {
     async lookup(email) {
       const found = (await call(`${base}/crm/v3/objects/contacts/search`, {
@@ -130,12 +148,12 @@ type SalesforceContact = {
 
 /** Salesforce: the contact by email (with account and owner), then the account's open opportunities. */
 export function salesforcePort(
-  token: string,
+  token: string | CrmAuth,
   instanceUrl: string,
   options: { outbound?: OutboundOptions } = {},
 ): CrmPort {
   const base = `${instanceUrl.replace(/\/+$/, '')}/services/data/v60.0/query?q=`;
-  const call = jsonClient(token, options.outbound);
+  const call = jsonClient(fixed(token), options.outbound);
   return {
     async lookup(email) {
       const contacts = (await call(
@@ -183,6 +201,8 @@ export interface CrmDeps {
   outbound?: OutboundOptions;
   now?: () => number;
   log?: { warn(obj: object, msg: string): void };
+  /** The OAuth apps' client ids and secrets, for renewing OAuth connections' access tokens. */
+  oauth?: ReachConfig;
 }
 
 /** The AAD of a tenant's sealed CRM token. */
@@ -192,12 +212,113 @@ const CONNECTION_MEMO_MS = 30_000;
 /** Salesforce instance hosts; anything else is refused before the token is stored. */
 const SALESFORCE_HOST = /(^|\.)(my\.salesforce\.com|salesforce\.com|force\.com|cloudforce\.com)$/;
 
+/** An https URL on a Salesforce host. */
+export function isSalesforceUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (
+      url.protocol === 'https:' && !url.username && !url.password && SALESFORCE_HOST.test(url.hostname.toLowerCase())
+    );
+  } catch {
+    return false;
+  }
+}
+
 export function createCrm(deps: CrmDeps) {
   const { db } = deps;
   const now = deps.now ?? Date.now;
   const memory = new Map<string, { context: CrmContext | undefined; expires: number }>();
   const inflight = new Map<string, Promise<CrmContext | undefined>>();
   const connections = new Map<string, { port: CrmPort | undefined; ttlMs: number; until: number }>();
+
+  /**
+   * OAuth tokens that renew themselves: before they lapse (HubSpot says when) or after a 401 (Salesforce
+   * does not), one refresh at a time per tenant; the new tokens are sealed back into the row.
+   */
+  function oauthAuth(
+    row: { tenant_id: string; provider: CrmProvider; key_version: string },
+    initial: CrmOAuthTokens,
+  ): CrmAuth {
+    let tokens = initial;
+    let renewing: Promise<string> | undefined;
+    const renew = () => {
+      renewing ??= (async () => {
+        if (!deps.oauth || !deps.cipher)
+          throw new CrmError('crm_unauthorized', 'the CRM token lapsed and no OAuth app is configured to renew it');
+        const next = await refreshTokens(deps.oauth, row.provider, tokens, deps.outbound, now());
+        // Salesforce names the instance again; a changed one is kept only if it is still a Salesforce host.
+        if (next.instanceUrl && next.instanceUrl !== tokens.instanceUrl && !isSalesforceUrl(next.instanceUrl))
+          next.instanceUrl = tokens.instanceUrl;
+        tokens = next;
+        const sealed = deps.cipher.seal(JSON.stringify(tokens), crmTokenContext(row.tenant_id, row.provider));
+        await db
+          .updateTable('crm_connections')
+          .set({
+            token_ciphertext: sealed.ciphertext,
+            token_iv: sealed.iv,
+            token_tag: sealed.tag,
+            key_version: sealed.keyVersion,
+          })
+          .where('tenant_id', '=', row.tenant_id)
+          .where('auth', '=', 'oauth')
+          .execute();
+        return tokens.accessToken;
+      })().finally(() => {
+        renewing = undefined;
+      });
+      return renewing;
+    };
+    return {
+      token: async () => (tokens.expiresAt !== undefined && tokens.expiresAt <= now() ? renew() : tokens.accessToken),
+      renew,
+    };
+  }
+
+  /** Seals and stores a connection (replacing the tenant's previous one and its cache), audited. */
+  async function store(
+    tenantId: string,
+    userId: string,
+    input: {
+      provider: CrmProvider;
+      instanceUrl: string | null;
+      secret: string;
+      auth: 'token' | 'oauth';
+      ttlMinutes: number;
+    },
+  ): Promise<void> {
+    if (!deps.cipher) throw new CrmError('crm_not_configured', 'TOKEN_ENCRYPTION_KEY is not set.');
+    const sealed = deps.cipher.seal(input.secret, crmTokenContext(tenantId, input.provider));
+    const values = {
+      provider: input.provider,
+      instance_url: input.instanceUrl,
+      token_ciphertext: sealed.ciphertext,
+      token_iv: sealed.iv,
+      token_tag: sealed.tag,
+      key_version: sealed.keyVersion,
+      ttl_minutes: input.ttlMinutes,
+      connected_by: userId,
+      auth: input.auth,
+    };
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('crm_connections')
+        .values({ tenant_id: tenantId, ...values })
+        .onConflict((oc) => oc.column('tenant_id').doUpdateSet(values))
+        .execute();
+      await trx.deleteFrom('crm_cache').where('tenant_id', '=', tenantId).execute();
+      await trx
+        .insertInto('audit_log')
+        .values({
+          tenant_id: tenantId,
+          user_id: userId,
+          action: 'crm.connected',
+          detail: JSON.stringify({ provider: input.provider, auth: input.auth }),
+        })
+        .execute();
+    });
+    connections.delete(tenantId);
+    for (const key of memory.keys()) if (key.startsWith(`${tenantId}|`)) memory.delete(key);
+  }
 
   async function portOf(tenantId: string): Promise<{ port: CrmPort | undefined; ttlMs: number }> {
     const memo = connections.get(tenantId);
@@ -210,10 +331,12 @@ export function createCrm(deps: CrmDeps) {
           { ciphertext: row.token_ciphertext, iv: row.token_iv, tag: row.token_tag, keyVersion: row.key_version },
           crmTokenContext(tenantId, row.provider),
         );
+        const auth: string | CrmAuth =
+          row.auth === 'oauth' ? oauthAuth(row, JSON.parse(token) as CrmOAuthTokens) : token;
         port =
           row.provider === 'hubspot'
-            ? hubSpotPort(token, { outbound: deps.outbound })
-            : salesforcePort(token, row.instance_url ?? '', { outbound: deps.outbound });
+            ? hubSpotPort(auth, { outbound: deps.outbound })
+            : salesforcePort(auth, row.instance_url ?? '', { outbound: deps.outbound });
       } catch (error) {
         deps.log?.warn({ err: { message: (error as Error).message } }, 'the CRM token cannot be opened');
       }
@@ -236,6 +359,10 @@ export function createCrm(deps: CrmDeps) {
         instanceUrl: row?.instance_url ?? null,
         ttlMinutes: row?.ttl_minutes ?? 60,
         connectedAt: row ? new Date(row.created_at).toISOString() : null,
+        auth: row?.auth ?? null,
+        oauthAvailable: (['hubspot', 'salesforce'] as const).filter(
+          (p) => deps.oauth && oauthConfigured(deps.oauth, p),
+        ),
       };
     },
 
@@ -258,36 +385,39 @@ export function createCrm(deps: CrmDeps) {
       } else if (input.instanceUrl) {
         throw new CrmError('invalid_body', 'instanceUrl is only for Salesforce.');
       }
-      const sealed = deps.cipher.seal(input.token, crmTokenContext(tenantId, input.provider));
-      const values = {
+      await store(tenantId, userId, {
         provider: input.provider,
-        instance_url: instanceUrl,
-        token_ciphertext: sealed.ciphertext,
-        token_iv: sealed.iv,
-        token_tag: sealed.tag,
-        key_version: sealed.keyVersion,
-        ttl_minutes: input.ttlMinutes ?? 60,
-        connected_by: userId,
-      };
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('crm_connections')
-          .values({ tenant_id: tenantId, ...values })
-          .onConflict((oc) => oc.column('tenant_id').doUpdateSet(values))
-          .execute();
-        await trx.deleteFrom('crm_cache').where('tenant_id', '=', tenantId).execute();
-        await trx
-          .insertInto('audit_log')
-          .values({
-            tenant_id: tenantId,
-            user_id: userId,
-            action: 'crm.connected',
-            detail: JSON.stringify({ provider: input.provider }),
-          })
-          .execute();
+        instanceUrl,
+        secret: input.token,
+        auth: 'token',
+        ttlMinutes: input.ttlMinutes ?? 60,
       });
-      connections.delete(tenantId);
-      for (const key of memory.keys()) if (key.startsWith(`${tenantId}|`)) memory.delete(key);
+      return this.status(tenantId);
+    },
+
+    /** Stores the tokens an admin's OAuth consent gave (the callback of the connect flow). */
+    async connectOAuth(
+      tenantId: string,
+      userId: string,
+      provider: CrmProvider,
+      tokens: CrmOAuthTokens,
+      ttlMinutes = 60,
+    ): Promise<CrmConnection> {
+      if (!deps.cipher)
+        throw new CrmError('crm_not_configured', 'TOKEN_ENCRYPTION_KEY is not set, so a CRM token cannot be stored.');
+      let instanceUrl: string | null = null;
+      if (provider === 'salesforce') {
+        if (!tokens.instanceUrl || !isSalesforceUrl(tokens.instanceUrl))
+          throw new CrmError('crm_oauth_failed', 'Salesforce named no instance on my.salesforce.com or force.com.');
+        instanceUrl = new URL(tokens.instanceUrl).origin;
+      }
+      await store(tenantId, userId, {
+        provider,
+        instanceUrl,
+        secret: JSON.stringify(tokens),
+        auth: 'oauth',
+        ttlMinutes,
+      });
       return this.status(tenantId);
     },
 

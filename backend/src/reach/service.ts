@@ -11,6 +11,7 @@ import { createAlerts } from './alerts.ts';
 import { createCrm } from './crm.ts';
 import type { ReachHooks } from './hooks.ts';
 import type { OutboundOptions } from './http.ts';
+import { createStatsCache } from './stats.ts';
 
 export interface ReachOptions {
   /** https origins served by local fakes (tests): {"https://hooks.slack.com": "http://127.0.0.1:1234"}. */
@@ -31,7 +32,9 @@ export function createReach(config: Config, storage: Storage, options: ReachOpti
     sleep: options.sleep,
     log,
   });
-  const crm = createCrm({ db: storage.db, cipher, outbound, log });
+  const crm = createCrm({ db: storage.db, cipher, outbound, log, oauth: config.reach });
+  // Kept serialised: a cached answer is sent as it is (a year is 365 days of 8 counts).
+  const stats = createStatsCache<string>({ ttlMs: config.reach.statsCacheSeconds * 1000 });
   const hooks: ReachHooks = {
     crm: async (scope, message, result) => {
       const from = message.from?.address;
@@ -46,7 +49,7 @@ export function createReach(config: Config, storage: Storage, options: ReachOpti
       }
     },
   };
-  return { outbound, alerts, crm, hooks };
+  return { outbound, alerts, crm, hooks, stats };
 }
 
 export type Reach = ReturnType<typeof createReach>;

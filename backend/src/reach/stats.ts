@@ -1,17 +1,29 @@
 /**
- * The inbox dashboard's numbers. Counts are kept as mail is processed (mail_stats_daily: one row per user,
- * day and category; reply_events: one row per reply), so GET /v1/stats reads at most a few thousand small
- * rows through primary keys and partial indexes however many messages the user has.
+ * The inbox dashboard's numbers. Counts are kept as mail is processed and model calls are made
+ * (mail_stats_daily: one row per user, day and category; ai_usage_daily: per day and model; reply_events:
+ * one row per reply, read from its index), so GET /v1/stats reads a few hundred small rows for two weeks
+ * and a few thousand for a year, however many messages the user has. Days are the user's own: a message
+ * or model call counts on the day it was in the user's time zone (settings.timeZone) when it was recorded.
  */
 import { CATEGORY_IDS, type CategoryId, type InboxStats } from '@steward/shared';
 import { type Kysely, sql } from 'kysely';
+import { DateTime } from 'luxon';
 import type { Database, MailboxRow } from '../storage/schema.ts';
 import type { UserScope } from '../storage/user-scope.ts';
 
-const DAY_MS = 86_400_000;
-
 export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);
+}
+
+/** The calendar day of `at` in `zone` (YYYY-MM-DD); UTC when the zone is missing or unknown. */
+export function localDay(at: Date, zone: string | undefined): string {
+  if (!zone || zone === 'UTC') return utcDay(at);
+  const local = DateTime.fromJSDate(at, { zone });
+  return local.isValid ? (local.toISODate() ?? utcDay(at)) : utcDay(at);
+}
+
+function validZone(zone: string | undefined): string {
+  return zone && DateTime.local().setZone(zone).isValid ? zone : 'UTC';
 }
 
 /** One more message in its category on its day; `drafted` when a draft was left for it. */
@@ -21,6 +33,7 @@ export async function countMessage(
   at: Date,
   category: CategoryId,
   counts: { messages?: number; drafts?: number } = { messages: 1 },
+  zone?: string,
 ): Promise<void> {
   const messages = counts.messages ?? 0;
   const drafts = counts.drafts ?? 0;
@@ -29,7 +42,7 @@ export async function countMessage(
     .values({
       tenant_id: scope.tenantId,
       user_id: scope.userId,
-      day: utcDay(at),
+      day: localDay(at, zone),
       category,
       messages,
       drafts_created: drafts,
@@ -113,17 +126,22 @@ const AGE_BUCKETS = ['<1d', '1-3d', '3-7d', '7-14d', '>14d'];
 export async function inboxStats(
   db: Kysely<Database>,
   scope: UserScope,
-  options: { days?: number; now?: Date } = {},
+  options: { days?: number; now?: Date; timeZone?: string } = {},
 ): Promise<InboxStats> {
   const now = options.now ?? new Date();
   const days = options.days ?? 30;
-  const toDay = utcDay(now);
-  const fromDate = new Date(Date.parse(`${toDay}T00:00:00Z`) - (days - 1) * DAY_MS);
-  const fromDay = utcDay(fromDate);
-  const draftCutoff = utcDay(new Date(now.getTime() - 7 * DAY_MS));
+  const zone = validZone(options.timeZone);
+  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  const first = today.minus({ days: days - 1 });
+  const toDay = today.toISODate() as string;
+  const fromDay = first.toISODate() as string;
+  // The first day's midnight in the user's zone: replies are timed from there.
+  const fromDate = first.toJSDate();
+  const endDate = today.plus({ days: 1 }).toJSDate();
+  const draftCutoff = localDay(new Date(now.getTime() - 7 * 86_400_000), zone);
 
   // One statement, one round trip and one pooled connection per request: four small index reads whose
-  // results come back as JSON (the largest is 8 rows a day).
+  // results come back as JSON (the largest is 8 rows a day; replies come from the index alone).
   const user = scope.userId;
   const tenant = scope.tenantId;
   const row = (
@@ -141,7 +159,8 @@ export async function inboxStats(
       (select json_build_object('sent', count(*), 'drafted', count(*) filter (where drafted),
                                 'median', percentile_cont(0.5) within group (order by minutes))
          from reply_events
-        where user_id = ${user} and tenant_id = ${tenant} and replied_at >= ${fromDate}) as replies,
+        where user_id = ${user} and tenant_id = ${tenant} and replied_at >= ${fromDate}
+          and replied_at < ${endDate}) as replies,
       (select json_build_object(
                 '<1d', count(*) filter (where last_message_at > ${now}::timestamptz - interval '1 day'),
                 '1-3d', count(*) filter (where last_message_at <= ${now}::timestamptz - interval '1 day'
@@ -154,10 +173,9 @@ export async function inboxStats(
          from thread_states
         where user_id = ${user} and state = 'awaiting_reply' and tenant_id = ${tenant}) as ageing,
       (select json_agg(u) from (
-         select model, count(*) as calls, coalesce(sum(prompt_tokens), 0) as prompt,
-                coalesce(sum(completion_tokens), 0) as completion
-           from ai_usage
-          where user_id = ${user} and created_at >= ${fromDate} and tenant_id = ${tenant}
+         select model, sum(calls) as calls, sum(prompt_tokens) as prompt, sum(completion_tokens) as completion
+           from ai_usage_daily
+          where user_id = ${user} and tenant_id = ${tenant} and day >= ${fromDay}::date and day <= ${toDay}::date
           group by model) u) as usage
   `.execute(db)
   ).rows[0];
@@ -166,8 +184,8 @@ export async function inboxStats(
   const usage = row?.usage ?? [];
 
   const byDay = new Map<string, Record<string, number>>();
-  for (let t = fromDate.getTime(); t <= Date.parse(`${toDay}T00:00:00Z`); t += DAY_MS) {
-    byDay.set(utcDay(new Date(t)), Object.fromEntries(CATEGORY_IDS.map((c) => [c, 0])));
+  for (let d = first; d <= today; d = d.plus({ days: 1 })) {
+    byDay.set(d.toISODate() as string, Object.fromEntries(CATEGORY_IDS.map((c) => [c, 0])));
   }
   const totals: Record<string, number> = Object.fromEntries(CATEGORY_IDS.map((c) => [c, 0]));
   let draftsCreated = 0;
@@ -199,6 +217,7 @@ export async function inboxStats(
   return {
     from: fromDay,
     to: toDay,
+    timeZone: zone,
     perDay: [...byDay.entries()].map(([day, counts]) => ({ day, counts })),
     totals,
     replies: {
@@ -215,3 +234,45 @@ export async function inboxStats(
     },
   };
 }
+
+/**
+ * The dashboard's answers, kept per user and range for `ttlMs` (default a minute: the charts are by day and
+ * the ageing by day too, so a minute-old answer shows the same picture). Concurrent requests for the same
+ * answer share one query, so ten open panes of one user cost one statement a minute.
+ */
+export function createStatsCache<T = InboxStats>(
+  options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
+) {
+  const ttlMs = options.ttlMs ?? 60_000;
+  const maxEntries = options.maxEntries ?? 10_000;
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, { value: T; expires: number }>();
+  const pending = new Map<string, Promise<T>>();
+  return {
+    async get(key: { userId: string; days: number }, compute: () => Promise<T>): Promise<T> {
+      const id = `${key.userId}|${key.days}`;
+      const hit = entries.get(id);
+      if (hit && hit.expires > now()) return hit.value;
+      const running = pending.get(id);
+      if (running) return running;
+      const work = compute()
+        .then((value) => {
+          if (ttlMs > 0) {
+            entries.delete(id);
+            if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+            entries.set(id, { value, expires: now() + ttlMs });
+          }
+          return value;
+        })
+        .finally(() => pending.delete(id));
+      pending.set(id, work);
+      return work;
+    },
+    /** Forgets a user's answers (their time zone changed, or they asked for fresh numbers). */
+    forget(userId: string): void {
+      for (const id of entries.keys()) if (id.startsWith(`${userId}|`)) entries.delete(id);
+    },
+  };
+}
+
+export type StatsCache = ReturnType<typeof createStatsCache<string>>;

@@ -243,6 +243,15 @@ export interface MailStatsDailyTable extends Owned {
   drafts_created: ColumnType<number, number | undefined, number>;
 }
 
+/** Model calls per user, day (the user's zone when recorded) and model, kept as calls are recorded. */
+export interface AiUsageDailyTable extends Owned {
+  day: ColumnType<string, string, string>;
+  model: string;
+  calls: ColumnType<number, number | undefined, number>;
+  prompt_tokens: ColumnType<string, number | undefined, number>;
+  completion_tokens: ColumnType<string, number | undefined, number>;
+}
+
 export interface ReplyEventsTable extends Owned {
   mailbox_id: string;
   message_id: string;
@@ -287,6 +296,8 @@ export interface CrmConnectionsTable {
   key_version: string;
   ttl_minutes: ColumnType<number, number | undefined, number>;
   connected_by: string;
+  /** 'token': a pasted access or private-app token; 'oauth': sealed JSON with the refresh token. */
+  auth: ColumnType<'token' | 'oauth', 'token' | 'oauth' | undefined, 'token' | 'oauth'>;
   created_at: CreatedAt;
 }
 
@@ -321,6 +332,7 @@ export interface Database {
   senders: SendersTable;
   mail_stats_daily: MailStatsDailyTable;
   reply_events: ReplyEventsTable;
+  ai_usage_daily: AiUsageDailyTable;
   alert_channels: AlertChannelsTable;
   alert_log: AlertLogTable;
   crm_connections: CrmConnectionsTable;

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { localDay } from '../reach/stats.ts';
 import type { Database } from './schema.ts';
 import type { UserScope } from './user-scope.ts';
 
@@ -14,20 +15,51 @@ export interface UsageEntry {
 /** What the language model cost for this user: every call's tokens and latency. */
 export function usageStore(db: Kysely<Database>, scope: UserScope) {
   return {
-    async record(entry: UsageEntry): Promise<void> {
-      await db
-        .insertInto('ai_usage')
-        .values({
-          tenant_id: scope.tenantId,
-          user_id: scope.userId,
-          purpose: entry.purpose,
-          model: entry.model,
-          prompt_tokens: Math.max(0, Math.round(entry.promptTokens)),
-          completion_tokens: Math.max(0, Math.round(entry.completionTokens)),
-          latency_ms: Math.max(0, Math.round(entry.latencyMs)),
-          ok: entry.ok,
-        })
-        .execute();
+    /** One call, and the dashboard's daily roll-up (the user's day), in one transaction. */
+    async record(entry: UsageEntry, at: Date = new Date()): Promise<void> {
+      const prompt = Math.max(0, Math.round(entry.promptTokens));
+      const completion = Math.max(0, Math.round(entry.completionTokens));
+      const user = await db
+        .selectFrom('users')
+        .select(sql<string | null>`settings->>'timeZone'`.as('zone'))
+        .where('id', '=', scope.userId)
+        .where('tenant_id', '=', scope.tenantId)
+        .executeTakeFirst();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('ai_usage')
+          .values({
+            tenant_id: scope.tenantId,
+            user_id: scope.userId,
+            purpose: entry.purpose,
+            model: entry.model,
+            prompt_tokens: prompt,
+            completion_tokens: completion,
+            latency_ms: Math.max(0, Math.round(entry.latencyMs)),
+            ok: entry.ok,
+            created_at: at,
+          })
+          .execute();
+        await trx
+          .insertInto('ai_usage_daily')
+          .values({
+            tenant_id: scope.tenantId,
+            user_id: scope.userId,
+            day: localDay(at, user?.zone ?? undefined),
+            model: entry.model,
+            calls: 1,
+            prompt_tokens: prompt,
+            completion_tokens: completion,
+          })
+          .onConflict((oc) =>
+            oc.columns(['user_id', 'day', 'model']).doUpdateSet({
+              calls: sql`ai_usage_daily.calls + 1`,
+              prompt_tokens: sql`ai_usage_daily.prompt_tokens + ${prompt}`,
+              completion_tokens: sql`ai_usage_daily.completion_tokens + ${completion}`,
+            }),
+          )
+          .execute();
+      });
     },
 
     async tokensSince(since: Date): Promise<number> {

@@ -159,7 +159,7 @@ export async function processMessage(
         category: decided,
         thread_id: message.threadId,
       });
-      await countMessage(trx, scope, receivedAt, decided);
+      await countMessage(trx, scope, receivedAt, decided, { messages: 1 }, user.settings.timeZone);
     });
     if (!fromMe) {
       await recordSender(deps.db, scope, { message: normalised, category, receivedAt, mailboxId: mailbox.id });
@@ -235,7 +235,7 @@ export async function processMessage(
           draft_pending: false,
           thread_version: providerMessageId,
         });
-        await countMessage(trx, scope, receivedAt, category, { drafts: 1 });
+        await countMessage(trx, scope, receivedAt, category, { drafts: 1 }, user.settings.timeZone);
       });
     }
   }

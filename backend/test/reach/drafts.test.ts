@@ -69,3 +69,58 @@ describe('CRM facts in model drafts', () => {
     expect(prompt).not.toContain('ACME pilot');
   });
 });
+
+describe('CRM facts in local drafts', () => {
+  let crm: FakeReach;
+  let storage: Storage;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    crm = await startFakeReach();
+    storage = await testDatabases()[0]!.open();
+    app = await buildTestApp(
+      storage,
+      { TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex') },
+      { reach: { redirect: crm.redirect } },
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+    await storage?.close();
+    await crm?.close();
+  });
+  const draft = async (message: object) => {
+    const res = await app.inject({ method: 'POST', url: '/v1/drafts', payload: { message } });
+    expect(res.statusCode).toBe(200);
+    return res.json() as { text: string; placeholders: string[] };
+  };
+
+  it('greets by the contact name and names the deal in the placeholder, never in the reply itself', async () => {
+    // A bare address: no name to greet by until the CRM says who it is.
+    const bare = {
+      ...ask,
+      from: 'dana@acme.example',
+      text: 'Hi,\n\nWhere are we on the renewal? Could you send me the terms?',
+    };
+    const before = await draft({ ...bare, id: 'local-1' });
+    expect(before.text).not.toMatch(/Dana/);
+    expect(before.text).not.toMatch(/open deal/);
+
+    await app.inject({ method: 'PUT', url: '/v1/admin/crm', payload: { provider: 'hubspot', token: HUBSPOT_TOKEN } });
+    const after = await draft({ ...bare, id: 'local-2' });
+    expect(after.text.split('\n')[0]).toMatch(/Dana/);
+    expect(after.placeholders.join(' ')).toContain("open deal 'ACME renewal', stage Negotiation");
+    // Outside the placeholders the reply carries no CRM fact: no stage, amount or owner.
+    const outside = after.text.replace(/\[confirm:[^\]]*\]/g, '');
+    expect(outside).not.toMatch(/Negotiation|48000|Olivia|open deal/);
+
+    // A message about something else from the same contact: no deal is named.
+    const other = await draft({
+      ...bare,
+      id: 'local-3',
+      subject: 'Parking',
+      text: 'Hi,\n\nCould you send me the parking instructions for Tuesday?',
+    });
+    expect(other.text).not.toMatch(/open deal/);
+    expect(other.text.split('\n')[0]).toMatch(/Dana/);
+  });
+});

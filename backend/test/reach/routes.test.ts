@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { countMessage } from '../../src/reach/stats.ts';
+import { countMessage, inboxStats } from '../../src/reach/stats.ts';
+import { usageStore } from '../../src/storage/usage.ts';
 import { useTestApp } from '../support/app.ts';
 import { testDatabases } from '../support/db.ts';
 import {
@@ -260,19 +261,14 @@ for (const database of testDatabases()) {
             })
             .execute();
         }
-        await db
-          .insertInto('ai_usage')
-          .values({
-            tenant_id: scope.tenantId,
-            user_id: scope.userId,
-            purpose: 'triage',
-            model: 'gpt-4o-mini-2024-07-18',
-            prompt_tokens: 1_000_000,
-            completion_tokens: 100_000,
-            latency_ms: 300,
-            ok: true,
-          })
-          .execute();
+        await usageStore(db, scope).record({
+          purpose: 'triage',
+          model: 'gpt-4o-mini-2024-07-18',
+          promptTokens: 1_000_000,
+          completionTokens: 100_000,
+          latencyMs: 300,
+          ok: true,
+        });
 
         const res = await inject('GET', '/v1/stats?days=30');
         expect(res.statusCode).toBe(200);
@@ -293,6 +289,72 @@ for (const database of testDatabases()) {
         expect(stats.model).toEqual({ calls: 1, promptTokens: 1_000_000, completionTokens: 100_000, costUsd: 0.21 });
         expect((await inject('GET', '/v1/stats?days=0')).statusCode).toBe(400);
         expect((await inject('GET', '/v1/stats?days=999')).statusCode).toBe(400);
+      });
+
+      it("counts days in the user's time zone: messages, replies and model calls", async () => {
+        const me = (await inject('GET', '/v1/me')).json();
+        const scope = { tenantId: me.tenantId as string, userId: me.id as string };
+        const db = ctx.storage.db;
+        const zone = 'Pacific/Kiritimati'; // UTC+14: its day starts at 10:00 UTC the day before
+        const at = (iso: string) => new Date(iso);
+        // 12:00 UTC on March 1 is already March 2 there; 09:00 UTC is still March 1 (23:00).
+        await countMessage(db, scope, at('2026-03-01T12:00:00Z'), 'fyi', { messages: 1 }, zone);
+        await countMessage(db, scope, at('2026-03-01T09:00:00Z'), 'fyi', { messages: 1 }, zone);
+        await countMessage(db, scope, at('2026-03-01T09:00:00Z'), 'comment', { messages: 1 }, 'UTC');
+        const mailbox = await db
+          .insertInto('mailboxes')
+          .values({
+            tenant_id: scope.tenantId,
+            user_id: scope.userId,
+            provider: 'gmail',
+            address: `tz-${ME}`,
+            refresh_token_ciphertext: 'x',
+            refresh_token_iv: 'x',
+            refresh_token_tag: 'x',
+            key_version: 'x',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        // Local midnight of March 1 is 10:00 UTC on February 28: a reply at 11:00 is inside, one at 09:00 is not.
+        for (const [i, iso] of ['2026-02-28T11:00:00Z', '2026-02-28T09:00:00Z'].entries()) {
+          await db
+            .insertInto('reply_events')
+            .values({
+              tenant_id: scope.tenantId,
+              user_id: scope.userId,
+              mailbox_id: mailbox.id,
+              message_id: `tz-reply-${i}`,
+              thread_id: `tz-${i}`,
+              replied_at: at(iso),
+              minutes: 5 + i,
+            })
+            .execute();
+        }
+        const put = await inject('PUT', '/v1/settings', { timeZone: zone });
+        expect(put.statusCode).toBe(200);
+        await usageStore(db, scope).record(
+          { purpose: 'triage', model: 'gpt-5-nano', promptTokens: 10, completionTokens: 1, latencyMs: 1, ok: true },
+          at('2026-03-01T12:00:00Z'),
+        );
+
+        const stats = await inboxStats(db, scope, { days: 2, now: at('2026-03-01T12:30:00Z'), timeZone: zone });
+        expect(stats).toMatchObject({ from: '2026-03-01', to: '2026-03-02', timeZone: zone });
+        expect(stats.perDay.map((d) => [d.day, d.counts.fyi])).toEqual([
+          ['2026-03-01', 1],
+          ['2026-03-02', 1],
+        ]);
+        // Counted in UTC before the zone was set: it stays on its UTC day.
+        expect(stats.perDay[0]?.counts.comment).toBe(1);
+        expect(stats.replies).toEqual({ sent: 1, medianMinutes: 5 });
+        expect(stats.model.calls).toBe(1);
+        const utc = await inboxStats(db, scope, { days: 2, now: at('2026-03-01T12:30:00Z') });
+        expect(utc).toMatchObject({ from: '2026-02-28', to: '2026-03-01', timeZone: 'UTC' });
+        expect(utc.model.calls).toBe(0);
+
+        // The route reads the zone from the user's settings.
+        const res = await inject('GET', '/v1/stats?days=3');
+        expect(res.json().timeZone).toBe(zone);
+        await inject('PUT', '/v1/settings', { timeZone: 'UTC' });
       });
     });
 

@@ -1,10 +1,11 @@
-import type { TriageResult } from '@steward/shared';
+import type { InboxStats, TriageResult } from '@steward/shared';
 import { describe, expect, it } from 'vitest';
 import { normaliseMessage } from '../../src/mail/normalise.ts';
 import { inQuietHours, matchRules, slackPayload, teamsPayload } from '../../src/reach/alerts.ts';
 import { soqlString } from '../../src/reach/crm.ts';
 import { checkOutboundUrl, OutboundUrlError, retryAfterMs } from '../../src/reach/http.ts';
 import { isOneClickPost, methodOf, parseListUnsubscribe } from '../../src/reach/senders.ts';
+import { createStatsCache, localDay } from '../../src/reach/stats.ts';
 import { withCrmContext } from '../../src/triage/crm.ts';
 
 const result = (over: Partial<TriageResult> = {}): TriageResult => ({
@@ -127,5 +128,50 @@ describe('CRM in triage', () => {
   it('SOQL literals cannot break out of the quotes', () => {
     expect(soqlString("o'brien@x.example")).toBe("'o\\'brien@x.example'");
     expect(soqlString("a\\' OR Name != '")).toBe("'a\\\\\\' OR Name != \\''");
+  });
+});
+
+describe('dashboard answers', () => {
+  const answer = (to: string) => ({ to }) as unknown as InboxStats;
+
+  it('are cached per user and range for the TTL; concurrent requests share one query', async () => {
+    let clock = 0;
+    let queries = 0;
+    const cache = createStatsCache({ ttlMs: 60_000, now: () => clock });
+    const compute = (to: string) => async () => {
+      queries++;
+      await new Promise((r) => setTimeout(r, 5));
+      return answer(to);
+    };
+    const key = { userId: 'u1', days: 14 };
+    const [a, b] = await Promise.all([cache.get(key, compute('first')), cache.get(key, compute('second'))]);
+    expect([a.to, b.to, queries]).toEqual(['first', 'first', 1]);
+    clock = 59_000;
+    expect((await cache.get(key, compute('third'))).to).toBe('first');
+    expect((await cache.get({ userId: 'u2', days: 14 }, compute('other user'))).to).toBe('other user');
+    expect((await cache.get({ userId: 'u1', days: 30 }, compute('other range'))).to).toBe('other range');
+    clock = 60_001;
+    expect((await cache.get(key, compute('fresh'))).to).toBe('fresh');
+    cache.forget('u1');
+    expect((await cache.get(key, compute('forgotten'))).to).toBe('forgotten');
+    const off = createStatsCache({ ttlMs: 0 });
+    await off.get(key, compute('x'));
+    expect((await off.get(key, compute('y'))).to).toBe('y');
+  });
+
+  it('a failed query is not cached', async () => {
+    const cache = createStatsCache();
+    const key = { userId: 'u1', days: 14 };
+    await expect(cache.get(key, async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    expect((await cache.get(key, async () => answer('ok'))).to).toBe('ok');
+  });
+
+  it("days are the user's calendar days; an unknown zone is UTC", () => {
+    const at = new Date('2026-03-01T23:30:00Z');
+    expect(localDay(at, 'UTC')).toBe('2026-03-01');
+    expect(localDay(at, 'Europe/Berlin')).toBe('2026-03-02');
+    expect(localDay(new Date('2026-03-01T03:00:00Z'), 'America/Los_Angeles')).toBe('2026-02-28');
+    expect(localDay(at, 'Mars/Olympus')).toBe('2026-03-01');
+    expect(localDay(at, undefined)).toBe('2026-03-01');
   });
 });

@@ -1,9 +1,12 @@
 /**
  * One local server playing Slack (incoming webhooks and the Web API's chat.postMessage), Microsoft Teams
  * (incoming webhook and Workflows), a newsletter's RFC 8058 unsubscribe endpoint, HubSpot's CRM API and
- * Salesforce's REST query API, with their real request and response shapes. Tests map the real https
- * origins onto it (`redirect`), so Steward's URL checks run against the real host names.
+ * Salesforce's REST query API, with their real request and response shapes, and both CRMs' OAuth 2.0
+ * authorization servers (HubSpot's install page and /oauth/v3/token; Salesforce's web server flow with PKCE
+ * at /services/oauth2/authorize and /services/oauth2/token). Tests map the real https origins onto it
+ * (`redirect`), so Steward's URL checks run against the real host names.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -33,8 +36,120 @@ export const ORIGINS = [
   'https://prod-01.westus.logic.azure.com',
   'https://news.example',
   'https://api.hubapi.com',
+  'https://app.hubspot.com',
   'https://acme.my.salesforce.com',
+  'https://login.salesforce.com',
 ] as const;
+
+/** The OAuth apps the fake authorization servers know (HUBSPOT_/SALESFORCE_CLIENT_ID and _SECRET in tests). */
+export const OAUTH_APPS = {
+  hubspot: { clientId: 'hs-client-1111', clientSecret: 'hs-secret-2222' },
+  salesforce: { clientId: '3MVG9fakeConsumerKey', clientSecret: 'sf-consumer-secret-3333' },
+} as const;
+
+interface IssuedCode {
+  provider: 'hubspot' | 'salesforce';
+  redirectUri: string;
+  challenge?: string;
+}
+
+/** Codes, refresh tokens and live access tokens the fake authorization servers issued. */
+class OAuthServers {
+  codes = new Map<string, IssuedCode>();
+  refresh = new Map<string, 'hubspot' | 'salesforce'>();
+  access = new Map<string, 'hubspot' | 'salesforce'>();
+  /** Salesforce names this instance in its token answers (tests change it to check the host rule). */
+  instanceUrl = 'https://acme.my.salesforce.com';
+
+  authorize(provider: 'hubspot' | 'salesforce', url: URL): ScriptedReply {
+    const q = url.searchParams;
+    const app = OAUTH_APPS[provider];
+    const redirectUri = q.get('redirect_uri') ?? '';
+    if (q.get('client_id') !== app.clientId || !redirectUri) return { status: 400, body: 'invalid client_id' };
+    if (provider === 'salesforce' && q.get('response_type') !== 'code')
+      return { status: 400, body: 'bad response_type' };
+    const back = new URL(redirectUri);
+    if (q.get('state')) back.searchParams.set('state', q.get('state') as string);
+    if (q.get('deny') === '1') {
+      back.searchParams.set('error', 'access_denied');
+      return { status: 302, headers: { location: back.toString() }, body: '' };
+    }
+    const code = `${provider}-code-${randomBytes(6).toString('hex')}`;
+    const challenge = q.get('code_challenge_method') === 'S256' ? (q.get('code_challenge') ?? undefined) : undefined;
+    this.codes.set(code, { provider, redirectUri, ...(challenge ? { challenge } : {}) });
+    back.searchParams.set('code', code);
+    return { status: 302, headers: { location: back.toString() }, body: '' };
+  }
+
+  token(provider: 'hubspot' | 'salesforce', req: RecordedRequest): ScriptedReply {
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+      return provider === 'hubspot'
+        ? json(400, { status: 'BAD_REQUEST', message: 'form-encoded body expected' })
+        : json(400, { error: 'invalid_request', error_description: 'form-encoded body expected' });
+    const form = new URLSearchParams(req.body);
+    const app = OAUTH_APPS[provider];
+    const fail = (hubspot: string, salesforce: string) =>
+      provider === 'hubspot'
+        ? json(400, { status: hubspot, message: 'refused', correlationId: 'c0ffee' })
+        : json(400, { error: salesforce, error_description: 'authentication failure' });
+    if (form.get('client_id') !== app.clientId || form.get('client_secret') !== app.clientSecret)
+      return fail('BAD_CLIENT_ID', 'invalid_client');
+    const access = `${provider}-access-${randomBytes(6).toString('hex')}`;
+    this.access.set(access, provider);
+    if (form.get('grant_type') === 'authorization_code') {
+      const issued = this.codes.get(form.get('code') ?? '');
+      this.codes.delete(form.get('code') ?? '');
+      if (!issued || issued.provider !== provider || issued.redirectUri !== form.get('redirect_uri'))
+        return fail('BAD_AUTH_CODE', 'invalid_grant');
+      if (issued.challenge) {
+        const verifier = form.get('code_verifier') ?? '';
+        if (createHash('sha256').update(verifier).digest('base64url') !== issued.challenge)
+          return fail('BAD_AUTH_CODE', 'invalid_grant');
+      }
+      const refresh = `${provider}-refresh-${randomBytes(6).toString('hex')}`;
+      this.refresh.set(refresh, provider);
+      return provider === 'hubspot'
+        ? json(200, { token_type: 'bearer', refresh_token: refresh, access_token: access, expires_in: 1800 })
+        : json(200, {
+            access_token: access,
+            refresh_token: refresh,
+            signature: 'fakeSignature=',
+            scope: 'refresh_token api',
+            instance_url: this.instanceUrl,
+            id: 'https://login.salesforce.com/id/00Dxx0000000001/005xx000000001',
+            token_type: 'Bearer',
+            issued_at: String(Date.now()),
+          });
+    }
+    if (form.get('grant_type') === 'refresh_token') {
+      if (this.refresh.get(form.get('refresh_token') ?? '') !== provider)
+        return fail('BAD_REFRESH_TOKEN', 'invalid_grant');
+      // HubSpot answers with the same refresh token; Salesforce with none (no rotation).
+      return provider === 'hubspot'
+        ? json(200, {
+            token_type: 'bearer',
+            refresh_token: form.get('refresh_token'),
+            access_token: access,
+            expires_in: 1800,
+          })
+        : json(200, {
+            access_token: access,
+            signature: 'fakeSignature=',
+            scope: 'refresh_token api',
+            instance_url: this.instanceUrl,
+            id: 'https://login.salesforce.com/id/00Dxx0000000001/005xx000000001',
+            token_type: 'Bearer',
+            issued_at: String(Date.now()),
+          });
+    }
+    return fail('BAD_GRANT_TYPE', 'unsupported_grant_type');
+  }
+
+  accepts(provider: 'hubspot' | 'salesforce', authorization: string | undefined): boolean {
+    const token = (authorization ?? '').replace(/^Bearer /, '');
+    return this.access.get(token) === provider;
+  }
+}
 
 export interface FakeReach {
   base: string;
@@ -44,6 +159,10 @@ export interface FakeReach {
   /** Replies used, in order, before the normal answer for paths starting with the prefix. */
   script(pathPrefix: string, replies: ScriptedReply[]): void;
   of(pathPrefix: string): RecordedRequest[];
+  /** The fake HubSpot and Salesforce authorization servers. */
+  oauth: OAuthServers;
+  /** Every access token issued so far stops working (a lapsed or revoked session). */
+  expireAccessTokens(): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -70,8 +189,14 @@ function json(status: number, value: unknown): ScriptedReply {
   return { status, headers: { 'content-type': 'application/json;charset=utf-8' }, body: JSON.stringify(value) };
 }
 
-function answer(req: RecordedRequest): ScriptedReply {
+function answer(req: RecordedRequest, oauth: OAuthServers): ScriptedReply {
   const { path, method } = req;
+  // OAuth: HubSpot's install page and token endpoint; Salesforce's (login.salesforce.com).
+  const url = new URL(path, 'http://x');
+  if (url.pathname === '/oauth/authorize' && method === 'GET') return oauth.authorize('hubspot', url);
+  if (url.pathname === '/oauth/v3/token' && method === 'POST') return oauth.token('hubspot', req);
+  if (url.pathname === '/services/oauth2/authorize' && method === 'GET') return oauth.authorize('salesforce', url);
+  if (url.pathname === '/services/oauth2/token' && method === 'POST') return oauth.token('salesforce', req);
   // Slack incoming webhook: plain-text "ok", or "invalid_payload" / "no_service".
   if (path.startsWith('/services/') && !path.startsWith('/services/data/')) {
     const payload = req.json as { text?: string; blocks?: unknown[] } | undefined;
@@ -98,7 +223,11 @@ function answer(req: RecordedRequest): ScriptedReply {
   if (path.startsWith('/moved'))
     return { status: 302, headers: { location: 'https://news.example/landing' }, body: '' };
   // HubSpot.
-  if (path.startsWith('/crm/') && req.headers.authorization !== `Bearer ${HUBSPOT_TOKEN}`) {
+  if (
+    path.startsWith('/crm/') &&
+    req.headers.authorization !== `Bearer ${HUBSPOT_TOKEN}` &&
+    !oauth.accepts('hubspot', req.headers.authorization)
+  ) {
     return json(401, {
       status: 'error',
       message: 'Authentication credentials not found.',
@@ -161,7 +290,10 @@ function answer(req: RecordedRequest): ScriptedReply {
   }
   // Salesforce REST query.
   if (path.startsWith('/services/data/v60.0/query')) {
-    if (req.headers.authorization !== `Bearer ${SALESFORCE_TOKEN}`)
+    if (
+      req.headers.authorization !== `Bearer ${SALESFORCE_TOKEN}` &&
+      !oauth.accepts('salesforce', req.headers.authorization)
+    )
       return json(401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
     const q = new URL(path, 'http://x').searchParams.get('q') ?? '';
     if (/FROM Contact/.test(q)) {
@@ -209,6 +341,7 @@ function answer(req: RecordedRequest): ScriptedReply {
 export async function startFakeReach(): Promise<FakeReach> {
   const requests: RecordedRequest[] = [];
   const scripts = new Map<string, ScriptedReply[]>();
+  let oauth = new OAuthServers();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -236,7 +369,7 @@ export async function startFakeReach(): Promise<FakeReach> {
           break;
         }
       }
-      reply ??= answer(recorded);
+      reply ??= answer(recorded, oauth);
       res.writeHead(reply.status, reply.headers ?? {});
       res.end(reply.body ?? '');
     });
@@ -253,9 +386,16 @@ export async function startFakeReach(): Promise<FakeReach> {
     of(prefix) {
       return requests.filter((r) => r.path.startsWith(prefix));
     },
+    get oauth() {
+      return oauth;
+    },
+    expireAccessTokens() {
+      oauth.access.clear();
+    },
     reset() {
       requests.length = 0;
       scripts.clear();
+      oauth = new OAuthServers();
     },
     async close() {
       server.closeAllConnections();

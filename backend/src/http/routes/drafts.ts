@@ -25,10 +25,11 @@ export async function draftRoutes(fastify: FastifyInstance): Promise<void> {
     ]);
     const email = request.user?.identity.email;
     const sender = message.from?.address;
-    const facts =
+    const crm =
       sender && sender !== email?.toLowerCase()
-        ? crmFacts(await app.services.reach.crm.contextFor(request.store.scope.tenantId, sender))
-        : [];
+        ? await app.services.reach.crm.contextFor(request.store.scope.tenantId, sender)
+        : undefined;
+    const facts = crmFacts(crm);
     return drafting.prepare(ctx, {
       message,
       thread,
@@ -36,6 +37,7 @@ export async function draftRoutes(fastify: FastifyInstance): Promise<void> {
       ...(email ? { me: [email] } : {}),
       ...(body.message.labels ? { labels: body.message.labels } : {}),
       ...(facts.length ? { facts } : {}),
+      ...(crm ? { crm } : {}),
     });
   }
 

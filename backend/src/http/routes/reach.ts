@@ -1,4 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { randomBytes } from 'node:crypto';
 import {
   AlertChannel,
   AlertChannelInput,
@@ -7,6 +7,7 @@ import {
   type CategoryId,
   CrmConnection,
   CrmConnectionInput,
+  CrmConnectStart,
   ErrorBody,
   InboxStats,
   SenderCategoryQuery,
@@ -15,14 +16,22 @@ import {
   UnsubscribeRequest,
   UnsubscribeResult,
 } from '@steward/shared';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { isAdmin } from '../../identity/admin.ts';
 import { AlertChannelError } from '../../reach/alerts.ts';
 import { CrmError } from '../../reach/crm.ts';
+import {
+  authorizeUrl,
+  type CrmProvider,
+  crmRedirectUri,
+  exchangeCode,
+  oauthConfigured,
+  pkcePair,
+} from '../../reach/crm-oauth.ts';
 import { listSenders, UnsubscribeRefused, unsubscribe } from '../../reach/senders.ts';
 import { inboxStats } from '../../reach/stats.ts';
-import { isUuid } from '../../storage/mailboxes.ts';
+import { isUuid, takeOAuthState } from '../../storage/mailboxes.ts';
 import { HttpError } from '../errors.ts';
 
 const escapeHtml = (text: string) =>
@@ -36,8 +45,7 @@ function uuidOr404(id: string, what: string): string {
 }
 
 /** Senders and unsubscribe, the dashboard's numbers, alert channels, and the tenant's CRM connection. */
-export async function reachRoutes(fastify: FastifyInstance): Promise<void> {
-  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+export async function reachRoutes(app: FastifyInstance): Promise<void> {
   const { reach, config, storage } = app.services;
 
   app.get(
@@ -77,8 +85,8 @@ export async function reachRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const id = uuidOr404(request.params.id, 'sender');
-      const body = request.body;
+      const id = uuidOr404((request.params as { id: string }).id, 'sender');
+      const body = request.body as UnsubscribeRequest;
       const scope = request.store.scope;
       try {
         return await unsubscribe(
@@ -118,15 +126,21 @@ export async function reachRoutes(fastify: FastifyInstance): Promise<void> {
         tags: ['reach'],
         summary: 'My inbox in numbers (the dashboard)',
         description:
-          'Mail per category per day, replies sent and median time to reply, awaiting-reply ageing, drafts used vs discarded, model calls and cost, over the last `days` days (UTC).',
+          "Mail per category per day, replies sent and median time to reply, awaiting-reply ageing, drafts used vs discarded, model calls and cost, over the last `days` days, in the user's time zone. Answers are cached for STATS_CACHE_SECONDS (default 60).",
         querystring: StatsQuery,
         response: { 200: InboxStats, 400: ErrorBody },
       },
     },
-    async (request) => {
-      const days = Number(request.query.days ?? 30);
+    async (request, reply) => {
+      const days = Number((request.query as { days?: string }).days ?? 30);
       if (days > 365) throw new HttpError(400, 'invalid_query', 'days is at most 365.');
-      return inboxStats(storage.db, request.store.scope, { days });
+      const scope = request.store.scope;
+      const body = await reach.stats.get({ userId: scope.userId, days }, async () =>
+        JSON.stringify(
+          await inboxStats(storage.db, scope, { days, timeZone: (await request.store.settings()).timeZone }),
+        ),
+      );
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 
@@ -162,7 +176,7 @@ export async function reachRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       try {
-        const channel = await reach.alerts.create(request.store.scope, request.body);
+        const channel = await reach.alerts.create(request.store.scope, request.body as AlertChannelInput);
         return reply.status(201).send(channel);
       } catch (error) {
         return channelError(error);
@@ -181,10 +195,10 @@ export async function reachRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const id = uuidOr404(request.params.id, 'alert channel');
+      const id = uuidOr404((request.params as { id: string }).id, 'alert channel');
       if (!(await reach.alerts.remove(request.store.scope, id)))
         throw new HttpError(404, 'not_found', 'No such alert channel.');
-      return reply.status(204).send(null);
+      return reply.status(204).send();
     },
   );
 
@@ -199,7 +213,7 @@ export async function reachRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const id = uuidOr404(request.params.id, 'alert channel');
+      const id = uuidOr404((request.params as { id: string }).id, 'alert channel');
       try {
         const result = await reach.alerts.test(request.store.scope, id);
         if (!result) throw new HttpError(404, 'not_found', 'No such alert channel.');
@@ -248,10 +262,46 @@ export async function reachRoutes(fastify: FastifyInstance): Promise<void> {
     async (request) => {
       const scope = admin(request);
       try {
-        return await reach.crm.connect(scope.tenantId, scope.userId, request.body);
+        return await reach.crm.connect(scope.tenantId, scope.userId, request.body as CrmConnectionInput);
       } catch (error) {
         return crmError(error);
       }
+    },
+  );
+
+  app.post(
+    '/admin/crm/connect/:provider',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Start connecting HubSpot or Salesforce with OAuth (admins)',
+        description:
+          "Returns the CRM's consent page to open in a browser window; the CRM returns to /oauth/crm/callback/{provider}, which stores the tokens (sealed) and renews the access token with the refresh token from then on. HubSpot is asked for read scopes only. Needs HUBSPOT_CLIENT_ID/SECRET or SALESFORCE_CLIENT_ID/SECRET.",
+        params: Type.Object({ provider: Type.Union([Type.Literal('hubspot'), Type.Literal('salesforce')]) }),
+        response: { 200: CrmConnectStart, 403: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (request) => {
+      admin(request);
+      const { provider } = request.params as { provider: CrmProvider };
+      if (!oauthConfigured(config.reach, provider))
+        throw new HttpError(
+          503,
+          'crm_oauth_not_configured',
+          `No ${provider} OAuth app is configured (set ${provider.toUpperCase()}_CLIENT_ID and ${provider.toUpperCase()}_CLIENT_SECRET).`,
+        );
+      if (!config.tokenEncryptionKey)
+        throw new HttpError(
+          503,
+          'crm_not_configured',
+          'TOKEN_ENCRYPTION_KEY is not set, so a CRM token cannot be stored.',
+        );
+      const state = randomBytes(24).toString('base64url');
+      const { verifier, challenge } = pkcePair();
+      await request.store.mailboxes.saveOAuthState(state, `crm:${provider}`, verifier);
+      return {
+        url: authorizeUrl(config.reach, provider, crmRedirectUri(config.publicUrl, provider), state, challenge),
+      };
     },
   );
 
@@ -268,7 +318,70 @@ export async function reachRoutes(fastify: FastifyInstance): Promise<void> {
       const scope = admin(request);
       if (!(await reach.crm.disconnect(scope.tenantId, scope.userId)))
         throw new HttpError(404, 'not_found', 'No CRM is connected.');
-      return reply.status(204).send(null);
+      return reply.status(204).send();
+    },
+  );
+}
+
+const pageOf = (reply: FastifyReply, status: number, text: string) =>
+  reply
+    .status(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+    .send(
+      `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Steward</title><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;line-height:1.5"><p>${escapeHtml(text)}</p></body>`,
+    );
+
+/**
+ * Where HubSpot and Salesforce send the admin's browser back (outside /v1: no bearer token comes with it;
+ * the one-time state, saved by the admin's own connect call, is what ties the code to the tenant).
+ */
+export async function crmOAuthCallbackRoutes(app: FastifyInstance): Promise<void> {
+  const { reach, config, storage } = app.services;
+  app.get(
+    '/oauth/crm/callback/:provider',
+    {
+      schema: {
+        hide: true,
+        params: Type.Object({ provider: Type.Union([Type.Literal('hubspot'), Type.Literal('salesforce')]) }),
+      },
+    },
+    async (request, reply) => {
+      const { provider } = request.params as { provider: CrmProvider };
+      const query = request.query as { code?: unknown; state?: unknown; error?: unknown };
+      if (typeof query.state !== 'string' || !query.state)
+        return pageOf(reply, 400, 'This link is incomplete; start connecting the CRM again from Steward.');
+      const pending = await takeOAuthState(storage.db, query.state);
+      if (!pending || pending.provider !== `crm:${provider}`)
+        return pageOf(reply, 400, 'This sign-in link has expired or was already used; start connecting again.');
+      if (query.error !== undefined || typeof query.code !== 'string' || !query.code)
+        return pageOf(reply, 400, 'The CRM was not connected: consent was not given.');
+      try {
+        const tokens = await exchangeCode(
+          config.reach,
+          provider,
+          {
+            code: query.code,
+            redirectUri: crmRedirectUri(config.publicUrl, provider),
+            codeVerifier: pending.codeVerifier,
+          },
+          reach.outbound,
+        );
+        await reach.crm.connectOAuth(pending.tenantId, pending.userId, provider, tokens);
+      } catch (error) {
+        request.log.warn({ err: { message: (error as Error).message.slice(0, 200) }, provider }, 'CRM OAuth failed');
+        if (error instanceof CrmError && error.code === 'crm_not_configured')
+          return pageOf(reply, 503, 'TOKEN_ENCRYPTION_KEY is not set, so the CRM cannot be connected.');
+        return pageOf(reply, 502, 'The CRM did not accept the sign-in; start connecting again.');
+      }
+      const name = provider === 'hubspot' ? 'HubSpot' : 'Salesforce';
+      return pageOf(
+        reply,
+        200,
+        `${name} is connected: Steward will look up senders there (read-only). You can close this window.`,
+      );
     },
   );
 }

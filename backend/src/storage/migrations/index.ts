@@ -6,6 +6,7 @@ import * as m0004 from './0004_security.ts';
 import * as m0005 from './0005_mail_index.ts';
 import * as m0006 from './0006_reach.ts';
 import * as m0007 from './0007_retention.ts';
+import * as m0008 from './0008_reach_stats.ts';
 
 /** Ordered migrations; a new file is added here with the next number. Names never change once shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_mail_index': m0005,
   '0006_reach': m0006,
   '0007_retention': m0007,
+  '0008_reach_stats': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -22,6 +22,7 @@ export const reachCase: IsolationCase<Handle> = {
     'GET /v1/admin/crm',
     'PUT /v1/admin/crm',
     'DELETE /v1/admin/crm',
+    'POST /v1/admin/crm/connect/:provider',
   ],
   async seed({ app, owner }) {
     const tag = randomBytes(4).toString('hex');
@@ -100,6 +101,8 @@ export const reachCase: IsolationCase<Handle> = {
       expectStatus: [403],
     },
     { method: 'DELETE', url: '/v1/admin/crm', expectStatus: [403] },
+    { method: 'POST', url: '/v1/admin/crm/connect/hubspot', expectStatus: [403] },
+    { method: 'POST', url: '/v1/admin/crm/connect/salesforce', expectStatus: [403] },
   ],
   async intact({ owner }, { sender, channel }) {
     const senders = (await owner.request({ method: 'GET', url: '/v1/senders' })).json().senders as Array<{
