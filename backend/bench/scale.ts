@@ -1,6 +1,7 @@
 // `npm run bench -- scale`: does Steward scale by adding worker processes on one PostgreSQL?
-// The fake Microsoft Graph server holds BENCH_SCALE_MAILBOXES mailboxes (1,000), each connected to Steward
-// with its own subscription. For 1, 2 and 4 worker processes in turn (BENCH_SCALE_WORKERS), a stream of
+// The fake Microsoft Graph and Gmail servers hold BENCH_SCALE_MAILBOXES mailboxes (1,000), taken in turn
+// from BENCH_SCALE_PROVIDERS (graph,gmail: half Microsoft 365 with its own subscription each, half Gmail
+// announced by verified Pub/Sub pushes). For 1, 2 and 4 worker processes in turn (BENCH_SCALE_WORKERS), a stream of
 // BENCH_SCALE_MESSAGES new messages (1,000) arrives at BENCH_SCALE_RATE notifications/s (100), spread over
 // the mailboxes; a web-only process (SYNC_WORKER=off, its own process) acknowledges each webhook and the workers
 // fetch, triage, label and draft. Reported per worker count: pipeline messages/s (first notification to
@@ -10,6 +11,8 @@
 // Needs PostgreSQL (BENCH_DATABASE_URL, DATABASE_URL or TEST_DATABASE_URL): PGlite cannot be shared by processes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import pg from 'pg';
@@ -17,6 +20,7 @@ import { loadConfig } from '../src/config.ts';
 import { createEngines } from '../src/engines.ts';
 import { migrateToLatest, openStorage } from '../src/storage/database.ts';
 import { createSyncService } from '../src/sync/service.ts';
+import { startTestIdp } from '../test/support/idp.ts';
 import { connectMailbox, startFakes } from '../test/sync/harness.ts';
 import { benchDatabaseUrl, table } from './support/load.ts';
 
@@ -31,14 +35,23 @@ const MAILBOXES = Number(process.env.BENCH_SCALE_MAILBOXES ?? 1000);
 const MESSAGES = Number(process.env.BENCH_SCALE_MESSAGES ?? 1000);
 const RATE = Number(process.env.BENCH_SCALE_RATE ?? 100);
 const WORKER_COUNTS = (process.env.BENCH_SCALE_WORKERS ?? '1,2,4').split(',').map(Number);
+const PROVIDERS = (process.env.BENCH_SCALE_PROVIDERS ?? 'graph,gmail')
+  .split(',')
+  .map((p) => p.trim())
+  .filter((p): p is 'graph' | 'gmail' => p === 'graph' || p === 'gmail');
+const PUSH_ACCOUNT = 'gmail-push@steward-bench.iam.gserviceaccount.com';
 const TIMEOUT_MS = 600_000;
 
 const schema = `steward_scale_${randomBytes(4).toString('hex')}`;
 const storage = await openStorage({ databaseUrl, schema, poolSize: 10 });
 await migrateToLatest(storage.db, schema);
 const fakes = await startFakes();
+// Gmail pushes carry a Google-signed OIDC token: a local signing key stands in for Google's.
+const idp = await startTestIdp();
 const env = {
+  ...idp.env,
   ...fakes.env,
+  GMAIL_PUSH_SERVICE_ACCOUNT: PUSH_ACCOUNT,
   LOG_LEVEL: 'silent',
   DATA_DIR: '/nonexistent-steward-bench',
   DATABASE_URL: databaseUrl,
@@ -67,6 +80,45 @@ function startChild(script: string, extra: Record<string, string>): Promise<{ ch
 const startWorker = async () => (await startChild('scale-worker.ts', { SYNC_WORKER: 'on' })).child;
 const web = await startChild('scale-web.ts', { SYNC_WORKER: 'off' });
 const base = web.line.trim();
+const pushToken = await idp.googleToken({
+  aud: `${fakes.env.PUBLIC_URL}/webhooks/gmail`,
+  email: PUSH_ACCOUNT,
+  email_verified: true,
+});
+
+type Box = { provider: 'graph' | 'gmail'; id: string; address: string; subscription: string; clientState: string };
+/** One provider notification for the mailbox, as the provider sends it; resolves with the HTTP status. */
+async function announce(box: Box, messageId?: string): Promise<number> {
+  const res =
+    box.provider === 'graph'
+      ? await fetch(`${base}/webhooks/graph`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            value: [
+              {
+                subscriptionId: box.subscription,
+                clientState: box.clientState,
+                changeType: messageId ? 'created' : 'updated',
+                ...(messageId ? { resourceData: { id: messageId } } : {}),
+              },
+            ],
+          }),
+        })
+      : await fetch(`${base}/webhooks/gmail`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${pushToken}` },
+          body: JSON.stringify({
+            message: {
+              data: Buffer.from(JSON.stringify({ emailAddress: box.address, historyId: '1' })).toString('base64'),
+              messageId: `push-${messageId ?? 'warm'}`,
+            },
+            subscription: 'projects/steward-bench/subscriptions/gmail-push',
+          }),
+        });
+  await res.text();
+  return res.status;
+}
 
 function stopWorker(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
@@ -89,89 +141,91 @@ async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>
   );
 }
 
+/** CPU seconds a process has used so far (user + system), from /proc; 0 where /proc is not there. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 try {
   console.log(
-    `scale bench on ${storage.describe} (pg-boss): ${MAILBOXES} Microsoft 365 mailboxes, ${MESSAGES} messages per run at ${RATE}/s, workers ${WORKER_COUNTS.join(', ')}`,
+    `scale bench on ${storage.describe} (pg-boss): ${MAILBOXES} mailboxes (${PROVIDERS.join(' and ')} in turn), ${MESSAGES} messages per run at ${RATE}/s, workers ${WORKER_COUNTS.join(', ')}`,
   );
   const started = performance.now();
-  const boxes: Array<{ id: string; address: string; subscription: string; clientState: string }> = [];
+  const boxes: Box[] = [];
   await pool(
     Array.from({ length: MAILBOXES }, (_, i) => i),
     8,
     async (i) => {
-      const address = `user${i}@contoso.example`;
-      const row = await connectMailbox(storage, fakes, 'graph', { address, subject: `scale-${i}` });
+      const provider = PROVIDERS[i % PROVIDERS.length]!;
+      const address = provider === 'graph' ? `user${i}@contoso.example` : `user${i}@gmail.example`;
+      const row = await connectMailbox(storage, fakes, provider, { address, subject: `scale-${i}` });
       const subscription = `sub-${i}`;
       const clientState = `cs-${randomBytes(8).toString('hex')}`;
-      await storage.db
-        .updateTable('mailboxes')
-        .set({ watch_id: subscription, client_state: clientState })
-        .where('id', '=', row.id)
-        .execute();
-      await setup.runMailboxSync(row.id); // the starting delta cursor
-      boxes[i] = { id: row.id, address, subscription, clientState };
+      if (provider === 'graph')
+        await storage.db
+          .updateTable('mailboxes')
+          .set({ watch_id: subscription, client_state: clientState })
+          .where('id', '=', row.id)
+          .execute();
+      await setup.runMailboxSync(row.id); // the starting cursor (delta link, history id)
+      boxes[i] = { provider, id: row.id, address, subscription, clientState };
     },
   );
   console.log(`${MAILBOXES} mailboxes connected in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   // Warm-up: JIT, connection pools and pg-boss in the web process (the notifications find nothing new).
-  for (let i = 0; i < 100; i++) {
-    const box = boxes[i % MAILBOXES]!;
-    const res = await fetch(`${base}/webhooks/graph`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        value: [{ subscriptionId: box.subscription, clientState: box.clientState, changeType: 'updated' }],
-      }),
-    });
-    await res.text();
-  }
+  for (let i = 0; i < 100; i++) await announce(boxes[i % MAILBOXES]!);
 
   const rows: Array<Record<string, string | number>> = [];
   let sent = 0;
   let baseline = 0;
   for (const workers of WORKER_COUNTS) {
     const running = await Promise.all(Array.from({ length: workers }, () => startWorker()));
-    const round: Array<{ mailboxId: string; id: string; conversationId: string }> = [];
+    const round: Array<{ box: Box; mailboxId: string; id: string; thread: string }> = [];
     const latencies: number[] = [];
+    const graphLatencies: number[] = [];
+    const gmailLatencies: number[] = [];
     let ackErrors = 0;
+    const cpu0 = {
+      workers: running.reduce((n, c) => n + cpuSeconds(c.pid), 0),
+      web: cpuSeconds(web.child.pid),
+      bench: process.cpuUsage(),
+    };
     const t0 = performance.now();
     const acks: Promise<void>[] = [];
     for (let j = 0; j < MESSAGES; j++) {
       const wait = t0 + (j * 1000) / RATE - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const box = boxes[(sent + j) % MAILBOXES]!;
-      const msg = fakes.graph.deliver({
+      const spec = {
         from: `Partner ${j} <p${j}@partner.example>`,
         to: box.address,
         owner: box.address,
         subject: `Figures ${sent + j}`,
         text: `Hi,\n\nCould you confirm the figures for item ${sent + j} by Friday?\n\nThanks`,
-      });
-      round.push({ mailboxId: box.id, id: msg.id, conversationId: msg.conversationId });
+      };
+      const msg =
+        box.provider === 'graph'
+          ? (({ id, conversationId }) => ({ id, thread: conversationId }))(fakes.graph.deliver(spec))
+          : (({ id, threadId }) => ({ id, thread: threadId }))(fakes.gmail.deliver(spec));
+      round.push({ box, mailboxId: box.id, id: msg.id, thread: msg.thread });
       acks.push(
         (async () => {
           const t = performance.now();
-          const res = await fetch(`${base}/webhooks/graph`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({
-              value: [
-                {
-                  subscriptionId: box.subscription,
-                  clientState: box.clientState,
-                  changeType: 'created',
-                  resourceData: { id: msg.id },
-                },
-              ],
-            }),
-          });
-          await res.text();
-          if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
-          latencies.push(performance.now() - t);
+          const status = await announce(box, msg.id);
+          if (status !== 202) throw new Error(`webhook answered ${status}`);
+          const ms = performance.now() - t;
+          latencies.push(ms);
+          (box.provider === 'graph' ? graphLatencies : gmailLatencies).push(ms);
         })().catch(() => {
           ackErrors++;
         }),
@@ -200,6 +254,14 @@ try {
       await new Promise((r) => setTimeout(r, 100));
     }
     const seconds = (performance.now() - t0) / 1000;
+    // Where the CPU went, per message: the workers, the web process, and this process (fake providers
+    // and load generator). PostgreSQL's share is not counted.
+    const benchCpu = process.cpuUsage(cpu0.bench);
+    const cpuPerMessage = {
+      workers: ((running.reduce((n, c) => n + cpuSeconds(c.pid), 0) - cpu0.workers) * 1000) / MESSAGES,
+      web: ((cpuSeconds(web.child.pid) - cpu0.web) * 1000) / MESSAGES,
+      bench: (benchCpu.user + benchCpu.system) / 1000 / MESSAGES,
+    };
     await Promise.all(running.map(stopWorker));
 
     // Exactly once: one ledger row per message, processed; one category; one draft in its thread.
@@ -213,12 +275,19 @@ try {
     const drafts = new Map<string, number>();
     for (const m of fakes.graph.messages.values())
       if (m.isDraft) drafts.set(m.conversationId, (drafts.get(m.conversationId) ?? 0) + 1);
+    for (const d of fakes.gmail.drafts.values())
+      drafts.set(d.message.threadId, (drafts.get(d.message.threadId) ?? 0) + 1);
+    const SYSTEM_LABELS = new Set(['INBOX', 'SENT', 'DRAFT', 'UNREAD']);
+    const categoriesOf = (m: (typeof round)[number]) =>
+      m.box.provider === 'graph'
+        ? (fakes.graph.messages.get(m.id)?.categories.length ?? 0)
+        : (fakes.gmail.messages.get(m.id)?.labelIds.filter((l) => !SYSTEM_LABELS.has(l)).length ?? 0);
     let lost = 0;
     let doubled = 0;
     for (const m of round) {
       const rowsFor = perMessage.get(m.id) ?? 0;
-      const draftsFor = drafts.get(m.conversationId) ?? 0;
-      const categories = fakes.graph.messages.get(m.id)?.categories.length ?? 0;
+      const draftsFor = drafts.get(m.thread) ?? 0;
+      const categories = categoriesOf(m);
       if (rowsFor === 0 || draftsFor === 0 || categories === 0) lost++;
       if (rowsFor > 1 || draftsFor > 1 || categories > 1) doubled++;
     }
@@ -227,6 +296,9 @@ try {
     ).length;
 
     latencies.sort((a, b) => a - b);
+    graphLatencies.sort((a, b) => a - b);
+    gmailLatencies.sort((a, b) => a - b);
+    const p99Of = (list: number[]) => (list.length ? Number(percentile(list, 99).toFixed(1)) : '-');
     const rate = processed / seconds;
     if (workers === WORKER_COUNTS[0]) baseline = rate / workers;
     rows.push({
@@ -238,7 +310,11 @@ try {
       'vs 1 worker': baseline ? `${(rate / baseline).toFixed(2)}x` : '-',
       'ack p50 ms': Number(percentile(latencies, 50).toFixed(1)),
       'ack p99 ms': Number(percentile(latencies, 99).toFixed(1)),
+      'graph p99': p99Of(graphLatencies),
+      'gmail p99': p99Of(gmailLatencies),
+      'p99 < 100 ms': percentile(latencies, 99) < 100 ? 'met' : 'missed',
       'ack errors': ackErrors,
+      'cpu ms/msg worker/web/fakes': `${cpuPerMessage.workers.toFixed(1)}/${cpuPerMessage.web.toFixed(1)}/${cpuPerMessage.bench.toFixed(1)}`,
       lost,
       doubled,
       'wrong mailbox': wrongMailbox,
@@ -251,10 +327,21 @@ try {
   console.log(
     'target: 2 workers >= 1.7x one worker; no message lost or doubled; webhook ack p99 < 100 ms (the load generator, PostgreSQL, the web process and the workers share this machine)',
   );
+  const two = rows.find((r) => r.workers === 2);
+  const one = rows.find((r) => r.workers === 1);
+  if (one && two)
+    console.log(
+      `2 workers vs 1: ${(Number(two['messages/s']) / Number(one['messages/s'])).toFixed(2)}x (target >= 1.7x: ${Number(two['messages/s']) >= 1.7 * Number(one['messages/s']) ? 'met' : 'missed'})`,
+    );
+  const [load1, load5] = os.loadavg();
+  console.log(
+    `machine: ${os.cpus().length} cores, load average ${load1!.toFixed(1)} (1 min) ${load5!.toFixed(1)} (5 min) at the end`,
+  );
 } finally {
   await Promise.all([...children].map(stopWorker));
   await setup.stop();
   await fakes.close();
+  await idp.close();
   await storage.close();
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();

@@ -213,7 +213,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(identityPlugin, { verify: services.verify, storage });
 
   // Public: the pane and manifests, health, and what browsers and providers call without our token.
-  await app.register(staticFilesPlugin, options.staticFiles ?? {});
+  await app.register(staticFilesPlugin, { publicUrl: config.publicUrl, ...options.staticFiles });
   await app.register(healthRoutes);
   await app.register(metricsRoutes);
   await app.register(syncPlugin);

@@ -7,6 +7,13 @@ export const DraftRequest = Type.Object(
   {
     message: EmailMessage,
     thread: Type.Optional(Type.Array(EmailMessage, { maxItems: 100, description: 'Earlier messages, oldest first.' })),
+    me: Type.Optional(
+      Type.Array(Type.String({ maxLength: 320 }), {
+        maxItems: 20,
+        description:
+          "The user's own addresses (the add-in's mailbox): the draft signs with the name they carry on the message.",
+      }),
+    ),
     instruction: Type.Optional(
       Type.String({
         maxLength: 500,

@@ -78,7 +78,15 @@ export const SuggestRequest = Type.Object(
 export type SuggestRequest = Static<typeof SuggestRequest>;
 
 export const Slot = Type.Object(
-  { start: IsoDateTime, end: IsoDateTime, score: Type.Number({ minimum: 0, maximum: 1 }) },
+  {
+    start: IsoDateTime,
+    end: IsoDateTime,
+    score: Type.Number({ minimum: 0, maximum: 1 }),
+    label: Type.String({
+      description:
+        'As the proposal and drafts write it, in the user\'s zone (and the requester\'s when it differs), e.g. "Tue 4 Feb, 15:00 CET / 09:00 EST".',
+    }),
+  },
   { additionalProperties: false },
 );
 export type Slot = Static<typeof Slot>;

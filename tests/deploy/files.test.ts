@@ -191,3 +191,60 @@ describe('CI for forks', () => {
     expect(fs.existsSync(path.join(REPO, 'tests/deploy/production-install.test.ts'))).toBe(true);
   });
 });
+
+/** Whether Node `version` (x.y.z) satisfies an npm `engines.node` range: the forms lockfiles carry. */
+function nodeSatisfies(version: string, range: string): boolean {
+  const v = version.split('.').map(Number);
+  const cmp = (a: number[], b: number[]) => {
+    for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
+    return 0;
+  };
+  const comparator = (token: string): boolean => {
+    const m = /^(>=|<=|>|<|\^|~|=)?v?([\dx*]+)?(?:\.([\dx*]+))?(?:\.([\dx*]+))?$/.exec(token);
+    if (!m) throw new Error(`engines range not understood: ${range}`);
+    const [, op = '', ...raw] = m;
+    const parts = raw.filter((p): p is string => p !== undefined && !/[x*]/.test(p)).map(Number);
+    if (!parts.length) return true;
+    const floor = [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0];
+    const next = (i: number) => [...parts.slice(0, i), (parts[i] ?? 0) + 1, 0, 0].slice(0, 3);
+    if (op === '>=') return cmp(v, floor) >= 0;
+    if (op === '>') return cmp(v, floor) > 0;
+    if (op === '<=') return cmp(v, floor) <= 0;
+    if (op === '<') return cmp(v, floor) < 0;
+    if (op === '^') return cmp(v, floor) >= 0 && cmp(v, next(floor[0] === 0 ? 1 : 0)) < 0;
+    if (op === '~') return cmp(v, floor) >= 0 && cmp(v, next(Math.min(1, parts.length - 1))) < 0;
+    // A bare (or x-) version: every part given must match.
+    return cmp(v, floor) >= 0 && cmp(v, next(parts.length - 1)) < 0;
+  };
+  return range
+    .split('||')
+    .map((alternative) => alternative.trim().replace(/(>=|<=|>|<|=)\s+/g, '$1'))
+    .some((alternative) => !alternative || alternative.split(/\s+/).every(comparator));
+}
+
+describe('npm ci on the oldest supported Node', () => {
+  it('reads engine ranges as npm does', () => {
+    expect(nodeSatisfies('20.19.0', '>=22')).toBe(false);
+    expect(nodeSatisfies('20.19.0', '18 || 20 || >=22')).toBe(true);
+    expect(nodeSatisfies('20.19.0', '^20.19.0 || >=22.12.0')).toBe(true);
+    expect(nodeSatisfies('20.18.3', '^20.19.0 || >=22.12.0')).toBe(false);
+    expect(nodeSatisfies('20.19.0', '10.* || >= 12.*')).toBe(true);
+    expect(nodeSatisfies('20.19.0', '20 || 22 || >=24')).toBe(true);
+    expect(nodeSatisfies('20.19.0', '^18.19.0 || >=20.6.0')).toBe(true);
+    expect(nodeSatisfies('20.19.0', '16 || 14 >=14.17')).toBe(false);
+  });
+
+  it('locks no package that refuses the Node version the README asks for (no EBADENGINE warning)', () => {
+    const wanted = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+    const oldest = /^>=\s*(\d+\.\d+(?:\.\d+)?)$/.exec(wanted)?.[1];
+    expect(oldest, `package.json engines.node is ">=x.y": ${wanted}`).toBeDefined();
+    const version = (oldest ?? '').split('.').concat('0', '0').slice(0, 3).join('.');
+    const lock = JSON.parse(read('package-lock.json')) as {
+      packages: Record<string, { version?: string; engines?: { node?: string } }>;
+    };
+    const refusing = Object.entries(lock.packages)
+      .filter(([, p]) => p.engines?.node && !nodeSatisfies(version, p.engines.node))
+      .map(([where, p]) => `${where}@${p.version} needs node ${p.engines?.node}`);
+    expect(refusing).toEqual([]);
+  });
+});

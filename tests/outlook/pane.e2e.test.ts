@@ -303,10 +303,26 @@ describe.skipIf(!browserAvailable)('Preview page against the real backend', () =
     await page.getByTestId('sample-sample-2-newsletter').click();
     await page.locator('[data-category="marketing"]').waitFor();
 
+    // A mention notification: the reason quotes the question, not the notification's boilerplate.
+    await page.getByTestId('sample-sample-5-comment').click();
+    await page.locator('[data-category="comment"]').waitFor();
+    const reasons = await page.getByTestId('reasons').locator('li').allInnerTexts();
+    expect(reasons).toContain('also asks "can you check the hiring numbers in section 3?"');
+
     await page.getByTestId('sample-sample-1-pricing').click();
     await page.locator('[data-category="to_respond"]').waitFor();
     await page.getByTestId('draft-generate').click();
     expect(await draftOutcome(page)).toBe('ready');
+    // Signed with the mailbox owner's name (Alex Morgan in the sample), never a bare "Best regards,".
+    expect(await page.getByTestId('draft-text').inputValue()).toMatch(/\nAlex$/);
+    // The times say their zone, the same one the draft's times are written in.
+    const zone = await page.getByTestId('times-zone').textContent();
+    expect(zone).toMatch(/^Times in your zone, /);
+    const slots = (await page.getByRole('list', { name: 'Free slots' }).locator('li').allInnerTexts()).map(
+      (item) => item.split('\n')[0] ?? '',
+    );
+    const draftText = await page.getByTestId('draft-text').inputValue();
+    expect(slots.some((label) => draftText.includes(`- ${label}`))).toBe(true);
     await page.getByTestId('draft-insert').click();
     const effect = page.getByTestId('preview-effect');
     await effect.waitFor();

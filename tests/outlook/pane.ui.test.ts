@@ -263,6 +263,16 @@ describe.skipIf(!browserAvailable)('Outlook task pane (scripted API)', () => {
     const { page } = await openPane();
     const insert = page.getByRole('button', { name: /^Insert .* into the reply$/ }).first();
     await insert.waitFor();
+    // The zone is named, as in drafts: the user's setting, and on every slot (this server sends no label).
+    expect(await page.getByTestId('times-zone').textContent()).toBe(
+      `Times in your zone, ${defaultSettings().timeZone}`,
+    );
+    expect(
+      await page
+        .getByRole('list', { name: 'Free slots' })
+        .getByText(/14:00–14:30 UTC$/)
+        .count(),
+    ).toBe(1);
     await insert.click();
     await page.getByText('Times added to the reply').waitFor();
     const reply = (await officeCalls(page)).find((c) => c.method === 'displayReplyForm');

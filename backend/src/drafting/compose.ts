@@ -73,7 +73,9 @@ export function assemble(frame: Frame, paragraphs: string[]): string {
   const parts: string[] = [];
   if (frame.greeting) parts.push(frame.greeting);
   parts.push(...paragraphs.filter(Boolean));
-  const closing = [frame.signOff, frame.name].filter(Boolean).join('\n');
+  // A sign-off is always followed by the name: without a name there is no signature at all (the user's
+  // mail client adds theirs), never a "Best regards," left hanging.
+  const closing = frame.name ? [frame.signOff, frame.name].filter(Boolean).join('\n') : '';
   if (closing) parts.push(closing);
   return parts.join('\n\n');
 }

@@ -22,7 +22,7 @@ import {
   replySubject,
   textToHtml,
 } from './compose.ts';
-import { firstNameOf } from './names.ts';
+import { firstNameFromDisplayName, firstNameOf } from './names.ts';
 import {
   answerAsk,
   applyContractions,
@@ -56,6 +56,8 @@ export interface LocalDraftInput {
   now: Date;
   /** The user's own addresses, to tell a follow-up (the user wrote last) from a reply. */
   me?: string[];
+  /** The user's name as their account knows it ("Alex Morgan"), for the signature when the profile has none. */
+  myName?: string;
   /** What the tenant's CRM says about the sender (reach/crm.ts). */
   crm?: CrmContext;
 }
@@ -271,12 +273,18 @@ export function analyseSafely(
 const RISKY_ASK =
   /(forward|redirect|auto-?forward|bcc|copy)[^.?!\n]{0,40}(all|every|future|incoming)[^.?!\n]{0,20}(e-?mails?|mail|messages|inbox|correspondence)|(passwords?|passcodes?|credentials|log-?in details|verification codes?|2fa|mfa|one-time codes?|gift cards?|wire (the )?(money|funds|payment)|bank details|iban|routing number|api keys?|tokens?)|https?:\/\/|\bwww\.|\bclick\b/i;
 
-/** The user's first name for the sign-off: the profile's, else their display name on this message. */
-export function userFirstName(voice: VoiceProfile, message: NormalisedMessage, me: string[]): string {
-  if (voice.signatureName) return voice.signatureName;
+/**
+ * The user's first name for the signature: the profile's, else their display name on this message, else
+ * their account's name; '' when none is known (the draft then has no sign-off: never one without a name).
+ */
+export function userFirstName(voice: VoiceProfile, message: NormalisedMessage, me: string[], myName?: string): string {
+  if (voice.signatureName.trim()) return voice.signatureName.trim();
   const mine = new Set(me.map((a) => a.toLowerCase()));
   const own = [...message.to, ...message.cc].find((m) => mine.has(m.address.toLowerCase()) && m.name);
-  return own ? (firstNameOf(own) ?? '') : '';
+  const fromMessage = own ? firstNameOf(own) : undefined;
+  if (fromMessage) return fromMessage;
+  const account = myName?.trim() ? firstNameFromDisplayName(myName.trim()) : undefined;
+  return account ?? '';
 }
 
 /** The register to write in: the instruction's, else the profile's, with the user's contraction habit. */
@@ -372,7 +380,7 @@ export function draftReplyLocal(input: LocalDraftInput): Draft {
   if (read.unhandled) paragraphs.push(`${placeholder(read.unhandled)}`);
   const language = replyLanguage(voice, analysis.language);
   const frame = frameFor(voice, recipient?.address, recipientName, language, register.formality);
-  const name = userFirstName(voice, input.message, input.me ?? []);
+  const name = userFirstName(voice, input.message, input.me ?? [], input.myName);
   // "Shorter" keeps the greeting and the name, and drops the sign-off line above the name.
   if (read.length === 'shorter' && name) frame.signOff = '';
   // Belt and braces: the planner only repeats the thread, but the sanitiser guarantees no link, address or

@@ -182,7 +182,7 @@ function toDraft(input: ModelDraftInput, plan: DraftPlan, body: string): Draft {
   const recipient = followUp ? message.to[0] : message.from;
   const name = followUp ? firstNameOf(message.to[0]) : plan.analysis.senderName;
   const frame = frameFor(voice, recipient?.address, name, replyLanguage(voice, plan.analysis.language), formality);
-  const text = assemble({ ...frame, name: userFirstName(voice, message, input.me ?? []) }, [body]);
+  const text = assemble({ ...frame, name: userFirstName(voice, message, input.me ?? [], input.myName) }, [body]);
   return {
     subject: replySubject(message.subject),
     text,

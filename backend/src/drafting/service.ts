@@ -27,6 +27,8 @@ export interface DraftInput {
   instruction?: string;
   /** The user's own addresses. */
   me?: string[];
+  /** The user's name as their account knows it, for the signature when the voice profile has none. */
+  myName?: string;
   /** Provider labels of the message (the never-send-to-the-model lists may name them). */
   labels?: string[];
   now?: Date;
@@ -96,6 +98,7 @@ export function createDraftingService(deps: DraftingServiceDeps): DraftingServic
       busy,
       now,
       ...(input.me?.length ? { me: input.me } : {}),
+      ...(input.myName ? { myName: input.myName } : {}),
       ...(sent ? { sent } : {}),
       ...(input.facts?.length ? { facts: input.facts } : {}),
       ...(input.crm ? { crm: input.crm } : {}),

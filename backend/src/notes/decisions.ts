@@ -31,7 +31,23 @@ const RULE =
   /\b(?:(?:it|the \w+|our \w+)(?:'s| is) (?:gonna|going to) (?:be|have)\b|(?:it|the \w+)'ll (?:be|have)\b|we(?:'re| are) (?:not )?going to (?:be using|use|go with|stick with|keep|drop|include|focus on)|we(?:'re| are) focusing on|we(?:'ll| will) (?:use|go with|stick with|keep|drop|include|focus on)|we (?:don't|do not|won't|will not) (?:want|need|use|include)|(?:it|this|the \w+|our \w+)(?: \w+){0,4} (?:has to|must|should|will|is going to|is gonna|'s gonna|are going to|are gonna|is only going to|will only|won't|will not|isn't going to|is not going to) (?:only )?be\b(?! able))/i;
 const RECAP = /\b(?:last|previous|earlier) (?:meeting|time|session)\b|\bwhat we (?:decided|agreed|discussed)\b/i;
 const PROPOSAL =
-  /^(?:(?:so|ok(?:ay)?|then|right|well|and|but)[, ]+)*(?:let's|let us|how about|why don't we|i propose|i suggest|shall we|we could just|(?:maybe |i think |i (?:also )?think (?:though )?(?:that )?)?(?:we|it|the \w+) (?:should(?:n't)?|has to|have to|must|needs to))\b/i;
+  /^(?:(?:so|ok(?:ay)?|then|right|well|and|but)[, ]+)*(?:let's|let us|how about|why don't we|i (?:would |'d )?(?:propose|suggest)|shall we|we could just|(?:maybe |i think |i (?:also )?think (?:though )?(?:that )?)?(?:we|it|the \w+) (?:should(?:n't)?|has to|have to|must|needs to))\b/i;
+/** Words that put a plan forward rather than settle it, wherever the proposal starts in the sentence. */
+const PROPOSAL_START =
+  /(?:^|[,;:]\s+|\s(?:so|and|but|then)\s+)((?:i (?:would |'d )?(?:propose|suggest)|how about|what if we|why don't we|shall we)\b.*)$/i;
+/** The frame of a proposal, dropped once it is accepted: "I propose we launch…" → "we launch…". */
+const PROPOSAL_FRAME =
+  /^(?:i (?:would |'d )?(?:propose|suggest)(?: that)?|how about|what if)\s+(?=(?:we|the|our|it|this|they)\b)|^(?:why don't|shall)\s+(?=we\b)/i;
+
+/** The proposal inside a sentence, without the reasons said before it ("QA needs a week, so I propose…"). */
+function proposalIn(text: string): string | null {
+  return PROPOSAL_START.exec(text)?.[1] ?? null;
+}
+
+/** An accepted proposal as what was decided: "I propose we launch on Tuesday" → "we launch on Tuesday." */
+function asDecided(proposal: string): string {
+  return proposal.replace(PROPOSAL_FRAME, '').replace(/\?\s*$/, '.');
+}
 const NOT_STATED =
   /^(?:(?:so|and|but|okay|ok|well|um|uh)[, ]+)*(?:you|do|does|did|is|are|can|could|would|what|how|why|when|where|which|if|when|as)\b/i;
 const MAX_DECISION_WORDS = 35;
@@ -153,14 +169,17 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       }
       return null;
     };
-    if (CONCLUSION.test(text.replace(HESITATION, '')) || (PLAN.test(text) && hasDay(text, ctx))) {
+    // "I propose we launch on Tuesday" puts a plan forward: it is decided only once someone agrees.
+    const proposed = proposalIn(text) !== null;
+    if (!proposed && (CONCLUSION.test(text.replace(HESITATION, '')) || (PLAN.test(text) && hasDay(text, ctx)))) {
       add(text, [sentence.turn]);
       continue;
     }
     if (NOT_STATED.test(tidySentence(text)) || HEDGED.test(text)) continue;
     // Spoken sentences run on through commas; a long one is judged clause by clause.
     const clauses = words(text).length > MAX_DECISION_WORDS ? clausesOf(text) : [text];
-    for (const clause of clauses) {
+    for (const said of clauses) {
+      const clause = proposalIn(said) ?? said;
       // Rules and proposals are short statements, not questions or restatements of what someone else said.
       if (NOT_STATED.test(tidySentence(clause)) || words(clause).length > MAX_DECISION_WORDS) continue;
       if (PROCEDURE.test(clause.replace(HESITATION, '')) || QUALITY_WISH.test(tidySentence(clause))) continue;
@@ -168,14 +187,14 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       // "Maybe we have to…", "I think it must be…": a hedged rule is a proposal, even from the chair.
       const byLead = sentence.speaker === lead && !HEDGE.test(clause);
       const rule = RULE.test(clause) && (byLead || !/^(?:it|this)\b/i.test(tidySentence(clause)));
-      const yes = clause === clauses.at(-1) ? agreement(AFFIRMATION) : null;
+      const yes = said === clauses.at(-1) ? agreement(AFFIRMATION) : null;
       if (rule && (byLead || yes !== null)) {
         add(clause, yes !== null ? [sentence.turn, yes] : [sentence.turn]);
         break;
       }
-      const strong = clause === clauses.at(-1) ? agreement(STRONG_AGREEMENT) : null;
+      const strong = said === clauses.at(-1) ? agreement(STRONG_AGREEMENT) : null;
       if (PROPOSAL.test(clause) && (strong !== null || (words(clause).length >= 6 && yes !== null))) {
-        add(clause.replace(/\?\s*$/, '.'), [sentence.turn, strong ?? yes ?? sentence.turn + 1]);
+        add(asDecided(clause), [sentence.turn, strong ?? yes ?? sentence.turn + 1]);
         break;
       }
     }

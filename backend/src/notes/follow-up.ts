@@ -87,11 +87,14 @@ function greetingLine(input: FollowUpInput): string {
   return `${greeting} ${addressed},`;
 }
 
+/** The sign-off and the name under it; without a name, none at all (never a "Best," left hanging). */
 function signOffLines(voice: VoiceHint | undefined): string {
   const signOff = voice?.signOff === undefined ? 'Best,' : voice.signOff.trim();
   const closing = signOff === '' || /[,!.]$/.test(signOff) || signOff.includes('\n') ? signOff : `${signOff},`;
   const name = voice?.name?.trim();
-  if (!name || closing.toLowerCase().includes(name.toLowerCase())) return closing;
+  // A sign-off of several lines carries its own name ("Best,\nAnn").
+  if (!name) return closing.includes('\n') ? closing : '';
+  if (closing.toLowerCase().includes(name.toLowerCase())) return closing;
   return closing ? `${closing}\n${name}` : name;
 }
 

@@ -1,6 +1,6 @@
 import type { Settings } from '@steward/shared';
 import { extractMeetingAsk, type MeetingAsk, type MeetingAskInput, type Person } from './meeting-ask.ts';
-import { writeProposal } from './proposal.ts';
+import { formatSlot, writeProposal } from './proposal.ts';
 import { findSlots, type Interval, type PreferredWindow, type Slot } from './solver.ts';
 import { isValidZone } from './zones.ts';
 
@@ -42,9 +42,14 @@ export interface Understood extends MeetingAsk {
   theirTimesUnavailable: boolean;
 }
 
+/** A free slot with its label as the proposal writes it: one zone rule for the pane, the proposal and drafts. */
+export interface LabelledSlot extends Slot {
+  label: string;
+}
+
 export interface SuggestResult {
   understood: Understood;
-  slots: Slot[];
+  slots: LabelledSlot[];
   proposal: string;
 }
 
@@ -101,5 +106,9 @@ export function suggestTimes(input: SuggestInput): SuggestResult {
     durationMinutes,
     theirTimesUnavailable,
   });
-  return { understood, slots, proposal };
+  const labelled = slots.map((slot) => ({
+    ...slot,
+    label: formatSlot(slot.start, settings.timeZone, requesterZone),
+  }));
+  return { understood, slots: labelled, proposal };
 }

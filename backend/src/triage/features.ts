@@ -399,6 +399,34 @@ export function splitSentences(text: string, maxSentences = 40): string[] {
   }
 }
 
+/**
+ * The text with every line break that a writer made on purpose turned into a paragraph break, for
+ * quoting: a notification's heading ("… mentioned you in a comment in the following document", "Q3 plan")
+ * is not part of the question on the next line. A break is a wrap, not on purpose, when the next line
+ * goes on in lower case or its first word would not have fit on the line within the paragraph's longest
+ * line (what a greedy wrapper does).
+ */
+export function separateLines(text: string): string {
+  return text
+    .split(/\n[ \t]*\n/)
+    .map((paragraph) => {
+      const lines = paragraph.split('\n');
+      if (lines.length < 2) return paragraph;
+      const longest = Math.max(...lines.map((l) => l.trimEnd().length));
+      let out = lines[0] ?? '';
+      for (let i = 1; i < lines.length; i++) {
+        const previous = (lines[i - 1] ?? '').trimEnd();
+        const line = lines[i] ?? '';
+        const next = line.trimStart();
+        const firstWord = /^\S*/.exec(next)?.[0] ?? '';
+        const wrapped = /^\p{Ll}/u.test(next) || previous.length + 1 + firstWord.length > longest;
+        out += wrapped || !previous.trim() || !next ? `\n${line}` : `\n\n${line}`;
+      }
+      return out;
+    })
+    .join('\n\n');
+}
+
 /** The text a message-level model reads: subject and what the sender wrote now (bounded). */
 export function messageText(msg: NormalisedMessage, maxChars = 4000): string {
   const body = msg.newText.trim() ? msg.newText : msg.text;

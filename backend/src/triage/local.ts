@@ -15,6 +15,7 @@ import {
   extractSentence,
   HashSink,
   hasDeadline,
+  separateLines,
   splitSentences,
 } from './features.ts';
 import { calibrate, explainingFeaturesOfHashes, probabilityOfSink } from './linear-model.ts';
@@ -91,7 +92,28 @@ export function analyseRequests(model: Pick<TriageModel, 'request'>, text: strin
     if (OFFER.test(sentence) && !hasDeadline(sentence)) p *= OFFER_WEIGHT;
     if (p > best.probability) best = { probability: p, sentence };
   }
-  return best;
+  return best.sentence ? { ...best, sentence: quotablePart(model, bounded, best.sentence) } : best;
+}
+
+/**
+ * The part of the chosen sentence to quote: when it runs over lines the writer broke on purpose (a
+ * heading, a notification's boilerplate, then the question), the line that reads most as a request. The
+ * probability stays the whole sentence's.
+ */
+function quotablePart(model: Pick<TriageModel, 'request'>, text: string, sentence: string): string {
+  if (!text.includes('\n')) return sentence;
+  const parts = splitSentences(separateLines(text), MAX_REQUEST_SENTENCES).filter(
+    (part) => part.length < sentence.length && sentence.includes(part),
+  );
+  if (parts.length < 2) return sentence;
+  let best = { p: -1, part: sentence };
+  for (const part of parts) {
+    extractSentence(part, sentenceSink.reset());
+    let p = probabilityOfSink(model.request, sentenceSink);
+    if (OFFER.test(part) && !hasDeadline(part)) p *= OFFER_WEIGHT;
+    if (p > best.p) best = { p, part };
+  }
+  return best.part;
 }
 
 const SCHEDULING_WORDS =

@@ -7,6 +7,8 @@ import type { NormalisedMessage } from '../mail/types.ts';
 export const MAX_SUMMARY_CHARS = 140;
 
 const GREETING = /^(hi|hello|hey|dear|good (morning|afternoon|evening)|hallo|bonjour|hola)\b[^,.!:\n]{0,40}[,.!:]\s*/i;
+/** "@alex@northwind.example can you…", "@sam, could you…": the mention addresses the reader, like a greeting. */
+const MENTION = /^(?:@[\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?[,:]?\s+)+/;
 const FILLER =
   /^(just (a quick note|checking in|wanted to)|i hope (you are|you're|this finds you)[^.!?]*[.!?]|hope (you are|you're|all is)[^.!?]*[.!?])\s*/i;
 
@@ -71,7 +73,7 @@ export function oneLine(text: string, max = MAX_SUMMARY_CHARS): string {
 
 export function cleanSentence(sentence: string): string {
   let s = sentence.trim();
-  for (let i = 0; i < 2; i++) s = s.replace(GREETING, '').replace(FILLER, '');
+  for (let i = 0; i < 2; i++) s = s.replace(GREETING, '').replace(MENTION, '').replace(FILLER, '');
   return s.trim();
 }
 

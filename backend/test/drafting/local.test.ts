@@ -172,6 +172,18 @@ describe('the user’s voice', () => {
       me: ['sam@example.com'],
     });
     expect(fromHeader.text.endsWith('Best regards,\nSam')).toBe(true);
+    // Not on the message: the account's name.
+    const fromAccount = draft(await message({ text: 'Can you check the totals?' }), { myName: 'Alex Morgan' });
+    expect(fromAccount.text.endsWith('Best regards,\nAlex')).toBe(true);
+  });
+
+  it('never leaves a sign-off without a name under it', async () => {
+    for (const instruction of [undefined, 'more formal', 'more casual', 'longer']) {
+      const result = draft(await message({ text: 'Can you check the totals?' }), instruction ? { instruction } : {});
+      const lastLine = result.text.trimEnd().split('\n').at(-1) ?? '';
+      expect(lastLine).not.toMatch(/^(?:best|kind|warm)? ?(?:regards|wishes|thanks|cheers|best),?$/i);
+      expect(result.text).not.toMatch(/\n\s*$/);
+    }
   });
 
   it('writes in the learned voice: name-only greeting, signed name, short', async () => {
@@ -186,11 +198,12 @@ describe('the user’s voice', () => {
   it('uses the per-recipient greeting when the history has one', async () => {
     const voice: VoiceProfile = {
       ...defaultVoice(),
+      signatureName: 'Sam',
       perRecipient: [{ address: 'ann@example.com', greeting: 'Dear {name},', signOff: 'Yours,', count: 3 }],
     };
     const result = draft(await message({ text: 'The contract is signed.' }), { voice });
     expect(result.text.startsWith('Dear Ann,')).toBe(true);
-    expect(result.text).toContain('Yours,');
+    expect(result.text.endsWith('Yours,\nSam')).toBe(true);
   });
 
   it('writes punctuation a person would write', async () => {
@@ -212,14 +225,14 @@ describe('the user’s voice', () => {
   });
 
   it('opens and closes in the sender’s language when the user writes it', async () => {
-    const voice = { ...defaultVoice(), languages: ['en', 'de'] };
+    const voice = { ...defaultVoice(), signatureName: 'Sam', languages: ['en', 'de'] };
     const german = await message({
       from: 'Jonas Weber <jonas@example.de>',
       text: 'Hallo,\n\nkönnen Sie mir bitte die Rechnung schicken? Ich habe sie nicht bekommen.\n\nDanke',
     });
     const result = draft(german, { voice });
     expect(result.text.startsWith('Hallo Jonas,')).toBe(true);
-    expect(result.text).toMatch(/Viele Grüße$/);
+    expect(result.text).toMatch(/Viele Grüße\nSam$/);
     expect(draft(german).text.startsWith('Hi Jonas,')).toBe(true);
   });
 
@@ -254,6 +267,7 @@ describe('rewrites do what they say', () => {
     const m = await message({ text: "Can you share the slides? I'd like to review them." });
     const casualVoice = {
       ...defaultVoice(),
+      signatureName: 'Sam',
       formality: 'casual' as const,
       greetings: [{ text: 'Hey {name}!', share: 1 }],
     };
@@ -263,12 +277,13 @@ describe('rewrites do what they say', () => {
     expect(outside(formal.text)).not.toMatch(/\b\w+'(?:ll|d|m|ve|re|t)\b/);
     const formalVoice = {
       ...defaultVoice(),
+      signatureName: 'Sam',
       formality: 'formal' as const,
       greetings: [{ text: 'Dear {name},', share: 1 }],
     };
     const casual = draft(m, { voice: formalVoice, instruction: 'more casual' });
     expect(casual.text.startsWith('Hi Ann,')).toBe(true);
-    expect(casual.text).toMatch(/\nThanks,$/);
+    expect(casual.text).toMatch(/\nThanks,\nSam$/);
     expect(casual.text).not.toMatch(/Dear|Kind regards/);
   });
 

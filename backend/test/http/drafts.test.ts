@@ -93,6 +93,23 @@ for (const database of testDatabases()) {
       expect(text.trim()).toBe((done.data as { text: string }).text.trim());
     });
 
+    it("signs with the user's name on the message when the client says which addresses are the user's", async () => {
+      // A voice with no name of its own; local mode knows no address for the user.
+      const voice = (await ctx.app.inject({ method: 'GET', url: '/v1/voice' })).json();
+      const put = await ctx.app.inject({ method: 'PUT', url: '/v1/voice', payload: { ...voice, signatureName: '' } });
+      expect(put.statusCode).toBe(200);
+      const message = { ...ask, id: 'm-signed', to: ['Alex Morgan <alex@northwind.example>'] };
+      const signed = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/drafts',
+        payload: { message, me: ['alex@northwind.example'] },
+      });
+      expect(signed.statusCode).toBe(200);
+      expect(signed.json().text).toMatch(/\nAlex$/);
+      const unsigned = (await ctx.app.inject({ method: 'POST', url: '/v1/drafts', payload: { message } })).json();
+      expect(unsigned.text).not.toMatch(/(?:regards|best|thanks|cheers),?\s*$/i);
+    });
+
     it('refuses a learn request without usable text', async () => {
       const res = await ctx.app.inject({
         method: 'POST',

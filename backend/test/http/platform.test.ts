@@ -23,6 +23,15 @@ for (const database of testDatabases()) {
       expect(doc.paths['/v1/settings'].put.requestBody).toBeDefined();
     });
 
+    it('points "Try it out" at the origin the documentation was loaded from (the page allows only that one)', async () => {
+      for (const host of ['127.0.0.1:8787', 'localhost:8787', '[::1]:8787']) {
+        const doc = (await ctx.app.inject({ method: 'GET', url: '/docs/json', headers: { host } })).json();
+        expect(doc.servers).toEqual([{ url: `http://${host}` }]);
+      }
+      const page = await ctx.app.inject({ method: 'GET', url: '/docs/static/index.html' });
+      expect(page.headers['content-security-policy']).toMatch(/connect-src 'self'/);
+    });
+
     it('sends security headers and allows the Outlook origins only', async () => {
       const res = await ctx.app.inject({
         method: 'GET',

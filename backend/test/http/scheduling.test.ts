@@ -57,6 +57,9 @@ for (const database of testDatabases()) {
         expect(DateTime.fromISO(slot.end).diff(DateTime.fromISO(slot.start), 'minutes').minutes).toBe(30);
       }
       expect(body.proposal).toMatch(/CE[S]?T|GMT\+1|GMT\+2/);
+      // The pane shows each slot as the proposal (and a draft) writes it: one zone rule, named the same way.
+      expect(body.proposal.split('\n').slice(1)).toEqual(body.slots.map((s: { label: string }) => `- ${s.label}`));
+      expect(body.slots[0].label).toMatch(/ (?:CE[S]?T|GMT\+1|GMT\+2) \/ \d\d:\d\d E[SD]T/);
       expect(busy.length).toBe(1);
     });
 

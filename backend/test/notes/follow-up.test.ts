@@ -37,8 +37,6 @@ describe('composeFollowUp', () => {
         '',
         'Let me know if I missed anything or got something wrong.',
         '',
-        'Best,',
-        '',
       ].join('\n'),
     );
   });

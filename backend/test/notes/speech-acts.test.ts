@@ -38,6 +38,32 @@ describe('decisions stated the way design meetings state them', () => {
     ]);
   });
 
+  it('takes the accepted plan as the decision, not the reasons said before the proposal nor its frame', () => {
+    const turns = turnsOf([
+      'Mia: The vendor sent two quotes for the new laptops.',
+      'Raj: The second one ships faster, so I suggest we order the second quote this week.',
+      'Mia: Sounds good. Raj, please send me the order form.',
+    ]);
+    expect(makeNotesLocal(turns).decisions.map((d) => [d.text, d.sourceTurns])).toEqual([
+      ['We order the second quote this week.', [1, 2]],
+    ]);
+    const framed = turnsOf([
+      'Mia: Nobody owns the launch page yet.',
+      'Raj: I would suggest that the design team owns the launch page.',
+      'Mia: Agreed.',
+    ]);
+    expect(makeNotesLocal(framed).decisions.map((d) => d.text)).toEqual(['The design team owns the launch page.']);
+  });
+
+  it('does not take a proposal with a day as decided until someone agrees', () => {
+    const turns = turnsOf([
+      'Mia: We need a date for the offsite.',
+      'Raj: Most people are back by then, so I propose we hold it on Friday May 8.',
+      'Mia: Let me check the budget first.',
+    ]);
+    expect(makeNotesLocal(turns).decisions).toEqual([]);
+  });
+
   it('does not take a rule from a participant nobody answers', () => {
     const turns = turnsOf([
       'Nora: Good morning everyone, let us get started with the design meeting.',

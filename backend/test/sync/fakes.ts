@@ -206,6 +206,8 @@ export interface GmailMessage {
   raw: string;
   internalDate: string;
   historyId: string;
+  /** The mailbox it is in (the fake's own address unless delivered to another). */
+  owner?: string;
 }
 
 export interface FakeGmail {
@@ -217,19 +219,22 @@ export interface FakeGmail {
   requests: string[];
   /** Answer the next n requests with 429 and this Retry-After. */
   throttle(n: number, retryAfter: string): void;
-  deliver(spec: RawSpec & { threadId?: string; sent?: boolean; at?: Date }): GmailMessage;
+  /** `owner`: another mailbox than the fake's own, opened by refresh tokens listed in `oauth.owners`. */
+  deliver(spec: RawSpec & { threadId?: string; sent?: boolean; at?: Date; owner?: string }): GmailMessage;
   labelNamesOf(id: string): string[];
   draftsIn(threadId: string): number;
   close(): Promise<void>;
 }
 
 export async function startFakeGmail(oauth: FakeOAuth): Promise<FakeGmail> {
+  const OWN = 'me@gmail.example';
   const messages = new Map<string, GmailMessage>();
   const labels = new Map<string, { id: string; name: string; type: string; color?: unknown }>();
   for (const id of ['INBOX', 'SENT', 'DRAFT', 'UNREAD']) labels.set(id, { id, name: id, type: 'system' });
   const drafts = new Map<string, { id: string; message: { id: string; threadId: string }; raw: string }>();
   const history: Array<{
     id: string;
+    owner: string;
     messagesAdded: Array<{ message: { id: string; threadId: string; labelIds: string[] } }>;
   }> = [];
   let historyId = 1000;
@@ -243,6 +248,7 @@ export async function startFakeGmail(oauth: FakeOAuth): Promise<FakeGmail> {
     m.historyId = String(historyId);
     history.push({
       id: String(historyId),
+      owner: m.owner ?? OWN,
       messagesAdded: [{ message: { id: m.id, threadId: m.threadId, labelIds: m.labelIds } }],
     });
   };
@@ -256,6 +262,9 @@ export async function startFakeGmail(oauth: FakeOAuth): Promise<FakeGmail> {
         };
       const path = url.pathname.replace(/^\/gmail\/v1\/users\/me/, '');
       const json = body ? JSON.parse(body) : {};
+      // Whose mailbox the access token opens (several in the scale benchmark; the fake's own otherwise).
+      const owner = oauth.accessOwners.get((req.headers.authorization ?? '').replace(/^Bearer /, '')) ?? OWN;
+      const mine = (x: GmailMessage) => (x.owner ?? OWN) === owner;
       const method = req.method;
       let m = null as RegExpMatchArray | null;
       const hit = (re: RegExp) => {
@@ -265,20 +274,24 @@ export async function startFakeGmail(oauth: FakeOAuth): Promise<FakeGmail> {
       if (method === 'GET' && path === '/profile')
         return {
           status: 200,
-          body: { emailAddress: 'me@gmail.example', messagesTotal: messages.size, historyId: String(historyId) },
+          body: {
+            emailAddress: owner,
+            messagesTotal: [...messages.values()].filter(mine).length,
+            historyId: String(historyId),
+          },
         };
       if (method === 'GET' && path === '/history') {
         const start = Number(url.searchParams.get('startHistoryId'));
         if (start < 1000)
           return { status: 404, body: { error: { code: 404, message: 'Requested entity was not found.' } } };
-        const page = history.filter((h) => Number(h.id) > start);
+        const page = history.filter((h) => Number(h.id) > start && h.owner === owner).map(({ owner: _, ...h }) => h);
         return { status: 200, body: { history: page, historyId: String(historyId) } };
       }
       if (method === 'GET' && path === '/messages') {
         const after = Number(/after:(\d+)/.exec(url.searchParams.get('q') ?? '')?.[1] ?? 0) * 1000;
         const max = Number(url.searchParams.get('maxResults') ?? 100);
         const all = [...messages.values()]
-          .filter((x) => !x.labelIds.includes('DRAFT') && Number(x.internalDate) >= after)
+          .filter((x) => mine(x) && !x.labelIds.includes('DRAFT') && Number(x.internalDate) >= after)
           .sort((a, b) => Number(b.internalDate) - Number(a.internalDate));
         const offset = Number(url.searchParams.get('pageToken') ?? 0);
         const slice = all.slice(offset, offset + max);
@@ -360,6 +373,7 @@ export async function startFakeGmail(oauth: FakeOAuth): Promise<FakeGmail> {
           raw,
           internalDate: String(Date.now()),
           historyId: String(historyId),
+          ...(owner !== OWN ? { owner } : {}),
         });
         drafts.set(id, { id, message: { id: msgId, threadId }, raw });
         return { status: 200, body: { id, message: { id: msgId, threadId, labelIds: ['DRAFT'] } } };
@@ -409,6 +423,7 @@ export async function startFakeGmail(oauth: FakeOAuth): Promise<FakeGmail> {
         raw: rawMessage({ ...spec, date: at }),
         internalDate: String(at.getTime()),
         historyId: '',
+        ...(spec.owner ? { owner: spec.owner } : {}),
       };
       messages.set(id, msg);
       addHistory(msg);

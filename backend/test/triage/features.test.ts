@@ -8,6 +8,7 @@ import {
   HashSink,
   hashFeature,
   NameSink,
+  separateLines,
   tokenize,
 } from '../../src/triage/features.ts';
 import {
@@ -127,6 +128,19 @@ describe('hashed features', () => {
     sink.add('a');
     sink.add('a');
     expect(sink.length).toBe(1);
+  });
+});
+
+describe('separateLines', () => {
+  it('keeps wrapped lines together and separates lines broken on purpose', () => {
+    const wrapped = 'Could you send me the signed contract and the two annexes before the\nboard meets on Thursday?';
+    expect(separateLines(wrapped)).toBe(wrapped);
+    // The next word would have fit on the line: the writer broke it there.
+    expect(separateLines('Heading of a notice\nQ3 plan\nCan you check section 3?')).toBe(
+      'Heading of a notice\n\nQ3 plan\n\nCan you check section 3?',
+    );
+    // Lower case goes on with the sentence, however short the line.
+    expect(separateLines('Short line\ngoes on here')).toBe('Short line\ngoes on here');
   });
 });
 

@@ -308,6 +308,40 @@ describe('what a reader sees', () => {
     expect(promo.summary.startsWith(`${promoName}:`)).toBe(true);
   });
 
+  it('quotes the question a notification carries, not the boilerplate lines above it', async () => {
+    const result = triageLocal(
+      await message({
+        from: 'Lee Park (Google Docs) <comments-noreply@docs.google.com>',
+        subject: 'Lee Park mentioned you in "Budget 2027"',
+        text: [
+          'Lee Park mentioned you in a comment in the following document',
+          'Budget 2027',
+          '@sam@example.org could you confirm the travel line before we send it?',
+          'Reply  Open',
+          'You have received this email because you are mentioned in this thread.',
+        ].join('\n'),
+      }),
+      { me: ME },
+    );
+    expect(result.category).toBe('comment');
+    const quoted = result.reasons.find((r) => r.startsWith('also asks'));
+    expect(quoted).toBe('also asks "could you confirm the travel line before we send it?"');
+  });
+
+  it('quotes a hard-wrapped request whole, across its wrapped lines', async () => {
+    const result = triageLocal(
+      await message({
+        from: 'Ann Lee <ann@example.com>',
+        subject: 'Contract',
+        text: 'Hi Sam,\n\nCould you send me the signed contract and its annexes before the\nboard meets?\n\nThanks,\nAnn',
+      }),
+      { me: ME },
+    );
+    expect(result.reasons[0]).toBe(
+      'asks "Could you send me the signed contract and its annexes before the board meets?"',
+    );
+  });
+
   it('never repeats a reason, nor a word inside one', async () => {
     const result = triageLocal(
       await message({

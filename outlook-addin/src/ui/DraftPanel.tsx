@@ -84,7 +84,9 @@ export function DraftPanel({ message, autoStart }: { message: EmailMessage; auto
     setError(null);
     setText('');
     try {
-      const result = await api.draftStream(instruction ? { message, instruction } : { message }, {
+      const me = mailbox.myAddresses();
+      const body = { message, ...(me.length ? { me } : {}), ...(instruction ? { instruction } : {}) };
+      const result = await api.draftStream(body, {
         signal: controller.signal,
         onDelta: (piece) => setText((previous) => previous + piece),
       });

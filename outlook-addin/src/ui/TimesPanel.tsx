@@ -86,6 +86,7 @@ export function TimesPanel({ message, autoStart }: { message: EmailMessage; auto
       ) : null}
       {state.status === 'ready' && state.result.slots.length > 0 ? (
         <>
+          <Caption1 data-testid="times-zone">Times in your zone, {settings.timeZone}</Caption1>
           <ul className={styles.list} aria-label="Free slots">
             {state.result.slots.map((slot) => {
               const label = slot.label ?? formatSlot(slot.start, slot.end, settings.timeZone);

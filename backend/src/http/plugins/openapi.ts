@@ -1,8 +1,15 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.ts';
+
+/** The origin a request was made to ("http://127.0.0.1:8787"); the public URL when the Host is missing. */
+export function requestOrigin(request: FastifyRequest, config: Pick<Config, 'publicUrl'>): string {
+  const host = request.host;
+  if (!host || /[^\w.:[\]-]/.test(host)) return config.publicUrl;
+  return `${request.protocol}://${host}`;
+}
 
 /** OpenAPI generated from the route schemas; JSON at /docs/json, the browsable UI at /docs. */
 export const openApiPlugin = fp<{ config: Config; version: string }>(
@@ -30,6 +37,12 @@ export const openApiPlugin = fp<{ config: Config; version: string }>(
         security: config.localMode ? [] : [{ bearer: [] }],
       },
     });
-    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      staticCSP: false,
+      // "Try it out" calls the origin the page was loaded from: the page's CSP allows only that one
+      // (connect-src 'self'), and 127.0.0.1 and localhost are different origins to a browser.
+      transformSpecification: (spec, request) => ({ ...spec, servers: [{ url: requestOrigin(request, config) }] }),
+    });
   },
 );

@@ -11,6 +11,25 @@ export interface StaticFilesOptions {
   addinDir?: string;
   /** Generated manifests (manifests/). */
   manifestsDir?: string;
+  /** PUBLIC_URL: the Outlook manifests are served for it, whatever URL they were generated for. */
+  publicUrl?: string;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * An Outlook manifest as this server should hand it out: every URL, host and SSO resource it was generated
+ * for (found from its task pane URL) moved to `publicUrl`, so the served file always names the address the
+ * server has (PORT, PUBLIC_URL), not the one the checked-in file was generated for.
+ */
+export function manifestFor(text: string, publicUrl: string): string {
+  const generated = /(https?:\/\/[^/"'\s<>]+)\/addin\/taskpane\.html/.exec(text)?.[1];
+  if (!generated) return text;
+  const from = new URL(generated);
+  const to = new URL(publicUrl);
+  if (from.origin === to.origin) return text;
+  const pattern = new RegExp(`${escapeRegExp(from.origin)}|${escapeRegExp(from.host)}`, 'g');
+  return text.replace(pattern, (match) => (match === from.origin ? to.origin : to.host));
 }
 
 function notBuilt(reply: FastifyReply) {
@@ -76,6 +95,22 @@ export const staticFilesPlugin = fp<StaticFilesOptions>(async (app: FastifyInsta
       index: false,
       maxAge: '1h',
     });
+  }
+  const publicUrl = options.publicUrl;
+  if (publicUrl) {
+    for (const [name, type] of [
+      ['manifest.xml', 'application/xml; charset=utf-8'],
+      ['manifest.json', 'application/json; charset=utf-8'],
+    ] as const) {
+      const file = path.join(manifestsDir, 'outlook', name);
+      if (!fs.existsSync(file)) continue;
+      app.get(`/manifests/outlook/${name}`, { schema: { hide: true } }, async (_request, reply) =>
+        reply
+          .type(type)
+          .header('cache-control', 'no-cache')
+          .send(manifestFor(await fs.promises.readFile(file, 'utf8'), publicUrl)),
+      );
+    }
   }
   if (fs.existsSync(manifestsDir)) {
     await app.register(fastifyStatic, {

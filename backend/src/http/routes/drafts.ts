@@ -23,7 +23,11 @@ export async function draftRoutes(fastify: FastifyInstance): Promise<void> {
       app.services.cpu.normalise(body.message),
       Promise.all((body.thread ?? []).map((m) => app.services.cpu.normalise(m))),
     ]);
-    const email = request.user?.identity.email;
+    const identity = request.user?.identity;
+    const email = identity?.email;
+    const me = [...new Set([...(body.me ?? []), ...(email ? [email] : [])].map((a) => a.toLowerCase()))];
+    // The local user's name is a placeholder ("Local user"), not a name to sign with.
+    const myName = identity && identity.provider !== 'local' ? identity.displayName : undefined;
     const sender = message.from?.address;
     const crm =
       sender && sender !== email?.toLowerCase()
@@ -34,7 +38,8 @@ export async function draftRoutes(fastify: FastifyInstance): Promise<void> {
       message,
       thread,
       ...(body.instruction ? { instruction: body.instruction } : {}),
-      ...(email ? { me: [email] } : {}),
+      ...(me.length ? { me } : {}),
+      ...(myName ? { myName } : {}),
       ...(body.message.labels ? { labels: body.message.labels } : {}),
       ...(facts.length ? { facts } : {}),
       ...(crm ? { crm } : {}),
