@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   AskRequest,
   AskResponse,
@@ -26,7 +27,8 @@ async function indexedSettings(request: FastifyRequest): Promise<Settings> {
 }
 
 /** Ask Steward (issue 19): questions over the user's own mail, thread summaries, the morning briefing. */
-export async function askRoutes(app: FastifyInstance): Promise<void> {
+export async function askRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { engines, storage } = app.services;
 
   app.post(
@@ -42,7 +44,7 @@ export async function askRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { question } = request.body as AskRequest;
+      const { question } = request.body;
       if (!question.trim()) throw new HttpError(400, 'invalid_body', 'body.question is empty.');
       const settings = await indexedSettings(request);
       const mailboxes = await request.store.mailboxes.list();
@@ -73,7 +75,7 @@ export async function askRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { threadId } = request.body as ThreadSummaryRequest;
+      const { threadId } = request.body;
       const settings = await indexedSettings(request);
       const messages = await request.store.mailIndex.thread(threadId);
       if (messages.length === 0) throw new HttpError(404, 'not_found', 'No indexed thread has this id.');

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Draft, DraftRequest, type EmailMessage, ErrorBody, VoiceLearnRequest, VoiceProfile } from '@steward/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -12,11 +13,11 @@ const MAX_EXAMPLE_CHARS = 1500;
 
 const VoiceLearnResponse = Type.Object({ profile: VoiceProfile, learnedFrom: Type.Integer(), skipped: Type.Integer() });
 
-export async function draftRoutes(app: FastifyInstance): Promise<void> {
+export async function draftRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { drafting } = app.services;
 
-  async function prepareDraft(request: FastifyRequest): Promise<PreparedDraft> {
-    const body = request.body as DraftRequest;
+  async function prepareDraft(request: FastifyRequest, body: DraftRequest): Promise<PreparedDraft> {
     const [ctx, message, thread] = await Promise.all([
       request.store.modelContext(),
       app.services.cpu.normalise(body.message),
@@ -89,7 +90,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const prepared = await prepareDraft(request);
+      const prepared = await prepareDraft(request, request.body);
       await request.store.audit('draft', {
         messageId: prepared.call.message.id,
         engine: prepared.modelAllowed ? drafting.provider : 'local',
@@ -125,7 +126,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const profile = request.body as VoiceProfile;
+      const profile = request.body;
       await request.store.voice.put(profile);
       await request.store.audit('voice.edited', {});
       return profile;
@@ -146,7 +147,7 @@ export async function draftRoutes(app: FastifyInstance): Promise<void> {
       bodyLimit: 8 * 1024 * 1024,
     },
     async (request) => {
-      const { messages } = request.body as VoiceLearnRequest;
+      const { messages } = request.body;
       const normalised = [];
       let skipped = 0;
       for (const message of messages) {

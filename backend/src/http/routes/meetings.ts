@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorBody, MeetingNotes, NotesRequest, type TranscriptFormat } from '@steward/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
@@ -43,7 +44,6 @@ const NotesBody = Type.Object(
   },
   { additionalProperties: false },
 );
-type NotesBody = NotesRequest & { transcriptionId?: string };
 
 /** Stored notes as the API shows them. */
 export const MeetingNotesRecord = Type.Object(
@@ -129,7 +129,8 @@ const TranscriptTurns = Type.Object({
   ),
 });
 
-export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutesOptions = {}): Promise<void> {
+export async function meetingRoutes(fastify: FastifyInstance, options: MeetingRoutesOptions = {}): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { config, notes: notesService } = app.services;
   const blobs = options.blobs ?? (await createBlobStore(config));
   const transcriber = options.transcriber === null ? undefined : (options.transcriber ?? transcriberFromConfig(config));
@@ -155,7 +156,7 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
       },
     },
     async (request, reply) => {
-      const body = request.body as NotesBody;
+      const body = request.body;
       const { transcriptionId, ...notesRequest } = body;
       const scope = request.store.scope;
       const folder = transcriptionId
@@ -325,7 +326,7 @@ export async function meetingRoutes(app: FastifyInstance, options: MeetingRoutes
       }
       await request.store.notes.delete(id);
       await request.store.audit('meetings.notes', { op: 'delete', notesId: id });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   CreateEventRequest,
   CreateEventResponse,
@@ -25,7 +26,8 @@ function checkInterval(start: string, end: string, field: string): void {
   if (e <= s) throw new HttpError(400, 'invalid_body', `${field} ends before it starts.`);
 }
 
-export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
+export async function schedulingRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.post(
     '/scheduling/suggest',
     {
@@ -39,7 +41,7 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const body = request.body as SuggestRequest;
+      const body = request.body;
       for (const [i, b] of (body.busy ?? []).entries()) checkInterval(b.start, b.end, `busy[${i}]`);
       for (const [i, w] of (body.request?.windows ?? []).entries())
         checkInterval(w.start, w.end, `request.windows[${i}]`);
@@ -101,7 +103,7 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const body = request.body as IcsRequest;
+      const body = request.body;
       checkInterval(body.start, body.end, 'the slot');
       const profile = await request.store.profile();
       const organizer =
@@ -146,7 +148,7 @@ export async function schedulingRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const body = request.body as CreateEventRequest;
+      const body = request.body;
       checkInterval(body.start, body.end, 'the slot');
       const calendar = await app.services.calendars?.(request.store.scope);
       if (!calendar) {

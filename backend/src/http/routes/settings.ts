@@ -1,10 +1,12 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorBody, Settings, SettingsPatch } from '@steward/shared';
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { checkFeedUrl, FeedUrlError } from '../../scheduling/calendar/feed-fetch.ts';
 import { HttpError } from '../errors.ts';
 
-export async function settingsRoutes(app: FastifyInstance): Promise<void> {
+export async function settingsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
     '/settings',
     { schema: { tags: ['settings'], summary: 'My settings', response: { 200: Settings } } },
@@ -23,7 +25,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const patch = request.body as SettingsPatch;
+      const patch = request.body;
       if (patch.timeZone !== undefined && !DateTime.local().setZone(patch.timeZone).isValid) {
         throw new HttpError(400, 'invalid_body', `body.timeZone "${patch.timeZone}" is not an IANA time zone.`);
       }

@@ -1,13 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  Category,
-  type CategoryId,
-  EmailMessage,
-  EmailThread,
-  ErrorBody,
-  type Settings,
-  TriageResult,
-} from '@steward/shared';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Category, EmailMessage, EmailThread, ErrorBody, type Settings, TriageResult } from '@steward/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -40,12 +33,6 @@ const TriageRequest = Type.Object(
   },
   { additionalProperties: false },
 );
-type TriageRequest = {
-  message?: EmailMessage;
-  messages?: unknown[];
-  thread?: EmailMessage[];
-  me?: string[];
-};
 
 const ItemError = Type.Object({ id: Type.String(), error: ErrorBody.properties.error });
 const BatchResponse = Type.Object({ results: Type.Array(Type.Union([TriageResult, ItemError])) });
@@ -64,12 +51,6 @@ const FeedbackRequest = Type.Object(
   },
   { additionalProperties: false },
 );
-type FeedbackRequest = {
-  messageId: string;
-  category: CategoryId;
-  message?: EmailMessage;
-  scope?: 'message' | 'sender' | 'domain';
-};
 
 const FeedbackResponse = Type.Object({
   id: Type.String(),
@@ -109,7 +90,8 @@ function describeItemError(error: unknown): { code: string; message: string } {
   return { code: 'unprocessable_message', message: 'This message could not be read.' };
 }
 
-export async function triageRoutes(app: FastifyInstance): Promise<void> {
+export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { triage } = app.services;
 
   function meOf(request: FastifyRequest, me: string[] | undefined): string[] {
@@ -214,7 +196,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const body = request.body as TriageRequest;
+      const body = request.body;
       if ((body.message === undefined) === (body.messages === undefined)) {
         throw new HttpError(400, 'invalid_body', 'Send either "message" or "messages", not both and not neither.');
       }
@@ -262,7 +244,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { messageId } = request.params as { messageId: string };
+      const { messageId } = request.params;
       const cached = (await request.store.triage.result(messageId)) as CachedTriage | undefined;
       if (!cached)
         throw new HttpError(404, 'not_found', 'No triage result for this message; POST it to /v1/triage first.');
@@ -283,7 +265,7 @@ export async function triageRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const body = request.body as FeedbackRequest;
+      const body = request.body;
       if (body.message && body.message.id !== body.messageId) {
         throw new HttpError(400, 'invalid_body', 'message.id must equal messageId.');
       }
