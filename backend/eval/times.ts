@@ -19,7 +19,6 @@ import { DateTime } from 'luxon';
 import { parseTimeExpressions, type TimeExpression } from '../src/scheduling/times.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '../..');
 const dataDir = process.env.STEWARD_EVAL_DATA;
 const showFailures = process.argv.includes('--failures');
 
