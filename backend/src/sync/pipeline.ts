@@ -71,6 +71,24 @@ async function holdLease(
   if (!held) throw new RetryLaterError(1000, 'the lease on this message passed to another worker');
 }
 
+/** Records `values` only while this worker still holds the lease (extending it): holdLease and record in one statement. */
+async function recordHeld(
+  deps: PipelineDeps,
+  mailbox: MailboxRow,
+  providerMessageId: string,
+  token: string | null,
+  values: LedgerValues,
+): Promise<void> {
+  const held = await ledgerStore(deps.db).recordHeld(
+    mailbox.id,
+    providerMessageId,
+    token,
+    deps.leaseMs ?? 120_000,
+    values,
+  );
+  if (!held) throw new RetryLaterError(1000, 'the lease on this message passed to another worker');
+}
+
 async function record(
   deps: PipelineDeps,
   mailbox: MailboxRow,
@@ -107,7 +125,12 @@ export async function processMessage(
   mailbox: MailboxRow,
   port: MailboxPort,
   providerMessageId: string,
-  options: { source?: string; user?: UserContext } = {},
+  options: {
+    source?: string;
+    user?: UserContext;
+    /** Called once the message is processed: whether the user wrote it and when its follow-up falls due. */
+    onProcessed?: (info: { fromMe: boolean; followUpDueAt: Date | null }) => void;
+  } = {},
 ): Promise<PipelineOutcome> {
   const ledger = await leaseMessage(deps, mailbox, providerMessageId, options.source ?? 'push');
   if (!ledger) return 'already_processed';
@@ -186,7 +209,7 @@ export async function processMessage(
   }
 
   if (fromMe) await recordReplyIfAny(deps.db, mailbox, message.threadId, providerMessageId, receivedAt);
-  await updateThreadState(
+  const followUpDue = await updateThreadState(
     deps,
     mailbox,
     message.threadId,
@@ -207,8 +230,7 @@ export async function processMessage(
       // A previous attempt may have created the draft and died before recording it: adopt that one.
       if (ledger.draft_pending && thread.draftIds.length > 0) draftId = thread.draftIds[thread.draftIds.length - 1];
       if (!draftId) {
-        await holdLease(deps, mailbox, providerMessageId, ledger.lease_token);
-        await record(deps, mailbox, providerMessageId, { draft_pending: true });
+        await recordHeld(deps, mailbox, providerMessageId, ledger.lease_token, { draft_pending: true });
         // The configured engine, the user's voice and busy time: the same draft "Write a reply" would give.
         const { draft } = await deps.drafting.draft(user, {
           message: normalised,
@@ -240,8 +262,11 @@ export async function processMessage(
     }
   }
 
-  await holdLease(deps, mailbox, providerMessageId, ledger.lease_token);
-  await record(deps, mailbox, providerMessageId, { processed_at: new Date(), lease_until: null });
+  await recordHeld(deps, mailbox, providerMessageId, ledger.lease_token, {
+    processed_at: new Date(),
+    lease_until: null,
+  });
+  options.onProcessed?.({ fromMe, followUpDueAt: followUpDue });
   await userStore(deps.db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id }).audit('sync.message', {
     mailboxId: mailbox.id,
     category,
@@ -259,7 +284,7 @@ async function updateThreadState(
   category: CategoryId,
   at: Date,
   settings: Settings,
-): Promise<void> {
+): Promise<Date | null> {
   const followUpDue =
     fromMe && category === 'awaiting_reply' ? new Date(at.getTime() + settings.followUpAfterDays * 86_400_000) : null;
   await ledgerStore(deps.db).saveThreadState(mailbox, {
@@ -270,6 +295,7 @@ async function updateThreadState(
     at,
     followUpDueAt: followUpDue,
   });
+  return followUpDue;
 }
 
 /**
@@ -304,8 +330,7 @@ export async function processFollowUp(
   }
   let draftId = ledger.draft_pending ? thread.draftIds[thread.draftIds.length - 1] : undefined;
   if (!draftId) {
-    await holdLease(deps, mailbox, key, ledger.lease_token);
-    await record(deps, mailbox, key, { draft_pending: true });
+    await recordHeld(deps, mailbox, key, ledger.lease_token, { draft_pending: true });
     const user = await loadUserContext(deps.db, mailbox);
     const normalised = await normaliseFetched(message);
     const { draft } = await deps.drafting.draft(user, {
