@@ -48,6 +48,8 @@ function proposalIn(text: string): string | null {
 function asDecided(proposal: string): string {
   return proposal.replace(PROPOSAL_FRAME, '').replace(/\?\s*$/, '.');
 }
+const LEAD_CHOICE =
+  /^(?:(?:so|ok(?:ay)?|then|right|well|and|but|maybe|i think|perhaps)[, ]+)*we(?:'ll| will| can| could)? (?:just )?(?:stay with|go for|go with|use|keep|focus on|mix|choose|take|put)\b/i;
 const NOT_STATED =
   /^(?:(?:so|and|but|okay|ok|well|um|uh)[, ]+)*(?:you|do|does|did|is|are|can|could|would|what|how|why|when|where|which|if|when|as)\b/i;
 const MAX_DECISION_WORDS = 35;
@@ -190,6 +192,11 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       const yes = said === clauses.at(-1) ? agreement(AFFIRMATION) : null;
       if (rule && (byLead || yes !== null)) {
         add(clause, yes !== null ? [sentence.turn, yes] : [sentence.turn]);
+        break;
+      }
+      // The chair's "maybe we can stay with wood" that someone says yes to: the chair's proposals settle it.
+      if (sentence.speaker === lead && LEAD_CHOICE.test(clause) && yes !== null) {
+        add(asDecided(clause), [sentence.turn, yes]);
         break;
       }
       const strong = said === clauses.at(-1) ? agreement(STRONG_AGREEMENT) : null;

@@ -100,6 +100,23 @@ describe('decisions: what is not one, and one per turn', () => {
     expect(makeNotesLocal(plain).decisions.map((d) => d.text)).toEqual(['The case has to be made of rubber.']);
   });
 
+  it('takes the chair\'s "maybe we can stay with…" once someone says yes, and not without the yes', () => {
+    const accepted = chaired([
+      'Ivan: Wood feels warm but it is hard to shape.',
+      'Nora: So maybe we can stay with wood for the case.',
+      'Ivan: Yeah, okay.',
+    ]);
+    expect(makeNotesLocal(accepted).decisions.map((d) => d.text)).toEqual([
+      'Maybe we can stay with wood for the case.',
+    ]);
+    const open = chaired([
+      'Ivan: Wood feels warm but it is hard to shape.',
+      'Nora: So maybe we can stay with wood for the case.',
+      'Ivan: The colours are next on my list.',
+    ]);
+    expect(makeNotesLocal(open).decisions).toEqual([]);
+  });
+
   it('reads "we\'re going for" and "is gonna be" as choices', () => {
     const turns = chaired([
       'Ivan: Okay.',
@@ -234,6 +251,27 @@ describe('action items handed out without the word "action"', () => {
     expect(owners(answered)).toEqual([['Ivan', 'Work on the components']]);
     const unanswered = turnsOf([...opening, 'Nora: So you will have to work on the components.']);
     expect(owners(unanswered)).toEqual([['Everyone', 'Work on the components']]);
+  });
+
+  it('gives the chair\'s "you will propose…" to the one addressed, and not "you\'ll have your role"', () => {
+    const opening = [
+      'Nora: Good morning everyone, this is our kick-off meeting for the new remote control.',
+      'Ivan: Morning.',
+    ];
+    const proposed = turnsOf([
+      ...opening,
+      'Lea: The interface is my part.',
+      'Nora: So you will propose us a layout that is simple to use.',
+      'Lea: Okay.',
+    ]);
+    expect(owners(proposed)).toEqual([['Lea', 'Propose us a layout that is simple to use']]);
+    const roles = turnsOf([
+      ...opening,
+      'Lea: Hello.',
+      'Nora: You will have your own role for the next meeting.',
+      'Lea: Okay.',
+    ]);
+    expect(owners(roles)).toEqual([]);
   });
 
   it('gives "can you look into…?" to the one who answers, also after the asker explains the request', () => {
