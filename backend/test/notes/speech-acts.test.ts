@@ -316,6 +316,19 @@ describe('open questions', () => {
     ]);
   });
 
+  it('reads a question written without its question mark, and "I don\'t really know what…" as an unknown', () => {
+    const turns = turnsOf([
+      'Ivan: Would you have the screen on the remote, or would you have it on the television.',
+      'Nora: That is something we could decide later.',
+      'Lea: The buttons are the other thing, I do not really know what the technical functions cover.',
+      'Nora: Okay.',
+    ]);
+    expect(makeNotesLocal(turns).openQuestions.map((q) => q.text)).toEqual([
+      'Would you have the screen on the remote, or would you have it on the television?',
+      'I do not really know what the technical functions cover.',
+    ]);
+  });
+
   it('does not list a question the meeting goes on to decide', () => {
     const turns = turnsOf([
       'Nora: Should the remote control have a touch screen or normal buttons for the channels?',
