@@ -89,6 +89,20 @@ describe('decisions: what is not one, and one per turn', () => {
     ]);
   });
 
+  it('finds the chair\'s rule inside a long sentence that opens with "you…", and "we don\'t really want…"', () => {
+    const turns = chaired([
+      'Ivan: Okay.',
+      'Nora: So, you will have to think about it when you design the remote control, and also the remote control will only be used for television, so you will not need any buttons for the recorder or the garage door or things like that.',
+      'Ivan: Right, that keeps the number of buttons down for us.',
+      "Nora: For the design we don't really want to use the teletext anymore.",
+      'Ivan: Fine.',
+    ]);
+    expect(makeNotesLocal(turns).decisions.map((d) => d.text)).toEqual([
+      'Also the remote control will only be used for television.',
+      "For the design we don't really want to use the teletext anymore.",
+    ]);
+  });
+
   it('needs a yes for a hedged rule, even from the chair', () => {
     const hedged = chaired([
       'Ivan: Okay.',
