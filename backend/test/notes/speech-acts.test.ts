@@ -406,4 +406,26 @@ describe('who runs the meeting, and the work handed out as it closes', () => {
       ['Marketing', 'Work on the product evaluation'],
     ]);
   });
+
+  it('reads a name said inside the hand-out, a restarted hand-out, and "And Florent to…" in the close', () => {
+    const turns = turnsOf([
+      'Project Manager: Welcome to the detailed design meeting.',
+      'Marketing: Thanks, good to be here again today.',
+      ...discussion(12),
+      'Project Manager: Okay, the next meeting starts in thirty minutes.',
+      'Project Manager: Uh you will have to work more, Baba, on the soft touch of the buttons.',
+      'Industrial Designer: Yeah, I can do that.',
+      'Project Manager: So you will have, Paula, you will have to sketch the new layout of the screen.',
+      'User Interface: Okay, will do.',
+      'Project Manager: And Florent to work on the product evaluation.',
+      'Marketing: Sure, that is fine with me.',
+      'Project Manager: Some instructions will be sent to you by your personal coach.',
+      'Marketing: Okay.',
+    ]);
+    expect(owners(turns)).toEqual([
+      ['Industrial Designer', 'Work more on the soft touch of the buttons'],
+      ['User Interface', 'Sketch the new layout of the screen'],
+      ['Marketing', 'Work on the product evaluation'],
+    ]);
+  });
 });
