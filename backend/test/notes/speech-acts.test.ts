@@ -103,6 +103,17 @@ describe('decisions: what is not one, and one per turn', () => {
     ]);
   });
 
+  it('does not take a judgement ("it will be interesting…") or the clock ("time to get back") as a decision', () => {
+    const turns = chaired([
+      'Ivan: Okay.',
+      'Nora: It will be interesting to see what is inside the old remotes.',
+      'Ivan: Sure.',
+      'Nora: We should, I think it is time for us to get back to our offices.',
+      'Ivan: Yeah.',
+    ]);
+    expect(makeNotesLocal(turns).decisions).toEqual([]);
+  });
+
   it('needs a yes for a hedged rule, even from the chair', () => {
     const hedged = chaired([
       'Ivan: Okay.',
