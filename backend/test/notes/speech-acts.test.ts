@@ -354,6 +354,14 @@ describe('open questions', () => {
     ]);
   });
 
+  it('does not list an unknown imagined in an if-clause', () => {
+    const turns = turnsOf([
+      'Ivan: If you want to record a programme next week and you are not sure if you will be at home for it.',
+      'Nora: Okay.',
+    ]);
+    expect(makeNotesLocal(turns).openQuestions).toEqual([]);
+  });
+
   it('does not list a question the meeting goes on to decide', () => {
     const turns = turnsOf([
       'Nora: Should the remote control have a touch screen or normal buttons for the channels?',
