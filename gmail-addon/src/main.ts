@@ -21,8 +21,10 @@ export {
   onRefreshHome,
   onRetry,
   onSaveSettings,
+  onSetBriefingHour,
   onShowSettings,
   onSuggestTimes,
   onSummariseThread,
+  onToggleMailIndex,
   onUnsubscribe,
 } from './actions.ts';

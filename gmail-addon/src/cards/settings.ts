@@ -1,6 +1,6 @@
 import type { Settings, Weekday } from '@steward/shared';
 import { dayHoursText } from '../core/format.ts';
-import { button, buttons, card, paragraph, section, textInput } from './ui.ts';
+import { action, button, buttons, card, choices, paragraph, section, textInput } from './ui.ts';
 
 export const DAY_TITLES: Record<Weekday, string> = {
   mon: 'Monday',
@@ -12,7 +12,43 @@ export const DAY_TITLES: Record<Weekday, string> = {
   sun: 'Sunday',
 };
 
-/** Working hours and zone, the settings the scheduling solver depends on. */
+const hourText = (h: number) => `${String(h).padStart(2, '0')}:00`;
+
+/**
+ * Ask Steward: the index switch (on indexes from then on, off deletes the index) and the hour of the morning
+ * briefing draft to self. Both save as soon as they change, as in Outlook's settings.
+ */
+function askSection(settings: Settings): GoogleAppsScript.Card_Service.CardSection {
+  const hour = settings.briefingDraftHour ?? null;
+  return section('Ask Steward')
+    .addWidget(
+      choices('mailIndex', 'Ask Steward', CardService.SelectionInputType.SWITCH, [
+        { value: 'on', label: 'Index my mail so I can ask about it', selected: settings.mailIndex === true },
+      ]).setOnChangeAction(action('onToggleMailIndex')),
+    )
+    .addWidget(
+      paragraph(
+        'Mail Steward syncs, and messages you open here, are indexed from when this is on. Turning it off deletes the index.',
+      ),
+    )
+    .addWidget(
+      choices('briefingDraftHour', 'Morning briefing draft to me', CardService.SelectionInputType.DROPDOWN, [
+        { value: 'off', label: 'Off', selected: hour === null },
+        ...Array.from({ length: 24 }, (_, h) => ({
+          value: String(h),
+          label: `At ${hourText(h)}`,
+          selected: hour === h,
+        })),
+      ]).setOnChangeAction(action('onSetBriefingHour')),
+    )
+    .addWidget(
+      paragraph(
+        'Each morning at this hour of your time zone Steward leaves the briefing in your Drafts, addressed to you. It is never sent.',
+      ),
+    );
+}
+
+/** Working hours and zone, the settings the scheduling solver depends on; and Ask Steward's. */
 export function settingsCard(settings: Settings): GoogleAppsScript.Card_Service.Card {
   const zone = section('Time zone').addWidget(
     textInput('timeZone', 'IANA time zone', settings.timeZone, 'Europe/Berlin'),
@@ -27,5 +63,5 @@ export function settingsCard(settings: Settings): GoogleAppsScript.Card_Service.
     );
   }
   hours.addWidget(buttons(button('Save', 'onSaveSettings', {}, true)));
-  return card('settings', 'Settings').addSection(zone).addSection(hours).build();
+  return card('settings', 'Settings').addSection(zone).addSection(hours).addSection(askSection(settings)).build();
 }
