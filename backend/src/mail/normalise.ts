@@ -11,6 +11,7 @@ import { parseAddress, parseAddressList } from './addresses.ts';
 import { repairMojibake } from './charset.ts';
 import { stripInvisibleChars, visibleStructuralHtml } from './hidden-text.ts';
 import { countLinksAndImages, type HtmlCounts, visibleHtmlText } from './html-text.ts';
+import { postalMimeBytesReady } from './postal-mime-bytes.ts';
 import { splitReply } from './quotes.ts';
 import { headerSignals } from './signals.ts';
 import type { AttachmentInfo, NormalisedMessage } from './types.ts';
@@ -160,6 +161,7 @@ function parseSimpleText(raw: string): ParsedEmail | undefined {
 }
 
 async function parseRaw(raw: string): Promise<ParsedEmail | undefined> {
+  await postalMimeBytesReady;
   try {
     // Bytes, not a string: postal-mime wraps strings in a Blob, which is several times slower to read.
     return await PostalMime.parse(utf8Encoder.encode(raw), {
