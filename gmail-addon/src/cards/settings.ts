@@ -1,5 +1,6 @@
-import type { Settings, Weekday } from '@steward/shared';
+import type { AlertChannel, CrmConnection, Settings, Weekday } from '@steward/shared';
 import { dayHoursText } from '../core/format.ts';
+import { alertsSection, crmSection } from './alerts.ts';
 import { button, buttons, card, paragraph, section, textInput } from './ui.ts';
 
 export const DAY_TITLES: Record<Weekday, string> = {
@@ -12,8 +13,22 @@ export const DAY_TITLES: Record<Weekday, string> = {
   sun: 'Sunday',
 };
 
-/** Working hours and zone, the settings the scheduling solver depends on. */
-export function settingsCard(settings: Settings): GoogleAppsScript.Card_Service.Card {
+export interface ReachSettings {
+  /** The user's alert channels; null when they could not be listed (`channelsError` says why). */
+  channels: AlertChannel[] | null;
+  channelsError?: string;
+  /** The organisation's CRM connection; null for users who are not administrators. */
+  crm: CrmConnection | null;
+}
+
+/**
+ * Working hours and zone (what the scheduling solver depends on), then alert channels and, for an
+ * administrator, the CRM connection.
+ */
+export function settingsCard(
+  settings: Settings,
+  reach: ReachSettings = { channels: [], crm: null },
+): GoogleAppsScript.Card_Service.Card {
   const zone = section('Time zone').addWidget(
     textInput('timeZone', 'IANA time zone', settings.timeZone, 'Europe/Berlin'),
   );
@@ -27,5 +42,10 @@ export function settingsCard(settings: Settings): GoogleAppsScript.Card_Service.
     );
   }
   hours.addWidget(buttons(button('Save', 'onSaveSettings', {}, true)));
-  return card('settings', 'Settings').addSection(zone).addSection(hours).build();
+  const built = card('settings', 'Settings')
+    .addSection(zone)
+    .addSection(hours)
+    .addSection(alertsSection(reach.channels, reach.channelsError));
+  if (reach.crm) built.addSection(crmSection(reach.crm));
+  return built.build();
 }

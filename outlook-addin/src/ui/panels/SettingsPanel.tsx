@@ -28,6 +28,7 @@ import { ApiError } from '../../api/client.ts';
 import { usePane } from '../context.ts';
 import { describeError } from '../errors.ts';
 import { ErrorState } from '../states.tsx';
+import { AlertChannelsSection, CrmSection } from './ReachSettings.tsx';
 import { SyncStatusSection } from './SyncStatus.tsx';
 import { VoiceLearning } from './VoiceLearning.tsx';
 
@@ -87,6 +88,8 @@ export default function SettingsPanel() {
       <CategoriesSection />
       <ThresholdsSection />
       <AskSection />
+      <AlertChannelsSection />
+      <CrmSection />
     </div>
   );
 }
