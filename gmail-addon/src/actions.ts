@@ -701,6 +701,45 @@ export function onShowSettings(_e?: Event) {
   return CardService.newUniversalActionResponseBuilder().displayAddOnCards([settingsOrErrorCard()]).build();
 }
 
+/** Saves one Ask Steward setting from the settings card and shows the card again with what the server holds. */
+function saveAskSetting(patch: SettingsPatch, saved: (settings: Settings) => string) {
+  try {
+    const settings = api.saveSettings(patch);
+    cachePut(keys.settings, settings, 3600);
+    return CardService.newActionResponseBuilder()
+      .setNavigation(CardService.newNavigation().updateCard(settingsCard(settings, loadReach())))
+      .setNotification(CardService.newNotification().setText(saved(settings)))
+      .build();
+  } catch (err) {
+    // The switch shows the server's state again, not the one that failed to save.
+    return CardService.newActionResponseBuilder()
+      .setNavigation(CardService.newNavigation().updateCard(settingsOrErrorCard()))
+      .setNotification(CardService.newNotification().setText(asBackendError(err).message))
+      .build();
+  }
+}
+
+/** The Ask Steward switch on the settings card: on indexes from now on, off deletes the index. */
+export function onToggleMailIndex(e: Event) {
+  const on = formValue(e, 'mailIndex') === 'on';
+  return saveAskSetting({ mailIndex: on }, (s) =>
+    s.mailIndex
+      ? 'Ask Steward is on. Steward indexes your mail from now on.'
+      : 'Ask Steward is off. Your mail index is deleted.',
+  );
+}
+
+/** The morning briefing hour on the settings card: a draft to self each morning at that hour, or none. */
+export function onSetBriefingHour(e: Event) {
+  const value = formValue(e, 'briefingDraftHour');
+  const hour = /^\d{1,2}$/.test(value) && Number(value) <= 23 ? Number(value) : null;
+  return saveAskSetting({ briefingDraftHour: hour }, (s) =>
+    s.briefingDraftHour === null || s.briefingDraftHour === undefined
+      ? 'No morning briefing draft.'
+      : `The briefing will be in your Drafts each morning at ${String(s.briefingDraftHour).padStart(2, '0')}:00.`,
+  );
+}
+
 /** "Save" on the settings card. */
 export function onSaveSettings(e: Event) {
   const timeZone = formValue(e, 'timeZone').trim();

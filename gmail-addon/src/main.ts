@@ -30,9 +30,11 @@ export {
   onRetry,
   onSaveAlertChannel,
   onSaveSettings,
+  onSetBriefingHour,
   onShowSettings,
   onSuggestTimes,
   onSummariseThread,
   onTestAlert,
+  onToggleMailIndex,
   onUnsubscribe,
 } from './actions.ts';
