@@ -179,10 +179,19 @@ const FIELD_RANGE: Record<string, [number, number]> = {
   millisecond: [0, 999],
 };
 
-/** The DateTime at `ts` in `like`'s zone; `like` itself when nothing moved. */
+/**
+ * The DateTime at `ts` in `like`'s zone and locale; `like` itself when nothing moved. Luxon's own methods build
+ * the result the same way (its constructor with the instant, zone and locale); `DateTime.fromMillis` would also
+ * build and parse a new Locale for every date. The test beside this file holds the results to luxon's.
+ */
 function at(ts: number, like: DateTime): DateTime {
-  return ts === like.toMillis() ? like : DateTime.fromMillis(ts, { zone: like.zone });
+  if (ts === like.toMillis()) return like;
+  const loc = (like as unknown as { loc?: object }).loc;
+  if (!loc || !Number.isFinite(ts) || Math.abs(ts) > MAX_DATE) return DateTime.fromMillis(ts, { zone: like.zone });
+  return new (DateTime as unknown as DateTimeConstructor)({ ts, zone: like.zone, loc });
 }
+type DateTimeConstructor = new (config: { ts: number; zone: Zone; loc: object }) => DateTime;
+const MAX_DATE = 8.64e15;
 
 /** Wall-clock fields as a number of milliseconds, as if the zone were UTC (luxon's objToLocalTS). */
 function localTime(
