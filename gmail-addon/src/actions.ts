@@ -1,4 +1,5 @@
 import type {
+  AlertChannel,
   Briefing,
   CategoryId,
   EmailMessage,
@@ -11,16 +12,18 @@ import type {
 import { api, type FeedbackScope, type TimesSuggestion } from './api/client.ts';
 import { BackendError } from './api/errors.ts';
 import { cacheGet, cachePut, cacheRemove, keys } from './cache.ts';
+import { alertChannelCard, confirmCard } from './cards/alerts.ts';
 import { answerCard, indexOffCard, notIndexedCard, summaryCard } from './cards/ask.ts';
 import { type ComposeView, composeCard } from './cards/compose.ts';
 import { errorCard } from './cards/error.ts';
 import { fixCategoryCard } from './cards/fix.ts';
 import { homeCard } from './cards/home.ts';
 import { messageCard } from './cards/message.ts';
-import { DAY_TITLES, settingsCard } from './cards/settings.ts';
+import { DAY_TITLES, type ReachSettings, settingsCard } from './cards/settings.ts';
 import { timesCard } from './cards/times.ts';
 import type { Params } from './cards/ui.ts';
 import { backendUrl, LABELS_ENABLED } from './config.ts';
+import { type ChannelFormValues, CRM_NAMES, channelInputOf, channelPatchOf } from './core/alerts.ts';
 import { categoryLabel, isCategory, isValidTimeZone, parseDayHours, slotText, textToHtml } from './core/format.ts';
 import { displayName, shouldReplyAll } from './core/message.ts';
 import { authorizationUrlOf, type ConnectProvider, isConnectProvider, type SyncView, syncView } from './core/sync.ts';
@@ -47,6 +50,15 @@ function formValue(e: Event | undefined, name: string): string {
     (e as LegacyFields | undefined)?.formInput?.[name] ??
     ''
   );
+}
+
+/** Every value of a multi-valued input (checkboxes). */
+function formValues(e: Event | undefined, name: string): string[] {
+  const input = e?.commonEventObject?.formInputs?.[name];
+  const values = input?.stringInputs?.value ?? input?.['']?.stringInputs?.value;
+  if (values) return values;
+  const legacy = (e as LegacyFields | undefined)?.formInput?.[name];
+  return legacy ? legacy.split(',') : [];
 }
 
 function userTimeZone(e: Event | undefined, settings: Settings | null): string {
@@ -484,11 +496,198 @@ export function onReconnectMailbox(e?: Event) {
   return openConsent(isConnectProvider(provider) ? provider : 'google');
 }
 
+/** Alert channels (a failure says why) and, for administrators only, the CRM connection (403: left out). */
+function loadReach(): ReachSettings {
+  let channels: AlertChannel[] | null = null;
+  let channelsError = '';
+  try {
+    channels = api.alertChannels().channels;
+  } catch (err) {
+    const error = asBackendError(err);
+    if (error.status === 404) channels = [];
+    else channelsError = `Alert channels could not be loaded: ${error.message}`;
+  }
+  let crm: ReachSettings['crm'] = null;
+  try {
+    crm = api.crmStatus();
+  } catch {
+    // Not an administrator (403), or a server without CRM context: the section is left out.
+  }
+  return { channels, ...(channelsError ? { channelsError } : {}), crm };
+}
+
 function settingsOrErrorCard(): Card {
   try {
-    return settingsCard(loadSettings(true));
+    return settingsCard(loadSettings(true), loadReach());
   } catch (err) {
     return errorCard(asBackendError(err), { view: 'settings' });
+  }
+}
+
+/** Back to a fresh settings card, with a notification. */
+function backToSettings(text: string): GoogleAppsScript.Card_Service.ActionResponse {
+  return CardService.newActionResponseBuilder()
+    .setNavigation(CardService.newNavigation().popToNamedCard('settings').updateCard(settingsOrErrorCard()))
+    .setNotification(CardService.newNotification().setText(text))
+    .build();
+}
+
+/** "Add a Slack or Teams channel" and "Edit" on the settings card. */
+export function onOpenAlertChannel(e?: Event) {
+  const channelId = param(e, 'channelId');
+  if (!channelId) return pushCard(alertChannelCard(null));
+  try {
+    const channel = api.alertChannels().channels.find((c) => c.id === channelId);
+    if (!channel) return backToSettings('That channel was removed.');
+    return pushCard(alertChannelCard(channel));
+  } catch (err) {
+    return notify(asBackendError(err).message);
+  }
+}
+
+/** "Add channel" / "Save changes" on the channel card. */
+export function onSaveAlertChannel(e: Event) {
+  const channelId = param(e, 'channelId');
+  const form: ChannelFormValues = {
+    kind: formValue(e, 'kind'),
+    name: formValue(e, 'name'),
+    url: formValue(e, 'url'),
+    botToken: formValue(e, 'botToken'),
+    channel: formValue(e, 'channel'),
+    about: formValues(e, 'about'),
+    senders: formValue(e, 'senders'),
+    domains: formValue(e, 'domains'),
+    quietStart: formValue(e, 'quietStart'),
+    quietEnd: formValue(e, 'quietEnd'),
+    maxPerHour: formValue(e, 'maxPerHour'),
+  };
+  try {
+    if (channelId) {
+      const patch = channelPatchOf(form);
+      if (!patch.ok) return notify(patch.message);
+      const saved = api.updateAlertChannel(channelId, patch.value);
+      return backToSettings(`${saved.name} saved.`);
+    }
+    const input = channelInputOf(form);
+    if (!input.ok) return notify(input.message);
+    const created = api.createAlertChannel(input.value);
+    return backToSettings(`Alert channel ${created.name} added.`);
+  } catch (err) {
+    return notify(asBackendError(err).message);
+  }
+}
+
+/** "Send a test alert": one sample notice, now; the card then shows the channel's last error, if any. */
+export function onTestAlert(e?: Event) {
+  const channelId = param(e, 'channelId');
+  if (!channelId) return notify('Which channel? Open the settings again.');
+  try {
+    const result = api.testAlert(channelId);
+    const text = result.delivered
+      ? 'Test alert sent.'
+      : `The test alert was not delivered (${result.status || 'no answer'}${result.detail ? `: ${result.detail}` : ''}).`;
+    return CardService.newActionResponseBuilder()
+      .setNavigation(CardService.newNavigation().updateCard(settingsOrErrorCard()))
+      .setNotification(CardService.newNotification().setText(text))
+      .build();
+  } catch (err) {
+    return notify(asBackendError(err).message);
+  }
+}
+
+/** "Remove" next to a channel: asks once more. */
+export function onRemoveAlertChannel(e?: Event) {
+  const channelId = param(e, 'channelId');
+  if (!channelId) return notify('Which channel? Open the settings again.');
+  const name = param(e, 'name') || 'this channel';
+  return pushCard(
+    confirmCard(`Remove ${name}?`, `Steward stops sending alerts to ${name}. Its webhook or token is deleted.`, {
+      text: `Remove ${name}`,
+      functionName: 'onConfirmRemoveAlertChannel',
+      parameters: { channelId, name },
+    }),
+  );
+}
+
+export function onConfirmRemoveAlertChannel(e?: Event) {
+  const channelId = param(e, 'channelId');
+  if (!channelId) return notify('Which channel? Open the settings again.');
+  try {
+    api.deleteAlertChannel(channelId);
+    return backToSettings(`${param(e, 'name') || 'The channel'} removed.`);
+  } catch (err) {
+    const error = asBackendError(err);
+    if (error.status === 404) return backToSettings('That channel was already removed.');
+    return notify(error.message);
+  }
+}
+
+/** "Keep" on a confirmation card. */
+export function onBack(_e?: Event) {
+  return CardService.newActionResponseBuilder().setNavigation(CardService.newNavigation().popCard()).build();
+}
+
+/**
+ * "Connect HubSpot" / "Connect Salesforce" (administrators, with the server's OAuth app configured): the
+ * CRM's consent page opens over Gmail; the CRM returns to the server, which stores the tokens sealed.
+ */
+export function onConnectCrm(e?: Event) {
+  const provider = param(e, 'provider');
+  if (provider !== 'hubspot' && provider !== 'salesforce') return notify('Choose HubSpot or Salesforce.');
+  try {
+    const { url } = api.startCrmOAuth(provider);
+    if (!/^https:\/\//i.test(url ?? ''))
+      throw new BackendError('bad_response', 'The Steward server did not send a consent page.', 0, true);
+    const link = CardService.newOpenLink()
+      .setUrl(url)
+      .setOpenAs(CardService.OpenAs.OVERLAY)
+      .setOnClose(CardService.OnClose.RELOAD);
+    return CardService.newActionResponseBuilder().setOpenLink(link).build();
+  } catch (err) {
+    return notify(asBackendError(err).message);
+  }
+}
+
+/** "Connect with token" (administrators): a HubSpot private-app token or a Salesforce access token. */
+export function onConnectCrmToken(e: Event) {
+  const provider = formValue(e, 'crmProvider') === 'salesforce' ? 'salesforce' : 'hubspot';
+  const token = formValue(e, 'crmToken').trim();
+  const instanceUrl = formValue(e, 'crmInstanceUrl').trim();
+  if (token.length < 10) return notify('Paste the token first.');
+  if (provider === 'salesforce' && !/^https:\/\//i.test(instanceUrl))
+    return notify('Salesforce needs its instance URL, like https://yourcompany.my.salesforce.com.');
+  try {
+    api.connectCrmToken({ provider, token, ...(provider === 'salesforce' ? { instanceUrl } : {}) });
+    return CardService.newActionResponseBuilder()
+      .setNavigation(CardService.newNavigation().updateCard(settingsOrErrorCard()))
+      .setNotification(CardService.newNotification().setText(`${CRM_NAMES[provider]} connected.`))
+      .build();
+  } catch (err) {
+    return notify(asBackendError(err).message);
+  }
+}
+
+/** "Disconnect" (administrators): asks once more. */
+export function onDisconnectCrm(e?: Event) {
+  const provider = param(e, 'provider');
+  const name = provider === 'salesforce' || provider === 'hubspot' ? CRM_NAMES[provider] : 'the CRM';
+  return pushCard(
+    confirmCard(
+      `Disconnect ${name}?`,
+      `Triage and drafts stop using ${name} for everyone in your organisation, and its cached answers are deleted.`,
+      { text: `Disconnect ${name}`, functionName: 'onConfirmDisconnectCrm' },
+    ),
+  );
+}
+
+export function onConfirmDisconnectCrm(_e?: Event) {
+  try {
+    api.disconnectCrm();
+    return backToSettings('CRM disconnected.');
+  } catch (err) {
+    const error = asBackendError(err);
+    if (error.status === 404) return backToSettings('No CRM was connected.');
+    return notify(error.message);
   }
 }
 
@@ -500,6 +699,45 @@ export function onOpenSettings(_e?: Event) {
 /** "Settings" in the add-on's menu (universal action). */
 export function onShowSettings(_e?: Event) {
   return CardService.newUniversalActionResponseBuilder().displayAddOnCards([settingsOrErrorCard()]).build();
+}
+
+/** Saves one Ask Steward setting from the settings card and shows the card again with what the server holds. */
+function saveAskSetting(patch: SettingsPatch, saved: (settings: Settings) => string) {
+  try {
+    const settings = api.saveSettings(patch);
+    cachePut(keys.settings, settings, 3600);
+    return CardService.newActionResponseBuilder()
+      .setNavigation(CardService.newNavigation().updateCard(settingsCard(settings, loadReach())))
+      .setNotification(CardService.newNotification().setText(saved(settings)))
+      .build();
+  } catch (err) {
+    // The switch shows the server's state again, not the one that failed to save.
+    return CardService.newActionResponseBuilder()
+      .setNavigation(CardService.newNavigation().updateCard(settingsOrErrorCard()))
+      .setNotification(CardService.newNotification().setText(asBackendError(err).message))
+      .build();
+  }
+}
+
+/** The Ask Steward switch on the settings card: on indexes from now on, off deletes the index. */
+export function onToggleMailIndex(e: Event) {
+  const on = formValue(e, 'mailIndex') === 'on';
+  return saveAskSetting({ mailIndex: on }, (s) =>
+    s.mailIndex
+      ? 'Ask Steward is on. Steward indexes your mail from now on.'
+      : 'Ask Steward is off. Your mail index is deleted.',
+  );
+}
+
+/** The morning briefing hour on the settings card: a draft to self each morning at that hour, or none. */
+export function onSetBriefingHour(e: Event) {
+  const value = formValue(e, 'briefingDraftHour');
+  const hour = /^\d{1,2}$/.test(value) && Number(value) <= 23 ? Number(value) : null;
+  return saveAskSetting({ briefingDraftHour: hour }, (s) =>
+    s.briefingDraftHour === null || s.briefingDraftHour === undefined
+      ? 'No morning briefing draft.'
+      : `The briefing will be in your Drafts each morning at ${String(s.briefingDraftHour).padStart(2, '0')}:00.`,
+  );
 }
 
 /** "Save" on the settings card. */

@@ -1,6 +1,12 @@
 import type {
+  AlertChannel,
+  AlertChannelInput,
+  AlertChannelPatch,
+  AlertTestResult,
   AskResponse,
   Briefing,
+  CrmConnection,
+  CrmConnectionInput,
   Draft,
   EmailMessage,
   InboxStats,
@@ -18,7 +24,7 @@ import type { ConnectProvider, SyncStatus } from '../core/sync.ts';
 import type { Triage } from '../core/views.ts';
 import { BackendError, interpretFetchException, interpretResponse } from './errors.ts';
 
-type Method = 'get' | 'post' | 'put';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 function identityToken(): string {
   let token = '';
@@ -97,11 +103,6 @@ export const api = {
   suggestTimes: (message: EmailMessage) => call<TimesSuggestion>('post', '/v1/scheduling/suggest', { message }),
   /** Connected mailboxes and their background sync; older servers answer 404. */
   syncStatus: () => call<SyncStatus>('get', '/v1/sync/status'),
-  /**
-   * Starts the OAuth flow that gives the server access to a mailbox; the answer is the URL to open. The empty
-   * JSON body is deliberate: without a payload Apps Script still sends a form content type, which the
-   * server would refuse (415).
-   */
   /** The dashboard's numbers; older servers answer 404. */
   stats: (days = 14) => call<InboxStats>('get', `/v1/stats?days=${days}`),
   senders: (category = 'marketing') => call<{ senders: Sender[] }>('get', `/v1/senders?category=${category}`),
@@ -114,6 +115,24 @@ export const api = {
   threadSummary: (threadId: string) => call<ThreadSummary>('post', '/v1/threads/summary', { threadId }),
   /** The morning briefing: what needs a reply, replies overdue, today's meetings. */
   briefing: () => call<Briefing>('get', '/v1/briefing'),
+  alertChannels: () => call<{ channels: AlertChannel[] }>('get', '/v1/alerts/channels'),
+  createAlertChannel: (input: AlertChannelInput) => call<AlertChannel>('post', '/v1/alerts/channels', input),
+  updateAlertChannel: (id: string, patch: AlertChannelPatch) =>
+    call<AlertChannel>('patch', `/v1/alerts/channels/${encodeURIComponent(id)}`, patch),
+  deleteAlertChannel: (id: string) => call<null>('delete', `/v1/alerts/channels/${encodeURIComponent(id)}`),
+  testAlert: (id: string) => call<AlertTestResult>('post', `/v1/alerts/channels/${encodeURIComponent(id)}/test`, {}),
+  /** The organisation's CRM connection; 403 for users who are not administrators. */
+  crmStatus: () => call<CrmConnection>('get', '/v1/admin/crm'),
+  connectCrmToken: (input: CrmConnectionInput) => call<CrmConnection>('put', '/v1/admin/crm', input),
+  /** The CRM's consent page for the administrator to open (the server's callback stores the tokens). */
+  startCrmOAuth: (provider: 'hubspot' | 'salesforce') =>
+    call<{ url: string }>('post', `/v1/admin/crm/connect/${provider}`, {}),
+  disconnectCrm: () => call<null>('delete', '/v1/admin/crm'),
+  /**
+   * Starts the OAuth flow that gives the server access to a mailbox; the answer is the URL to open. The empty
+   * JSON body is deliberate: without a payload Apps Script still sends a form content type, which the
+   * server would refuse (415).
+   */
   connectMailbox: (provider: ConnectProvider) =>
     call<{ authorizationUrl: string }>('post', `/v1/mailboxes/connect/${provider}`, {}),
 };

@@ -109,6 +109,8 @@ export const syncPlugin = fp(async (app: FastifyInstance) => {
     accounts,
     triage,
     drafting,
+    // Today's meetings in the morning briefing draft.
+    ...(app.services.calendars ? { calendars: app.services.calendars } : {}),
     log: app.log,
     reach: app.services.reach.hooks,
     ...(app.services.embedder ? { embedder: app.services.embedder } : {}),
