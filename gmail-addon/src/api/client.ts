@@ -1,21 +1,29 @@
 import type {
   AskResponse,
   Briefing,
+  ConnectMailboxResponse,
+  ConnectProvider,
   Draft,
+  DraftRequest,
   EmailMessage,
   InboxStats,
   Me,
-  Sender,
+  SenderList,
   Settings,
   SettingsPatch,
+  SuggestRequest,
   SuggestResponse,
+  SyncStatus,
   ThreadSummary,
+  TriageFeedbackRequest,
+  TriageFeedbackResponse,
+  TriageRequest,
+  TriageResult,
+  UnsubscribeRequest,
   UnsubscribeResult,
   VoiceProfile,
 } from '@steward/shared';
 import { backendUrl, VERSION } from '../config.ts';
-import type { ConnectProvider, SyncStatus } from '../core/sync.ts';
-import type { Triage } from '../core/views.ts';
 import { BackendError, interpretFetchException, interpretResponse } from './errors.ts';
 
 type Method = 'get' | 'post' | 'put';
@@ -75,8 +83,7 @@ export function call<T>(method: Method, path: string, body?: unknown): T {
 }
 
 export type TimesSuggestion = SuggestResponse;
-
-export type FeedbackScope = 'message' | 'sender' | 'domain';
+export type { FeedbackScope } from '@steward/shared';
 
 export const api = {
   me: () => call<Me>('get', '/v1/me'),
@@ -84,17 +91,21 @@ export const api = {
   saveSettings: (patch: SettingsPatch) => call<Settings>('put', '/v1/settings', patch),
   voice: () => call<VoiceProfile>('get', '/v1/voice'),
   triage: (message: EmailMessage, thread: EmailMessage[], me: string[]) =>
-    call<Triage>('post', '/v1/triage', { message, ...(thread.length ? { thread } : {}), ...(me.length ? { me } : {}) }),
+    call<TriageResult>('post', '/v1/triage', {
+      message,
+      ...(thread.length ? { thread } : {}),
+      ...(me.length ? { me } : {}),
+    } satisfies TriageRequest),
   /** The correction is stored; the answer holds the stored result as corrected (null when never triaged). */
-  feedback: (body: { messageId: string; category: string; message?: EmailMessage; scope?: FeedbackScope }) =>
-    call<{ triage: Triage | null }>('post', '/v1/triage/feedback', body),
+  feedback: (body: TriageFeedbackRequest) => call<TriageFeedbackResponse>('post', '/v1/triage/feedback', body),
   draft: (message: EmailMessage, thread: EmailMessage[], instruction?: string) =>
     call<Draft>('post', '/v1/drafts', {
       message,
       ...(thread.length ? { thread } : {}),
       ...(instruction ? { instruction } : {}),
-    }),
-  suggestTimes: (message: EmailMessage) => call<TimesSuggestion>('post', '/v1/scheduling/suggest', { message }),
+    } satisfies DraftRequest),
+  suggestTimes: (message: EmailMessage) =>
+    call<TimesSuggestion>('post', '/v1/scheduling/suggest', { message } satisfies SuggestRequest),
   /** Connected mailboxes and their background sync; older servers answer 404. */
   syncStatus: () => call<SyncStatus>('get', '/v1/sync/status'),
   /**
@@ -104,10 +115,12 @@ export const api = {
    */
   /** The dashboard's numbers; older servers answer 404. */
   stats: (days = 14) => call<InboxStats>('get', `/v1/stats?days=${days}`),
-  senders: (category = 'marketing') => call<{ senders: Sender[] }>('get', `/v1/senders?category=${category}`),
+  senders: (category = 'marketing') => call<SenderList>('get', `/v1/senders?category=${category}`),
   /** Only from the user's click on "Unsubscribe". */
   unsubscribe: (senderId: string) =>
-    call<UnsubscribeResult>('post', `/v1/senders/${encodeURIComponent(senderId)}/unsubscribe`, { confirm: true }),
+    call<UnsubscribeResult>('post', `/v1/senders/${encodeURIComponent(senderId)}/unsubscribe`, {
+      confirm: true,
+    } satisfies UnsubscribeRequest),
   /** Ask Steward: an answer from the user's mail index with cited quotes (409 mail_index_off while it is off). */
   ask: (question: string) => call<AskResponse>('post', '/v1/ask', { question }),
   /** Who wants what, decisions, open questions of an indexed thread (404 when the thread is not indexed). */
@@ -115,5 +128,5 @@ export const api = {
   /** The morning briefing: what needs a reply, replies overdue, today's meetings. */
   briefing: () => call<Briefing>('get', '/v1/briefing'),
   connectMailbox: (provider: ConnectProvider) =>
-    call<{ authorizationUrl: string }>('post', `/v1/mailboxes/connect/${provider}`, {}),
+    call<ConnectMailboxResponse>('post', `/v1/mailboxes/connect/${provider}`, {}),
 };

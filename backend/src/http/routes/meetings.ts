@@ -1,6 +1,13 @@
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ErrorBody, IdParams, MeetingNotes, NotesRequest, type TranscriptFormat } from '@steward/shared';
+import {
+  ErrorBody,
+  IdParams,
+  type MeetingNotes,
+  MeetingNotesRecord,
+  NotesRequest,
+  type TranscriptFormat,
+} from '@steward/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { Type } from 'typebox';
@@ -41,18 +48,6 @@ const NotesBody = Type.Object(
         description: 'From POST /v1/meetings/transcribe: the notes keep that audio along with the transcript.',
       }),
     ),
-  },
-  { additionalProperties: false },
-);
-
-/** Stored notes as the API shows them. */
-export const MeetingNotesRecord = Type.Object(
-  {
-    id: Type.String(),
-    title: Type.Union([Type.String(), Type.Null()]),
-    meetingDate: Type.Union([Type.String({ description: 'ISO date-time' }), Type.Null()]),
-    createdAt: Type.String(),
-    ...MeetingNotes.properties,
   },
   { additionalProperties: false },
 );
