@@ -9,7 +9,6 @@ import {
   VoiceProfile,
 } from '@steward/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import type { PreparedDraft } from '../../drafting/service.ts';
 import { learnVoice } from '../../drafting/voice.ts';
 import { crmFacts } from '../../triage/crm.ts';
