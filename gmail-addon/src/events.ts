@@ -24,6 +24,15 @@ export function formValue(e: Event | undefined, name: string): string {
   );
 }
 
+/** Every value of a multi-valued input (checkboxes). */
+export function formValues(e: Event | undefined, name: string): string[] {
+  const input = e?.commonEventObject?.formInputs?.[name];
+  const values = input?.stringInputs?.value ?? input?.['']?.stringInputs?.value;
+  if (values) return values;
+  const legacy = (e as LegacyFields | undefined)?.formInput?.[name];
+  return legacy ? legacy.split(',') : [];
+}
+
 export function userTimeZone(e: Event | undefined, settings: Settings | null): string {
   return e?.commonEventObject?.timeZone?.id || settings?.timeZone || 'UTC';
 }

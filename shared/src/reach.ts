@@ -148,6 +148,18 @@ export const AlertChannelInput = Type.Object(
 );
 export type AlertChannelInput = Static<typeof AlertChannelInput>;
 
+/** PATCH /v1/alerts/channels/:id: name, rules, quiet hours and hourly limit (the secret is replaced by adding anew). */
+export const AlertChannelPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+    rules: Type.Optional(AlertRules),
+    quietHours: Type.Optional(Type.Union([Type.Object({ start: HHMM, end: HHMM }), Type.Null()])),
+    maxPerHour: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type AlertChannelPatch = Static<typeof AlertChannelPatch>;
+
 export const AlertChannel = Type.Object(
   {
     id: Type.String(),

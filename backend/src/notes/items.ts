@@ -266,7 +266,15 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
   // "You'll have to look into the components", said to one person: theirs. The one addressed is the person
   // who spoke just before, or the one who answers "okay" / "I will" just after.
   const yours = sentence.speaker === ctx.lead ? YOU_TASK.exec(text) : null;
-  if (yours?.groups?.task && !GROUP_YOU.test(text) && (ASSIGNED_WORK.test(yours.groups.task) || mentionsLater(text))) {
+  // A bare "you will…" hands out only named work ("you will propose us something"), not "you'll have your role".
+  const bare = yours?.groups?.task
+    ? !/\b(?:have to|need to|should|must|going to)\b/i.test(yours[0].slice(0, -yours.groups.task.length))
+    : false;
+  if (
+    yours?.groups?.task &&
+    !GROUP_YOU.test(text) &&
+    (ASSIGNED_WORK.test(yours.groups.task) || (!bare && mentionsLater(text)))
+  ) {
     const addressed = addresseeAround(sentence, ctx);
     if (addressed) {
       return {
@@ -404,7 +412,7 @@ const WE_ALL_TASK =
   /\bwe(?:'re| are|'ll| will| can| should)? all (?:gonna |going to |have to |need to |should |will |can )?\s*(?:go off and\s+|then\s+)?(?<task>[a-z][^.?!;]*)/i;
 /** Second-person obligation: "you'll have to", "you need to", "for next time you should". */
 const YOU_TASK =
-  /\byou(?:'ll| will|'d| would)? (?:have to|need to|should|must|are going to|'re going to)\s+(?:also\s+|then\s+|just\s+|maybe\s+|probably\s+)*(?<task>[a-z][^.?!;]*)/i;
+  /\byou(?:(?:'ll| will|'d| would)? (?:have to|need to|should|must|are going to|'re going to)|'ll| will)\s+(?:also\s+|then\s+|just\s+|maybe\s+|probably\s+)*(?<task>[a-z][^.?!;]*)/i;
 /** What a chair hands to one person: research and preparation, not "you have to press the button". */
 const ASSIGNED_WORK =
   /^(?:look (?:into|at|up)|find out|work on|research|investigate|think about|prepare|propose|present|check|email|send|put (?:\S+ ){0,4}(?:in|on|into) (?:the |your )?(?:own |shared |project )?(?:folder|drive|document)|come up with|record|write up|take care of|ask|try to find|do (?:some|the|a) (?:research|survey|study))\b/i;

@@ -1,8 +1,17 @@
 import type {
+  AlertChannel,
+  AlertChannelInput,
+  AlertChannelList,
+  AlertChannelPatch,
+  AlertTestResult,
   AskResponse,
   Briefing,
   ConnectMailboxResponse,
   ConnectProvider,
+  CrmConnection,
+  CrmConnectionInput,
+  CrmConnectStart,
+  CrmProvider,
   Draft,
   DraftRequest,
   EmailMessage,
@@ -26,7 +35,7 @@ import type {
 import { backendUrl, VERSION } from '../config.ts';
 import { BackendError, interpretFetchException, interpretResponse } from './errors.ts';
 
-type Method = 'get' | 'post' | 'put';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 function identityToken(): string {
   let token = '';
@@ -108,11 +117,6 @@ export const api = {
     call<TimesSuggestion>('post', '/v1/scheduling/suggest', { message } satisfies SuggestRequest),
   /** Connected mailboxes and their background sync; older servers answer 404. */
   syncStatus: () => call<SyncStatus>('get', '/v1/sync/status'),
-  /**
-   * Starts the OAuth flow that gives the server access to a mailbox; the answer is the URL to open. The empty
-   * JSON body is deliberate: without a payload Apps Script still sends a form content type, which the
-   * server would refuse (415).
-   */
   /** The dashboard's numbers; older servers answer 404. */
   stats: (days = 14) => call<InboxStats>('get', `/v1/stats?days=${days}`),
   senders: (category = 'marketing') => call<SenderList>('get', `/v1/senders?category=${category}`),
@@ -127,6 +131,23 @@ export const api = {
   threadSummary: (threadId: string) => call<ThreadSummary>('post', '/v1/threads/summary', { threadId }),
   /** The morning briefing: what needs a reply, replies overdue, today's meetings. */
   briefing: () => call<Briefing>('get', '/v1/briefing'),
+  alertChannels: () => call<AlertChannelList>('get', '/v1/alerts/channels'),
+  createAlertChannel: (input: AlertChannelInput) => call<AlertChannel>('post', '/v1/alerts/channels', input),
+  updateAlertChannel: (id: string, patch: AlertChannelPatch) =>
+    call<AlertChannel>('patch', `/v1/alerts/channels/${encodeURIComponent(id)}`, patch),
+  deleteAlertChannel: (id: string) => call<null>('delete', `/v1/alerts/channels/${encodeURIComponent(id)}`),
+  testAlert: (id: string) => call<AlertTestResult>('post', `/v1/alerts/channels/${encodeURIComponent(id)}/test`, {}),
+  /** The organisation's CRM connection; 403 for users who are not administrators. */
+  crmStatus: () => call<CrmConnection>('get', '/v1/admin/crm'),
+  connectCrmToken: (input: CrmConnectionInput) => call<CrmConnection>('put', '/v1/admin/crm', input),
+  /** The CRM's consent page for the administrator to open (the server's callback stores the tokens). */
+  startCrmOAuth: (provider: CrmProvider) => call<CrmConnectStart>('post', `/v1/admin/crm/connect/${provider}`, {}),
+  disconnectCrm: () => call<null>('delete', '/v1/admin/crm'),
+  /**
+   * Starts the OAuth flow that gives the server access to a mailbox; the answer is the URL to open. The empty
+   * JSON body is deliberate: without a payload Apps Script still sends a form content type, which the
+   * server would refuse (415).
+   */
   connectMailbox: (provider: ConnectProvider) =>
     call<ConnectMailboxResponse>('post', `/v1/mailboxes/connect/${provider}`, {}),
 };

@@ -1,8 +1,15 @@
 import type {
+  AlertChannel,
+  AlertChannelInput,
   AlertChannelList,
+  AlertChannelPatch,
   AlertTestResult,
   AskResponse,
   Briefing,
+  CrmConnection,
+  CrmConnectionInput,
+  CrmConnectStart,
+  CrmProvider,
   Draft,
   DraftRequest,
   EmailMessage,
@@ -202,6 +209,36 @@ export class ApiClient {
 
   testAlert(channelId: string): Promise<AlertTestResult> {
     return this.request('POST', `/v1/alerts/channels/${encodeURIComponent(channelId)}/test`, {});
+  }
+
+  createAlertChannel(input: AlertChannelInput): Promise<AlertChannel> {
+    return this.request('POST', '/v1/alerts/channels', input);
+  }
+
+  updateAlertChannel(channelId: string, patch: AlertChannelPatch): Promise<AlertChannel> {
+    return this.request('PATCH', `/v1/alerts/channels/${encodeURIComponent(channelId)}`, patch);
+  }
+
+  deleteAlertChannel(channelId: string): Promise<void> {
+    return this.request('DELETE', `/v1/alerts/channels/${encodeURIComponent(channelId)}`);
+  }
+
+  /** `GET /v1/admin/crm`: the organisation's CRM connection (403 for users who are not administrators). */
+  crmStatus(): Promise<CrmConnection> {
+    return this.request('GET', '/v1/admin/crm');
+  }
+
+  connectCrmToken(input: CrmConnectionInput): Promise<CrmConnection> {
+    return this.request('PUT', '/v1/admin/crm', input);
+  }
+
+  /** The CRM's consent page, for the admin to open (the CRM returns to the server, which stores the tokens). */
+  startCrmOAuth(provider: CrmProvider): Promise<CrmConnectStart> {
+    return this.request('POST', `/v1/admin/crm/connect/${provider}`, {});
+  }
+
+  disconnectCrm(): Promise<void> {
+    return this.request('DELETE', '/v1/admin/crm');
   }
 
   /** Only ever called from the user's click on "Unsubscribe". */

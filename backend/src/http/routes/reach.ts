@@ -4,6 +4,7 @@ import {
   AlertChannel,
   AlertChannelInput,
   AlertChannelList,
+  AlertChannelPatch,
   AlertTestResult,
   CrmConnection,
   CrmConnectionInput,
@@ -182,6 +183,27 @@ export async function reachRoutes(fastify: FastifyInstance): Promise<void> {
       } catch (error) {
         return channelError(error);
       }
+    },
+  );
+
+  app.patch(
+    '/alerts/channels/:id',
+    {
+      schema: {
+        tags: ['reach'],
+        summary: "Change an alert channel's name, rules, quiet hours or hourly limit",
+        description:
+          'Any of `name`, `rules`, `quietHours` (null for none) and `maxPerHour`. Where it posts (the sealed webhook or token) is not changed: remove the channel and add it again.',
+        params: IdParams,
+        body: AlertChannelPatch,
+        response: { 200: AlertChannel, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const id = uuidOr404(request.params.id, 'alert channel');
+      const channel = await reach.alerts.update(request.store.scope, id, request.body);
+      if (!channel) throw new HttpError(404, 'not_found', 'No such alert channel.');
+      return channel;
     },
   );
 

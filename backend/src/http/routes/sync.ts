@@ -95,6 +95,8 @@ export const syncPlugin = fp(async (fastify: FastifyInstance) => {
     accounts,
     triage,
     drafting,
+    // Today's meetings in the morning briefing draft.
+    ...(app.services.calendars ? { calendars: app.services.calendars } : {}),
     log: app.log,
     reach: app.services.reach.hooks,
     ...(app.services.embedder ? { embedder: app.services.embedder } : {}),
