@@ -132,7 +132,96 @@ const BRIEFING = {
   text: 'Steward briefing for 2025-03-03\n\nNeeds your reply (1):\n- [high] Q3 numbers and a quick call — Alice Okafor, 2 days',
 };
 
+// Alert channels and the CRM connection, kept as the server keeps them (reset by /__control).
+const FIRST_CHANNEL = {
+  id: 'c1',
+  kind: 'slack',
+  name: 'My DMs',
+  target: 'Slack webhook hooks.slack.com/…',
+  rules: { toRespondHighPriority: true, meetingRequests: false, senders: [], domains: [] },
+  quietHours: null,
+  maxPerHour: 10,
+  lastError: null,
+  createdAt: '2025-03-01T08:00:00Z',
+};
+const NO_CRM = {
+  connected: false,
+  provider: null,
+  instanceUrl: null,
+  ttlMinutes: 60,
+  connectedAt: null,
+  auth: null,
+  oauthAvailable: ['hubspot'],
+};
+let channels = [];
+let crm = { ...NO_CRM };
+const resetReach = () => {
+  channels = [structuredClone(FIRST_CHANNEL)];
+  crm = { ...NO_CRM };
+};
+resetReach();
+
+const channelRoute = (method, path, body) => {
+  const match = /^\/v1\/alerts\/channels\/([^/]+)(\/test)?$/.exec(path);
+  const channel = match && channels.find((c) => c.id === match[1]);
+  if (!match) return undefined;
+  if (!channel) return [404, { error: { code: 'not_found', message: 'No such alert channel.' } }];
+  if (method === 'POST' && match[2]) {
+    if (channel.kind === 'teams') {
+      channel.lastError = '404: no_service';
+      return [200, { delivered: false, status: 404, detail: 'no_service' }];
+    }
+    return [200, { delivered: true, status: 200 }];
+  }
+  if (method === 'PATCH') {
+    Object.assign(channel, body);
+    return [200, channel];
+  }
+  if (method === 'DELETE') {
+    channels = channels.filter((c) => c !== channel);
+    return [204, undefined];
+  }
+  return undefined;
+};
+
 const routes = {
+  'GET /v1/alerts/channels': () => [200, { channels }],
+  'POST /v1/alerts/channels': (body) => {
+    const created = {
+      id: `c${channels.length + 1}`,
+      kind: body.kind,
+      name: body.name,
+      target: body.botToken ? `Slack ${body.channel}` : `${body.kind === 'slack' ? 'Slack' : 'Teams'} webhook …`,
+      rules: body.rules,
+      quietHours: body.quietHours ?? null,
+      maxPerHour: body.maxPerHour ?? 10,
+      lastError: null,
+      createdAt: new Date().toISOString(),
+    };
+    channels.push(created);
+    return [201, created];
+  },
+  'GET /v1/admin/crm': () => [200, crm],
+  'PUT /v1/admin/crm': (body) => {
+    crm = {
+      ...crm,
+      connected: true,
+      provider: body.provider,
+      instanceUrl: body.instanceUrl ?? null,
+      auth: 'token',
+      connectedAt: '2025-03-02T09:00:00Z',
+    };
+    return [200, crm];
+  },
+  'POST /v1/admin/crm/connect/hubspot': () => [
+    200,
+    { url: 'https://app.hubspot.com/oauth/authorize?client_id=hs&scope=crm.objects.contacts.read&state=stub' },
+  ],
+  'DELETE /v1/admin/crm': () => {
+    if (!crm.connected) return [404, { error: { code: 'not_found', message: 'No CRM is connected.' } }];
+    crm = { ...NO_CRM };
+    return [204, undefined];
+  },
   'POST /v1/ask': () => [200, ASK],
   'POST /v1/threads/summary': (body) => [200, { ...SUMMARY, threadId: body.threadId }],
   'GET /v1/briefing': () => [200, BRIEFING],
@@ -247,6 +336,7 @@ const server = createServer((req, res) => {
     if (path === '/__control') {
       // Each test starts from here: scripted failures replaced, logs cleared.
       failures = JSON.parse(raw || '{}');
+      resetReach();
       log.length = 0;
       feedback.length = 0;
       return send(res, 200, { ok: true });
@@ -290,6 +380,8 @@ const server = createServer((req, res) => {
       }
       return send(res, 404, { error: { code: 404, message: 'not found' } });
     }
+    const channelAnswer = channelRoute(req.method, path, raw ? JSON.parse(raw) : undefined);
+    if (channelAnswer) return send(res, channelAnswer[0], channelAnswer[1]);
     const route = routes[`${req.method} ${path}`];
     if (!route) return send(res, 404, { error: { code: 'not_found', message: `No route ${req.method} ${path}` } });
     const [status, body] = route(raw ? JSON.parse(raw) : undefined);

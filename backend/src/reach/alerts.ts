@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type {
   AlertChannel,
   AlertChannelInput,
+  AlertChannelPatch,
   AlertRules,
   AlertTestResult,
   Settings,
@@ -421,6 +422,28 @@ export function createAlerts(deps: AlertDeps) {
         .returningAll()
         .executeTakeFirstOrThrow();
       await userStore(db, scope).audit('alerts.channel_added', { channelId: id, kind: input.kind });
+      return toChannel(row as ChannelRow);
+    },
+
+    /** Changes a channel's name, rules, quiet hours or hourly limit; undefined when it is not the user's. */
+    async update(scope: UserScope, id: string, patch: AlertChannelPatch): Promise<AlertChannel | undefined> {
+      const row = await db
+        .updateTable('alert_channels')
+        .set({
+          ...(patch.name !== undefined ? { name: patch.name } : {}),
+          ...(patch.rules !== undefined ? { rules: JSON.stringify(patch.rules) } : {}),
+          ...(patch.quietHours !== undefined
+            ? { quiet_hours: patch.quietHours ? JSON.stringify(patch.quietHours) : null }
+            : {}),
+          ...(patch.maxPerHour !== undefined ? { max_per_hour: patch.maxPerHour } : {}),
+        })
+        .where('tenant_id', '=', scope.tenantId)
+        .where('user_id', '=', scope.userId)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return undefined;
+      await userStore(db, scope).audit('alerts.channel_changed', { channelId: id, fields: Object.keys(patch) });
       return toChannel(row as ChannelRow);
     },
 

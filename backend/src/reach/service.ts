@@ -41,6 +41,7 @@ export function createReach(config: Config, storage: Storage, options: ReachOpti
       if (!from) return result;
       return withCrmContext(result, await crm.contextFor(scope.tenantId, from));
     },
+    crmContext: (scope, sender) => crm.contextFor(scope.tenantId, sender),
     alerts: async (scope, event) => {
       try {
         await alerts.onMessage(scope, event);

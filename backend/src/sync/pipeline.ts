@@ -23,6 +23,7 @@ import { type LedgerRow, type LedgerValues, ledgerStore } from '../storage/ledge
 import { mailIndexStore } from '../storage/mail-index.ts';
 import type { Database, MailboxRow } from '../storage/schema.ts';
 import { userStore } from '../storage/users.ts';
+import { crmFacts } from '../triage/crm.ts';
 import type { TriageService } from '../triage/service.ts';
 import { CATEGORY_COLOURS, type FetchedMessage, type MailboxPort, STEWARD_LABEL_PREFIX } from './port.ts';
 
@@ -248,12 +249,18 @@ export async function processMessage(
       if (ledger.draft_pending && thread.draftIds.length > 0) draftId = thread.draftIds[thread.draftIds.length - 1];
       if (!draftId) {
         await recordHeld(deps, mailbox, providerMessageId, ledger.lease_token, { draft_pending: true });
-        // The configured engine, the user's voice and busy time: the same draft "Write a reply" would give.
+        // The configured engine, the user's voice, busy time and the sender's CRM facts: the same draft
+        // "Write a reply" (POST /v1/drafts) would give.
+        const sender = normalised.from?.address;
+        const crm = sender && deps.reach?.crmContext ? await deps.reach.crmContext(scope, sender) : undefined;
+        const facts = crmFacts(crm);
         const { draft } = await deps.drafting.draft(user, {
           message: normalised,
           me: user.me,
           labels: message.labels,
           now: deps.now?.() ?? new Date(),
+          ...(facts.length ? { facts } : {}),
+          ...(crm ? { crm } : {}),
         });
         const to = (normalised.replyTo.length ? normalised.replyTo : normalised.from ? [normalised.from] : []).map(
           (a) => a.address,

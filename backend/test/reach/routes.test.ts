@@ -62,7 +62,7 @@ for (const database of testDatabases()) {
         },
       },
     );
-    const inject = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
+    const inject = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
       ctx.app.inject({ method, url, ...(payload ? { payload } : {}) });
     const triage = (message: object) => inject('POST', '/v1/triage', { message, me: [ME] });
     const senderId = async (address: string) => {
@@ -424,7 +424,29 @@ for (const database of testDatabases()) {
           .json()
           .channels.find((c: { id: string }) => c.id === created.json().id);
         expect(channel.lastError).toMatch(/404/);
+        // Rules, quiet hours and the hourly limit can be changed; where it posts cannot.
+        const patched = await inject('PATCH', `/v1/alerts/channels/${created.json().id}`, {
+          name: 'Renamed',
+          rules: { ...rules, meetingRequests: true, domains: ['acme.example'] },
+          quietHours: { start: '22:00', end: '07:00' },
+          maxPerHour: 3,
+        });
+        expect(patched.statusCode).toBe(200);
+        expect(patched.json()).toMatchObject({
+          name: 'Renamed',
+          target: created.json().target,
+          rules: { meetingRequests: true, domains: ['acme.example'] },
+          quietHours: { start: '22:00', end: '07:00' },
+          maxPerHour: 3,
+        });
+        const cleared = await inject('PATCH', `/v1/alerts/channels/${created.json().id}`, { quietHours: null });
+        expect(cleared.json()).toMatchObject({ name: 'Renamed', quietHours: null, maxPerHour: 3 });
+        expect(
+          (await inject('PATCH', `/v1/alerts/channels/${created.json().id}`, { url: 'https://x' })).statusCode,
+        ).toBe(400);
+        expect((await inject('PATCH', `/v1/alerts/channels/${created.json().id}`, {})).statusCode).toBe(400);
         expect((await inject('DELETE', `/v1/alerts/channels/${created.json().id}`)).statusCode).toBe(204);
+        expect((await inject('PATCH', `/v1/alerts/channels/${created.json().id}`, { name: 'x' })).statusCode).toBe(404);
         expect((await inject('DELETE', `/v1/alerts/channels/${created.json().id}`)).statusCode).toBe(404);
       });
 

@@ -4,7 +4,7 @@ import { inboxStats } from '../../src/reach/stats.ts';
 import type { Storage } from '../../src/storage/database.ts';
 import type { SyncService } from '../../src/sync/service.ts';
 import { testDatabases } from '../support/db.ts';
-import { type FakeReach, startFakeReach } from '../support/fake-reach.ts';
+import { type FakeReach, HUBSPOT_TOKEN, startFakeReach } from '../support/fake-reach.ts';
 import {
   connectMailbox,
   type Fakes,
@@ -20,6 +20,12 @@ const ASK = {
   subject: 'Renewal terms',
   text: 'Hi,\n\nCould you send me the renewal terms by Friday? SECRET-BODY-WORDS are in this body.\n\nThanks,\nDana',
 };
+
+/** The text/plain part of a draft the pipeline wrote (base64 in a multipart/alternative). */
+function plainText(raw: string): string {
+  const part = /Content-Type: text\/plain[^\n]*\n(?:[^\n]+\n)*?\r?\n([\s\S]*?)\r?\n--/i.exec(raw)?.[1] ?? '';
+  return /base64/i.test(raw) ? Buffer.from(part.replace(/\s+/g, ''), 'base64').toString('utf8') : part;
+}
 
 for (const database of testDatabases()) {
   describe(`reach in mailbox sync [${database.name}]`, () => {
@@ -128,6 +134,31 @@ for (const database of testDatabases()) {
       expect(digest?.body).toContain('1 messages held back');
       expect(digest?.body).toContain('Renewal terms');
       expect(await reach.alerts.flushAll()).toBe(0);
+    });
+    it('background drafts get the same CRM facts as POST /v1/drafts (one lookup per sender per TTL)', async () => {
+      const mailbox = await connectMailbox(storage, fakes, 'gmail');
+      await reach.crm.connect(mailbox.tenant_id, mailbox.user_id, { provider: 'hubspot', token: HUBSPOT_TOKEN });
+      await service.runMailboxSync(mailbox.id);
+      // A bare address: only the CRM knows Dana's name; the message is about her open deal.
+      const msg = fakes.gmail.deliver({
+        from: 'dana@acme.example',
+        to: GMAIL_ADDRESS,
+        subject: 'Renewal',
+        text: 'Hi,\n\nWhere are we on the renewal? Could you send me the terms?',
+      });
+      await service.notify(mailbox.id, 'test');
+      await waitProcessed(storage, mailbox.id, [msg.id]);
+
+      const draft = [...fakes.gmail.drafts.values()].find((d) => d.message.threadId === msg.threadId);
+      expect(draft, 'a background draft in the thread').toBeDefined();
+      const text = plainText(draft?.raw ?? '');
+      expect(text.split('\n')[0]).toMatch(/Dana/);
+      expect(text).toContain("open deal 'ACME renewal', stage Negotiation");
+      // Outside the placeholders the reply carries no CRM fact.
+      expect(text.replace(/\[confirm:[^\]]*\]/g, '')).not.toMatch(/Negotiation|48000|Olivia|open deal/);
+      // Triage and the draft shared one lookup: HubSpot was searched once for Dana.
+      expect(fake.of('/crm/v3/objects/contacts/search')).toHaveLength(1);
+      await reach.crm.disconnect(mailbox.tenant_id, mailbox.user_id);
     });
   });
 }

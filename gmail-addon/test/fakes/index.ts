@@ -37,10 +37,11 @@ export function createWorld(options: WorldOptions) {
   /** The event Gmail passes when the user has this message open (extras: button parameters, form inputs). */
   function event(
     messageId?: string,
-    extras: { parameters?: Record<string, string>; form?: Record<string, string> } = {},
+    extras: { parameters?: Record<string, string>; form?: Record<string, string | string[]> } = {},
   ) {
+    // Checkboxes arrive as every checked value; other inputs as one.
     const formInputs = Object.fromEntries(
-      Object.entries(extras.form ?? {}).map(([k, v]) => [k, { stringInputs: { value: [v] } }]),
+      Object.entries(extras.form ?? {}).map(([k, v]) => [k, { stringInputs: { value: Array.isArray(v) ? v : [v] } }]),
     );
     return {
       commonEventObject: {

@@ -17,6 +17,7 @@ export const reachCase: IsolationCase<Handle> = {
     'GET /v1/stats',
     'GET /v1/alerts/channels',
     'POST /v1/alerts/channels',
+    'PATCH /v1/alerts/channels/:id',
     'DELETE /v1/alerts/channels/:id',
     'POST /v1/alerts/channels/:id/test',
     'GET /v1/admin/crm',
@@ -80,6 +81,12 @@ export const reachCase: IsolationCase<Handle> = {
     { method: 'POST', url: `/v1/senders/${senderId}/unsubscribe`, payload: { confirm: true }, expectStatus: [404] },
     { method: 'GET', url: '/v1/stats', expectStatus: [200], mustNotContain: ['777'] },
     { method: 'GET', url: '/v1/alerts/channels', expectStatus: [200], mustNotContain: [channel, channelId] },
+    {
+      method: 'PATCH',
+      url: `/v1/alerts/channels/${channelId}`,
+      payload: { name: 'hijacked', maxPerHour: 60 },
+      expectStatus: [404],
+    },
     { method: 'DELETE', url: `/v1/alerts/channels/${channelId}`, expectStatus: [404] },
     { method: 'POST', url: `/v1/alerts/channels/${channelId}/test`, expectStatus: [404] },
     {
