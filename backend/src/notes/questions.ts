@@ -102,7 +102,10 @@ export function extractOpenQuestions(
     ) {
       // In a run-on spoken sentence the unknown is the clause that states it: "…, I'm not sure how much it costs, …".
       const clause = clauseWith(text, OPEN_STATEMENT);
-      const clauseWeight = new Set(contentTerms(clause)).size;
+      // Weighed without the words that say it is unknown: "I'm not sure if it'd work" is about nothing in particular.
+      const clauseWeight = new Set(contentTerms(clause.replace(OPEN_STATEMENT, ' '))).size;
+      // "If you want to tape something and you're not sure if…": a case imagined, not the meeting's unknown.
+      if (/^(?:(?:and|but|so)\s+)?if\b/i.test(tidySentence(clause))) continue;
       if (clauseWeight < 2 || words(clause).length > MAX_STATEMENT_WORDS || LOGISTICS.test(clause)) continue;
       if (!isTopical(clause) || decided(clause, sentence.turn)) continue;
       open.push({

@@ -5,6 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { cachedZone, isValidZone } from '../zones.ts';
+import { startOf } from './calendar-math.ts';
 import type { Context, ParseTimeOptions, Reading } from './types.ts';
 
 export function makeContext(opts: ParseTimeOptions, text = ''): Context {
@@ -27,7 +28,7 @@ export function makeContext(opts: ParseTimeOptions, text = ''): Context {
   return {
     ref: local,
     zone: cached,
-    today: local.startOf('day'),
+    today: startOf(local, 'day'),
     read(index: number, stop: number): Reading {
       cuts ??= sentenceStarts(text);
       const bounds = sentenceAround(cuts, text.length, index);
