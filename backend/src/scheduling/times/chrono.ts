@@ -112,8 +112,9 @@ function fromComponents(
     const weekday = (((c.get('weekday') ?? 0) + 6) % 7) + 1;
     const day = result.day.weekday === weekday ? result.day : consistentDate(ctx, dateParts, weekday);
     if (day && (day.year !== result.day.year || day.month !== result.day.month || day.day !== result.day.day)) {
-      const moved = day.diff(result.day, 'days').days;
-      const shift = (dt: DateTime) => plus(dt, { days: Math.round(moved) });
+      // Both are midnights: the calendar days between them, whatever DST did to the hours.
+      const moved = Math.round((day.toMillis() - result.day.toMillis()) / 86_400_000);
+      const shift = (dt: DateTime) => plus(dt, { days: moved });
       return {
         ...result,
         day: shift(result.day),

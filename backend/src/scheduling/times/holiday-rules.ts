@@ -79,7 +79,7 @@ export const holidayRule: Rule = {
     } else if (which && relativeShift(which) < 0) span = holidayAround(holiday, today, -1, ctx);
     else span = holidayAround(holiday, today, 1, ctx);
     if (!span) return null;
-    const single = span.end.diff(span.start, 'days').days <= 1;
+    const single = span.end <= plus(span.start, { days: 1 });
     return {
       span: { ...span, grain: 'day' },
       ...(single ? { day: span.start } : {}),
