@@ -121,15 +121,16 @@ const UNDERSCORE = 95;
 export class HashSink implements FeatureSink {
   hashes = new Uint32Array(2048);
   length = 0;
-  private slots = new Uint32Array(8192);
-  private stamps = new Uint32Array(8192);
+  /** Open addressing, two words a slot (generation stamp, hash) so that a probe touches one cache line. */
+  private table = new Uint32Array(2 * 4096);
+  private mask = 4096 - 1;
   private generation = 1;
 
   reset(): this {
     this.length = 0;
     this.generation++;
     if (this.generation === 0xffffffff) {
-      this.stamps.fill(0);
+      this.table.fill(0);
       this.generation = 1;
     }
     return this;
@@ -138,36 +139,38 @@ export class HashSink implements FeatureSink {
   /** Adds a hash unless already present (a feature counts once, however often it appears). */
   addHash(hash: number): void {
     const h = hash >>> 0;
-    const mask = this.slots.length - 1;
+    const table = this.table;
+    const mask = this.mask;
+    const generation = this.generation;
     // Fibonacci hashing spreads FNV values over the table.
     let slot = (Math.imul(h, 0x9e3779b1) >>> 0) & mask;
-    while (this.stamps[slot] === this.generation) {
-      if (this.slots[slot] === h) return;
+    while (table[2 * slot] === generation) {
+      if (table[2 * slot + 1] === h) return;
       slot = (slot + 1) & mask;
     }
-    this.stamps[slot] = this.generation;
-    this.slots[slot] = h;
+    table[2 * slot] = generation;
+    table[2 * slot + 1] = h;
     if (this.length === this.hashes.length) {
       const next = new Uint32Array(this.hashes.length * 2);
       next.set(this.hashes);
       this.hashes = next;
     }
     this.hashes[this.length++] = h;
-    if (this.length * 2 > this.slots.length) this.grow();
+    if (this.length * 2 > this.mask + 1) this.grow();
   }
 
   private grow(): void {
-    const size = this.slots.length * 2;
-    this.slots = new Uint32Array(size);
-    this.stamps = new Uint32Array(size);
+    const size = (this.mask + 1) * 2;
+    this.table = new Uint32Array(2 * size);
+    this.mask = size - 1;
     this.generation = 1;
-    const mask = size - 1;
+    const mask = this.mask;
     for (let i = 0; i < this.length; i++) {
       const h = this.hashes[i]!;
       let slot = (Math.imul(h, 0x9e3779b1) >>> 0) & mask;
-      while (this.stamps[slot] === 1) slot = (slot + 1) & mask;
-      this.stamps[slot] = 1;
-      this.slots[slot] = h;
+      while (this.table[2 * slot] === 1) slot = (slot + 1) & mask;
+      this.table[2 * slot] = 1;
+      this.table[2 * slot + 1] = h;
     }
   }
 
@@ -448,6 +451,13 @@ const DAY_ALL =
 const PHONE_ALL = /\b(\(?\d{3}\)?[-. ]?)?\d{3}[-.]\d{4}\b|\bx\d{3,5}\b/gi;
 const ROOM_ALL = /\b(room|rm|suite|floor|eb|ebs)\s*#?\d+[a-z]?\b|\b\d{1,2}[a-z]{1,2}\d{0,2}\b/gi;
 const ASK = /\b(can|could|would|will|are|is)\s+(you|we|everyone)\b/i;
+/**
+ * A superset of what SCHEDULING and DAY_ALL can find in a sentence of a text without digits: the words
+ * without their closing \b (a sentence is cut at 400 characters, which can end a word early) and the
+ * two-word days across any whitespace (a sentence's whitespace is collapsed).
+ */
+const MAYBE_TIME_OR_SCHEDULING =
+  /\b(meet|call|conference|schedul|reschedul|calendar|availab|lunch|dinner|breakfast|appointment|agenda|attend|invit|room|office|flight|hotel|travel|trip|visit|session|dial|rsvp|(mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|tonight|today|next\s+week|this\s+(week|afternoon|morning))/i;
 
 function countOf(pattern: RegExp, text: string, max = 50): number {
   pattern.lastIndex = 0;
@@ -501,15 +511,22 @@ export function extractMeeting(msg: NormalisedMessage, requestProbability: numbe
   out.add(`m:room=${bucket(digits ? countOf(ROOM_ALL, text) : 0)}`);
   if (hasMatch(SCHEDULING, msg.subject)) out.add('m:subj-sched');
   if (hasTime(msg.subject)) out.add('m:subj-time');
-  for (const sentence of splitSentences(text, 30)) {
-    const time = hasTime(sentence);
-    const scheduling = hasMatch(SCHEDULING, sentence);
-    if (!time && !scheduling) continue;
-    const question = sentence.includes('?');
-    if (time && question) out.add('m:question+time');
-    if (scheduling && question) out.add('m:question+sched');
-    if (time && scheduling) out.add('m:sched+time');
-    if (ASK.test(sentence)) out.add('m:ask+time');
+  // Sentence-level co-occurrence. Skipped when no sentence can have a time or a scheduling word (no digit,
+  // and not even a prefix of such a word in the whole text); ends once all four cues are in.
+  if (digits || MAYBE_TIME_OR_SCHEDULING.test(text)) {
+    const found = new Set<string>();
+    for (const sentence of splitSentences(text, 30)) {
+      const time = hasTime(sentence);
+      const scheduling = hasMatch(SCHEDULING, sentence);
+      if (!time && !scheduling) continue;
+      const question = sentence.includes('?');
+      if (time && question) found.add('m:question+time');
+      if (scheduling && question) found.add('m:question+sched');
+      if (time && scheduling) found.add('m:sched+time');
+      if (ASK.test(sentence)) found.add('m:ask+time');
+      if (found.size === 4) break;
+    }
+    for (const cue of found) out.add(cue);
   }
   out.add(`m:req=${requestLevel(requestProbability)}`);
 }

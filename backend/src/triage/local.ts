@@ -104,7 +104,7 @@ export function analyseRequests(model: Pick<TriageModel, 'request'>, text: strin
  */
 function quotablePart(model: Pick<TriageModel, 'request'>, text: string, sentence: string): string {
   if (!text.includes('\n')) return sentence;
-  const parts = splitSentences(separateLines(text), MAX_REQUEST_SENTENCES).filter(
+  const parts = firstSeparatedSentences(text).filter(
     (part) => part.length < sentence.length && sentence.includes(part),
   );
   if (parts.length < 2) return sentence;
@@ -117,6 +117,35 @@ function quotablePart(model: Pick<TriageModel, 'request'>, text: string, sentenc
     if (p > best.p) best = { p, part };
   }
   return best.part;
+}
+
+const PARAGRAPH_SPLIT = /\n[ \t]*\n/g;
+
+/**
+ * `splitSentences(separateLines(text), MAX_REQUEST_SENTENCES)` without separating the lines of the whole
+ * text: separateLines works paragraph by paragraph, so the text is cut after the first paragraphs that
+ * already give that many sentences (checked on the cut text; the whole text when they do not).
+ */
+export function firstSeparatedSentences(text: string): string[] {
+  // Short texts are separated whole: counting paragraph by paragraph would only add work.
+  if (text.length < 2000) return splitSentences(separateLines(text), MAX_REQUEST_SENTENCES);
+  PARAGRAPH_SPLIT.lastIndex = 0;
+  let start = 0;
+  let count = 0;
+  for (let match = PARAGRAPH_SPLIT.exec(text); match; match = PARAGRAPH_SPLIT.exec(text)) {
+    count += splitSentences(separateLines(text.slice(start, match.index)), MAX_REQUEST_SENTENCES).length;
+    start = match.index + match[0].length;
+    if (count >= MAX_REQUEST_SENTENCES) {
+      const cut = splitSentences(separateLines(text.slice(0, match.index)), MAX_REQUEST_SENTENCES);
+      if (cut.length >= MAX_REQUEST_SENTENCES) {
+        PARAGRAPH_SPLIT.lastIndex = 0;
+        return cut;
+      }
+      break;
+    }
+  }
+  PARAGRAPH_SPLIT.lastIndex = 0;
+  return splitSentences(separateLines(text), MAX_REQUEST_SENTENCES);
 }
 
 const SCHEDULING_WORDS =
