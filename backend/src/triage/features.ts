@@ -183,7 +183,7 @@ export class HashSink implements FeatureSink {
    * normalised characters feed its unigram hash and its bigram hash (from the previous token's state) in
    * the same loop, so no token is stored or read twice and no string is built for an ASCII word.
    */
-  words(text: string, prefix: string, maxTokens: number, bigrams: boolean): void {
+  words(text: string, prefix: string, maxTokens: number, bigrams: boolean, record?: TokenRecord): number {
     const prefixState = prefixStateOf(prefix);
     let previousState = fnvString(prefixState, '<s>_');
     let count = 0;
@@ -194,6 +194,7 @@ export class HashSink implements FeatureSink {
       const cls = code < 0xd800 || code > 0xdfff ? classOf(code) : 0;
       if (cls === SYMBOL) {
         const unigram = Math.imul(prefixState ^ code, FNV_PRIME);
+        if (record) record.push(unigram, i, i + 1);
         this.addHash(unigram);
         if (bigrams) {
           this.addHash(Math.imul(previousState ^ code, FNV_PRIME));
@@ -254,6 +255,7 @@ export class HashSink implements FeatureSink {
         unigram = fnvString(prefixState, normal);
         bigram = fnvString(previousState, normal);
       }
+      if (record) record.push(unigram, start, i);
       this.addHash(unigram);
       if (bigrams) {
         this.addHash(bigram);
@@ -263,6 +265,40 @@ export class HashSink implements FeatureSink {
       count++;
     }
     if (bigrams && count > 0) this.addHash(fnvString(previousState, '</s>'));
+    return count;
+  }
+}
+
+/** Tokens seen by a `HashSink.words` call, to be reused: unigram hash, start and end, three numbers each. */
+export class TokenRecord {
+  values = new Int32Array(3 * 512);
+  length = 0;
+  /** The text, the prefix and the token limit of the call that filled it. */
+  text = '';
+  prefix = '';
+  maxTokens = 0;
+
+  reset(text: string, prefix: string, maxTokens: number): this {
+    this.length = 0;
+    this.text = text;
+    this.prefix = prefix;
+    this.maxTokens = maxTokens;
+    return this;
+  }
+
+  push(hash: number, start: number, end: number): void {
+    if (this.length + 3 > this.values.length) {
+      const next = new Int32Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.values[this.length++] = hash;
+    this.values[this.length++] = start;
+    this.values[this.length++] = end;
+  }
+
+  get tokens(): number {
+    return this.length / 3;
   }
 }
 
@@ -434,9 +470,15 @@ export function extractSentence(sentence: string, out: FeatureSink): void {
   timeCueFeatures(sentence, out);
 }
 
-export function extractMarketing(msg: NormalisedMessage, out: FeatureSink): void {
+/**
+ * The marketing model's input. With a HashSink and a `record`, the body's tokens are also kept, so that the
+ * meeting model's input (extractMeeting) need not scan the same text again.
+ */
+export function extractMarketing(msg: NormalisedMessage, out: FeatureSink, record?: TokenRecord): void {
   out.words(msg.subject, 's:', 30, true);
-  out.words(msg.text.slice(0, 4000), 'w:', 500, true);
+  if (record && out instanceof HashSink)
+    out.words(msg.text.slice(0, 4000), 'w:', 500, true, record.reset(msg.text, 'w:', 500));
+  else out.words(msg.text.slice(0, 4000), 'w:', 500, true);
   headerFeatures(msg, out);
 }
 
@@ -492,10 +534,16 @@ export function requestLevel(probability: number): string {
  * and rooms, sentence-level co-occurrence of a question or an ask with a time or a scheduling word,
  * and the request model's verdict (`requestProbability`, from the request model).
  */
-export function extractMeeting(msg: NormalisedMessage, requestProbability: number, out: FeatureSink): void {
+export function extractMeeting(
+  msg: NormalisedMessage,
+  requestProbability: number,
+  out: FeatureSink,
+  record?: TokenRecord,
+): void {
   const text = messageText(msg, 3000);
   out.words(msg.subject, 's:', 30, true);
-  out.words(text, 'w:', 400, false);
+  if (!(record && out instanceof HashSink && meetingWordsFromRecord(msg, out, record)))
+    out.words(text, 'w:', 400, false);
   timeCueFeatures(text, out);
   // Recipient counts only for messages with a sender: in Enron, entries without recipients are mostly
   // calendar notes; a bare text given to the API or CLI (no headers at all) must not look like one.
@@ -529,6 +577,41 @@ export function extractMeeting(msg: NormalisedMessage, requestProbability: numbe
     for (const cue of found) out.add(cue);
   }
   out.add(`m:req=${requestLevel(requestProbability)}`);
+}
+
+/**
+ * `out.words(messageText(msg, 3000), 'w:', 400, false)` from the tokens extractMarketing recorded for the
+ * same text: the subject's tokens, then those of the body (a prefix of the text) up to 3,000 characters,
+ * a token that the cut at 3,000 shortens hashed as shortened, 400 tokens in all. False, with nothing
+ * added, when the record does not cover the case (then the text is scanned as usual).
+ */
+function meetingWordsFromRecord(msg: NormalisedMessage, out: HashSink, record: TokenRecord): boolean {
+  const body = msg.newText.trim() ? msg.newText : msg.text;
+  if (record.text !== msg.text || record.prefix !== 'w:' || !(body === msg.text || msg.text.startsWith(body)))
+    return false;
+  const end = Math.min(body.length, 3000);
+  const allowed = 400 - out.words(msg.subject, 'w:', 400, false);
+  const values = record.values;
+  const tokens = record.tokens;
+  let taken = 0;
+  let k = 0;
+  for (; k < tokens && taken < allowed; k++) {
+    const start = values[3 * k + 1]!;
+    const stop = values[3 * k + 2]!;
+    if (start >= end) return true;
+    if (stop > end) {
+      out.words(msg.text.slice(start, end), 'w:', 1, false);
+      return true;
+    }
+    out.addHash(values[3 * k]!);
+    taken++;
+  }
+  if (taken < allowed && k === tokens && tokens >= record.maxTokens) {
+    // The record stopped at its own token limit before the body's end: scan on from its last token.
+    const from = tokens > 0 ? values[3 * (tokens - 1) + 2]! : 0;
+    if (from < end) out.words(msg.text.slice(from, end), 'w:', allowed - taken, false);
+  }
+  return true;
 }
 
 function names(extract: (sink: NameSink) => void): string[] {

@@ -17,6 +17,7 @@ import {
   hasDeadline,
   separateLines,
   splitSentences,
+  TokenRecord,
 } from './features.ts';
 import { calibrate, explainingFeaturesOfHashes, probabilityOfSink } from './linear-model.ts';
 import { defaultTriageModel, type TriageModel } from './model-file.ts';
@@ -72,6 +73,7 @@ const MAX_REQUEST_CHARS = 20_000;
 const sentenceSink = new HashSink();
 const marketingSink = new HashSink();
 const meetingSink = new HashSink();
+const bodyTokens = new TokenRecord();
 
 /**
  * An offer of further help ("if you have any questions, please call me", "feel free to…", "let me know
@@ -336,10 +338,10 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   const onlyCc = me.size > 0 && !inTo && msg.cc.some((m) => me.has(m.address));
   const readText = requestTextOf(msg);
   const request = analyseRequests(model, readText);
-  extractMarketing(msg, marketingSink.reset());
+  extractMarketing(msg, marketingSink.reset(), bodyTokens);
   const pMarketing = probabilityOfSink(model.marketing, marketingSink);
   const marketingHashes = marketingSink.hashes.slice(0, marketingSink.length);
-  extractMeeting(msg, request.probability, meetingSink.reset());
+  extractMeeting(msg, request.probability, meetingSink.reset(), bodyTokens);
   const pMeeting = probabilityOfSink(model.meeting, meetingSink);
   // The threshold was chosen at training time on out-of-fold probabilities: the highest recall whose
   // precision stays above a floor (see train-triage.ts). Below an even chance, a scheduling word or a
