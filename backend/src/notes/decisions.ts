@@ -61,6 +61,11 @@ const HESITATION = /^(?:(?:um+|uh+|er+|erm|hmm+|mm+)[,.]?\s+)+/i;
 /** "It has to be intuitive": a quality wished for, not a choice made. */
 const QUALITY_WISH =
   /^(?:(?:also|and|so|but|i think|maybe)[, ]+)*(?:it|this|the \w+(?: control)?)(?: really| also)? (?:has to|must|should|needs to) be (?:very |really |quite |more |as )?[a-z-]+(?: as possible)?[.!]?$/i;
+/** "It will be interesting…", "it should be helpful": a judgement, not a choice. */
+const OPINION =
+  /\b(?:be|'s|is) (?:very |really |quite |more |a bit |also |pretty )?(?:interesting|good|nice|great|fine|helpful|useful|better|easier|harder|difficult|hard|important|comfortable|fun|cool|okay|ok)\b/i;
+/** The meeting's own clock: "I think it's time for us to get back". */
+const TIME_TO_GO = /\btime (?:for us |for you )?to (?:get back|go|move on|wrap up|finish|stop|close|end)\b/i;
 /** The share of a meeting's turns that opens it (agenda, last meeting's minutes). */
 const OPENING_SHARE = 0.1;
 /** Fewer turns than this is an exchange, not a meeting with an opening. */
@@ -187,6 +192,7 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       // Rules and proposals are short statements, not questions or restatements of what someone else said.
       if (NOT_STATED.test(tidySentence(clause)) || words(clause).length > MAX_DECISION_WORDS) continue;
       if (PROCEDURE.test(clause.replace(HESITATION, '')) || QUALITY_WISH.test(tidySentence(clause))) continue;
+      if (OPINION.test(clause) || TIME_TO_GO.test(clause)) continue;
       // The one running the meeting states rules as settled; anyone else's rule or proposal needs a yes.
       // "Maybe we have to…", "I think it must be…": a hedged rule is a proposal, even from the chair.
       const byLead = sentence.speaker === lead && !HEDGE.test(clause);

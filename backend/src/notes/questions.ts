@@ -17,10 +17,11 @@ const LOGISTICS =
   /\b(?:how (?:long|much time) (?:we|we've|we have|is)|time (?:left|is up)|who(?:'s| is) next|which slide|the (?:projector|microphone|mic|slides?|laptop|screen) (?:is|works))\b/i;
 /**
  * A question put without a question mark, as speech transcripts often write it: an auxiliary before its
- * subject at the start ("would you have the screen on the remote, or on the TV.").
+ * subject at the start ("would you have the screen on the remote, or on the TV."). "Do the slides by Friday",
+ * "have the team look at it" are imperatives: "do" and "have" count only before a pronoun.
  */
 const INVERTED =
-  /^(?:(?:so|and|but|okay|ok|um|uh|well|yeah)[, ]+)*(?:do|does|did|is|are|can|could|would|will|should|shall|has|have)(?:n't)?\s+(?:we|you|it|they|the|this|that|there|our|people|users?)\b[^?]*[.!]?$/i;
+  /^(?:(?:so|and|but|okay|ok|um|uh|well|yeah)[, ]+)*(?:(?:do|does|did|is|are|can|could|would|will|should|shall|has|have)(?:n't)?\s+(?:we|you|it|they|there)|(?:does|is|are|can|could|would|will|should|has)(?:n't)?\s+(?:the|this|that|our|people|users?))\b[^?]*[.!]?$/i;
 /** Turns after a question in which an answer would come. */
 const ANSWER_WINDOW = 3;
 /** The few that matter: deferred ones first, then the most contentful. */
@@ -102,7 +103,10 @@ export function extractOpenQuestions(
     ) {
       // In a run-on spoken sentence the unknown is the clause that states it: "…, I'm not sure how much it costs, …".
       const clause = clauseWith(text, OPEN_STATEMENT);
-      const clauseWeight = new Set(contentTerms(clause)).size;
+      // Weighed without the words that say it is unknown: "I'm not sure if it'd work" is about nothing in particular.
+      const clauseWeight = new Set(contentTerms(clause.replace(OPEN_STATEMENT, ' '))).size;
+      // "If you want to tape something and you're not sure if…": a case imagined, not the meeting's unknown.
+      if (/^(?:(?:and|but|so)\s+)?if\b/i.test(tidySentence(clause))) continue;
       if (clauseWeight < 2 || words(clause).length > MAX_STATEMENT_WORDS || LOGISTICS.test(clause)) continue;
       if (!isTopical(clause) || decided(clause, sentence.turn)) continue;
       open.push({

@@ -103,6 +103,17 @@ describe('decisions: what is not one, and one per turn', () => {
     ]);
   });
 
+  it('does not take a judgement ("it will be interesting…") or the clock ("time to get back") as a decision', () => {
+    const turns = chaired([
+      'Ivan: Okay.',
+      'Nora: It will be interesting to see what is inside the old remotes.',
+      'Ivan: Sure.',
+      'Nora: We should, I think it is time for us to get back to our offices.',
+      'Ivan: Yeah.',
+    ]);
+    expect(makeNotesLocal(turns).decisions).toEqual([]);
+  });
+
   it('needs a yes for a hedged rule, even from the chair', () => {
     const hedged = chaired([
       'Ivan: Okay.',
@@ -343,6 +354,29 @@ describe('open questions', () => {
     ]);
   });
 
+  it('takes "Could you send…" without its question mark as a request, and "Do the slides…" as no question', () => {
+    const turns = turnsOf([
+      'Nora: Could you send the revised budget to the finance team.',
+      'Ivan: Sure, I will.',
+      'Nora: Do the slides for the review with the new numbers.',
+      'Lea: Fine.',
+    ]);
+    const notes = makeNotesLocal(turns);
+    expect(notes.actionItems.map((a) => [a.owner, a.task])).toContainEqual([
+      'Ivan',
+      'Send the revised budget to the finance team',
+    ]);
+    expect(notes.openQuestions).toEqual([]);
+  });
+
+  it('does not list an unknown imagined in an if-clause', () => {
+    const turns = turnsOf([
+      'Ivan: If you want to record a programme next week and you are not sure if you will be at home for it.',
+      'Nora: Okay.',
+    ]);
+    expect(makeNotesLocal(turns).openQuestions).toEqual([]);
+  });
+
   it('does not list a question the meeting goes on to decide', () => {
     const turns = turnsOf([
       'Nora: Should the remote control have a touch screen or normal buttons for the channels?',
@@ -403,6 +437,28 @@ describe('who runs the meeting, and the work handed out as it closes', () => {
     expect(owners(turns)).toEqual([
       ['User Interface', 'Work on the look and feel design'],
       ['Industrial Designer', 'Work on the clay prototype'],
+      ['Marketing', 'Work on the product evaluation'],
+    ]);
+  });
+
+  it('reads a name said inside the hand-out, a restarted hand-out, and "And Florent to…" in the close', () => {
+    const turns = turnsOf([
+      'Project Manager: Welcome to the detailed design meeting.',
+      'Marketing: Thanks, good to be here again today.',
+      ...discussion(12),
+      'Project Manager: Okay, the next meeting starts in thirty minutes.',
+      'Project Manager: Uh you will have to work more, Baba, on the soft touch of the buttons.',
+      'Industrial Designer: Yeah, I can do that.',
+      'Project Manager: So you will have, Paula, you will have to sketch the new layout of the screen.',
+      'User Interface: Okay, will do.',
+      'Project Manager: And Florent to work on the product evaluation.',
+      'Marketing: Sure, that is fine with me.',
+      'Project Manager: Some instructions will be sent to you by your personal coach.',
+      'Marketing: Okay.',
+    ]);
+    expect(owners(turns)).toEqual([
+      ['Industrial Designer', 'Work more on the soft touch of the buttons'],
+      ['User Interface', 'Sketch the new layout of the screen'],
       ['Marketing', 'Work on the product evaluation'],
     ]);
   });
