@@ -353,6 +353,18 @@ export async function startFakeReach(): Promise<FakeReach> {
       } catch {
         parsed = undefined;
       }
+      // Slack's Web API also takes form bodies (what @slack/web-api sends), `blocks` as a JSON string.
+      if (
+        parsed === undefined &&
+        body &&
+        String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') &&
+        req.url?.startsWith('/api/')
+      ) {
+        const form: Record<string, unknown> = Object.fromEntries(new URLSearchParams(body));
+        for (const key of ['blocks', 'attachments'])
+          if (typeof form[key] === 'string') form[key] = JSON.parse(form[key] as string);
+        parsed = form;
+      }
       const recorded: RecordedRequest = {
         method: req.method ?? 'GET',
         origin: String(req.headers.host ?? ''),
