@@ -7,10 +7,14 @@
  * crm_cache, negative answers too), so a sender costs at most one lookup per TTL, and concurrent lookups
  * of one sender share one call.
  */
+import https from 'node:https';
+import { Client } from '@hubspot/api-client';
+import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
 import type { CrmConnection, CrmConnectionInput, CrmContext } from '@steward/shared';
 import type { Kysely } from 'kysely';
 import type { TokenCipher } from '../accounts/crypto.ts';
 import type { ReachConfig } from '../config.ts';
+import { publicOnlyLookup } from '../scheduling/calendar/feed-fetch.ts';
 import type { Database } from '../storage/schema.ts';
 import { type CrmOAuthTokens, type CrmProvider, oauthConfigured, refreshTokens } from './crm-oauth.ts';
 import { checkOutboundUrl, type OutboundOptions, OutboundUrlError, request } from './http.ts';
@@ -67,48 +71,99 @@ function jsonClient(auth: CrmAuth, outbound: OutboundOptions | undefined): Get {
   };
 }
 
-type HubSpotObject = { id: string; properties: Record<string, string | null | undefined> };
+/** HubSpot's error for a call: the HTTP status the SDK saw (ApiException.code), else undefined. */
+function hubSpotStatus(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'number' ? code : undefined;
+}
 
-/** HubSpot: contact search by email, its deals (v4 associations, batch read), the owner. */
+/** A bounded wait: the SDK sets no timeout of its own, and a lookup must not hold triage up. */
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CrmError('crm_failed', 'the CRM did not answer in time')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * HubSpot through its own client (@hubspot/api-client): contact search by email, its deals (v4
+ * associations, batch read), the owner. Requests go to api.hubapi.com through an agent that only connects
+ * to public addresses; tests map the origin to a local fake with the real shapes.
+ */
 export function hubSpotPort(
   token: string | CrmAuth,
-  options: { baseUrl?: string; outbound?: OutboundOptions } = {},
+  options: { baseUrl?: string; outbound?: OutboundOptions; timeoutMs?: number } = {},
 ): CrmPort {
-  const base = (options.baseUrl ?? 'https://api.hubapi.com').replace(/\/+$/, '');
-  const call = jsonClient(fixed(token), options.outbound);
+  const origin = (options.baseUrl ?? 'https://api.hubapi.com').replace(/\/+$/, '');
+  const local = options.outbound?.redirect?.[origin];
+  const auth = fixed(token);
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  let client: Client | undefined;
+  const clientFor = (accessToken: string) => {
+    if (!client) {
+      checkOutboundUrl(origin, options.outbound?.redirect);
+      client = new Client({
+        accessToken,
+        basePath: local ? local.replace(/\/+$/, '') : origin,
+        ...(local ? {} : { httpAgent: new https.Agent({ lookup: publicOnlyLookup }) }),
+        numberOfApiCallRetries: 0,
+      });
+    } else {
+      client.setAccessToken(accessToken);
+    }
+    return client;
+  };
+  /** One SDK call: a 401 renews an OAuth token once; 404 is "nothing"; other failures are CrmErrors. */
+  async function call<T>(work: (hubspot: Client) => Promise<T>): Promise<T | undefined> {
+    const attempt = async (accessToken: string) => within(work(clientFor(accessToken)), timeoutMs);
+    try {
+      try {
+        return await attempt(await auth.token());
+      } catch (error) {
+        if (hubSpotStatus(error) === 401 && auth.renew) return await attempt(await auth.renew());
+        throw error;
+      }
+    } catch (error) {
+      const status = hubSpotStatus(error);
+      if (status === 404) return undefined;
+      if (status === 401 || status === 403)
+        throw new CrmError('crm_unauthorized', `the CRM refused the token (${status})`);
+      if (error instanceof CrmError || error instanceof OutboundUrlError) throw error;
+      throw new CrmError('crm_failed', status ? `the CRM answered ${status}` : 'the CRM could not be reached');
+    }
+  }
   return {
     async lookup(email) {
-      const found = (await call(`${base}/crm/v3/objects/contacts/search`, {
-        method: 'POST',
-        body: {
-          filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: email }] }],
+      const found = await call((hubspot) =>
+        hubspot.crm.contacts.searchApi.doSearch({
+          filterGroups: [{ filters: [{ propertyName: 'email', operator: FilterOperatorEnum.Eq, value: email }] }],
           properties: ['email', 'firstname', 'lastname', 'jobtitle', 'company', 'hubspot_owner_id'],
           limit: 1,
-        },
-      })) as { results?: HubSpotObject[] } | undefined;
+        }),
+      );
       const contact = found?.results?.[0];
       if (!contact) return undefined;
       const p = contact.properties;
+      const ownerId = Number(p.hubspot_owner_id);
       const [associations, owner] = await Promise.all([
-        call(
-          `${base}/crm/v4/objects/contacts/${encodeURIComponent(contact.id)}/associations/deals?limit=20`,
-        ) as Promise<{ results?: Array<{ toObjectId: string | number }> } | undefined>,
-        p.hubspot_owner_id
-          ? (call(`${base}/crm/v3/owners/${encodeURIComponent(p.hubspot_owner_id)}`) as Promise<
-              { firstName?: string; lastName?: string; email?: string } | undefined
-            >)
+        call((hubspot) => hubspot.crm.associations.v4.basicApi.getPage('contacts', contact.id, 'deals', undefined, 20)),
+        Number.isInteger(ownerId) && ownerId > 0
+          ? call((hubspot) => hubspot.crm.owners.ownersApi.getById(ownerId))
           : Promise.resolve(undefined),
       ]);
       const ids = (associations?.results ?? []).map((a) => String(a.toObjectId)).slice(0, 20);
       let deals: CrmContext['deals'] = [];
       if (ids.length > 0) {
-        const batch = (await call(`${base}/crm/v3/objects/deals/batch/read`, {
-          method: 'POST',
-          body: {
+        const batch = await call((hubspot) =>
+          hubspot.crm.deals.batchApi.read({
             properties: ['dealname', 'dealstage', 'amount', 'closedate', 'hs_is_closed'],
+            propertiesWithHistory: [],
             inputs: ids.map((id) => ({ id })),
-          },
-        })) as { results?: HubSpotObject[] } | undefined;
+          }),
+        );
         deals = (batch?.results ?? [])
           .filter((d) => d.properties.hs_is_closed !== 'true')
           .map((d) => ({
