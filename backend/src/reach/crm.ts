@@ -1,8 +1,8 @@
 /**
  * CRM context: who a sender is in the tenant's CRM (contact, company, owner, open deals or opportunities).
- * A context port with HubSpot (CRM v3/v4 REST, private-app or OAuth token) and Salesforce (REST query API,
- * OAuth access token) adapters. Read-only: only GET and HubSpot's read-only search and batch-read POSTs are
- * made, and the documented scopes are read scopes. Off until a tenant admin connects it; the token is
+ * A context port with HubSpot (@hubspot/api-client: CRM v3/v4, private-app or OAuth token) and Salesforce
+ * (jsforce: REST query API, OAuth access token) adapters. Read-only: only GET and HubSpot's read-only search
+ * and batch-read POSTs are made, and the documented scopes are read scopes. Off until a tenant admin connects it; the token is
  * sealed with TOKEN_ENCRYPTION_KEY. Lookups are cached per tenant and sender for the TTL (in memory and in
  * crm_cache, negative answers too), so a sender costs at most one lookup per TTL, and concurrent lookups
  * of one sender share one call.
@@ -11,13 +11,14 @@ import https from 'node:https';
 import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
 import type { CrmConnection, CrmConnectionInput, CrmContext } from '@steward/shared';
+import { Connection } from 'jsforce';
 import type { Kysely } from 'kysely';
 import type { TokenCipher } from '../accounts/crypto.ts';
 import type { ReachConfig } from '../config.ts';
 import { publicOnlyLookup } from '../scheduling/calendar/feed-fetch.ts';
 import type { Database } from '../storage/schema.ts';
 import { type CrmOAuthTokens, type CrmProvider, oauthConfigured, refreshTokens } from './crm-oauth.ts';
-import { checkOutboundUrl, type OutboundOptions, OutboundUrlError, request } from './http.ts';
+import { checkOutboundUrl, type OutboundOptions, OutboundUrlError } from './http.ts';
 
 export class CrmError extends Error {
   constructor(
@@ -33,8 +34,6 @@ export interface CrmPort {
   lookup(email: string): Promise<CrmContext | undefined>;
 }
 
-type Get = (url: string, init?: { method?: 'GET' | 'POST'; body?: unknown }) => Promise<unknown>;
-
 /** Where a port's bearer token comes from: a fixed token, or OAuth tokens that renew themselves. */
 export interface CrmAuth {
   token(): Promise<string>;
@@ -43,33 +42,6 @@ export interface CrmAuth {
 }
 
 const fixed = (token: string | CrmAuth): CrmAuth => (typeof token === 'string' ? { token: async () => token } : token);
-
-function jsonClient(auth: CrmAuth, outbound: OutboundOptions | undefined): Get {
-  return async (url, init = {}) => {
-    const send = async (token: string) =>
-      request(
-        url,
-        {
-          method: init.method ?? 'GET',
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: 'application/json',
-            ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
-          ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-        },
-        { timeoutMs: 5_000, maxBytes: 2 * 1024 * 1024, ...outbound },
-      );
-    let res = await send(await auth.token());
-    // An OAuth access token that lapsed early (revoked session, clock skew): renewed once, then asked again.
-    if (res.status === 401 && auth.renew) res = await send(await auth.renew());
-    if (res.status === 401 || res.status === 403)
-      throw new CrmError('crm_unauthorized', `the CRM refused the token (${res.status})`);
-    if (res.status === 404) return undefined;
-    if (res.status < 200 || res.status >= 300) throw new CrmError('crm_failed', `the CRM answered ${res.status}`);
-    return JSON.parse(res.text) as unknown;
-  };
-}
 
 /** HubSpot's error for a call: the HTTP status the SDK saw (ApiException.code), else undefined. */
 function hubSpotStatus(error: unknown): number | undefined {
@@ -201,35 +173,76 @@ type SalesforceContact = {
   Owner?: { Name?: string } | null;
 };
 
-/** Salesforce: the contact by email (with account and owner), then the account's open opportunities. */
+/**
+ * Salesforce through jsforce (REST query API v60.0): the contact by email (with account and owner), then
+ * the account's open opportunities. Only GET queries are made. The instance must be on a Salesforce host
+ * (checked when it is stored) and redirects are not followed (jsforce asks for none); an OAuth connection's
+ * access token is renewed by jsforce's session refresh on 401 INVALID_SESSION_ID, through `auth.renew`.
+ */
 export function salesforcePort(
   token: string | CrmAuth,
   instanceUrl: string,
-  options: { outbound?: OutboundOptions } = {},
+  options: { outbound?: OutboundOptions; timeoutMs?: number } = {},
 ): CrmPort {
-  const base = `${instanceUrl.replace(/\/+$/, '')}/services/data/v60.0/query?q=`;
-  const call = jsonClient(fixed(token), options.outbound);
+  const checked = checkOutboundUrl(instanceUrl, options.outbound?.redirect);
+  const local = options.outbound?.redirect?.[checked.origin];
+  const auth = fixed(token);
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  let connection: Connection | undefined;
+  const connect = async () => {
+    const accessToken = await auth.token();
+    if (!connection) {
+      const renew = auth.renew;
+      connection = new Connection({
+        instanceUrl: local ? local.replace(/\/+$/, '') : checked.origin,
+        accessToken,
+        version: '60.0',
+        ...(renew
+          ? {
+              refreshFn: (_conn, callback) => {
+                renew().then(
+                  (fresh) => callback(null, fresh),
+                  (error: Error) => callback(error),
+                );
+              },
+            }
+          : {}),
+      });
+    } else if (connection.accessToken !== accessToken) {
+      connection.accessToken = accessToken;
+    }
+    return connection;
+  };
+  async function query<T extends Record<string, unknown>>(soql: string): Promise<T[]> {
+    try {
+      const conn = await connect();
+      const result = await within(Promise.resolve(conn.query<T>(soql)), timeoutMs);
+      return result.records ?? [];
+    } catch (error) {
+      if (error instanceof CrmError || error instanceof OutboundUrlError) throw error;
+      const code = (error as { errorCode?: unknown }).errorCode;
+      if (code === 'INVALID_SESSION_ID' || code === 'INVALID_AUTH_HEADER' || code === 'ERROR_HTTP_401')
+        throw new CrmError('crm_unauthorized', 'the CRM refused the token (401)');
+      throw new CrmError('crm_failed', `the CRM query failed${typeof code === 'string' ? ` (${code})` : ''}`);
+    }
+  }
   return {
     async lookup(email) {
-      const contacts = (await call(
-        base +
-          encodeURIComponent(
-            `SELECT Id, Name, Title, Email, AccountId, Account.Name, Owner.Name FROM Contact WHERE Email = ${soqlString(email)} LIMIT 1`,
-          ),
-      )) as { records?: SalesforceContact[] } | undefined;
-      const contact = contacts?.records?.[0];
+      const [contact] = await query<SalesforceContact>(
+        `SELECT Id, Name, Title, Email, AccountId, Account.Name, Owner.Name FROM Contact WHERE Email = ${soqlString(email)} LIMIT 1`,
+      );
       if (!contact) return undefined;
       let deals: CrmContext['deals'] = [];
       if (contact.AccountId) {
-        const opportunities = (await call(
-          base +
-            encodeURIComponent(
-              `SELECT Name, StageName, Amount, CloseDate FROM Opportunity WHERE AccountId = ${soqlString(contact.AccountId)} AND IsClosed = false ORDER BY CloseDate LIMIT 5`,
-            ),
-        )) as
-          | { records?: Array<{ Name?: string; StageName?: string; Amount?: number | null; CloseDate?: string }> }
-          | undefined;
-        deals = (opportunities?.records ?? []).map((o) => ({
+        const opportunities = await query<{
+          Name?: string;
+          StageName?: string;
+          Amount?: number | null;
+          CloseDate?: string;
+        }>(
+          `SELECT Name, StageName, Amount, CloseDate FROM Opportunity WHERE AccountId = ${soqlString(contact.AccountId)} AND IsClosed = false ORDER BY CloseDate LIMIT 5`,
+        );
+        deals = opportunities.map((o) => ({
           name: o.Name ?? 'opportunity',
           stage: o.StageName ?? 'unknown',
           ...(typeof o.Amount === 'number' ? { amount: o.Amount } : {}),
