@@ -5,7 +5,7 @@
 //  3. the vector side: nearest chunks by cosine, pgvector (PGlite) or exact cosine over real[] (PostgreSQL
 //     without pgvector), at 10,000 chunks of 384 dimensions.
 // PostgreSQL from BENCH_DATABASE_URL / DATABASE_URL / TEST_DATABASE_URL; PGlite always (ASK_BENCH_PGLITE=0 skips it).
-// ASK_BENCH_MESSAGES changes the size (default 100000). The corpus is synthetic, seeded, Zipf-distributed words.
+// ASK_BENCH_MESSAGES changes the size (default 100000; e.g. 2000 for a quick PGlite-only check with no database URL set). The corpus is synthetic, seeded, Zipf-distributed words.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrateToLatest, openStorage, type Storage } from '../src/storage/database.ts';
@@ -121,6 +121,7 @@ async function measure(name: string, storage: Storage): Promise<Record<string, s
   void rows;
   const ids = (await store.search({ text: questions[0]!, limit: 1 }))[0]?.id;
   let vectorP99 = Number.NaN;
+  let chunkCount = 0;
   if (ids) {
     const first = Number(ids);
     const entryIds = Array.from({ length: CHUNKS }, (_, i) => String(((first + i) % MESSAGES) + 1));
@@ -131,6 +132,7 @@ async function measure(name: string, storage: Storage): Promise<Record<string, s
       text: 'x',
       embedding: Array.from({ length: DIMS }, () => random() - 0.5),
     }));
+    chunkCount = chunks.length;
     for (let i = 0; i < chunks.length; i += 200) await store.addChunks('bench', chunks.slice(i, i + 200));
     const vt: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -151,7 +153,8 @@ async function measure(name: string, storage: Storage): Promise<Record<string, s
     'search p95 ms': Number(percentile(times, 95).toFixed(1)),
     'search p99 ms': Number(percentile(times, 99).toFixed(1)),
     'questions with hits': `${found}/${questions.length}`,
-    [`nearest of ${CHUNKS} chunks p99 ms`]: `${vectorP99.toFixed(0)} (${await embeddingKind(storage.db)})`,
+    // Fewer chunks than CHUNKS when ASK_BENCH_MESSAGES is smaller (one chunk per message).
+    'nearest-chunk p99 ms': `${vectorP99.toFixed(0)} over ${chunkCount} (${await embeddingKind(storage.db)})`,
   };
 }
 

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import * as addon from '../src/actions.ts';
+import * as addon from '../src/main.ts';
 import { createWorld, installGlobals, type JsonNode, json, navigation } from '../test/fakes/index.ts';
 import { MAILBOX, OWNER, QUESTION } from '../test/fixtures.ts';
 import { cardToHtml } from '../test/preview.ts';

@@ -1,38 +1,38 @@
 /**
- * Every function Apps Script can call by name: triggers named in appsscript.json and card callbacks.
- * scripts/build.ts bundles this module as the global `Steward` and adds a top-level stub for each export.
+ * Every function Apps Script can call by name: triggers named in appsscript.json and card callbacks. Each
+ * card's callbacks live beside it (cards/<card>.actions.ts). scripts/build.ts bundles this module as the
+ * global `Steward` and adds a top-level stub for each export; `Callback` (cards/ui.ts) lets a card name only
+ * these.
  */
 export {
-  onAsk,
   onBack,
-  onBriefingDraft,
   onConfirmDisconnectCrm,
   onConfirmRemoveAlertChannel,
   onConnectCrm,
   onConnectCrmToken,
-  onConnectGmail,
-  onCreateDraft,
   onDisconnectCrm,
-  onEnableMailIndex,
-  onFixCategory,
-  onGmailCompose,
-  onGmailMessage,
-  onHomepage,
-  onInsertDraft,
-  onInsertTimes,
-  onInsertTimesInCompose,
   onOpenAlertChannel,
-  onOpenFixCategory,
-  onOpenSettings,
+  onRemoveAlertChannel,
+  onSaveAlertChannel,
+  onTestAlert,
+} from './cards/alerts.actions.ts';
+export { onAsk, onBriefingDraft, onEnableMailIndex, onSummariseThread } from './cards/ask.actions.ts';
+export { onGmailCompose, onInsertDraft, onInsertTimesInCompose } from './cards/compose.actions.ts';
+export { onRetry } from './cards/error.actions.ts';
+export { onFixCategory, onOpenFixCategory } from './cards/fix.actions.ts';
+export {
+  onConnectGmail,
+  onHomepage,
   onReconnectMailbox,
   onRefreshHome,
-  onRemoveAlertChannel,
-  onRetry,
-  onSaveAlertChannel,
-  onSaveSettings,
-  onShowSettings,
-  onSuggestTimes,
-  onSummariseThread,
-  onTestAlert,
   onUnsubscribe,
-} from './actions.ts';
+} from './cards/home.actions.ts';
+export { onCreateDraft, onGmailMessage } from './cards/message.actions.ts';
+export {
+  onOpenSettings,
+  onSaveSettings,
+  onSetBriefingHour,
+  onShowSettings,
+  onToggleMailIndex,
+} from './cards/settings.actions.ts';
+export { onInsertTimes, onSuggestTimes } from './cards/times.actions.ts';

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import * as addon from '../src/actions.ts';
+import * as addon from '../src/main.ts';
 import {
   button,
   buttons,

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import * as addon from '../src/actions.ts';
+import * as addon from '../src/main.ts';
 import {
   button,
   buttons,
@@ -260,5 +260,77 @@ describe('"Summarise thread"', () => {
     const card = pushed(addon.onSummariseThread(world.event(QUESTION.id, { parameters: { threadId: 'thread-q3' } })));
     expect(visibleText(card)).toContain('Broken.');
     expect(button(card, 'Try again').parameters).toEqual({ view: 'summary', threadId: 'thread-q3' });
+  });
+});
+
+describe('Ask Steward in Settings', () => {
+  /** The settings card's Ask Steward switch, as Gmail renders it: on when its one item is selected. */
+  const switchOf = (card: unknown) => {
+    const input = nodes(card, 'SelectionInput').find((n) => n.fieldName === 'mailIndex');
+    expect(input?.type).toBe('SWITCH');
+    expect((input?.onChangeAction as { functionName?: string } | null)?.functionName).toBe('onToggleMailIndex');
+    const [item] = (input?.items ?? []) as [string, string, boolean][];
+    return { value: item?.[1], on: item?.[2] === true };
+  };
+  const settingsShown = (response: unknown) => {
+    const steps = navigation(response);
+    expect(steps[0]?.op).toBe('updateCard');
+    return steps[0]?.arg;
+  };
+  /** The stub server keeps settings between tests: each starts with the index off. */
+  const resetIndexSetting = () =>
+    fetch(`${stub.url}/v1/settings`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer test' },
+      body: JSON.stringify({ mailIndex: false }),
+    });
+  const putBodies = async () =>
+    (await stubLog()).log.filter((r) => r.method === 'PUT' && r.path === '/v1/settings').map((r) => r.body);
+
+  it('turns the index on and off from Settings (off deletes it)', async () => {
+    await resetIndexSetting();
+    await control({});
+    const opened = addon.onOpenSettings(world.event());
+    expect(switchOf(navigation(opened)[0]?.arg)).toEqual({ value: 'on', on: false });
+
+    // Gmail sends the switch's value while it is on, and leaves the field out once it is off.
+    const on = addon.onToggleMailIndex(world.event(undefined, { form: { mailIndex: 'on' } }));
+    expect(visibleText(on)).toContain('Ask Steward is on');
+    expect(switchOf(settingsShown(on)).on).toBe(true);
+    const off = addon.onToggleMailIndex(world.event(undefined, { form: {} }));
+    expect(visibleText(off)).toContain('Ask Steward is off. Your mail index is deleted.');
+    expect(switchOf(settingsShown(off)).on).toBe(false);
+    expect(await putBodies()).toEqual([{ mailIndex: true }, { mailIndex: false }]);
+  });
+
+  it('keeps the switch as the server has it when saving fails', async () => {
+    await resetIndexSetting();
+    await control({
+      'PUT /v1/settings': { status: 503, body: { error: { code: 'unavailable', message: 'Starting up.' } } },
+    });
+    const response = addon.onToggleMailIndex(world.event(undefined, { form: { mailIndex: 'on' } }));
+    expect(visibleText(response)).toContain('Starting up.');
+    expect(switchOf(settingsShown(response)).on).toBe(false);
+  });
+
+  it('sets the hour of the morning briefing draft to self, or none', async () => {
+    await control({});
+    const card = navigation(addon.onOpenSettings(world.event()))[0]?.arg;
+    const hour = nodes(card, 'SelectionInput').find((n) => n.fieldName === 'briefingDraftHour');
+    expect(hour?.type).toBe('DROPDOWN');
+    expect((hour?.onChangeAction as { functionName?: string } | null)?.functionName).toBe('onSetBriefingHour');
+    expect(((hour?.items ?? []) as [string, string, boolean][]).map((i) => i[1])).toEqual([
+      'off',
+      ...Array.from({ length: 24 }, (_, h) => String(h)),
+    ]);
+    expect(visibleText(card)).toContain('It is never sent.');
+
+    const seven = addon.onSetBriefingHour(world.event(undefined, { form: { briefingDraftHour: '7' } }));
+    expect(visibleText(seven)).toContain('each morning at 07:00');
+    const shown = nodes(settingsShown(seven), 'SelectionInput').find((n) => n.fieldName === 'briefingDraftHour');
+    expect(((shown?.items ?? []) as [string, string, boolean][]).filter((i) => i[2]).map((i) => i[1])).toEqual(['7']);
+    const none = addon.onSetBriefingHour(world.event(undefined, { form: { briefingDraftHour: 'off' } }));
+    expect(visibleText(none)).toContain('No morning briefing draft.');
+    expect(await putBodies()).toEqual([{ briefingDraftHour: 7 }, { briefingDraftHour: null }]);
   });
 });

@@ -6,7 +6,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import * as addon from '../src/actions.ts';
 import {
   type ChannelFormValues,
   channelInputOf,
@@ -14,6 +13,7 @@ import {
   describeRules,
   parseList,
 } from '../src/core/alerts.ts';
+import * as addon from '../src/main.ts';
 import {
   button,
   createWorld,

@@ -25,3 +25,7 @@ export const Address = Type.Union([Type.String({ maxLength: 1024 }), AddressObje
 export type Address = Static<typeof Address>;
 
 export const IsoDateTime = Type.String({ format: 'date-time', maxLength: 64 });
+
+/** `:id` of a row the user owns (a sender, an alert channel, meeting notes). */
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+export type IdParams = Static<typeof IdParams>;

@@ -6,6 +6,7 @@ export * from './notes.ts';
 export * from './reach.ts';
 export * from './scheduling.ts';
 export * from './settings.ts';
+export * from './sync.ts';
 export * from './triage.ts';
 export * from './user.ts';
 export * from './voice.ts';

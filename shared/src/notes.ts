@@ -94,3 +94,16 @@ export const MeetingNotes = Type.Object(
   { $id: 'MeetingNotes', additionalProperties: false },
 );
 export type MeetingNotes = Static<typeof MeetingNotes>;
+
+/** Stored notes as the API shows them. */
+export const MeetingNotesRecord = Type.Object(
+  {
+    id: Type.String(),
+    title: Type.Union([Type.String(), Type.Null()]),
+    meetingDate: Type.Union([Type.String({ description: 'ISO date-time' }), Type.Null()]),
+    createdAt: Type.String(),
+    ...MeetingNotes.properties,
+  },
+  { additionalProperties: false },
+);
+export type MeetingNotesRecord = Static<typeof MeetingNotesRecord>;

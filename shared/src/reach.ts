@@ -76,6 +76,7 @@ export const StatsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type StatsQuery = Static<typeof StatsQuery>;
 
 export const InboxStats = Type.Object(
   {
@@ -176,6 +177,7 @@ export const AlertChannel = Type.Object(
 export type AlertChannel = Static<typeof AlertChannel>;
 
 export const AlertChannelList = Type.Object({ channels: Type.Array(AlertChannel) }, { additionalProperties: false });
+export type AlertChannelList = Static<typeof AlertChannelList>;
 
 export const AlertTestResult = Type.Object(
   { delivered: Type.Boolean(), status: Type.Integer(), detail: Type.Optional(Type.String()) },
@@ -183,9 +185,27 @@ export const AlertTestResult = Type.Object(
 );
 export type AlertTestResult = Static<typeof AlertTestResult>;
 
+export const CrmProvider = Type.Union([Type.Literal('hubspot'), Type.Literal('salesforce')]);
+export type CrmProvider = Static<typeof CrmProvider>;
+
+/** The `:provider` of POST /v1/admin/crm/connect/:provider and of the CRM's OAuth callback. */
+export const CrmProviderParams = Type.Object({ provider: CrmProvider });
+export type CrmProviderParams = Static<typeof CrmProviderParams>;
+
+/**
+ * What HubSpot or Salesforce put on the OAuth redirect. Each field is checked by the handler, so a malformed
+ * redirect gets a page a person reads rather than a schema error.
+ */
+export const CrmOAuthCallbackQuery = Type.Object({
+  code: Type.Optional(Type.Unknown()),
+  state: Type.Optional(Type.Unknown()),
+  error: Type.Optional(Type.Unknown()),
+});
+export type CrmOAuthCallbackQuery = Static<typeof CrmOAuthCallbackQuery>;
+
 export const CrmConnectionInput = Type.Object(
   {
-    provider: Type.Union([Type.Literal('hubspot'), Type.Literal('salesforce')]),
+    provider: CrmProvider,
     token: Type.String({
       minLength: 10,
       maxLength: 4096,

@@ -74,3 +74,13 @@ export const VoiceLearnRequest = Type.Object(
   { $id: 'VoiceLearnRequest', additionalProperties: false },
 );
 export type VoiceLearnRequest = Static<typeof VoiceLearnRequest>;
+
+/** POST /v1/voice/learn answers the learned profile and how many messages it came from. */
+export const VoiceLearnResponse = Type.Object({
+  profile: VoiceProfile,
+  learnedFrom: Type.Integer({ description: 'messages with text of their own that the profile was learned from' }),
+  skipped: Type.Integer({
+    description: 'messages that could not be read or had no text of their own (only quotes, only a signature)',
+  }),
+});
+export type VoiceLearnResponse = Static<typeof VoiceLearnResponse>;

@@ -433,4 +433,25 @@ describe.skipIf(!browserAvailable)('Ask Steward in the Outlook pane (scripted AP
     ]);
     await page.close();
   });
+
+  it('sets the hour of the morning briefing draft to self from Settings', async () => {
+    const { page, calls } = await openPane();
+    await page.getByTestId('open-settings').click();
+    const hour = page.getByTestId('briefing-hour');
+    await hour.waitFor();
+    expect(await hour.inputValue()).toBe('off');
+    await hour.selectOption('7');
+    await page.getByText('Briefing draft hour saved').waitFor();
+    expect(await hour.inputValue()).toBe('7');
+    await hour.selectOption('off');
+    await page.waitForFunction(() =>
+      Boolean((document.querySelector('[data-testid="briefing-hour"]') as HTMLSelectElement | null)?.value === 'off'),
+    );
+    await page.getByText('Briefing draft hour saved').waitFor();
+    expect(calls.filter((c) => c.method === 'PUT').map((c) => c.body)).toEqual([
+      { briefingDraftHour: 7 },
+      { briefingDraftHour: null },
+    ]);
+    await page.close();
+  });
 });

@@ -139,3 +139,29 @@ export function briefingText(
   }
   return lines.join('\n');
 }
+
+/** How late a missed hour is still made up (a worker down at the hour): after that the day is skipped. */
+export const BRIEFING_CATCH_UP_HOURS = 3;
+
+/**
+ * The user's local day and whether its briefing draft is due now: from `briefingDraftHour` until
+ * BRIEFING_CATCH_UP_HOURS later, in the user's time zone. Never due when the setting is off.
+ */
+export function briefingSlot(settings: Settings, now: Date): { day: string; due: boolean } {
+  const local = DateTime.fromJSDate(now).setZone(settings.timeZone);
+  const hour = settings.briefingDraftHour;
+  if (!local.isValid || hour === null) return { day: '', due: false };
+  return { day: local.toISODate() ?? '', due: local.hour >= hour && local.hour < hour + BRIEFING_CATCH_UP_HOURS };
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+/** The morning draft to self: the briefing's text, and the same text escaped as HTML (mail text is data). */
+export function briefingDraftContent(briefing: Briefing): { subject: string; text: string; html: string } {
+  return {
+    subject: `Steward briefing for ${briefing.date}`,
+    text: briefing.text,
+    html: `<pre style="font-family: inherit; white-space: pre-wrap">${escapeHtml(briefing.text)}</pre>`,
+  };
+}

@@ -507,7 +507,7 @@ const OPEN_IMPLIES_CLOSE = new Map<string, Set<string>>([
 
 /** The visible text of an HTML body (see the module comment). Throws on anything unexpected. */
 export function visibleHtmlText(html: string, counts?: HtmlCounts): string {
-  const events = visibleEvents(html.replace(/<!--[\s\S]*?(-->|$)/g, ''), counts);
+  const events = visibleEvents(html.includes('<!--') ? html.replace(/<!--[\s\S]*?(-->|$)/g, '') : html, counts);
   const renderer = new TextRenderer();
   const stack: string[] = [];
   /** With a <body>, only what is inside one is rendered (html-to-text's base elements). */

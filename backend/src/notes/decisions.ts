@@ -28,7 +28,7 @@ const PLAN =
   /\bwe(?:'ll| will| are going to|'re going to| shall)?\s+(?:launch|ship|release|go live|start|begin|move|switch|freeze|deliver|publish|roll out|postpone|delay|push)\b/i;
 /** A rule the meeting sets for the product: "we're not going to use teletext", "we don't want a touch screen". */
 const RULE =
-  /\b(?:(?:it|the \w+|our \w+)(?:'s| is) (?:gonna|going to) (?:be|have)\b|(?:it|the \w+)'ll (?:be|have)\b|we(?:'re| are) (?:not )?going to (?:be using|use|go with|stick with|keep|drop|include|focus on)|we(?:'re| are) focusing on|we(?:'ll| will) (?:use|go with|stick with|keep|drop|include|focus on)|we (?:don't|do not|won't|will not) (?:want|need|use|include)|(?:it|this|the \w+|our \w+)(?: \w+){0,4} (?:has to|must|should|will|is going to|is gonna|'s gonna|are going to|are gonna|is only going to|will only|won't|will not|isn't going to|is not going to) (?:only )?be\b(?! able))/i;
+  /\b(?:(?:it|the \w+|our \w+)(?:'s| is) (?:gonna|going to) (?:be|have)\b|(?:it|the \w+)'ll (?:be|have)\b|we(?:'re| are) (?:not )?going to (?:be using|use|go with|stick with|keep|drop|include|focus on)|we(?:'re| are) focusing on|we(?:'ll| will) (?:use|go with|stick with|keep|drop|include|focus on)|we (?:don't|do not|won't|will not) (?:really )?(?:want|need|use|include)|we (?:really )?want to focus on|(?:it|this|the \w+|our \w+)(?: \w+){0,4} (?:has to|must|should|will|is going to|is gonna|'s gonna|are going to|are gonna|is only going to|will only|won't|will not|isn't going to|is not going to) (?:only )?be\b(?! able))/i;
 const RECAP = /\b(?:last|previous|earlier) (?:meeting|time|session)\b|\bwhat we (?:decided|agreed|discussed)\b/i;
 const PROPOSAL =
   /^(?:(?:so|ok(?:ay)?|then|right|well|and|but)[, ]+)*(?:let's|let us|how about|why don't we|i (?:would |'d )?(?:propose|suggest)|shall we|we could just|(?:maybe |i think |i (?:also )?think (?:though )?(?:that )?)?(?:we|it|the \w+) (?:should(?:n't)?|has to|have to|must|needs to))\b/i;
@@ -48,6 +48,8 @@ function proposalIn(text: string): string | null {
 function asDecided(proposal: string): string {
   return proposal.replace(PROPOSAL_FRAME, '').replace(/\?\s*$/, '.');
 }
+const LEAD_CHOICE =
+  /^(?:(?:so|ok(?:ay)?|then|right|well|and|but|maybe|i think|perhaps)[, ]+)*we(?:'ll| will| can| could)? (?:just )?(?:stay with|go for|go with|use|keep|focus on|mix|choose|take|put)\b/i;
 const NOT_STATED =
   /^(?:(?:so|and|but|okay|ok|well|um|uh)[, ]+)*(?:you|do|does|did|is|are|can|could|would|what|how|why|when|where|which|if|when|as)\b/i;
 const MAX_DECISION_WORDS = 35;
@@ -59,6 +61,11 @@ const HESITATION = /^(?:(?:um+|uh+|er+|erm|hmm+|mm+)[,.]?\s+)+/i;
 /** "It has to be intuitive": a quality wished for, not a choice made. */
 const QUALITY_WISH =
   /^(?:(?:also|and|so|but|i think|maybe)[, ]+)*(?:it|this|the \w+(?: control)?)(?: really| also)? (?:has to|must|should|needs to) be (?:very |really |quite |more |as )?[a-z-]+(?: as possible)?[.!]?$/i;
+/** "It will be interesting…", "it should be helpful": a judgement, not a choice. */
+const OPINION =
+  /\b(?:be|'s|is) (?:very |really |quite |more |a bit |also |pretty )?(?:interesting|good|nice|great|fine|helpful|useful|better|easier|harder|difficult|hard|important|comfortable|fun|cool|okay|ok)\b/i;
+/** The meeting's own clock: "I think it's time for us to get back". */
+const TIME_TO_GO = /\btime (?:for us |for you )?to (?:get back|go|move on|wrap up|finish|stop|close|end)\b/i;
 /** The share of a meeting's turns that opens it (agenda, last meeting's minutes). */
 const OPENING_SHARE = 0.1;
 /** Fewer turns than this is an exchange, not a meeting with an opening. */
@@ -175,14 +182,17 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       add(text, [sentence.turn]);
       continue;
     }
-    if (NOT_STATED.test(tidySentence(text)) || HEDGED.test(text)) continue;
-    // Spoken sentences run on through commas; a long one is judged clause by clause.
-    const clauses = words(text).length > MAX_DECISION_WORDS ? clausesOf(text) : [text];
+    // Spoken sentences run on through commas; a long one is judged clause by clause, so a question or a "you…"
+    // that opens it does not hide the rule said further on.
+    const long = words(text).length > MAX_DECISION_WORDS;
+    if ((!long && NOT_STATED.test(tidySentence(text))) || HEDGED.test(text)) continue;
+    const clauses = long ? clausesOf(text) : [text];
     for (const said of clauses) {
       const clause = proposalIn(said) ?? said;
       // Rules and proposals are short statements, not questions or restatements of what someone else said.
       if (NOT_STATED.test(tidySentence(clause)) || words(clause).length > MAX_DECISION_WORDS) continue;
       if (PROCEDURE.test(clause.replace(HESITATION, '')) || QUALITY_WISH.test(tidySentence(clause))) continue;
+      if (OPINION.test(clause) || TIME_TO_GO.test(clause)) continue;
       // The one running the meeting states rules as settled; anyone else's rule or proposal needs a yes.
       // "Maybe we have to…", "I think it must be…": a hedged rule is a proposal, even from the chair.
       const byLead = sentence.speaker === lead && !HEDGE.test(clause);
@@ -190,6 +200,11 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       const yes = said === clauses.at(-1) ? agreement(AFFIRMATION) : null;
       if (rule && (byLead || yes !== null)) {
         add(clause, yes !== null ? [sentence.turn, yes] : [sentence.turn]);
+        break;
+      }
+      // The chair's "maybe we can stay with wood" that someone says yes to: the chair's proposals settle it.
+      if (sentence.speaker === lead && LEAD_CHOICE.test(clause) && yes !== null) {
+        add(asDecided(clause), [sentence.turn, yes]);
         break;
       }
       const strong = said === clauses.at(-1) ? agreement(STRONG_AGREEMENT) : null;

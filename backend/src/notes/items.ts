@@ -129,6 +129,7 @@ interface FoundAction {
   dueSearch: string[];
 }
 
+const ASKED_WITHOUT_MARK = /^(?:(?:so|and|but|okay|ok|um|uh|well)[, ]+)*(?:can|could|would|will) you\b/i;
 /** ", is that okay?" at the end of a statement asks for a nod, not an answer. */
 const TAG = /,\s*(?:is that (?:ok(?:ay)?|alright|all right|fine)|ok(?:ay)?|right|alright|all right|yeah|yes|no)\?\s*$/i;
 
@@ -178,7 +179,8 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
   if (
     request?.groups?.task &&
     !hypothetical &&
-    (isQuestion || /\bplease\b/i.test(text)) &&
+    // "Could you send the deck by Friday." is a request though the transcript wrote no question mark.
+    (isQuestion || /\bplease\b/i.test(text) || ASKED_WITHOUT_MARK.test(text)) &&
     !NOT_A_REQUEST.test(request.groups.task)
   ) {
     const vocative = addressee(text, request.index, ctx.people);
@@ -266,7 +268,15 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
   // "You'll have to look into the components", said to one person: theirs. The one addressed is the person
   // who spoke just before, or the one who answers "okay" / "I will" just after.
   const yours = sentence.speaker === ctx.lead ? YOU_TASK.exec(text) : null;
-  if (yours?.groups?.task && !GROUP_YOU.test(text) && (ASSIGNED_WORK.test(yours.groups.task) || mentionsLater(text))) {
+  // A bare "you will…" hands out only named work ("you will propose us something"), not "you'll have your role".
+  const bare = yours?.groups?.task
+    ? !/\b(?:have to|need to|should|must|going to)\b/i.test(yours[0].slice(0, -yours.groups.task.length))
+    : false;
+  if (
+    yours?.groups?.task &&
+    !GROUP_YOU.test(text) &&
+    (ASSIGNED_WORK.test(yours.groups.task) || (!bare && mentionsLater(text)))
+  ) {
     const addressed = addresseeAround(sentence, ctx);
     if (addressed) {
       return {
@@ -365,20 +375,32 @@ const HAND_OUT =
   /\b(?:(?:(?<name2>[A-Z][a-z]+),\s+)?(?:your (?:task|job|part|work) (?:is|will be)|the next (?:phase|step) (?:for you )?is)(?:\s+to)?|[Yy]ou(?: all| both| guys)?(?:'ll| will| would)?(?: all| both)?(?: (?:have to|need to|should|must|are going to|'re going to|can|could))?|(?<name>[A-Z][\p{L}'’-]+(?: [A-Z][\p{L}'’-]+){0,2})(?: will| to| can| should| has to| needs to|'ll))\s+(?:also\s+|then\s+|just\s+|maybe\s+|more\s+|first\s+)*(?<task>[a-z][^.?!;]*)/u;
 
 const FIRST_NAME = /^[A-Z][a-z]+$/;
+/** A name said in passing inside the task: ", Baba, ". */
+const INNER_VOCATIVE = /\s*,\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*,\s+/u;
 /** Capitalised words that open sentences but name nobody. */
 const NOT_A_NAME =
   /^(?:I|We|You|They|He|She|It|This|That|There|Then|So|And|But|Or|Now|Also|Everyone|Everybody|Someone|Somebody|Nobody|Anyone|Which|Who|What|Where|When|How|Why|Maybe|Okay|Yeah|Yes|Well|Just|Please)$/;
 
 function handOut(text: string, sentence: Sentence, ctx: ItemContext): FoundAction | null {
-  const found = HAND_OUT.exec(text);
+  const first = HAND_OUT.exec(text);
+  // "So you will have… Baba and David, you will have to work on the prototype": the restart is the hand-out.
+  const restart = first?.groups?.task && /\byou\b/i.test(first.groups.task) ? HAND_OUT.exec(first.groups.task) : null;
+  const found = restart?.groups?.task ? restart : first;
   // A long spoken clause keeps its first phrase: "work on the look and feel design, to have …".
-  let said = found?.groups?.task;
+  // "work more, Baba, on the buttons": the name in the middle says who is meant; the task reads without it.
+  const vocative = found?.groups?.task ? INNER_VOCATIVE.exec(found.groups.task) : null;
+  let said = vocative ? found?.groups?.task?.replace(INNER_VOCATIVE, ' ') : found?.groups?.task;
   // "Your task is the look and feel" names the work without a verb.
-  if (said && found && /\b(?:your|next)\b/.test(found[0]) && !WORK_VERB.test(said) && !ASSIGNED_WORK.test(said))
+  const lead = found?.groups?.task ? found[0].slice(0, found[0].length - found.groups.task.length) : '';
+  if (said && /\b(?:your|next)\b/.test(lead) && !WORK_VERB.test(said) && !ASSIGNED_WORK.test(said))
     said = `work on ${said}`;
   const task = said && words(said).length > 12 ? said.split(/,\s+/)[0] : said;
   if (!found || !task || !(WORK_VERB.test(task) || ASSIGNED_WORK.test(task)) || NOT_A_TASK.test(task)) return null;
-  const name = found.groups?.name ?? found.groups?.name2;
+  // "And Florent to work on…": the capitalised opener is no part of the name.
+  const name = (found.groups?.name ?? found.groups?.name2 ?? vocative?.[1])
+    ?.split(' ')
+    .filter((word, i, all) => !(NOT_A_NAME.test(word) && i < all.length - 1))
+    .join(' ');
   const named = name ? resolvePerson(name, ctx.people) : null;
   if (named) return { owner: named, task, sourceTurns: [sentence.turn], dueSearch: [text] };
   // A first name that is no speaker label ("Sebastian will work on…"): whoever answers it is meant.
@@ -404,7 +426,7 @@ const WE_ALL_TASK =
   /\bwe(?:'re| are|'ll| will| can| should)? all (?:gonna |going to |have to |need to |should |will |can )?\s*(?:go off and\s+|then\s+)?(?<task>[a-z][^.?!;]*)/i;
 /** Second-person obligation: "you'll have to", "you need to", "for next time you should". */
 const YOU_TASK =
-  /\byou(?:'ll| will|'d| would)? (?:have to|need to|should|must|are going to|'re going to)\s+(?:also\s+|then\s+|just\s+|maybe\s+|probably\s+)*(?<task>[a-z][^.?!;]*)/i;
+  /\byou(?:(?:'ll| will|'d| would)? (?:have to|need to|should|must|are going to|'re going to)|'ll| will)\s+(?:also\s+|then\s+|just\s+|maybe\s+|probably\s+)*(?<task>[a-z][^.?!;]*)/i;
 /** What a chair hands to one person: research and preparation, not "you have to press the button". */
 const ASSIGNED_WORK =
   /^(?:look (?:into|at|up)|find out|work on|research|investigate|think about|prepare|propose|present|check|email|send|put (?:\S+ ){0,4}(?:in|on|into) (?:the |your )?(?:own |shared |project )?(?:folder|drive|document)|come up with|record|write up|take care of|ask|try to find|do (?:some|the|a) (?:research|survey|study))\b/i;

@@ -15,6 +15,13 @@ const TOPIC_SHIFT = /^(?:\S+\s+){0,3}?(?:what|how) about (?:\S+\s+){0,4}\S+\?$/i
 /** Unknowns about the meeting itself, not its subject: "I'm not sure how long we've got left". */
 const LOGISTICS =
   /\b(?:how (?:long|much time) (?:we|we've|we have|is)|time (?:left|is up)|who(?:'s| is) next|which slide|the (?:projector|microphone|mic|slides?|laptop|screen) (?:is|works))\b/i;
+/**
+ * A question put without a question mark, as speech transcripts often write it: an auxiliary before its
+ * subject at the start ("would you have the screen on the remote, or on the TV."). "Do the slides by Friday",
+ * "have the team look at it" are imperatives: "do" and "have" count only before a pronoun.
+ */
+const INVERTED =
+  /^(?:(?:so|and|but|okay|ok|um|uh|well|yeah)[, ]+)*(?:(?:do|does|did|is|are|can|could|would|will|should|shall|has|have)(?:n't)?\s+(?:we|you|it|they|there)|(?:does|is|are|can|could|would|will|should|has)(?:n't)?\s+(?:the|this|that|our|people|users?))\b[^?]*[.!]?$/i;
 /** Turns after a question in which an answer would come. */
 const ANSWER_WINDOW = 3;
 /** The few that matter: deferred ones first, then the most contentful. */
@@ -22,7 +29,7 @@ const MAX_OPEN = 6;
 const DEFERRAL =
   /\b(?:i don't know|i do not know|not sure|no idea|good question|we'll (?:have|need) to (?:check|see|find out|figure)|need to find out|let me (?:check|find out|get back)|i'll (?:check|find out|get back)|tbd|to be determined|unclear|nobody knows|no one knows|don't have an answer|can't say|we'll see|have to see|hard to say|don't know yet|(?:something|a question) (?:we|to) (?:could|can|should|need to|have to|will)? ?(?:decide|think about|look into|discuss)|think about (?:it|that)|let's think about|(?:have|need) to (?:look into|check) (?:it|that)|i'm not certain)\b/i;
 const OPEN_STATEMENT =
-  /\b(?:i (?:don't|do not) know (?:if|whether|how|what|why|which)\b|(?:i'm |i am )?not (?:so |really |quite |too )?sure (?:about )?(?:how|if|whether|what|which)\b|(?:a|the|big) question mark|(?:it's |that's |this is )?a question (?:that )?(?:we|to|for)\b|something we (?:could|should|need to|have to|will have to) (?:decide|think about|look into|discuss)|we(?:'ll| will)? (?:have|need) to (?:find out|figure out|work out|decide)\b|open question|still (?:need|have) to (?:figure out|decide|work out)|(?:we|i) (?:don't|do not) know yet|to be determined|haven't decided|hasn't been decided|not decided yet|remains? to be seen|still unclear|still open)\b/i;
+  /\b(?:i (?:don't|do not) (?:really |quite |exactly )?know (?:if|whether|how|what|why|which)\b|(?:i'm |i am )?not (?:so |really |quite |too )?sure (?:(?:is |it's )?about )?(?:how|if|whether|what|which)\b|(?:a|the|big) question mark|(?:it's |that's |this is )?a question (?:that )?(?:we|to|for)\b|something we (?:could|should|need to|have to|will have to) (?:decide|think about|look into|discuss)|we(?:'ll| will)? (?:have|need) to (?:find out|figure out|work out|decide)\b|open question|still (?:need|have) to (?:figure out|decide|work out)|(?:we|i) (?:don't|do not) know yet|to be determined|haven't decided|hasn't been decided|not decided yet|remains? to be seen|still unclear|still open)\b/i;
 
 /** Substantive questions nobody answered (or answered only with "I don't know"), and stated unknowns. */
 /**
@@ -52,7 +59,7 @@ export function extractOpenQuestions(
     const text = sentence.text;
     if (actionSentences.has(`${sentence.turn}:${sentence.position}`)) continue;
     const weight = new Set(contentTerms(text)).size;
-    if (/\?\s*$/.test(text)) {
+    if (/\?\s*$/.test(text) || INVERTED.test(text)) {
       if (
         weight < 2 ||
         words(text).length < 5 ||
@@ -96,7 +103,10 @@ export function extractOpenQuestions(
     ) {
       // In a run-on spoken sentence the unknown is the clause that states it: "…, I'm not sure how much it costs, …".
       const clause = clauseWith(text, OPEN_STATEMENT);
-      const clauseWeight = new Set(contentTerms(clause)).size;
+      // Weighed without the words that say it is unknown: "I'm not sure if it'd work" is about nothing in particular.
+      const clauseWeight = new Set(contentTerms(clause.replace(OPEN_STATEMENT, ' '))).size;
+      // "If you want to tape something and you're not sure if…": a case imagined, not the meeting's unknown.
+      if (/^(?:(?:and|but|so)\s+)?if\b/i.test(tidySentence(clause))) continue;
       if (clauseWeight < 2 || words(clause).length > MAX_STATEMENT_WORDS || LOGISTICS.test(clause)) continue;
       if (!isTopical(clause) || decided(clause, sentence.turn)) continue;
       open.push({

@@ -81,7 +81,7 @@ const LOCATION =
 
 /** Whether the text asks to meet, talk or pick a time in so many words (the strong asks above), outside calendar notices. */
 export function hasStrongMeetingAsk(text: string): boolean {
-  return !CALENDAR_NOTICE.test(text) && STRONG_ASKS.some(([pattern]) => pattern.test(text));
+  return STRONG_ASKS.some(([pattern]) => pattern.test(text)) && !CALENDAR_NOTICE.test(text);
 }
 
 export function extractMeetingAsk(input: MeetingAskInput, opts: { tz?: string } = {}): MeetingAsk {

@@ -261,6 +261,15 @@ export interface ReplyEventsTable extends Owned {
   drafted: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
+/** The morning briefing draft to self: the last local day claimed per user (migration 0010). */
+export interface BriefingDraftsTable extends Owned {
+  mailbox_id: string;
+  /** The user's local date (YYYY-MM-DD). */
+  day: ColumnType<string, string, string>;
+  draft_id: string | null;
+  claimed_at: Ts;
+}
+
 export interface AlertChannelsTable extends Owned {
   id: Generated<string>;
   kind: 'slack' | 'teams';
@@ -337,6 +346,7 @@ export interface Database {
   alert_log: AlertLogTable;
   crm_connections: CrmConnectionsTable;
   crm_cache: CrmCacheTable;
+  briefing_drafts: BriefingDraftsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

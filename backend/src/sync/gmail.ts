@@ -7,6 +7,7 @@ import {
   type FetchedMessage,
   type LabelSpec,
   type MailboxPort,
+  type SelfDraftContent,
   type ThreadInfo,
   type Watch,
   type WatchRequest,
@@ -158,6 +159,16 @@ export function createGmailPort(options: GmailOptions): MailboxPort {
     async createReplyDraft(message, draft: DraftContent) {
       const raw = Buffer.from(buildReplyMime(options.address, draft), 'utf8').toString('base64url');
       const created = await call<{ id: string }>('POST', '/drafts', { message: { raw, threadId: message.threadId } });
+      if (!created?.id) throw new Error('Gmail did not return a draft id');
+      return created.id;
+    },
+
+    async createDraftToSelf(draft: SelfDraftContent) {
+      // users.drafts.create with no threadId: a new thread holding one draft, To the mailbox itself.
+      const raw = Buffer.from(buildReplyMime(options.address, { ...draft, to: [options.address] }), 'utf8').toString(
+        'base64url',
+      );
+      const created = await call<{ id: string }>('POST', '/drafts', { message: { raw } });
       if (!created?.id) throw new Error('Gmail did not return a draft id');
       return created.id;
     },

@@ -6,6 +6,7 @@ import {
   type FetchedMessage,
   type LabelSpec,
   type MailboxPort,
+  type SelfDraftContent,
   type ThreadInfo,
   type Watch,
   type WatchRequest,
@@ -53,7 +54,7 @@ const FOLDERS = ['inbox', 'sentitems'] as const;
 /** Graph allows mail subscriptions to live at most 10,080 minutes; renewals ask for a little less. */
 const SUBSCRIPTION_MINUTES = 10_000;
 
-/** Microsoft Graph adapter: delta, messages and MIME, categories, reply drafts, subscriptions. Never sends or deletes mail. */
+/** Microsoft Graph adapter: delta, messages and MIME, categories, drafts (replies, to self), subscriptions. Never sends or deletes mail. */
 export function createGraphPort(options: GraphOptions): MailboxPort {
   const base = `${options.baseUrl}/v1.0`;
   const ctx: RequestContext = {
@@ -184,6 +185,17 @@ export function createGraphPort(options: GraphOptions): MailboxPort {
         subject: draft.subject,
         body: { contentType: 'html', content: `${draft.html}${quoted ? `<br>${quoted}` : ''}` },
       });
+      return created.id;
+    },
+
+    async createDraftToSelf(draft: SelfDraftContent) {
+      // POST /me/messages creates the message in Drafts (isDraft true); only /send would send it.
+      const created = await call<{ id: string }>('POST', '/me/messages', {
+        subject: draft.subject,
+        body: { contentType: 'html', content: draft.html },
+        toRecipients: [{ emailAddress: { address: options.address } }],
+      });
+      if (!created?.id) throw new Error('Graph did not return a draft id');
       return created.id;
     },
 

@@ -14,7 +14,10 @@ function base64Lines(text: string): string {
   ).join('\r\n');
 }
 
-/** An RFC 5322 reply (text and HTML alternatives) with threading headers, for Gmail drafts.create. */
+/**
+ * An RFC 5322 message (text and HTML alternatives) for Gmail drafts.create: a reply with threading headers,
+ * or a new message when `inReplyTo` and `references` are absent (the briefing draft to self).
+ */
 export function buildReplyMime(from: string, draft: DraftContent): string {
   const boundary = `steward-${randomBytes(8).toString('hex')}`;
   const headers = [

@@ -39,6 +39,9 @@ export interface DraftContent {
   references?: string[];
 }
 
+/** A draft to the mailbox owner: no recipients to choose, no thread. */
+export type SelfDraftContent = Pick<DraftContent, 'subject' | 'text' | 'html'>;
+
 export interface Watch {
   id: string;
   expiresAt: Date;
@@ -86,6 +89,11 @@ export interface MailboxPort {
   applyLabel(message: FetchedMessage, labelId: string, removeLabelIds: string[]): Promise<void>;
   /** A draft reply inside the message's thread; returns the draft id. */
   createReplyDraft(message: FetchedMessage, draft: DraftContent): Promise<string>;
+  /**
+   * A new draft addressed to the mailbox itself (the morning briefing), in its own thread; returns the
+   * draft id. It is only ever a draft: nothing here sends it.
+   */
+  createDraftToSelf(draft: SelfDraftContent): Promise<string>;
   watch(request: WatchRequest): Promise<Watch>;
   /** Stops push notifications (on disconnect). */
   unwatch(watchId: string | null): Promise<void>;

@@ -1,6 +1,6 @@
 /**
  * Mailbox sync wiring: which adapter talks to a mailbox, the jobs the worker runs (mailbox delta, backfill,
- * message pipeline, watch renewal, follow-up), and what connecting and disconnecting do. Routes and
+ * message pipeline, watch renewal, follow-up, the morning briefing draft), and what connecting and disconnecting do. Routes and
  * webhooks only enqueue; everything slow runs here, in the worker.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,6 +9,7 @@ import type { TokenCipher } from '../accounts/crypto.ts';
 import { type AccessTokenSource, ReauthRequiredError } from '../accounts/http.ts';
 import { type AccountTokens, createAccountTokens } from '../accounts/tokens.ts';
 import type { Embedder } from '../ai/embeddings.ts';
+import { briefingDraftContent, briefingSlot, buildBriefing } from '../ask/briefing.ts';
 import type { Config } from '../config.ts';
 import { createDraftingService, type DraftingService } from '../drafting/service.ts';
 import type { Engines } from '../engines.ts';
@@ -19,11 +20,13 @@ import type { ContextScope } from '../model-context.ts';
 import { instrumentQueue, metrics } from '../ops/metrics.ts';
 import type { ReachHooks } from '../reach/hooks.ts';
 import type { CalendarPort } from '../scheduling/calendar/port.ts';
+import { briefingDraftStore } from '../storage/briefing-drafts.ts';
 import type { Storage } from '../storage/database.ts';
 import { type PruneCounts, pruneOldRows } from '../storage/retention.ts';
 import type { Database, MailboxRow } from '../storage/schema.ts';
 import { syncStore } from '../storage/sync.ts';
-import { userStore } from '../storage/users.ts';
+import type { UserScope } from '../storage/user-scope.ts';
+import { mergeSettings, userStore } from '../storage/users.ts';
 import { createTriageService, type TriageService } from '../triage/service.ts';
 import { createGmailPort } from './gmail.ts';
 import { createGraphPort } from './graph.ts';
@@ -38,7 +41,17 @@ export const SYNC_JOBS = {
   followUp: 'sync-followup',
   /** The daily retention job (storage/retention.ts). */
   prune: 'sync-prune',
+  /** Every quarter hour: enqueues the briefing drafts that are due (ask/briefing.ts briefingSlot). */
+  briefings: 'sync-briefings',
+  /** One user's morning briefing draft to self. */
+  briefing: 'sync-briefing',
 } as const;
+
+/** The briefing tick runs at every quarter hour, so a zone 30 or 45 minutes off UTC is served at its hour. */
+export const BRIEFING_TICK_MS = 15 * 60_000;
+
+/** What one briefing draft job did. */
+export type BriefingDraftOutcome = 'created' | 'exists' | 'not_due' | 'off' | 'no_mailbox';
 
 /** How often the retention job runs. */
 export const PRUNE_INTERVAL_MS = 24 * 3600_000;
@@ -53,7 +66,10 @@ export interface SyncServiceOptions {
   /** The app's triage and drafting services; built from `engines` (and `calendars`) when not given. */
   triage?: TriageService;
   drafting?: DraftingService;
-  /** The user's connected calendars, for the busy time of background drafts (when `drafting` is not given). */
+  /**
+   * The user's connected calendars: today's meetings in the briefing draft, and the busy time of background
+   * drafts (when `drafting` is not given).
+   */
   calendars?: (scope: ContextScope) => Promise<CalendarPort | undefined>;
   /** Embeds indexed messages (Ask Steward), when configured. */
   embedder?: Embedder;
@@ -106,6 +122,18 @@ export interface SyncService {
    * schedules the next run a day later. Returns what it deleted per table.
    */
   runPrune(): Promise<PruneCounts>;
+  /**
+   * Enqueues a briefing draft job for every user whose `briefingDraftHour` has come in their time zone today
+   * and who has no draft for the day yet (run by the quarter-hour tick). Returns how many were enqueued.
+   */
+  runDueBriefings(): Promise<number>;
+  /** The briefing tick: `runDueBriefings`, then the next tick at the next quarter hour. */
+  runBriefingTick(): Promise<number>;
+  /**
+   * One user's morning briefing as a draft to self in their first active mailbox: at most once per local
+   * day (claimed in `briefing_drafts` before the provider is asked), only from the hour on, never sent.
+   */
+  runBriefingDraft(scope: UserScope): Promise<BriefingDraftOutcome>;
   /** Starts the queue (for sending); workers are separate. */
   start(): Promise<void>;
   startWorkers(options?: { concurrency?: number }): Promise<void>;
@@ -124,6 +152,8 @@ export function createQueueFor(config: Config, storage: Storage, pollIntervalMs?
         { name: SYNC_JOBS.renew, coalesce: true },
         { name: SYNC_JOBS.followUp },
         { name: SYNC_JOBS.prune, coalesce: true },
+        { name: SYNC_JOBS.briefings, coalesce: true },
+        { name: SYNC_JOBS.briefing, coalesce: true },
       ],
     });
   }
@@ -134,6 +164,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const { config, storage, engines } = options;
   const db: Kysely<Database> = storage.db;
   const rows = syncStore(db);
+  const briefingDrafts = briefingDraftStore(db);
   // Every job attempt, failure and retry is counted for /metrics (ops/metrics.ts).
   const queue = instrumentQueue(options.queue ?? createQueueFor(config, storage, options.pollIntervalMs));
   const accounts = options.accounts ?? createAccountTokens({ config, storage });
@@ -337,9 +368,63 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     return counts;
   }
 
+  async function runDueBriefings(): Promise<number> {
+    const at = now();
+    let sent = 0;
+    for (const user of await briefingDrafts.candidates()) {
+      const slot = briefingSlot(mergeSettings(user.settings), at);
+      if (!slot.due || (await briefingDrafts.done(user, slot.day, at))) continue;
+      const data = { tenantId: user.tenantId, userId: user.userId };
+      if (await queue.send(SYNC_JOBS.briefing, data, { singletonKey: `${user.userId}:${slot.day}` })) sent++;
+    }
+    return sent;
+  }
+
+  async function runBriefingTick(): Promise<number> {
+    const sent = await runDueBriefings();
+    const t = now().getTime();
+    const next = Math.ceil((t + 1) / BRIEFING_TICK_MS) * BRIEFING_TICK_MS - t;
+    await queue.send(SYNC_JOBS.briefings, {}, { startAfterMs: next + 1_000, singletonKey: 'briefings' });
+    return sent;
+  }
+
+  async function runBriefingDraft(scope: UserScope): Promise<BriefingDraftOutcome> {
+    const user = userStore(db, scope);
+    const settings = await user.settings();
+    if (settings.briefingDraftHour === null) return 'off';
+    const slot = briefingSlot(settings, now());
+    if (!slot.due) return 'not_due';
+    const first = (await user.mailboxes.list()).find((m) => m.status === 'active');
+    if (!first) return 'no_mailbox';
+    return withMailbox<BriefingDraftOutcome>(first.id, 'no_mailbox', async (mailbox, port) => {
+      // The claim comes first: a second job, worker or restart finds the day taken and makes nothing.
+      if (!(await briefingDrafts.claim(scope, mailbox.id, slot.day, now()))) return 'exists';
+      try {
+        const calendar = options.calendars ? await options.calendars(scope).catch(() => undefined) : undefined;
+        const briefing = await buildBriefing({
+          db,
+          scope,
+          settings,
+          store: user.mailIndex,
+          now: now(),
+          ...(calendar ? { calendar } : {}),
+        });
+        const draftId = await port.createDraftToSelf(briefingDraftContent(briefing));
+        await briefingDrafts.finish(scope, slot.day, draftId);
+        await user.audit('briefing.draft_created', { mailboxId: mailbox.id, day: slot.day });
+        return 'created';
+      } catch (error) {
+        // No draft was made: the retry (or the next tick, within the catch-up hours) may claim the day again.
+        await briefingDrafts.release(scope, slot.day);
+        throw error;
+      }
+    });
+  }
+
   async function safetyNet(): Promise<void> {
     await runDueFollowUps();
     await queue.send(SYNC_JOBS.prune, {}, { singletonKey: 'prune' });
+    await queue.send(SYNC_JOBS.briefings, {}, { singletonKey: 'briefings' });
     const active = await rows.activeMailboxes();
     for (const row of active) {
       await queue.send(SYNC_JOBS.mailbox, { mailboxId: row.id, reason: 'safety-net' }, { singletonKey: row.id });
@@ -403,6 +488,9 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     runFollowUp,
     runDueFollowUps,
     runPrune,
+    runDueBriefings,
+    runBriefingTick,
+    runBriefingDraft,
     start: () => ensureStarted(),
     async startWorkers(opts = {}) {
       if (workersStarted) return;
@@ -430,9 +518,14 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         { concurrency: 1 },
       );
       await queue.work<Data>(SYNC_JOBS.prune, async () => void (await runPrune()), { concurrency: 1 });
+      await queue.work(SYNC_JOBS.briefings, async () => void (await runBriefingTick()), { concurrency: 1 });
+      await queue.work<UserScope>(SYNC_JOBS.briefing, async (job) => void (await runBriefingDraft(job.data)), {
+        concurrency: 2,
+      });
       // The first prune now, unless one is already scheduled (the job schedules the next; the safety net
       // starts the chain again if a run failed every retry).
       await queue.send(SYNC_JOBS.prune, {}, { singletonKey: 'prune' });
+      await queue.send(SYNC_JOBS.briefings, {}, { singletonKey: 'briefings' });
       timer = setInterval(() => void safetyNet().catch(() => {}), SAFETY_NET_INTERVAL_MS);
       timer.unref();
     },

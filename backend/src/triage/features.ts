@@ -21,15 +21,6 @@ function fnvString(state: number, text: string): number {
   return hash;
 }
 
-function fnvRange(state: number, chars: Uint16Array, start: number, end: number): number {
-  let hash = state;
-  for (let i = start; i < end; i++) {
-    hash ^= chars[i]!;
-    hash = Math.imul(hash, FNV_PRIME);
-  }
-  return hash;
-}
-
 /** FNV-1a, 32 bit. */
 export function hashFeature(feature: string): number {
   return fnvString(FNV_OFFSET, feature) >>> 0;
@@ -91,89 +82,6 @@ function wordCharAt(text: string, i: number): number {
     ASTRAL_WORD.set(point, isWord);
   }
   return isWord ? 2 : 0;
-}
-
-/** Normalised characters of the tokens of the last `scanTokens` call, and where each token starts and ends. */
-let tokenChars = new Uint16Array(8192);
-let tokenStarts = new Int32Array(512);
-let tokenEnds = new Int32Array(512);
-
-function ensureCapacity(chars: number, tokens: number): void {
-  if (chars > tokenChars.length) {
-    const next = new Uint16Array(Math.max(chars, tokenChars.length * 2));
-    next.set(tokenChars);
-    tokenChars = next;
-  }
-  if (tokens > tokenStarts.length) {
-    const size = Math.max(tokens, tokenStarts.length * 2);
-    const starts = new Int32Array(size);
-    const ends = new Int32Array(size);
-    starts.set(tokenStarts);
-    ends.set(tokenEnds);
-    tokenStarts = starts;
-    tokenEnds = ends;
-  }
-}
-
-/**
- * The tokens of `text` exactly as `tokenize` finds them, written into the module's scratch buffers
- * (no string per token for ASCII words). Returns the number of tokens.
- */
-function scanTokens(text: string, maxTokens: number): number {
-  let count = 0;
-  let used = 0;
-  let i = 0;
-  const length = text.length;
-  while (i < length && count < maxTokens) {
-    const code = text.charCodeAt(i);
-    const cls = code < 0xd800 || code > 0xdfff ? classOf(code) : 0;
-    if (cls === SYMBOL) {
-      ensureCapacity(used + 1, count + 1);
-      tokenStarts[count] = used;
-      tokenChars[used++] = code;
-      tokenEnds[count++] = used;
-      i++;
-      continue;
-    }
-    const first = cls === WORD_CHAR ? 1 : cls === 0 ? wordCharAt(text, i) : 0;
-    if (first === 0) {
-      i++;
-      continue;
-    }
-    const start = i;
-    let ascii = code < 128;
-    i += first;
-    while (i < length) {
-      const next = text.charCodeAt(i);
-      if (next < 0xd800 || next > 0xdfff) {
-        const nextClass = classOf(next);
-        if (nextClass !== WORD_CHAR && nextClass !== APOSTROPHE) break;
-        if (next >= 128) ascii = false;
-        i++;
-      } else {
-        const step = wordCharAt(text, i);
-        if (step === 0) break;
-        ascii = false;
-        i += step;
-      }
-    }
-    tokenStarts[count] = used;
-    if (ascii) {
-      ensureCapacity(used + (i - start), count + 1);
-      for (let k = start; k < i; k++) {
-        let c = text.charCodeAt(k);
-        if (c >= 65 && c <= 90) c += 32;
-        else if (c >= 48 && c <= 57) c = 48;
-        tokenChars[used++] = c;
-      }
-    } else {
-      const normal = normaliseToken(text.slice(start, i));
-      ensureCapacity(used + normal.length, count + 1);
-      for (let k = 0; k < normal.length; k++) tokenChars[used++] = normal.charCodeAt(k);
-    }
-    tokenEnds[count++] = used;
-  }
-  return count;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -267,24 +175,104 @@ export class HashSink implements FeatureSink {
     this.addHash(fnvString(FNV_OFFSET, feature));
   }
 
+  /**
+   * The tokens of `text` exactly as `tokenize` finds them, hashed while they are scanned: each token's
+   * normalised characters feed its unigram hash and its bigram hash (from the previous token's state) in
+   * the same loop, so no token is stored or read twice and no string is built for an ASCII word.
+   */
   words(text: string, prefix: string, maxTokens: number, bigrams: boolean): void {
-    const count = scanTokens(text, maxTokens);
-    if (count === 0) return;
-    const prefixState = fnvString(FNV_OFFSET, prefix);
+    const prefixState = prefixStateOf(prefix);
     let previousState = fnvString(prefixState, '<s>_');
-    for (let t = 0; t < count; t++) {
-      const start = tokenStarts[t]!;
-      const end = tokenEnds[t]!;
-      const unigram = fnvRange(prefixState, tokenChars, start, end);
+    let count = 0;
+    let i = 0;
+    const length = text.length;
+    while (i < length && count < maxTokens) {
+      const code = text.charCodeAt(i);
+      const cls = code < 0xd800 || code > 0xdfff ? classOf(code) : 0;
+      if (cls === SYMBOL) {
+        const unigram = Math.imul(prefixState ^ code, FNV_PRIME);
+        this.addHash(unigram);
+        if (bigrams) {
+          this.addHash(Math.imul(previousState ^ code, FNV_PRIME));
+          previousState = Math.imul(unigram ^ UNDERSCORE, FNV_PRIME);
+        }
+        count++;
+        i++;
+        continue;
+      }
+      const first = cls === WORD_CHAR ? 1 : cls === 0 ? wordCharAt(text, i) : 0;
+      if (first === 0) {
+        i++;
+        continue;
+      }
+      const start = i;
+      let unigram = prefixState;
+      let bigram = previousState;
+      let ascii = code < 128;
+      if (ascii) {
+        // ASCII so far: hash as we go; a later non-ASCII character restarts the token on the slow path.
+        let c = code >= 65 && code <= 90 ? code + 32 : code >= 48 && code <= 57 ? 48 : code;
+        unigram = Math.imul(unigram ^ c, FNV_PRIME);
+        bigram = Math.imul(bigram ^ c, FNV_PRIME);
+        i++;
+        while (i < length) {
+          c = text.charCodeAt(i);
+          if (c < 128) {
+            const nextClass = CHAR_CLASS[c] || classOf(c);
+            if (nextClass !== WORD_CHAR && nextClass !== APOSTROPHE) break;
+            if (c >= 65 && c <= 90) c += 32;
+            else if (c >= 48 && c <= 57) c = 48;
+            unigram = Math.imul(unigram ^ c, FNV_PRIME);
+            bigram = Math.imul(bigram ^ c, FNV_PRIME);
+            i++;
+          } else {
+            ascii = false;
+            break;
+          }
+        }
+      } else {
+        i += first;
+      }
+      if (!ascii) {
+        // Finish finding the token's end, then hash its normalised form.
+        while (i < length) {
+          const next = text.charCodeAt(i);
+          if (next < 0xd800 || next > 0xdfff) {
+            const nextClass = classOf(next);
+            if (nextClass !== WORD_CHAR && nextClass !== APOSTROPHE) break;
+            i++;
+          } else {
+            const step = wordCharAt(text, i);
+            if (step === 0) break;
+            i += step;
+          }
+        }
+        const normal = normaliseToken(text.slice(start, i));
+        unigram = fnvString(prefixState, normal);
+        bigram = fnvString(previousState, normal);
+      }
       this.addHash(unigram);
       if (bigrams) {
-        this.addHash(fnvRange(previousState, tokenChars, start, end));
+        this.addHash(bigram);
         // The state after "<prefix><token>_" starts the next bigram.
         previousState = Math.imul(unigram ^ UNDERSCORE, FNV_PRIME);
       }
+      count++;
     }
-    if (bigrams) this.addHash(fnvString(previousState, '</s>'));
+    if (bigrams && count > 0) this.addHash(fnvString(previousState, '</s>'));
   }
+}
+
+const prefixStates = new Map<string, number>();
+
+/** The FNV state after a feature prefix ("w:", "s:"), computed once per prefix. */
+function prefixStateOf(prefix: string): number {
+  let state = prefixStates.get(prefix);
+  if (state === undefined) {
+    state = fnvString(FNV_OFFSET, prefix);
+    prefixStates.set(prefix, state);
+  }
+  return state;
 }
 
 /** Word unigrams and bigrams (with sentence boundary markers) under a prefix, as names. */

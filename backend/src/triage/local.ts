@@ -89,6 +89,8 @@ export function analyseRequests(model: Pick<TriageModel, 'request'>, text: strin
   for (const sentence of splitSentences(bounded, MAX_REQUEST_SENTENCES)) {
     extractSentence(sentence, sentenceSink.reset());
     let p = probabilityOfSink(model.request, sentenceSink);
+    // The offer discount only lowers p: a sentence that cannot beat the best one needs no check.
+    if (p <= best.probability) continue;
     if (OFFER.test(sentence) && !hasDeadline(sentence)) p *= OFFER_WEIGHT;
     if (p > best.probability) best = { probability: p, sentence };
   }
@@ -110,6 +112,7 @@ function quotablePart(model: Pick<TriageModel, 'request'>, text: string, sentenc
   for (const part of parts) {
     extractSentence(part, sentenceSink.reset());
     let p = probabilityOfSink(model.request, sentenceSink);
+    if (p <= best.p) continue;
     if (OFFER.test(part) && !hasDeadline(part)) p *= OFFER_WEIGHT;
     if (p > best.p) best = { p, part };
   }
@@ -400,13 +403,17 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     const comment = commentRule(msg);
     const contentNotification =
       notification && !/automated|no-reply|Auto-Submitted/.test(notification.reason) ? notification : undefined;
-    const promotion = fromMe ? undefined : (promotionRule(msg) ?? pitchRule(msg));
     const apply = (hit: RuleHit) => decide(hit.category, hit.reason, hit.confidence);
     const entry = unaddressed && unaddressed !== 'note' ? unaddressed : undefined;
+    // Only looked for when no rule before it in the precedence below fires (pitchRule runs a dozen patterns).
+    const promotion =
+      fromMe || calendar || (entry && !notification) || bulkCampaign || comment || contentNotification
+        ? undefined
+        : (promotionRule(msg) ?? pitchRule(msg));
     if (calendar) apply(calendar);
     else if (entry && !bulkCampaign && !notification) apply(entry);
     else if (bulkCampaign) apply(bulkCampaign);
-    else if (promotion && !comment && !contentNotification) apply(promotion);
+    else if (promotion) apply(promotion);
     // A specific notification or comment format outweighs a merely probable promotion.
     else if (pMarketing >= thresholds.marketing && !((comment || contentNotification) && pMarketing < 0.9)) {
       const why = describeFeatures(explainingFeaturesOfHashes(model.marketing, marketingHashes, 6));

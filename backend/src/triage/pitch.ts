@@ -54,11 +54,14 @@ const CUES: Array<[string, RegExp]> = [
   ['shouting', /!!|\$\$|\b[A-Z]{4,}(\s+[A-Z]{2,}){3,}\b/],
 ];
 
-/** The distinct selling cues in the subject and the first part of the text. */
-export function pitchCues(msg: NormalisedMessage): string[] {
+/** The distinct selling cues in the subject and the first part of the text (the first `max` found). */
+export function pitchCues(msg: NormalisedMessage, max = CUES.length): string[] {
   const head = `${msg.subject}\n${msg.text.length > 4000 ? msg.text.slice(0, 4000) : msg.text}`;
   const out: string[] = [];
-  for (const [name, pattern] of CUES) if (pattern.test(head)) out.push(name);
+  for (const [name, pattern] of CUES) {
+    if (pattern.test(head)) out.push(name);
+    if (out.length >= max) break;
+  }
   return out;
 }
 

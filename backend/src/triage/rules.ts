@@ -207,7 +207,7 @@ export function promotionRule(msg: NormalisedMessage): RuleHit | undefined {
  */
 export function pitchRule(msg: NormalisedMessage): RuleHit | undefined {
   if (msg.signals.inReplyTo || msg.quoted.trim()) return undefined;
-  const cues = pitchCues(msg);
+  const cues = pitchCues(msg, PITCH_CUES); // only the first three are named
   if (cues.length < PITCH_CUES) return undefined;
   return { category: 'marketing', reason: `sells or solicits: ${cues.slice(0, 3).join(', ')}`, confidence: 0.85 };
 }

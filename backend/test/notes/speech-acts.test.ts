@@ -89,6 +89,31 @@ describe('decisions: what is not one, and one per turn', () => {
     ]);
   });
 
+  it('finds the chair\'s rule inside a long sentence that opens with "you…", and "we don\'t really want…"', () => {
+    const turns = chaired([
+      'Ivan: Okay.',
+      'Nora: So, you will have to think about it when you design the remote control, and also the remote control will only be used for television, so you will not need any buttons for the recorder or the garage door or things like that.',
+      'Ivan: Right, that keeps the number of buttons down for us.',
+      "Nora: For the design we don't really want to use the teletext anymore.",
+      'Ivan: Fine.',
+    ]);
+    expect(makeNotesLocal(turns).decisions.map((d) => d.text)).toEqual([
+      'Also the remote control will only be used for television.',
+      "For the design we don't really want to use the teletext anymore.",
+    ]);
+  });
+
+  it('does not take a judgement ("it will be interesting…") or the clock ("time to get back") as a decision', () => {
+    const turns = chaired([
+      'Ivan: Okay.',
+      'Nora: It will be interesting to see what is inside the old remotes.',
+      'Ivan: Sure.',
+      'Nora: We should, I think it is time for us to get back to our offices.',
+      'Ivan: Yeah.',
+    ]);
+    expect(makeNotesLocal(turns).decisions).toEqual([]);
+  });
+
   it('needs a yes for a hedged rule, even from the chair', () => {
     const hedged = chaired([
       'Ivan: Okay.',
@@ -98,6 +123,23 @@ describe('decisions: what is not one, and one per turn', () => {
     expect(makeNotesLocal(hedged).decisions).toEqual([]);
     const plain = chaired(['Ivan: Okay.', 'Nora: The case has to be made of rubber.', 'Ivan: The colours are next.']);
     expect(makeNotesLocal(plain).decisions.map((d) => d.text)).toEqual(['The case has to be made of rubber.']);
+  });
+
+  it('takes the chair\'s "maybe we can stay with…" once someone says yes, and not without the yes', () => {
+    const accepted = chaired([
+      'Ivan: Wood feels warm but it is hard to shape.',
+      'Nora: So maybe we can stay with wood for the case.',
+      'Ivan: Yeah, okay.',
+    ]);
+    expect(makeNotesLocal(accepted).decisions.map((d) => d.text)).toEqual([
+      'Maybe we can stay with wood for the case.',
+    ]);
+    const open = chaired([
+      'Ivan: Wood feels warm but it is hard to shape.',
+      'Nora: So maybe we can stay with wood for the case.',
+      'Ivan: The colours are next on my list.',
+    ]);
+    expect(makeNotesLocal(open).decisions).toEqual([]);
   });
 
   it('reads "we\'re going for" and "is gonna be" as choices', () => {
@@ -236,6 +278,27 @@ describe('action items handed out without the word "action"', () => {
     expect(owners(unanswered)).toEqual([['Everyone', 'Work on the components']]);
   });
 
+  it('gives the chair\'s "you will propose…" to the one addressed, and not "you\'ll have your role"', () => {
+    const opening = [
+      'Nora: Good morning everyone, this is our kick-off meeting for the new remote control.',
+      'Ivan: Morning.',
+    ];
+    const proposed = turnsOf([
+      ...opening,
+      'Lea: The interface is my part.',
+      'Nora: So you will propose us a layout that is simple to use.',
+      'Lea: Okay.',
+    ]);
+    expect(owners(proposed)).toEqual([['Lea', 'Propose us a layout that is simple to use']]);
+    const roles = turnsOf([
+      ...opening,
+      'Lea: Hello.',
+      'Nora: You will have your own role for the next meeting.',
+      'Lea: Okay.',
+    ]);
+    expect(owners(roles)).toEqual([]);
+  });
+
   it('gives "can you look into…?" to the one who answers, also after the asker explains the request', () => {
     const turns = turnsOf([
       'Nora: Can you look into the company logo? Things that the customers associate with the company.',
@@ -276,6 +339,42 @@ describe('open questions', () => {
     expect(makeNotesLocal(turns).openQuestions.map((q) => q.text)).toEqual([
       'I am not sure how much a rechargeable battery would cost.',
     ]);
+  });
+
+  it('reads a question written without its question mark, and "I don\'t really know what…" as an unknown', () => {
+    const turns = turnsOf([
+      'Ivan: Would you have the screen on the remote, or would you have it on the television.',
+      'Nora: That is something we could decide later.',
+      'Lea: The buttons are the other thing, I do not really know what the technical functions cover.',
+      'Nora: Okay.',
+    ]);
+    expect(makeNotesLocal(turns).openQuestions.map((q) => q.text)).toEqual([
+      'Would you have the screen on the remote, or would you have it on the television?',
+      'I do not really know what the technical functions cover.',
+    ]);
+  });
+
+  it('takes "Could you send…" without its question mark as a request, and "Do the slides…" as no question', () => {
+    const turns = turnsOf([
+      'Nora: Could you send the revised budget to the finance team.',
+      'Ivan: Sure, I will.',
+      'Nora: Do the slides for the review with the new numbers.',
+      'Lea: Fine.',
+    ]);
+    const notes = makeNotesLocal(turns);
+    expect(notes.actionItems.map((a) => [a.owner, a.task])).toContainEqual([
+      'Ivan',
+      'Send the revised budget to the finance team',
+    ]);
+    expect(notes.openQuestions).toEqual([]);
+  });
+
+  it('does not list an unknown imagined in an if-clause', () => {
+    const turns = turnsOf([
+      'Ivan: If you want to record a programme next week and you are not sure if you will be at home for it.',
+      'Nora: Okay.',
+    ]);
+    expect(makeNotesLocal(turns).openQuestions).toEqual([]);
   });
 
   it('does not list a question the meeting goes on to decide', () => {
@@ -338,6 +437,28 @@ describe('who runs the meeting, and the work handed out as it closes', () => {
     expect(owners(turns)).toEqual([
       ['User Interface', 'Work on the look and feel design'],
       ['Industrial Designer', 'Work on the clay prototype'],
+      ['Marketing', 'Work on the product evaluation'],
+    ]);
+  });
+
+  it('reads a name said inside the hand-out, a restarted hand-out, and "And Florent to…" in the close', () => {
+    const turns = turnsOf([
+      'Project Manager: Welcome to the detailed design meeting.',
+      'Marketing: Thanks, good to be here again today.',
+      ...discussion(12),
+      'Project Manager: Okay, the next meeting starts in thirty minutes.',
+      'Project Manager: Uh you will have to work more, Baba, on the soft touch of the buttons.',
+      'Industrial Designer: Yeah, I can do that.',
+      'Project Manager: So you will have, Paula, you will have to sketch the new layout of the screen.',
+      'User Interface: Okay, will do.',
+      'Project Manager: And Florent to work on the product evaluation.',
+      'Marketing: Sure, that is fine with me.',
+      'Project Manager: Some instructions will be sent to you by your personal coach.',
+      'Marketing: Okay.',
+    ]);
+    expect(owners(turns)).toEqual([
+      ['Industrial Designer', 'Work more on the soft touch of the buttons'],
+      ['User Interface', 'Sketch the new layout of the screen'],
       ['Marketing', 'Work on the product evaluation'],
     ]);
   });

@@ -363,8 +363,9 @@ export async function startFakeGmail(oauth: FakeOAuth): Promise<FakeGmail> {
         const id = `r-${++seq}`;
         const msgId = `draftmsg-${seq}`;
         const raw = Buffer.from(json.message.raw, 'base64url').toString('utf8');
-        const threadId = json.message.threadId;
-        if (threadId && ![...messages.values()].some((x) => x.threadId === threadId))
+        // No threadId: Gmail starts a new thread for the draft.
+        const threadId = json.message.threadId ?? `t-${msgId}`;
+        if (json.message.threadId && ![...messages.values()].some((x) => x.threadId === threadId))
           return { status: 404, body: { error: { code: 404 } } };
         messages.set(msgId, {
           id: msgId,
@@ -452,6 +453,8 @@ export interface GraphMessage {
   raw: string;
   body?: { contentType: string; content: string };
   subject?: string;
+  /** toRecipients of a message created through POST /me/messages. */
+  to?: string[];
   seq: number;
   /** The mailbox it is in (the fake's own address unless delivered to another). */
   owner?: string;
@@ -559,6 +562,30 @@ export async function startFakeGraph(
         status: 200,
         body: { value: page.map((x) => ({ id: x.id })), ...(next ? { '@odata.nextLink': next } : {}) },
       };
+    }
+    if (method === 'POST' && path === '/me/messages') {
+      // messages.create: a new message in Drafts (isDraft true), never sent.
+      const owner = oauth.accessOwners.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+      const id = `AAMk-draft-${++seq}`;
+      const draft: GraphMessage = {
+        id,
+        conversationId: `conv-${id}`,
+        folder: 'drafts',
+        from: owner ?? options.address,
+        isDraft: true,
+        categories: [],
+        receivedDateTime: new Date().toISOString(),
+        raw: '',
+        ...(json.body ? { body: json.body } : {}),
+        ...(json.subject ? { subject: json.subject } : {}),
+        to: ((json.toRecipients ?? []) as Array<{ emailAddress: { address: string } }>).map(
+          (r) => r.emailAddress.address,
+        ),
+        seq,
+        ...(owner ? { owner } : {}),
+      };
+      messages.set(id, draft);
+      return { status: 201, body: { ...view(draft), body: draft.body } };
     }
     if (method === 'GET' && path === '/me/messages') {
       const conv = /conversationId eq '([^']+)'/.exec(url.searchParams.get('$filter') ?? '')?.[1];

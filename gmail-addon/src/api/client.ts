@@ -1,27 +1,38 @@
 import type {
   AlertChannel,
   AlertChannelInput,
+  AlertChannelList,
   AlertChannelPatch,
   AlertTestResult,
   AskResponse,
   Briefing,
+  ConnectMailboxResponse,
+  ConnectProvider,
   CrmConnection,
   CrmConnectionInput,
+  CrmConnectStart,
+  CrmProvider,
   Draft,
+  DraftRequest,
   EmailMessage,
   InboxStats,
   Me,
-  Sender,
+  SenderList,
   Settings,
   SettingsPatch,
+  SuggestRequest,
   SuggestResponse,
+  SyncStatus,
   ThreadSummary,
+  TriageFeedbackRequest,
+  TriageFeedbackResponse,
+  TriageRequest,
+  TriageResult,
+  UnsubscribeRequest,
   UnsubscribeResult,
   VoiceProfile,
 } from '@steward/shared';
 import { backendUrl, VERSION } from '../config.ts';
-import type { ConnectProvider, SyncStatus } from '../core/sync.ts';
-import type { Triage } from '../core/views.ts';
 import { BackendError, interpretFetchException, interpretResponse } from './errors.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -81,8 +92,7 @@ export function call<T>(method: Method, path: string, body?: unknown): T {
 }
 
 export type TimesSuggestion = SuggestResponse;
-
-export type FeedbackScope = 'message' | 'sender' | 'domain';
+export type { FeedbackScope } from '@steward/shared';
 
 export const api = {
   me: () => call<Me>('get', '/v1/me'),
@@ -90,32 +100,38 @@ export const api = {
   saveSettings: (patch: SettingsPatch) => call<Settings>('put', '/v1/settings', patch),
   voice: () => call<VoiceProfile>('get', '/v1/voice'),
   triage: (message: EmailMessage, thread: EmailMessage[], me: string[]) =>
-    call<Triage>('post', '/v1/triage', { message, ...(thread.length ? { thread } : {}), ...(me.length ? { me } : {}) }),
+    call<TriageResult>('post', '/v1/triage', {
+      message,
+      ...(thread.length ? { thread } : {}),
+      ...(me.length ? { me } : {}),
+    } satisfies TriageRequest),
   /** The correction is stored; the answer holds the stored result as corrected (null when never triaged). */
-  feedback: (body: { messageId: string; category: string; message?: EmailMessage; scope?: FeedbackScope }) =>
-    call<{ triage: Triage | null }>('post', '/v1/triage/feedback', body),
+  feedback: (body: TriageFeedbackRequest) => call<TriageFeedbackResponse>('post', '/v1/triage/feedback', body),
   draft: (message: EmailMessage, thread: EmailMessage[], instruction?: string) =>
     call<Draft>('post', '/v1/drafts', {
       message,
       ...(thread.length ? { thread } : {}),
       ...(instruction ? { instruction } : {}),
-    }),
-  suggestTimes: (message: EmailMessage) => call<TimesSuggestion>('post', '/v1/scheduling/suggest', { message }),
+    } satisfies DraftRequest),
+  suggestTimes: (message: EmailMessage) =>
+    call<TimesSuggestion>('post', '/v1/scheduling/suggest', { message } satisfies SuggestRequest),
   /** Connected mailboxes and their background sync; older servers answer 404. */
   syncStatus: () => call<SyncStatus>('get', '/v1/sync/status'),
   /** The dashboard's numbers; older servers answer 404. */
   stats: (days = 14) => call<InboxStats>('get', `/v1/stats?days=${days}`),
-  senders: (category = 'marketing') => call<{ senders: Sender[] }>('get', `/v1/senders?category=${category}`),
+  senders: (category = 'marketing') => call<SenderList>('get', `/v1/senders?category=${category}`),
   /** Only from the user's click on "Unsubscribe". */
   unsubscribe: (senderId: string) =>
-    call<UnsubscribeResult>('post', `/v1/senders/${encodeURIComponent(senderId)}/unsubscribe`, { confirm: true }),
+    call<UnsubscribeResult>('post', `/v1/senders/${encodeURIComponent(senderId)}/unsubscribe`, {
+      confirm: true,
+    } satisfies UnsubscribeRequest),
   /** Ask Steward: an answer from the user's mail index with cited quotes (409 mail_index_off while it is off). */
   ask: (question: string) => call<AskResponse>('post', '/v1/ask', { question }),
   /** Who wants what, decisions, open questions of an indexed thread (404 when the thread is not indexed). */
   threadSummary: (threadId: string) => call<ThreadSummary>('post', '/v1/threads/summary', { threadId }),
   /** The morning briefing: what needs a reply, replies overdue, today's meetings. */
   briefing: () => call<Briefing>('get', '/v1/briefing'),
-  alertChannels: () => call<{ channels: AlertChannel[] }>('get', '/v1/alerts/channels'),
+  alertChannels: () => call<AlertChannelList>('get', '/v1/alerts/channels'),
   createAlertChannel: (input: AlertChannelInput) => call<AlertChannel>('post', '/v1/alerts/channels', input),
   updateAlertChannel: (id: string, patch: AlertChannelPatch) =>
     call<AlertChannel>('patch', `/v1/alerts/channels/${encodeURIComponent(id)}`, patch),
@@ -125,8 +141,7 @@ export const api = {
   crmStatus: () => call<CrmConnection>('get', '/v1/admin/crm'),
   connectCrmToken: (input: CrmConnectionInput) => call<CrmConnection>('put', '/v1/admin/crm', input),
   /** The CRM's consent page for the administrator to open (the server's callback stores the tokens). */
-  startCrmOAuth: (provider: 'hubspot' | 'salesforce') =>
-    call<{ url: string }>('post', `/v1/admin/crm/connect/${provider}`, {}),
+  startCrmOAuth: (provider: CrmProvider) => call<CrmConnectStart>('post', `/v1/admin/crm/connect/${provider}`, {}),
   disconnectCrm: () => call<null>('delete', '/v1/admin/crm'),
   /**
    * Starts the OAuth flow that gives the server access to a mailbox; the answer is the URL to open. The empty
@@ -134,5 +149,5 @@ export const api = {
    * server would refuse (415).
    */
   connectMailbox: (provider: ConnectProvider) =>
-    call<{ authorizationUrl: string }>('post', `/v1/mailboxes/connect/${provider}`, {}),
+    call<ConnectMailboxResponse>('post', `/v1/mailboxes/connect/${provider}`, {}),
 };

@@ -5,7 +5,19 @@
  */
 import type { AlertChannel, CrmConnection } from '@steward/shared';
 import { CRM_NAMES, crmStatusText, describeRules } from '../core/alerts.ts';
-import { button, buttons, card, choices, esc, labelled, linkButton, paragraph, section, textInput } from './ui.ts';
+import {
+  button,
+  buttons,
+  type Callback,
+  card,
+  choices,
+  esc,
+  labelled,
+  linkButton,
+  paragraph,
+  section,
+  textInput,
+} from './ui.ts';
 
 /** The settings card's alerts section; `null` channels: the server could not list them (`error` says why). */
 export function alertsSection(channels: AlertChannel[] | null, error = ''): GoogleAppsScript.Card_Service.CardSection {
@@ -118,7 +130,7 @@ export function alertChannelCard(channel: AlertChannel | null): GoogleAppsScript
 export function confirmCard(
   title: string,
   text: string,
-  confirm: { text: string; functionName: string; parameters?: Record<string, string> },
+  confirm: { text: string; functionName: Callback; parameters?: Record<string, string> },
 ): GoogleAppsScript.Card_Service.Card {
   return card('confirm', title)
     .addSection(

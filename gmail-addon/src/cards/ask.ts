@@ -1,5 +1,16 @@
 import type { AskResponse, Briefing, BriefingThread, SummaryPoint, ThreadSummary } from '@steward/shared';
-import { button, buttons, card, esc, labelled, type Params, paragraph, section, textInput } from './ui.ts';
+import {
+  button,
+  buttons,
+  type Callback,
+  card,
+  esc,
+  labelled,
+  type Params,
+  paragraph,
+  section,
+  textInput,
+} from './ui.ts';
 
 type Section = GoogleAppsScript.Card_Service.CardSection;
 
@@ -193,7 +204,7 @@ export function briefingSections(briefing: Briefing, timeZone: string): Section[
       CardService.newTextButton()
         .setText('Save as a draft to me')
         .setComposeAction(
-          CardService.newAction().setFunctionName('onBriefingDraft'),
+          CardService.newAction().setFunctionName('onBriefingDraft' satisfies Callback),
           CardService.ComposedEmailType.STANDALONE_DRAFT,
         ),
     ),

@@ -1,13 +1,18 @@
 /** Small CardService helpers shared by the cards; every card is built from these. */
+import type * as Callbacks from '../main.ts';
+
 export type Params = Record<string, string>;
 
-export function action(functionName: string, parameters: Params = {}): GoogleAppsScript.Card_Service.Action {
+/** A function Apps Script calls by name: only the exports of main.ts exist in the bundle, so only those. */
+export type Callback = keyof typeof Callbacks;
+
+export function action(functionName: Callback, parameters: Params = {}): GoogleAppsScript.Card_Service.Action {
   return CardService.newAction().setFunctionName(functionName).setParameters(parameters);
 }
 
 export function button(
   text: string,
-  functionName: string,
+  functionName: Callback,
   parameters: Params = {},
   primary = false,
 ): GoogleAppsScript.Card_Service.TextButton {
@@ -21,7 +26,7 @@ export function button(
  */
 export function linkButton(
   text: string,
-  functionName: string,
+  functionName: Callback,
   parameters: Params = {},
   primary = false,
 ): GoogleAppsScript.Card_Service.TextButton {
@@ -32,7 +37,7 @@ export function linkButton(
 /** A button that makes Gmail open the draft the callback returns (ComposeActionResponse). */
 export function replyButton(
   text: string,
-  functionName: string,
+  functionName: Callback,
   parameters: Params = {},
   primary = false,
 ): GoogleAppsScript.Card_Service.TextButton {

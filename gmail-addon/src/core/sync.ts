@@ -1,32 +1,11 @@
 /**
  * Mailbox sync on the homepage: what GET /v1/sync/status says, turned into lines a person reads, without
- * CardService so it can be tested as data. The shapes are copied from backend/src/http/routes/sync.ts (the
+ * CardService so it can be tested as data. The shapes are the shared schemas' types (`import type`: the
  * bundle carries no schema library).
  */
+import type { ConnectProvider, MailboxState, MailboxSyncStatus, SyncStatus } from '@steward/shared';
 
-export type MailboxState = 'active' | 'needs_reauth' | 'disconnected';
-
-/** One item of GET /v1/sync/status. */
-export interface MailboxSyncStatus {
-  id: string;
-  provider: 'gmail' | 'graph';
-  address: string;
-  status: MailboxState;
-  statusReason: string | null;
-  /** 'backfill' while the first days are sorted, then 'live'; 'idle' before anything ran. */
-  phase: string;
-  backfill: { total: number; done: number; startedAt: string | null; finishedAt: string | null };
-  processed: number;
-  lastSyncAt: string | null;
-  lastError: string | null;
-}
-
-export interface SyncStatus {
-  mailboxes: MailboxSyncStatus[];
-}
-
-/** The `:provider` of POST /v1/mailboxes/connect/:provider. */
-export type ConnectProvider = 'google' | 'microsoft';
+export type { ConnectProvider, MailboxState, MailboxSyncStatus, SyncStatus };
 
 export function isConnectProvider(value: unknown): value is ConnectProvider {
   return value === 'google' || value === 'microsoft';

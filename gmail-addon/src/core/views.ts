@@ -1,7 +1,7 @@
 import type { CategoryId, Settings, TriageResult } from '@steward/shared';
 
-/** TriageResult with its category typed as a CategoryId (the shared Static type of the union resolves to never). */
-export type Triage = Omit<TriageResult, 'category'> & { category: CategoryId };
+/** A triage result as the backend answers it. */
+export type Triage = TriageResult;
 
 import type { EmailMessage } from '@steward/shared';
 import { CATEGORY_MENU_ORDER, categoryLabel, confidenceText, priorityText } from './format.ts';

@@ -1,103 +1,40 @@
 import type {
   AlertChannel,
   AlertChannelInput,
+  AlertChannelList,
   AlertChannelPatch,
   AlertTestResult,
   AskResponse,
   Briefing,
-  CategoryId,
   CrmConnection,
   CrmConnectionInput,
+  CrmConnectStart,
+  CrmProvider,
   Draft,
   DraftRequest,
   EmailMessage,
   InboxStats,
   Me,
-  MeetingNotes,
+  MeetingNotesRecord,
   NotesRequest,
-  Sender,
+  SenderList,
   Settings,
   SettingsPatch,
+  SuggestRequest,
+  SuggestResponse,
+  SyncStatus,
   ThreadSummary,
-  TranscriptFormat,
+  TriageFeedbackRequest,
+  TriageFeedbackResponse,
+  TriageRequest,
   TriageResult,
   UnsubscribeMethod,
+  UnsubscribeRequest,
   UnsubscribeResult,
+  VoiceLearnResponse,
   VoiceProfile,
 } from '@steward/shared';
 import { SseParser } from './sse.ts';
-
-// typebox's Static<> of a union built with .map() resolves to `never` for `category` and `format` in
-// @steward/shared today; these restate the two fields with the shared id lists until that is fixed.
-export type Triage = Omit<TriageResult, 'category'> & { category: CategoryId };
-export type MeetingNotesRequest = Omit<NotesRequest, 'format'> & { format?: TranscriptFormat };
-
-/** `POST /v1/triage` */
-export interface TriageRequest {
-  message: EmailMessage;
-  thread?: EmailMessage[];
-  me?: string[];
-}
-
-/** `POST /v1/triage/feedback`: a one-click correction. */
-export interface FeedbackRequest {
-  messageId: string;
-  category: CategoryId;
-  message?: EmailMessage;
-  scope?: 'message' | 'sender' | 'domain';
-}
-
-// Scheduling has no schema in @steward/shared yet; these mirror the documented response.
-export interface BusyInterval {
-  start: string;
-  end: string;
-}
-export interface SchedulingRequest {
-  message?: EmailMessage;
-  busy?: BusyInterval[];
-  constraints?: Record<string, unknown>;
-}
-export interface SuggestedSlot {
-  start: string;
-  end: string;
-  score: number;
-  label?: string;
-}
-export interface SchedulingSuggestion {
-  understood: Record<string, unknown> | string | null;
-  slots: SuggestedSlot[];
-  proposal: string;
-}
-
-/** `POST /v1/voice/learn` */
-export interface VoiceLearnResult {
-  profile: VoiceProfile;
-  /** Messages with text of their own that the profile was learned from. */
-  learnedFrom: number;
-  /** Messages that could not be read or had no text of their own (only quotes, only a signature). */
-  skipped: number;
-}
-
-/** One connected mailbox in `GET /v1/sync/status` (mailbox sync; older servers answer 404). */
-export interface MailboxSyncStatus {
-  id: string;
-  provider: 'gmail' | 'graph';
-  address: string;
-  status: 'active' | 'needs_reauth' | 'disconnected';
-  statusReason: string | null;
-  /** 'backfill' while the first days are processed, then 'live'. */
-  phase: string;
-  backfill: { total: number; done: number; startedAt: string | null; finishedAt: string | null };
-  processed: number;
-  lastSyncAt: string | null;
-  lastError: string | null;
-}
-export interface SyncStatus {
-  mailboxes: MailboxSyncStatus[];
-}
-
-/** `POST /v1/meetings/notes` answers the notes plus the id they are stored under. */
-export type StoredMeetingNotes = MeetingNotes & { id: string };
 
 export type ApiErrorCode = 'offline' | 'timeout' | 'aborted' | 'unauthorized' | 'bad_response' | (string & {});
 
@@ -164,16 +101,16 @@ export class ApiClient {
     return this.request('PUT', '/v1/settings', patch);
   }
 
-  triage(body: TriageRequest, signal?: AbortSignal): Promise<Triage> {
+  triage(body: TriageRequest, signal?: AbortSignal): Promise<TriageResult> {
     return this.request('POST', '/v1/triage', body, { signal });
   }
 
-  getTriage(messageId: string): Promise<Triage> {
+  getTriage(messageId: string): Promise<TriageResult> {
     return this.request('GET', `/v1/triage/${encodeURIComponent(messageId)}`);
   }
 
   /** The answer holds the stored result as corrected by the user (null when the message was never triaged). */
-  sendFeedback(body: FeedbackRequest): Promise<{ triage: Triage | null }> {
+  sendFeedback(body: TriageFeedbackRequest): Promise<TriageFeedbackResponse> {
     return this.request('POST', '/v1/triage/feedback', body);
   }
 
@@ -249,7 +186,7 @@ export class ApiClient {
   }
 
   /** Learns from up to 500 sent messages in one go (each call replaces the learned profile). */
-  learnVoice(messages: EmailMessage[], signal?: AbortSignal): Promise<VoiceLearnResult> {
+  learnVoice(messages: EmailMessage[], signal?: AbortSignal): Promise<VoiceLearnResponse> {
     return this.request('POST', '/v1/voice/learn', { messages }, { signal, timeoutMs: 120_000 });
   }
 
@@ -262,11 +199,11 @@ export class ApiClient {
     return this.request('GET', `/v1/stats?days=${days}`);
   }
 
-  senders(category = 'marketing'): Promise<{ senders: Sender[] }> {
+  senders(category = 'marketing'): Promise<SenderList> {
     return this.request('GET', `/v1/senders?category=${encodeURIComponent(category)}`);
   }
 
-  alertChannels(): Promise<{ channels: AlertChannel[] }> {
+  alertChannels(): Promise<AlertChannelList> {
     return this.request('GET', '/v1/alerts/channels');
   }
 
@@ -296,7 +233,7 @@ export class ApiClient {
   }
 
   /** The CRM's consent page, for the admin to open (the CRM returns to the server, which stores the tokens). */
-  startCrmOAuth(provider: 'hubspot' | 'salesforce'): Promise<{ url: string }> {
+  startCrmOAuth(provider: CrmProvider): Promise<CrmConnectStart> {
     return this.request('POST', `/v1/admin/crm/connect/${provider}`, {});
   }
 
@@ -306,17 +243,15 @@ export class ApiClient {
 
   /** Only ever called from the user's click on "Unsubscribe". */
   unsubscribe(senderId: string, prefer?: UnsubscribeMethod): Promise<UnsubscribeResult> {
-    return this.request('POST', `/v1/senders/${encodeURIComponent(senderId)}/unsubscribe`, {
-      confirm: true,
-      ...(prefer ? { prefer } : {}),
-    });
+    const body: UnsubscribeRequest = { confirm: true, ...(prefer ? { prefer } : {}) };
+    return this.request('POST', `/v1/senders/${encodeURIComponent(senderId)}/unsubscribe`, body);
   }
 
-  suggestTimes(body: SchedulingRequest): Promise<SchedulingSuggestion> {
+  suggestTimes(body: SuggestRequest): Promise<SuggestResponse> {
     return this.request('POST', '/v1/scheduling/suggest', body);
   }
 
-  meetingNotes(body: MeetingNotesRequest): Promise<StoredMeetingNotes> {
+  meetingNotes(body: NotesRequest): Promise<MeetingNotesRecord> {
     return this.request('POST', '/v1/meetings/notes', body);
   }
 

@@ -19,9 +19,9 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { Tag20Regular } from '@fluentui/react-icons';
+import type { TriageResult as Triage, TriageFeedbackRequest } from '@steward/shared';
 import { type CategoryId, INBOX_ORDER } from '@steward/shared/categories';
 import { useEffect, useState } from 'react';
-import type { FeedbackRequest, Triage } from '../api/client.ts';
 import { usePane } from './context.ts';
 import { percent } from './format.ts';
 
@@ -36,7 +36,7 @@ const BADGE_COLORS: Record<CategoryId, BadgeProps['color']> = {
   marketing: 'severe',
 };
 
-type Scope = NonNullable<FeedbackRequest['scope']>;
+type Scope = NonNullable<TriageFeedbackRequest['scope']>;
 
 const SCOPE_LABELS: Record<Scope, string> = {
   message: 'Just this message',

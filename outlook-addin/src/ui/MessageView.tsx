@@ -1,7 +1,6 @@
 import { Body1, Caption1, Divider, makeStyles, Subtitle1, tokens } from '@fluentui/react-components';
-import type { CategoryId } from '@steward/shared';
+import type { CategoryId, TriageResult as Triage } from '@steward/shared';
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import type { Triage } from '../api/client.ts';
 import type { OpenMessage } from '../mailbox/port.ts';
 import { CategoryCard } from './CategoryCard.tsx';
 import { usePane } from './context.ts';

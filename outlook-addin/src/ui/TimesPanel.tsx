@@ -1,8 +1,7 @@
 import { Body1, Button, Caption1, makeStyles, Spinner, Subtitle2, tokens } from '@fluentui/react-components';
 import { CalendarLtr20Regular } from '@fluentui/react-icons';
-import type { EmailMessage } from '@steward/shared';
+import type { EmailMessage, SuggestResponse } from '@steward/shared';
 import { useEffect, useState } from 'react';
-import type { SchedulingSuggestion } from '../api/client.ts';
 import { usePane } from './context.ts';
 import { describeError } from './errors.ts';
 import { formatSlot } from './format.ts';
@@ -28,7 +27,7 @@ export function TimesPanel({ message, autoStart }: { message: EmailMessage; auto
   const [state, setState] = useState<
     | { status: 'idle' }
     | { status: 'loading' }
-    | { status: 'ready'; result: SchedulingSuggestion }
+    | { status: 'ready'; result: SuggestResponse }
     | { status: 'error'; message: string }
   >({ status: 'idle' });
 

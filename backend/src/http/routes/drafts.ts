@@ -1,7 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Draft, DraftRequest, type EmailMessage, ErrorBody, VoiceLearnRequest, VoiceProfile } from '@steward/shared';
+import {
+  Draft,
+  DraftRequest,
+  type EmailMessage,
+  ErrorBody,
+  VoiceLearnRequest,
+  VoiceLearnResponse,
+  VoiceProfile,
+} from '@steward/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import type { PreparedDraft } from '../../drafting/service.ts';
 import { learnVoice } from '../../drafting/voice.ts';
 import { crmFacts } from '../../triage/crm.ts';
@@ -10,8 +17,6 @@ import { HttpError } from '../errors.ts';
 /** How many of the user's sent messages are kept as few-shot examples for the language model. */
 const MAX_EXAMPLES_KEPT = 30;
 const MAX_EXAMPLE_CHARS = 1500;
-
-const VoiceLearnResponse = Type.Object({ profile: VoiceProfile, learnedFrom: Type.Integer(), skipped: Type.Integer() });
 
 export async function draftRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

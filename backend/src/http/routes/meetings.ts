@@ -1,6 +1,13 @@
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ErrorBody, MeetingNotes, NotesRequest, type TranscriptFormat } from '@steward/shared';
+import {
+  ErrorBody,
+  IdParams,
+  type MeetingNotes,
+  MeetingNotesRecord,
+  NotesRequest,
+  type TranscriptFormat,
+} from '@steward/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { Type } from 'typebox';
@@ -45,20 +52,7 @@ const NotesBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** Stored notes as the API shows them. */
-export const MeetingNotesRecord = Type.Object(
-  {
-    id: Type.String(),
-    title: Type.Union([Type.String(), Type.Null()]),
-    meetingDate: Type.Union([Type.String({ description: 'ISO date-time' }), Type.Null()]),
-    createdAt: Type.String(),
-    ...MeetingNotes.properties,
-  },
-  { additionalProperties: false },
-);
-
 const NotesList = Type.Object({ items: Type.Array(MeetingNotesRecord) });
-const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const ListQuery = Type.Object(
   { limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: '1 to 100; default 50' })) },
   { additionalProperties: false },
@@ -241,7 +235,7 @@ export async function meetingRoutes(fastify: FastifyInstance, options: MeetingRo
       },
     },
     async (request) => {
-      const { limit: rawLimit } = request.query as { limit?: string };
+      const { limit: rawLimit } = request.query;
       const limit = rawLimit === undefined ? 50 : Number(rawLimit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
         throw new HttpError(400, 'invalid_querystring', 'limit must be a whole number from 1 to 100.');
@@ -263,7 +257,7 @@ export async function meetingRoutes(fastify: FastifyInstance, options: MeetingRo
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const stored = await request.store.notes.get(id);
       if (!stored) throw new HttpError(404, 'not_found', 'No meeting notes with this id.');
       await request.store.audit('meetings.notes', { op: 'read', notesId: id });
@@ -284,7 +278,7 @@ export async function meetingRoutes(fastify: FastifyInstance, options: MeetingRo
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const stored = await request.store.notes.get(id);
       if (!stored) throw new HttpError(404, 'not_found', 'No meeting notes with this id.');
       const bytes = stored.transcriptKey ? await blobs.get(transcriptKeyOf(stored.transcriptKey)) : undefined;
@@ -307,7 +301,7 @@ export async function meetingRoutes(fastify: FastifyInstance, options: MeetingRo
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const stored = await request.store.notes.get(id);
       if (!stored) throw new HttpError(404, 'not_found', 'No meeting notes with this id.');
       // Blobs first: if the store fails, the notes stay and the user can try again; nothing is left orphaned.

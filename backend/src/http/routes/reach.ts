@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   AlertChannel,
   AlertChannelInput,
   AlertChannelList,
   AlertChannelPatch,
   AlertTestResult,
-  type CategoryId,
   CrmConnection,
   CrmConnectionInput,
   CrmConnectStart,
+  CrmOAuthCallbackQuery,
+  CrmProviderParams,
   ErrorBody,
+  IdParams,
   InboxStats,
   SenderCategoryQuery,
   SenderList,
@@ -22,14 +25,7 @@ import { Type } from 'typebox';
 import { isAdmin } from '../../identity/admin.ts';
 import { AlertChannelError } from '../../reach/alerts.ts';
 import { CrmError } from '../../reach/crm.ts';
-import {
-  authorizeUrl,
-  type CrmProvider,
-  crmRedirectUri,
-  exchangeCode,
-  oauthConfigured,
-  pkcePair,
-} from '../../reach/crm-oauth.ts';
+import { authorizeUrl, crmRedirectUri, exchangeCode, oauthConfigured, pkcePair } from '../../reach/crm-oauth.ts';
 import { listSenders, UnsubscribeRefused, unsubscribe } from '../../reach/senders.ts';
 import { inboxStats } from '../../reach/stats.ts';
 import { isUuid, takeOAuthState } from '../../storage/mailboxes.ts';
@@ -38,7 +34,11 @@ import { HttpError } from '../errors.ts';
 const escapeHtml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+/**
+ * The dashboard's answer, or that answer's JSON text when it comes from the cache (sent as is, not
+ * serialised again). The schema is InboxStats's: what the client receives is the same either way.
+ */
+const InboxStatsReply = Type.Unsafe<InboxStats | string>(InboxStats);
 
 function uuidOr404(id: string, what: string): string {
   if (!isUuid(id)) throw new HttpError(404, 'not_found', `No such ${what}.`);
@@ -46,7 +46,8 @@ function uuidOr404(id: string, what: string): string {
 }
 
 /** Senders and unsubscribe, the dashboard's numbers, alert channels, and the tenant's CRM connection. */
-export async function reachRoutes(app: FastifyInstance): Promise<void> {
+export async function reachRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { reach, config, storage } = app.services;
 
   app.get(
@@ -62,7 +63,7 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const query = request.query as { category?: CategoryId; limit?: string };
+      const { query } = request;
       return {
         senders: await listSenders(storage.db, request.store.scope, {
           category: query.category,
@@ -86,8 +87,8 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const id = uuidOr404((request.params as { id: string }).id, 'sender');
-      const body = request.body as UnsubscribeRequest;
+      const id = uuidOr404(request.params.id, 'sender');
+      const { body } = request;
       const scope = request.store.scope;
       try {
         return await unsubscribe(
@@ -129,11 +130,11 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
         description:
           "Mail per category per day, replies sent and median time to reply, awaiting-reply ageing, drafts used vs discarded, model calls and cost, over the last `days` days, in the user's time zone. Answers are cached for STATS_CACHE_SECONDS (default 60).",
         querystring: StatsQuery,
-        response: { 200: InboxStats, 400: ErrorBody },
+        response: { 200: InboxStatsReply, 400: ErrorBody },
       },
     },
     async (request, reply) => {
-      const days = Number((request.query as { days?: string }).days ?? 30);
+      const days = Number(request.query.days ?? 30);
       if (days > 365) throw new HttpError(400, 'invalid_query', 'days is at most 365.');
       const scope = request.store.scope;
       const body = await reach.stats.get({ userId: scope.userId, days }, async () =>
@@ -177,7 +178,7 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       try {
-        const channel = await reach.alerts.create(request.store.scope, request.body as AlertChannelInput);
+        const channel = await reach.alerts.create(request.store.scope, request.body);
         return reply.status(201).send(channel);
       } catch (error) {
         return channelError(error);
@@ -199,8 +200,8 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const id = uuidOr404((request.params as { id: string }).id, 'alert channel');
-      const channel = await reach.alerts.update(request.store.scope, id, request.body as AlertChannelPatch);
+      const id = uuidOr404(request.params.id, 'alert channel');
+      const channel = await reach.alerts.update(request.store.scope, id, request.body);
       if (!channel) throw new HttpError(404, 'not_found', 'No such alert channel.');
       return channel;
     },
@@ -217,10 +218,10 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const id = uuidOr404((request.params as { id: string }).id, 'alert channel');
+      const id = uuidOr404(request.params.id, 'alert channel');
       if (!(await reach.alerts.remove(request.store.scope, id)))
         throw new HttpError(404, 'not_found', 'No such alert channel.');
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -235,7 +236,7 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const id = uuidOr404((request.params as { id: string }).id, 'alert channel');
+      const id = uuidOr404(request.params.id, 'alert channel');
       try {
         const result = await reach.alerts.test(request.store.scope, id);
         if (!result) throw new HttpError(404, 'not_found', 'No such alert channel.');
@@ -284,7 +285,7 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const scope = admin(request);
       try {
-        return await reach.crm.connect(scope.tenantId, scope.userId, request.body as CrmConnectionInput);
+        return await reach.crm.connect(scope.tenantId, scope.userId, request.body);
       } catch (error) {
         return crmError(error);
       }
@@ -299,13 +300,13 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Start connecting HubSpot or Salesforce with OAuth (admins)',
         description:
           "Returns the CRM's consent page to open in a browser window; the CRM returns to /oauth/crm/callback/{provider}, which stores the tokens (sealed) and renews the access token with the refresh token from then on. HubSpot is asked for read scopes only. Needs HUBSPOT_CLIENT_ID/SECRET or SALESFORCE_CLIENT_ID/SECRET.",
-        params: Type.Object({ provider: Type.Union([Type.Literal('hubspot'), Type.Literal('salesforce')]) }),
+        params: CrmProviderParams,
         response: { 200: CrmConnectStart, 403: ErrorBody, 503: ErrorBody },
       },
     },
     async (request) => {
       admin(request);
-      const { provider } = request.params as { provider: CrmProvider };
+      const { provider } = request.params;
       if (!oauthConfigured(config.reach, provider))
         throw new HttpError(
           503,
@@ -340,7 +341,7 @@ export async function reachRoutes(app: FastifyInstance): Promise<void> {
       const scope = admin(request);
       if (!(await reach.crm.disconnect(scope.tenantId, scope.userId)))
         throw new HttpError(404, 'not_found', 'No CRM is connected.');
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }
@@ -360,19 +361,21 @@ const pageOf = (reply: FastifyReply, status: number, text: string) =>
  * Where HubSpot and Salesforce send the admin's browser back (outside /v1: no bearer token comes with it;
  * the one-time state, saved by the admin's own connect call, is what ties the code to the tenant).
  */
-export async function crmOAuthCallbackRoutes(app: FastifyInstance): Promise<void> {
+export async function crmOAuthCallbackRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { reach, config, storage } = app.services;
   app.get(
     '/oauth/crm/callback/:provider',
     {
       schema: {
         hide: true,
-        params: Type.Object({ provider: Type.Union([Type.Literal('hubspot'), Type.Literal('salesforce')]) }),
+        params: CrmProviderParams,
+        querystring: CrmOAuthCallbackQuery,
       },
     },
     async (request, reply) => {
-      const { provider } = request.params as { provider: CrmProvider };
-      const query = request.query as { code?: unknown; state?: unknown; error?: unknown };
+      const { provider } = request.params;
+      const { query } = request;
       if (typeof query.state !== 'string' || !query.state)
         return pageOf(reply, 400, 'This link is incomplete; start connecting the CRM again from Steward.');
       const pending = await takeOAuthState(storage.db, query.state);

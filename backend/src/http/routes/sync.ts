@@ -1,9 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ErrorBody } from '@steward/shared';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  ConnectMailboxResponse,
+  ConnectProviderParams,
+  DeadLetters,
+  DeadLettersQuery,
+  ErrorBody,
+  MailboxIdParams,
+  OAuthCallbackQuery,
+  OAuthConfirmForm,
+  SyncStatus,
+} from '@steward/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { CodeChallengeMethod } from 'google-auth-library';
 import { Type } from 'typebox';
+import { Compile } from 'typebox/compile';
 import { type SealedSecret, tokenContext } from '../../accounts/crypto.ts';
 import { googleClient, idTokenClaims, microsoftClient } from '../../accounts/oauth.ts';
 import { GMAIL_SCOPES, GRAPH_SCOPES } from '../../accounts/scopes.ts';
@@ -20,35 +32,6 @@ declare module 'fastify' {
     sync: SyncService;
   }
 }
-
-const Provider = Type.Union([Type.Literal('google'), Type.Literal('microsoft')]);
-
-const MailboxStatus = Type.Object({
-  id: Type.String(),
-  provider: Type.Union([Type.Literal('gmail'), Type.Literal('graph')]),
-  address: Type.String(),
-  status: Type.Union([Type.Literal('active'), Type.Literal('needs_reauth'), Type.Literal('disconnected')]),
-  statusReason: Type.Union([Type.String(), Type.Null()]),
-  phase: Type.String({ description: 'backfill while the first N days are processed, then live' }),
-  backfill: Type.Object({
-    total: Type.Integer(),
-    done: Type.Integer(),
-    startedAt: Type.Union([Type.String(), Type.Null()]),
-    finishedAt: Type.Union([Type.String(), Type.Null()]),
-  }),
-  processed: Type.Integer(),
-  lastSyncAt: Type.Union([Type.String(), Type.Null()]),
-  lastError: Type.Union([Type.String(), Type.Null()]),
-});
-
-const DeadJob = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  data: Type.Record(Type.String(), Type.Unknown()),
-  attempts: Type.Integer(),
-  error: Type.Union([Type.String(), Type.Null()]),
-  failedAt: Type.Union([Type.String(), Type.Null()]),
-});
 
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -73,6 +56,8 @@ function confirmPage(token: string, address: string, owner: { name: string | nul
 <form method="post" action="/oauth/confirm"><input type="hidden" name="token" value="${escapeHtml(token)}">
 <button name="decision" value="connect">Connect</button> <button name="decision" value="cancel">Cancel</button></form>`);
 }
+
+const isConfirmForm = Compile(OAuthConfirmForm);
 
 const PENDING_MS = 10 * 60_000;
 const confirmHandle = (token: string) => `confirm:${createHash('sha256').update(token).digest('hex')}`;
@@ -100,7 +85,8 @@ function pageHeaders(reply: FastifyReply): FastifyReply {
  * account (or a user connecting a mailbox of another provider) confirms in its browser, on a page naming
  * the Steward account it would be attached to.
  */
-export const syncPlugin = fp(async (app: FastifyInstance) => {
+export const syncPlugin = fp(async (fastify: FastifyInstance) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { config, storage, engines, accounts, triage, drafting } = app.services;
   const sync = createSyncService({
     config,
@@ -109,6 +95,8 @@ export const syncPlugin = fp(async (app: FastifyInstance) => {
     accounts,
     triage,
     drafting,
+    // Today's meetings in the morning briefing draft.
+    ...(app.services.calendars ? { calendars: app.services.calendars } : {}),
     log: app.log,
     reach: app.services.reach.hooks,
     ...(app.services.embedder ? { embedder: app.services.embedder } : {}),
@@ -132,10 +120,10 @@ export const syncPlugin = fp(async (app: FastifyInstance) => {
 
   app.get(
     '/oauth/callback/:provider',
-    { schema: { hide: true, params: Type.Object({ provider: Provider }) } },
+    { schema: { hide: true, params: ConnectProviderParams, querystring: OAuthCallbackQuery } },
     async (request, reply) => {
-      const { provider } = request.params as { provider: 'google' | 'microsoft' };
-      const query = request.query as { code?: string; state?: string; error?: string };
+      const { provider } = request.params;
+      const query = request.query;
       if (query.error)
         throw new HttpError(
           400,
@@ -221,14 +209,15 @@ export const syncPlugin = fp(async (app: FastifyInstance) => {
   );
 
   // The confirmation form posts application/x-www-form-urlencoded; only this route parses it.
-  await app.register(async (scope) => {
+  await app.register(async (instance) => {
+    const scope = instance.withTypeProvider<TypeBoxTypeProvider>();
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string', bodyLimit: 4096 },
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
     scope.post('/oauth/confirm', { schema: { hide: true } }, async (request, reply) => {
-      const form = (request.body ?? {}) as { token?: unknown; decision?: unknown };
+      const form: OAuthConfirmForm = isConfirmForm.Check(request.body) ? request.body : {};
       if (typeof form.token !== 'string' || !form.token)
         throw new HttpError(400, 'invalid_confirmation', 'The confirmation form is incomplete.');
       const pending = await takePendingConnection(storage.db, confirmHandle(form.token));
@@ -248,7 +237,8 @@ export const syncPlugin = fp(async (app: FastifyInstance) => {
 });
 
 /** The /v1 sync routes (registered inside the authenticated /v1 scope). */
-export async function syncApiRoutes(app: FastifyInstance): Promise<void> {
+export async function syncApiRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { config } = app.services;
   const sync = app.sync;
 
@@ -260,7 +250,7 @@ export async function syncApiRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Connected mailboxes and their sync progress',
         description:
           'Backfill progress, messages processed, and whether a mailbox needs to be reconnected (`needs_reauth`).',
-        response: { 200: Type.Object({ mailboxes: Type.Array(MailboxStatus) }) },
+        response: { 200: SyncStatus },
       },
     },
     async (request) => ({ mailboxes: await request.store.mailboxes.syncStatus() }),
@@ -274,12 +264,12 @@ export async function syncApiRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Start connecting a mailbox (OAuth authorization code with PKCE)',
         description:
           'Returns the provider URL to open in a browser window; the provider returns to /oauth/callback/{provider}. When the account signed in there is not provably the caller (another provider, another account), the browser is asked to confirm which Steward account the mailbox joins.',
-        params: Type.Object({ provider: Provider }),
-        response: { 200: Type.Object({ authorizationUrl: Type.String() }), 503: ErrorBody },
+        params: ConnectProviderParams,
+        response: { 200: ConnectMailboxResponse, 503: ErrorBody },
       },
     },
     async (request) => {
-      const { provider } = request.params as { provider: 'google' | 'microsoft' };
+      const { provider } = request.params;
       const kind = provider === 'google' ? 'gmail' : 'graph';
       if (!sync.canConnect(kind)) {
         throw new HttpError(
@@ -332,19 +322,19 @@ export async function syncApiRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Disconnect a mailbox',
         description:
           'Stops notifications, revokes the token where the provider allows it, and deletes the token and every sync record.',
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        params: MailboxIdParams,
         response: { 204: Type.Null(), 404: ErrorBody },
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const store = request.store.mailboxes;
       const mailbox = await store.get(id);
       if (!mailbox) throw new HttpError(404, 'not_found', 'No such mailbox.');
       await sync.disconnect(mailbox);
       await store.remove(id);
       await request.store.audit('mailbox.disconnected', { mailboxId: id, provider: mailbox.provider });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -356,14 +346,14 @@ export async function syncApiRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Dead letters: background jobs that failed every retry',
         description:
           'Admins only: the local user, or an identity listed in ADMIN_IDENTITIES (Entra tenant and object id, or Google subject). Job data holds ids, never mail content.',
-        querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })) }),
-        response: { 200: Type.Object({ engine: Type.String(), deadLetters: Type.Array(DeadJob) }), 403: ErrorBody },
+        querystring: DeadLettersQuery,
+        response: { 200: DeadLetters, 403: ErrorBody },
       },
     },
     async (request) => {
       if (!isAdmin(config, request.user?.identity))
         throw new HttpError(403, 'forbidden', 'Only administrators can list jobs.');
-      const limit = Math.min(500, Number((request.query as { limit?: string }).limit ?? 100));
+      const limit = Math.min(500, Number(request.query.limit ?? 100));
       await sync.queue.start();
       return { engine: sync.queue.engine, deadLetters: await sync.queue.deadLetters(limit) };
     },

@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Category, EmailMessage, EmailThread, ErrorBody, type Settings, TriageResult } from '@steward/shared';
+import {
+  EmailMessage,
+  ErrorBody,
+  type Settings,
+  TRIAGE_MAX_BATCH,
+  TriageBatchResponse,
+  TriageFeedbackRequest,
+  TriageFeedbackResponse,
+  TriageRequest,
+  TriageResult,
+} from '@steward/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -16,55 +26,7 @@ import { learnCorrection, type PersonalModel, type SenderRule } from '../../tria
 import { correctedTriage } from '../../triage/service.ts';
 import { HttpError } from '../errors.ts';
 
-export const MAX_BATCH = 100;
-
-const Me = Type.Array(Type.String({ maxLength: 320 }), { maxItems: 20 });
-const TriageRequest = Type.Object(
-  {
-    message: Type.Optional(EmailMessage),
-    messages: Type.Optional(
-      Type.Array(Type.Unknown(), {
-        maxItems: MAX_BATCH,
-        description: `Up to ${MAX_BATCH} EmailMessage objects; each is checked on its own.`,
-      }),
-    ),
-    thread: Type.Optional(EmailThread),
-    me: Type.Optional(Me),
-  },
-  { additionalProperties: false },
-);
-
-const ItemError = Type.Object({ id: Type.String(), error: ErrorBody.properties.error });
-const BatchResponse = Type.Object({ results: Type.Array(Type.Union([TriageResult, ItemError])) });
-
-const FeedbackRequest = Type.Object(
-  {
-    messageId: Type.String({ minLength: 1, maxLength: 1024 }),
-    category: Category,
-    message: Type.Optional(EmailMessage),
-    scope: Type.Optional(
-      Type.Union([Type.Literal('message'), Type.Literal('sender'), Type.Literal('domain')], {
-        description:
-          'message: this message (and similar ones, through the personal model); sender / domain: a rule for all their mail. Default: sender when known.',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const FeedbackResponse = Type.Object({
-  id: Type.String(),
-  messageId: Type.String(),
-  category: Category,
-  previousCategory: Type.Union([Category, Type.Null()]),
-  scope: Type.String(),
-  rule: Type.Union([Type.Object({ kind: Type.String(), value: Type.String() }), Type.Null()]),
-  createdAt: Type.String(),
-  triage: Type.Union([TriageResult, Type.Null()], {
-    description:
-      'The stored result as corrected (what GET /v1/triage/{messageId} now answers), or null when the message was never triaged.',
-  }),
-});
+export const MAX_BATCH = TRIAGE_MAX_BATCH;
 
 const checkMessage = Compile(EmailMessage);
 
@@ -192,7 +154,7 @@ export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
         description:
           "Send `message` (with optional `thread`, oldest first) for one result, or `messages` for a batch answered item by item: a bad item gets its own `{id, error}` and the rest go on. `me` lists the user's addresses (default: the signed-in address). Results are cached by message id and content.",
         body: TriageRequest,
-        response: { 200: Type.Union([TriageResult, BatchResponse]), 400: ErrorBody },
+        response: { 200: Type.Union([TriageResult, TriageBatchResponse]), 400: ErrorBody },
       },
     },
     async (request) => {
@@ -260,8 +222,8 @@ export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
         summary: 'Correct a category ("fix category")',
         description:
           'Stores the correction. Later results follow it: a sender or domain rule, and the personal model learns from the message when it is sent along. Nothing is moved or deleted in the mailbox.',
-        body: FeedbackRequest,
-        response: { 201: FeedbackResponse, 400: ErrorBody },
+        body: TriageFeedbackRequest,
+        response: { 201: TriageFeedbackResponse, 400: ErrorBody },
       },
     },
     async (request, reply) => {

@@ -1,18 +1,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { GmailPush, GraphNotification, GraphNotifications, GraphValidationQuery } from '@steward/shared';
 import type { FastifyInstance } from 'fastify';
 import { OAuth2Client } from 'google-auth-library';
+import { Compile } from 'typebox/compile';
 import { syncStore } from '../../storage/sync.ts';
 import type { SyncService } from '../../sync/service.ts';
 import { SYNC_JOBS } from '../../sync/service.ts';
 import { errorBody } from '../errors.ts';
 
-interface GraphNotification {
-  subscriptionId?: string;
-  clientState?: string;
-  changeType?: string;
-  lifecycleEvent?: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed' | string;
-  resourceData?: { id?: string };
-}
+// Provider payloads are checked in the handlers, after the sender verifies, not by a route schema: a push
+// that does not fit is acknowledged and dropped (Pub/Sub would retry a 400 forever).
+const isGmailPush = Compile(GmailPush);
+const isGraphNotifications = Compile(GraphNotifications);
+const isGraphNotification = Compile(GraphNotification);
 
 /** Equal strings in constant time (hashed first, so the length is not revealed either). */
 export function constantTimeEqual(a: string, b: string): boolean {
@@ -25,7 +26,8 @@ export function constantTimeEqual(a: string, b: string): boolean {
  * Provider notifications. Each handler verifies, enqueues a coalesced delta sync, and acknowledges with
  * 202: no provider call and no mail processing happens on the request path.
  */
-export async function webhookRoutes(app: FastifyInstance, sync: SyncService): Promise<void> {
+export async function webhookRoutes(fastify: FastifyInstance, sync: SyncService): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { config, storage } = app.services;
   const rows = syncStore(storage.db);
   const pushVerifier = new OAuth2Client(
@@ -55,13 +57,12 @@ export async function webhookRoutes(app: FastifyInstance, sync: SyncService): Pr
     } catch {
       return reply.status(401).send(errorBody('unauthorized', 'The push token does not verify.'));
     }
-    const body = request.body as { message?: { data?: string } } | undefined;
+    const data = isGmailPush.Check(request.body) ? (request.body.message?.data ?? '') : '';
     let emailAddress: string | undefined;
     try {
-      const data = JSON.parse(Buffer.from(body?.message?.data ?? '', 'base64').toString('utf8')) as {
-        emailAddress?: unknown;
-      };
-      if (typeof data.emailAddress === 'string') emailAddress = data.emailAddress.toLowerCase();
+      const push: unknown = JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
+      if (push && typeof push === 'object' && 'emailAddress' in push && typeof push.emailAddress === 'string')
+        emailAddress = push.emailAddress.toLowerCase();
     } catch {}
     // A malformed message is acknowledged (not retried forever by Pub/Sub) and dropped.
     if (!emailAddress) return reply.status(202).send({ accepted: 0 });
@@ -70,13 +71,14 @@ export async function webhookRoutes(app: FastifyInstance, sync: SyncService): Pr
     return reply.status(202).send({ accepted: mailboxIds.length });
   });
 
-  app.post('/webhooks/graph', { schema: { hide: true } }, async (request, reply) => {
-    const validationToken = (request.query as { validationToken?: string }).validationToken;
+  app.post('/webhooks/graph', { schema: { hide: true, querystring: GraphValidationQuery } }, async (request, reply) => {
+    const { validationToken } = request.query;
     if (typeof validationToken === 'string') {
       return reply.status(200).type('text/plain; charset=utf-8').send(validationToken.slice(0, 4096));
     }
-    const body = request.body as { value?: GraphNotification[] } | undefined;
-    const notes = Array.isArray(body?.value) ? body.value.slice(0, 1000) : [];
+    const notes = isGraphNotifications.Check(request.body)
+      ? request.body.value.slice(0, 1000).filter((note) => isGraphNotification.Check(note))
+      : [];
     const ids = [...new Set(notes.map((n) => n.subscriptionId).filter((id): id is string => typeof id === 'string'))];
     if (ids.length === 0) return reply.status(401).send(errorBody('unauthorized', 'No notification verifies.'));
     const watched = await rows.mailboxesByWatch(ids);

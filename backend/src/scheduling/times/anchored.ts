@@ -3,6 +3,7 @@
  * "the second Tuesday after Christmas", "the morning of Dec 24".
  */
 import type { DateTime } from 'luxon';
+import { minus, plus, startOf } from './calendar-math.ts';
 import { holidaySpan } from './holiday-rules.ts';
 import { ORDINAL, ordinalValue, plausibleWeekday, WEEKDAY, weekdayNumber } from './lexicon.ts';
 import { settled } from './pending.ts';
@@ -58,10 +59,10 @@ export function anchoredCandidates(candidates: Pending[], text: string, ctx: Con
       const u = unitMinutes(unit);
       if (/^the$/i.test(m[1] ?? '') && unit.startsWith('week')) {
         // "the week after Easter": the calendar week that follows (or precedes) the one holding the day.
-        const day = moved((d) => d.startOf('week').plus({ weeks: sign }));
+        const day = moved((d) => plus(startOf(d, 'week'), { weeks: sign }));
         if (day)
           push({
-            span: { start: day, end: day.plus({ weeks: 1 }), grain: 'week' },
+            span: { start: day, end: plus(day, { weeks: 1 }), grain: 'week' },
             week: day,
             index: at(m),
             stop: b.stop,
@@ -72,8 +73,8 @@ export function anchoredCandidates(candidates: Pending[], text: string, ctx: Con
       if (Number.isFinite(amount) && amount > 0) {
         const day = moved((d) =>
           u.months !== undefined
-            ? d.plus({ months: sign * amount * u.months })
-            : d.plus({ days: sign * amount * (u.days ?? 1) }),
+            ? plus(d, { months: sign * amount * u.months })
+            : plus(d, { days: sign * amount * (u.days ?? 1) }),
         );
         if (day) push({ ...daySpan(day), index: at(m), stop: b.stop, ...anchored });
         continue;
@@ -87,8 +88,8 @@ export function anchoredCandidates(candidates: Pending[], text: string, ctx: Con
       if (n > 0 && weekday > 0) {
         const day = moved((d) =>
           after
-            ? d.plus({ days: ((weekday - d.weekday + 6) % 7) + 1 + 7 * (n - 1) })
-            : d.minus({ days: ((d.weekday - weekday + 6) % 7) + 1 + 7 * (n - 1) }),
+            ? plus(d, { days: ((weekday - d.weekday + 6) % 7) + 1 + 7 * (n - 1) })
+            : minus(d, { days: ((d.weekday - weekday + 6) % 7) + 1 + 7 * (n - 1) }),
         );
         if (day) push({ ...daySpan(day), index: at(m), stop: b.stop, ...anchored });
         continue;
@@ -98,9 +99,9 @@ export function anchoredCandidates(candidates: Pending[], text: string, ctx: Con
     if (m) {
       // Weeks run Monday to Sunday; "the week of Sunday the 6th" means the working week that follows.
       const day = moved((d) => d) ?? b.day;
-      const monday = (day.weekday === 7 ? day.plus({ days: 1 }) : day).startOf('week');
+      const monday = startOf(day.weekday === 7 ? plus(day, { days: 1 }) : day, 'week');
       push({
-        span: { start: monday, end: monday.plus({ weeks: 1 }), grain: 'week' },
+        span: { start: monday, end: plus(monday, { weeks: 1 }), grain: 'week' },
         week: monday,
         index: at(m),
         stop: b.stop,

@@ -1,6 +1,7 @@
 /** chrono-node's readings, converted to zone-aware candidates. */
 import * as chrono from 'chrono-node';
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
+import { dateTime, plus, set, startOf } from './calendar-math.ts';
 import { pickMonth, pickMonthDay, pickWeekday } from './direction.ts';
 import { pending } from './pending.ts';
 import { consistentDate, DURATION_UNIT, dayFromToday, finer, QUANTITY, withTimeOfDay } from './spans.ts';
@@ -76,7 +77,7 @@ function resolveResult(r: chrono.ParsedResult, index: number, stop: number, ctx:
     if (end?.span && candidate.span) {
       let endAt = end.span.grain === 'minute' || end.span.grain === 'hour' ? end.span.start : end.span.end;
       // "11pm-1am" ends the next day.
-      if (endAt <= candidate.span.start && end.span.grain !== 'day') endAt = endAt.plus({ days: 1 });
+      if (endAt <= candidate.span.start && end.span.grain !== 'day') endAt = plus(endAt, { days: 1 });
       const grain = finer(candidate.span.grain, end.span.grain);
       // An end before the start ("6/20 - Friday" read as two dates) is no range: the start stands alone.
       if (endAt > candidate.span.start)
@@ -111,8 +112,9 @@ function fromComponents(
     const weekday = (((c.get('weekday') ?? 0) + 6) % 7) + 1;
     const day = result.day.weekday === weekday ? result.day : consistentDate(ctx, dateParts, weekday);
     if (day && (day.year !== result.day.year || day.month !== result.day.month || day.day !== result.day.day)) {
-      const moved = day.diff(result.day, 'days').days;
-      const shift = (dt: DateTime) => dt.plus({ days: Math.round(moved) });
+      // Both are midnights: the calendar days between them, whatever DST did to the hours.
+      const moved = Math.round((day.toMillis() - result.day.toMillis()) / 86_400_000);
+      const shift = (dt: DateTime) => plus(dt, { days: moved });
       return {
         ...result,
         day: shift(result.day),
@@ -152,8 +154,8 @@ function fromComponentsInner(
   // Midnight of the date (fromObject with no hour), in the writer's zone.
   const day =
     zone === ctx.zone
-      ? DateTime.fromObject({ year, month, day: dayOfMonth }, { zone })
-      : DateTime.fromObject({ year, month, day: dayOfMonth }, { zone }).setZone(ctx.zone, { keepLocalTime: true });
+      ? dateTime({ year, month, day: dayOfMonth }, zone)
+      : dateTime({ year, month, day: dayOfMonth }, zone).setZone(ctx.zone, { keepLocalTime: true });
   if (!day.isValid) return null;
 
   if (hourKnown) {
@@ -166,12 +168,12 @@ function fromComponentsInner(
       /\d\s*[:.h]\s*\d{2}|\b(?:past|half|quarter|to)\b|\d{3,4}\b/i.test(text) ||
       relative;
     const grain = minuteGrain ? 'minute' : 'hour';
-    const startLocal = DateTime.fromObject({ year, month, day: dayOfMonth, hour, minute, second }, { zone });
+    const startLocal = dateTime({ year, month, day: dayOfMonth, hour, minute, second }, zone);
     const sameZone = zone === ctx.zone;
     const start = sameZone ? startLocal : startLocal.setZone(ctx.zone);
     const timeOfDay: TimeOfDay = { from: hour * 60 + minute, grain };
     const dated = dayKnown ? { day } : {};
-    return { span: { start, end: start.plus({ [`${grain}s`]: 1 }), grain }, timeOfDay, ...dated };
+    return { span: { start, end: plus(start, { [`${grain}s`]: 1 }), grain }, timeOfDay, ...dated };
   }
   if (part && dayKnown) {
     const timeOfDay = partOfDay(part[1]!);
@@ -181,15 +183,15 @@ function fromComponentsInner(
   if (dayKnown || relative) {
     const start = day;
     const weekday = c.isCertain('weekday') && !c.isCertain('day') ? { weekday: start.weekday } : {};
-    return { span: { start, end: start.plus({ days: 1 }), grain: 'day' }, day: start, ...weekday };
+    return { span: { start, end: plus(start, { days: 1 }), grain: 'day' }, day: start, ...weekday };
   }
   if (c.isCertain('month')) {
-    const start = day.startOf('month');
-    return { span: { start, end: start.plus({ months: 1 }), grain: 'month' } };
+    const start = startOf(day, 'month');
+    return { span: { start, end: plus(start, { months: 1 }), grain: 'month' } };
   }
   if (c.isCertain('year')) {
-    const start = day.startOf('year');
-    return { span: { start, end: start.plus({ years: 1 }), grain: 'year' } };
+    const start = startOf(day, 'year');
+    return { span: { start, end: plus(start, { years: 1 }), grain: 'year' } };
   }
   return null;
 }
@@ -201,12 +203,12 @@ function pickOccurrence(c: chrono.ParsedComponents, text: string, ctx: Context, 
     const weekday = (((c.get('weekday') ?? 0) + 6) % 7) + 1;
     const today = ctx.today;
     if (/\b(?:last|past|previous)\b/i.test(text)) return dayFromToday(ctx, -(((today.weekday - weekday + 6) % 7) + 1));
-    if (/\bnext\b/i.test(text)) return today.startOf('week').plus({ weeks: 1, days: weekday - 1 });
+    if (/\bnext\b/i.test(text)) return plus(startOf(today, 'week'), { weeks: 1, days: weekday - 1 });
     if (/\b(?:this|today|coming)\b/i.test(text)) return dayFromToday(ctx, (weekday - today.weekday + 7) % 7);
     const reading = read();
     // "Thursday 2-3pm" written on Thursday morning: today, while the time is still ahead.
     if (c.isCertain('hour') && weekday === today.weekday && reading.direction !== 'past') {
-      const at = today.set({ hour: c.get('hour') ?? 0, minute: c.get('minute') ?? 0 });
+      const at = set(today, { hour: c.get('hour') ?? 0, minute: c.get('minute') ?? 0 });
       if (at > ctx.ref) return today;
     }
     return pickWeekday(ctx, weekday, reading);

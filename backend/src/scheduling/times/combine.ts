@@ -5,6 +5,7 @@
  */
 import type { DateTime } from 'luxon';
 import type { ZoneMention } from '../zones.ts';
+import { plus } from './calendar-math.ts';
 import { consistentDate, daySpan, finer, withTimeOfDay } from './spans.ts';
 import type { Candidate, Context, Pending, TimeOfDay } from './types.ts';
 
@@ -18,15 +19,17 @@ export function chooseLongest(candidates: Pending[]): Candidate[] {
   );
   const chosen: Candidate[] = [];
   // Characters already taken by a chosen reading: an overlap test costs the reading's length, not the list's.
-  const taken = new Set<number>();
+  let end = 0;
+  for (const p of candidates) end = Math.max(end, p.stop);
+  const taken = new Uint8Array(end);
   for (const p of sorted) {
     let free = true;
-    for (let i = p.index; i < p.stop && free; i++) if (taken.has(i)) free = false;
+    for (let i = p.index; i < p.stop && free; i++) if (taken[i]) free = false;
     if (!free) continue;
     const c = p.resolve();
     if (!c) continue;
     chosen.push(c);
-    for (let i = c.index; i < c.stop; i++) taken.add(i);
+    taken.fill(1, Math.max(0, c.index), c.stop);
   }
   return chosen.sort((a, b) => a.index - b.index);
 }
@@ -202,9 +205,9 @@ export function bindWeekdaysToWeek(candidates: Candidate[], text: string): Candi
 }
 
 function moveToWeek(c: Candidate, week: DateTime): void {
-  const day = week.plus({ days: (c.weekday ?? 1) - 1 });
+  const day = plus(week, { days: (c.weekday ?? 1) - 1 });
   c.day = day;
-  c.span = c.timeOfDay ? withTimeOfDay(day, c.timeOfDay) : { start: day, end: day.plus({ days: 1 }), grain: 'day' };
+  c.span = c.timeOfDay ? withTimeOfDay(day, c.timeOfDay) : { start: day, end: plus(day, { days: 1 }), grain: 'day' };
 }
 
 const ALTERNATIVE = /^\s*(?:,|or|and|,\s*or|,\s*and|\/|&|or on|and on)\s*$/i;

@@ -2,7 +2,8 @@
  * Rules for calendar dates: weekdays, days of the month, "first Tuesday of October", quarters, years, and numeric
  * dates ("2/15", "2014-10", "1960 - 1961").
  */
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
+import { dateTime, minus, plus, set } from './calendar-math.ts';
 import { pickDayOfMonth, pickMonth, pickMonthDay, pickPeriodYear, pickWeekday } from './direction.ts';
 import {
   MONTH_NAME,
@@ -39,11 +40,11 @@ export const weekdayRule: Rule = {
     const today = ctx.today;
     let day: DateTime;
     let reading: Reading | undefined;
-    if (weekWord) day = startOfPeriod(ctx, 'week', relativeShift(weekWord)).plus({ days: weekday - 1 });
+    if (weekWord) day = plus(startOfPeriod(ctx, 'week', relativeShift(weekWord)), { days: weekday - 1 });
     else if (which === 'last' || which === 'past' || which === 'previous') {
       day = dayFromToday(ctx, -(((today.weekday - weekday + 6) % 7) + 1));
     } else if (which === 'next') {
-      day = startOfPeriod(ctx, 'week', 1).plus({ days: weekday - 1 });
+      day = plus(startOfPeriod(ctx, 'week', 1), { days: weekday - 1 });
     } else {
       reading = ctx.read(m.index, m.index + m[0].length);
       // "this Monday" in a past sentence is the Monday of this week; otherwise the next one.
@@ -52,7 +53,7 @@ export const weekdayRule: Rule = {
           ? dayFromToday(ctx, ((weekday - today.weekday + 6) % 7) + 1)
           : pickWeekday(ctx, weekday, which ? { ...reading, direction: 'past' } : reading);
     }
-    if (m[3]) day = day.plus({ days: /next/i.test(m[3]) ? 7 : -7 });
+    if (m[3]) day = plus(day, { days: /next/i.test(m[3]) ? 7 : -7 });
     return {
       ...daySpan(day),
       ...(weekWord || m[3] ? {} : { weekday }),
@@ -82,7 +83,7 @@ export const dayOfMonthRule: Rule = {
     if (monthPhrase) {
       const period = containingPeriod(monthPhrase, ctx);
       if (!period) return null;
-      const day = period.start.set({ day: dom });
+      const day = set(period.start, { day: dom });
       return day.isValid && day.month === period.start.month ? daySpan(day) : null;
     }
     const reading = ctx.read(m.index, m.index + m[0].length);
@@ -106,27 +107,27 @@ export const nthOfPeriodRule: Rule = {
     const period = containingPeriod(periodPhrase!, ctx);
     if (!period || !n) return null;
     const first = period.start;
-    const afterEnd = period.start.plus(period.unit === 'month' ? { months: 1 } : { years: 1 });
+    const afterEnd = plus(period.start, period.unit === 'month' ? { months: 1 } : { years: 1 });
     const unit = unitWord!.toLowerCase();
     if (unit === 'day') {
-      const day = last ? afterEnd.minus({ days: n }) : first.plus({ days: n - 1 });
+      const day = last ? minus(afterEnd, { days: n }) : plus(first, { days: n - 1 });
       return daySpan(day);
     }
     if (unit === 'week') {
-      const firstMonday = first.plus({ days: (8 - first.weekday) % 7 });
-      const lastMonday = afterEnd.minus({ days: 7 }).minus({ days: (afterEnd.minus({ days: 7 }).weekday + 6) % 7 });
-      const start = last ? lastMonday.minus({ weeks: n - 1 }) : firstMonday.plus({ weeks: n - 1 });
-      return { span: { start, end: start.plus({ weeks: 1 }), grain: 'week' } };
+      const firstMonday = plus(first, { days: (8 - first.weekday) % 7 });
+      const lastMonday = minus(minus(afterEnd, { days: 7 }), { days: (minus(afterEnd, { days: 7 }).weekday + 6) % 7 });
+      const start = last ? minus(lastMonday, { weeks: n - 1 }) : plus(firstMonday, { weeks: n - 1 });
+      return { span: { start, end: plus(start, { weeks: 1 }), grain: 'week' } };
     }
     const weekday = unit.startsWith('w') && unit !== 'wednesday' && !unit.startsWith('wed') ? 5 : weekdayNumber(unit);
     const weekend = weekday === 5 && !unit.startsWith('f');
-    const firstMatch = first.plus({ days: (weekday - first.weekday + 7) % 7 });
-    const lastDay = afterEnd.minus({ days: 1 });
-    const lastMatch = lastDay.minus({ days: (lastDay.weekday - weekday + 7) % 7 });
-    const day = last ? lastMatch.minus({ weeks: n - 1 }) : firstMatch.plus({ weeks: n - 1 });
+    const firstMatch = plus(first, { days: (weekday - first.weekday + 7) % 7 });
+    const lastDay = minus(afterEnd, { days: 1 });
+    const lastMatch = minus(lastDay, { days: (lastDay.weekday - weekday + 7) % 7 });
+    const day = last ? minus(lastMatch, { weeks: n - 1 }) : plus(firstMatch, { weeks: n - 1 });
     if (weekend) {
-      const start = day.set({ hour: 18 });
-      return { span: { start, end: day.plus({ days: 3 }), grain: 'hour' } };
+      const start = set(day, { hour: 18 });
+      return { span: { start, end: plus(day, { days: 3 }), grain: 'hour' } };
     }
     return daySpan(day);
   },
@@ -146,8 +147,8 @@ export const quarterRule: Rule = {
     let year = reading ? pickPeriodYear(ctx, quarter * 3 - 2, reading) : ctx.ref.year;
     if (m[3]) year = Number(m[3]);
     if (m[4]) year = m[4].length === 2 ? 2000 + Number(m[4]) : Number(m[4]);
-    const start = DateTime.fromObject({ year, month: quarter * 3 - 2, day: 1 }, { zone: ctx.zone });
-    return { span: { start, end: start.plus({ months: 3 }), grain: 'month' }, ...(reading ? { reading } : {}) };
+    const start = dateTime({ year, month: quarter * 3 - 2, day: 1 }, ctx.zone);
+    return { span: { start, end: plus(start, { months: 3 }), grain: 'month' }, ...(reading ? { reading } : {}) };
   },
 };
 
@@ -157,8 +158,8 @@ export const yearRule: Rule = {
   pattern: /\b(?:(?:in|during|since|until|for|of|year)\s+)(\d{4})\b|\b(?:in\s+)?(\d{1,4})\s*(?:a\.d\.|ad\b|a\.d\b)/gi,
   resolve(m, ctx) {
     const year = Number(m[1] ?? m[2]);
-    const start = DateTime.fromObject({ year }, { zone: ctx.zone });
-    return start.isValid ? { span: { start, end: start.plus({ years: 1 }), grain: 'year' } } : null;
+    const start = dateTime({ year }, ctx.zone);
+    return start.isValid ? { span: { start, end: plus(start, { years: 1 }), grain: 'year' } } : null;
   },
 };
 
@@ -191,8 +192,8 @@ export const numericDateRules: Rule[] = [
     name: 'numeric-month',
     pattern: /(?<![\w/.:-])(1[89]\d\d|2[01]\d\d)[-/](0?[1-9]|1[0-2])(?![\w/.:]|-\d)/g,
     resolve(m, ctx) {
-      const start = DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: 1 }, { zone: ctx.zone });
-      return start.isValid ? { span: { start, end: start.plus({ months: 1 }), grain: 'month' } } : null;
+      const start = dateTime({ year: Number(m[1]), month: Number(m[2]), day: 1 }, ctx.zone);
+      return start.isValid ? { span: { start, end: plus(start, { months: 1 }), grain: 'month' } } : null;
     },
   },
   {
@@ -204,8 +205,8 @@ export const numericDateRules: Rule[] = [
       const from = Number(m[1]);
       const to = Number(m[2]);
       if (to <= from) return null;
-      const start = DateTime.fromObject({ year: from }, { zone: ctx.zone });
-      return { span: { start, end: start.set({ year: to + 1 }), grain: 'year' } };
+      const start = dateTime({ year: from }, ctx.zone);
+      return { span: { start, end: set(start, { year: to + 1 }), grain: 'year' } };
     },
   },
   {
@@ -221,8 +222,8 @@ export const numericDateRules: Rule[] = [
           text.slice(Math.max(0, index - 12), index),
         );
       if (!alone && !cue) return null;
-      const start = DateTime.fromObject({ year: Number(m[1]) }, { zone: ctx.zone });
-      return { span: { start, end: start.plus({ years: 1 }), grain: 'year' } };
+      const start = dateTime({ year: Number(m[1]) }, ctx.zone);
+      return { span: { start, end: plus(start, { years: 1 }), grain: 'year' } };
     },
   },
 ];
@@ -243,13 +244,13 @@ export const dayRangeRule: Rule = {
     if (from < 1 || to > 31 || to <= from) return null;
     const reading = year ? undefined : ctx.read(m.index, m.index + m[0].length);
     const first = year
-      ? DateTime.fromObject({ year: Number(year), month, day: from }, { zone: ctx.zone })
+      ? dateTime({ year: Number(year), month, day: from }, ctx.zone)
       : pickMonthDay(ctx, month, from, reading!);
     if (!first?.isValid) return null;
-    const last = first.set({ day: to });
+    const last = set(first, { day: to });
     if (!last.isValid || last.month !== month) return null;
     return {
-      span: { start: first, end: last.plus({ days: 1 }), grain: 'day' },
+      span: { start: first, end: plus(last, { days: 1 }), grain: 'day' },
       ...(reading ? { reading } : {}),
     };
   },
@@ -260,10 +261,10 @@ export const decadeRule: Rule = {
   name: 'decade',
   pattern: /\b(?:(early|mid|late)[\s-]+)?(1[89]\d0|20\d0)'?s\b/gi,
   resolve(m, ctx) {
-    const decade = DateTime.fromObject({ year: Number(m[2]) }, { zone: ctx.zone });
+    const decade = dateTime({ year: Number(m[2]) }, ctx.zone);
     const which = m[1]?.toLowerCase();
     const [from, to] = which === 'early' ? [0, 4] : which === 'mid' ? [3, 7] : which === 'late' ? [6, 10] : [0, 10];
-    return { span: { start: decade.plus({ years: from }), end: decade.plus({ years: to }), grain: 'year' } };
+    return { span: { start: plus(decade, { years: from }), end: plus(decade, { years: to }), grain: 'year' } };
   },
 };
 
@@ -278,8 +279,8 @@ export const yearModifierRule: Rule = {
     /(?<=\b(?:the|a|an|its|his|her|their|our|this|that|last|these|those)\s{1,3})(1[89]\d\d|20\d\d)(?=\s+([a-z]+))/gi,
   resolve(m, ctx) {
     if (COUNTED.test(m[2]!)) return null;
-    const start = DateTime.fromObject({ year: Number(m[1]) }, { zone: ctx.zone });
-    return { span: { start, end: start.plus({ years: 1 }), grain: 'year' } };
+    const start = dateTime({ year: Number(m[1]) }, ctx.zone);
+    return { span: { start, end: plus(start, { years: 1 }), grain: 'year' } };
   },
 };
 
@@ -292,8 +293,8 @@ export const yearWordsRule: Rule = {
     if (!m[1] && !alone) return null;
     const year = yearFromWords(m[2]!);
     if (!Number.isFinite(year)) return null;
-    const start = DateTime.fromObject({ year }, { zone: ctx.zone });
-    return { span: { start, end: start.plus({ years: 1 }), grain: 'year' } };
+    const start = dateTime({ year }, ctx.zone);
+    return { span: { start, end: plus(start, { years: 1 }), grain: 'year' } };
   },
 };
 
@@ -319,7 +320,7 @@ export const monthRule: Rule = {
       if (!led && (/^\s+[A-Z][a-z]/.test(after) || /^\s+(?:[a-z]|I\b)/.test(after))) return null;
     }
     const month = monthNumber(name!);
-    const at = (year: number) => DateTime.fromObject({ year, month, day: 1 }, { zone: ctx.zone });
+    const at = (year: number) => dateTime({ year, month, day: 1 }, ctx.zone);
     let start: DateTime;
     let reading: Reading | undefined;
     const year = yearOf ?? yearAfter;
@@ -332,6 +333,6 @@ export const monthRule: Rule = {
       reading = ctx.read(m.index, m.index + whole.length);
       start = pickMonth(ctx, month, reading);
     }
-    return { span: { start, end: start.plus({ months: 1 }), grain: 'month' }, ...(reading ? { reading } : {}) };
+    return { span: { start, end: plus(start, { months: 1 }), grain: 'month' }, ...(reading ? { reading } : {}) };
   },
 };

@@ -2,7 +2,8 @@
  * Choosing the occurrence of a weekday, date or month that has no year or week of its own, from the way
  * the sentence points (context.ts): the one just gone for the past, the next one for the future.
  */
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
+import { dateTime, minus, plus, set, startOf } from './calendar-math.ts';
 import { dayFromToday } from './spans.ts';
 import type { Context, Reading } from './types.ts';
 
@@ -30,7 +31,7 @@ export function pickMonthDay(ctx: Context, month: number, day: number, given: Re
   const valid = (year: number) => day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
   const years = [today.year - 1, today.year, today.year + 1].filter(valid);
   if (!years.length || month < 1 || month > 12 || day < 1) return null;
-  const at = (year: number) => DateTime.fromObject({ year, month, day }, { zone: ctx.zone });
+  const at = (year: number) => dateTime({ year, month, day }, ctx.zone);
   const number = (year: number) => dayNumber(year, month, day);
   const behind = [...years].reverse().find((y) => number(y) <= todayNumber);
   const ahead = years.find((y) => number(y) >= todayNumber);
@@ -54,21 +55,21 @@ export function pickMonth(ctx: Context, month: number, given: Reading): DateTime
   if (reading.direction === 'past') chosen = behind;
   else if (reading.direction === 'present')
     chosen = year * 12 + current - months(behind) < months(ahead) - (year * 12 + current) ? behind : ahead;
-  return DateTime.fromObject({ year: chosen, month, day: 1 }, { zone: ctx.zone });
+  return dateTime({ year: chosen, month, day: 1 }, ctx.zone);
 }
 
 /** "the 15th": past → the last one on or before today; otherwise today or later. */
 export function pickDayOfMonth(ctx: Context, dom: number, reading: Reading): DateTime | null {
   const today = ctx.today;
-  let month = today.startOf('month');
+  let month = startOf(today, 'month');
   if (reading.direction === 'past') {
-    for (let i = 0; i < 3; i++, month = month.minus({ months: 1 })) {
-      if (dom <= month.daysInMonth! && month.set({ day: dom }) <= today) return month.set({ day: dom });
+    for (let i = 0; i < 3; i++, month = minus(month, { months: 1 })) {
+      if (dom <= month.daysInMonth! && set(month, { day: dom }) <= today) return set(month, { day: dom });
     }
     return null;
   }
-  for (let i = 0; i < 3; i++, month = month.plus({ months: 1 })) {
-    if (dom <= month.daysInMonth! && month.set({ day: dom }) >= today) return month.set({ day: dom });
+  for (let i = 0; i < 3; i++, month = plus(month, { months: 1 })) {
+    if (dom <= month.daysInMonth! && set(month, { day: dom }) >= today) return set(month, { day: dom });
   }
   return null;
 }

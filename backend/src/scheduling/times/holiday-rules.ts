@@ -1,11 +1,12 @@
 /** The rule for named holidays ("Thanksgiving", "next Easter", "Christmas 2014"), on the calendars of ../holidays.ts. */
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import { HOLIDAY_PATTERN, type Holiday, type HolidayDate, holidayNamed } from '../holidays.ts';
+import { dateTime, plus, startOf } from './calendar-math.ts';
 import { YEAR_WORDS, yearFromWords } from './lexicon.ts';
 import { DURATION_UNIT, QUANTITY, quantityValue, relativeShift, shifted } from './spans.ts';
 import type { Context, Rule } from './types.ts';
 
-const toDateTime = (d: HolidayDate, ctx: Context) => DateTime.fromObject(d, { zone: ctx.zone });
+const toDateTime = (d: HolidayDate, ctx: Context) => dateTime(d, ctx.zone);
 
 type HolidaySpan = { start: DateTime; end: DateTime } | null;
 
@@ -24,7 +25,7 @@ export function holidaySpan(h: Holiday, year: number, ctx: Context): HolidaySpan
   if (known !== undefined) return known;
   const d = h.date(year);
   const start = d ? toDateTime(d, ctx) : null;
-  const span = start?.isValid ? { start, end: start.plus({ days: h.days?.(year) ?? 1 }) } : null;
+  const span = start?.isValid ? { start, end: plus(start, { days: h.days?.(year) ?? 1 }) } : null;
   if (spans.size >= MAX_SPANS) spans.clear();
   spans.set(key, span);
   return span;
@@ -74,11 +75,11 @@ export const holidayRule: Rule = {
         (inUnit ?? agoUnit)!,
         agoWord && /ago/i.test(agoWord) ? -1 : 1,
       );
-      span = shift ? holidayAround(holiday, shift.start.startOf('day'), 1, ctx) : null;
+      span = shift ? holidayAround(holiday, startOf(shift.start, 'day'), 1, ctx) : null;
     } else if (which && relativeShift(which) < 0) span = holidayAround(holiday, today, -1, ctx);
     else span = holidayAround(holiday, today, 1, ctx);
     if (!span) return null;
-    const single = span.end.diff(span.start, 'days').days <= 1;
+    const single = span.end <= plus(span.start, { days: 1 });
     return {
       span: { ...span, grain: 'day' },
       ...(single ? { day: span.start } : {}),

@@ -5,6 +5,7 @@
 import type { DateTime } from 'luxon';
 import { cachedZone, findZoneMentions, type ZoneMention } from '../zones.ts';
 import { anchoredCandidates } from './anchored.ts';
+import { plus } from './calendar-math.ts';
 import { chronoCandidates } from './chrono.ts';
 import {
   attachZones,
@@ -125,7 +126,7 @@ function ruleCandidates(text: string, ctx: Context): Pending[] {
   for (const rule of RULES) {
     rule.pattern.lastIndex = 0;
     for (const m of text.matchAll(rule.pattern)) {
-      const index = (m.index ?? 0) + /^\s*/.exec(m[0])![0].length;
+      const index = (m.index ?? 0) + leadingSpace(m[0]);
       const stop = (m.index ?? 0) + m[0].length;
       out.push(
         pending(index, stop, true, () => {
@@ -136,6 +137,12 @@ function ruleCandidates(text: string, ctx: Context): Pending[] {
     }
   }
   return out;
+}
+
+function leadingSpace(text: string): number {
+  let i = 0;
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  return i;
 }
 
 function toExpression(
@@ -150,7 +157,7 @@ function toExpression(
     const today = ctx.today;
     const candidate = withTimeOfDay(today, c.timeOfDay);
     const passed = c.timeOfDay.to === undefined ? candidate.start < ctx.ref : candidate.end <= ctx.ref;
-    span = passed && !c.deadline ? withTimeOfDay(today.plus({ days: 1 }), c.timeOfDay) : candidate;
+    span = passed && !c.deadline ? withTimeOfDay(plus(today, { days: 1 }), c.timeOfDay) : candidate;
   }
   if (!span) return null;
   let { start, end } = span;

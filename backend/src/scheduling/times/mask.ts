@@ -297,21 +297,35 @@ export interface Compacted {
 export function compactTriggered(text: string): Compacted {
   const kept: Array<{ from: number; at: number; length: number }> = [];
   let out = '';
+  // The last two characters of `out`, kept aside: asking the growing string would flatten it every time.
+  let tail = '';
   let start = 0;
   const keep = (from: number, to: number) => {
     const sentence = text.slice(from, to);
     if (!TRIGGER.test(sentence)) {
       // A dropped line still ends a paragraph: the sentences on either side stay apart.
-      if (sentence.includes('\n') && !out.endsWith('\n\n')) out += '\n';
+      if (sentence.includes('\n') && tail !== '\n\n') {
+        out += '\n';
+        tail = `${tail}\n`.slice(-2);
+      }
       return;
     }
     const last = kept[kept.length - 1];
     if (last && last.from + last.length === from) last.length += sentence.length;
     else kept.push({ from, at: out.length, length: sentence.length });
     out += sentence;
+    tail = sentence.length >= 2 ? sentence.slice(-2) : (tail + sentence).slice(-2);
   };
-  for (const m of text.matchAll(/[.!?;](?=\s)|\n/g)) {
-    const end = m.index + m[0].length;
+  // Sentence ends: . ! ? ; before white space, and line breaks.
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    const end =
+      ch === 10
+        ? i + 1
+        : (ch === 46 || ch === 33 || ch === 63 || ch === 59) && i + 1 < text.length && /\s/.test(text[i + 1]!)
+          ? i + 1
+          : -1;
+    if (end < 0) continue;
     keep(start, end);
     start = end;
   }

@@ -2,7 +2,8 @@
  * Rules for times relative to the reference: "this week", "next 3 days", "end of the month", "EOM", "the weekend",
  * "now", "in 7 days", "3 days ago", "a week from now", "the day after tomorrow".
  */
-import { DateTime, type DurationLikeObject } from 'luxon';
+import type { DurationLikeObject } from 'luxon';
+import { dateTime, minus, plus, set, startOf } from './calendar-math.ts';
 import { MONTH_NAME, NUMBER, toNumber, WEEKDAY, weekdayNumber } from './lexicon.ts';
 import {
   DURATION_UNIT,
@@ -34,7 +35,7 @@ export const periodRules: Rule[] = [
     resolve(m, ctx) {
       const unit = m[2]!.toLowerCase() as 'week' | 'month' | 'year' | 'quarter';
       const start = startOfPeriod(ctx, unit, relativeShift(m[1]!));
-      const end = start.plus({ [`${unit}s`]: 1 } as DurationLikeObject);
+      const end = plus(start, { [`${unit}s`]: 1 } as DurationLikeObject);
       return {
         span: { start, end, grain: unit === 'quarter' ? 'month' : unit },
         ...(unit === 'week' ? { week: start } : {}),
@@ -52,11 +53,11 @@ export const periodRules: Rule[] = [
       const n = toNumber(m[2]!);
       const unit = m[3]!.toLowerCase() as 'second' | 'minute' | 'hour';
       if (!Number.isFinite(n) || n < 1) return null;
-      const here = ctx.ref.startOf(unit);
+      const here = startOf(ctx.ref, unit);
       const amount = { [`${unit}s`]: n } as DurationLikeObject;
       const forward = relativeShift(m[1]!) >= 0;
-      const start = forward ? here.plus({ [`${unit}s`]: 1 } as DurationLikeObject) : here.minus(amount);
-      return { span: { start, end: start.plus(amount), grain: unit === 'hour' ? 'hour' : 'minute' } };
+      const start = forward ? plus(here, { [`${unit}s`]: 1 } as DurationLikeObject) : minus(here, amount);
+      return { span: { start, end: plus(start, amount), grain: unit === 'hour' ? 'hour' : 'minute' } };
     },
   },
   {
@@ -73,8 +74,8 @@ export const periodRules: Rule[] = [
       const forward = relativeShift(m[1]!) >= 0;
       const here = startOfPeriod(ctx, unit, 0);
       const amount = { [`${unit}s`]: n } as DurationLikeObject;
-      const start = forward ? startOfPeriod(ctx, unit, 1) : here.minus(amount);
-      const end = forward ? start.plus(amount) : here;
+      const start = forward ? startOfPeriod(ctx, unit, 1) : minus(here, amount);
+      const end = forward ? plus(start, amount) : here;
       return { span: { start, end, grain: periodGrain(unit) } };
     },
   },
@@ -116,7 +117,7 @@ export const pastWeekRule: Rule = {
   pattern: /\bthis\s+past\s+week\b/gi,
   resolve(_m, ctx) {
     const start = startOfPeriod(ctx, 'week', ctx.ref.weekday >= 5 ? 0 : -1);
-    return { span: { start, end: start.plus({ weeks: 1 }), grain: 'week' }, week: start };
+    return { span: { start, end: plus(start, { weeks: 1 }), grain: 'week' }, week: start };
   },
 };
 
@@ -127,7 +128,7 @@ export const earlierLaterRule: Rule = {
   resolve(m, ctx) {
     const unit = m[2]!.toLowerCase() as 'week' | 'month' | 'year';
     const start = startOfPeriod(ctx, unit, 0);
-    const end = start.plus({ [`${unit}s`]: 1 } as DurationLikeObject);
+    const end = plus(start, { [`${unit}s`]: 1 } as DurationLikeObject);
     return {
       span: /^earlier$/i.test(m[1]!) ? { start, end: ctx.ref, grain: unit } : { start: ctx.ref, end, grain: unit },
     };
@@ -175,16 +176,13 @@ export const seasonRule: Rule = {
     const season = name!.toLowerCase();
     if (!which && !year) return null;
     if (season.startsWith('season') && (year || !which)) return null;
-    const startOf = (index: number, y: number) =>
-      DateTime.fromObject(
-        { year: y, month: SEASON_STARTS[index]![0], day: SEASON_STARTS[index]![1] },
-        { zone: ctx.zone },
-      );
+    const seasonStart = (index: number, y: number) =>
+      dateTime({ year: y, month: SEASON_STARTS[index]![0], day: SEASON_STARTS[index]![1] }, ctx.zone);
     // The season holding today: the latest start on or before it.
     const today = ctx.today;
     let current = { index: 3, year: today.year - 1 };
     for (const y of [today.year - 1, today.year]) {
-      for (let i = 0; i < 4; i++) if (startOf(i, y) <= today) current = { index: i, year: y };
+      for (let i = 0; i < 4; i++) if (seasonStart(i, y) <= today) current = { index: i, year: y };
     }
     const step = (from: { index: number; year: number }, by: number) => {
       const n = from.index + by;
@@ -205,9 +203,9 @@ export const seasonRule: Rule = {
         if (shift > 0 && index === current.index) target = step(current, 4);
       }
     }
-    const start = startOf(target.index, target.year);
+    const start = seasonStart(target.index, target.year);
     const next = step(target, 1);
-    return { span: { start, end: startOf(next.index, next.year), grain: 'day' } };
+    return { span: { start, end: seasonStart(next.index, next.year), grain: 'day' } };
   },
 };
 
@@ -218,8 +216,8 @@ export const weekendRule: Rule = {
   resolve(m, ctx) {
     const shift = m[2] ? -1 : m[1] ? relativeShift(m[1]) : 0;
     const monday = startOfPeriod(ctx, 'week', shift);
-    const start = monday.plus({ days: 4 }).set({ hour: 18 });
-    return { span: { start, end: monday.plus({ weeks: 1 }), grain: 'hour' } };
+    const start = set(plus(monday, { days: 4 }), { hour: 18 });
+    return { span: { start, end: plus(monday, { weeks: 1 }), grain: 'hour' } };
   },
 };
 
@@ -230,8 +228,8 @@ export const nowRule: Rule = {
   resolve(_m, ctx) {
     return {
       span: {
-        start: ctx.ref.startOf('second'),
-        end: ctx.ref.startOf('second').plus({ minutes: 1 }),
+        start: startOf(ctx.ref, 'second'),
+        end: plus(startOf(ctx.ref, 'second'), { minutes: 1 }),
         grain: 'minute',
       },
     };
@@ -248,7 +246,7 @@ export const relativeQuarterYearRule: Rule = {
     return {
       span: {
         start,
-        end: start.plus(unit === 'quarter' ? { months: 3 } : { years: 1 }),
+        end: plus(start, unit === 'quarter' ? { months: 3 } : { years: 1 }),
         grain: unit === 'quarter' ? 'month' : 'year',
       },
     };
@@ -273,7 +271,7 @@ export const durationRules: Rule[] = [
       const sign = suffix && /ago|back|earlier|before/i.test(suffix) ? -1 : 1;
       const span = shifted(ctx, amount, unit!, sign);
       if (!span) return null;
-      const day = span.grain === 'day' || span.grain === 'hour' ? { day: span.start.startOf('day') } : {};
+      const day = span.grain === 'day' || span.grain === 'hour' ? { day: startOf(span.start, 'day') } : {};
       if (prefix?.toLowerCase() === 'within')
         return { span: { start: ctx.ref, end: span.start, grain: 'minute' }, deadline: true };
       return { span, ...day };
@@ -301,7 +299,7 @@ export const durationRules: Rule[] = [
       const nearest = forward
         ? dayFromToday(ctx, ((weekday - today.weekday + 6) % 7) + 1)
         : dayFromToday(ctx, -(((today.weekday - weekday + 6) % 7) + 1));
-      return daySpan(nearest.plus({ weeks: forward ? n - 1 : -(n - 1) }));
+      return daySpan(plus(nearest, { weeks: forward ? n - 1 : -(n - 1) }));
     },
   },
   {
@@ -314,7 +312,7 @@ export const durationRules: Rule[] = [
       if (!Number.isFinite(n)) return null;
       const start = startOfPeriod(ctx, unit, n);
       return {
-        span: { start, end: start.plus({ [`${unit}s`]: 1 } as DurationLikeObject), grain: periodGrain(unit) },
+        span: { start, end: plus(start, { [`${unit}s`]: 1 } as DurationLikeObject), grain: periodGrain(unit) },
         ...(unit === 'day' ? { day: start } : {}),
       };
     },

@@ -1,5 +1,6 @@
 /** Calendar arithmetic shared by the rule families: periods, day spans, times of day on a day, durations. */
-import { DateTime, type DurationLikeObject } from 'luxon';
+import type { DateTime, DurationLikeObject } from 'luxon';
+import { dateTime, plus, set, startOf } from './calendar-math.ts';
 import { COUNT_WORD, MONTH_NAME, monthNumber, ONES, TEENS, TENS, toNumber, wordsValue } from './lexicon.ts';
 import type { Context, Grain, Span, TimeOfDay } from './types.ts';
 
@@ -11,7 +12,7 @@ export function startOfPeriod(
   unit: 'day' | 'week' | 'month' | 'year' | 'quarter',
   shift: number,
 ): DateTime {
-  return ctx.ref.startOf(unit).plus({ [`${unit}s`]: shift } as DurationLikeObject);
+  return plus(startOf(ctx.ref, unit), { [`${unit}s`]: shift } as DurationLikeObject);
 }
 
 export function relativeShift(word: string): number {
@@ -37,13 +38,13 @@ export function namedPeriod(phrase: string, ctx: Context): { start: DateTime; un
     return { start: startOfPeriod(ctx, unit, m[1] ? relativeShift(m[1]) : 0), unit };
   }
   m = /^(\d{4})$/.exec(p);
-  if (m) return { start: DateTime.fromObject({ year: Number(m[1]) }, { zone: ctx.zone }), unit: 'year' };
+  if (m) return { start: dateTime({ year: Number(m[1]) }, ctx.zone), unit: 'year' };
   m = new RegExp(`^${MONTH_NAME}(?:\\s+(\\d{4}))?$`).exec(p);
   if (m?.[1]) {
     const month = monthNumber(m[1]);
     let year = m[2] ? Number(m[2]) : ctx.ref.year;
     if (!m[2] && month < ctx.ref.month) year += 1;
-    return { start: DateTime.fromObject({ year, month, day: 1 }, { zone: ctx.zone }), unit: 'month' };
+    return { start: dateTime({ year, month, day: 1 }, ctx.zone), unit: 'month' };
   }
   return null;
 }
@@ -55,24 +56,24 @@ export function partOfPeriod(which: string, period: { start: DateTime; unit: 'we
   const middle = w === 'mid' || w === 'middle';
   const s = period.start;
   if (period.unit === 'week') {
-    if (early) return { start: s, end: s.plus({ days: 3 }), grain: 'day' };
-    if (middle) return { start: s.plus({ days: 2 }), end: s.plus({ days: 4 }), grain: 'day' };
-    return { start: s.plus({ days: 4 }), end: s.plus({ weeks: 1 }), grain: 'day' };
+    if (early) return { start: s, end: plus(s, { days: 3 }), grain: 'day' };
+    if (middle) return { start: plus(s, { days: 2 }), end: plus(s, { days: 4 }), grain: 'day' };
+    return { start: plus(s, { days: 4 }), end: plus(s, { weeks: 1 }), grain: 'day' };
   }
   if (period.unit === 'month') {
-    if (early) return { start: s, end: s.set({ day: 11 }), grain: 'day' };
-    if (middle) return { start: s.set({ day: 11 }), end: s.set({ day: 21 }), grain: 'day' };
-    return { start: s.set({ day: 21 }), end: s.plus({ months: 1 }), grain: 'day' };
+    if (early) return { start: s, end: set(s, { day: 11 }), grain: 'day' };
+    if (middle) return { start: set(s, { day: 11 }), end: set(s, { day: 21 }), grain: 'day' };
+    return { start: set(s, { day: 21 }), end: plus(s, { months: 1 }), grain: 'day' };
   }
-  if (early) return { start: s, end: s.plus({ months: 4 }), grain: 'month' };
-  if (middle) return { start: s.plus({ months: 4 }), end: s.plus({ months: 8 }), grain: 'month' };
-  return { start: s.plus({ months: 8 }), end: s.plus({ years: 1 }), grain: 'month' };
+  if (early) return { start: s, end: plus(s, { months: 4 }), grain: 'month' };
+  if (middle) return { start: plus(s, { months: 4 }), end: plus(s, { months: 8 }), grain: 'month' };
+  return { start: plus(s, { months: 8 }), end: plus(s, { years: 1 }), grain: 'month' };
 }
 
 /** A month or year named in an "of …" phrase: "October 2014", "next month", "2018", "the month". */
 export function containingPeriod(phrase: string, ctx: Context): { start: DateTime; unit: 'month' | 'year' } | null {
   const p = phrase.toLowerCase().trim();
-  if (p === 'the month') return { start: ctx.ref.startOf('month'), unit: 'month' };
+  if (p === 'the month') return { start: startOf(ctx.ref, 'month'), unit: 'month' };
   const rel = /^(?:the\s+)?(this|current|next|last|previous|following|coming)\s+(month|year)$/.exec(p);
   if (rel)
     return {
@@ -88,8 +89,8 @@ export function daySpan(day: DateTime): { span: Span; day: DateTime } {
   // DateTimes are immutable and spans are replaced, never changed, so one day's span can be shared.
   let known = daySpans.get(day);
   if (!known) {
-    const start = day.hour || day.minute || day.second || day.millisecond ? day.startOf('day') : day;
-    known = { span: { start, end: start.plus({ days: 1 }), grain: 'day' }, day: start };
+    const start = day.hour || day.minute || day.second || day.millisecond ? startOf(day, 'day') : day;
+    known = { span: { start, end: plus(start, { days: 1 }), grain: 'day' }, day: start };
     daySpans.set(day, known);
   }
   return known;
@@ -105,7 +106,7 @@ export function dayFromToday(ctx: Context, days: number): DateTime {
   }
   let day = shifted.get(days);
   if (!day) {
-    day = days === 0 ? ctx.today : ctx.today.plus({ days });
+    day = days === 0 ? ctx.today : plus(ctx.today, { days });
     shifted.set(days, day);
   }
   return day;
@@ -126,12 +127,12 @@ export function consistentDate(ctx: Context, parts: { dom: number; month?: numbe
       const distance = Math.abs(date.getTime() - todayNumber);
       if (!best || distance < best.distance) best = { year: y, distance };
     }
-    return best ? DateTime.fromObject({ year: best.year, month, day: parts.dom }, { zone: ctx.zone }) : null;
+    return best ? dateTime({ year: best.year, month, day: parts.dom }, ctx.zone) : null;
   }
-  let month = today.startOf('month');
-  for (let i = 0; i < 24; i++, month = month.plus({ months: 1 })) {
+  let month = startOf(today, 'month');
+  for (let i = 0; i < 24; i++, month = plus(month, { months: 1 })) {
     if (parts.dom > month.daysInMonth!) continue;
-    const d = month.set({ day: parts.dom });
+    const d = set(month, { day: parts.dom });
     if (d >= today && d.weekday === weekday) return d;
   }
   return null;
@@ -139,16 +140,16 @@ export function consistentDate(ctx: Context, parts: { dom: number; month?: numbe
 
 export function withTimeOfDay(day: DateTime, t: TimeOfDay): Span {
   const start = atMinutes(day, t.from);
-  const end = t.to === undefined ? start.plus({ [`${t.grain}s`]: 1 }) : atMinutes(day, t.to);
+  const end = t.to === undefined ? plus(start, { [`${t.grain}s`]: 1 }) : atMinutes(day, t.to);
   return { start, end, grain: t.grain };
 }
 
 /** The wall-clock time on a day; luxon moves times inside a spring-forward gap to after it. */
 export function atMinutes(day: DateTime, minutes: number): DateTime {
-  const midnight = day.hour || day.minute || day.second || day.millisecond ? day.startOf('day') : day;
-  if (minutes >= 1440) return midnight.plus({ days: 1 });
+  const midnight = day.hour || day.minute || day.second || day.millisecond ? startOf(day, 'day') : day;
+  if (minutes >= 1440) return plus(midnight, { days: 1 });
   const seconds = Math.round(minutes * 60);
-  return midnight.set({
+  return set(midnight, {
     hour: Math.floor(seconds / 3600),
     minute: Math.floor(seconds / 60) % 60,
     second: seconds % 60,
@@ -191,20 +192,20 @@ export function shifted(ctx: Context, amount: number, unit: string, sign: 1 | -1
   if (!Number.isFinite(amount) || amount <= 0) return null;
   const u = unitMinutes(unit);
   if (u.minutes !== undefined) {
-    const start = ctx.ref.plus({ seconds: Math.round(sign * amount * u.minutes * 60) });
-    return { start, end: start.plus({ minutes: 1 }), grain: 'minute' };
+    const start = plus(ctx.ref, { seconds: Math.round(sign * amount * u.minutes * 60) });
+    return { start, end: plus(start, { minutes: 1 }), grain: 'minute' };
   }
   if (u.days !== undefined) {
     const days = amount * u.days;
     if (u.days === 1 && Number.isInteger(days)) {
-      const start = ctx.ref.plus({ days: sign * days }).startOf('hour');
-      return { start, end: start.plus({ hours: 1 }), grain: 'hour' };
+      const start = startOf(plus(ctx.ref, { days: sign * days }), 'hour');
+      return { start, end: plus(start, { hours: 1 }), grain: 'hour' };
     }
-    const start = ctx.ref.plus({ days: sign * days }).startOf('day');
-    return { start, end: start.plus({ days: 1 }), grain: 'day' };
+    const start = startOf(plus(ctx.ref, { days: sign * days }), 'day');
+    return { start, end: plus(start, { days: 1 }), grain: 'day' };
   }
-  const start = ctx.ref.plus({ months: sign * amount * (u.months ?? 1) }).startOf('day');
-  return { start, end: start.plus({ days: 1 }), grain: 'day' };
+  const start = startOf(plus(ctx.ref, { months: sign * amount * (u.months ?? 1) }), 'day');
+  return { start, end: plus(start, { days: 1 }), grain: 'day' };
 }
 
 /** An amount in digits, fractions or words: "2.5", "1/4", "a couple of", "half an", "three quarters of an". */

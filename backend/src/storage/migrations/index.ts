@@ -8,6 +8,7 @@ import * as m0006 from './0006_reach.ts';
 import * as m0007 from './0007_retention.ts';
 import * as m0008 from './0008_reach_stats.ts';
 import * as m0009 from './0009_mail_index_speed.ts';
+import * as m0010 from './0010_briefing_drafts.ts';
 
 /** Ordered migrations; a new file is added here with the next number. Names never change once shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_retention': m0007,
   '0008_reach_stats': m0008,
   '0009_mail_index_speed': m0009,
+  '0010_briefing_drafts': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -10,9 +10,8 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { DocumentArrowUp20Regular, Notepad20Regular } from '@fluentui/react-icons';
-import type { TranscriptFormat } from '@steward/shared';
+import type { MeetingNotesRecord, NotesRequest, TranscriptFormat } from '@steward/shared';
 import { useRef, useState } from 'react';
-import type { MeetingNotesRequest, StoredMeetingNotes } from '../../api/client.ts';
 import { usePane } from '../context.ts';
 import { describeError } from '../errors.ts';
 import { textToHtml } from '../reply-html.ts';
@@ -43,7 +42,7 @@ export default function NotesPanel() {
     | { status: 'idle' }
     | { status: 'working' }
     | { status: 'error'; message: string }
-    | { status: 'ready'; notes: StoredMeetingNotes }
+    | { status: 'ready'; notes: MeetingNotesRecord }
   >({ status: 'idle' });
   const [followUp, setFollowUp] = useState('');
   const file = useRef<HTMLInputElement>(null);
@@ -58,7 +57,7 @@ export default function NotesPanel() {
   const submit = async () => {
     setState({ status: 'working' });
     try {
-      const request: MeetingNotesRequest = { transcript };
+      const request: NotesRequest = { transcript };
       if (format) request.format = format;
       if (meetingDate) request.meetingDate = meetingDate;
       const notes = await api.meetingNotes(request);
@@ -69,7 +68,7 @@ export default function NotesPanel() {
     }
   };
 
-  const send = async (notes: StoredMeetingNotes, asReply: boolean) => {
+  const send = async (notes: MeetingNotesRecord, asReply: boolean) => {
     const html = textToHtml(followUp);
     const outcome = asReply
       ? await mailbox.insertReply({ html, text: followUp, replyAll: true })

@@ -7,6 +7,7 @@ import {
   makeStyles,
   Radio,
   RadioGroup,
+  Select,
   Slider,
   Spinner,
   Subtitle2,
@@ -473,7 +474,13 @@ function ThresholdsSection() {
   );
 }
 
-/** Ask Steward's mail index: opt-in; turning it off deletes it (rows, word counts, embeddings). */
+const hourText = (h: number) => `${String(h).padStart(2, '0')}:00`;
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+
+/**
+ * Ask Steward's mail index: opt-in; turning it off deletes it (rows, word counts, embeddings). And the hour of
+ * the morning briefing left as a draft to self (never sent).
+ */
 function AskSection() {
   const styles = useStyles();
   const { settings } = usePane();
@@ -494,6 +501,26 @@ function AskSection() {
         Mail Steward syncs, and messages you open here, are indexed from when this is on. Turning it off deletes the
         index.
       </Caption1>
+      <Field
+        label="Morning briefing draft to me"
+        hint="Each morning at this hour of your time zone Steward leaves the briefing in your Drafts, addressed to you. It is never sent."
+      >
+        <Select
+          value={settings.briefingDraftHour === null ? 'off' : String(settings.briefingDraftHour)}
+          disabled={saving}
+          onChange={(_e, d) =>
+            void save({ briefingDraftHour: d.value === 'off' ? null : Number(d.value) }, 'Briefing draft hour')
+          }
+          data-testid="briefing-hour"
+        >
+          <option value="off">Off</option>
+          {HOURS.map((h) => (
+            <option key={h} value={String(h)}>
+              At {hourText(h)}
+            </option>
+          ))}
+        </Select>
+      </Field>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { Caption1, makeStyles, Subtitle2, tokens } from '@fluentui/react-components';
+import type { MailboxSyncStatus } from '@steward/shared';
 import { useEffect, useState } from 'react';
-import { ApiError, type MailboxSyncStatus } from '../../api/client.ts';
+import { ApiError } from '../../api/client.ts';
 import { usePane } from '../context.ts';
 import { Progress } from './Progress.tsx';
 

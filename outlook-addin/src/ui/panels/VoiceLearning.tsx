@@ -9,9 +9,8 @@ import {
   Spinner,
   tokens,
 } from '@fluentui/react-components';
-import type { EmailMessage, VoiceProfile } from '@steward/shared';
+import type { EmailMessage, VoiceLearnResponse, VoiceProfile } from '@steward/shared';
 import { useId, useRef, useState } from 'react';
-import type { VoiceLearnResult } from '../../api/client.ts';
 import { fitForUpload, messagesFromFiles } from '../../voice/sent-mail.ts';
 import { usePane } from '../context.ts';
 import { describeError } from '../errors.ts';
@@ -36,7 +35,7 @@ type LearnState =
   | { status: 'idle' }
   | { status: 'reading'; done: number; total: number; source: 'outlook' | 'files' }
   | { status: 'learning'; count: number }
-  | { status: 'done'; result: VoiceLearnResult; leftOut: number; notes: string[] }
+  | { status: 'done'; result: VoiceLearnResponse; leftOut: number; notes: string[] }
   | { status: 'error'; message: string };
 
 /**
