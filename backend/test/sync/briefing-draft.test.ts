@@ -76,9 +76,10 @@ for (const database of testDatabases()) {
         fakes = undefined;
       });
 
-      const service = (options: { calendars?: boolean } = {}): SyncService => {
+      const service = (options: { calendars?: boolean; env?: Record<string, string> } = {}): SyncService => {
         if (!fakes) throw new Error('fakes not started');
-        const s = startService(syncConfig(fakes), storage, { now: () => new Date(clock), ...options });
+        const { env, ...rest } = options;
+        const s = startService(syncConfig(fakes, env), storage, { now: () => new Date(clock), ...rest });
         services.push(s);
         return s;
       };
@@ -240,7 +241,10 @@ for (const database of testDatabases()) {
 
       it('the worker runs it from the tick', async () => {
         fakes = await startFakes();
-        const sync = service();
+        // On PostgreSQL the worker runs on pg-boss, as in production.
+        const url = process.env.TEST_DATABASE_URL;
+        const sync = service(database.name === 'postgres' && url ? { env: { DATABASE_URL: url } } : {});
+        expect(sync.queue.engine).toBe(database.name === 'postgres' && url ? 'pg-boss' : 'table');
         clock = AT_THE_HOUR + 10 * 60_000;
         const mailbox = await user(HOUR);
         await sync.startWorkers({ concurrency: 2 });
