@@ -4,7 +4,7 @@
  * 1. Known-item search: every summary (ann0..ann2) is a query whose answer is its own email among all the
  *    others. MRR@10 and recall@10 for the index's text ranking, for hybrid ranking (reciprocal rank fusion
  *    through the app's embeddings client: the configured EMBEDDINGS_MODEL when set, else a local stand-in
- *    endpoint, see stand-in-embeddings.ts), and a BM25 baseline (k1 = 1.2, b = 0.75) in the same table.
+ *    endpoint, see support/stand-in-embeddings.ts), and a BM25 baseline (k1 = 1.2, b = 0.75) in the same table.
  *    The right-hand columns are the held-back half of the emails (split by a hash of the id), which played no
  *    part in choosing the index's ranking.
  * 2. Faithfulness: hand-written questions (backend/eval/annotations/ask-qa.json) answered by the local
@@ -27,7 +27,7 @@ import { migrateToLatest, openStorage } from '../src/storage/database.ts';
 import { mailIndexStore } from '../src/storage/mail-index.ts';
 import { mergeSettings, resolveUser } from '../src/storage/users.ts';
 import { evalDataDirOrExit } from '../src/triage/dev-data.ts';
-import { startStandInEmbeddings } from './stand-in-embeddings.ts';
+import { startStandInEmbeddings } from './support/stand-in-embeddings.ts';
 
 interface Email {
   id: string;
@@ -94,7 +94,7 @@ function bm25(query: string): string[] {
 // ------------------------------------------------------------------------------------------------- the index
 // Hybrid ranking goes through the app's own embeddings client (the openai SDK's /embeddings call). With
 // EMBEDDINGS_MODEL (and EMBEDDINGS_BASE_URL / EMBEDDINGS_API_KEY) set, that is the configured endpoint;
-// otherwise a local stand-in endpoint on 127.0.0.1 (stand-in-embeddings.ts: hashed TF-IDF of words and
+// otherwise a local stand-in endpoint on 127.0.0.1 (support/stand-in-embeddings.ts: hashed TF-IDF of words and
 // character trigrams, idf fitted on the tuning half only, no model and no weights).
 const config = loadConfig({ ...process.env, DATA_DIR: '/tmp', LOG_LEVEL: 'silent' });
 const configured = embedderFromConfig(config);

@@ -9,7 +9,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lightStem } from '../src/notes/text.ts';
+import { lightStem } from '../../src/notes/text.ts';
 
 const DIMS = 1024;
 /** Weight of the character-trigram block relative to the word block (each block is normalised first). */
