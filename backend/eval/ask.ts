@@ -175,10 +175,10 @@ const rows = [
 if (searchPart) console.log(`\nKnown-item search: ${queries.length} summaries over ${emails.length} emails`);
 const heldBackCount = queries.filter((q) => q.heldBack).length;
 if (searchPart)
-  console.log('ranking'.padEnd(52), 'MRR@10', ' R@10', ` | held-back half (${heldBackCount}): MRR@10  R@10`);
+  console.log('ranking'.padEnd(56), 'MRR@10', ' R@10', ` | held-back half (${heldBackCount}): MRR@10  R@10`);
 for (const r of searchPart ? rows : [])
   console.log(
-    r.name.padEnd(52),
+    r.name.padEnd(56),
     r.mrr.toFixed(3).padStart(6),
     r.recall.toFixed(3).padStart(6),
     ' |',
