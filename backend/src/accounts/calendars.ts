@@ -96,9 +96,11 @@ function mailboxCalendar(options: ConnectedCalendarsOptions, mailbox: MailboxRow
       }
     }
   };
+  const list = port.listEvents?.bind(port);
   return {
     getBusy: (range, attendees) => retried(() => port.getBusy(range, attendees)),
     createEvent: (ev) => retried(() => port.createEvent(ev)),
+    ...(list ? { listEvents: (range: Interval) => retried(() => list(range)) } : {}),
   };
 }
 
@@ -147,6 +149,8 @@ export function connectedCalendars(options: ConnectedCalendarsOptions): Calendar
         ]);
         return normaliseBusy([...own, ...fromFeeds.flat()], range);
       },
+      // Titles come from the connected calendar only; feeds add busy time.
+      ...(primary?.listEvents ? { listEvents: primary.listEvents } : {}),
       async createEvent(ev) {
         if (!primary)
           throw new CalendarError('ICS feeds are read-only; connect a Microsoft 365 or Google account', 409);

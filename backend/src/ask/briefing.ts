@@ -1,17 +1,12 @@
 import type { Briefing, BriefingMeeting, BriefingThread, Settings } from '@steward/shared';
 import { type Kysely, sql } from 'kysely';
 import { DateTime } from 'luxon';
-import type { CalendarPort } from '../scheduling/calendar/port.ts';
+import type { CalendarEvent, CalendarPort } from '../scheduling/calendar/port.ts';
 import type { MailIndexStore } from '../storage/mail-index.ts';
 import type { Database } from '../storage/schema.ts';
 import type { UserScope } from '../storage/user-scope.ts';
 
-/** An event of today's calendar; ports that list events give titles, others only busy time. */
-export interface CalendarEvent {
-  start: string;
-  end: string;
-  title?: string;
-}
+export type { CalendarEvent };
 
 const PRIORITY_ORDER = { high: 0, normal: 1, low: 2 } as const;
 const MAX_ITEMS = 20;
@@ -37,7 +32,7 @@ export async function buildBriefing(deps: {
   scope: UserScope;
   settings: Settings;
   store: MailIndexStore;
-  calendar?: CalendarPort & { listEvents?(range: { start: string; end: string }): Promise<CalendarEvent[]> };
+  calendar?: CalendarPort;
   now?: Date;
 }): Promise<Briefing> {
   const now = deps.now ?? new Date();
@@ -154,8 +149,9 @@ export function briefingSlot(settings: Settings, now: Date): { day: string; due:
   return { day: local.toISODate() ?? '', due: local.hour >= hour && local.hour < hour + BRIEFING_CATCH_UP_HOURS };
 }
 
+/** Element text only (never an attribute), so &, < and > are all that need escaping. */
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c);
 
 /** The morning draft to self: the briefing's text, and the same text escaped as HTML (mail text is data). */
 export function briefingDraftContent(briefing: Briefing): { subject: string; text: string; html: string } {

@@ -129,6 +129,7 @@ interface FoundAction {
   dueSearch: string[];
 }
 
+const ASKED_WITHOUT_MARK = /^(?:(?:so|and|but|okay|ok|um|uh|well)[, ]+)*(?:can|could|would|will) you\b/i;
 /** ", is that okay?" at the end of a statement asks for a nod, not an answer. */
 const TAG = /,\s*(?:is that (?:ok(?:ay)?|alright|all right|fine)|ok(?:ay)?|right|alright|all right|yeah|yes|no)\?\s*$/i;
 
@@ -178,7 +179,8 @@ function findAction(sentence: Sentence, ctx: ItemContext): FoundAction | null {
   if (
     request?.groups?.task &&
     !hypothetical &&
-    (isQuestion || /\bplease\b/i.test(text)) &&
+    // "Could you send the deck by Friday." is a request though the transcript wrote no question mark.
+    (isQuestion || /\bplease\b/i.test(text) || ASKED_WITHOUT_MARK.test(text)) &&
     !NOT_A_REQUEST.test(request.groups.task)
   ) {
     const vocative = addressee(text, request.index, ctx.people);

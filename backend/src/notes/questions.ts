@@ -17,10 +17,11 @@ const LOGISTICS =
   /\b(?:how (?:long|much time) (?:we|we've|we have|is)|time (?:left|is up)|who(?:'s| is) next|which slide|the (?:projector|microphone|mic|slides?|laptop|screen) (?:is|works))\b/i;
 /**
  * A question put without a question mark, as speech transcripts often write it: an auxiliary before its
- * subject at the start ("would you have the screen on the remote, or on the TV.").
+ * subject at the start ("would you have the screen on the remote, or on the TV."). "Do the slides by Friday",
+ * "have the team look at it" are imperatives: "do" and "have" count only before a pronoun.
  */
 const INVERTED =
-  /^(?:(?:so|and|but|okay|ok|um|uh|well|yeah)[, ]+)*(?:do|does|did|is|are|can|could|would|will|should|shall|has|have)(?:n't)?\s+(?:we|you|it|they|the|this|that|there|our|people|users?)\b[^?]*[.!]?$/i;
+  /^(?:(?:so|and|but|okay|ok|um|uh|well|yeah)[, ]+)*(?:(?:do|does|did|is|are|can|could|would|will|should|shall|has|have)(?:n't)?\s+(?:we|you|it|they|there)|(?:does|is|are|can|could|would|will|should|has)(?:n't)?\s+(?:the|this|that|our|people|users?))\b[^?]*[.!]?$/i;
 /** Turns after a question in which an answer would come. */
 const ANSWER_WINDOW = 3;
 /** The few that matter: deferred ones first, then the most contentful. */

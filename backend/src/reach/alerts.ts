@@ -7,6 +7,15 @@
  * Retry-After. Webhook URLs and bot tokens are sealed with TOKEN_ENCRYPTION_KEY like mailbox tokens.
  */
 import { randomUUID } from 'node:crypto';
+import {
+  type ChatPostMessageArguments,
+  LogLevel,
+  WebAPIHTTPError,
+  WebAPIPlatformError,
+  WebAPIRateLimitedError,
+  WebAPIRequestError,
+  WebClient,
+} from '@slack/web-api';
 import type {
   AlertChannel,
   AlertChannelInput,
@@ -24,7 +33,14 @@ import type { NormalisedMessage } from '../mail/types.ts';
 import type { Database } from '../storage/schema.ts';
 import type { UserScope } from '../storage/user-scope.ts';
 import { userStore } from '../storage/users.ts';
-import { checkOutboundUrl, type OutboundOptions, OutboundUrlError, request, retryAfterMs } from './http.ts';
+import {
+  checkOutboundUrl,
+  guardedFetch,
+  type OutboundOptions,
+  OutboundUrlError,
+  request,
+  retryAfterMs,
+} from './http.ts';
 
 /** What a notice says. Never a message body. */
 export interface Notice {
@@ -280,19 +296,78 @@ export function createAlerts(deps: AlertDeps) {
     return { url: url.toString() };
   }
 
+  /**
+   * A bot token's notice: `chat.postMessage` through Slack's own Web API client (@slack/web-api), over the
+   * guarded HTTPS client. The client's own retries are off (the loop in `deliver` retries, honouring
+   * Retry-After); `{"ok": false}` answers are failures that are not retried.
+   */
+  async function postWithBot(
+    secret: { botToken: string; channel: string },
+    payload: Record<string, unknown>,
+    attempts: number,
+  ): Promise<Delivery & { retryAfterMs?: number; retry: boolean }> {
+    const client = new WebClient(secret.botToken, {
+      fetch: guardedFetch({ timeoutMs: 10_000, maxBytes: 64 * 1024, ...deps.outbound }),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      logLevel: LogLevel.ERROR,
+      allowAbsoluteUrls: false,
+    });
+    try {
+      await client.chat.postMessage({ channel: secret.channel, ...payload } as ChatPostMessageArguments);
+      return { delivered: true, status: 200, attempts, retry: false };
+    } catch (error) {
+      if (error instanceof WebAPIPlatformError)
+        return { delivered: false, status: 200, detail: error.data.error, attempts, retry: false };
+      if (error instanceof WebAPIRateLimitedError)
+        return {
+          delivered: false,
+          status: 429,
+          detail: 'rate limited',
+          attempts,
+          retry: true,
+          retryAfterMs: Math.min(error.retryAfter * 1000, 300_000),
+        };
+      if (error instanceof WebAPIHTTPError)
+        return {
+          delivered: false,
+          status: error.statusCode,
+          detail: clip(String(error.body ?? error.statusMessage ?? '').trim(), 200) || undefined,
+          attempts,
+          retry: error.statusCode >= 500,
+        };
+      const original = error instanceof WebAPIRequestError ? error.original : (error as Error);
+      return {
+        delivered: false,
+        status: 0,
+        detail: original.message,
+        attempts,
+        retry: !(original instanceof OutboundUrlError),
+      };
+    }
+  }
+
   /** One POST, retried on 429 and 5xx (Retry-After honoured, else exponential backoff), at most 4 tries. */
   async function deliver(kind: 'slack' | 'teams', secret: Secret, notices: Notice[], digest: boolean) {
     const payload = kind === 'slack' ? slackPayload(notices, digest) : teamsPayload(notices, digest);
-    let url: string;
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
-    let body: Record<string, unknown> = payload;
     if ('botToken' in secret) {
-      url = 'https://slack.com/api/chat.postMessage';
-      headers.authorization = `Bearer ${secret.botToken}`;
-      body = { channel: secret.channel, ...payload };
-    } else {
-      url = secret.url;
+      let outcome: Delivery & { retryAfterMs?: number; retry: boolean } = {
+        delivered: false,
+        status: 0,
+        attempts: 0,
+        retry: false,
+      };
+      for (let attempt = 1; attempt <= 4; attempt++) {
+        outcome = await postWithBot(secret, payload, attempt);
+        if (!outcome.retry) break;
+        if (attempt < 4) await sleep(outcome.retryAfterMs ?? 500 * 2 ** (attempt - 1));
+      }
+      const { retry: _retry, retryAfterMs: _wait, ...delivery } = outcome;
+      return delivery;
     }
+    const url = secret.url;
+    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    const body: Record<string, unknown> = payload;
     let last: Delivery = { delivered: false, status: 0, attempts: 0 };
     for (let attempt = 1; attempt <= 4; attempt++) {
       try {
@@ -305,15 +380,7 @@ export function createAlerts(deps: AlertDeps) {
             ...deps.outbound,
           },
         );
-        if (res.status >= 200 && res.status < 300) {
-          if ('botToken' in secret) {
-            // The Web API answers 200 with {"ok": false, "error": "..."} for most failures.
-            const parsed = safeJson(res.text) as { ok?: boolean; error?: string } | undefined;
-            if (!parsed?.ok)
-              return { delivered: false, status: res.status, detail: parsed?.error ?? 'not ok', attempts: attempt };
-          }
-          return { delivered: true, status: res.status, attempts: attempt };
-        }
+        if (res.status >= 200 && res.status < 300) return { delivered: true, status: res.status, attempts: attempt };
         last = {
           delivered: false,
           status: res.status,
@@ -562,11 +629,3 @@ export function createAlerts(deps: AlertDeps) {
 }
 
 export type Alerts = ReturnType<typeof createAlerts>;
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -1,19 +1,24 @@
 /**
  * CRM context: who a sender is in the tenant's CRM (contact, company, owner, open deals or opportunities).
- * A context port with HubSpot (CRM v3/v4 REST, private-app or OAuth token) and Salesforce (REST query API,
- * OAuth access token) adapters. Read-only: only GET and HubSpot's read-only search and batch-read POSTs are
- * made, and the documented scopes are read scopes. Off until a tenant admin connects it; the token is
+ * A context port with HubSpot (@hubspot/api-client: CRM v3/v4, private-app or OAuth token) and Salesforce
+ * (jsforce: REST query API, OAuth access token) adapters. Read-only: only GET and HubSpot's read-only search
+ * and batch-read POSTs are made, and the documented scopes are read scopes. Off until a tenant admin connects it; the token is
  * sealed with TOKEN_ENCRYPTION_KEY. Lookups are cached per tenant and sender for the TTL (in memory and in
  * crm_cache, negative answers too), so a sender costs at most one lookup per TTL, and concurrent lookups
  * of one sender share one call.
  */
+import https from 'node:https';
+import { Client } from '@hubspot/api-client';
+import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
 import type { CrmConnection, CrmConnectionInput, CrmContext } from '@steward/shared';
+import { Connection } from 'jsforce';
 import type { Kysely } from 'kysely';
 import type { TokenCipher } from '../accounts/crypto.ts';
 import type { ReachConfig } from '../config.ts';
+import { publicOnlyLookup } from '../scheduling/calendar/feed-fetch.ts';
 import type { Database } from '../storage/schema.ts';
 import { type CrmOAuthTokens, type CrmProvider, oauthConfigured, refreshTokens } from './crm-oauth.ts';
-import { checkOutboundUrl, type OutboundOptions, OutboundUrlError, request } from './http.ts';
+import { checkOutboundUrl, type OutboundOptions, OutboundUrlError } from './http.ts';
 
 export class CrmError extends Error {
   constructor(
@@ -29,8 +34,6 @@ export interface CrmPort {
   lookup(email: string): Promise<CrmContext | undefined>;
 }
 
-type Get = (url: string, init?: { method?: 'GET' | 'POST'; body?: unknown }) => Promise<unknown>;
-
 /** Where a port's bearer token comes from: a fixed token, or OAuth tokens that renew themselves. */
 export interface CrmAuth {
   token(): Promise<string>;
@@ -40,75 +43,99 @@ export interface CrmAuth {
 
 const fixed = (token: string | CrmAuth): CrmAuth => (typeof token === 'string' ? { token: async () => token } : token);
 
-function jsonClient(auth: CrmAuth, outbound: OutboundOptions | undefined): Get {
-  return async (url, init = {}) => {
-    const send = async (token: string) =>
-      request(
-        url,
-        {
-          method: init.method ?? 'GET',
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: 'application/json',
-            ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
-          ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-        },
-        { timeoutMs: 5_000, maxBytes: 2 * 1024 * 1024, ...outbound },
-      );
-    let res = await send(await auth.token());
-    // An OAuth access token that lapsed early (revoked session, clock skew): renewed once, then asked again.
-    if (res.status === 401 && auth.renew) res = await send(await auth.renew());
-    if (res.status === 401 || res.status === 403)
-      throw new CrmError('crm_unauthorized', `the CRM refused the token (${res.status})`);
-    if (res.status === 404) return undefined;
-    if (res.status < 200 || res.status >= 300) throw new CrmError('crm_failed', `the CRM answered ${res.status}`);
-    return JSON.parse(res.text) as unknown;
-  };
+/** HubSpot's error for a call: the HTTP status the SDK saw (ApiException.code), else undefined. */
+function hubSpotStatus(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'number' ? code : undefined;
 }
 
-type HubSpotObject = { id: string; properties: Record<string, string | null | undefined> };
+/** A bounded wait: the SDK sets no timeout of its own, and a lookup must not hold triage up. */
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CrmError('crm_failed', 'the CRM did not answer in time')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
 
-/** HubSpot: contact search by email, its deals (v4 associations, batch read), the owner. */
+/**
+ * HubSpot through its own client (@hubspot/api-client): contact search by email, its deals (v4
+ * associations, batch read), the owner. Requests go to api.hubapi.com through an agent that only connects
+ * to public addresses; tests map the origin to a local fake with the real shapes.
+ */
 export function hubSpotPort(
   token: string | CrmAuth,
-  options: { baseUrl?: string; outbound?: OutboundOptions } = {},
+  options: { baseUrl?: string; outbound?: OutboundOptions; timeoutMs?: number } = {},
 ): CrmPort {
-  const base = (options.baseUrl ?? 'https://api.hubapi.com').replace(/\/+$/, '');
-  const call = jsonClient(fixed(token), options.outbound);
+  const origin = (options.baseUrl ?? 'https://api.hubapi.com').replace(/\/+$/, '');
+  const local = options.outbound?.redirect?.[origin];
+  const auth = fixed(token);
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  let client: Client | undefined;
+  const clientFor = (accessToken: string) => {
+    if (!client) {
+      checkOutboundUrl(origin, options.outbound?.redirect);
+      client = new Client({
+        accessToken,
+        basePath: local ? local.replace(/\/+$/, '') : origin,
+        ...(local ? {} : { httpAgent: new https.Agent({ lookup: publicOnlyLookup }) }),
+        numberOfApiCallRetries: 0,
+      });
+    } else {
+      client.setAccessToken(accessToken);
+    }
+    return client;
+  };
+  /** One SDK call: a 401 renews an OAuth token once; 404 is "nothing"; other failures are CrmErrors. */
+  async function call<T>(work: (hubspot: Client) => Promise<T>): Promise<T | undefined> {
+    const attempt = async (accessToken: string) => within(work(clientFor(accessToken)), timeoutMs);
+    try {
+      try {
+        return await attempt(await auth.token());
+      } catch (error) {
+        if (hubSpotStatus(error) === 401 && auth.renew) return await attempt(await auth.renew());
+        throw error;
+      }
+    } catch (error) {
+      const status = hubSpotStatus(error);
+      if (status === 404) return undefined;
+      if (status === 401 || status === 403)
+        throw new CrmError('crm_unauthorized', `the CRM refused the token (${status})`);
+      if (error instanceof CrmError || error instanceof OutboundUrlError) throw error;
+      throw new CrmError('crm_failed', status ? `the CRM answered ${status}` : 'the CRM could not be reached');
+    }
+  }
   return {
     async lookup(email) {
-      const found = (await call(`${base}/crm/v3/objects/contacts/search`, {
-        method: 'POST',
-        body: {
-          filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: email }] }],
+      const found = await call((hubspot) =>
+        hubspot.crm.contacts.searchApi.doSearch({
+          filterGroups: [{ filters: [{ propertyName: 'email', operator: FilterOperatorEnum.Eq, value: email }] }],
           properties: ['email', 'firstname', 'lastname', 'jobtitle', 'company', 'hubspot_owner_id'],
           limit: 1,
-        },
-      })) as { results?: HubSpotObject[] } | undefined;
+        }),
+      );
       const contact = found?.results?.[0];
       if (!contact) return undefined;
       const p = contact.properties;
+      const ownerId = Number(p.hubspot_owner_id);
       const [associations, owner] = await Promise.all([
-        call(
-          `${base}/crm/v4/objects/contacts/${encodeURIComponent(contact.id)}/associations/deals?limit=20`,
-        ) as Promise<{ results?: Array<{ toObjectId: string | number }> } | undefined>,
-        p.hubspot_owner_id
-          ? (call(`${base}/crm/v3/owners/${encodeURIComponent(p.hubspot_owner_id)}`) as Promise<
-              { firstName?: string; lastName?: string; email?: string } | undefined
-            >)
+        call((hubspot) => hubspot.crm.associations.v4.basicApi.getPage('contacts', contact.id, 'deals', undefined, 20)),
+        Number.isInteger(ownerId) && ownerId > 0
+          ? call((hubspot) => hubspot.crm.owners.ownersApi.getById(ownerId))
           : Promise.resolve(undefined),
       ]);
       const ids = (associations?.results ?? []).map((a) => String(a.toObjectId)).slice(0, 20);
       let deals: CrmContext['deals'] = [];
       if (ids.length > 0) {
-        const batch = (await call(`${base}/crm/v3/objects/deals/batch/read`, {
-          method: 'POST',
-          body: {
+        const batch = await call((hubspot) =>
+          hubspot.crm.deals.batchApi.read({
             properties: ['dealname', 'dealstage', 'amount', 'closedate', 'hs_is_closed'],
+            propertiesWithHistory: [],
             inputs: ids.map((id) => ({ id })),
-          },
-        })) as { results?: HubSpotObject[] } | undefined;
+          }),
+        );
         deals = (batch?.results ?? [])
           .filter((d) => d.properties.hs_is_closed !== 'true')
           .map((d) => ({
@@ -146,35 +173,76 @@ type SalesforceContact = {
   Owner?: { Name?: string } | null;
 };
 
-/** Salesforce: the contact by email (with account and owner), then the account's open opportunities. */
+/**
+ * Salesforce through jsforce (REST query API v60.0): the contact by email (with account and owner), then
+ * the account's open opportunities. Only GET queries are made. The instance must be on a Salesforce host
+ * (checked when it is stored) and redirects are not followed (jsforce asks for none); an OAuth connection's
+ * access token is renewed by jsforce's session refresh on 401 INVALID_SESSION_ID, through `auth.renew`.
+ */
 export function salesforcePort(
   token: string | CrmAuth,
   instanceUrl: string,
-  options: { outbound?: OutboundOptions } = {},
+  options: { outbound?: OutboundOptions; timeoutMs?: number } = {},
 ): CrmPort {
-  const base = `${instanceUrl.replace(/\/+$/, '')}/services/data/v60.0/query?q=`;
-  const call = jsonClient(fixed(token), options.outbound);
+  const checked = checkOutboundUrl(instanceUrl, options.outbound?.redirect);
+  const local = options.outbound?.redirect?.[checked.origin];
+  const auth = fixed(token);
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  let connection: Connection | undefined;
+  const connect = async () => {
+    const accessToken = await auth.token();
+    if (!connection) {
+      const renew = auth.renew;
+      connection = new Connection({
+        instanceUrl: local ? local.replace(/\/+$/, '') : checked.origin,
+        accessToken,
+        version: '60.0',
+        ...(renew
+          ? {
+              refreshFn: (_conn, callback) => {
+                renew().then(
+                  (fresh) => callback(null, fresh),
+                  (error: Error) => callback(error),
+                );
+              },
+            }
+          : {}),
+      });
+    } else if (connection.accessToken !== accessToken) {
+      connection.accessToken = accessToken;
+    }
+    return connection;
+  };
+  async function query<T extends Record<string, unknown>>(soql: string): Promise<T[]> {
+    try {
+      const conn = await connect();
+      const result = await within(Promise.resolve(conn.query<T>(soql)), timeoutMs);
+      return result.records ?? [];
+    } catch (error) {
+      if (error instanceof CrmError || error instanceof OutboundUrlError) throw error;
+      const code = (error as { errorCode?: unknown }).errorCode;
+      if (code === 'INVALID_SESSION_ID' || code === 'INVALID_AUTH_HEADER' || code === 'ERROR_HTTP_401')
+        throw new CrmError('crm_unauthorized', 'the CRM refused the token (401)');
+      throw new CrmError('crm_failed', `the CRM query failed${typeof code === 'string' ? ` (${code})` : ''}`);
+    }
+  }
   return {
     async lookup(email) {
-      const contacts = (await call(
-        base +
-          encodeURIComponent(
-            `SELECT Id, Name, Title, Email, AccountId, Account.Name, Owner.Name FROM Contact WHERE Email = ${soqlString(email)} LIMIT 1`,
-          ),
-      )) as { records?: SalesforceContact[] } | undefined;
-      const contact = contacts?.records?.[0];
+      const [contact] = await query<SalesforceContact>(
+        `SELECT Id, Name, Title, Email, AccountId, Account.Name, Owner.Name FROM Contact WHERE Email = ${soqlString(email)} LIMIT 1`,
+      );
       if (!contact) return undefined;
       let deals: CrmContext['deals'] = [];
       if (contact.AccountId) {
-        const opportunities = (await call(
-          base +
-            encodeURIComponent(
-              `SELECT Name, StageName, Amount, CloseDate FROM Opportunity WHERE AccountId = ${soqlString(contact.AccountId)} AND IsClosed = false ORDER BY CloseDate LIMIT 5`,
-            ),
-        )) as
-          | { records?: Array<{ Name?: string; StageName?: string; Amount?: number | null; CloseDate?: string }> }
-          | undefined;
-        deals = (opportunities?.records ?? []).map((o) => ({
+        const opportunities = await query<{
+          Name?: string;
+          StageName?: string;
+          Amount?: number | null;
+          CloseDate?: string;
+        }>(
+          `SELECT Name, StageName, Amount, CloseDate FROM Opportunity WHERE AccountId = ${soqlString(contact.AccountId)} AND IsClosed = false ORDER BY CloseDate LIMIT 5`,
+        );
+        deals = opportunities.map((o) => ({
           name: o.Name ?? 'opportunity',
           stage: o.StageName ?? 'unknown',
           ...(typeof o.Amount === 'number' ? { amount: o.Amount } : {}),

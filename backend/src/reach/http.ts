@@ -103,3 +103,34 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.min(date - now, 300_000));
 }
+
+/**
+ * A WHATWG-style fetch over `request`, for vendor SDKs that take one (the Slack Web API client): the SDK
+ * builds the request as the service documents it, and the same guard applies (https only, public addresses
+ * checked at connect time, no redirects, bounded answers; test origins mapped to local fakes).
+ */
+export function guardedFetch(options: OutboundOptions = {}) {
+  return async (
+    input: string | URL,
+    init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+  ): Promise<Response> => {
+    const method = (init.method ?? 'GET').toUpperCase();
+    if (method !== 'GET' && method !== 'POST') throw new OutboundUrlError(`${method} requests are not made`);
+    let body: string | undefined;
+    if (typeof init.body === 'string') body = init.body;
+    else if (init.body instanceof URLSearchParams) body = init.body.toString();
+    else if (init.body !== undefined && init.body !== null) throw new OutboundUrlError('only text bodies are sent');
+    const res = await request(
+      String(input),
+      { method, ...(init.headers ? { headers: init.headers } : {}), ...(body !== undefined ? { body } : {}) },
+      options,
+    );
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(res.headers)) {
+      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+      else if (value !== undefined) headers.set(name, value);
+    }
+    const empty = res.status === 204 || res.status === 304;
+    return new Response(empty ? null : res.text, { status: res.status, headers });
+  };
+}

@@ -354,6 +354,21 @@ describe('open questions', () => {
     ]);
   });
 
+  it('takes "Could you send…" without its question mark as a request, and "Do the slides…" as no question', () => {
+    const turns = turnsOf([
+      'Nora: Could you send the revised budget to the finance team.',
+      'Ivan: Sure, I will.',
+      'Nora: Do the slides for the review with the new numbers.',
+      'Lea: Fine.',
+    ]);
+    const notes = makeNotesLocal(turns);
+    expect(notes.actionItems.map((a) => [a.owner, a.task])).toContainEqual([
+      'Ivan',
+      'Send the revised budget to the finance team',
+    ]);
+    expect(notes.openQuestions).toEqual([]);
+  });
+
   it('does not list an unknown imagined in an if-clause', () => {
     const turns = turnsOf([
       'Ivan: If you want to record a programme next week and you are not sure if you will be at home for it.',

@@ -466,7 +466,37 @@ for (const database of testDatabases()) {
         });
         const [call] = fake.of('/api/chat.postMessage');
         expect(call?.headers.authorization).toBe(`Bearer ${SLACK_BOT_TOKEN}`);
-        expect(call?.json).toMatchObject({ channel: 'U0123' });
+        // Sent by @slack/web-api as Slack documents it: a form body, the Block Kit blocks as JSON.
+        expect(call?.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
+        expect(call?.json).toMatchObject({
+          channel: 'U0123',
+          text: expect.stringContaining('Test alert'),
+          blocks: [{ type: 'section' }, { type: 'section' }],
+        });
+
+        // Rate limited: Retry-After is honoured, then it goes through; {"ok": false} is not retried.
+        fake.script('/api/chat.postMessage', [
+          { status: 429, headers: { 'retry-after': '3', 'content-type': 'application/json' }, body: '{"ok":false}' },
+        ]);
+        expect((await inject('POST', `/v1/alerts/channels/${bot.json().id}/test`)).json()).toEqual({
+          delivered: true,
+          status: 200,
+        });
+        expect(sleeps).toEqual([3000]);
+        fake.script('/api/chat.postMessage', [
+          {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: '{"ok":false,"error":"not_in_channel"}',
+          },
+        ]);
+        expect((await inject('POST', `/v1/alerts/channels/${bot.json().id}/test`)).json()).toEqual({
+          delivered: false,
+          status: 200,
+          detail: 'not_in_channel',
+        });
+        expect(fake.of('/api/chat.postMessage')).toHaveLength(4);
+        expect(sleeps).toEqual([3000]);
 
         const teams = await inject('POST', '/v1/alerts/channels', {
           kind: 'teams',

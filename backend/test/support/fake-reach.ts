@@ -234,13 +234,13 @@ function answer(req: RecordedRequest, oauth: OAuthServers): ScriptedReply {
       category: 'INVALID_AUTHENTICATION',
     });
   }
-  if (path === '/crm/v3/objects/contacts/search' && method === 'POST') {
+  if (url.pathname === '/crm/v3/objects/contacts/search' && method === 'POST') {
     const body = req.json as { filterGroups?: Array<{ filters?: Array<{ value?: string }> }> };
     const email = body.filterGroups?.[0]?.filters?.[0]?.value;
     const results = email === 'dana@acme.example' ? [HUBSPOT_CONTACT] : [];
     return json(200, { total: results.length, results });
   }
-  if (path.startsWith('/crm/v4/objects/contacts/501/associations/deals')) {
+  if (url.pathname === '/crm/v4/objects/contacts/501/associations/deals') {
     return json(200, {
       results: [
         { toObjectId: 9001, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 4, label: null }] },
@@ -248,7 +248,7 @@ function answer(req: RecordedRequest, oauth: OAuthServers): ScriptedReply {
       ],
     });
   }
-  if (path === '/crm/v3/objects/deals/batch/read' && method === 'POST') {
+  if (url.pathname === '/crm/v3/objects/deals/batch/read' && method === 'POST') {
     return json(200, {
       status: 'COMPLETE',
       results: [
@@ -279,7 +279,7 @@ function answer(req: RecordedRequest, oauth: OAuthServers): ScriptedReply {
       completedAt: '2026-03-01T10:00:01Z',
     });
   }
-  if (path === '/crm/v3/owners/77') {
+  if (url.pathname === '/crm/v3/owners/77') {
     return json(200, {
       id: '77',
       email: 'olivia@steward.example',
@@ -352,6 +352,18 @@ export async function startFakeReach(): Promise<FakeReach> {
         parsed = body ? JSON.parse(body) : undefined;
       } catch {
         parsed = undefined;
+      }
+      // Slack's Web API also takes form bodies (what @slack/web-api sends), `blocks` as a JSON string.
+      if (
+        parsed === undefined &&
+        body &&
+        String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') &&
+        req.url?.startsWith('/api/')
+      ) {
+        const form: Record<string, unknown> = Object.fromEntries(new URLSearchParams(body));
+        for (const key of ['blocks', 'attachments'])
+          if (typeof form[key] === 'string') form[key] = JSON.parse(form[key] as string);
+        parsed = form;
       }
       const recorded: RecordedRequest = {
         method: req.method ?? 'GET',

@@ -76,9 +76,10 @@ for (const database of testDatabases()) {
         fakes = undefined;
       });
 
-      const service = (): SyncService => {
+      const service = (options: { calendars?: boolean; env?: Record<string, string> } = {}): SyncService => {
         if (!fakes) throw new Error('fakes not started');
-        const s = startService(syncConfig(fakes), storage, { now: () => new Date(clock) });
+        const { env, ...rest } = options;
+        const s = startService(syncConfig(fakes, env), storage, { now: () => new Date(clock), ...rest });
         services.push(s);
         return s;
       };
@@ -195,9 +196,55 @@ for (const database of testDatabases()) {
         expect(selfDrafts(fakes, provider)).toHaveLength(1);
       }, 60_000);
 
+      it("lists today's meetings from the connected calendar by title, with the threads that mention them", async () => {
+        fakes = await startFakes();
+        const sync = service({ calendars: true });
+        await sync.start();
+        clock = AT_THE_HOUR;
+        const mailbox = await user(HOUR);
+        await sync.runMailboxSync(mailbox.id);
+        const spec = {
+          from: 'Dana Smith <dana@partner.example>',
+          to: address,
+          subject: 'Agenda for the Q3 review',
+          text: 'Hi,\n\nThe Q3 review agenda is attached: pricing first, then the roadmap.\n\nDana',
+        };
+        const note = provider === 'gmail' ? fakes.gmail.deliver(spec) : fakes.graph.deliver(spec);
+        expect(await sync.runMessage(mailbox.id, note.id, 'push')).toBe('processed');
+        // 10:00–11:00 Berlin today, and one tomorrow that must not show.
+        const calendar = provider === 'gmail' ? fakes.calendar.events : fakes.graph.events;
+        calendar.push(
+          {
+            id: 'ev-q3',
+            summary: 'Q3 review',
+            start: '2026-12-03T09:00:00.000Z',
+            end: '2026-12-03T10:00:00.000Z',
+            showAs: 'busy',
+            attendees: [],
+          },
+          {
+            id: 'ev-tomorrow',
+            summary: 'Budget planning',
+            start: '2026-12-04T09:00:00.000Z',
+            end: '2026-12-04T10:00:00.000Z',
+            showAs: 'busy',
+            attendees: [],
+          },
+        );
+        expect(await sync.runBriefingDraft(scopeOf(mailbox))).toBe('created');
+        const [draft] = selfDrafts(fakes, provider);
+        expect(draft?.text).toContain("Today's meetings (1):");
+        expect(draft?.text).toContain('10:00–11:00 Q3 review');
+        expect(draft?.text).toContain('mentioned in: Agenda for the Q3 review');
+        expect(draft?.text).not.toContain('Budget planning');
+      }, 60_000);
+
       it('the worker runs it from the tick', async () => {
         fakes = await startFakes();
-        const sync = service();
+        // On PostgreSQL the worker runs on pg-boss, as in production.
+        const url = process.env.TEST_DATABASE_URL;
+        const sync = service(database.name === 'postgres' && url ? { env: { DATABASE_URL: url } } : {});
+        expect(sync.queue.engine).toBe(database.name === 'postgres' && url ? 'pg-boss' : 'table');
         clock = AT_THE_HOUR + 10 * 60_000;
         const mailbox = await user(HOUR);
         await sync.startWorkers({ concurrency: 2 });

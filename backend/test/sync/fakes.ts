@@ -646,6 +646,8 @@ export async function startFakeGraph(
             id: e.id,
             showAs: e.showAs,
             isCancelled: false,
+            isAllDay: false,
+            subject: e.summary,
             start: graphTime(e.start),
             end: graphTime(e.end),
           })),
@@ -804,7 +806,7 @@ export interface FakeCalendarEvent {
   body?: unknown;
 }
 
-/** Google Calendar v3 (www.googleapis.com): freeBusy.query and events.insert on "primary". */
+/** Google Calendar v3 (www.googleapis.com): freeBusy.query, events.list and events.insert on "primary". */
 export interface FakeGoogleCalendar {
   base: string;
   events: FakeCalendarEvent[];
@@ -858,6 +860,27 @@ export async function startFakeGoogleCalendar(
       };
     }
     const insert = /^\/calendar\/v3\/calendars\/([^/]+)\/events$/.exec(path);
+    if (req.method === 'GET' && insert) {
+      // events.list with singleEvents and orderBy=startTime, as the briefing asks.
+      if (insert[1] !== 'primary') return { status: 404, body: { error: { code: 404, message: 'Not Found' } } };
+      const from = Date.parse(url.searchParams.get('timeMin') ?? '');
+      const to = Date.parse(url.searchParams.get('timeMax') ?? '');
+      if (!Number.isFinite(from) || !Number.isFinite(to))
+        return { status: 400, body: { error: { code: 400, message: 'timeMin and timeMax are required here' } } };
+      const items = events
+        .filter((e) => Date.parse(e.start) < to && Date.parse(e.end) > from)
+        .sort((a, b) => a.start.localeCompare(b.start))
+        .map((e) => ({
+          kind: 'calendar#event',
+          id: e.id,
+          status: 'confirmed',
+          summary: e.summary,
+          start: { dateTime: e.start, timeZone: 'UTC' },
+          end: { dateTime: e.end, timeZone: 'UTC' },
+          ...(e.showAs === 'free' ? { transparency: 'transparent' } : {}),
+        }));
+      return { status: 200, body: { kind: 'calendar#events', items } };
+    }
     if (req.method === 'POST' && insert) {
       if (insert[1] !== 'primary') return { status: 404, body: { error: { code: 404, message: 'Not Found' } } };
       const ev: FakeCalendarEvent = {

@@ -1,5 +1,12 @@
 import type { Interval } from '../solver.ts';
-import { CalendarError, type CalendarPort, normaliseBusy, requestJson, type TokenProvider } from './port.ts';
+import {
+  CalendarError,
+  type CalendarEvent,
+  type CalendarPort,
+  normaliseBusy,
+  requestJson,
+  type TokenProvider,
+} from './port.ts';
 
 export interface GoogleCalendarOptions {
   token: TokenProvider;
@@ -13,7 +20,20 @@ interface FreeBusyResponse {
   calendars: Record<string, { busy?: Interval[]; errors?: Array<{ domain: string; reason: string }> }>;
 }
 
-/** Google Calendar: freeBusy for everyone (the user is "primary"), events.insert for creation. */
+interface EventsPage {
+  items?: Array<{
+    status?: string;
+    summary?: string;
+    start?: { dateTime?: string; date?: string };
+    end?: { dateTime?: string; date?: string };
+  }>;
+  nextPageToken?: string;
+}
+
+/**
+ * Google Calendar: freeBusy for everyone (the user is "primary"), events.list for the titles of the user's
+ * own events (the `calendar.events` scope reads them), events.insert for creation.
+ */
 export function googleCalendar(opts: GoogleCalendarOptions): CalendarPort {
   const base = (opts.baseUrl ?? 'https://www.googleapis.com').replace(/\/$/, '');
   const calendarId = opts.calendarId ?? 'primary';
@@ -39,6 +59,36 @@ export function googleCalendar(opts: GoogleCalendarOptions): CalendarPort {
       // A calendar we cannot read must not look free.
       if (failed.length === ids.length) throw new CalendarError(`free/busy unavailable for ${failed.join(', ')}`);
       return normaliseBusy(busy, range);
+    },
+    async listEvents(range) {
+      const events: CalendarEvent[] = [];
+      let pageToken: string | undefined;
+      for (let page = 0; page < 5; page++) {
+        const query = new URLSearchParams({
+          timeMin: new Date(range.start).toISOString(),
+          timeMax: new Date(range.end).toISOString(),
+          singleEvents: 'true',
+          orderBy: 'startTime',
+          maxResults: '100',
+        });
+        if (pageToken) query.set('pageToken', pageToken);
+        const res = await requestJson<EventsPage>(
+          `${base}/calendar/v3/calendars/${encodeURIComponent(calendarId)}/events?${query}`,
+          { token: opts.token },
+        );
+        for (const item of res.items ?? []) {
+          // All-day entries (a date, no time) are not meetings; cancelled ones are gone.
+          if (item.status === 'cancelled' || !item.start?.dateTime || !item.end?.dateTime) continue;
+          events.push({
+            start: new Date(item.start.dateTime).toISOString(),
+            end: new Date(item.end.dateTime).toISOString(),
+            ...(item.summary ? { title: item.summary } : {}),
+          });
+        }
+        pageToken = res.nextPageToken;
+        if (!pageToken) break;
+      }
+      return events.sort((a, b) => a.start.localeCompare(b.start));
     },
     async createEvent(ev) {
       const body = {

@@ -1,6 +1,6 @@
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import type { Interval } from '../solver.ts';
-import { type CalendarPort, normaliseBusy, requestJson, type TokenProvider } from './port.ts';
+import { type CalendarEvent, type CalendarPort, normaliseBusy, requestJson, type TokenProvider } from './port.ts';
 
 export interface GraphCalendarOptions {
   token: TokenProvider;
@@ -21,7 +21,14 @@ interface ScheduleInformation {
 }
 
 interface CalendarViewPage {
-  value: Array<{ showAs?: string; isCancelled?: boolean; start: GraphDateTime; end: GraphDateTime }>;
+  value: Array<{
+    showAs?: string;
+    isCancelled?: boolean;
+    isAllDay?: boolean;
+    subject?: string;
+    start: GraphDateTime;
+    end: GraphDateTime;
+  }>;
   '@odata.nextLink'?: string;
 }
 
@@ -41,7 +48,7 @@ const graphTime = (iso: string): GraphDateTime => ({
   timeZone: 'UTC',
 });
 
-/** Microsoft Graph: getSchedule for attendees, calendarView for the user, events for creation. */
+/** Microsoft Graph: getSchedule for attendees, calendarView for the user (busy time and titles), events for creation. */
 export function graphCalendar(opts: GraphCalendarOptions): CalendarPort {
   const base = (opts.baseUrl ?? 'https://graph.microsoft.com/v1.0').replace(/\/$/, '');
   return {
@@ -66,6 +73,29 @@ export function graphCalendar(opts: GraphCalendarOptions): CalendarPort {
         }
       }
       return normaliseBusy(busy, range);
+    },
+    async listEvents(range) {
+      const query = new URLSearchParams({
+        startDateTime: new Date(range.start).toISOString(),
+        endDateTime: new Date(range.end).toISOString(),
+        $select: 'subject,start,end,showAs,isCancelled,isAllDay',
+        $orderby: 'start/dateTime',
+        $top: '100',
+      });
+      let url: string | undefined = `${base}/me/calendarView?${query}`;
+      const events: CalendarEvent[] = [];
+      for (let page = 0; url && page < 5; page++) {
+        const res: CalendarViewPage = await requestJson<CalendarViewPage>(url, {
+          headers: UTC_PREFERENCE,
+          token: opts.token,
+        });
+        for (const ev of res.value) {
+          if (ev.isCancelled || ev.isAllDay) continue;
+          events.push({ start: toIso(ev.start), end: toIso(ev.end), ...(ev.subject ? { title: ev.subject } : {}) });
+        }
+        url = res['@odata.nextLink'];
+      }
+      return events.sort((a, b) => a.start.localeCompare(b.start));
     },
     async createEvent(ev) {
       const body = {

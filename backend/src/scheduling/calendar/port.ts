@@ -10,10 +10,22 @@ export interface NewEvent {
   online?: boolean;
 }
 
+/** An event of the user's own calendar, with its title (the morning briefing's meetings). */
+export interface CalendarEvent {
+  start: string;
+  end: string;
+  title?: string;
+}
+
 /** A calendar provider: where busy time comes from and where a chosen meeting is written. */
 export interface CalendarPort {
   /** Busy time of the attendees (or of the user, for an empty list) inside the range. */
   getBusy(range: Interval, attendees: string[]): Promise<Interval[]>;
+  /**
+   * The user's own events inside the range with their titles, soonest first; cancelled ones and all-day
+   * entries left out. Optional: a calendar that gives only busy time (an ICS feed) has none.
+   */
+  listEvents?(range: Interval): Promise<CalendarEvent[]>;
   /** Creates the event in the user's calendar; called only after the user chose the slot. */
   createEvent(ev: NewEvent): Promise<{ id: string }>;
 }

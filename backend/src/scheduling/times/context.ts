@@ -197,11 +197,7 @@ const ASK_TO_MEET =
 
 function analyse(text: string, start: number, end: number): Sentence {
   const slice = text.slice(start, end);
-  const tokens: Token[] = [];
-  for (const m of slice.matchAll(/[A-Za-z]+(?:['’][A-Za-z]+)?/g)) {
-    const word = m[0].replace('’', "'");
-    tokens.push({ word, lower: word.toLowerCase(), index: start + m.index, stop: start + m.index + word.length });
-  }
+  const tokens = tokenize(slice, start);
   const cues: Cue[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
@@ -234,6 +230,32 @@ function analyse(text: string, start: number, end: number): Sentence {
     imperative: IMPERATIVE.has(first),
   };
 }
+
+/** Words: runs of ASCII letters, with one apostrophe inside ("don't", "we’ll", read with a straight one). */
+function tokenize(slice: string, start: number): Token[] {
+  const tokens: Token[] = [];
+  const n = slice.length;
+  let i = 0;
+  while (i < n) {
+    if (!isLetter(slice.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const from = i;
+    while (i < n && isLetter(slice.charCodeAt(i))) i++;
+    const quote = slice.charCodeAt(i);
+    if ((quote === 39 || quote === 0x2019) && isLetter(slice.charCodeAt(i + 1))) {
+      i += 2;
+      while (i < n && isLetter(slice.charCodeAt(i))) i++;
+    }
+    const raw = slice.slice(from, i);
+    const word = quote === 0x2019 ? raw.replace('’', "'") : raw;
+    tokens.push({ word, lower: word.toLowerCase(), index: start + from, stop: start + from + word.length });
+  }
+  return tokens;
+}
+
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 /** A past participle after "has/have/had": "been", "met", "closed", "taken", "done". */
 const PARTICIPLE =
