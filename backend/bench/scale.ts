@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { createEngines } from '../src/engines.ts';
@@ -41,8 +42,19 @@ const PROVIDERS = (process.env.BENCH_SCALE_PROVIDERS ?? 'graph,gmail')
   .filter((p): p is 'graph' | 'gmail' => p === 'graph' || p === 'gmail');
 const PUSH_ACCOUNT = 'gmail-push@steward-bench.iam.gserviceaccount.com';
 const TIMEOUT_MS = 600_000;
+/** Seconds the fresh workers are watched with nothing to do, and messages through them before the measured run. */
+const IDLE_SECONDS = Number(process.env.BENCH_SCALE_IDLE_SECONDS ?? 5);
+const WARMUP = Number(process.env.BENCH_SCALE_WARMUP ?? 200); // per worker
 
 const schema = `steward_scale_${randomBytes(4).toString('hex')}`;
+// Every connection of the benchmark's processes carries this name, so PostgreSQL's CPU for them can be told
+// from other clients of the same server (pg_stat_activity → the backend's /proc entry).
+const applicationName = `${schema}`;
+const benchUrl = (() => {
+  const u = new URL(databaseUrl);
+  u.searchParams.set('application_name', applicationName);
+  return u.toString();
+})();
 const storage = await openStorage({ databaseUrl, schema, poolSize: 10 });
 await migrateToLatest(storage.db, schema);
 const fakes = await startFakes();
@@ -54,22 +66,30 @@ const env = {
   GMAIL_PUSH_SERVICE_ACCOUNT: PUSH_ACCOUNT,
   LOG_LEVEL: 'silent',
   DATA_DIR: '/nonexistent-steward-bench',
-  DATABASE_URL: databaseUrl,
+  DATABASE_URL: benchUrl,
   JOB_QUEUE: 'pg-boss',
   CPU_THREADS: '1',
 };
 // This process only sets up (starting cursors) and generates load; it runs no worker.
-const config = loadConfig({ ...env, SYNC_WORKER: 'off' });
+const config = loadConfig({ ...env, DATABASE_URL: databaseUrl, SYNC_WORKER: 'off' });
 const setup = createSyncService({ config, storage, engines: createEngines(config, storage.db) });
 await setup.start();
 const children = new Set<ChildProcess>();
 
 /** Starts a support script in its own process; resolves with it and its first line of output. */
 function startChild(script: string, extra: Record<string, string>): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'support', script)], {
-    env: { ...process.env, ...env, SCALE_SCHEMA: schema, ...extra },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // BENCH_SCALE_CPU_PROF=dir: each process writes a V8 CPU profile there when it exits (open in Chrome's DevTools).
+  const prof = process.env.BENCH_SCALE_CPU_PROF
+    ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SCALE_CPU_PROF]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...prof, '--import', 'tsx', path.join(import.meta.dirname, 'support', script)],
+    {
+      env: { ...process.env, ...env, SCALE_SCHEMA: schema, ...extra },
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    },
+  );
   children.add(child);
   child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
@@ -120,6 +140,20 @@ async function announce(box: Box, messageId?: string): Promise<number> {
   return res.status;
 }
 
+type WorkerReport = { cpuMs: number; statements: Record<string, number> };
+/** Asks a worker for its CPU time and SQL statements since its "mark" (support/scale-worker.ts). */
+function reportOf(child: ChildProcess): Promise<WorkerReport> {
+  return new Promise((resolve, reject) => {
+    const onExit = () => reject(new Error('worker exited before it reported'));
+    child.once('message', (m) => {
+      child.off('exit', onExit);
+      resolve(m as WorkerReport);
+    });
+    child.once('exit', onExit);
+    child.send('report');
+  });
+}
+
 function stopWorker(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -150,6 +184,40 @@ function cpuSeconds(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * CPU milliseconds PostgreSQL spent on this benchmark's connections: the backends named `applicationName`,
+ * read from /proc. A backend that ends keeps its last sampled figure, so sample at least every few seconds.
+ */
+const pgCpu = (() => {
+  const seen = new Map<number, number>();
+  return {
+    async sample(): Promise<number> {
+      const { rows } = await sql<{ pid: number }>`
+        select pid from pg_stat_activity where application_name = ${applicationName}`.execute(storage.db);
+      for (const { pid } of rows) {
+        const ms = cpuSeconds(pid) * 1000;
+        if (ms > 0) seen.set(pid, ms);
+      }
+      return [...seen.values()].reduce((a, b) => a + b, 0);
+    },
+  };
+})();
+
+async function processedCount(round: Array<{ id: string }>): Promise<number> {
+  if (round.length === 0) return 0;
+  const row = await storage.db
+    .selectFrom('processed_messages')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where(
+      'provider_message_id',
+      'in',
+      round.map((m) => m.id),
+    )
+    .where('processed_at', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -188,21 +256,18 @@ try {
   const rows: Array<Record<string, string | number>> = [];
   let sent = 0;
   let baseline = 0;
-  for (const workers of WORKER_COUNTS) {
-    const running = await Promise.all(Array.from({ length: workers }, () => startWorker()));
-    const round: Array<{ box: Box; mailboxId: string; id: string; thread: string }> = [];
+  let baselineCapacity = 0;
+  type Delivered = { box: Box; mailboxId: string; id: string; thread: string };
+  /** Delivers `count` new messages at RATE/s, each announced by its webhook; resolves when all are processed. */
+  async function deliver(count: number, onTick?: (round: Delivered[], t0: number) => void) {
+    const round: Delivered[] = [];
     const latencies: number[] = [];
     const graphLatencies: number[] = [];
     const gmailLatencies: number[] = [];
     let ackErrors = 0;
-    const cpu0 = {
-      workers: running.reduce((n, c) => n + cpuSeconds(c.pid), 0),
-      web: cpuSeconds(web.child.pid),
-      bench: process.cpuUsage(),
-    };
     const t0 = performance.now();
     const acks: Promise<void>[] = [];
-    for (let j = 0; j < MESSAGES; j++) {
+    for (let j = 0; j < count; j++) {
       const wait = t0 + (j * 1000) / RATE - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const box = boxes[(sent + j) % MAILBOXES]!;
@@ -230,41 +295,110 @@ try {
           ackErrors++;
         }),
       );
+      onTick?.(round, t0);
     }
     await Promise.all(acks);
-    sent += MESSAGES;
-
-    const ids = round.map((m) => m.id);
-    const processedCount = async () =>
-      Number(
-        (
-          await storage.db
-            .selectFrom('processed_messages')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .where('provider_message_id', 'in', ids)
-            .where('processed_at', 'is not', null)
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    sent += count;
     let processed = 0;
     const deadline = Date.now() + TIMEOUT_MS;
     while (Date.now() < deadline) {
-      processed = await processedCount();
-      if (processed >= MESSAGES) break;
+      processed = await processedCount(round);
+      if (processed >= count) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const seconds = (performance.now() - t0) / 1000;
-    // Where the CPU went, per message: the workers, the web process, and this process (fake providers
-    // and load generator). PostgreSQL's share is not counted.
+    for (const list of [latencies, graphLatencies, gmailLatencies]) list.sort((a, b) => a - b);
+    return { round, latencies, graphLatencies, gmailLatencies, ackErrors, processed, seconds };
+  }
+
+  for (const workers of WORKER_COUNTS) {
+    const running = await Promise.all(Array.from({ length: workers }, () => startWorker()));
+    // Warm-up: JIT, token caches and connection pools of the fresh worker processes, not measured (a
+    // worker process runs for days; its first few hundred messages cost it more).
+    if (WARMUP > 0) await deliver(WARMUP * workers);
+    // Idle: what the workers cost with nothing to do (queue polling, pg-boss's upkeep), once the warm-up's
+    // last jobs are done.
+    await new Promise((r) => setTimeout(r, 1000));
+    const pg0 = await pgCpu.sample();
+    for (const c of running) c.send('mark');
+    const idleT0 = performance.now();
+    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+    const idleReports = await Promise.all(running.map(reportOf));
+    const idleSeconds = (performance.now() - idleT0) / 1000;
+    const idlePg = (await pgCpu.sample()) - pg0;
+    const idleStatements = idleReports.reduce((n, r) => n + Object.values(r.statements).reduce((a, b) => a + b, 0), 0);
+    console.log(
+      `${workers} worker(s) idle for ${idleSeconds.toFixed(1)} s: ${(idleReports.reduce((n, r) => n + r.cpuMs, 0) / idleSeconds / workers).toFixed(1)} ms CPU/s and ${(idleStatements / idleSeconds / workers).toFixed(1)} SQL statements/s per worker; PostgreSQL ${(idlePg / idleSeconds).toFixed(1)} ms CPU/s`,
+    );
+
+    for (const c of running) c.send('mark');
+    const cpu0 = {
+      workers: running.reduce((n, c) => n + cpuSeconds(c.pid), 0),
+      web: cpuSeconds(web.child.pid),
+      bench: process.cpuUsage(),
+      pg: await pgCpu.sample(),
+      refreshes: fakes.oauth.refreshScopes.length,
+      calls: fakes.graph.requests.length + fakes.gmail.requests.length,
+    };
+    // BENCH_SCALE_DETAIL: every second, the messages processed so far and the workers' CPU since the mark.
+    const timeline: Array<{ s: number; processed: number; cpuMs: number }> = [];
+    let sampling = Boolean(process.env.BENCH_SCALE_DETAIL);
+    let sampler: Promise<void> | undefined;
+    const result = await deliver(MESSAGES, (round, t0) => {
+      sampler ??= (async () => {
+        while (sampling) {
+          await new Promise((r) => setTimeout(r, 1000));
+          if (!sampling) break;
+          const [n, reports] = await Promise.all([processedCount(round), Promise.all(running.map(reportOf))]);
+          timeline.push({
+            s: (performance.now() - t0) / 1000,
+            processed: n,
+            cpuMs: reports.reduce((a, r) => a + r.cpuMs, 0),
+          });
+        }
+      })();
+    });
+    sampling = false;
+    await sampler;
+    const { round, latencies, graphLatencies, gmailLatencies, ackErrors, processed, seconds } = result;
+    // Where the CPU went, per message: the workers, the web process, PostgreSQL (the backends serving
+    // this benchmark's connections) and this process (fake providers and load generator).
     const benchCpu = process.cpuUsage(cpu0.bench);
     const cpuPerMessage = {
       workers: ((running.reduce((n, c) => n + cpuSeconds(c.pid), 0) - cpu0.workers) * 1000) / MESSAGES,
       web: ((cpuSeconds(web.child.pid) - cpu0.web) * 1000) / MESSAGES,
+      pg: ((await pgCpu.sample()) - cpu0.pg) / MESSAGES,
       bench: (benchCpu.user + benchCpu.system) / 1000 / MESSAGES,
     };
+    const reports = await Promise.all(running.map(reportOf));
+    const refreshes = fakes.oauth.refreshScopes.length - cpu0.refreshes;
+    const providerCalls = (fakes.graph.requests.length + fakes.gmail.requests.length - cpu0.calls) / MESSAGES;
+    if (timeline.length) {
+      let last = { processed: 0, cpuMs: 0 };
+      const steps = timeline.map((p) => {
+        const perMessage =
+          p.processed > last.processed ? ((p.cpuMs - last.cpuMs) / (p.processed - last.processed)).toFixed(1) : '-';
+        const step = `${p.s.toFixed(0)}s ${p.processed} (${perMessage} ms/msg)`;
+        last = p;
+        return step;
+      });
+      console.log(`  timeline (processed, worker CPU per message in that second): ${steps.join('; ')}`);
+    }
     await Promise.all(running.map(stopWorker));
+    const statements = new Map<string, number>();
+    for (const r of reports)
+      for (const [shape, n] of Object.entries(r.statements)) statements.set(shape, (statements.get(shape) ?? 0) + n);
+    const totalStatements = [...statements.values()].reduce((a, b) => a + b, 0);
+    const perWorkerCpu = reports.map((r) => (r.cpuMs / MESSAGES).toFixed(1)).join(' + ');
+    console.log(
+      `${workers} worker(s): CPU ms/message by worker ${perWorkerCpu}; ${(totalStatements / MESSAGES).toFixed(1)} SQL statements/message; ${providerCalls.toFixed(1)} provider calls/message; ${refreshes} token refreshes`,
+    );
+    if (process.env.BENCH_SCALE_DETAIL)
+      for (const [shape, n] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 30))
+        console.log(`  ${(n / MESSAGES).toFixed(2).padStart(6)}/msg  ${shape}`);
 
     // Exactly once: one ledger row per message, processed; one category; one draft in its thread.
+    const ids = round.map((m) => m.id);
     const ledger = await storage.db
       .selectFrom('processed_messages')
       .select(['mailbox_id', 'provider_message_id', 'processed_at'])
@@ -278,7 +412,7 @@ try {
     for (const d of fakes.gmail.drafts.values())
       drafts.set(d.message.threadId, (drafts.get(d.message.threadId) ?? 0) + 1);
     const SYSTEM_LABELS = new Set(['INBOX', 'SENT', 'DRAFT', 'UNREAD']);
-    const categoriesOf = (m: (typeof round)[number]) =>
+    const categoriesOf = (m: Delivered) =>
       m.box.provider === 'graph'
         ? (fakes.graph.messages.get(m.id)?.categories.length ?? 0)
         : (fakes.gmail.messages.get(m.id)?.labelIds.filter((l) => !SYSTEM_LABELS.has(l)).length ?? 0);
@@ -295,12 +429,17 @@ try {
       (r) => round.find((m) => m.id === r.provider_message_id)?.mailboxId !== r.mailbox_id,
     ).length;
 
-    latencies.sort((a, b) => a - b);
-    graphLatencies.sort((a, b) => a - b);
-    gmailLatencies.sort((a, b) => a - b);
     const p99Of = (list: number[]) => (list.length ? Number(percentile(list, 99).toFixed(1)) : '-');
     const rate = processed / seconds;
-    if (workers === WORKER_COUNTS[0]) baseline = rate / workers;
+    // What the workers could do if each had a core of its own: messages per CPU-second of worker time.
+    const capacity = (1000 / cpuPerMessage.workers) * workers;
+    if (workers === WORKER_COUNTS[0]) {
+      baseline = rate / workers;
+      baselineCapacity = capacity / workers;
+    }
+    // All of it on this machine's cores: the rate at which the whole setup would use every core.
+    const machineCeiling =
+      (os.cpus().length * 1000) / (cpuPerMessage.workers + cpuPerMessage.web + cpuPerMessage.pg + cpuPerMessage.bench);
     rows.push({
       workers,
       messages: MESSAGES,
@@ -312,9 +451,18 @@ try {
       'ack p99 ms': Number(percentile(latencies, 99).toFixed(1)),
       'graph p99': p99Of(graphLatencies),
       'gmail p99': p99Of(gmailLatencies),
-      'p99 < 100 ms': percentile(latencies, 99) < 100 ? 'met' : 'missed',
       'ack errors': ackErrors,
-      'cpu ms/msg worker/web/fakes': `${cpuPerMessage.workers.toFixed(1)}/${cpuPerMessage.web.toFixed(1)}/${cpuPerMessage.bench.toFixed(1)}`,
+      'cpu ms/msg worker/web/pg/fakes': [
+        cpuPerMessage.workers,
+        cpuPerMessage.web,
+        cpuPerMessage.pg,
+        cpuPerMessage.bench,
+      ]
+        .map((v) => v.toFixed(1))
+        .join('/'),
+      'sql/msg': Number((totalStatements / MESSAGES).toFixed(1)),
+      'core-per-worker msg/s': `${capacity.toFixed(0)} (${baselineCapacity ? (capacity / baselineCapacity).toFixed(2) : '-'}x)`,
+      '2-core ceiling msg/s': Number(machineCeiling.toFixed(0)),
       lost,
       doubled,
       'wrong mailbox': wrongMailbox,

@@ -1,10 +1,31 @@
 // One Steward worker process for `npm run bench -- scale`: the same sync service `steward serve` runs with
 // SYNC_WORKER=on, on the PostgreSQL schema and fake providers the parent names. Prints "ready" when its
 // workers are started; SIGTERM stops them (jobs in hand finish) and exits 0.
+// Over the IPC channel the parent sends "mark" (start counting) and "report": the answer is this process's
+// CPU time (process.cpuUsage) and its SQL statements (count per statement shape, both connection pools:
+// Steward's and pg-boss's) since the mark, so the bench can say where the CPU and round trips went.
+import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { createEngines } from '../../src/engines.ts';
 import { openStorage } from '../../src/storage/database.ts';
 import { createSyncService } from '../../src/sync/service.ts';
+
+/** Statement shape → count; the text up to its first 90 characters, whitespace folded. */
+const statements = new Map<string, number>();
+const originalQuery = pg.Client.prototype.query;
+type QueryFn = (this: pg.Client, ...args: unknown[]) => unknown;
+(pg.Client.prototype as unknown as { query: QueryFn }).query = function (this: pg.Client, ...args: unknown[]) {
+  const first = args[0];
+  const text =
+    typeof first === 'string'
+      ? first
+      : first && typeof first === 'object' && 'text' in first
+        ? String((first as { text: unknown }).text)
+        : '?';
+  const shape = text.replace(/\s+/g, ' ').trim().slice(0, 90);
+  statements.set(shape, (statements.get(shape) ?? 0) + 1);
+  return (originalQuery as unknown as QueryFn).apply(this, args);
+};
 
 const config = loadConfig(process.env);
 const storage = await openStorage({
@@ -15,6 +36,20 @@ const storage = await openStorage({
 });
 const service = createSyncService({ config, storage, engines: createEngines(config, storage.db) });
 await service.startWorkers({ concurrency: Number(process.env.SCALE_CONCURRENCY ?? 16) });
+
+let cpuMark = process.cpuUsage();
+process.on('message', (message) => {
+  if (message === 'mark') {
+    cpuMark = process.cpuUsage();
+    statements.clear();
+  } else if (message === 'report') {
+    const cpu = process.cpuUsage(cpuMark);
+    process.send?.({
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      statements: Object.fromEntries(statements),
+    });
+  }
+});
 process.stdout.write('ready\n');
 process.once('SIGTERM', () => {
   void service

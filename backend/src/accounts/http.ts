@@ -23,6 +23,8 @@ export interface AccessTokenSource {
   get(): Promise<string>;
   /** Forget the cached access token (the provider said 401). */
   invalidate(): void;
+  /** The access token in hand and when it stops being used (ms since the epoch), if there is one. */
+  current?(): { token: string; expires: number } | undefined;
 }
 
 export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
@@ -152,11 +154,13 @@ export interface RefreshOptions {
   /** Microsoft rotates refresh tokens: the new one is handed here to be sealed and stored. */
   onRotated?: (refreshToken: string) => Promise<void>;
   fetch?: typeof fetch;
+  /** An access token still valid from an earlier source of the same account (the refresh token rotated). */
+  initial?: { token: string; expires: number };
 }
 
 /** Access tokens from a refresh token (RFC 6749 §6), cached until shortly before they expire. */
 export function refreshTokenSource(options: RefreshOptions): AccessTokenSource {
-  let cached: { token: string; expires: number } | undefined;
+  let cached: { token: string; expires: number } | undefined = options.initial;
   let pending: Promise<string> | undefined;
   let refreshToken = options.refreshToken;
   const doFetch = options.fetch ?? fetch;
@@ -217,6 +221,9 @@ export function refreshTokenSource(options: RefreshOptions): AccessTokenSource {
     },
     invalidate() {
       cached = undefined;
+    },
+    current() {
+      return cached && cached.expires > Date.now() ? { ...cached } : undefined;
     },
   };
 }

@@ -52,14 +52,25 @@ export function createAccountTokens(options: { config: Config; storage: Storage 
   function accessTokens(mailbox: MailboxRow, purpose: TokenPurpose = 'mail'): AccessTokenSource {
     // One source serves both purposes for Gmail (no scope on refresh); Graph asks per resource scope.
     const effective = mailbox.provider === 'gmail' ? 'mail' : purpose;
+    const id = cacheId(mailbox.id, effective);
     const key = `${mailbox.key_version}|${mailbox.refresh_token_ciphertext}`;
-    const cached = tokenSources.get(cacheId(mailbox.id, effective));
+    const cached = tokenSources.get(id);
     if (cached && cached.key === key) return cached.source;
     const onRotated = async (next: string) => {
       if (!cipher) return;
-      await resealMailboxToken(storage.db, mailbox.id, cipher.seal(next, tokenContext(mailbox)));
+      const sealed = cipher.seal(next, tokenContext(mailbox));
+      await resealMailboxToken(storage.db, mailbox.id, sealed);
+      // This process's own rotation is not a new grant: the next row it loads carries the new ciphertext.
+      const entry = tokenSources.get(id);
+      if (entry?.source === source) entry.key = `${sealed.keyVersion}|${sealed.ciphertext}`;
     };
     const refreshToken = refreshTokenOf(mailbox);
+    // The stored refresh token changed (rotated by another process, or a reconnect): use the new one for the
+    // next refresh, but keep the access token in hand until it expires. Microsoft rotates the refresh token on
+    // every refresh, so refreshing on every change would make worker processes take turns refreshing — and
+    // rotating again — on every job (a token request and a row update per message). A token the provider no
+    // longer accepts answers 401, which refreshes once (providerRequest).
+    const initial = cached?.source.current?.();
     const source =
       mailbox.provider === 'gmail'
         ? refreshTokenSource({
@@ -67,6 +78,7 @@ export function createAccountTokens(options: { config: Config; storage: Storage 
             clientId: config.sync.google.clientId ?? '',
             clientSecret: config.sync.google.clientSecret,
             refreshToken,
+            ...(initial ? { initial } : {}),
           })
         : refreshTokenSource({
             tokenUrl: microsoftEndpoint(config, '/oauth2/v2.0/token'),
@@ -75,9 +87,10 @@ export function createAccountTokens(options: { config: Config; storage: Storage 
             refreshToken,
             scope: (effective === 'calendar' ? GRAPH_CALENDAR_SCOPES : GRAPH_MAIL_SCOPES).join(' '),
             onRotated,
+            ...(initial ? { initial } : {}),
           });
     if (tokenSources.size > 10_000) tokenSources.clear();
-    tokenSources.set(cacheId(mailbox.id, effective), { key, source });
+    tokenSources.set(id, { key, source });
     return source;
   }
 

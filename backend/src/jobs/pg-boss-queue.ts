@@ -1,3 +1,4 @@
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import {
   DEFAULT_RETRY_DELAY_MS,
@@ -17,8 +18,41 @@ export interface PgBossQueueOptions {
   schema?: string;
   /** The queues this process sends to or works on; created at start. */
   queues: Array<{ name: string; coalesce?: boolean }>;
+  /** How often an idle queue looks for work when job notifications are not available (default 0.5 s). */
   pollingIntervalSeconds?: number;
+  /**
+   * How often an idle queue looks anyway while job notifications arrive (default 15 s): a safety net for a
+   * notification lost with a dropped connection.
+   */
+  fallbackPollingSeconds?: number;
   poolSize?: number;
+}
+
+/**
+ * Job notifications: a statement trigger on pg-boss's job table sends, for every insert (a new job, a retry
+ * — pg-boss retries by re-inserting — or a delayed job), one NOTIFY per queue with how many milliseconds
+ * until its earliest job is due. Idle loops sleep until then instead of polling; the trigger costs the
+ * sender no round trip. Installed once per schema, under an advisory lock (processes start together).
+ */
+function notifySetupSql(schema: string, channel: string): string {
+  const s = `"${schema.replace(/"/g, '')}"`;
+  const ch = channel.replace(/'/g, "''");
+  return `
+    BEGIN;
+    SELECT pg_advisory_xact_lock(hashtext('steward_notify_jobs:' || '${s.replace(/'/g, "''")}'));
+    CREATE OR REPLACE FUNCTION ${s}.steward_notify_jobs() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+      PERFORM pg_notify('${ch}', n.name || ' ' || greatest(0, ceil(extract(epoch from (n.due - now())) * 1000))::bigint)
+      FROM (SELECT name, min(start_after) AS due FROM new_rows WHERE state < 'active' GROUP BY name) n;
+      RETURN NULL;
+    END $fn$;
+    DO $do$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'steward_notify_jobs' AND tgrelid = '${s}.job'::regclass) THEN
+        CREATE TRIGGER steward_notify_jobs AFTER INSERT ON ${s}.job REFERENCING NEW TABLE AS new_rows
+          FOR EACH STATEMENT EXECUTE FUNCTION ${s}.steward_notify_jobs();
+      END IF;
+    END $do$;
+    COMMIT;`;
 }
 
 /**
@@ -41,15 +75,79 @@ export function createPgBossQueue(options: PgBossQueueOptions): Queue {
   // pg-boss reports background errors (a lost connection) as events; without a listener they would crash.
   boss.on('error', () => {});
   const pollingIntervalMs = (options.pollingIntervalSeconds ?? 0.5) * 1000;
+  const fallbackPollingMs = (options.fallbackPollingSeconds ?? 15) * 1000;
+  const channel = `steward_jobs_${schema}`.slice(0, 63);
   let started: Promise<void> | undefined;
   let stopping = false;
   const loops: Promise<void>[] = [];
   const running = new Set<Promise<void>>();
-  /** Idle loops by queue name, woken at once by a send from this process. */
+  /** Idle loops by queue name, woken at once by a send from this process or a job notification. */
   const wakers = new Map<string, Set<() => void>>();
+  /** Wake-ups per queue so far: a loop that was fetching when one came goes round again instead of sleeping. */
+  const wakeCount = new Map<string, number>();
   const wake = (name: string) => {
+    wakeCount.set(name, (wakeCount.get(name) ?? 0) + 1);
     for (const w of wakers.get(name) ?? []) w();
   };
+
+  /** The connection that LISTENs for job notifications; while it is down, idle loops poll every interval. */
+  let listener: pg.Client | undefined;
+  let listening = false;
+  let reconnect: NodeJS.Timeout | undefined;
+  /** Per queue, the timer for its earliest delayed job this process heard of. */
+  const dueTimers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  function onNotification(payload: string | undefined) {
+    const [name, delay] = (payload ?? '').split(' ');
+    if (!name || !wakers.has(name)) return;
+    const ms = Number(delay) || 0;
+    if (ms <= 5) return wake(name);
+    if (ms >= fallbackPollingMs) return; // the fallback poll is sooner
+    const at = Date.now() + ms;
+    const current = dueTimers.get(name);
+    if (current && current.at <= at) return;
+    if (current) clearTimeout(current.timer);
+    const timer = setTimeout(() => {
+      dueTimers.delete(name);
+      wake(name);
+    }, ms);
+    timer.unref();
+    dueTimers.set(name, { at, timer });
+  }
+  /** False when the trigger could not be installed (no right to create it): idle loops poll as before. */
+  let notifications = true;
+  async function listen(): Promise<void> {
+    if (stopping || listener || !notifications) return;
+    const client = new pg.Client({ connectionString: options.connectionString });
+    listener = client;
+    const lost = () => {
+      if (listener !== client) return;
+      listener = undefined;
+      listening = false;
+      void client.end().catch(() => {});
+      if (!stopping && notifications) {
+        reconnect = setTimeout(() => void listen(), 2_000);
+        reconnect.unref();
+      }
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', (n) => onNotification(n.payload));
+    try {
+      await client.connect();
+    } catch {
+      return lost();
+    }
+    try {
+      await client.query(notifySetupSql(schema, channel));
+      await client.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+    } catch {
+      notifications = false;
+      return lost();
+    }
+    listening = true;
+    // Jobs may have arrived while nobody listened.
+    for (const name of wakers.keys()) wake(name);
+  }
 
   /** Completions are written together: every job that finished in the same turn, one statement per queue. */
   const finished = new Map<string, string[]>();
@@ -103,6 +201,7 @@ export function createPgBossQueue(options: PgBossQueueOptions): Queue {
     const idle = new Set<() => void>();
     wakers.set(name, idle);
     while (!stopping) {
+      const seen = wakeCount.get(name) ?? 0;
       const free = concurrency - inflight.size;
       let fetched = 0;
       if (free > 0) {
@@ -131,9 +230,12 @@ export function createPgBossQueue(options: PgBossQueueOptions): Queue {
         await new Promise((r) => setImmediate(r));
         continue;
       }
-      // The queue is empty for now (or the slots are full): the interval, a local send or a freed slot.
+      // Woken while fetching: look again now.
+      if ((wakeCount.get(name) ?? 0) !== seen) continue;
+      // The queue is empty for now (or the slots are full): a notification, a local send, a freed slot, or
+      // the polling interval (long while notifications arrive).
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, pollingIntervalMs);
+        const timer = setTimeout(done, listening ? fallbackPollingMs : pollingIntervalMs);
         function done() {
           clearTimeout(timer);
           idle.delete(done);
@@ -186,6 +288,8 @@ export function createPgBossQueue(options: PgBossQueueOptions): Queue {
     },
     async work<T>(name: string, handler: JobHandler<T>, opts: WorkOptions = {}) {
       loops.push(workLoop(name, handler as JobHandler, Math.max(1, opts.concurrency ?? 1)));
+      // Only processes that work listen (a web process only sends).
+      await listen();
     },
     async deadLetters(limit = 100): Promise<DeadJob[]> {
       const db = (boss as unknown as { getDb(): unknown }).getDb() as {
@@ -214,6 +318,13 @@ export function createPgBossQueue(options: PgBossQueueOptions): Queue {
       started = undefined;
       // No new jobs; the ones in hand finish (bounded), then the connections go.
       stopping = true;
+      if (reconnect) clearTimeout(reconnect);
+      for (const { timer } of dueTimers.values()) clearTimeout(timer);
+      dueTimers.clear();
+      const client = listener;
+      listener = undefined;
+      listening = false;
+      await client?.end().catch(() => {});
       for (const name of wakers.keys()) wake(name);
       await Promise.all(loops.splice(0));
       await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, 10_000).unref())]);
@@ -221,6 +332,7 @@ export function createPgBossQueue(options: PgBossQueueOptions): Queue {
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       stopping = false;
       wakers.clear();
+      wakeCount.clear();
     },
   };
 }

@@ -166,8 +166,11 @@ function parseSimpleText(raw: string): ParsedEmail | undefined {
 async function parseRaw(raw: string): Promise<ParsedEmail | undefined> {
   await postalMimeBytesReady;
   try {
-    // Bytes, not a string: postal-mime wraps strings in a Blob, which is several times slower to read.
-    return await PostalMime.parse(utf8Encoder.encode(raw), {
+    // Bytes, not a string: postal-mime wraps strings in a Blob, which is several times slower to read. The
+    // whole ArrayBuffer when the bytes fill it: postal-mime copies a typed array into one of its own first.
+    const bytes = utf8Encoder.encode(raw);
+    const input = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes;
+    return await PostalMime.parse(input, {
       attachmentEncoding: 'arraybuffer',
       maxNestingDepth: 50,
       maxHeadersSize: 512 * 1024,

@@ -6,7 +6,7 @@
  * or model call counts on the day it was in the user's time zone (settings.timeZone) when it was recorded.
  */
 import { CATEGORY_IDS, type CategoryId, type InboxStats } from '@steward/shared';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type QueryCreator, sql } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Database, MailboxRow } from '../storage/schema.ts';
 import type { UserScope } from '../storage/user-scope.ts';
@@ -35,9 +35,24 @@ export async function countMessage(
   counts: { messages?: number; drafts?: number } = { messages: 1 },
   zone?: string,
 ): Promise<void> {
+  await countMessageQuery(db, scope, at, category, counts, zone).execute();
+}
+
+/**
+ * The statement of `countMessage`, built on `qc` — which may carry a data-modifying WITH, so that the
+ * count and another write are one atomic statement (sync/pipeline.ts: the ledger row and its count).
+ */
+export function countMessageQuery(
+  qc: QueryCreator<Database>,
+  scope: UserScope,
+  at: Date,
+  category: CategoryId,
+  counts: { messages?: number; drafts?: number } = { messages: 1 },
+  zone?: string,
+) {
   const messages = counts.messages ?? 0;
   const drafts = counts.drafts ?? 0;
-  await db
+  return qc
     .insertInto('mail_stats_daily')
     .values({
       tenant_id: scope.tenantId,
@@ -52,8 +67,7 @@ export async function countMessage(
         messages: sql`mail_stats_daily.messages + ${messages}`,
         drafts_created: sql`mail_stats_daily.drafts_created + ${drafts}`,
       }),
-    )
-    .execute();
+    );
 }
 
 /**

@@ -63,6 +63,9 @@ const STRONG_ASKS: Array<[RegExp, string]> = [
   [/\bgrab (?:a )?(?:coffee|lunch|a quick call|some time|15|30)\b/i, 'proposes meeting'],
 ];
 
+/** All the strong asks as one pattern: one scan of the text answers whether any of them is there. */
+const ANY_STRONG_ASK = new RegExp(STRONG_ASKS.map(([pattern]) => `(?:${pattern.source})`).join('|'), 'i');
+
 const WEAK_CUES =
   /\b(?:meet(?:ing)?|call|chat|catch[- ]?up|sync|demo|interview|coffee|lunch|discuss|calendar|invite|zoom|teams|availability|available|free)\b/i;
 /** Calendar machinery, not an ask: Outlook/Google notifications. */
@@ -81,7 +84,7 @@ const LOCATION =
 
 /** Whether the text asks to meet, talk or pick a time in so many words (the strong asks above), outside calendar notices. */
 export function hasStrongMeetingAsk(text: string): boolean {
-  return STRONG_ASKS.some(([pattern]) => pattern.test(text)) && !CALENDAR_NOTICE.test(text);
+  return ANY_STRONG_ASK.test(text) && !CALENDAR_NOTICE.test(text);
 }
 
 export function extractMeetingAsk(input: MeetingAskInput, opts: { tz?: string } = {}): MeetingAsk {

@@ -41,7 +41,9 @@ export function ledgerStore(db: Kysely<Database>) {
   return {
     /** Creates the message's row if needed and leases it for `leaseMs`, unless it is processed or leased. */
     async lease(mailbox: MailboxRow, providerMessageId: string, source: string, leaseMs: number): Promise<LeaseClaim> {
-      await db
+      // One statement in the usual cases: a new row is created leased; an existing one is leased when it is
+      // neither processed nor held (the WHERE of ON CONFLICT); otherwise nothing is returned.
+      const leased = await db
         .insertInto('processed_messages')
         .values({
           tenant_id: mailbox.tenant_id,
@@ -49,20 +51,21 @@ export function ledgerStore(db: Kysely<Database>) {
           mailbox_id: mailbox.id,
           provider_message_id: providerMessageId,
           source,
-        })
-        .onConflict((oc) => oc.columns(['mailbox_id', 'provider_message_id']).doNothing())
-        .execute();
-      const leased = await db
-        .updateTable('processed_messages')
-        .set({
           lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
           lease_token: randomUUID(),
-          attempts: sql`attempts + 1`,
+          attempts: 1,
         })
-        .where('mailbox_id', '=', mailbox.id)
-        .where('provider_message_id', '=', providerMessageId)
-        .where('processed_at', 'is', null)
-        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
+        .onConflict((oc) =>
+          oc
+            .columns(['mailbox_id', 'provider_message_id'])
+            .doUpdateSet({
+              lease_until: (eb) => eb.ref('excluded.lease_until'),
+              lease_token: (eb) => eb.ref('excluded.lease_token'),
+              attempts: sql`processed_messages.attempts + 1`,
+            })
+            .where(sql<boolean>`processed_messages.processed_at is null`)
+            .where(sql<boolean>`(processed_messages.lease_until is null or processed_messages.lease_until < now())`),
+        )
         .returning([
           'lease_token',
           'category',
@@ -104,6 +107,28 @@ export function ledgerStore(db: Kysely<Database>) {
         .where('mailbox_id', '=', mailboxId)
         .where('provider_message_id', '=', providerMessageId)
         .execute();
+    },
+
+    /**
+     * Records `values` and extends the lease in one statement, only while `token` still holds the lease (and
+     * the message is not processed); false when the lease passed to another worker.
+     */
+    async recordHeld(
+      mailboxId: string,
+      providerMessageId: string,
+      token: string | null,
+      leaseMs: number,
+      values: LedgerValues,
+    ): Promise<boolean> {
+      const held = await db
+        .updateTable('processed_messages')
+        .set({ lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`, ...values })
+        .where('mailbox_id', '=', mailboxId)
+        .where('provider_message_id', '=', providerMessageId)
+        .where('lease_token', '=', token ?? '')
+        .where('processed_at', 'is', null)
+        .executeTakeFirst();
+      return Number(held.numUpdatedRows) > 0;
     },
 
     async threadState(mailboxId: string, threadId: string) {

@@ -6,7 +6,7 @@
  * instead of repeating. Nothing is lost: the job is only completed after the ledger says processed.
  */
 import type { CategoryId, Settings } from '@steward/shared';
-import type { Kysely } from 'kysely';
+import type { Kysely, QueryCreator } from 'kysely';
 import type { Embedder } from '../ai/embeddings.ts';
 import { mayShareWithModel } from '../ai/privacy.ts';
 import { indexInputOf, indexMessages } from '../ask/indexing.ts';
@@ -18,7 +18,7 @@ import type { NormalisedMessage } from '../mail/types.ts';
 import type { ModelContext } from '../model-context.ts';
 import type { ReachHooks } from '../reach/hooks.ts';
 import { recordSender } from '../reach/senders.ts';
-import { countMessage, recordReplyIfAny } from '../reach/stats.ts';
+import { countMessageQuery, recordReplyIfAny } from '../reach/stats.ts';
 import { type LedgerRow, type LedgerValues, ledgerStore } from '../storage/ledger.ts';
 import { mailIndexStore } from '../storage/mail-index.ts';
 import type { Database, MailboxRow } from '../storage/schema.ts';
@@ -72,6 +72,45 @@ async function holdLease(
   if (!held) throw new RetryLaterError(1000, 'the lease on this message passed to another worker');
 }
 
+/** Records `values` only while this worker still holds the lease (extending it): holdLease and record in one statement. */
+async function recordHeld(
+  deps: PipelineDeps,
+  mailbox: MailboxRow,
+  providerMessageId: string,
+  token: string | null,
+  values: LedgerValues,
+): Promise<void> {
+  const held = await ledgerStore(deps.db).recordHeld(
+    mailbox.id,
+    providerMessageId,
+    token,
+    deps.leaseMs ?? 120_000,
+    values,
+  );
+  if (!held) throw new RetryLaterError(1000, 'the lease on this message passed to another worker');
+}
+
+/**
+ * Records `values` on the ledger row and runs `count` (an insert into the dashboard's counts) as one
+ * statement — a data-modifying WITH — so both are written or neither, without a transaction's extra round trips.
+ */
+async function recordAndCount(
+  deps: PipelineDeps,
+  mailbox: MailboxRow,
+  providerMessageId: string,
+  values: LedgerValues,
+  count: (qc: QueryCreator<Database>) => { execute(): Promise<unknown> },
+): Promise<void> {
+  const withUpdate = deps.db.with('ledger_update', (qb) =>
+    qb
+      .updateTable('processed_messages')
+      .set(values)
+      .where('mailbox_id', '=', mailbox.id)
+      .where('provider_message_id', '=', providerMessageId),
+  );
+  await count(withUpdate as unknown as QueryCreator<Database>).execute();
+}
+
 async function record(
   deps: PipelineDeps,
   mailbox: MailboxRow,
@@ -108,7 +147,12 @@ export async function processMessage(
   mailbox: MailboxRow,
   port: MailboxPort,
   providerMessageId: string,
-  options: { source?: string; user?: UserContext } = {},
+  options: {
+    source?: string;
+    user?: UserContext;
+    /** Called once the message is processed: whether the user wrote it and when its follow-up falls due. */
+    onProcessed?: (info: { fromMe: boolean; followUpDueAt: Date | null }) => void;
+  } = {},
 ): Promise<PipelineOutcome> {
   const ledger = await leaseMessage(deps, mailbox, providerMessageId, options.source ?? 'push');
   if (!ledger) return 'already_processed';
@@ -154,14 +198,10 @@ export async function processMessage(
         : 'awaiting_reply'
       : result.category;
     category = decided;
-    // The category and the dashboard's count are written together, so a retry never counts twice.
-    await deps.db.transaction().execute(async (trx) => {
-      await record({ ...deps, db: trx }, mailbox, providerMessageId, {
-        category: decided,
-        thread_id: message.threadId,
-      });
-      await countMessage(trx, scope, receivedAt, decided, { messages: 1 }, user.settings.timeZone);
-    });
+    // The category and the dashboard's count are written together (one statement), so a retry never counts twice.
+    await recordAndCount(deps, mailbox, providerMessageId, { category: decided, thread_id: message.threadId }, (qc) =>
+      countMessageQuery(qc, scope, receivedAt, decided, { messages: 1 }, user.settings.timeZone),
+    );
     if (!fromMe) {
       await recordSender(deps.db, scope, { message: normalised, category, receivedAt, mailboxId: mailbox.id });
       if (deps.reach?.alerts) {
@@ -187,7 +227,7 @@ export async function processMessage(
   }
 
   if (fromMe) await recordReplyIfAny(deps.db, mailbox, message.threadId, providerMessageId, receivedAt);
-  await updateThreadState(
+  const followUpDue = await updateThreadState(
     deps,
     mailbox,
     message.threadId,
@@ -208,8 +248,7 @@ export async function processMessage(
       // A previous attempt may have created the draft and died before recording it: adopt that one.
       if (ledger.draft_pending && thread.draftIds.length > 0) draftId = thread.draftIds[thread.draftIds.length - 1];
       if (!draftId) {
-        await holdLease(deps, mailbox, providerMessageId, ledger.lease_token);
-        await record(deps, mailbox, providerMessageId, { draft_pending: true });
+        await recordHeld(deps, mailbox, providerMessageId, ledger.lease_token, { draft_pending: true });
         // The configured engine, the user's voice, busy time and the sender's CRM facts: the same draft
         // "Write a reply" (POST /v1/drafts) would give.
         const sender = normalised.from?.address;
@@ -235,20 +274,21 @@ export async function processMessage(
           references: normalised.signals.references,
         });
       }
-      const created = draftId;
-      await deps.db.transaction().execute(async (trx) => {
-        await record({ ...deps, db: trx }, mailbox, providerMessageId, {
-          draft_id: created,
-          draft_pending: false,
-          thread_version: providerMessageId,
-        });
-        await countMessage(trx, scope, receivedAt, category, { drafts: 1 }, user.settings.timeZone);
-      });
+      await recordAndCount(
+        deps,
+        mailbox,
+        providerMessageId,
+        { draft_id: draftId, draft_pending: false, thread_version: providerMessageId },
+        (qc) => countMessageQuery(qc, scope, receivedAt, category, { drafts: 1 }, user.settings.timeZone),
+      );
     }
   }
 
-  await holdLease(deps, mailbox, providerMessageId, ledger.lease_token);
-  await record(deps, mailbox, providerMessageId, { processed_at: new Date(), lease_until: null });
+  await recordHeld(deps, mailbox, providerMessageId, ledger.lease_token, {
+    processed_at: new Date(),
+    lease_until: null,
+  });
+  options.onProcessed?.({ fromMe, followUpDueAt: followUpDue });
   await userStore(deps.db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id }).audit('sync.message', {
     mailboxId: mailbox.id,
     category,
@@ -266,7 +306,7 @@ async function updateThreadState(
   category: CategoryId,
   at: Date,
   settings: Settings,
-): Promise<void> {
+): Promise<Date | null> {
   const followUpDue =
     fromMe && category === 'awaiting_reply' ? new Date(at.getTime() + settings.followUpAfterDays * 86_400_000) : null;
   await ledgerStore(deps.db).saveThreadState(mailbox, {
@@ -277,6 +317,7 @@ async function updateThreadState(
     at,
     followUpDueAt: followUpDue,
   });
+  return followUpDue;
 }
 
 /**
@@ -311,8 +352,7 @@ export async function processFollowUp(
   }
   let draftId = ledger.draft_pending ? thread.draftIds[thread.draftIds.length - 1] : undefined;
   if (!draftId) {
-    await holdLease(deps, mailbox, key, ledger.lease_token);
-    await record(deps, mailbox, key, { draft_pending: true });
+    await recordHeld(deps, mailbox, key, ledger.lease_token, { draft_pending: true });
     const user = await loadUserContext(deps.db, mailbox);
     const normalised = await normaliseFetched(message);
     const { draft } = await deps.drafting.draft(user, {

@@ -284,6 +284,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       // Oldest first, so thread state ends on the newest message.
       for (const id of [...ids].reverse()) await messageJob(mailboxId, id, 'backfill');
       await touchStatus(mailbox, { backfill_total: ids.length, last_sync_at: new Date() });
+      // Nothing to backfill, or every message already processed before the total was known.
+      await finishBackfillIfDone(mailbox);
       return ids.length;
     });
   }
@@ -294,9 +296,16 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     source = 'push',
   ): Promise<PipelineOutcome | 'inactive'> {
     return withMailbox<PipelineOutcome | 'inactive'>(mailboxId, 'inactive', async (mailbox, port) => {
-      const outcome = await processMessage(deps, mailbox, port, messageId, { source });
+      // Only a message of the user's own can start a follow-up: others need no look at the thread state.
+      let mayFollowUp = false;
+      const outcome = await processMessage(deps, mailbox, port, messageId, {
+        source,
+        onProcessed: ({ followUpDueAt }) => {
+          mayFollowUp = followUpDueAt !== null;
+        },
+      });
       if (outcome === 'processed') {
-        const state = await rows.followUpOf(mailbox.id, messageId);
+        const state = mayFollowUp ? await rows.followUpOf(mailbox.id, messageId) : undefined;
         if (state?.follow_up_due_at) {
           await queue.send(
             SYNC_JOBS.followUp,
@@ -307,7 +316,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
             },
           );
         }
-        await finishBackfillIfDone(mailbox);
+        // Only a backfilled message moves a backfill on (the count is of source = 'backfill').
+        if (source === 'backfill') await finishBackfillIfDone(mailbox);
       }
       return outcome;
     });

@@ -121,15 +121,16 @@ const UNDERSCORE = 95;
 export class HashSink implements FeatureSink {
   hashes = new Uint32Array(2048);
   length = 0;
-  private slots = new Uint32Array(8192);
-  private stamps = new Uint32Array(8192);
+  /** Open addressing, two words a slot (generation stamp, hash) so that a probe touches one cache line. */
+  private table = new Uint32Array(2 * 4096);
+  private mask = 4096 - 1;
   private generation = 1;
 
   reset(): this {
     this.length = 0;
     this.generation++;
     if (this.generation === 0xffffffff) {
-      this.stamps.fill(0);
+      this.table.fill(0);
       this.generation = 1;
     }
     return this;
@@ -138,36 +139,38 @@ export class HashSink implements FeatureSink {
   /** Adds a hash unless already present (a feature counts once, however often it appears). */
   addHash(hash: number): void {
     const h = hash >>> 0;
-    const mask = this.slots.length - 1;
+    const table = this.table;
+    const mask = this.mask;
+    const generation = this.generation;
     // Fibonacci hashing spreads FNV values over the table.
     let slot = (Math.imul(h, 0x9e3779b1) >>> 0) & mask;
-    while (this.stamps[slot] === this.generation) {
-      if (this.slots[slot] === h) return;
+    while (table[2 * slot] === generation) {
+      if (table[2 * slot + 1] === h) return;
       slot = (slot + 1) & mask;
     }
-    this.stamps[slot] = this.generation;
-    this.slots[slot] = h;
+    table[2 * slot] = generation;
+    table[2 * slot + 1] = h;
     if (this.length === this.hashes.length) {
       const next = new Uint32Array(this.hashes.length * 2);
       next.set(this.hashes);
       this.hashes = next;
     }
     this.hashes[this.length++] = h;
-    if (this.length * 2 > this.slots.length) this.grow();
+    if (this.length * 2 > this.mask + 1) this.grow();
   }
 
   private grow(): void {
-    const size = this.slots.length * 2;
-    this.slots = new Uint32Array(size);
-    this.stamps = new Uint32Array(size);
+    const size = (this.mask + 1) * 2;
+    this.table = new Uint32Array(2 * size);
+    this.mask = size - 1;
     this.generation = 1;
-    const mask = size - 1;
+    const mask = this.mask;
     for (let i = 0; i < this.length; i++) {
       const h = this.hashes[i]!;
       let slot = (Math.imul(h, 0x9e3779b1) >>> 0) & mask;
-      while (this.stamps[slot] === 1) slot = (slot + 1) & mask;
-      this.stamps[slot] = 1;
-      this.slots[slot] = h;
+      while (this.table[2 * slot] === 1) slot = (slot + 1) & mask;
+      this.table[2 * slot] = 1;
+      this.table[2 * slot + 1] = h;
     }
   }
 
@@ -180,7 +183,7 @@ export class HashSink implements FeatureSink {
    * normalised characters feed its unigram hash and its bigram hash (from the previous token's state) in
    * the same loop, so no token is stored or read twice and no string is built for an ASCII word.
    */
-  words(text: string, prefix: string, maxTokens: number, bigrams: boolean): void {
+  words(text: string, prefix: string, maxTokens: number, bigrams: boolean, record?: TokenRecord): number {
     const prefixState = prefixStateOf(prefix);
     let previousState = fnvString(prefixState, '<s>_');
     let count = 0;
@@ -191,6 +194,7 @@ export class HashSink implements FeatureSink {
       const cls = code < 0xd800 || code > 0xdfff ? classOf(code) : 0;
       if (cls === SYMBOL) {
         const unigram = Math.imul(prefixState ^ code, FNV_PRIME);
+        if (record) record.push(unigram, i, i + 1);
         this.addHash(unigram);
         if (bigrams) {
           this.addHash(Math.imul(previousState ^ code, FNV_PRIME));
@@ -251,6 +255,7 @@ export class HashSink implements FeatureSink {
         unigram = fnvString(prefixState, normal);
         bigram = fnvString(previousState, normal);
       }
+      if (record) record.push(unigram, start, i);
       this.addHash(unigram);
       if (bigrams) {
         this.addHash(bigram);
@@ -260,6 +265,40 @@ export class HashSink implements FeatureSink {
       count++;
     }
     if (bigrams && count > 0) this.addHash(fnvString(previousState, '</s>'));
+    return count;
+  }
+}
+
+/** Tokens seen by a `HashSink.words` call, to be reused: unigram hash, start and end, three numbers each. */
+export class TokenRecord {
+  values = new Int32Array(3 * 512);
+  length = 0;
+  /** The text, the prefix and the token limit of the call that filled it. */
+  text = '';
+  prefix = '';
+  maxTokens = 0;
+
+  reset(text: string, prefix: string, maxTokens: number): this {
+    this.length = 0;
+    this.text = text;
+    this.prefix = prefix;
+    this.maxTokens = maxTokens;
+    return this;
+  }
+
+  push(hash: number, start: number, end: number): void {
+    if (this.length + 3 > this.values.length) {
+      const next = new Int32Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.values[this.length++] = hash;
+    this.values[this.length++] = start;
+    this.values[this.length++] = end;
+  }
+
+  get tokens(): number {
+    return this.length / 3;
   }
 }
 
@@ -431,9 +470,15 @@ export function extractSentence(sentence: string, out: FeatureSink): void {
   timeCueFeatures(sentence, out);
 }
 
-export function extractMarketing(msg: NormalisedMessage, out: FeatureSink): void {
+/**
+ * The marketing model's input. With a HashSink and a `record`, the body's tokens are also kept, so that the
+ * meeting model's input (extractMeeting) need not scan the same text again.
+ */
+export function extractMarketing(msg: NormalisedMessage, out: FeatureSink, record?: TokenRecord): void {
   out.words(msg.subject, 's:', 30, true);
-  out.words(msg.text.slice(0, 4000), 'w:', 500, true);
+  if (record && out instanceof HashSink)
+    out.words(msg.text.slice(0, 4000), 'w:', 500, true, record.reset(msg.text, 'w:', 500));
+  else out.words(msg.text.slice(0, 4000), 'w:', 500, true);
   headerFeatures(msg, out);
 }
 
@@ -448,6 +493,13 @@ const DAY_ALL =
 const PHONE_ALL = /\b(\(?\d{3}\)?[-. ]?)?\d{3}[-.]\d{4}\b|\bx\d{3,5}\b/gi;
 const ROOM_ALL = /\b(room|rm|suite|floor|eb|ebs)\s*#?\d+[a-z]?\b|\b\d{1,2}[a-z]{1,2}\d{0,2}\b/gi;
 const ASK = /\b(can|could|would|will|are|is)\s+(you|we|everyone)\b/i;
+/**
+ * A superset of what SCHEDULING and DAY_ALL can find in a sentence of a text without digits: the words
+ * without their closing \b (a sentence is cut at 400 characters, which can end a word early) and the
+ * two-word days across any whitespace (a sentence's whitespace is collapsed).
+ */
+const MAYBE_TIME_OR_SCHEDULING =
+  /\b(meet|call|conference|schedul|reschedul|calendar|availab|lunch|dinner|breakfast|appointment|agenda|attend|invit|room|office|flight|hotel|travel|trip|visit|session|dial|rsvp|(mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|tonight|today|next\s+week|this\s+(week|afternoon|morning))/i;
 
 function countOf(pattern: RegExp, text: string, max = 50): number {
   pattern.lastIndex = 0;
@@ -482,10 +534,16 @@ export function requestLevel(probability: number): string {
  * and rooms, sentence-level co-occurrence of a question or an ask with a time or a scheduling word,
  * and the request model's verdict (`requestProbability`, from the request model).
  */
-export function extractMeeting(msg: NormalisedMessage, requestProbability: number, out: FeatureSink): void {
+export function extractMeeting(
+  msg: NormalisedMessage,
+  requestProbability: number,
+  out: FeatureSink,
+  record?: TokenRecord,
+): void {
   const text = messageText(msg, 3000);
   out.words(msg.subject, 's:', 30, true);
-  out.words(text, 'w:', 400, false);
+  if (!(record && out instanceof HashSink && meetingWordsFromRecord(msg, out, record)))
+    out.words(text, 'w:', 400, false);
   timeCueFeatures(text, out);
   // Recipient counts only for messages with a sender: in Enron, entries without recipients are mostly
   // calendar notes; a bare text given to the API or CLI (no headers at all) must not look like one.
@@ -501,17 +559,59 @@ export function extractMeeting(msg: NormalisedMessage, requestProbability: numbe
   out.add(`m:room=${bucket(digits ? countOf(ROOM_ALL, text) : 0)}`);
   if (hasMatch(SCHEDULING, msg.subject)) out.add('m:subj-sched');
   if (hasTime(msg.subject)) out.add('m:subj-time');
-  for (const sentence of splitSentences(text, 30)) {
-    const time = hasTime(sentence);
-    const scheduling = hasMatch(SCHEDULING, sentence);
-    if (!time && !scheduling) continue;
-    const question = sentence.includes('?');
-    if (time && question) out.add('m:question+time');
-    if (scheduling && question) out.add('m:question+sched');
-    if (time && scheduling) out.add('m:sched+time');
-    if (ASK.test(sentence)) out.add('m:ask+time');
+  // Sentence-level co-occurrence. Skipped when no sentence can have a time or a scheduling word (no digit,
+  // and not even a prefix of such a word in the whole text); ends once all four cues are in.
+  if (digits || MAYBE_TIME_OR_SCHEDULING.test(text)) {
+    const found = new Set<string>();
+    for (const sentence of splitSentences(text, 30)) {
+      const time = hasTime(sentence);
+      const scheduling = hasMatch(SCHEDULING, sentence);
+      if (!time && !scheduling) continue;
+      const question = sentence.includes('?');
+      if (time && question) found.add('m:question+time');
+      if (scheduling && question) found.add('m:question+sched');
+      if (time && scheduling) found.add('m:sched+time');
+      if (ASK.test(sentence)) found.add('m:ask+time');
+      if (found.size === 4) break;
+    }
+    for (const cue of found) out.add(cue);
   }
   out.add(`m:req=${requestLevel(requestProbability)}`);
+}
+
+/**
+ * `out.words(messageText(msg, 3000), 'w:', 400, false)` from the tokens extractMarketing recorded for the
+ * same text: the subject's tokens, then those of the body (a prefix of the text) up to 3,000 characters,
+ * a token that the cut at 3,000 shortens hashed as shortened, 400 tokens in all. False, with nothing
+ * added, when the record does not cover the case (then the text is scanned as usual).
+ */
+function meetingWordsFromRecord(msg: NormalisedMessage, out: HashSink, record: TokenRecord): boolean {
+  const body = msg.newText.trim() ? msg.newText : msg.text;
+  if (record.text !== msg.text || record.prefix !== 'w:' || !(body === msg.text || msg.text.startsWith(body)))
+    return false;
+  const end = Math.min(body.length, 3000);
+  const allowed = 400 - out.words(msg.subject, 'w:', 400, false);
+  const values = record.values;
+  const tokens = record.tokens;
+  let taken = 0;
+  let k = 0;
+  for (; k < tokens && taken < allowed; k++) {
+    const start = values[3 * k + 1]!;
+    const stop = values[3 * k + 2]!;
+    if (start >= end) return true;
+    if (stop > end) {
+      out.words(msg.text.slice(start, end), 'w:', 1, false);
+      return true;
+    }
+    out.addHash(values[3 * k]!);
+    taken++;
+  }
+  if (taken < allowed && k === tokens && tokens >= record.maxTokens) {
+    // The record stopped at its own token limit before the body's end: scan on from its last token.
+    const from = tokens > 0 ? values[3 * (tokens - 1) + 2]! : 0;
+    if (from < end) out.words(msg.text.slice(from, end), 'w:', allowed - taken, false);
+  }
+  return true;
 }
 
 function names(extract: (sink: NameSink) => void): string[] {

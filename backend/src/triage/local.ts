@@ -17,6 +17,7 @@ import {
   hasDeadline,
   separateLines,
   splitSentences,
+  TokenRecord,
 } from './features.ts';
 import { calibrate, explainingFeaturesOfHashes, probabilityOfSink } from './linear-model.ts';
 import { defaultTriageModel, type TriageModel } from './model-file.ts';
@@ -72,6 +73,7 @@ const MAX_REQUEST_CHARS = 20_000;
 const sentenceSink = new HashSink();
 const marketingSink = new HashSink();
 const meetingSink = new HashSink();
+const bodyTokens = new TokenRecord();
 
 /**
  * An offer of further help ("if you have any questions, please call me", "feel free to…", "let me know
@@ -104,7 +106,7 @@ export function analyseRequests(model: Pick<TriageModel, 'request'>, text: strin
  */
 function quotablePart(model: Pick<TriageModel, 'request'>, text: string, sentence: string): string {
   if (!text.includes('\n')) return sentence;
-  const parts = splitSentences(separateLines(text), MAX_REQUEST_SENTENCES).filter(
+  const parts = firstSeparatedSentences(text).filter(
     (part) => part.length < sentence.length && sentence.includes(part),
   );
   if (parts.length < 2) return sentence;
@@ -117,6 +119,35 @@ function quotablePart(model: Pick<TriageModel, 'request'>, text: string, sentenc
     if (p > best.p) best = { p, part };
   }
   return best.part;
+}
+
+const PARAGRAPH_SPLIT = /\n[ \t]*\n/g;
+
+/**
+ * `splitSentences(separateLines(text), MAX_REQUEST_SENTENCES)` without separating the lines of the whole
+ * text: separateLines works paragraph by paragraph, so the text is cut after the first paragraphs that
+ * already give that many sentences (checked on the cut text; the whole text when they do not).
+ */
+export function firstSeparatedSentences(text: string): string[] {
+  // Short texts are separated whole: counting paragraph by paragraph would only add work.
+  if (text.length < 2000) return splitSentences(separateLines(text), MAX_REQUEST_SENTENCES);
+  PARAGRAPH_SPLIT.lastIndex = 0;
+  let start = 0;
+  let count = 0;
+  for (let match = PARAGRAPH_SPLIT.exec(text); match; match = PARAGRAPH_SPLIT.exec(text)) {
+    count += splitSentences(separateLines(text.slice(start, match.index)), MAX_REQUEST_SENTENCES).length;
+    start = match.index + match[0].length;
+    if (count >= MAX_REQUEST_SENTENCES) {
+      const cut = splitSentences(separateLines(text.slice(0, match.index)), MAX_REQUEST_SENTENCES);
+      if (cut.length >= MAX_REQUEST_SENTENCES) {
+        PARAGRAPH_SPLIT.lastIndex = 0;
+        return cut;
+      }
+      break;
+    }
+  }
+  PARAGRAPH_SPLIT.lastIndex = 0;
+  return splitSentences(separateLines(text), MAX_REQUEST_SENTENCES);
 }
 
 const SCHEDULING_WORDS =
@@ -307,10 +338,10 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   const onlyCc = me.size > 0 && !inTo && msg.cc.some((m) => me.has(m.address));
   const readText = requestTextOf(msg);
   const request = analyseRequests(model, readText);
-  extractMarketing(msg, marketingSink.reset());
+  extractMarketing(msg, marketingSink.reset(), bodyTokens);
   const pMarketing = probabilityOfSink(model.marketing, marketingSink);
   const marketingHashes = marketingSink.hashes.slice(0, marketingSink.length);
-  extractMeeting(msg, request.probability, meetingSink.reset());
+  extractMeeting(msg, request.probability, meetingSink.reset(), bodyTokens);
   const pMeeting = probabilityOfSink(model.meeting, meetingSink);
   // The threshold was chosen at training time on out-of-fold probabilities: the highest recall whose
   // precision stays above a floor (see train-triage.ts). Below an even chance, a scheduling word or a

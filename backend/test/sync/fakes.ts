@@ -113,6 +113,8 @@ export interface FakeOAuth {
    */
   owners: Map<string, string>;
   accessOwners: Map<string, string>;
+  /** When true, every refresh also returns a new refresh token, as Microsoft's endpoint does (the old one stays valid). */
+  rotate: boolean;
   close(): Promise<void>;
 }
 
@@ -170,9 +172,18 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
     issued.add(access);
     const owner = owners.get(refresh);
     if (owner) accessOwners.set(access, owner);
+    if (fake.rotate) {
+      const next = `${refresh.replace(/~\d+$/, '')}~${n}`;
+      valid.add(next);
+      if (owner) owners.set(next, owner);
+      return {
+        status: 200,
+        body: { access_token: access, refresh_token: next, expires_in: 3600, token_type: 'Bearer' },
+      };
+    }
     return { status: 200, body: { access_token: access, expires_in: 3600, token_type: 'Bearer' } };
   });
-  return {
+  const fake: FakeOAuth = {
     base: served.base,
     tokenUrl: `${served.base}/token`,
     valid,
@@ -184,7 +195,9 @@ export async function startFakeOAuth(): Promise<FakeOAuth> {
     owners,
     accessOwners,
     close: served.close,
+    rotate: false,
   };
+  return fake;
 }
 
 function fakeJwt(payload: Record<string, unknown>): string {
