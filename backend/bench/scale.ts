@@ -17,8 +17,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { configureAi } from '../src/ai/configured.ts';
 import { loadConfig } from '../src/config.ts';
-import { createEngines } from '../src/engines.ts';
 import { migrateToLatest, openStorage } from '../src/storage/database.ts';
 import { createSyncService } from '../src/sync/service.ts';
 import { startTestIdp } from '../test/support/idp.ts';
@@ -72,7 +72,7 @@ const env = {
 };
 // This process only sets up (starting cursors) and generates load; it runs no worker.
 const config = loadConfig({ ...env, DATABASE_URL: databaseUrl, SYNC_WORKER: 'off' });
-const setup = createSyncService({ config, storage, engines: createEngines(config, storage.db) });
+const setup = createSyncService({ config, storage, ai: configureAi(config, storage.db) });
 await setup.start();
 const children = new Set<ChildProcess>();
 

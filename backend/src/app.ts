@@ -2,11 +2,11 @@ import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { connectedCalendars } from './accounts/calendars.ts';
 import { type AccountTokens, createAccountTokens } from './accounts/tokens.ts';
+import { type ConfiguredAi, configureAi } from './ai/configured.ts';
 import { type Embedder, embedderFromConfig } from './ai/embeddings.ts';
 import type { Config } from './config.ts';
 import { type CpuPool, createCpuPool } from './cpu/pool.ts';
 import { createDraftingService, type DraftingService } from './drafting/service.ts';
-import { createEngines, type Engines } from './engines.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { identityPlugin, v1Authentication } from './http/plugins/auth.ts';
 import { redactUrl, registerHostCheck, registerTextGuard } from './http/plugins/guards.ts';
@@ -28,7 +28,7 @@ import { triageRoutes } from './http/routes/triage.ts';
 import { withoutSchemaIds } from './http/schema-ids.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './identity/verifier.ts';
 import { createNotesService, type NotesService } from './notes/service.ts';
-import { instrumentEngines, registerRequestTelemetry } from './ops/tracing.ts';
+import { instrumentDrafting, instrumentTriage, registerRequestTelemetry } from './ops/tracing.ts';
 import { createReach, type Reach, type ReachOptions } from './reach/service.ts';
 import type { CalendarPort } from './scheduling/calendar/port.ts';
 import { migrateToLatest, openStorage, type Storage } from './storage/database.ts';
@@ -42,7 +42,8 @@ export interface Services {
   config: Config;
   storage: Storage;
   verify: IdentityVerifier;
-  engines: Engines;
+  /** The language model AI_PROVIDER configured (none with `local`); the feature services use it. */
+  ai: ConfiguredAi;
   /** The features as HTTP, CLI and mail sync all run them. */
   triage: TriageService;
   drafting: DraftingService;
@@ -75,8 +76,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Skip migrations (the storage is known to be current). */
   skipMigrations?: boolean;
-  /** Other engines than AI_PROVIDER chooses (tests). */
-  engines?: Engines;
+  /** Another model than AI_PROVIDER configures (tests). */
+  ai?: ConfiguredAi;
   /** Other folders for the pane and manifests (tests). */
   staticFiles?: StaticFilesOptions;
   /** Another embedder than EMBEDDINGS_MODEL chooses (tests). */
@@ -163,7 +164,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     budgetMs: config.cpu.budgetMs,
   });
   app.addHook('onClose', async () => cpu.close());
-  const engines = instrumentEngines(options.engines ?? createEngines(config, storage.db, { cpu }));
+  const ai = options.ai ?? configureAi(config, storage.db);
   const accounts = createAccountTokens({ config, storage });
   const calendars = options.calendars ?? connectedCalendars({ config, storage, tokens: accounts, log: app.log });
   const embedder = options.embedder ?? embedderFromConfig(config);
@@ -172,12 +173,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     storage,
     cpu,
     verify: createIdentityVerifier(config),
-    engines,
-    triage: createTriageService({ engines }),
-    drafting: createDraftingService({ engines, calendars, normalise: (m) => cpu.normalise(m) }),
+    ai,
+    triage: instrumentTriage(createTriageService({ ai, cpu })),
+    drafting: instrumentDrafting(createDraftingService({ ai, calendars, normalise: (m) => cpu.normalise(m) })),
     // Parsing the transcript and the local notes run in a worker thread under the CPU budget.
     notes: createNotesService({
-      ...(engines.model ? { model: engines.model } : {}),
+      ...(ai.model ? { model: ai.model } : {}),
       local: (request, voice) => cpu.notes({ request, ...(voice ? { voice } : {}) }),
     }),
     accounts,

@@ -29,3 +29,11 @@ export const IsoDateTime = Type.String({ format: 'date-time', maxLength: 64 });
 /** `:id` of a row the user owns (a sender, an alert channel, meeting notes). */
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 export type IdParams = Static<typeof IdParams>;
+
+/** GET /health: the process answers. */
+export const Health = Type.Object({ status: Type.Literal('ok') });
+export type Health = Static<typeof Health>;
+
+/** GET /ready: the process answers and its database too. */
+export const Readiness = Type.Object({ status: Type.Literal('ready'), database: Type.String() });
+export type Readiness = Static<typeof Readiness>;

@@ -107,3 +107,66 @@ export const MeetingNotesRecord = Type.Object(
   { additionalProperties: false },
 );
 export type MeetingNotesRecord = Static<typeof MeetingNotesRecord>;
+
+const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+/**
+ * POST /v1/meetings/notes as the route takes it: the transcript's length is checked by the transcript
+ * parser (so an over-long transcript is a 413 like an over-large body), and the audio of a transcription
+ * may be kept with the notes.
+ */
+export const NotesBody = Type.Object(
+  {
+    ...NotesRequest.properties,
+    // The length is checked by the transcript parser, so an over-long transcript is a 413 like an over-large body.
+    transcript: Type.String({
+      minLength: 1,
+      description: 'WebVTT, SRT, "Speaker: text" lines or JSON; at most 2 000 000 characters.',
+    }),
+    transcriptionId: Type.Optional(
+      Type.String({
+        pattern: UUID_PATTERN,
+        description: 'From POST /v1/meetings/transcribe: the notes keep that audio along with the transcript.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type NotesBody = Static<typeof NotesBody>;
+
+export const NotesList = Type.Object({ items: Type.Array(MeetingNotesRecord) });
+export const NotesListQuery = Type.Object(
+  { limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: '1 to 100; default 50' })) },
+  { additionalProperties: false },
+);
+export type NotesList = Static<typeof NotesList>;
+export type NotesListQuery = Static<typeof NotesListQuery>;
+
+/** POST /v1/meetings/transcribe answers the transcript of the uploaded audio. */
+export const TranscriptionResponse = Type.Object({
+  transcriptionId: Type.Optional(
+    Type.String({
+      description:
+        'Pass to POST /v1/meetings/notes to keep the audio with the notes. Absent when the audio could not be kept.',
+    }),
+  ),
+  transcript: Type.String(),
+  format: Type.Union([Type.Literal('vtt'), Type.Literal('txt')]),
+  language: Type.Optional(Type.String()),
+  durationSeconds: Type.Optional(Type.Number()),
+});
+export type TranscriptionResponse = Static<typeof TranscriptionResponse>;
+
+/** GET /v1/meetings/notes/{id}/transcript: the numbered speaker turns that `sourceTurns` point at. */
+export const TranscriptTurns = Type.Object({
+  turns: Type.Array(
+    Type.Object({
+      index: Type.Integer({ minimum: 0 }),
+      speaker: Type.String(),
+      text: Type.String(),
+      start: Type.Optional(Type.Number()),
+      end: Type.Optional(Type.Number()),
+    }),
+  ),
+});
+export type TranscriptTurns = Static<typeof TranscriptTurns>;

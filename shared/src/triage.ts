@@ -94,3 +94,7 @@ export const TriageFeedbackResponse = Type.Object({
   }),
 });
 export type TriageFeedbackResponse = Static<typeof TriageFeedbackResponse>;
+
+/** GET /v1/triage/{messageId}. */
+export const TriageParams = Type.Object({ messageId: Type.String({ minLength: 1, maxLength: 1024 }) });
+export type TriageParams = Static<typeof TriageParams>;

@@ -5,8 +5,8 @@
 // CPU time (process.cpuUsage) and its SQL statements (count per statement shape, both connection pools:
 // Steward's and pg-boss's) since the mark, so the bench can say where the CPU and round trips went.
 import pg from 'pg';
+import { configureAi } from '../../src/ai/configured.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createEngines } from '../../src/engines.ts';
 import { openStorage } from '../../src/storage/database.ts';
 import { createSyncService } from '../../src/sync/service.ts';
 
@@ -34,7 +34,7 @@ const storage = await openStorage({
   schema: process.env.SCALE_SCHEMA || undefined,
   poolSize: 8,
 });
-const service = createSyncService({ config, storage, engines: createEngines(config, storage.db) });
+const service = createSyncService({ config, storage, ai: configureAi(config, storage.db) });
 await service.startWorkers({ concurrency: Number(process.env.SCALE_CONCURRENCY ?? 16) });
 
 let cpuMark = process.cpuUsage();

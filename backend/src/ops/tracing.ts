@@ -4,7 +4,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
-import type { Engines } from '../engines.ts';
+import type { DraftingService } from '../drafting/service.ts';
+import type { TriageService } from '../triage/service.ts';
 import { metrics } from './metrics.ts';
 
 /**
@@ -105,29 +106,39 @@ export async function traced<T>(name: string, attributes: Attributes, fn: (span:
   });
 }
 
-/** The engines with a span around each triage and draft, and triage results counted per category. */
-export function instrumentEngines(engines: Engines): Engines {
+/** The triage service with a span around each triage, and results counted per category and engine. */
+export function instrumentTriage(service: TriageService): TriageService {
   return {
-    ...engines,
-    triage: (msg, ctx, options) =>
-      traced('steward.triage', { 'steward.provider': engines.provider }, async (span) => {
-        const result = await engines.triage(msg, ctx, options);
-        const engine = result.reasons.some((r) => r.includes('used the local engine')) ? 'local' : engines.provider;
+    provider: service.provider,
+    triage: (ctx, message, options) =>
+      traced('steward.triage', { 'steward.provider': service.provider }, async (span) => {
+        const result = await service.triage(ctx, message, options);
+        const engine = result.reasons.some((r) => r.includes('used the local engine')) ? 'local' : service.provider;
         span.setAttributes({ 'steward.category': result.category, 'steward.engine': engine });
         metrics().triageResults.inc({ category: result.category, engine });
         return result;
       }),
-    draft: (input, options) =>
-      traced('steward.draft', { 'steward.provider': engines.provider }, async (span) => {
-        const outcome = await engines.draft(input, options);
-        span.setAttributes({ 'steward.engine': outcome.engine, 'steward.fallback': Boolean(outcome.fallback) });
-        return outcome;
-      }),
-    streamDraft: (input, options) => {
+  };
+}
+
+/** The drafting service with a span around each draft and each streamed draft. */
+export function instrumentDrafting(service: DraftingService): DraftingService {
+  const run: DraftingService['run'] = (prepared) =>
+    traced('steward.draft', { 'steward.provider': service.provider }, async (span) => {
+      const outcome = await service.run(prepared);
+      span.setAttributes({ 'steward.engine': outcome.engine, 'steward.fallback': Boolean(outcome.fallback) });
+      return outcome;
+    });
+  return {
+    provider: service.provider,
+    prepare: (ctx, input) => service.prepare(ctx, input),
+    run,
+    draft: async (ctx, input) => run(await service.prepare(ctx, input)),
+    stream: (prepared, signal) => {
       const span = trace.getTracer(TRACER).startSpan('steward.draft.stream', {
-        attributes: { 'steward.provider': engines.provider },
+        attributes: { 'steward.provider': service.provider },
       });
-      const inner = engines.streamDraft(input, options);
+      const inner = service.stream(prepared, signal);
       return {
         async *[Symbol.asyncIterator]() {
           try {

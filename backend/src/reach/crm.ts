@@ -11,7 +11,7 @@ import https from 'node:https';
 import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
 import type { CrmConnection, CrmConnectionInput, CrmContext } from '@steward/shared';
-import { Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import type { Kysely } from 'kysely';
 import type { TokenCipher } from '../accounts/crypto.ts';
 import type { ReachConfig } from '../config.ts';
@@ -193,7 +193,9 @@ export function salesforcePort(
     const accessToken = await auth.token();
     if (!connection) {
       const renew = auth.renew;
-      connection = new Connection({
+      // Loaded on the first Salesforce lookup only: jsforce is large, and most servers never connect it.
+      const { Connection: SalesforceConnection } = await import('jsforce');
+      connection = new SalesforceConnection({
         instanceUrl: local ? local.replace(/\/+$/, '') : checked.origin,
         accessToken,
         version: '60.0',

@@ -8,11 +8,11 @@ import type { Kysely } from 'kysely';
 import type { TokenCipher } from '../accounts/crypto.ts';
 import { type AccessTokenSource, ReauthRequiredError } from '../accounts/http.ts';
 import { type AccountTokens, createAccountTokens } from '../accounts/tokens.ts';
+import type { ConfiguredAi } from '../ai/configured.ts';
 import type { Embedder } from '../ai/embeddings.ts';
 import { briefingDraftContent, briefingSlot, buildBriefing } from '../ask/briefing.ts';
 import type { Config } from '../config.ts';
 import { createDraftingService, type DraftingService } from '../drafting/service.ts';
-import type { Engines } from '../engines.ts';
 import { createPgBossQueue } from '../jobs/pg-boss-queue.ts';
 import type { Queue } from '../jobs/queue.ts';
 import { createTableQueue } from '../jobs/table-queue.ts';
@@ -62,8 +62,8 @@ const MAX_BACKFILL_MESSAGES = 5_000;
 export interface SyncServiceOptions {
   config: Config;
   storage: Storage;
-  engines: Engines;
-  /** The app's triage and drafting services; built from `engines` (and `calendars`) when not given. */
+  ai: ConfiguredAi;
+  /** The app's triage and drafting services; built from `ai` (and `calendars`) when not given. */
   triage?: TriageService;
   drafting?: DraftingService;
   /**
@@ -161,7 +161,7 @@ export function createQueueFor(config: Config, storage: Storage, pollIntervalMs?
 }
 
 export function createSyncService(options: SyncServiceOptions): SyncService {
-  const { config, storage, engines } = options;
+  const { config, storage, ai } = options;
   const db: Kysely<Database> = storage.db;
   const rows = syncStore(db);
   const briefingDrafts = briefingDraftStore(db);
@@ -174,8 +174,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const now = options.now ?? (() => new Date());
   const deps: PipelineDeps = {
     db,
-    triage: options.triage ?? createTriageService({ engines }),
-    drafting: options.drafting ?? createDraftingService({ engines, calendars: options.calendars }),
+    triage: options.triage ?? createTriageService({ ai }),
+    drafting: options.drafting ?? createDraftingService({ ai, calendars: options.calendars }),
     leaseMs: options.leaseMs,
     now,
     reach: options.reach,

@@ -3,8 +3,8 @@ import { expect, vi } from 'vitest';
 import { connectedCalendars } from '../../src/accounts/calendars.ts';
 import { createTokenCipher, tokenContext } from '../../src/accounts/crypto.ts';
 import { createAccountTokens } from '../../src/accounts/tokens.ts';
+import { configureAi } from '../../src/ai/configured.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
-import { createEngines } from '../../src/engines.ts';
 import type { ReachHooks } from '../../src/reach/hooks.ts';
 import type { Storage } from '../../src/storage/database.ts';
 import { mailboxStore } from '../../src/storage/mailboxes.ts';
@@ -86,7 +86,7 @@ export function startService(
   return createSyncService({
     config,
     storage,
-    engines: createEngines(config, storage.db),
+    ai: configureAi(config, storage.db),
     accounts,
     ...(calendars ? { calendars: connectedCalendars({ config, storage, tokens: accounts }) } : {}),
     pollIntervalMs: 10,

@@ -2,8 +2,9 @@
  * A Steward worker process for the crash test: opens the database named by the environment, starts the sync
  * workers and, when asked, enqueues a backfill. The parent kills it with SIGKILL and starts it again.
  */
+
+import { configureAi } from '../../src/ai/configured.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createEngines } from '../../src/engines.ts';
 import { createTableQueue } from '../../src/jobs/table-queue.ts';
 import { openStorage } from '../../src/storage/database.ts';
 import { createSyncService } from '../../src/sync/service.ts';
@@ -19,7 +20,7 @@ const leaseMs = Number(process.env.CHILD_LEASE_MS ?? 1500);
 const service = createSyncService({
   config,
   storage,
-  engines: createEngines(config, storage.db),
+  ai: configureAi(config, storage.db),
   queue: createTableQueue(storage.db, { pollIntervalMs: 20, leaseMs }),
   leaseMs,
 });

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { configureAi } from '../../src/ai/configured.ts';
 import { UsageError } from '../../src/cli/command.ts';
 import { createTriageCommand, triageCommand } from '../../src/cli/commands/triage.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createEngines } from '../../src/engines.ts';
 import { createTriageService, type TriageService } from '../../src/triage/service.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/mail/', import.meta.url));
@@ -158,7 +158,7 @@ describe('steward triage', () => {
   });
 
   it('classifies through the triage service, with the thread so far and the --me addresses', async () => {
-    const real = createTriageService({ engines: createEngines(loadConfig({ LOG_LEVEL: 'silent' })) });
+    const real = createTriageService({ ai: configureAi(loadConfig({ LOG_LEVEL: 'silent' })) });
     const calls: Array<{ subject: string; thread: number; me: string[]; userKey: string; rules: number }> = [];
     const spy: TriageService = {
       provider: real.provider,

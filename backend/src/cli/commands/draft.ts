@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Draft, defaultSettings, VoiceProfile } from '@steward/shared';
 import { Value } from 'typebox/value';
+import { configureAi } from '../../ai/configured.ts';
 import { loadConfig } from '../../config.ts';
 import { createDraftingService, type DraftUserContext } from '../../drafting/service.ts';
 import { defaultVoice, learnVoice } from '../../drafting/voice.ts';
-import { createEngines } from '../../engines.ts';
 import { readMessageInputs } from '../../mail/input.ts';
 import { normaliseMessage } from '../../mail/normalise.ts';
 import type { NormalisedMessage } from '../../mail/types.ts';
@@ -83,7 +83,7 @@ export const draftCommand: CliCommand = {
   async run(args, io) {
     const options = parseArgs(args);
     // The engine AI_PROVIDER chooses, exactly as for the server (no database: usage is kept in memory).
-    const drafting = createDraftingService({ engines: createEngines(loadConfig(io.env, io.cwd)) });
+    const drafting = createDraftingService({ ai: configureAi(loadConfig(io.env, io.cwd)) });
     const sent = options.sentPath ? await readSentMail([options.sentPath], io) : [];
     const voice = options.voicePath
       ? await readVoiceFile(options.voicePath, io.cwd)

@@ -8,8 +8,8 @@ import {
   type TranscriptFormat,
 } from '@steward/shared';
 import { DateTime } from 'luxon';
+import { configureAi } from '../../ai/configured.ts';
 import { loadConfig } from '../../config.ts';
-import { createEngines } from '../../engines.ts';
 import { createNotesService } from '../../notes/service.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { UsageError } from '../command.ts';
@@ -147,7 +147,7 @@ export const notesCommand: CliCommand = {
       ...(options.title ? { title: options.title } : {}),
     };
     // The engine AI_PROVIDER chooses, exactly as for the server (no database: usage is kept in memory).
-    const { model } = createEngines(loadConfig({ ...io.env, LOG_LEVEL: 'silent' }, io.cwd));
+    const { model } = configureAi(loadConfig({ ...io.env, LOG_LEVEL: 'silent' }, io.cwd));
     const notes = createNotesService(model ? { model } : {});
     const result = await notes.notes({ userKey: 'local:cli', settings: defaultSettings() }, request);
     if (!result.ok) {

@@ -1,7 +1,7 @@
 /** `steward triage [--me ADDRESS]... [--json] INPUT...` — cli.md. */
 import { defaultSettings, type TriageResult } from '@steward/shared';
+import { configureAi } from '../../ai/configured.ts';
 import { loadConfig } from '../../config.ts';
-import { createEngines } from '../../engines.ts';
 import { readMessageInputs } from '../../mail/input.ts';
 import { normaliseMessage } from '../../mail/normalise.ts';
 import type { NormalisedMessage } from '../../mail/types.ts';
@@ -91,7 +91,7 @@ function humanError(index: number, error: { code: string; message: string }): st
 
 /** The triage service over the engine AI_PROVIDER chooses, exactly as for the server (usage kept in memory). */
 function serviceFromEnv(env: NodeJS.ProcessEnv): TriageService {
-  return createTriageService({ engines: createEngines(loadConfig({ ...env, LOG_LEVEL: 'silent' })) });
+  return createTriageService({ ai: configureAi(loadConfig({ ...env, LOG_LEVEL: 'silent' })) });
 }
 
 /** The CLI has no account: default settings (thresholds, empty never-send lists), no sender rules, no personal model. */

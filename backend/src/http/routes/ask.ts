@@ -29,7 +29,7 @@ async function indexedSettings(request: FastifyRequest): Promise<Settings> {
 /** Ask Steward (issue 19): questions over the user's own mail, thread summaries, the morning briefing. */
 export async function askRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { engines, storage } = app.services;
+  const { ai, storage } = app.services;
 
   app.post(
     '/ask',
@@ -52,7 +52,7 @@ export async function askRoutes(fastify: FastifyInstance): Promise<void> {
         {
           store: request.store.mailIndex,
           settings,
-          ...(engines.model ? { model: engines.model } : {}),
+          ...(ai.model ? { model: ai.model } : {}),
           ...(app.services.embedder ? { embedder: app.services.embedder } : {}),
           providers: new Map(mailboxes.map((m) => [m.id, m.provider])),
           userKey: userKeyOf(request.store.scope),
@@ -84,10 +84,10 @@ export async function askRoutes(fastify: FastifyInstance): Promise<void> {
       const shareable = messages.every(
         (m) => m.modelAllowed && mayShareWithModel({ from: { address: m.sender } }, settings.neverSendToModel),
       );
-      if (!engines.model || !shareable) return local;
+      if (!ai.model || !shareable) return local;
       try {
         return (
-          (await summariseThreadWithModel(engines.model, threadId, messages, {
+          (await summariseThreadWithModel(ai.model, threadId, messages, {
             userKey: userKeyOf(request.store.scope),
           })) ?? local
         );

@@ -1,6 +1,5 @@
-import { ErrorBody } from '@steward/shared';
+import { ErrorBody, Health, Readiness } from '@steward/shared';
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import { isReachable } from '../../storage/database.ts';
 import { errorBody } from '../errors.ts';
 
@@ -11,7 +10,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['health'],
         summary: 'The process is alive',
-        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+        response: { 200: Health },
       },
     },
     async () => ({ status: 'ok' as const }),
@@ -23,7 +22,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['health'],
         summary: 'The database is reachable',
-        response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), 503: ErrorBody },
+        response: { 200: Readiness, 503: ErrorBody },
       },
     },
     async (_request, reply) => {

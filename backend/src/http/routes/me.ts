@@ -1,16 +1,9 @@
-import { ErrorBody, Me } from '@steward/shared';
+import { AuditTrail, ErrorBody, Me, MeIdentity } from '@steward/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { identityKey, isAdmin } from '../../identity/admin.ts';
 import { HttpError } from '../errors.ts';
 import { signedIn } from '../plugins/auth.ts';
-
-const AuditEntry = Type.Object({
-  id: Type.String(),
-  action: Type.String(),
-  detail: Type.Record(Type.String(), Type.Unknown()),
-  createdAt: Type.String(),
-});
 
 export async function meRoutes(app: FastifyInstance): Promise<void> {
   app.get(
@@ -46,13 +39,7 @@ export async function meRoutes(app: FastifyInstance): Promise<void> {
         description:
           'For an Entra account "entra:<tenant id>:<object id>", for a Google account "google:<sub>". Email addresses never make anyone an administrator.',
         response: {
-          200: Type.Object({
-            provider: Type.Union([Type.Literal('microsoft'), Type.Literal('google'), Type.Literal('local')]),
-            tenant: Type.String(),
-            subject: Type.String(),
-            adminIdentity: Type.String({ description: 'The entry to put in ADMIN_IDENTITIES for this account' }),
-            admin: Type.Boolean(),
-          }),
+          200: MeIdentity,
         },
       },
     },
@@ -75,7 +62,7 @@ export async function meRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['account'],
         summary: 'What Steward read and wrote for you, newest first',
-        response: { 200: Type.Object({ entries: Type.Array(AuditEntry) }) },
+        response: { 200: AuditTrail },
       },
     },
     async (request) => {

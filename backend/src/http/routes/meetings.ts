@@ -5,8 +5,12 @@ import {
   IdParams,
   type MeetingNotes,
   MeetingNotesRecord,
-  NotesRequest,
+  NotesBody,
+  NotesList,
+  NotesListQuery,
   type TranscriptFormat,
+  TranscriptionResponse,
+  TranscriptTurns,
 } from '@steward/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
@@ -31,45 +35,6 @@ import { HttpError } from '../errors.ts';
 export const NOTES_BODY_LIMIT = 4 * 1024 * 1024;
 /** The largest audio upload, the limit of OpenAI's transcription endpoint. */
 export const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
-
-const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
-
-const NotesBody = Type.Object(
-  {
-    ...NotesRequest.properties,
-    // The length is checked by the transcript parser, so an over-long transcript is a 413 like an over-large body.
-    transcript: Type.String({
-      minLength: 1,
-      description: 'WebVTT, SRT, "Speaker: text" lines or JSON; at most 2 000 000 characters.',
-    }),
-    transcriptionId: Type.Optional(
-      Type.String({
-        pattern: UUID_PATTERN,
-        description: 'From POST /v1/meetings/transcribe: the notes keep that audio along with the transcript.',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const NotesList = Type.Object({ items: Type.Array(MeetingNotesRecord) });
-const ListQuery = Type.Object(
-  { limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: '1 to 100; default 50' })) },
-  { additionalProperties: false },
-);
-
-const TranscriptionResponse = Type.Object({
-  transcriptionId: Type.Optional(
-    Type.String({
-      description:
-        'Pass to POST /v1/meetings/notes to keep the audio with the notes. Absent when the audio could not be kept.',
-    }),
-  ),
-  transcript: Type.String(),
-  format: Type.Union([Type.Literal('vtt'), Type.Literal('txt')]),
-  language: Type.Optional(Type.String()),
-  durationSeconds: Type.Optional(Type.Number()),
-});
 
 /** Transcript errors from the notes engine, by status: the request's fault (400), or content we cannot use (422). */
 const ERROR_STATUS: Record<string, number> = {
@@ -110,18 +75,6 @@ export interface MeetingRoutesOptions {
   /** Speech to text (default: from the configuration; null turns it off). */
   transcriber?: Transcriber | null;
 }
-
-const TranscriptTurns = Type.Object({
-  turns: Type.Array(
-    Type.Object({
-      index: Type.Integer({ minimum: 0 }),
-      speaker: Type.String(),
-      text: Type.String(),
-      start: Type.Optional(Type.Number()),
-      end: Type.Optional(Type.Number()),
-    }),
-  ),
-});
 
 export async function meetingRoutes(fastify: FastifyInstance, options: MeetingRoutesOptions = {}): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -230,7 +183,7 @@ export async function meetingRoutes(fastify: FastifyInstance, options: MeetingRo
       schema: {
         tags: ['meetings'],
         summary: "The user's meeting notes, newest first",
-        querystring: ListQuery,
+        querystring: NotesListQuery,
         response: { 200: NotesList, 400: ErrorBody },
       },
     },

@@ -87,11 +87,11 @@ function pageHeaders(reply: FastifyReply): FastifyReply {
  */
 export const syncPlugin = fp(async (fastify: FastifyInstance) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { config, storage, engines, accounts, triage, drafting } = app.services;
+  const { config, storage, ai, accounts, triage, drafting } = app.services;
   const sync = createSyncService({
     config,
     storage,
-    engines,
+    ai,
     accounts,
     triage,
     drafting,

@@ -8,6 +8,7 @@ import {
   TriageBatchResponse,
   TriageFeedbackRequest,
   TriageFeedbackResponse,
+  TriageParams,
   TriageRequest,
   TriageResult,
 } from '@steward/shared';
@@ -201,7 +202,7 @@ export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags: ['triage'],
         summary: 'The stored result for a message triaged before',
-        params: Type.Object({ messageId: Type.String({ minLength: 1, maxLength: 1024 }) }),
+        params: TriageParams,
         response: { 200: TriageResult, 404: ErrorBody },
       },
     },
