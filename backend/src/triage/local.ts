@@ -171,6 +171,20 @@ function hasMeetingAsk(text: string): boolean {
   return false;
 }
 
+/** Where an attribution the quote splitter does not know starts forwarded or quoted text ("Ann on 08/29/2000 04:06 PM"). */
+const LATER_ATTRIBUTION =
+  /^\s*-{2,}\s*(Original Message|Forwarded by)|^\s*-{5,}|^.{0,120}\bon \d{1,2}\/\d{1,2}\/\d{2,4},? (at )?\d{1,2}:\d{2}|^\s*(From|To|Sent|Subject):\s|^\s*>/im;
+
+/**
+ * What the writer of a message wrote in it themselves: the new text up to any forwarded or quoted part
+ * (empty for a bare forward). A question or a request in forwarded text is not the writer's.
+ */
+export function ownPart(msg: NormalisedMessage): string {
+  const text = msg.newText;
+  const cut = LATER_ATTRIBUTION.exec(text);
+  return cut ? text.slice(0, cut.index) : text;
+}
+
 /** What the request model reads: the new text, or the whole text when there is no quote split. */
 export function requestTextOf(msg: NormalisedMessage): string {
   return msg.newText.trim() ? msg.newText : msg.quoted.trim() ? '' : msg.text;
@@ -383,6 +397,51 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   return { readText, request, pReply, pNeedsReply, pMarketing, pMeeting, meetingRequest, marketingHashes };
 }
 
+interface RuleHits {
+  calendar?: RuleHit;
+  unaddressed?: RuleHit | 'note';
+  /** A calendar entry kept in the mailbox (unaddressedRule's meeting_update). */
+  entry?: RuleHit;
+  bulkCampaign?: RuleHit;
+  notification?: RuleHit;
+  /** A notification recognised by its content, not only by an automated sender. */
+  contentNotification?: RuleHit;
+  comment?: RuleHit;
+  promotion?: RuleHit;
+}
+
+function ruleHitsOf(msg: NormalisedMessage, fromMe: boolean): RuleHits {
+  const calendar = meetingUpdateRule(msg);
+  const unaddressed = unaddressedRule(msg);
+  const bulkCampaign = marketingRule(msg);
+  const notification = notificationRule(msg);
+  const comment = commentRule(msg);
+  const contentNotification =
+    notification && !/automated|no-reply|Auto-Submitted/.test(notification.reason) ? notification : undefined;
+  const entry = unaddressed && unaddressed !== 'note' ? unaddressed : undefined;
+  // pitchRule runs a dozen patterns: not looked for when calendar machinery, the user's own mail, a campaign
+  // or a tool comment already decides.
+  const promotion = fromMe || calendar || bulkCampaign || comment ? undefined : (promotionRule(msg) ?? pitchRule(msg));
+  return { calendar, unaddressed, entry, bulkCampaign, notification, contentNotification, comment, promotion };
+}
+
+/** The rules' precedence (guideline order): the rule that decides, the marketing model, or nothing. */
+function ruleDecision(
+  hits: RuleHits,
+  pMarketing: number,
+  marketingThreshold: number,
+): RuleHit | 'marketing-model' | undefined {
+  const { calendar, entry, bulkCampaign, promotion, comment, contentNotification, notification } = hits;
+  if (calendar) return calendar;
+  if (entry && !bulkCampaign && !notification) return entry;
+  if (bulkCampaign) return bulkCampaign;
+  if (promotion && !(entry && !notification) && !contentNotification) return promotion;
+  // A specific notification or comment format outweighs a merely probable promotion.
+  if (pMarketing >= marketingThreshold && !((comment || contentNotification) && pMarketing < 0.9))
+    return 'marketing-model';
+  return contentNotification ?? comment ?? notification;
+}
+
 /** Categories whose messages never expect an answer from the user. */
 const NO_REPLY_CATEGORIES: ReadonlySet<CategoryId> = new Set(['marketing', 'notification']);
 
@@ -426,47 +485,26 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     );
   }
 
-  if (!category) {
-    const calendar = meetingUpdateRule(msg);
-    const unaddressed = unaddressedRule(msg);
-    const bulkCampaign = marketingRule(msg);
-    const notification = notificationRule(msg);
-    const comment = commentRule(msg);
-    const contentNotification =
-      notification && !/automated|no-reply|Auto-Submitted/.test(notification.reason) ? notification : undefined;
-    const apply = (hit: RuleHit) => decide(hit.category, hit.reason, hit.confidence);
-    const entry = unaddressed && unaddressed !== 'note' ? unaddressed : undefined;
-    // Only looked for when no rule before it in the precedence below fires (pitchRule runs a dozen patterns).
-    const promotion =
-      fromMe || calendar || (entry && !notification) || bulkCampaign || comment || contentNotification
-        ? undefined
-        : (promotionRule(msg) ?? pitchRule(msg));
-    if (calendar) apply(calendar);
-    else if (entry && !bulkCampaign && !notification) apply(entry);
-    else if (bulkCampaign) apply(bulkCampaign);
-    else if (promotion) apply(promotion);
-    // A specific notification or comment format outweighs a merely probable promotion.
-    else if (pMarketing >= thresholds.marketing && !((comment || contentNotification) && pMarketing < 0.9)) {
-      const why = describeFeatures(explainingFeaturesOfHashes(model.marketing, marketingHashes, 6));
-      decide(
-        'marketing',
-        why ? `reads like a newsletter or promotion: ${why}` : 'reads like a newsletter or promotion',
-        pMarketing,
-      );
-    } else if (contentNotification) apply(contentNotification);
-    else if (comment) apply(comment);
-    else if (notification) apply(notification);
+  const hits = category ? undefined : ruleHitsOf(msg, fromMe);
+  const apply = (hit: RuleHit) => decide(hit.category, hit.reason, hit.confidence);
+  const marketingReason = () => {
+    const why = describeFeatures(explainingFeaturesOfHashes(model.marketing, marketingHashes, 6));
+    return why ? `reads like a newsletter or promotion: ${why}` : 'reads like a newsletter or promotion';
+  };
+  if (hits) {
+    const ruled = ruleDecision(hits, pMarketing, thresholds.marketing);
+    if (ruled === 'marketing-model') decide('marketing', marketingReason(), pMarketing);
+    else if (ruled) apply(ruled);
   }
-
   if (!category && fromMe && unaddressedRule(msg) === 'note') {
     decide('fyi', 'your own note: addressed to nobody, it waits for no one', 0.7);
   }
   if (!category && me.size > 0) {
     const last = lastOfThread(msg, ctx.thread);
     if (last.from && me.has(last.from.address)) {
-      const lastText = last.newText.trim() ? last.newText : last.text;
-      const lastRequest = last === msg ? request : analyseRequests(model, lastText);
-      if (lastRequest.probability >= 0.5 || /\?\s*(\n|$)/.test(lastText)) {
+      const lastText = ownPart(last);
+      const lastRequest = analyseRequests(model, lastText);
+      if (lastRequest.probability >= 0.5 || lastText.includes('?')) {
         decide(
           'awaiting_reply',
           lastRequest.sentence

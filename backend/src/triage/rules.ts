@@ -40,8 +40,25 @@ export function meetingUpdateRule(msg: NormalisedMessage): RuleHit | undefined {
   ) {
     return { category: 'meeting_update', reason: 'subject is a calendar response or update', confidence: 0.9 };
   }
+  const head = msg.text.length > 1500 ? msg.text.slice(0, 1500) : msg.text;
+  if (INVITATION_TEXT.test(head)) {
+    return {
+      category: 'meeting_update',
+      reason: 'the text of a calendar invitation (When: … Where: …)',
+      confidence: 0.9,
+    };
+  }
+  if (MEETING_CHANGE.test(msg.subject) && !REPLY_SUBJECT.test(msg.subject) && !msg.signals.inReplyTo) {
+    return { category: 'meeting_update', reason: 'announces a changed or cancelled meeting', confidence: 0.8 };
+  }
   return undefined;
 }
+
+/** The body a calendar program writes for an invitation: "When: …" and "Where: …" lines, often "*~*~*~*". */
+const INVITATION_TEXT = /^\s*When:\s.{5,120}\n+\s*Where:\s.*(\n|$)|^\s*When:\s.{5,160}\s+Where:\s.*\*~\*~\*~/im;
+/** A notice that a meeting moved, changed or was called off (guideline: updated or cancelled meeting notices). */
+const MEETING_CHANGE =
+  /\b(time|date|room|location|venue) change\b|\b(meeting|call|conference call|session)s? (has been |is )?(cancel+ed|moved|rescheduled|postponed)\b|\b(cancel+ed|rescheduled|postponed|moved):?\s.{0,60}\b(meeting|call|session)\b/i;
 
 interface ToolFormat {
   tool: string;
@@ -91,6 +108,11 @@ const COMMENT_FORMATS: ToolFormat[] = [
   { tool: 'Bitbucket', sender: /(^|\.)bitbucket\.org$/, comment: /commented|mentioned you/i },
 ];
 
+const TRACKER_MAIL =
+  /-{3,}\s*Additional Comments From\b|-{3,}\s*You are receiving this mail because:|\bshow_bug\.cgi\?id=\d+[\s\S]{0,400}\b(changed|comment|summary):/i;
+const COMMIT_LOG = /^\s*Log Message:\s*$/im;
+const COMMIT_FILES = /^\s*(Modified|Added|Removed) Files:/im;
+
 export function commentRule(msg: NormalisedMessage): RuleHit | undefined {
   const address = msg.from?.address ?? '';
   const domain = domainOf(address);
@@ -100,6 +122,14 @@ export function commentRule(msg: NormalisedMessage): RuleHit | undefined {
     if (senderMatches && format.comment.test(head)) {
       return { category: 'comment', reason: `a ${format.tool} comment or mention notification`, confidence: 0.93 };
     }
+  }
+  // A bug tracker's comment or change mail, whatever the tool's domain (Bugzilla's fixed wording).
+  if (TRACKER_MAIL.test(head)) {
+    return { category: 'comment', reason: 'a bug tracker comment or change notification', confidence: 0.9 };
+  }
+  // A version-control commit notice: a change to shared code, with its log message.
+  if (COMMIT_LOG.test(head) && COMMIT_FILES.test(head)) {
+    return { category: 'comment', reason: 'a commit notification (a change to shared code)', confidence: 0.88 };
   }
   // A Google Docs comment relayed under the commenter's name ("Ann Lee (Google Docs)").
   if (
@@ -130,6 +160,10 @@ const NOTIFICATION_FORMATS: Array<[RegExp, string]> = [
   ],
 ];
 
+/** How machine notices introduce themselves: automatic generation, no reply expected, a service outage. */
+const SYSTEM_NOTICE =
+  /\b(this (is an )?(automated|automatic(ally generated)?|system[- ]generated) (message|e-?mail|notice|notification|reminder)|(message|e-?mail|notice) (was|is|has been) (automatically|system) generated|automatically generated (message|e-?mail|notice)|please do not (reply|respond) to this (message|e-?mail)|do not reply to this (message|e-?mail)|no (response|reply) (is )?(required|necessary|needed)|you are receiving this (notification|notice|alert)|has been quarantined|(scheduled|planned) (maintenance|outage|downtime)|will be (unavailable|down|offline) (from|between|on|during))\b/i;
+
 const TOOL_DOMAINS =
   /(^|\.)(github\.com|gitlab\.com|atlassian\.net|figma\.com|notion\.so|linear\.app|asana\.com|trello\.com|slack\.com|circleci\.com|travis-ci\.(com|org)|vercel\.com|netlify\.com|sentry\.io|pagerduty\.com|bitbucket\.org)$/;
 
@@ -147,6 +181,8 @@ export function notificationRule(msg: NormalisedMessage): RuleHit | undefined {
       return { category: 'notification', reason: `looks like ${what}`, confidence: 0.88 };
     }
   }
+  if (SYSTEM_NOTICE.test(head))
+    return { category: 'notification', reason: 'looks like an automated system notice', confidence: 0.8 };
   const domain = domainOf(msg.from?.address ?? '');
   if (TOOL_DOMAINS.test(domain))
     return { category: 'notification', reason: `automated mail from ${domain}`, confidence: 0.88 };
@@ -212,6 +248,8 @@ export function pitchRule(msg: NormalisedMessage): RuleHit | undefined {
   return { category: 'marketing', reason: `sells or solicits: ${cues.slice(0, 3).join(', ')}`, confidence: 0.85 };
 }
 
+const FORWARD_START = /^\s*-{2,}\s*(Forwarded by|Original Message)|^\s*-{5,}/im;
+
 /** An appointment: a clock time, a span of hours, or a meeting word. */
 const APPOINTMENT =
   /\b\d{1,2}(:\d{2})?\s*(am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\b(meeting|meet with|lunch|dinner|breakfast|luncheon|conference call|call with|appointment|reception|speech|panel|fly to|flight|hold for|staff meeting|conference room|dial[- ]in|passcode|bridge)\b/i;
@@ -227,7 +265,11 @@ export function unaddressedRule(msg: NormalisedMessage): RuleHit | 'note' | unde
   if (!h.from || !(h['message-id'] || h.date)) return undefined; // a bare record: its recipients are unknown
   if (msg.to.length > 0 || msg.cc.length > 0) return undefined;
   if (h.to || h.cc || h.bcc || h['delivered-to'] || h['x-original-to'] || h.received || h['list-id']) return undefined;
-  if (APPOINTMENT.test(`${msg.subject}\n${msg.text.slice(0, 1500)}`)) {
+  // Only the note's own text: a forwarded message's header times are not an appointment.
+  const text = msg.newText.trim() || msg.quoted.trim() ? msg.newText : msg.text;
+  const forwarded = FORWARD_START.exec(text);
+  const own = (forwarded ? text.slice(0, forwarded.index) : text).slice(0, 1500);
+  if (APPOINTMENT.test(`${msg.subject}\n${own}`)) {
     return {
       category: 'meeting_update',
       reason: 'a calendar entry: addressed to nobody, it gives a time or a meeting',

@@ -440,6 +440,88 @@ describe('thread state', () => {
   });
 });
 
+describe('guideline cues that carry across sources', () => {
+  it("files an invitation's generated text as meeting_update even without a calendar part", async () => {
+    const msg = await message({
+      from: 'Priya Shah <priya@example.net>',
+      subject: 'Vendor contract review',
+      text: 'When: Tuesday, 9 June 2026 10:00-11:00 (UTC+01:00) London.\nWhere: Room 4B\n\n*~*~*~*~*~*~*~*~*~*\n\nTo go over the renewal terms before we sign.',
+    });
+    const result = triageLocal(msg, { me: ME });
+    expect(result.category).toBe('meeting_update');
+    expect(result.reasons[0]).toMatch(/calendar invitation/);
+  });
+
+  it('files a notice that a meeting moved as meeting_update, but not a reply about it', async () => {
+    const moved = await message({
+      from: 'Office Manager <office@example.net>',
+      subject: 'Time change: Thursday planning meeting',
+      text: 'The planning meeting now starts at 15:00 instead of 14:00, same room.',
+    });
+    expect(triageLocal(moved, { me: ME }).category).toBe('meeting_update');
+    const reply = await message({
+      from: 'Lee <lee@example.net>',
+      subject: 'Re: Time change: Thursday planning meeting',
+      text: 'Can we make it 16:00 instead? I have a clash.',
+    });
+    expect(triageLocal(reply, { me: ME }).category).not.toBe('meeting_update');
+  });
+
+  it("files a self-hosted bug tracker's comment mail and a commit notice as comment", async () => {
+    const bug = await message({
+      from: 'tracker@bugs.example.org',
+      subject: '[Bug 4312] Export drops the last row',
+      text: 'https://bugs.example.org/show_bug.cgi?id=4312\n\n------- Additional Comments From dana@example.org  2026-05-02 10:14 -------\nI can reproduce this with the CSV export too.\n\n------- You are receiving this mail because: -------\nYou are on the CC list for the bug.',
+    });
+    const bugResult = triageLocal(bug, { me: ME });
+    expect(bugResult.category).toBe('comment');
+    expect(bugResult.needsReply).toBe(false);
+    const commit = await message({
+      from: 'Dana <dana@example.org>',
+      subject: 'CVS: project/src export.c,1.4,1.5',
+      text: 'Update of /cvsroot/project/src\nModified Files:\n\texport.c\nLog Message:\nfix off-by-one in the CSV writer\n',
+    });
+    expect(triageLocal(commit, { me: ME }).category).toBe('comment');
+  });
+
+  it('files a system notice about an outage as notification', async () => {
+    const msg = await message({
+      from: 'IT Service Desk <servicedesk@example.net>',
+      subject: 'VPN maintenance on Saturday',
+      text: 'The VPN will be unavailable between 08:00 and 12:00 on Saturday for scheduled maintenance. No response is required.',
+    });
+    const result = triageLocal(msg, { me: ME });
+    expect(result.category).toBe('notification');
+    expect(result.needsReply).toBe(false);
+  });
+
+  it("judges the user's own mail by what the user wrote, not by the forwarded text below it", async () => {
+    const forwarded = [
+      '---------------------- Forwarded by Sam Roe on 05/04/2026 09:12 AM ---------------------------',
+      'Ann Lee on 05/03/2026 04:40 PM',
+      'To: Sam Roe',
+      'Subject: Budget',
+      'Could you approve the Q3 budget by Friday?',
+    ].join('\n');
+    const bare = await normaliseMessage({
+      id: 'f',
+      from: ME[0],
+      to: ['kim@example.com'],
+      subject: 'FW: Budget',
+      text: forwarded,
+    });
+    expect(triageLocal(bare, { me: ME }).category).toBe('actioned');
+    const asking = await normaliseMessage({
+      id: 'g',
+      from: ME[0],
+      to: ['kim@example.com'],
+      subject: 'FW: Budget',
+      text: `Kim, what do you think of these numbers?\n\n${forwarded}`,
+    });
+    expect(triageLocal(asking, { me: ME }).category).toBe('awaiting_reply');
+  });
+});
+
 describe('learning from corrections', () => {
   it('a sender rule wins and says so; the most specific domain rule applies', async () => {
     const msg = await fromFixture('budget-request.eml');
