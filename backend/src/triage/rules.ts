@@ -162,7 +162,7 @@ const NOTIFICATION_FORMATS: Array<[RegExp, string]> = [
 
 /** How machine notices introduce themselves: automatic generation, no reply expected, a service outage. */
 const SYSTEM_NOTICE =
-  /\b(this (is an )?(automated|automatic(ally generated)?|system[- ]generated) (message|e-?mail|notice|notification|reminder)|(message|e-?mail|notice) (was|is|has been) (automatically|system) generated|automatically generated (message|e-?mail|notice)|please do not (reply|respond) to this (message|e-?mail)|do not reply to this (message|e-?mail)|no (response|reply) (is )?(required|necessary|needed)|you are receiving this (notification|notice|alert)|has been quarantined|(scheduled|planned) (maintenance|outage|downtime)|will be (unavailable|down|offline) (from|between|on|during))\b/i;
+  /\b(this (is an )?(automated|automatic(ally generated)?|system[- ]generated) (message|e-?mail|notice|notification|reminder)|(message|e-?mail|notice) (was|is|has been) (automatically|system) generated|automatically generated (message|e-?mail|notice)|please do not (reply|respond) to this (message|e-?mail)|do not reply to this (message|e-?mail)|no (response|reply) (is )?(required|necessary|needed)|you are receiving this (notification|notice|alert)|has been quarantined|(scheduled|planned) (maintenance|outage|downtime)|will be (unavailable|down|offline) (from|between|on|during)|(automated|automatic) ([\w-]+ ){0,3}(reminder|notice|notification|report|alert)|the following ([\w-]+ ){0,2}(reports?|items?|documents?|requests?|invoices?|orders?|tasks?) (have|has) been (waiting|pending|awaiting))\b/i;
 
 const TOOL_DOMAINS =
   /(^|\.)(github\.com|gitlab\.com|atlassian\.net|figma\.com|notion\.so|linear\.app|asana\.com|trello\.com|slack\.com|circleci\.com|travis-ci\.(com|org)|vercel\.com|netlify\.com|sentry\.io|pagerduty\.com|bitbucket\.org)$/;
@@ -238,13 +238,17 @@ export function promotionRule(msg: NormalisedMessage): RuleHit | undefined {
 
 /**
  * Selling or soliciting (guideline: promotions, cold outreach, spam): several distinct selling cues in a
- * message that is not part of a conversation (no In-Reply-To, no quoted history). Unlike promotionRule it
- * also covers spam relayed through a mailing list and mail without an opt-out line.
+ * message that is not part of a conversation (no In-Reply-To, no quoted history); two when the reader
+ * got a blind copy. Unlike promotionRule it also covers spam relayed through a mailing list and mail
+ * without an opt-out line.
  */
-export function pitchRule(msg: NormalisedMessage): RuleHit | undefined {
+export function pitchRule(msg: NormalisedMessage, { blind = false }: { blind?: boolean } = {}): RuleHit | undefined {
   if (msg.signals.inReplyTo || msg.quoted.trim()) return undefined;
+  // Blind copies (the reader in neither To nor Cc, no mailing list) are how bulk mail is sent: there two
+  // selling cues are enough.
+  const needed = blind && !msg.signals.listId ? PITCH_CUES - 1 : PITCH_CUES;
   const cues = pitchCues(msg, PITCH_CUES); // only the first three are named
-  if (cues.length < PITCH_CUES) return undefined;
+  if (cues.length < needed) return undefined;
   return { category: 'marketing', reason: `sells or solicits: ${cues.slice(0, 3).join(', ')}`, confidence: 0.85 };
 }
 

@@ -495,6 +495,29 @@ describe('guideline cues that carry across sources', () => {
     expect(result.needsReply).toBe(false);
   });
 
+  it('does not read a confidentiality footer as a request', async () => {
+    const msg = await message({
+      from: 'Lee Park <lee@broker.example>',
+      subject: 'Weekly position report',
+      text: 'The weekly position report is attached.\n\nThis message is confidential and intended solely for the addressee. If you have received this message in error, please notify the sender immediately and delete it.',
+    });
+    const result = triageLocal(msg, { me: ME });
+    expect(result.category).not.toBe('to_respond');
+    expect(result.reasons.join(' ')).not.toMatch(/notify the sender/);
+  });
+
+  it('files a blind copy with two selling cues as marketing, and names the cues', async () => {
+    const blind = await message({
+      from: 'Lena <lena@homeloans.example>',
+      to: ['undisclosed-recipients@homeloans.example'],
+      subject: 'quick note',
+      text: 'Thinking about a refinance this year? Rates start as low as 3.9% for people in your area.',
+    });
+    const result = triageLocal(blind, { me: ME });
+    expect(result.category).toBe('marketing');
+    expect(result.reasons[0]).toMatch(/^sells or solicits: /);
+  });
+
   it("judges the user's own mail by what the user wrote, not by the forwarded text below it", async () => {
     const forwarded = [
       '---------------------- Forwarded by Sam Roe on 05/04/2026 09:12 AM ---------------------------',
