@@ -19,11 +19,19 @@ import type { MeetingNotes } from '@steward/shared';
 import { compressSentence } from '../src/notes/compress.ts';
 import { makeNotesLocal } from '../src/notes/local.ts';
 import { type RougeScore, rougeL, rougeN } from '../src/notes/rouge.ts';
-import { sentencesOfTurns, tidySentence, words } from '../src/notes/text.ts';
+import { contentTerms, sentencesOfTurns, tidySentence, words } from '../src/notes/text.ts';
 import { parseTranscript, type Turn } from '../src/notes/transcript.ts';
 import { evalDataDirOrExit } from '../src/triage/dev-data.ts';
 import { hashFeature } from '../src/triage/features.ts';
-import { type GoldMeeting, KINDS, type Kind, match, predictedItems, type QmsumMeeting } from './support/notes-match.ts';
+import {
+  canMatch,
+  type GoldMeeting,
+  KINDS,
+  type Kind,
+  match,
+  predictedItems,
+  type QmsumMeeting,
+} from './support/notes-match.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = evalDataDirOrExit('notes eval', ['qmsum/qmsum_all_test.jsonl.gz']);
@@ -278,7 +286,55 @@ function itemsTable(read: { meeting: QmsumMeeting; turns: Turn[]; notes: Meeting
     }
   }
   console.log('target: precision and recall >= 0.70 each');
+  scorerAudit(read);
   if (shown.length) console.log(`\nDevelopment errors:\n${shown.join('\n')}`);
+}
+
+/**
+ * Is the scorer fair to an extractive engine? Three checks that read no engine errors:
+ * - every gold owner is a speaker label of its meeting, or "All" / "Unassigned" (else owners could never match);
+ * - every gold item is reachable by extraction: an item made of the first line it rests on, word for word, with
+ *   the gold owner, matches it (the scorer compares against the gold item's lines, not only its abstractive text);
+ * - every predicted item's cited lines hold at least half of its content words (citations are not off by a turn).
+ */
+function scorerAudit(read: { meeting: QmsumMeeting; turns: Turn[]; notes: MeetingNotes | null }[]): void {
+  let owners = 0;
+  let badOwners = 0;
+  let goldItems = 0;
+  let reachable = 0;
+  let predicted = 0;
+  let traced = 0;
+  for (const g of gold) {
+    const r = read.find((x) => x.meeting.meeting_id === g.meeting);
+    if (!r?.notes) continue;
+    const speakers = new Set(r.meeting.meeting_transcripts.map((t) => t.speaker));
+    for (const kind of KINDS) {
+      for (const item of g[kind]) {
+        goldItems++;
+        if (kind === 'actionItems') {
+          owners++;
+          if (!speakers.has(item.owner ?? '') && item.owner !== 'All' && item.owner !== 'Unassigned') badOwners++;
+        }
+        const first = Math.min(...item.turns);
+        const text = r.meeting.meeting_transcripts[first]?.content ?? '';
+        if (canMatch(r.meeting, item, { lines: [first], text, ...(item.owner ? { owner: item.owner } : {}) }, kind))
+          reachable++;
+      }
+      for (const p of predictedItems(r.notes, r.turns, kind)) {
+        predicted++;
+        const cited = new Set(
+          p.lines.flatMap((line) => contentTerms(r.meeting.meeting_transcripts[line]?.content ?? '')),
+        );
+        const terms = contentTerms(p.text);
+        if (terms.filter((t) => cited.has(t)).length >= terms.length / 2) traced++;
+      }
+    }
+  }
+  console.log(
+    `\nScorer audit: gold owners that are speaker labels or All/Unassigned ${owners - badOwners}/${owners}; ` +
+      `gold items an extract of their first line would match ${reachable}/${goldItems}; ` +
+      `predicted items whose cited lines hold at least half their content words ${traced}/${predicted}`,
+  );
 }
 
 /**

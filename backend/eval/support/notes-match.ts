@@ -83,7 +83,7 @@ export function predictedItems(notes: MeetingNotes, turns: Turn[], kind: Kind): 
  * shares a content word with the gold item (its text, or the transcript lines the gold item rests on), and an
  * action item names the same owner. Nearness alone would credit any item that happens to sit nearby.
  */
-function canMatch(meeting: QmsumMeeting, g: GoldItem, p: Predicted, kind: Kind): boolean {
+export function canMatch(meeting: QmsumMeeting, g: GoldItem, p: Predicted, kind: Kind): boolean {
   if (!near(g.turns, p.lines)) return false;
   if (kind === 'actionItems' && !sameOwner(g.owner, p.owner)) return false;
   const goldTerms = new Set([...contentTerms(g.text ?? g.task ?? ''), ...lineTerms(meeting, g.turns)]);
