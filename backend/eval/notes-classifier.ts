@@ -193,6 +193,10 @@ function main(): void {
       .filter((c) => c.use !== 'rules')
       .map((config) => ({ config, counts: score(dev, dev, kind, config, true) }))
       .reduce((a, b) => (f1(b.counts) > f1(a.counts) ? b : a));
+    const alone = grid
+      .filter((c) => c.use === 'classifier')
+      .map((config) => ({ config, counts: score(dev, dev, kind, config, true) }))
+      .reduce((a, b) => (f1(b.counts) > f1(a.counts) ? b : a));
     const rules = grid[0] as Config;
     console.log(`${kind}`);
     console.log(`  rules                      dev ${show(score(dev, dev, kind, rules, false))}`);
@@ -205,6 +209,8 @@ function main(): void {
     console.log(
       `                             held-back (leave one out of 14; diagnostic) ${show(score(meetings, held, kind, bestClassifier.config, true))}`,
     );
+    console.log(`  best classifier alone: ${describe(alone.config)}`);
+    console.log(`                             dev (leave one meeting out) ${show(alone.counts)}`);
     console.log(`  chosen (rules a candidate too): ${describe(best.config)}\n`);
   }
 }
