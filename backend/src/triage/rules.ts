@@ -147,6 +147,10 @@ const NOTIFICATION_FORMATS: Array<[RegExp, string]> = [
     'an account security message',
   ],
   [
+    /\b(account (has been )?(activated|created|locked|disabled|expired|suspended)|delivery confirmation|confirmation of (receipt|delivery)|(e-?mail|system|automatic|automated) notification|notification:)/i,
+    'an automatic account or delivery notice',
+  ],
+  [
     /\b(your (order|receipt|invoice|payment|purchase|subscription|booking|reservation)|order (confirmation|#|number|shipped)|payment (received|confirmation|failed)|receipt (for|from)|invoice (#|no\.?|number)|has shipped|out for delivery|delivery (update|notification)|tracking number|statement is (ready|available))\b/i,
     'a receipt, invoice or delivery update',
   ],

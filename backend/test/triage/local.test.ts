@@ -495,6 +495,14 @@ describe('guideline cues that carry across sources', () => {
     expect(result.needsReply).toBe(false);
   });
 
+  it('files an account or delivery notice as notification by its subject', async () => {
+    const msg = await message({
+      subject: 'User account activated',
+      text: 'Your user account for the expense system is now active. Sign in with your usual password.',
+    });
+    expect(triageLocal(msg, { me: ME }).category).toBe('notification');
+  });
+
   it('does not read a confidentiality footer as a request', async () => {
     const msg = await message({
       from: 'Lee Park <lee@broker.example>',
