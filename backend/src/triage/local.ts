@@ -82,13 +82,6 @@ const bodyTokens = new TokenRecord();
 const OFFER =
   /\b(if|should|in case)\s+(you|there|anyone|anybody)\s+(have|has|are|is|need|needs|would like|want|require|wish)\b[^.?!]{0,60}\b(questions?|comments?|concerns?|problems?|issues?|assistance|help|information|info|anything|further|a copy|copies|details)\b|\bfeel free\b|\bdo(n't| not) hesitate\b|\bif (i|we) can (be of )?(any )?(help|assist|assistance)\b|\bhope (this|that) helps\b/i;
 
-/**
- * A legal disclaimer or confidentiality footer ("if you received this message in error, please notify the
- * sender") asks nothing of the intended reader.
- */
-const DISCLAIMER =
-  /\b(if you (have )?(received|receive|are not the intended recipient)|intended (solely |only )?for the (use of the )?(addressee|recipient|named|individual)|this (e-?mail|message|communication)( and any attachments?)? (is|are|may be) (confidential|privileged)|(notify|inform|advise) the sender (immediately|at once|by)|(delete|destroy) (it|this (e-?mail|message)|all copies) (and|immediately))/i;
-
 /** How much an offer of help counts as a request. */
 const OFFER_WEIGHT = 0.35;
 
@@ -100,7 +93,6 @@ export function analyseRequests(model: Pick<TriageModel, 'request'>, text: strin
     let p = probabilityOfSink(model.request, sentenceSink);
     // The offer discount only lowers p: a sentence that cannot beat the best one needs no check.
     if (p <= best.probability) continue;
-    if (DISCLAIMER.test(sentence)) continue;
     if (OFFER.test(sentence) && !hasDeadline(sentence)) p *= OFFER_WEIGHT;
     if (p > best.probability) best = { probability: p, sentence };
   }

@@ -503,17 +503,6 @@ describe('guideline cues that carry across sources', () => {
     expect(triageLocal(msg, { me: ME }).category).toBe('notification');
   });
 
-  it('does not read a confidentiality footer as a request', async () => {
-    const msg = await message({
-      from: 'Lee Park <lee@broker.example>',
-      subject: 'Weekly position report',
-      text: 'The weekly position report is attached.\n\nThis message is confidential and intended solely for the addressee. If you have received this message in error, please notify the sender immediately and delete it.',
-    });
-    const result = triageLocal(msg, { me: ME });
-    expect(result.category).not.toBe('to_respond');
-    expect(result.reasons.join(' ')).not.toMatch(/notify the sender/);
-  });
-
   it('files a blind copy with two selling cues as marketing, and names the cues', async () => {
     const blind = await message({
       from: 'Lena <lena@homeloans.example>',
