@@ -85,24 +85,38 @@ describe('postal-mime decoders without Blob', () => {
 
   it('parses every message as the shipped parse loop does (one await per line)', async () => {
     await postalMimeBytesReady;
-    type Parser = Record<string, (...args: unknown[]) => unknown> & { av: Uint8Array; readPos: number };
+    interface Parser {
+      started: boolean;
+      buf: ArrayBuffer;
+      av: Uint8Array;
+      readPos: number;
+      options: { forceRfc822Attachments?: boolean };
+      forceRfc822Attachments: boolean;
+      root: unknown;
+      resolveInput(buf: unknown): Promise<ArrayBuffer>;
+      readLine(): { bytes: Uint8Array; done: boolean };
+      processLine(line: Uint8Array, isFinal: boolean): Promise<void>;
+      hasReportParts(): boolean;
+      collectNode(node: unknown, a: boolean, b: boolean): Promise<void>;
+      renderTextContent(): void;
+      buildMessage(): unknown;
+      encodeAttachments(): void;
+    }
     // postal-mime 4.0's parse, as shipped.
-    async function shippedParse(this: Parser & Record<string, unknown>, buf: unknown) {
+    async function shippedParse(this: Parser, buf: unknown) {
       this.started = true;
-      this.buf = await this.resolveInput!(buf);
-      this.av = new Uint8Array(this.buf as ArrayBuffer);
+      this.buf = await this.resolveInput(buf);
+      this.av = new Uint8Array(this.buf);
       this.readPos = 0;
       while (this.readPos < this.av.length) {
-        const line = this.readLine!() as { bytes: Uint8Array; done: boolean };
-        await this.processLine!(line.bytes, line.done);
+        const line = this.readLine();
+        await this.processLine(line.bytes, line.done);
       }
-      this.forceRfc822Attachments =
-        Boolean((this.options as { forceRfc822Attachments?: boolean }).forceRfc822Attachments) ||
-        this.hasReportParts!();
-      await this.collectNode!(this.root, false, false);
-      this.renderTextContent!();
-      const message = this.buildMessage!();
-      this.encodeAttachments!();
+      this.forceRfc822Attachments = Boolean(this.options.forceRfc822Attachments) || this.hasReportParts();
+      await this.collectNode(this.root, false, false);
+      this.renderTextContent();
+      const message = this.buildMessage();
+      this.encodeAttachments();
       return message;
     }
     const line = fc.constantFrom(
@@ -137,7 +151,7 @@ describe('postal-mime decoders without Blob', () => {
           const bytes = new TextEncoder().encode(raw);
           const patched = await PostalMime.parse(bytes.slice().buffer, { attachmentEncoding: 'base64' });
           const shipped = await shippedParse.call(
-            new PostalMime({ attachmentEncoding: 'base64' }) as unknown as Parser & Record<string, unknown>,
+            new PostalMime({ attachmentEncoding: 'base64' }) as unknown as Parser,
             bytes.slice().buffer,
           );
           expect(JSON.stringify(patched)).toBe(JSON.stringify(shipped));
