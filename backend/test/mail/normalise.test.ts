@@ -278,7 +278,9 @@ describe('tidyLineEnds', () => {
     fc.assert(
       fc.property(
         fc.string({ unit: fc.constantFrom('\n', '\r', ' ', '\t', '\u00a0', 'a', '\u2028', '\u000b'), maxLength: 40 }),
-        (text) => expect(tidyLineEnds(text)).toBe(threePasses(text)),
+        (text) => {
+          expect(tidyLineEnds(text)).toBe(threePasses(text));
+        },
       ),
       { numRuns: 20_000 },
     );
