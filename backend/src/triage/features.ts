@@ -669,10 +669,10 @@ export function replyCues(msg: NormalisedMessage, readText: string): ReplyCues {
 
 /** Asks for a conversation in so many words: "discuss this with you", "when you get a minute", a conference call. */
 const MEETING_WORDS =
-  /\b(discuss|talk (about|through)|go over|walk through|review) [^.?!]{0,60}\bwith you\b|\b(when|once) you (get|have) a (second|minute|moment|chance)\b|\b(conference call|conf\.? call|call-in|dial-in|teleconference)\b/i;
+  /\b(discuss|talk (about|through)|go over|walk through|review) [^.?!]{0,60}\bwith you\b|\b(when|once) you (get|have) a (second|minute|moment|chance)\b|\b(want|like|wish|willing|happy) to meet\b|\b(conference call|conf\.? call|call-in|dial-in|teleconference)\b/i;
 /** Asks that are about meeting only when the same sentence gives a time: "get together Tuesday", "how does Friday sound". */
 const MEETING_WORDS_WITH_TIME =
-  /\b(get together|sit down with|meet with|meet you|meet up|get with you|visit with you)\b|\bhow (does|do|would|is|about) [^.?!]{0,40}(sound|look|work)\b|\b(plan (on|to) attend(ing)?|please (attend|join)|join (us|me)|you are invited|invite you|hope (to see you|you can (come|join|make it)))\b/i;
+  /\b(get together|sit down with|meet with|meet you|meet up|get with you|visit with you)\b|\bhow (does|do|would|is|about) [^.?!]{0,80}(sound|look|work)\b|\b(plan (on|to) attend(ing)?|please (attend|join)|join (us|me)|you are invited|invite you|hope (to see you|you can (come|join|make it)))\b/i;
 
 /** Whether a sentence asks to meet, talk or join a call (not whether it is an offer: the caller checks). */
 export function meetingCue(sentence: string): boolean {
@@ -684,7 +684,7 @@ export function mayHaveMeetingCue(text: string): boolean {
   return MAYBE_MEETING_CUE.test(text);
 }
 const MAYBE_MEETING_CUE =
-  /\b(with you|you (get|have) a|conference|conf|call-in|dial-in|teleconference|get together|sit down|meet|get with|visit with|how (does|do|would|is|about)|attend|please join|join (us|me)|invite|hope)/i;
+  /\b(with you|you (get|have) a|to meet|conference|conf|call-in|dial-in|teleconference|get together|sit down|meet|get with|visit with|how (does|do|would|is|about)|attend|please join|join (us|me)|invite|hope)/i;
 
 function names(extract: (sink: NameSink) => void): string[] {
   const sink = new NameSink();
