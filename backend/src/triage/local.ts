@@ -340,11 +340,15 @@ export interface TriageSignals {
  */
 export const REPLY_DECISION_POINT = 0.7;
 
-/** The adjusted request score moved, piecewise linearly, so that REPLY_DECISION_POINT sits at the dial's 0.5. */
+/**
+ * The adjusted request score (0 up, past 1 when several cues raise it) moved so that REPLY_DECISION_POINT
+ * sits at the dial's 0.5: linearly below it, approaching 1 above it without reaching it, so that two asks
+ * both past 1 keep their order.
+ */
 function onDial(score: number): number {
   return score < REPLY_DECISION_POINT
     ? (0.5 * score) / REPLY_DECISION_POINT
-    : 0.5 + (0.5 * (score - REPLY_DECISION_POINT)) / (1 - REPLY_DECISION_POINT);
+    : 1 - 0.5 * Math.exp(-(score - REPLY_DECISION_POINT) / (1 - REPLY_DECISION_POINT));
 }
 
 /** How much an ask counts when the opening names someone else, a group, or the reader (chosen on LOCO). */
@@ -407,7 +411,7 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   const addressee = fromMe ? undefined : addresseeOf(readText, ownerNameWords(me, [...msg.to, ...msg.cc]));
   if (addressee === 'other') pReply *= ADDRESSEE_WEIGHT.other;
   else if (addressee === 'group') pReply *= ADDRESSEE_WEIGHT.group;
-  else if (addressee === 'me') pReply = Math.min(1, pReply * ADDRESSEE_WEIGHT.me);
+  else if (addressee === 'me') pReply *= ADDRESSEE_WEIGHT.me;
   // Mail to a crowd, and digest-length mail, rarely waits for this reader's answer.
   if (msg.to.length + msg.cc.length > 15) pReply *= 0.5;
   if (readText.length > 5000) pReply *= 0.75;
@@ -415,7 +419,6 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   if (pReply > 0) {
     const cues = replyCues(msg, readText);
     for (const cue of REPLY_CUES) if (cues[cue]) pReply *= REPLY_CUE_WEIGHT[cue];
-    pReply = Math.min(1, pReply);
   }
   pReply = onDial(pReply);
   const pNeedsReply = fromMe
