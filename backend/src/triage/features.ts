@@ -625,7 +625,7 @@ const LET_ME_KNOW =
   /\blet (me|us) know\b|\bget back to (me|us)\b|\b(your|any) (thoughts|comments|feedback|input|approval|opinion|views|answer|response)\b|\bplease (advise|confirm|respond|reply)\b/i;
 const QUESTION_TO_YOU = /\b(you|your|u)\b[^.?!\n]{0,120}\?/i;
 const FYI_TEXT =
-  /\bfyi\b|\bfor your (information|records|reference|files)\b|\bno (action|reply|response) (is )?(needed|required|necessary)\b|\bjust (wanted )?to let you know\b|\bfor those (of you )?(who|that)\b/i;
+  /\bfyi\b|\bfor your information\b|\bno (action|reply|response) (is )?(needed|required|necessary)\b|\bjust (wanted )?to let you know\b|\bfor those (of you )?(who|that)\b/i;
 
 export interface ReplyCues {
   /** A modal request to the reader: "could you", "would you mind", "are you able". */
@@ -634,7 +634,10 @@ export interface ReplyCues {
   letMeKnow: boolean;
   /** A question with "you" in it. */
   questionToYou: boolean;
-  /** Says it asks nothing: "FYI", "for your information", "no action needed", "just to let you know". */
+  /**
+   * Says it asks nothing: "FYI", "for your information", "no action needed", "just to let you know" (not
+   * "for your records": "please keep this for your records" asks something).
+   */
   fyi: boolean;
   /** "you" / "your" eleven times or more: a mass mailing's way of talking to everyone. */
   youMany: boolean;
