@@ -55,11 +55,41 @@ const benchUrl = (() => {
   u.searchParams.set('application_name', applicationName);
   return u.toString();
 })();
-const storage = await openStorage({ databaseUrl, schema, poolSize: 10 });
-await migrateToLatest(storage.db, schema);
-const fakes = await startFakes();
+// Whatever was started, last first, then the schema: run on success, on any failure (setup included) and on
+// Ctrl-C, so an early failure does not leave a schema (or a child process) behind.
+const teardown: Array<() => Promise<unknown>> = [];
+let tornDown: Promise<void> | undefined;
+function tearDown(): Promise<void> {
+  tornDown ??= (async () => {
+    for (const step of teardown.reverse()) await step().catch(() => {});
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+  })();
+  return tornDown;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void tearDown().finally(() => process.exit(130)));
+/** A setup step: on failure everything before it is torn down (and the schema dropped) before the error goes on. */
+async function setUp<T>(start: () => Promise<T>, stop?: (value: T) => Promise<unknown>): Promise<T> {
+  try {
+    const value = await start();
+    if (stop) teardown.push(() => stop(value));
+    return value;
+  } catch (error) {
+    await tearDown().catch(() => {});
+    throw error;
+  }
+}
+const storage = await setUp(
+  () => openStorage({ databaseUrl, schema, poolSize: 10 }),
+  (s) => s.close(),
+);
+await setUp(() => migrateToLatest(storage.db, schema));
+const fakes = await setUp(startFakes, (f) => f.close());
 // Gmail pushes carry a Google-signed OIDC token: a local signing key stands in for Google's.
-const idp = await startTestIdp();
+const idp = await setUp(startTestIdp, (i) => i.close());
 const env = {
   ...idp.env,
   ...fakes.env,
@@ -71,10 +101,17 @@ const env = {
   CPU_THREADS: '1',
 };
 // This process only sets up (starting cursors) and generates load; it runs no worker.
-const config = loadConfig({ ...env, DATABASE_URL: databaseUrl, SYNC_WORKER: 'off' });
-const setup = createSyncService({ config, storage, ai: configureAi(config, storage.db) });
-await setup.start();
+const setup = await setUp(
+  async () => {
+    const config = loadConfig({ ...env, DATABASE_URL: databaseUrl, SYNC_WORKER: 'off' });
+    const service = createSyncService({ config, storage, ai: configureAi(config, storage.db) });
+    await service.start();
+    return service;
+  },
+  (service) => service.stop(),
+);
 const children = new Set<ChildProcess>();
+teardown.push(() => Promise.all([...children].map(stopWorker)));
 
 /** Starts a support script in its own process; resolves with it and its first line of output. */
 function startChild(script: string, extra: Record<string, string>): Promise<{ child: ChildProcess; line: string }> {
@@ -98,13 +135,15 @@ function startChild(script: string, extra: Record<string, string>): Promise<{ ch
   });
 }
 const startWorker = async () => (await startChild('scale-worker.ts', { SYNC_WORKER: 'on' })).child;
-const web = await startChild('scale-web.ts', { SYNC_WORKER: 'off' });
+const web = await setUp(() => startChild('scale-web.ts', { SYNC_WORKER: 'off' }));
 const base = web.line.trim();
-const pushToken = await idp.googleToken({
-  aud: `${fakes.env.PUBLIC_URL}/webhooks/gmail`,
-  email: PUSH_ACCOUNT,
-  email_verified: true,
-});
+const pushToken = await setUp(() =>
+  idp.googleToken({
+    aud: `${fakes.env.PUBLIC_URL}/webhooks/gmail`,
+    email: PUSH_ACCOUNT,
+    email_verified: true,
+  }),
+);
 
 type Box = { provider: 'graph' | 'gmail'; id: string; address: string; subscription: string; clientState: string };
 /** One provider notification for the mailbox, as the provider sends it; resolves with the HTTP status. */
@@ -140,7 +179,7 @@ async function announce(box: Box, messageId?: string): Promise<number> {
   return res.status;
 }
 
-type WorkerReport = { cpuMs: number; statements: Record<string, number> };
+type WorkerReport = { cpuMs: number; statements: Record<string, number>; statementMs: Record<string, number> };
 /** Asks a worker for its CPU time and SQL statements since its "mark" (support/scale-worker.ts). */
 function reportOf(child: ChildProcess): Promise<WorkerReport> {
   return new Promise((resolve, reject) => {
@@ -393,9 +432,18 @@ try {
     console.log(
       `${workers} worker(s): CPU ms/message by worker ${perWorkerCpu}; ${(totalStatements / MESSAGES).toFixed(1)} SQL statements/message; ${providerCalls.toFixed(1)} provider calls/message; ${refreshes} token refreshes`,
     );
-    if (process.env.BENCH_SCALE_DETAIL)
+    if (process.env.BENCH_SCALE_DETAIL) {
+      // Per statement shape: how many per message, and the time from sending it to its answer (PostgreSQL's
+      // execution plus the round trip and any wait for a core), in ms per message.
+      const statementMs = new Map<string, number>();
+      for (const r of reports)
+        for (const [shape, ms] of Object.entries(r.statementMs))
+          statementMs.set(shape, (statementMs.get(shape) ?? 0) + ms);
       for (const [shape, n] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 30))
-        console.log(`  ${(n / MESSAGES).toFixed(2).padStart(6)}/msg  ${shape}`);
+        console.log(
+          `  ${(n / MESSAGES).toFixed(2).padStart(6)}/msg ${((statementMs.get(shape) ?? 0) / MESSAGES).toFixed(2).padStart(6)} ms/msg  ${shape}`,
+        );
+    }
 
     // Exactly once: one ledger row per message, processed; one category; one draft in its thread.
     const ids = round.map((m) => m.id);
@@ -486,13 +534,5 @@ try {
     `machine: ${os.cpus().length} cores, load average ${load1!.toFixed(1)} (1 min) ${load5!.toFixed(1)} (5 min) at the end`,
   );
 } finally {
-  await Promise.all([...children].map(stopWorker));
-  await setup.stop();
-  await fakes.close();
-  await idp.close();
-  await storage.close();
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await admin.end();
+  await tearDown();
 }
