@@ -227,7 +227,6 @@ export async function processMessage(
     }
   }
 
-  let labelled: { label_applied?: true } = {};
   if (!ledger.label_applied && user.settings.categories[category]?.enabled !== false) {
     await holdLease(deps, mailbox, providerMessageId, ledger.lease_token);
     const labelId = await port.ensureLabel({
@@ -235,9 +234,7 @@ export async function processMessage(
       color: CATEGORY_COLOURS[category] ?? CATEGORY_COLOURS.fyi!,
     });
     await port.applyLabel(message, labelId, []);
-    // Recorded with the next ledger write: a crash before it applies the label again, which changes nothing
-    // (both providers keep a set of labels or categories).
-    labelled = { label_applied: true };
+    await record(deps, mailbox, providerMessageId, { label_applied: true });
   }
 
   if (fromMe) await recordReplyIfAny(deps.db, mailbox, message.threadId, providerMessageId, receivedAt);
@@ -257,7 +254,7 @@ export async function processMessage(
       // A previous attempt may have created the draft and died before recording it: adopt that one.
       if (ledger.draft_pending && thread.draftIds.length > 0) draftId = thread.draftIds[thread.draftIds.length - 1];
       if (!draftId) {
-        await recordHeld(deps, mailbox, providerMessageId, ledger.lease_token, { draft_pending: true, ...labelled });
+        await recordHeld(deps, mailbox, providerMessageId, ledger.lease_token, { draft_pending: true });
         // The configured engine, the user's voice, busy time and the sender's CRM facts: the same draft
         // "Write a reply" (POST /v1/drafts) would give.
         const sender = normalised.from?.address;
@@ -287,7 +284,7 @@ export async function processMessage(
         deps,
         mailbox,
         providerMessageId,
-        { draft_id: draftId, draft_pending: false, thread_version: providerMessageId, ...labelled },
+        { draft_id: draftId, draft_pending: false, thread_version: providerMessageId },
         (qc) => countMessageQuery(qc, scope, receivedAt, category, { drafts: 1 }, user.settings.timeZone),
       );
     }
@@ -295,7 +292,6 @@ export async function processMessage(
 
   // Processed (while this worker still holds the lease), the thread state and the audit entry: one statement.
   const finished = await ledgerStore(deps.db).finish(mailbox, providerMessageId, ledger.lease_token, {
-    ledger: labelled,
     threadState: {
       threadId: message.threadId,
       messageId: providerMessageId,
