@@ -5,10 +5,11 @@
  * path of Steward (our own pass in html-text.ts, sanitize-html, html-to-text) parses with htmlparser2.
  *
  * This module gives every Parser (both the ES module and the CommonJS copy, which sanitize-html loads) a
- * stack that, once deeper than PLAIN_STACK_DEPTH, has the same array interface but does those operations in
- * constant time (below that depth the parser's own array is kept: cheap, and the cost per step is bounded): items are stored
- * outermost first (so unshift/shift are push/pop), and a count per tag name answers "not open" at once
- * (a found tag is closed, with everything above it, right after, so the scan is paid for by the pops).
+ * stack that, once deeper than PLAIN_STACK_DEPTH, has the same array interface but does those operations
+ * in constant time: items are stored outermost first (so unshift/shift are push/pop), and a count per tag
+ * name answers "not open" at once (a found tag is closed, with everything above it, right after, so the
+ * scan is paid for by the pops). Below that depth the parser keeps its own array: each step then costs at
+ * most that depth, and a plain array is several times cheaper than the Proxy below.
  * The parser only uses [i], length, shift, unshift and indexOf; anything else works on a copy.
  * Importing the module installs it; test/mail/linear-htmlparser.test.ts checks the events against the
  * shipped parser, test/linear-time.test.ts the timing.
