@@ -6,7 +6,7 @@
  * the web link for the user to open. Never for a sender that is not classified as marketing.
  */
 import type { CategoryId, Sender, UnsubscribeMethod, UnsubscribeResult } from '@steward/shared';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type QueryCreator, sql } from 'kysely';
 import type { NormalisedMessage } from '../mail/types.ts';
 import type { Database } from '../storage/schema.ts';
 import type { UserScope } from '../storage/user-scope.ts';
@@ -72,12 +72,17 @@ export interface SeenMessage {
 
 /** Records the sender of a message someone else wrote (idempotent per message id). */
 export async function recordSender(db: Kysely<Database>, scope: UserScope, seen: SeenMessage): Promise<void> {
+  await senderQuery(db, scope, seen)?.execute();
+}
+
+/** The upsert behind recordSender, for use inside another statement (a data-modifying WITH); undefined without a sender. */
+export function senderQuery(qc: QueryCreator<Database>, scope: UserScope, seen: SeenMessage) {
   const from = seen.message.from?.address?.toLowerCase();
-  if (!from) return;
+  if (!from) return undefined;
   const header = seen.message.headers['list-unsubscribe'] ?? null;
   const post = isOneClickPost(seen.message.headers['list-unsubscribe-post']);
   const at = seen.receivedAt;
-  await db
+  return qc
     .insertInto('senders')
     .values({
       tenant_id: scope.tenantId,
@@ -106,8 +111,7 @@ export async function recordSender(db: Kysely<Database>, scope: UserScope, seen:
         last_message_id: sql`excluded.last_message_id`,
         mailbox_id: sql`coalesce(excluded.mailbox_id, senders.mailbox_id)`,
       }),
-    )
-    .execute();
+    );
 }
 
 type SenderRow = {
