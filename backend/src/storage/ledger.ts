@@ -4,8 +4,9 @@
  * message of each thread, and when a follow-up is due).
  */
 import { randomUUID } from 'node:crypto';
-import { type Kysely, sql, type Updateable } from 'kysely';
+import { type Kysely, type QueryCreator, sql, type Updateable } from 'kysely';
 import type { Database, MailboxRow, ProcessedMessagesTable } from './schema.ts';
+import { countMessageQuery, type MessageCount } from './stats.ts';
 
 export type LedgerRow = {
   lease_token: string | null;
@@ -98,6 +99,26 @@ export function ledgerStore(db: Kysely<Database>) {
         .where('processed_at', 'is', null)
         .executeTakeFirst();
       return Number(held.numUpdatedRows) > 0;
+    },
+
+    /**
+     * Records `values` on the message's row and adds it to the dashboard's count as one statement — a
+     * data-modifying WITH — so both are written or neither, without a transaction's extra round trips.
+     */
+    async recordAndCount(
+      mailboxId: string,
+      providerMessageId: string,
+      values: LedgerValues,
+      count: MessageCount,
+    ): Promise<void> {
+      const withUpdate = db.with('ledger_update', (qb) =>
+        qb
+          .updateTable('processed_messages')
+          .set(values)
+          .where('mailbox_id', '=', mailboxId)
+          .where('provider_message_id', '=', providerMessageId),
+      );
+      await countMessageQuery(withUpdate as unknown as QueryCreator<Database>, count).execute();
     },
 
     async record(mailboxId: string, providerMessageId: string, values: LedgerValues): Promise<void> {
