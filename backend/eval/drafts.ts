@@ -196,7 +196,9 @@ const withRequests = labelled.filter((l) => l.requests.length > 0);
 for (const l of withRequests) {
   const m = messages.get(l.id);
   if (!m) continue;
-  const input = { message: m, voice: defaultVoice(), settings, now: nowFor(m), me: [ME] };
+  // The account's name, as the add-in sends it: a draft never signs off without a name, and the formal and casual
+  // checks read the sign-off.
+  const input = { message: m, voice: defaultVoice(), settings, now: nowFor(m), me: [ME], myName: 'Alex Morgan' };
   const normal = draftReplyLocal(input);
   CHECKS.forEach((check, i) => {
     const rewritten = draftReplyLocal({ ...input, instruction: check.instruction });

@@ -23,28 +23,15 @@ import { contentTerms, sentencesOfTurns, tidySentence, words } from '../src/note
 import { parseTranscript, type Turn } from '../src/notes/transcript.ts';
 import { evalDataDirOrExit } from '../src/triage/dev-data.ts';
 import { hashFeature } from '../src/triage/features.ts';
-
-interface QmsumMeeting {
-  meeting_id: string;
-  meeting_transcripts: { speaker: string; content: string }[];
-  general_query_list: { query: string; answer: string }[];
-}
-
-interface GoldItem {
-  turns: number[];
-  /** Decisions and open questions. */
-  text?: string;
-  /** Action items. */
-  task?: string;
-  owner?: string;
-}
-interface GoldMeeting {
-  meeting: string;
-  split: 'dev' | 'heldback';
-  decisions: GoldItem[];
-  actionItems: GoldItem[];
-  openQuestions: GoldItem[];
-}
+import {
+  canMatch,
+  type GoldMeeting,
+  KINDS,
+  type Kind,
+  match,
+  predictedItems,
+  type QmsumMeeting,
+} from './support/notes-match.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = evalDataDirOrExit('notes eval', ['qmsum/qmsum_all_test.jsonl.gz']);
@@ -224,91 +211,6 @@ function seededRandom(seed: number): () => number {
 
 // ---------------------------------------------------------------------------------------------- items
 
-const WINDOW = 3;
-const KINDS = ['decisions', 'actionItems', 'openQuestions'] as const;
-type Kind = (typeof KINDS)[number];
-
-interface Predicted {
-  lines: number[];
-  owner?: string;
-  text: string;
-}
-
-const GROUP_OWNERS = new Set(['all', 'everyone', 'unassigned', 'the team', 'team']);
-
-function sameOwner(gold: string | undefined, predicted: string | undefined): boolean {
-  const g = (gold ?? '').toLowerCase();
-  const p = (predicted ?? '').toLowerCase();
-  if (g === p) return true;
-  return GROUP_OWNERS.has(g) && GROUP_OWNERS.has(p);
-}
-
-/** Transcript lines a merged turn covers (its start and end were set to its first and last line). */
-function linesOf(turns: Turn[], cited: readonly number[]): number[] {
-  const lines: number[] = [];
-  for (const index of cited) {
-    const turn = turns[index];
-    if (turn?.start === undefined) continue;
-    for (let line = turn.start; line <= (turn.end ?? turn.start); line++) lines.push(line);
-  }
-  return lines;
-}
-
-function near(a: readonly number[], b: readonly number[]): boolean {
-  return a.some((x) => b.some((y) => Math.abs(x - y) <= WINDOW));
-}
-
-/** The words of a transcript's lines, for the content-word test below. */
-function lineTerms(meeting: QmsumMeeting, lines: readonly number[]): Set<string> {
-  const terms = new Set<string>();
-  for (const line of lines)
-    for (const term of contentTerms(meeting.meeting_transcripts[line]?.content ?? '')) terms.add(term);
-  return terms;
-}
-
-function predictedItems(notes: MeetingNotes, turns: Turn[], kind: Kind): Predicted[] {
-  if (kind === 'actionItems')
-    return notes.actionItems.map((a) => ({ lines: linesOf(turns, a.sourceTurns ?? []), owner: a.owner, text: a.task }));
-  return notes[kind].map((d) => ({ lines: linesOf(turns, d.sourceTurns ?? []), text: d.text }));
-}
-
-/**
- * Can predicted item p stand for gold item g? Its cited lines lie within three lines of the gold item's, it
- * shares a content word with the gold item (its text, or the transcript lines the gold item rests on), and an
- * action item names the same owner. Nearness alone would credit any item that happens to sit nearby.
- */
-function canMatch(meeting: QmsumMeeting, g: GoldItem, p: Predicted, kind: Kind): boolean {
-  if (!near(g.turns, p.lines)) return false;
-  if (kind === 'actionItems' && !sameOwner(g.owner, p.owner)) return false;
-  const goldTerms = new Set([...contentTerms(g.text ?? g.task ?? ''), ...lineTerms(meeting, g.turns)]);
-  return contentTerms(p.text).some((term) => goldTerms.has(term));
-}
-
-/** One-to-one: the largest matching of predicted to gold items (augmenting paths; both lists are short). */
-function match(
-  meeting: QmsumMeeting,
-  goldItems: GoldItem[],
-  predicted: Predicted[],
-  kind: Kind,
-): { tp: number; matchedGold: Set<number>; matchedPredicted: Set<number> } {
-  const edges = predicted.map((p) => goldItems.flatMap((g, i) => (canMatch(meeting, g, p, kind) ? [i] : [])));
-  const goldTo = new Map<number, number>();
-  const augment = (p: number, seen: Set<number>): boolean => {
-    for (const g of edges[p] ?? []) {
-      if (seen.has(g)) continue;
-      seen.add(g);
-      const holder = goldTo.get(g);
-      if (holder === undefined || augment(holder, seen)) {
-        goldTo.set(g, p);
-        return true;
-      }
-    }
-    return false;
-  };
-  for (let p = 0; p < predicted.length; p++) augment(p, new Set());
-  return { tp: goldTo.size, matchedGold: new Set(goldTo.keys()), matchedPredicted: new Set(goldTo.values()) };
-}
-
 interface MeetingCounts {
   meeting: string;
   split: string;
@@ -384,7 +286,55 @@ function itemsTable(read: { meeting: QmsumMeeting; turns: Turn[]; notes: Meeting
     }
   }
   console.log('target: precision and recall >= 0.70 each');
+  scorerAudit(read);
   if (shown.length) console.log(`\nDevelopment errors:\n${shown.join('\n')}`);
+}
+
+/**
+ * Is the scorer fair to an extractive engine? Three checks that read no engine errors:
+ * - every gold owner is a speaker label of its meeting, or "All" / "Unassigned" (else owners could never match);
+ * - every gold item is reachable by extraction: an item made of the first line it rests on, word for word, with
+ *   the gold owner, matches it (the scorer compares against the gold item's lines, not only its abstractive text);
+ * - every predicted item's cited lines hold at least half of its content words (citations are not off by a turn).
+ */
+function scorerAudit(read: { meeting: QmsumMeeting; turns: Turn[]; notes: MeetingNotes | null }[]): void {
+  let owners = 0;
+  let badOwners = 0;
+  let goldItems = 0;
+  let reachable = 0;
+  let predicted = 0;
+  let traced = 0;
+  for (const g of gold) {
+    const r = read.find((x) => x.meeting.meeting_id === g.meeting);
+    if (!r?.notes) continue;
+    const speakers = new Set(r.meeting.meeting_transcripts.map((t) => t.speaker));
+    for (const kind of KINDS) {
+      for (const item of g[kind]) {
+        goldItems++;
+        if (kind === 'actionItems') {
+          owners++;
+          if (!speakers.has(item.owner ?? '') && item.owner !== 'All' && item.owner !== 'Unassigned') badOwners++;
+        }
+        const first = Math.min(...item.turns);
+        const text = r.meeting.meeting_transcripts[first]?.content ?? '';
+        if (canMatch(r.meeting, item, { lines: [first], text, ...(item.owner ? { owner: item.owner } : {}) }, kind))
+          reachable++;
+      }
+      for (const p of predictedItems(r.notes, r.turns, kind)) {
+        predicted++;
+        const cited = new Set(
+          p.lines.flatMap((line) => contentTerms(r.meeting.meeting_transcripts[line]?.content ?? '')),
+        );
+        const terms = contentTerms(p.text);
+        if (terms.filter((t) => cited.has(t)).length >= terms.length / 2) traced++;
+      }
+    }
+  }
+  console.log(
+    `\nScorer audit: gold owners that are speaker labels or All/Unassigned ${owners - badOwners}/${owners}; ` +
+      `gold items an extract of their first line would match ${reachable}/${goldItems}; ` +
+      `predicted items whose cited lines hold at least half their content words ${traced}/${predicted}`,
+  );
 }
 
 /**
