@@ -5,7 +5,7 @@
  * and a few thousand for a year, however many messages the user has. Days are the user's own: a message
  * or model call counts on the day it was in the user's time zone (settings.timeZone) when it was recorded.
  */
-import { CATEGORY_IDS, type CategoryId, type InboxStats } from '@steward/shared';
+import { CATEGORY_IDS, type InboxStats } from '@steward/shared';
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Database } from '../storage/schema.ts';

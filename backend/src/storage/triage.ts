@@ -190,17 +190,18 @@ export function triageStore(db: Kysely<Database>, scope: UserScope) {
       return Number(result.numDeletedRows) > 0;
     },
 
-    async personalModel(): Promise<unknown | undefined> {
+    /** The personal_models.model column holds what savePersonalModel wrote. */
+    async personalModel(): Promise<PersonalModel | undefined> {
       const row = await db
         .selectFrom('personal_models')
         .select('model')
         .where('tenant_id', '=', scope.tenantId)
         .where('user_id', '=', scope.userId)
         .executeTakeFirst();
-      return row?.model;
+      return row?.model as PersonalModel | undefined;
     },
 
-    async savePersonalModel(model: unknown): Promise<void> {
+    async savePersonalModel(model: PersonalModel): Promise<void> {
       const json = JSON.stringify(model);
       await db
         .insertInto('personal_models')

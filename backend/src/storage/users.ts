@@ -8,7 +8,7 @@ import {
 import type { Kysely } from 'kysely';
 import { defaultVoice } from '../drafting/voice.ts';
 import type { ModelContext } from '../model-context.ts';
-import type { PersonalModel, SenderRule } from '../triage/local.ts';
+import type { SenderRule } from '../triage/local.ts';
 import { mailIndexStore } from './mail-index.ts';
 import { mailboxStore } from './mailboxes.ts';
 import { notesStore } from './notes.ts';
@@ -150,7 +150,7 @@ export function userStore(db: Kysely<Database>, scope: UserScope) {
         settings: mergeSettings(row?.settings as Record<string, unknown> | undefined),
         voice: card,
         rules: rules as SenderRule[],
-        ...(personal ? { personal: personal as PersonalModel } : {}),
+        ...(personal ? { personal } : {}),
         ...(row?.email ? { email: row.email } : {}),
       };
     },

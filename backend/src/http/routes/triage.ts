@@ -24,7 +24,7 @@ import { recordSender } from '../../reach/senders.ts';
 import type { StoredTriage } from '../../storage/triage.ts';
 import { mergeSettings } from '../../storage/users.ts';
 import { withCrmContext } from '../../triage/crm.ts';
-import { learnCorrection, type PersonalModel, type SenderRule } from '../../triage/local.ts';
+import { learnCorrection } from '../../triage/local.ts';
 import { correctedTriage } from '../../triage/service.ts';
 import { HttpError } from '../errors.ts';
 
@@ -246,7 +246,7 @@ export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
       if (scope === 'domain' && sender) rule = { kind: 'domain', value: domainOf(sender) };
       if (rule) await store.upsertRule({ ...rule, category: body.category });
       if (normalised) {
-        const personal = (await store.personalModel()) as PersonalModel | undefined;
+        const personal = await store.personalModel();
         await store.savePersonalModel(learnCorrection(personal, normalised, body.category));
       }
       const saved = await store.recordFeedback({
