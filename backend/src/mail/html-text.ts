@@ -133,9 +133,16 @@ function visibleEvents(html: string, counts?: HtmlCounts): Events {
 // Stage 3 first (stage 2 drives it): html-to-text's BlockTextBuilder with wordwrap off, no encoding.
 
 const HTML_WHITESPACE = /[ \t\r\n\f\u200b]+/g;
-const LEADING_WHITESPACE = /^[ \t\r\n\f\u200b]/;
-const TRAILING_WHITESPACE = /[ \t\r\n\f\u200b]$/;
-const ONLY_WHITESPACE = /^[ \t\r\n\f\u200b]*$/;
+
+/** One of html-to-text's whitespace characters (space, tab, CR, LF, form feed, zero-width space). */
+function isHtmlWhitespace(code: number): boolean {
+  return code === 32 || code === 10 || code === 9 || code === 13 || code === 12 || code === 0x200b;
+}
+
+function onlyHtmlWhitespace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (!isHtmlWhitespace(text.charCodeAt(i))) return false;
+  return true;
+}
 
 /** The words of the block being built, as a string: completed lines each end with "\n". */
 class InlineText {
@@ -346,7 +353,7 @@ class TextRenderer {
       block.raw += text;
       return;
     }
-    if (text.length === 0 || (block.stashed && ONLY_WHITESPACE.test(text))) return;
+    if (text.length === 0 || (block.stashed && onlyHtmlWhitespace(text))) return;
     if (block.stashed) block.inline.startNewLine(block.stashed);
     const inline = block.inline;
     const previouslyStashedSpace = inline.stashedSpace;
@@ -355,10 +362,11 @@ class TextRenderer {
     if (words.length > 0 && words.charCodeAt(words.length - 1) === 32) words = words.slice(0, -1);
     if (words.length > 0) {
       if (this.uppercase > 0) words = words.toUpperCase();
-      if (previouslyStashedSpace || LEADING_WHITESPACE.test(text)) inline.pushWords(words);
+      if (previouslyStashedSpace || isHtmlWhitespace(text.charCodeAt(0))) inline.pushWords(words);
       else inline.concatWords(words);
     }
-    inline.stashedSpace = (previouslyStashedSpace && words.length === 0) || TRAILING_WHITESPACE.test(text);
+    inline.stashedSpace =
+      (previouslyStashedSpace && words.length === 0) || isHtmlWhitespace(text.charCodeAt(text.length - 1));
     block.stashed = 0;
   }
 

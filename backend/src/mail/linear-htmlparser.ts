@@ -5,11 +5,14 @@
  * path of Steward (our own pass in html-text.ts, sanitize-html, html-to-text) parses with htmlparser2.
  *
  * This module gives every Parser (both the ES module and the CommonJS copy, which sanitize-html loads) a
- * stack with the same array interface that does those operations in constant time: items are stored
- * outermost first (so unshift/shift are push/pop), and a count per tag name answers "not open" at once
- * (a found tag is closed, with everything above it, right after, so the scan is paid for by the pops).
+ * stack that, once deeper than PLAIN_STACK_DEPTH, has the same array interface but does those operations
+ * in constant time: items are stored outermost first (so unshift/shift are push/pop), and a count per tag
+ * name answers "not open" at once (a found tag is closed, with everything above it, right after, so the
+ * scan is paid for by the pops). Below that depth the parser keeps its own array: each step then costs at
+ * most that depth, and a plain array is several times cheaper than the Proxy below.
  * The parser only uses [i], length, shift, unshift and indexOf; anything else works on a copy.
- * Importing the module installs it; test/mail/linear-time.test.ts checks semantics and timing.
+ * Importing the module installs it; test/mail/linear-htmlparser.test.ts checks the events against the
+ * shipped parser, test/linear-time.test.ts the timing.
  */
 import { createRequire } from 'node:module';
 import { Parser as EsmParser } from 'htmlparser2';
@@ -111,18 +114,40 @@ function topFirstArray<T>(initial: readonly T[]): T[] {
 
 const INSTALLED = Symbol.for('steward.linearHtmlparser2');
 
+/**
+ * Up to this depth the parser keeps its plain array: unshift, shift and indexOf then cost at most this
+ * many steps (linear overall), and the array is several times cheaper to use than the stack above, whose
+ * every access goes through a Proxy. Deeper, the array is replaced by that stack, once, for good.
+ */
+export const PLAIN_STACK_DEPTH = 256;
+
 function install(parserClass: { prototype: object } | undefined): void {
   const proto = parserClass?.prototype as Record<symbol, unknown> | undefined;
   if (!proto || proto[INSTALLED]) return;
   for (const field of ['stack', 'foreignContext']) {
     const key = Symbol(field);
+    const linear = Symbol(`${field} is linear`);
     Object.defineProperty(proto, field, {
       configurable: true,
       get(this: Record<symbol, unknown>) {
-        return this[key];
+        const value = this[key] as unknown[];
+        if (this[linear] !== true && value.length > PLAIN_STACK_DEPTH) {
+          const stack = topFirstArray(value);
+          this[key] = stack;
+          this[linear] = true;
+          return stack;
+        }
+        return value;
       },
       set(this: Record<symbol, unknown>, value: unknown[]) {
-        this[key] = topFirstArray(Array.isArray(value) ? value : []);
+        const initial = Array.isArray(value) ? value : [];
+        if (initial.length > PLAIN_STACK_DEPTH) {
+          this[key] = topFirstArray(initial);
+          this[linear] = true;
+        } else {
+          this[key] = [...initial];
+          this[linear] = false;
+        }
       },
     });
   }

@@ -58,16 +58,44 @@ function lowerCaseHeaders(entries: Iterable<[string, string]>): Record<string, s
   return headers;
 }
 
-/** Spaces before a newline; matched only from the start of a run, so that long runs are not rescanned. */
-const TRAILING_SPACE = /(?<![ \t\u00A0])[ \t\u00A0]+\n/g;
+/**
+ * `text.replace(/\r\n?/g, '\n').replace(/(?<![ \t\u00A0])[ \t\u00A0]+\n/g, '\n').replace(/\n{3,}/g, '\n\n')` in
+ * one scan: line ends as "\n", no blanks before a line end, at most one empty line in a row. Text that needs
+ * none of it comes back as it is.
+ */
+export function tidyLineEnds(text: string): string {
+  let out = '';
+  let copiedTo = 0; // text[copiedTo, i) is not in `out` yet
+  let newlines = 0; // newlines at the end of the output (the blanks between them go)
+  let blankStart = -1; // where the current run of blanks began
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 0xa0) {
+      if (blankStart < 0) blankStart = i;
+      continue;
+    }
+    if (c !== 10 && c !== 13) {
+      newlines = 0;
+      blankStart = -1;
+      continue;
+    }
+    const crlf = c === 13 && text.charCodeAt(i + 1) === 10;
+    if (blankStart >= 0 || c === 13 || newlines >= 2) {
+      out += text.slice(copiedTo, blankStart >= 0 ? blankStart : i);
+      if (newlines < 2) out += '\n';
+      copiedTo = crlf ? i + 2 : i + 1;
+    }
+    if (crlf) i++;
+    newlines++;
+    blankStart = -1;
+  }
+  return copiedTo === 0 ? text : out + text.slice(copiedTo);
+}
+
+const NOT_BLANK = /\S/;
 
 function cleanText(text: string): string {
-  let out = stripInvisibleChars(repairMojibake(text));
-  // Each pass only where it can match: a substring search is far cheaper than a regular-expression scan.
-  if (out.includes('\r')) out = out.replace(/\r\n?/g, '\n');
-  if (out.includes(' \n') || out.includes('\t\n') || out.includes('\u00A0\n')) out = out.replace(TRAILING_SPACE, '\n');
-  if (out.includes('\n\n\n')) out = out.replace(/\n{3,}/g, '\n\n');
-  return out;
+  return tidyLineEnds(stripInvisibleChars(repairMojibake(text)));
 }
 
 /** The visible text of an HTML body, with its links and images counted in the same pass. */
@@ -132,16 +160,14 @@ function fallbackParse(raw: string): { headers: Record<string, string>; text: st
 
 const utf8Encoder = new TextEncoder();
 
-/** Header records parseSimpleText already lower-cased, keyed by the header list it returned. */
-const simpleHeaders = new WeakMap<object, Record<string, string>>();
-
 type ParsedEmail = Awaited<ReturnType<typeof PostalMime.parse>>;
 
 /**
  * Single-part text messages in 7bit/8bit (most person-to-person mail) need no MIME decoding; skipping
  * postal-mime for them avoids its per-part Blob round trips, which dominate parse time on Node 20.
+ * Returns the parts of a postal-mime result normalisation reads, and the headers already lower-cased.
  */
-function parseSimpleText(raw: string): ParsedEmail | undefined {
+function parseSimpleText(raw: string): { parsed: ParsedEmail; headers: Record<string, string> } | undefined {
   const split = /\r?\n\r?\n/.exec(raw);
   if (!split) return undefined;
   const fallback = fallbackParse(raw);
@@ -149,18 +175,16 @@ function parseSimpleText(raw: string): ParsedEmail | undefined {
   const contentType = (h['content-type'] ?? 'text/plain').toLowerCase();
   const transfer = (h['content-transfer-encoding'] ?? '7bit').trim().toLowerCase();
   if (!/^\s*text\/(plain|html)\b/.test(contentType) || !['7bit', '8bit', 'binary'].includes(transfer)) return undefined;
-  const headers = Object.entries(h).map(([key, value]) => ({ key, originalKey: key, value }));
-  simpleHeaders.set(headers, h);
   const decode = (value: string | undefined) => (value === undefined ? undefined : decodeWords(value));
   const body = fallback.text;
-  const email: ParsedEmail = { headers, headerLines: [], attachments: [] };
+  const email: ParsedEmail = { headers: [], headerLines: [], attachments: [] };
   if (contentType.includes('html')) email.html = body;
   else email.text = body;
   const subject = decode(h.subject);
   if (subject !== undefined) email.subject = subject;
   if (h['message-id']) email.messageId = h['message-id'].trim();
   if (h.date) email.date = h.date;
-  return email;
+  return { parsed: email, headers: h };
 }
 
 async function parseRaw(raw: string): Promise<ParsedEmail | undefined> {
@@ -191,11 +215,11 @@ export async function normaliseMessage(input: EmailMessage): Promise<NormalisedM
       raw = raw.slice(0, MAX_RAW_CHARS);
       truncated = true;
     }
-    parsed = parseSimpleText(raw) ?? (await parseRaw(raw));
+    const simple = parseSimpleText(raw);
+    parsed = simple?.parsed ?? (await parseRaw(raw));
     if (parsed) {
       const parsedHeaders =
-        simpleHeaders.get(parsed.headers) ??
-        lowerCaseHeaders(parsed.headers.map((h) => [h.key, h.value] as [string, string]));
+        simple?.headers ?? lowerCaseHeaders(parsed.headers.map((h) => [h.key, h.value] as [string, string]));
       headers = Object.keys(headers).length === 0 ? parsedHeaders : { ...parsedHeaders, ...headers };
     } else {
       const fallback = fallbackParse(raw);
@@ -216,9 +240,10 @@ export async function normaliseMessage(input: EmailMessage): Promise<NormalisedM
   }
   const plain = input.text ?? parsed?.text ?? rawText;
   // What the reader sees is the HTML part when there is one; the text alternative can say something else.
-  const rendered = html?.trim() ? htmlBodyToText(html) : undefined;
+  // /\S/ answers "anything left after trim()?" without copying the body.
+  const rendered = html !== undefined && NOT_BLANK.test(html) ? htmlBodyToText(html) : undefined;
   let text = cleanText(rendered ? rendered.text : (plain ?? ''));
-  if (!text.trim() && plain) text = cleanText(plain);
+  if (!NOT_BLANK.test(text) && plain) text = cleanText(plain);
   text = text.trim();
   if (text.length > MAX_ANALYSED_TEXT_CHARS) {
     text = text.slice(0, MAX_ANALYSED_TEXT_CHARS);

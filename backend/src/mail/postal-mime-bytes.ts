@@ -6,7 +6,11 @@
  * a `finalize` that does that (strings, which the pass-through decoder adds for line ends, as UTF-8, as
  * a Blob encodes them). The decoders are postal-mime's own ES modules, found next to the package's entry
  * point; if that layout ever changes, nothing is patched and postal-mime works as shipped.
- * `await postalMimeBytesReady` before parsing; test/mail/postal-mime-bytes.test.ts checks the bytes.
+ * Its parse loop also awaits an async `processLine` for every line of the message (a promise and a
+ * microtask each: a quarter of its time and most of its garbage); when `parse` is exactly the shipped one,
+ * it is replaced by a copy that awaits only the lines that can end a part (parseWithoutAwaitPerLine).
+ * `await postalMimeBytesReady` before parsing; test/mail/postal-mime-bytes.test.ts checks the bytes and
+ * that both patches are in place.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -23,17 +27,24 @@ interface DecoderPrototype {
 
 const encoder = new TextEncoder();
 
+const NEWLINE = encoder.encode('\n');
+
 /** The bytes of `new Blob(chunks)`, concatenated synchronously. */
 export function concatChunks(chunks: readonly Chunk[]): ArrayBuffer {
   const parts: Uint8Array[] = [];
   let length = 0;
   for (const chunk of chunks) {
+    // The pass-through decoder adds "\n" after every line: one shared copy of its bytes.
     const bytes =
       typeof chunk === 'string'
-        ? encoder.encode(chunk)
-        : chunk instanceof ArrayBuffer
-          ? new Uint8Array(chunk)
-          : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        ? chunk === '\n'
+          ? NEWLINE
+          : encoder.encode(chunk)
+        : chunk instanceof Uint8Array
+          ? chunk
+          : chunk instanceof ArrayBuffer
+            ? new Uint8Array(chunk)
+            : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     parts.push(bytes);
     length += bytes.byteLength;
   }
@@ -48,6 +59,85 @@ export function concatChunks(chunks: readonly Chunk[]): ArrayBuffer {
 
 /** Whether the decoders were patched (false: postal-mime's own Blob path is in use). */
 export let postalMimeBytesPatched = false;
+
+/** Whether postal-mime's parse loop was replaced by parseWithoutAwaitPerLine. */
+export let postalMimeParseLoopPatched = false;
+
+interface PostalMimePrototype {
+  parse: (this: PostalMimeState, buf: unknown) => Promise<unknown>;
+}
+
+interface PostalMimeState {
+  started: boolean;
+  buf: ArrayBuffer;
+  av: Uint8Array;
+  readPos: number;
+  boundaries: unknown[];
+  currentNode: { feed(line: Uint8Array): void };
+  options: { forceRfc822Attachments?: boolean };
+  forceRfc822Attachments: boolean;
+  root: unknown;
+  resolveInput(buf: unknown): Promise<ArrayBuffer>;
+  readLine(): { bytes: Uint8Array; done: boolean };
+  processLine(line: Uint8Array, isFinal: boolean): Promise<void>;
+  hasReportParts(): boolean;
+  collectNode(node: unknown, a: boolean, b: boolean): Promise<void>;
+  renderTextContent(): void;
+  buildMessage(): unknown;
+  encodeAttachments(): void;
+}
+
+/** postal-mime 4.0's `parse`, whitespace aside: the loop is replaced only while it is exactly this. */
+const SHIPPED_PARSE = `async parse(buf) {
+  if (this.started) { throw new Error('Can not reuse parser, create a new PostalMime object'); }
+  this.started = true;
+  this.buf = await this.resolveInput(buf);
+  this.av = new Uint8Array(this.buf);
+  this.readPos = 0;
+  while (this.readPos < this.av.length) {
+    const line = this.readLine();
+    await this.processLine(line.bytes, line.done);
+  }
+  this.forceRfc822Attachments = Boolean(this.options.forceRfc822Attachments) || this.hasReportParts();
+  await this.collectNode(this.root, false, false);
+  this.renderTextContent();
+  const message = this.buildMessage();
+  this.encodeAttachments();
+  return message;
+}`;
+
+function sameSource(fn: unknown, source: string): boolean {
+  const squash = (text: string) => text.replace(/\s+/g, '');
+  return typeof fn === 'function' && squash(fn.toString()) === squash(source);
+}
+
+/**
+ * postal-mime's `parse` with one change: `processLine` (async, so one promise and one microtask per line)
+ * is awaited only for a line that can be a MIME boundary ("--" while boundaries are open) or is the last
+ * one. For any other line it does nothing but `this.currentNode.feed(line)`, which is called directly.
+ */
+async function parseWithoutAwaitPerLine(this: PostalMimeState, buf: unknown): Promise<unknown> {
+  if (this.started) {
+    throw new Error('Can not reuse parser, create a new PostalMime object');
+  }
+  this.started = true;
+  this.buf = await this.resolveInput(buf);
+  this.av = new Uint8Array(this.buf);
+  this.readPos = 0;
+  while (this.readPos < this.av.length) {
+    const line = this.readLine();
+    const bytes = line.bytes;
+    const mayBeBoundary = this.boundaries.length > 0 && bytes.length > 2 && bytes[0] === 0x2d && bytes[1] === 0x2d;
+    if (line.done || mayBeBoundary) await this.processLine(bytes, line.done);
+    else this.currentNode.feed(bytes);
+  }
+  this.forceRfc822Attachments = Boolean(this.options.forceRfc822Attachments) || this.hasReportParts();
+  await this.collectNode(this.root, false, false);
+  this.renderTextContent();
+  const message = this.buildMessage();
+  this.encodeAttachments();
+  return message;
+}
 
 async function install(): Promise<void> {
   try {
@@ -75,6 +165,11 @@ async function install(): Promise<void> {
       return Promise.resolve(concatChunks(this.chunks ?? []));
     };
     postalMimeBytesPatched = true;
+    const parser = (await load('postal-mime.js')) as unknown as PostalMimePrototype | undefined;
+    if (parser && sameSource(parser.parse, SHIPPED_PARSE)) {
+      parser.parse = parseWithoutAwaitPerLine;
+      postalMimeParseLoopPatched = true;
+    }
   } catch {
     // postal-mime as shipped
   }

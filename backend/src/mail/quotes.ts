@@ -44,8 +44,24 @@ export function isAttributionLine(line: string): boolean {
   );
 }
 
+const NO_COLON_OPENINGS = '->_BbOo';
+const COLON_OPENINGS = '*0123456789AaLlEeIiFfVvDd';
+
+/**
+ * Whether a line's first character (after \s) lets any pattern of isQuoteStart match: "-" (rules),
+ * "B" (Begin forwarded), "O" (On … wrote), ">" and "_" need no colon; the other openings (Am/Le/El/Il/Em …
+ * wrote:, From:/Von:/De:, a Notes date line) all end in one. A cheap test that spares most lines the
+ * dozen regular expressions below; the expressions still decide.
+ */
+function mayStartQuote(line: string): boolean {
+  const first = line.trimStart().charAt(0); // trimStart removes exactly what \s matches
+  if (NO_COLON_OPENINGS.includes(first)) return first !== '';
+  return COLON_OPENINGS.includes(first) && first !== '' && line.includes(':');
+}
+
 function isQuoteStart(lines: readonly string[], i: number): boolean {
   const line = lines[i] ?? '';
+  if (!mayStartQuote(line)) return false;
   if (ORIGINAL_MESSAGE.test(line) || FORWARDED.test(line) || BEGIN_FORWARDED.test(line)) return true;
   if (ON_WROTE.test(line)) return true;
   if (ON_START.test(line) && WROTE_END.test(lines[i + 1] ?? '') && line.length + (lines[i + 1]?.length ?? 0) < 400)
@@ -82,22 +98,22 @@ function backUpToAuthorLine(lines: readonly string[], start: number): number {
   return start;
 }
 
-function findSignatureStart(lines: readonly string[]): number {
-  for (let i = lines.length - 1; i >= 0; i--) {
+/** The first line of the signature among lines[0, end), or `end` when there is none. */
+function findSignatureStart(lines: readonly string[], end: number): number {
+  // Only a delimiter or footer within 15 lines of the end counts (a rule far from the end, with lots of
+  // text after it, is more likely part of the body), so the search stops there.
+  for (let i = end - 1; i >= Math.max(0, end - 15); i--) {
     const line = lines[i] ?? '';
-    if (SIGNATURE_DELIMITER.test(line) || MOBILE_FOOTER.test(line)) {
-      // A delimiter far from the end with lots of text after it is more likely a rule in the body.
-      if (lines.length - i <= 15) return i;
-    }
+    if (SIGNATURE_DELIMITER.test(line) || MOBILE_FOOTER.test(line)) return i;
   }
   // A sign-off followed by at most six short lines (name, title, phone) and nothing else.
-  const from = Math.max(0, lines.length - 8);
-  for (let i = Math.max(1, from); i < lines.length; i++) {
+  const from = Math.max(0, end - 8);
+  for (let i = Math.max(1, from); i < end; i++) {
     if (!SIGN_OFF.test(lines[i] ?? '')) continue;
-    const rest = lines.slice(i + 1).filter((l) => l.trim());
+    const rest = lines.slice(i + 1, end).filter((l) => l.trim());
     if (rest.length <= 6 && rest.every((l) => l.trim().length <= 60)) return i;
   }
-  return lines.length;
+  return end;
 }
 
 function trimBlankLines(text: string): string {
@@ -106,7 +122,8 @@ function trimBlankLines(text: string): string {
 }
 
 export function splitReply(text: string): ReplyParts {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const whole = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  const lines = whole.split('\n');
   let quoteStart = lines.length;
   for (let i = 0; i < lines.length; i++) {
     if (isQuoteStart(lines, i)) {
@@ -114,13 +131,17 @@ export function splitReply(text: string): ReplyParts {
       break;
     }
   }
-  const body = lines.slice(0, quoteStart);
   // Trailing blank lines would hide a sign-off from the "last lines" window.
-  while (body.length > 0 && !(body[body.length - 1] ?? '').trim()) body.pop();
-  const signatureStart = findSignatureStart(body);
+  let bodyEnd = quoteStart;
+  while (bodyEnd > 0 && !(lines[bodyEnd - 1] ?? '').trim()) bodyEnd--;
+  const signatureStart = findSignatureStart(lines, bodyEnd);
+  // Lines [from, to) joined with "\n" are the text between their offsets: sliced, not joined again.
+  const offsets = [0];
+  for (let i = 0; i < lines.length; i++) offsets.push(offsets[i]! + lines[i]!.length + 1);
+  const join = (from: number, to: number) => (from >= to ? '' : whole.slice(offsets[from], offsets[to]! - 1));
   return {
-    newText: trimBlankLines(body.slice(0, signatureStart).join('\n')),
-    signature: trimBlankLines(body.slice(signatureStart).join('\n')),
-    quoted: trimBlankLines(lines.slice(quoteStart).join('\n')),
+    newText: trimBlankLines(join(0, signatureStart)),
+    signature: trimBlankLines(join(signatureStart, bodyEnd)),
+    quoted: trimBlankLines(join(quoteStart, lines.length)),
   };
 }

@@ -118,13 +118,36 @@ const FINGERPRINTS: Fingerprint[] = [
 
 export const MARKETING_SERVICES = new Set(FINGERPRINTS.filter((f) => f.marketing).map((f) => f.service));
 
+/**
+ * Per header, every value pattern of every fingerprint in one expression: a value none of them matches
+ * (most mail) is scanned once instead of once per service. Only a value this matches is tried pattern by
+ * pattern, in fingerprint order, as before.
+ */
+const ANY_VALUE_MATCH = new Map<string, RegExp>();
+{
+  const byHeader = new Map<string, RegExp[]>();
+  for (const [name, pattern] of FINGERPRINTS.flatMap((f) => f.valueMatches ?? [])) {
+    byHeader.set(name, [...(byHeader.get(name) ?? []), pattern]);
+  }
+  for (const [name, patterns] of byHeader) {
+    // Joined only when they share the one flag (case-insensitive, no g/y state); else always tried.
+    if (patterns.every((p) => p.flags === 'i'))
+      ANY_VALUE_MATCH.set(name, new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), 'i'));
+  }
+}
+
 export function detectBulkMailer(headers: Record<string, string>): string | undefined {
+  const ruledOut = new Set<string>();
+  for (const [name, any] of ANY_VALUE_MATCH) {
+    const value = headers[name];
+    if (value === undefined || !any.test(value.slice(0, 20_000))) ruledOut.add(name);
+  }
   for (const fingerprint of FINGERPRINTS) {
     if (fingerprint.headers?.some((name) => name in headers)) return fingerprint.service;
     if (
       fingerprint.valueMatches?.some(([name, pattern]) => {
         const value = headers[name];
-        return value !== undefined && pattern.test(value.slice(0, 20_000));
+        return !ruledOut.has(name) && value !== undefined && pattern.test(value.slice(0, 20_000));
       })
     )
       return fingerprint.service;

@@ -614,6 +614,81 @@ function meetingWordsFromRecord(msg: NormalisedMessage, out: HashSink, record: T
   return true;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// The reply score's speech-act cues (local.ts): what the text does to the reader, not which words of one
+// company it uses, so that they mean the same in every corpus.
+
+const YOU_ALL = /\b(you|your|yours|yourself|u)\b/gi;
+const MODAL_REQUEST =
+  /\b(can|could|would|will|wo?uld|won't|can't|couldn't) (you|u)\b|\bwould you (mind|be able)\b|\bare you (able|willing)\b/i;
+const LET_ME_KNOW =
+  /\blet (me|us) know\b|\bget back to (me|us)\b|\b(your|any) (thoughts|comments|feedback|input|approval|opinion|views|answer|response)\b|\bplease (advise|confirm|respond|reply)\b/i;
+const QUESTION_TO_YOU = /\b(you|your|u)\b[^.?!\n]{0,120}\?/i;
+const FYI_TEXT =
+  /\bfyi\b|\bfor your information\b|\bno (action|reply|response) (is )?(needed|required|necessary)\b|\bjust (wanted )?to let you know\b|\bfor those (of you )?(who|that)\b/i;
+
+export interface ReplyCues {
+  /** A modal request to the reader: "could you", "would you mind", "are you able". */
+  modal: boolean;
+  /** Asks for an answer in so many words: "let me know", "get back to me", "your thoughts", "please advise". */
+  letMeKnow: boolean;
+  /** A question with "you" in it. */
+  questionToYou: boolean;
+  /**
+   * Says it asks nothing: "FYI", "for your information", "no action needed", "just to let you know" (not
+   * "for your records": "please keep this for your records" asks something).
+   */
+  fyi: boolean;
+  /** "you" / "your" eleven times or more: a mass mailing's way of talking to everyone. */
+  youMany: boolean;
+  /** The part read is long (about 2,600 characters or more): digests, reports, articles. */
+  long: boolean;
+  /** A reply in a thread (In-Reply-To, References or "Re:"). */
+  reply: boolean;
+}
+
+/**
+ * Speech-act cues of the text the request model read (the new text, quotes removed), for the reply
+ * score: cheap pattern tests on at most 3,000 characters.
+ */
+export function replyCues(msg: NormalisedMessage, readText: string): ReplyCues {
+  const text = readText.length > 3000 ? readText.slice(0, 3000) : readText;
+  const s = msg.signals;
+  return {
+    modal: MODAL_REQUEST.test(text),
+    letMeKnow: LET_ME_KNOW.test(text),
+    questionToYou: text.includes('?') && QUESTION_TO_YOU.test(text),
+    fyi: FYI_TEXT.test(text),
+    youMany: countOf(YOU_ALL, text, 11) >= 11,
+    long: readText.length >= 2625,
+    reply: Boolean(s.inReplyTo) || s.references.length > 0 || SUBJECT_RE.test(msg.subject),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Asks to meet that the narrow meetingRequest of the guideline names (asks to meet, call or pick a
+// time), read one sentence at a time by the local engine besides its model and the scheduling module's
+// strong asks. Each was kept on leave-one-corpus-out precision and recall (docs/triage.md).
+
+/** Asks for a conversation in so many words: "discuss this with you", "when you get a minute", a conference call. */
+const MEETING_WORDS =
+  /\b(discuss|talk (about|through)|go over|walk through|review) [^.?!]{0,60}\bwith you\b|\b(when|once) you (get|have) a (second|minute|moment|chance)\b|\b(want|like|wish|willing|happy) to meet\b|\b(conference call|conf\.? call|call-in|dial-in|teleconference)\b/i;
+/** Asks that are about meeting only when the same sentence gives a time: "get together Tuesday", "how does Friday sound". */
+const MEETING_WORDS_WITH_TIME =
+  /\b(get together|sit down with|meet with|meet you|meet up|get with you|visit with you)\b|\bhow (does|do|would|is|about) [^.?!]{0,80}(sound|look|work)\b|\b(plan (on|to) attend(ing)?|please (attend|join)|join (us|me)|you are invited|invite you|hope (to see you|you can (come|join|make it)))\b/i;
+
+/** Whether a sentence asks to meet, talk or join a call (not whether it is an offer: the caller checks). */
+export function meetingCue(sentence: string): boolean {
+  return MEETING_WORDS.test(sentence) || (MEETING_WORDS_WITH_TIME.test(sentence) && hasTime(sentence));
+}
+
+/** Whether any of the words a meeting cue needs is in the text: most texts need no sentence split. */
+export function mayHaveMeetingCue(text: string): boolean {
+  return MAYBE_MEETING_CUE.test(text);
+}
+const MAYBE_MEETING_CUE =
+  /\b(with you|you (get|have) a|to meet|conference|conf|call-in|dial-in|teleconference|get together|sit down|meet|get with|visit with|how (does|do|would|is|about)|attend|please join|join (us|me)|invite|hope)/i;
+
 function names(extract: (sink: NameSink) => void): string[] {
   const sink = new NameSink();
   extract(sink);

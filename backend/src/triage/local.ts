@@ -15,6 +15,9 @@ import {
   extractSentence,
   HashSink,
   hasDeadline,
+  mayHaveMeetingCue,
+  meetingCue,
+  replyCues,
   separateLines,
   splitSentences,
   TokenRecord,
@@ -64,6 +67,10 @@ export interface RequestAnalysis {
   /** Calibrated probability that the strongest sentence asks the reader to do something. */
   probability: number;
   sentence?: string;
+  /** How many of the sentences read ask something (probability >= 0.5 before the offer discount). */
+  asks?: number;
+  /** The strongest sentence is an offer of help, discounted. */
+  offer?: boolean;
 }
 
 /** Sentences past this many characters of the new text are never among the first MAX_REQUEST_SENTENCES. */
@@ -87,16 +94,25 @@ const OFFER_WEIGHT = 0.35;
 
 export function analyseRequests(model: Pick<TriageModel, 'request'>, text: string): RequestAnalysis {
   let best: RequestAnalysis = { probability: 0 };
+  let asks = 0;
+  let offer = false;
   const bounded = text.length > MAX_REQUEST_CHARS ? text.slice(0, MAX_REQUEST_CHARS) : text;
   for (const sentence of splitSentences(bounded, MAX_REQUEST_SENTENCES)) {
     extractSentence(sentence, sentenceSink.reset());
     let p = probabilityOfSink(model.request, sentenceSink);
+    if (p >= 0.5) asks++;
     // The offer discount only lowers p: a sentence that cannot beat the best one needs no check.
     if (p <= best.probability) continue;
-    if (OFFER.test(sentence) && !hasDeadline(sentence)) p *= OFFER_WEIGHT;
-    if (p > best.probability) best = { probability: p, sentence };
+    const isOffer = OFFER.test(sentence) && !hasDeadline(sentence);
+    if (isOffer) p *= OFFER_WEIGHT;
+    if (p > best.probability) {
+      best = { probability: p, sentence };
+      offer = isOffer;
+    }
   }
-  return best.sentence ? { ...best, sentence: quotablePart(model, bounded, best.sentence) } : best;
+  return best.sentence
+    ? { ...best, sentence: quotablePart(model, bounded, best.sentence), asks, offer }
+    : { ...best, asks, offer };
 }
 
 /**
@@ -163,10 +179,15 @@ const MEETING_ASK =
   /\bplease (give (me|us) a )?call( me| us)?( back)?\s*(\.|!|$|when|at your|as soon as|asap|today|tomorrow|this (afternoon|morning|week)|to discuss|so (that )?we)|\bgive (me|us) a (call|ring|buzz)\b|\b(would|'d|want(ed)?|hope|hoping) (like |love )?to (meet|talk|speak|chat|get together|sit down) (with|to) you\b|\bwe (could|should) (meet|talk|chat|speak|get together|sit down)\b|\bmark your calendars?\b/i;
 const CONDITIONAL = /\bif (you|u)('d| would| want| wish| need| have)\b/i;
 
-function hasMeetingAsk(text: string): boolean {
-  if (!MEETING_ASK.test(text)) return false;
+function hasMeetingAsk(text: string, subject: string): boolean {
+  if (meetingCue(subject)) return true;
+  const asks = MEETING_ASK.test(text);
+  const cues = mayHaveMeetingCue(text);
+  if (!asks && !cues) return false;
   for (const sentence of splitSentences(text, MAX_REQUEST_SENTENCES)) {
-    if (MEETING_ASK.test(sentence) && !OFFER.test(sentence) && !CONDITIONAL.test(sentence)) return true;
+    if (OFFER.test(sentence)) continue;
+    if (asks && MEETING_ASK.test(sentence) && !CONDITIONAL.test(sentence)) return true;
+    if (cues && meetingCue(sentence)) return true;
   }
   return false;
 }
@@ -319,15 +340,35 @@ export interface TriageSignals {
  */
 export const REPLY_DECISION_POINT = 0.7;
 
-/** The adjusted request score moved, piecewise linearly, so that REPLY_DECISION_POINT sits at the dial's 0.5. */
+/**
+ * The adjusted request score (0 up, past 1 when several cues raise it) moved so that REPLY_DECISION_POINT
+ * sits at the dial's 0.5: linearly below it, approaching 1 above it without reaching it, so that two asks
+ * both past 1 keep their order.
+ */
 function onDial(score: number): number {
   return score < REPLY_DECISION_POINT
     ? (0.5 * score) / REPLY_DECISION_POINT
-    : 0.5 + (0.5 * (score - REPLY_DECISION_POINT)) / (1 - REPLY_DECISION_POINT);
+    : 1 - 0.5 * Math.exp(-(score - REPLY_DECISION_POINT) / (1 - REPLY_DECISION_POINT));
 }
 
 /** How much an ask counts when the opening names someone else, a group, or the reader (chosen on LOCO). */
 const ADDRESSEE_WEIGHT = { other: 0.6, group: 0.7, me: 1.4 } as const;
+
+/**
+ * How much each speech-act cue of the new text (features.ts `replyCues`) moves the ask, chosen on the
+ * pooled leave-one-corpus-out predictions (docs/triage.md): modal requests, "let me know" and questions
+ * with "you" raise it; an "FYI", a reply deep in a thread, a long text and mass-mailing "you"s lower it.
+ */
+const REPLY_CUE_WEIGHT = {
+  modal: 1.2,
+  letMeKnow: 1.15,
+  questionToYou: 1.1,
+  fyi: 0.7,
+  reply: 0.85,
+  long: 0.6,
+  youMany: 0.6,
+} as const;
+const REPLY_CUES = Object.keys(REPLY_CUE_WEIGHT) as (keyof typeof REPLY_CUE_WEIGHT)[];
 
 /** The model-driven signals of a message, before rules and precedence (the eval measures these). */
 export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): TriageSignals {
@@ -357,7 +398,7 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
         SCHEDULING_WORDS.test(msg.subject) ||
         SCHEDULING_WORDS.test(msg.text.length > 5000 ? msg.text.slice(0, 5000) : msg.text))) ||
       hasStrongMeetingAsk(`${msg.subject}\n${readText.length > 5000 ? readText.slice(0, 5000) : readText}`) ||
-      hasMeetingAsk(readText.length > 5000 ? readText.slice(0, 5000) : readText));
+      hasMeetingAsk(readText.length > 5000 ? readText.slice(0, 5000) : readText, msg.subject));
   let pReply = fromMe ? 0 : request.probability;
   // Mail that does not name the reader in To or Cc (a list, an alias, Bcc) needs a question to the
   // reader to wait for an answer, like mail where the reader is only in Cc (the guideline).
@@ -370,10 +411,15 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   const addressee = fromMe ? undefined : addresseeOf(readText, ownerNameWords(me, [...msg.to, ...msg.cc]));
   if (addressee === 'other') pReply *= ADDRESSEE_WEIGHT.other;
   else if (addressee === 'group') pReply *= ADDRESSEE_WEIGHT.group;
-  else if (addressee === 'me') pReply = Math.min(1, pReply * ADDRESSEE_WEIGHT.me);
+  else if (addressee === 'me') pReply *= ADDRESSEE_WEIGHT.me;
   // Mail to a crowd, and digest-length mail, rarely waits for this reader's answer.
   if (msg.to.length + msg.cc.length > 15) pReply *= 0.5;
   if (readText.length > 5000) pReply *= 0.75;
+  // What the text does to the reader (speech acts of the new text, quotes removed).
+  if (pReply > 0) {
+    const cues = replyCues(msg, readText);
+    for (const cue of REPLY_CUES) if (cues[cue]) pReply *= REPLY_CUE_WEIGHT[cue];
+  }
   pReply = onDial(pReply);
   const pNeedsReply = fromMe
     ? 0

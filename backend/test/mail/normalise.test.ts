@@ -9,6 +9,7 @@ import {
   splitReply,
   stripHiddenHtml,
   stripInvisibleChars,
+  tidyLineEnds,
 } from '../../src/mail/normalise.ts';
 
 const fixture = (name: string) => decodeBytes(readFileSync(new URL(`../fixtures/mail/${name}`, import.meta.url)));
@@ -264,5 +265,24 @@ describe('HTML bodies', () => {
     expect(msg.text).toContain('First visible paragraph.');
     expect(msg.text).toMatch(/\* item one\n \* item two/);
     expect(msg.text).toContain('Last line');
+  });
+});
+
+describe('tidyLineEnds', () => {
+  it('gives what the three replacements it stands for give', () => {
+    const threePasses = (text: string) =>
+      text
+        .replace(/\r\n?/g, '\n')
+        .replace(/(?<![ \t\u00A0])[ \t\u00A0]+\n/g, '\n')
+        .replace(/\n{3,}/g, '\n\n');
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('\n', '\r', ' ', '\t', '\u00a0', 'a', '\u2028', '\u000b'), maxLength: 40 }),
+        (text) => {
+          expect(tidyLineEnds(text)).toBe(threePasses(text));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
   });
 });

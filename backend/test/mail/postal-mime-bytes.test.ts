@@ -3,9 +3,15 @@
  * concatenation: the decoded bytes, and so the parsed text, must be exactly what the Blob gave.
  */
 import fc from 'fast-check';
+import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
 import { normaliseMessage } from '../../src/mail/normalise.ts';
-import { concatChunks, postalMimeBytesPatched, postalMimeBytesReady } from '../../src/mail/postal-mime-bytes.ts';
+import {
+  concatChunks,
+  postalMimeBytesPatched,
+  postalMimeBytesReady,
+  postalMimeParseLoopPatched,
+} from '../../src/mail/postal-mime-bytes.ts';
 
 describe('postal-mime decoders without Blob', () => {
   it('concatenates chunks to the bytes a Blob holds', async () => {
@@ -34,6 +40,7 @@ describe('postal-mime decoders without Blob', () => {
   it('patches postal-mime and parses quoted-printable, base64 and multipart bodies as before', async () => {
     await postalMimeBytesReady;
     expect(postalMimeBytesPatched).toBe(true);
+    expect(postalMimeParseLoopPatched).toBe(true);
     const qp = await normaliseMessage({
       id: 'qp',
       raw: [
@@ -74,5 +81,83 @@ describe('postal-mime decoders without Blob', () => {
     });
     expect(multipart.text).toBe('Grüße aus Köln.');
     expect(multipart.attachments).toEqual([{ mimeType: 'application/octet-stream', size: 6, filename: 'a.bin' }]);
+  });
+
+  it('parses every message as the shipped parse loop does (one await per line)', async () => {
+    await postalMimeBytesReady;
+    interface Parser {
+      started: boolean;
+      buf: ArrayBuffer;
+      av: Uint8Array;
+      readPos: number;
+      options: { forceRfc822Attachments?: boolean };
+      forceRfc822Attachments: boolean;
+      root: unknown;
+      resolveInput(buf: unknown): Promise<ArrayBuffer>;
+      readLine(): { bytes: Uint8Array; done: boolean };
+      processLine(line: Uint8Array, isFinal: boolean): Promise<void>;
+      hasReportParts(): boolean;
+      collectNode(node: unknown, a: boolean, b: boolean): Promise<void>;
+      renderTextContent(): void;
+      buildMessage(): unknown;
+      encodeAttachments(): void;
+    }
+    // postal-mime 4.0's parse, as shipped.
+    async function shippedParse(this: Parser, buf: unknown) {
+      this.started = true;
+      this.buf = await this.resolveInput(buf);
+      this.av = new Uint8Array(this.buf);
+      this.readPos = 0;
+      while (this.readPos < this.av.length) {
+        const line = this.readLine();
+        await this.processLine(line.bytes, line.done);
+      }
+      this.forceRfc822Attachments = Boolean(this.options.forceRfc822Attachments) || this.hasReportParts();
+      await this.collectNode(this.root, false, false);
+      this.renderTextContent();
+      const message = this.buildMessage();
+      this.encodeAttachments();
+      return message;
+    }
+    const line = fc.constantFrom(
+      '--b1',
+      '--b1--',
+      '--b1  ',
+      '--b2',
+      '--b2--',
+      '--b1x',
+      '-- ',
+      '--',
+      '-',
+      '',
+      'text line',
+      'Content-Type: multipart/alternative; boundary="b2"',
+      'Content-Type: text/html',
+      'Content-Transfer-Encoding: quoted-printable',
+      'Content-Transfer-Encoding: base64',
+      'Content-Disposition: attachment; filename="x.txt"',
+      'caf=C3=A9 so=',
+      'aGVsbG8gd29ybGQ=',
+      '<p>hi</p>',
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 30 }),
+        fc.constantFrom('\r\n', '\n'),
+        fc.boolean(),
+        async (lines, eol, endsWithEol) => {
+          const head = ['From: a@example.com', 'Subject: s', 'Content-Type: multipart/mixed; boundary="b1"', ''];
+          const raw = [...head, ...lines].join(eol) + (endsWithEol ? eol : '');
+          const bytes = new TextEncoder().encode(raw);
+          const patched = await PostalMime.parse(bytes.slice().buffer, { attachmentEncoding: 'base64' });
+          const shipped = await shippedParse.call(
+            new PostalMime({ attachmentEncoding: 'base64' }) as unknown as Parser,
+            bytes.slice().buffer,
+          );
+          expect(JSON.stringify(patched)).toBe(JSON.stringify(shipped));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

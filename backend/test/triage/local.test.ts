@@ -204,6 +204,74 @@ describe('triageLocal on typical mail', () => {
     expect(triageLocal(own, { me: ME }).meetingRequest).toBe(false);
   });
 
+  it('reads the narrow meeting asks sentence by sentence: a talk with the reader, a call to join, a time to get together', async () => {
+    const flagged = async (subject: string, text: string) =>
+      triageLocal(await message({ from: 'ann@example.com', subject, text }), { me: ME }).meetingRequest;
+    expect(
+      await flagged(
+        'Warehouse lease',
+        'I read the landlord’s new terms. I would like to discuss them with you before we sign.',
+      ),
+    ).toBe(true);
+    expect(
+      await flagged('Invoices', 'Two of the March invoices look doubled. Let me know when you get a minute.'),
+    ).toBe(true);
+    expect(
+      await flagged(
+        'Quarterly numbers',
+        'We will go through the quarterly numbers on a conference call with the auditors.',
+      ),
+    ).toBe(true);
+    expect(await flagged('Offsite', 'The offsite is set. How does Tuesday the 9th look for everyone?')).toBe(true);
+    expect(await flagged('Catch-up', 'Back from leave at last. Could we get together on Thursday afternoon?')).toBe(
+      true,
+    );
+    // Not meetings: a deadline, an announcement of what happened, a get-together without a time, an offer.
+    expect(await flagged('Timesheets', 'Timesheets are due by Friday noon. Please submit yours before then.')).toBe(
+      false,
+    );
+    expect(
+      await flagged('Board meeting', 'The minutes of Monday’s board meeting are attached. The budget was approved.'),
+    ).toBe(false);
+    expect(await flagged('Family', 'It would be lovely to get together some time, it has been years.')).toBe(false);
+    expect(
+      await flagged(
+        'Contract',
+        'The signed contract is attached. If you have questions, I am happy to discuss them with you.',
+      ),
+    ).toBe(false);
+  });
+
+  it('raises the reply score for asks to the reader and lowers it for FYI, replies and long or mass-mailed text', async () => {
+    const score = async (text: string, fields: Partial<EmailMessage> = {}) =>
+      triageSignals(await message({ from: 'ann@example.com', subject: 'Slides', text, ...fields }), { me: ME }).pReply;
+    const plain = await score('Please send the slides for the review.');
+    expect(await score('Could you send the slides for the review?')).toBeGreaterThan(plain);
+    expect(await score('Please send the slides for the review and let me know what you think.')).toBeGreaterThan(plain);
+    expect(await score('FYI: please send the slides for the review.')).toBeLessThan(plain);
+    expect(await score('Please send the slides for the review.', { subject: 'Re: Slides' })).toBeLessThan(plain);
+    const longText = `Please send the slides for the review.\n\n${'The market moved again this week and prices rose in every region we follow. '.repeat(40)}`;
+    expect(await score(longText)).toBeLessThan(plain);
+    const massYou = `Please send the slides for the review. ${'You and your team deserve the best, and you can have it. '.repeat(5)}`;
+    expect(await score(massYou)).toBeLessThan(plain);
+    const direct = triageLocal(
+      await message({ from: 'ann@example.com', subject: 'Slides', text: 'Could you send me the slides for Monday?' }),
+      { me: ME },
+    );
+    expect(direct.category).toBe('to_respond');
+    expect(direct.needsReply).toBe(true);
+    const fyi = triageLocal(
+      await message({
+        from: 'ann@example.com',
+        subject: 'Slides',
+        text: 'FYI, the slides from Monday are on the shared drive. No action needed.',
+      }),
+      { me: ME },
+    );
+    expect(fyi.category).toBe('fyi');
+    expect(fyi.needsReply).toBe(false);
+  });
+
   it('discounts the reply score when the reader is not named in To or Cc, less for a mailing list', async () => {
     const text = 'Could you send me the slides for the review?';
     const direct = await normaliseMessage({ id: 'd', from: 'ann@example.com', to: ME, subject: 'Slides', text });
