@@ -12,6 +12,8 @@ import { createSyncService } from '../../src/sync/service.ts';
 
 /** Statement shape → count; the text up to its first 90 characters, whitespace folded. */
 const statements = new Map<string, number>();
+/** Statement shape → milliseconds from sending it to its answer (PostgreSQL's time plus the round trip). */
+const statementMs = new Map<string, number>();
 const originalQuery = pg.Client.prototype.query;
 type QueryFn = (this: pg.Client, ...args: unknown[]) => unknown;
 (pg.Client.prototype as unknown as { query: QueryFn }).query = function (this: pg.Client, ...args: unknown[]) {
@@ -24,7 +26,18 @@ type QueryFn = (this: pg.Client, ...args: unknown[]) => unknown;
         : '?';
   const shape = text.replace(/\s+/g, ' ').trim().slice(0, 90);
   statements.set(shape, (statements.get(shape) ?? 0) + 1);
-  return (originalQuery as unknown as QueryFn).apply(this, args);
+  const t0 = performance.now();
+  const done = () => statementMs.set(shape, (statementMs.get(shape) ?? 0) + performance.now() - t0);
+  const last = args[args.length - 1];
+  if (typeof last === 'function')
+    args[args.length - 1] = (...results: unknown[]) => {
+      done();
+      return (last as (...a: unknown[]) => unknown)(...results);
+    };
+  const result = (originalQuery as unknown as QueryFn).apply(this, args);
+  if (result && typeof (result as Promise<unknown>).then === 'function')
+    (result as Promise<unknown>).then(done, () => {});
+  return result;
 };
 
 const config = loadConfig(process.env);
@@ -42,11 +55,13 @@ process.on('message', (message) => {
   if (message === 'mark') {
     cpuMark = process.cpuUsage();
     statements.clear();
+    statementMs.clear();
   } else if (message === 'report') {
     const cpu = process.cpuUsage(cpuMark);
     process.send?.({
       cpuMs: (cpu.user + cpu.system) / 1000,
       statements: Object.fromEntries(statements),
+      statementMs: Object.fromEntries(statementMs),
     });
   }
 });

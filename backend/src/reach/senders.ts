@@ -9,7 +9,7 @@ import type { CategoryId, Sender, UnsubscribeMethod, UnsubscribeResult } from '@
 import type { Kysely } from 'kysely';
 import type { NormalisedMessage } from '../mail/types.ts';
 import type { Database } from '../storage/schema.ts';
-import { type SenderRow, senderStore } from '../storage/senders.ts';
+import { type SenderRow, type SenderSighting, senderStore } from '../storage/senders.ts';
 import type { UserScope } from '../storage/user-scope.ts';
 import { userStore } from '../storage/users.ts';
 import { type OutboundOptions, OutboundUrlError, request } from './http.ts';
@@ -74,11 +74,17 @@ export interface SeenMessage {
 
 /** Records the sender of a message someone else wrote (idempotent per message id). */
 export async function recordSender(db: Kysely<Database>, scope: UserScope, seen: SeenMessage): Promise<void> {
+  const sighting = sightingOf(seen);
+  if (sighting) await senderStore(db, scope).record(sighting);
+}
+
+/** What a message someone else wrote tells about its sender; undefined when it names no sender. */
+export function sightingOf(seen: SeenMessage): SenderSighting | undefined {
   const from = seen.message.from?.address?.toLowerCase();
-  if (!from) return;
+  if (!from) return undefined;
   const header = seen.message.headers['list-unsubscribe'] ?? null;
   const post = isOneClickPost(seen.message.headers['list-unsubscribe-post']);
-  await senderStore(db, scope).record({
+  return {
     address: from,
     name: seen.message.from?.name ?? null,
     category: seen.category,
@@ -87,7 +93,7 @@ export async function recordSender(db: Kysely<Database>, scope: UserScope, seen:
     listUnsubscribePost: post,
     messageId: seen.message.id,
     mailboxId: seen.mailboxId ?? null,
-  });
+  };
 }
 
 function toSender(row: SenderRow): Sender {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, type QueryCreator, sql, type Updateable } from 'kysely';
 import type { Database, MailboxRow, ProcessedMessagesTable } from './schema.ts';
+import { type SenderSighting, senderUpsert } from './senders.ts';
 import { countMessageQuery, type MessageCount } from './stats.ts';
 
 export type LedgerRow = {
@@ -110,6 +111,8 @@ export function ledgerStore(db: Kysely<Database>) {
       providerMessageId: string,
       values: LedgerValues,
       count: MessageCount,
+      /** The sender's row (storage/senders.ts), written in the same statement. */
+      sender?: SenderSighting,
     ): Promise<void> {
       const withUpdate = db.with('ledger_update', (qb) =>
         qb
@@ -118,7 +121,8 @@ export function ledgerStore(db: Kysely<Database>) {
           .where('mailbox_id', '=', mailboxId)
           .where('provider_message_id', '=', providerMessageId),
       );
-      await countMessageQuery(withUpdate as unknown as QueryCreator<Database>, count).execute();
+      const query = sender ? withUpdate.with('also_write', () => senderUpsert(db, count.scope, sender)) : withUpdate;
+      await countMessageQuery(query as unknown as QueryCreator<Database>, count).execute();
     },
 
     async record(mailboxId: string, providerMessageId: string, values: LedgerValues): Promise<void> {
@@ -162,41 +166,87 @@ export function ledgerStore(db: Kysely<Database>) {
     },
 
     /** Thread state follows the newest message only: an older message processed late changes nothing. */
-    async saveThreadState(
+    async saveThreadState(mailbox: MailboxRow, next: ThreadStateValues): Promise<void> {
+      await threadStateQuery(db, mailbox, next).execute();
+    },
+
+    /**
+     * The pipeline's last write, one statement: marks the message processed (only while `token` still holds
+     * its lease), saves the thread state and, when the lease was held, writes the audit entry. False when the
+     * lease passed to another worker (nothing processed, nothing audited).
+     */
+    async finish(
       mailbox: MailboxRow,
+      providerMessageId: string,
+      token: string | null,
       next: {
-        threadId: string;
-        messageId: string;
-        fromMe: boolean;
-        state: string;
-        at: Date;
-        followUpDueAt: Date | null;
+        ledger?: LedgerValues;
+        threadState: ThreadStateValues;
+        audit: { action: string; detail: Record<string, unknown> };
       },
-    ): Promise<void> {
-      const values = {
-        state: next.state,
-        last_message_id: next.messageId,
-        last_from_me: next.fromMe,
-        last_message_at: next.at,
-        follow_up_due_at: next.followUpDueAt,
-        updated_at: new Date(),
-      };
-      await db
-        .insertInto('thread_states')
-        .values({
-          tenant_id: mailbox.tenant_id,
-          user_id: mailbox.user_id,
-          mailbox_id: mailbox.id,
-          thread_id: next.threadId,
-          ...values,
-        })
-        .onConflict((oc) =>
-          oc
-            .columns(['mailbox_id', 'thread_id'])
-            .doUpdateSet(values)
-            .where('thread_states.last_message_at', '<=', next.at),
+    ): Promise<boolean> {
+      const withDone = db.with('done', (qc) =>
+        qc
+          .updateTable('processed_messages')
+          .set({ ...next.ledger, processed_at: new Date(), lease_until: null })
+          .where('mailbox_id', '=', mailbox.id)
+          .where('provider_message_id', '=', providerMessageId)
+          .where('lease_token', '=', token ?? '')
+          .where('processed_at', 'is', null)
+          .returning(['tenant_id', 'user_id']),
+      );
+      const withState = withDone.with('thread_state', (qc) =>
+        threadStateQuery(qc as unknown as QueryCreator<Database>, mailbox, next.threadState),
+      );
+      const detail = JSON.stringify(next.audit.detail);
+      const audited = await withState
+        .insertInto('audit_log')
+        .columns(['tenant_id', 'user_id', 'action', 'detail'])
+        .expression((eb) =>
+          eb
+            .selectFrom('done')
+            .select([
+              'done.tenant_id',
+              'done.user_id',
+              sql<string>`${next.audit.action}::text`.as('action'),
+              sql<string>`${detail}::jsonb`.as('detail'),
+            ]),
         )
-        .execute();
+        .returning('id')
+        .executeTakeFirst();
+      return audited !== undefined;
     },
   };
+}
+
+export type ThreadStateValues = {
+  threadId: string;
+  messageId: string;
+  fromMe: boolean;
+  state: string;
+  at: Date;
+  followUpDueAt: Date | null;
+};
+
+function threadStateQuery(qc: QueryCreator<Database>, mailbox: MailboxRow, next: ThreadStateValues) {
+  const values = {
+    state: next.state,
+    last_message_id: next.messageId,
+    last_from_me: next.fromMe,
+    last_message_at: next.at,
+    follow_up_due_at: next.followUpDueAt,
+    updated_at: new Date(),
+  };
+  return qc
+    .insertInto('thread_states')
+    .values({
+      tenant_id: mailbox.tenant_id,
+      user_id: mailbox.user_id,
+      mailbox_id: mailbox.id,
+      thread_id: next.threadId,
+      ...values,
+    })
+    .onConflict((oc) =>
+      oc.columns(['mailbox_id', 'thread_id']).doUpdateSet(values).where('thread_states.last_message_at', '<=', next.at),
+    );
 }

@@ -4,7 +4,7 @@
  * List-Unsubscribe header.
  */
 import type { CategoryId } from '@steward/shared';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type QueryCreator, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import type { UserScope } from './user-scope.ts';
 
@@ -49,41 +49,48 @@ const SENDER_COLUMNS = [
 /** The category column holds the CategoryId it was written with (`record`). */
 const typed = <T extends { category: string }>(row: T) => row as T & { category: CategoryId };
 
+/**
+ * The sender's upsert (idempotent per message id: the same message seen twice counts once), built on `qc` so
+ * it can be one part of another statement (a data-modifying WITH: ledgerStore.recordAndCount).
+ */
+export function senderUpsert(qc: QueryCreator<Database>, scope: UserScope, seen: SenderSighting) {
+  return qc
+    .insertInto('senders')
+    .values({
+      tenant_id: scope.tenantId,
+      user_id: scope.userId,
+      address: seen.address,
+      name: seen.name,
+      category: seen.category,
+      message_count: 1,
+      first_seen: seen.at,
+      last_seen: seen.at,
+      list_unsubscribe: seen.listUnsubscribe,
+      list_unsubscribe_post: seen.listUnsubscribePost,
+      last_message_id: seen.messageId,
+      mailbox_id: seen.mailboxId,
+    })
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'address']).doUpdateSet({
+        message_count: sql`senders.message_count + case when senders.last_message_id is distinct from excluded.last_message_id then 1 else 0 end`,
+        first_seen: sql`least(senders.first_seen, excluded.first_seen)`,
+        // The newest message decides category, name and header.
+        last_seen: sql`greatest(senders.last_seen, excluded.last_seen)`,
+        category: sql`case when excluded.last_seen >= senders.last_seen then excluded.category else senders.category end`,
+        name: sql`case when excluded.last_seen >= senders.last_seen then coalesce(excluded.name, senders.name) else senders.name end`,
+        list_unsubscribe: sql`case when excluded.last_seen >= senders.last_seen then excluded.list_unsubscribe else senders.list_unsubscribe end`,
+        list_unsubscribe_post: sql`case when excluded.last_seen >= senders.last_seen then excluded.list_unsubscribe_post else senders.list_unsubscribe_post end`,
+        last_message_id: sql`excluded.last_message_id`,
+        mailbox_id: sql`coalesce(excluded.mailbox_id, senders.mailbox_id)`,
+      }),
+    );
+}
+
 export function senderStore(db: Kysely<Database>, scope: UserScope) {
   return {
     /** Idempotent per message id: the same message seen twice counts once. */
     async record(seen: SenderSighting): Promise<void> {
-      await db
-        .insertInto('senders')
-        .values({
-          tenant_id: scope.tenantId,
-          user_id: scope.userId,
-          address: seen.address,
-          name: seen.name,
-          category: seen.category,
-          message_count: 1,
-          first_seen: seen.at,
-          last_seen: seen.at,
-          list_unsubscribe: seen.listUnsubscribe,
-          list_unsubscribe_post: seen.listUnsubscribePost,
-          last_message_id: seen.messageId,
-          mailbox_id: seen.mailboxId,
-        })
-        .onConflict((oc) =>
-          oc.columns(['user_id', 'address']).doUpdateSet({
-            message_count: sql`senders.message_count + case when senders.last_message_id is distinct from excluded.last_message_id then 1 else 0 end`,
-            first_seen: sql`least(senders.first_seen, excluded.first_seen)`,
-            // The newest message decides category, name and header.
-            last_seen: sql`greatest(senders.last_seen, excluded.last_seen)`,
-            category: sql`case when excluded.last_seen >= senders.last_seen then excluded.category else senders.category end`,
-            name: sql`case when excluded.last_seen >= senders.last_seen then coalesce(excluded.name, senders.name) else senders.name end`,
-            list_unsubscribe: sql`case when excluded.last_seen >= senders.last_seen then excluded.list_unsubscribe else senders.list_unsubscribe end`,
-            list_unsubscribe_post: sql`case when excluded.last_seen >= senders.last_seen then excluded.list_unsubscribe_post else senders.list_unsubscribe_post end`,
-            last_message_id: sql`excluded.last_message_id`,
-            mailbox_id: sql`coalesce(excluded.mailbox_id, senders.mailbox_id)`,
-          }),
-        )
-        .execute();
+      await senderUpsert(db, scope, seen).execute();
     },
 
     /** The newest senders first, optionally of one category. */

@@ -65,6 +65,18 @@ export function syncStore(db: Kysely<Database>) {
       await db.updateTable('mailboxes').set({ cursor: to }).where('id', '=', id).where('cursor', '=', from).execute();
     },
 
+    /** moveCursor and touchStatus in one statement (a data-modifying WITH): the end of every delta sync. */
+    async moveCursorAndTouch(mailbox: MailboxRow, from: string, to: string, values: SyncStatusValues): Promise<void> {
+      await db
+        .with('moved', (qc) =>
+          qc.updateTable('mailboxes').set({ cursor: to }).where('id', '=', mailbox.id).where('cursor', '=', from),
+        )
+        .insertInto('sync_status')
+        .values({ tenant_id: mailbox.tenant_id, user_id: mailbox.user_id, mailbox_id: mailbox.id, ...values })
+        .onConflict((oc) => oc.column('mailbox_id').doUpdateSet(values))
+        .execute();
+    },
+
     async saveWatch(id: string, watch: { id: string; expiresAt: Date; clientState: string }): Promise<void> {
       await db
         .updateTable('mailboxes')

@@ -5,10 +5,10 @@ import {
   type SettingsPatch,
   type VoiceProfile,
 } from '@steward/shared';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { defaultVoice } from '../drafting/voice.ts';
 import type { ModelContext } from '../model-context.ts';
-import type { SenderRule } from '../triage/local.ts';
+import type { PersonalModel, SenderRule } from '../triage/local.ts';
 import { mailIndexStore } from './mail-index.ts';
 import { mailboxStore } from './mailboxes.ts';
 import { notesStore } from './notes.ts';
@@ -86,6 +86,8 @@ export function mergeSettings(stored: Record<string, unknown> | null | undefined
 
 export type UserStore = ReturnType<typeof userStore>;
 
+type VoiceRow = { profile: unknown; examples: unknown };
+
 /** The user's own rows. Constructed only with a scope, so a query without tenant and user cannot be written. */
 export function userStore(db: Kysely<Database>, scope: UserScope) {
   const own = () => db.selectFrom('users').where('id', '=', scope.userId).where('tenant_id', '=', scope.tenantId);
@@ -138,20 +140,49 @@ export function userStore(db: Kysely<Database>, scope: UserScope) {
 
     /** Everything the feature services need about the user, read once: settings, voice, rules, personal model. */
     async modelContext(): Promise<ModelContext> {
-      const [row, card, rules, personal] = await Promise.all([
-        own().select(['settings', 'email']).executeTakeFirst(),
-        voiceCard(),
-        triage.rules(),
-        triage.personalModel(),
-      ]);
+      // One statement (mail sync reads this for every message): the user row, voice, rules and personal
+      // model as scalar subqueries.
+      const row = await db
+        .selectNoFrom((eb) => [
+          own().select('settings').as('settings'),
+          own().select('email').as('email'),
+          eb
+            .selectFrom('voice_profiles')
+            .select(sql<VoiceRow>`json_build_object('profile', profile, 'examples', examples)`.as('voice'))
+            .where('tenant_id', '=', scope.tenantId)
+            .where('user_id', '=', scope.userId)
+            .as('voice'),
+          eb
+            .selectFrom('triage_rules')
+            .select(
+              sql<
+                SenderRule[]
+              >`coalesce(json_agg(json_build_object('kind', kind, 'value', value, 'category', category)), '[]'::json)`.as(
+                'rules',
+              ),
+            )
+            .where('tenant_id', '=', scope.tenantId)
+            .where('user_id', '=', scope.userId)
+            .as('rules'),
+          eb
+            .selectFrom('personal_models')
+            .select('model')
+            .where('tenant_id', '=', scope.tenantId)
+            .where('user_id', '=', scope.userId)
+            .as('personal'),
+        ])
+        .executeTakeFirstOrThrow();
+      const voiceRow = row.voice as VoiceRow | null;
       return {
         scope,
         userKey: `${scope.tenantId}:${scope.userId}`,
-        settings: mergeSettings(row?.settings as Record<string, unknown> | undefined),
-        voice: card,
-        rules: rules as SenderRule[],
-        ...(personal ? { personal } : {}),
-        ...(row?.email ? { email: row.email } : {}),
+        settings: mergeSettings(row.settings as Record<string, unknown> | null),
+        voice: voiceRow
+          ? { profile: voiceRow.profile as VoiceProfile, examples: (voiceRow.examples as EmailMessage[] | null) ?? [] }
+          : { profile: defaultVoice(), examples: [] },
+        rules: (row.rules as SenderRule[] | null) ?? [],
+        ...(row.personal ? { personal: row.personal as PersonalModel } : {}),
+        ...(row.email ? { email: row.email } : {}),
       };
     },
 

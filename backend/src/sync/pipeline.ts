@@ -17,7 +17,7 @@ import { normaliseMessage } from '../mail/normalise.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
 import type { ModelContext } from '../model-context.ts';
 import type { ReachHooks } from '../reach/hooks.ts';
-import { recordSender } from '../reach/senders.ts';
+import { sightingOf } from '../reach/senders.ts';
 import { type LedgerRow, type LedgerValues, ledgerStore } from '../storage/ledger.ts';
 import { mailIndexStore } from '../storage/mail-index.ts';
 import type { Database, MailboxRow } from '../storage/schema.ts';
@@ -177,15 +177,16 @@ export async function processMessage(
         : 'awaiting_reply'
       : result.category;
     category = decided;
-    // The category and the dashboard's count are written together (one statement), so a retry never counts twice.
+    // The category and the dashboard's count are written together (one statement), so a retry never counts
+    // twice; the sender's row (reach/senders.ts) goes in the same statement.
     await ledgerStore(deps.db).recordAndCount(
       mailbox.id,
       providerMessageId,
       { category: decided, thread_id: message.threadId },
       { scope, at: receivedAt, category: decided, counts: { messages: 1 }, zone: user.settings.timeZone },
+      fromMe ? undefined : sightingOf({ message: normalised, category: decided, receivedAt, mailboxId: mailbox.id }),
     );
     if (!fromMe) {
-      await recordSender(deps.db, scope, { message: normalised, category, receivedAt, mailboxId: mailbox.id });
       if (deps.reach?.alerts) {
         await deps.reach.alerts(scope, {
           message: normalised,
@@ -209,16 +210,11 @@ export async function processMessage(
   }
 
   if (fromMe) await recordReplyIfAny(deps.db, mailbox, message.threadId, providerMessageId, receivedAt);
-  const followUpDue = await updateThreadState(
-    deps,
-    mailbox,
-    message.threadId,
-    providerMessageId,
-    fromMe,
-    category,
-    receivedAt,
-    user.settings,
-  );
+  // Thread state follows the newest message only; it is written with the ledger's last write (below).
+  const followUpDue =
+    fromMe && category === 'awaiting_reply'
+      ? new Date(receivedAt.getTime() + user.settings.followUpAfterDays * 86_400_000)
+      : null;
 
   // Background drafts only where someone waits for an answer (drafting/auto.ts); "Write a reply" is unaffected.
   if (!fromMe && !ledger.draft_id && shouldAutoDraft(normalised, { category }, user.me).draft) {
@@ -265,40 +261,21 @@ export async function processMessage(
     }
   }
 
-  await recordHeld(deps, mailbox, providerMessageId, ledger.lease_token, {
-    processed_at: new Date(),
-    lease_until: null,
+  // Processed (while this worker still holds the lease), the thread state and the audit entry: one statement.
+  const finished = await ledgerStore(deps.db).finish(mailbox, providerMessageId, ledger.lease_token, {
+    threadState: {
+      threadId: message.threadId,
+      messageId: providerMessageId,
+      fromMe,
+      state: category,
+      at: receivedAt,
+      followUpDueAt: followUpDue,
+    },
+    audit: { action: 'sync.message', detail: { mailboxId: mailbox.id, category } },
   });
+  if (!finished) throw new RetryLaterError(1000, 'the lease on this message passed to another worker');
   options.onProcessed?.({ fromMe, followUpDueAt: followUpDue });
-  await userStore(deps.db, { tenantId: mailbox.tenant_id, userId: mailbox.user_id }).audit('sync.message', {
-    mailboxId: mailbox.id,
-    category,
-  });
   return 'processed';
-}
-
-/** Thread state follows the newest message only; an older message processed late changes nothing. */
-async function updateThreadState(
-  deps: PipelineDeps,
-  mailbox: MailboxRow,
-  threadId: string,
-  messageId: string,
-  fromMe: boolean,
-  category: CategoryId,
-  at: Date,
-  settings: Settings,
-): Promise<Date | null> {
-  const followUpDue =
-    fromMe && category === 'awaiting_reply' ? new Date(at.getTime() + settings.followUpAfterDays * 86_400_000) : null;
-  await ledgerStore(deps.db).saveThreadState(mailbox, {
-    threadId,
-    messageId,
-    fromMe,
-    state: category,
-    at,
-    followUpDueAt: followUpDue,
-  });
-  return followUpDue;
 }
 
 /**

@@ -262,8 +262,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       }
       for (const id of batch.messageIds) await messageJob(mailboxId, id, 'push');
       // Compare-and-set: a slower concurrent run cannot move the cursor back.
-      await rows.moveCursor(mailbox.id, mailbox.cursor, batch.cursor);
-      await touchStatus(mailbox, { last_sync_at: new Date(), last_error: null });
+      await rows.moveCursorAndTouch(mailbox, mailbox.cursor, batch.cursor, {
+        last_sync_at: new Date(),
+        last_error: null,
+      });
       return batch.messageIds.length;
     });
   }
