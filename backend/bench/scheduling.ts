@@ -3,6 +3,8 @@
  * slots, and parseTimeExpressions on 5 KB emails.
  *   npx tsx backend/bench/scheduling.ts
  */
+
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { defaultSettings } from '@steward/shared';
 import { DateTime } from 'luxon';
 import { findSlots, type Interval, type SlotRequest } from '../src/scheduling/solver.ts';
@@ -32,6 +34,24 @@ function yearOfEvents(seed: number, zone: string, count: number): Interval[] {
 }
 
 const settings = defaultSettings();
+
+/** Garbage collections that started between two performance.now() readings (the observer reports them later). */
+const gcs: { start: number; kind: number; ms: number }[] = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries())
+    gcs.push({ start: e.startTime, kind: (e.detail as { kind?: number } | undefined)?.kind ?? 0, ms: e.duration });
+});
+gcObserver.observe({ entryTypes: ['gc'] });
+async function gcSummary(from: number, to: number): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const inside = gcs.filter((g) => g.start >= from && g.start <= to);
+  const of = (kind: number) => inside.filter((g) => g.kind === kind);
+  const line = (kind: number, name: string) =>
+    `${of(kind).length} ${name} (${of(kind)
+      .reduce((sum, g) => sum + g.ms, 0)
+      .toFixed(0)} ms)`;
+  return `${line(constants.NODE_PERFORMANCE_GC_MINOR, 'scavenges')}, ${line(constants.NODE_PERFORMANCE_GC_MAJOR, 'mark-compacts')}`;
+}
 
 function request(now: string, own: Interval[], others: Interval[][]): SlotRequest {
   return {
@@ -212,6 +232,7 @@ for (const [label, perAttendee] of [
     const times: number[] = [];
     const cpu: number[] = [];
     let found = 0;
+    const from = performance.now();
     for (let i = 0; i < runs; i++) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
@@ -225,5 +246,7 @@ for (const [label, perAttendee] of [
     console.log(
       `${label.padEnd(34)}${pct(times, 50).toFixed(2).padStart(9)}${pct(times, 90).toFixed(2).padStart(9)}${pct(times, 99).toFixed(2).padStart(9)}${times[times.length - 1]!.toFixed(2).padStart(9)}${pct(cpu, 99).toFixed(2).padStart(12)}${(found / runs).toFixed(1).padStart(11)}  p99 < 5 ms (column: expressions)`,
     );
+    console.log(`${''.padEnd(34)}GC during the measured parses: ${await gcSummary(from, performance.now())}`);
   }
 }
+gcObserver.disconnect();

@@ -1,7 +1,8 @@
 import type { Briefing, BriefingMeeting, BriefingThread, Settings } from '@steward/shared';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { CalendarEvent, CalendarPort } from '../scheduling/calendar/port.ts';
+import { type BriefingThreadRow, briefingThreads } from '../storage/briefing-drafts.ts';
 import type { MailIndexStore } from '../storage/mail-index.ts';
 import type { Database } from '../storage/schema.ts';
 import type { UserScope } from '../storage/user-scope.ts';
@@ -11,16 +12,7 @@ export type { CalendarEvent };
 const PRIORITY_ORDER = { high: 0, normal: 1, low: 2 } as const;
 const MAX_ITEMS = 20;
 
-interface ThreadRow {
-  thread_id: string;
-  last_message_id: string;
-  last_message_at: Date | string;
-  follow_up_due_at: Date | string | null;
-  state: string;
-  priority: string | null;
-  subject: string | null;
-  sender: string | null;
-}
+type ThreadRow = BriefingThreadRow;
 
 /**
  * GET /v1/briefing: what needs a reply (high priority first, then oldest), replies the user has waited for
@@ -38,16 +30,7 @@ export async function buildBriefing(deps: {
   const now = deps.now ?? new Date();
   const zone = deps.settings.timeZone;
   const today = DateTime.fromJSDate(now).setZone(zone);
-  const { rows } = await sql<ThreadRow>`
-    select s.thread_id, s.last_message_id, s.last_message_at, s.follow_up_due_at, s.state,
-      t.result->>'priority' as priority, m.subject, coalesce(nullif(m.sender_name, ''), m.sender) as sender
-    from thread_states s
-    left join triage_results t on t.user_id = s.user_id and t.message_id = s.last_message_id
-    left join mail_index m on m.user_id = s.user_id and m.message_id = s.last_message_id
-    where s.tenant_id = ${deps.scope.tenantId} and s.user_id = ${deps.scope.userId}
-      and (s.state = 'to_respond' or (s.state = 'awaiting_reply' and s.follow_up_due_at <= ${now.toISOString()}))
-    order by s.last_message_at asc
-    limit 500`.execute(deps.db);
+  const rows = await briefingThreads(deps.db, deps.scope, now);
   const item = (r: ThreadRow): BriefingThread => {
     const since = new Date(r.last_message_at);
     const priority = (

@@ -1,3 +1,10 @@
+/**
+ * The pg-boss queue (PostgreSQL deployments). The one place outside storage/ that sends SQL text, on
+ * purpose: everything here runs against pg-boss's own schema (its job table, a notify trigger on it, and
+ * LISTEN on a dedicated pg connection), which is pg-boss's private layout rather than a table of Steward's
+ * Database (storage/schema.ts) — so it goes through pg-boss's own client, never through Kysely or a store.
+ * Steward's own tables are only reached through storage/ (the import-graph test checks it).
+ */
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import {

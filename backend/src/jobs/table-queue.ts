@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { jobsTable } from '../storage/jobs-table.ts';
 import type { Database } from '../storage/schema.ts';
 import {
   backoffMs,
@@ -26,7 +27,8 @@ export interface TableQueueOptions {
 /**
  * The table queue: rows in `jobs`, claimed with `FOR UPDATE SKIP LOCKED`, a lease so a job whose process
  * died (SIGKILL) is picked up again, retries with exponential backoff and jitter, and failed jobs kept as
- * dead letters. It runs through Kysely, so it works on PGlite (single process) and on PostgreSQL alike.
+ * dead letters. Its statements are in storage/jobs-table.ts (plain SQL through Kysely), so it works on PGlite
+ * (single process) and on PostgreSQL alike.
  */
 export function createTableQueue(db: Kysely<Database>, options: TableQueueOptions = {}): Queue {
   const pollIntervalMs = options.pollIntervalMs ?? 500;
@@ -37,59 +39,31 @@ export function createTableQueue(db: Kysely<Database>, options: TableQueueOption
   const running = new Set<Promise<void>>();
   const loops: Promise<void>[] = [];
   let lastCleanup = 0;
+  const table = jobsTable(db);
 
   async function claim(name: string, limit: number): Promise<Job[]> {
-    const rows = await sql<{ id: string; name: string; data: Record<string, unknown>; retry_count: number }>`
-      update jobs set state = 'active', lease_until = now() + ${`${leaseMs} milliseconds`}::interval,
-        retry_count = case when state = 'active' then retry_count + 1 else retry_count end
-      where id in (
-        select id from jobs
-        where name = ${name}
-          and ((state = 'created' and start_after <= now()) or (state = 'active' and lease_until < now()))
-        order by start_after, id
-        limit ${limit}
-        for update skip locked
-      )
-      returning id, name, data, retry_count`.execute(db);
-    return rows.rows.map((r) => ({ id: String(r.id), name: r.name, data: r.data, retryCount: r.retry_count }));
+    return table.claim(name, limit, leaseMs);
   }
 
   async function complete(id: string): Promise<void> {
-    await db
-      .updateTable('jobs')
-      .set({ state: 'completed', completed_at: new Date(), lease_until: null })
-      .where('id', '=', id)
-      .execute();
+    await table.complete(id);
   }
 
   async function reschedule(job: Job, delayMs: number, counts: boolean, error: unknown): Promise<void> {
-    const row = await db
-      .selectFrom('jobs')
-      .select(['retry_count', 'retry_limit', 'retry_delay_ms'])
-      .where('id', '=', job.id)
-      .executeTakeFirst();
+    const row = await table.retryState(job.id);
     if (!row) return;
     if (counts && row.retry_count >= row.retry_limit) {
-      await db
-        .updateTable('jobs')
-        .set({ state: 'failed', completed_at: new Date(), lease_until: null, last_error: describeJobError(error) })
-        .where('id', '=', job.id)
-        .execute();
+      await table.fail(job.id, describeJobError(error));
       return;
     }
     const delay = counts ? backoffMs(row.retry_delay_ms, row.retry_count) : delayMs;
     try {
-      await db
-        .updateTable('jobs')
-        .set({
-          state: 'created',
-          retry_count: counts ? row.retry_count + 1 : row.retry_count,
-          start_after: new Date(Date.now() + delay),
-          lease_until: null,
-          last_error: describeJobError(error),
-        })
-        .where('id', '=', job.id)
-        .execute();
+      await table.retryLater(
+        job.id,
+        counts ? row.retry_count + 1 : row.retry_count,
+        new Date(Date.now() + delay),
+        describeJobError(error),
+      );
     } catch (e) {
       // A twin with the same singleton key is already waiting: it does this work, so this one is done.
       if ((e as { code?: string }).code === '23505') await complete(job.id);
@@ -100,11 +74,7 @@ export function createTableQueue(db: Kysely<Database>, options: TableQueueOption
   async function cleanup(): Promise<void> {
     if (Date.now() - lastCleanup < 60_000) return;
     lastCleanup = Date.now();
-    await db
-      .deleteFrom('jobs')
-      .where('state', '=', 'completed')
-      .where('completed_at', '<', new Date(Date.now() - keepCompletedMs))
-      .execute();
+    await table.deleteCompletedBefore(new Date(Date.now() - keepCompletedMs));
   }
 
   async function loop(name: string, handler: JobHandler, concurrency: number): Promise<void> {
@@ -163,39 +133,22 @@ export function createTableQueue(db: Kysely<Database>, options: TableQueueOption
       stopped = false;
     },
     async send(name: string, data: Record<string, unknown>, opts: JobOptions = {}) {
-      const row = await db
-        .insertInto('jobs')
-        .values({
-          name,
-          data: JSON.stringify(data),
-          singleton_key: opts.singletonKey ?? null,
-          retry_limit: opts.retryLimit ?? DEFAULT_RETRY_LIMIT,
-          retry_delay_ms: opts.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
-          start_after: new Date(Date.now() + (opts.startAfterMs ?? 0)),
-        })
-        .onConflict((oc) =>
-          oc
-            .columns(['name', 'singleton_key'])
-            .where('state', '=', 'created')
-            .where('singleton_key', 'is not', null)
-            .doNothing(),
-        )
-        .returning('id')
-        .executeTakeFirst();
-      if (row && !opts.startAfterMs) wake();
-      return row ? String(row.id) : null;
+      const id = await table.insert({
+        name,
+        data,
+        singletonKey: opts.singletonKey ?? null,
+        retryLimit: opts.retryLimit ?? DEFAULT_RETRY_LIMIT,
+        retryDelayMs: opts.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+        startAfter: new Date(Date.now() + (opts.startAfterMs ?? 0)),
+      });
+      if (id && !opts.startAfterMs) wake();
+      return id ?? null;
     },
     async work<T>(name: string, handler: JobHandler<T>, opts: WorkOptions = {}) {
       loops.push(loop(name, handler as JobHandler, Math.max(1, opts.concurrency ?? 1)));
     },
     async deadLetters(limit = 100): Promise<DeadJob[]> {
-      const rows = await db
-        .selectFrom('jobs')
-        .select(['id', 'name', 'data', 'retry_count', 'last_error', 'completed_at'])
-        .where('state', '=', 'failed')
-        .orderBy('completed_at', 'desc')
-        .limit(limit)
-        .execute();
+      const rows = await table.failed(limit);
       return rows.map((r) => ({
         id: String(r.id),
         name: r.name,

@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import { createOpenAiModel } from '../ai/openai.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
-import { openStorage, type Storage } from '../storage/database.ts';
+import { openStorage, ping, type Storage } from '../storage/database.ts';
 import { databaseNow, databaseFix as knownDatabaseFix, migrationStatus } from '../storage/operations.ts';
 
 const databaseFix = (error: unknown) =>
@@ -152,7 +151,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     const reachable = await withTimeout(
       'the database',
       timeoutMs,
-      sql`select 1`.execute(storage.db).then(() => true),
+      ping(storage.db).then(() => true),
     ).catch((error: unknown) => error);
     if (reachable !== true) {
       results.push({

@@ -25,11 +25,12 @@ import type {
   Settings,
   TriageResult,
 } from '@steward/shared';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { TokenCipher } from '../accounts/crypto.ts';
 import { mayShareWithModel } from '../ai/privacy.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
+import { type AlertChannelRow, type AlertNotice, alertStore, type QuietHours } from '../storage/alerts.ts';
 import type { Database } from '../storage/schema.ts';
 import type { UserScope } from '../storage/user-scope.ts';
 import { userStore } from '../storage/users.ts';
@@ -43,13 +44,7 @@ import {
 } from './http.ts';
 
 /** What a notice says. Never a message body. */
-export interface Notice {
-  from: string;
-  subject: string;
-  summary?: string;
-  link?: string;
-  reason: string;
-}
+export type Notice = AlertNotice;
 
 export interface AlertEvent {
   message: NormalisedMessage;
@@ -97,33 +92,16 @@ function describeTarget(kind: 'slack' | 'teams', secret: Secret): string {
   return `${kind === 'slack' ? 'Slack' : 'Teams'} webhook ${url.host}/…`;
 }
 
-type ChannelRow = {
-  id: string;
-  tenant_id: string;
-  user_id: string;
-  kind: 'slack' | 'teams';
-  name: string;
-  target: string;
-  secret_ciphertext: string;
-  secret_iv: string;
-  secret_tag: string;
-  key_version: string;
-  rules: unknown;
-  quiet_hours: unknown;
-  max_per_hour: number;
-  last_error: string | null;
-  created_at: Date;
-};
+type ChannelRow = AlertChannelRow;
 
 function toChannel(row: ChannelRow): AlertChannel {
-  const quiet = row.quiet_hours as { start: string; end: string } | null;
   return {
     id: row.id,
     kind: row.kind,
     name: row.name,
     target: row.target,
-    rules: row.rules as AlertRules,
-    quietHours: quiet ?? null,
+    rules: row.rules,
+    quietHours: row.quiet_hours ?? null,
     maxPerHour: row.max_per_hour,
     lastError: row.last_error,
     createdAt: new Date(row.created_at).toISOString(),
@@ -144,7 +122,7 @@ export function matchRules(rules: AlertRules, event: AlertEvent): string | undef
 }
 
 /** True when `at` falls inside quiet hours [start, end) in the zone; the range may pass midnight. */
-export function inQuietHours(quiet: { start: string; end: string } | null, zone: string, at: Date): boolean {
+export function inQuietHours(quiet: QuietHours | null, zone: string, at: Date): boolean {
   if (!quiet || quiet.start === quiet.end) return false;
   const local = DateTime.fromJSDate(at).setZone(zone);
   const t = (local.isValid ? local : DateTime.fromJSDate(at).toUTC()).toFormat('HH:mm');
@@ -248,6 +226,7 @@ export interface Delivery {
 
 export function createAlerts(deps: AlertDeps) {
   const { db } = deps;
+  const store = alertStore(db);
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = deps.now ?? (() => new Date());
 
@@ -399,64 +378,34 @@ export function createAlerts(deps: AlertDeps) {
     return last;
   }
 
-  async function channelsOf(scope: UserScope): Promise<ChannelRow[]> {
-    return (await db
-      .selectFrom('alert_channels')
-      .selectAll()
-      .where('tenant_id', '=', scope.tenantId)
-      .where('user_id', '=', scope.userId)
-      .orderBy('created_at')
-      .execute()) as ChannelRow[];
-  }
-
-  async function sentLastHour(channelId: string, at: Date): Promise<number> {
-    const row = await db
-      .selectFrom('alert_log')
-      .select(sql<number>`count(*)::int`.as('n'))
-      .where('channel_id', '=', channelId)
-      .where('sent_at', 'is not', null)
-      .where('sent_at', '>', new Date(at.getTime() - 3_600_000))
-      .executeTakeFirst();
-    return row?.n ?? 0;
-  }
+  const channelsOf = (scope: UserScope) => store.channelsOf(scope);
+  const sentLastHour = (channelId: string, at: Date) => store.sentLastHour(channelId, at);
 
   async function setError(row: ChannelRow, delivery: Delivery): Promise<void> {
     const error = delivery.delivered ? null : `${delivery.status || 'no answer'}: ${delivery.detail ?? 'failed'}`;
     if (error === row.last_error) return;
-    await db.updateTable('alert_channels').set({ last_error: error }).where('id', '=', row.id).execute();
+    await store.setError(row.id, error);
   }
 
   /** Sends the held notices of a channel as one digest when quiet hours are over and the limit allows. */
   async function flushHeld(row: ChannelRow, settings: Settings, at: Date): Promise<boolean> {
-    if (inQuietHours(row.quiet_hours as { start: string; end: string } | null, settings.timeZone, at)) return false;
+    if (inQuietHours(row.quiet_hours, settings.timeZone, at)) return false;
     if ((await sentLastHour(row.id, at)) >= row.max_per_hour) return false;
-    const held = await db
-      .selectFrom('alert_log')
-      .select(['message_key', 'notice'])
-      .where('channel_id', '=', row.id)
-      .where('status', '=', 'held')
-      .orderBy('created_at')
-      .limit(200)
-      .execute();
+    const held = await store.held(row.id);
     if (held.length === 0) return false;
     const delivery = await deliver(
       row.kind,
       openSecret(row),
-      held.map((h) => h.notice as Notice),
+      held.map((h) => h.notice),
       true,
     );
     await setError(row, delivery);
     if (!delivery.delivered) return false;
-    await db
-      .updateTable('alert_log')
-      .set({ status: 'digested', sent_at: at })
-      .where('channel_id', '=', row.id)
-      .where(
-        'message_key',
-        'in',
-        held.map((h) => h.message_key),
-      )
-      .execute();
+    await store.markDigested(
+      row.id,
+      held.map((h) => h.message_key),
+      at,
+    );
     return true;
   }
 
@@ -469,59 +418,30 @@ export function createAlerts(deps: AlertDeps) {
       const secret = checkSecret(input);
       const id = randomUUID();
       const sealed = cipher().seal(JSON.stringify(secret), channelSecretContext(scope, input.kind, id));
-      const row = await db
-        .insertInto('alert_channels')
-        .values({
-          id,
-          tenant_id: scope.tenantId,
-          user_id: scope.userId,
-          kind: input.kind,
-          name: input.name,
-          target: describeTarget(input.kind, secret),
-          secret_ciphertext: sealed.ciphertext,
-          secret_iv: sealed.iv,
-          secret_tag: sealed.tag,
-          key_version: sealed.keyVersion,
-          rules: JSON.stringify(input.rules),
-          quiet_hours: input.quietHours ? JSON.stringify(input.quietHours) : null,
-          max_per_hour: input.maxPerHour ?? 10,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await store.create(scope, {
+        id,
+        kind: input.kind,
+        name: input.name,
+        target: describeTarget(input.kind, secret),
+        sealed,
+        rules: input.rules,
+        quietHours: input.quietHours ?? null,
+        maxPerHour: input.maxPerHour ?? 10,
+      });
       await userStore(db, scope).audit('alerts.channel_added', { channelId: id, kind: input.kind });
-      return toChannel(row as ChannelRow);
+      return toChannel(row);
     },
 
     /** Changes a channel's name, rules, quiet hours or hourly limit; undefined when it is not the user's. */
     async update(scope: UserScope, id: string, patch: AlertChannelPatch): Promise<AlertChannel | undefined> {
-      const row = await db
-        .updateTable('alert_channels')
-        .set({
-          ...(patch.name !== undefined ? { name: patch.name } : {}),
-          ...(patch.rules !== undefined ? { rules: JSON.stringify(patch.rules) } : {}),
-          ...(patch.quietHours !== undefined
-            ? { quiet_hours: patch.quietHours ? JSON.stringify(patch.quietHours) : null }
-            : {}),
-          ...(patch.maxPerHour !== undefined ? { max_per_hour: patch.maxPerHour } : {}),
-        })
-        .where('tenant_id', '=', scope.tenantId)
-        .where('user_id', '=', scope.userId)
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
+      const row = await store.update(scope, id, patch);
       if (!row) return undefined;
       await userStore(db, scope).audit('alerts.channel_changed', { channelId: id, fields: Object.keys(patch) });
-      return toChannel(row as ChannelRow);
+      return toChannel(row);
     },
 
     async remove(scope: UserScope, id: string): Promise<boolean> {
-      const result = await db
-        .deleteFrom('alert_channels')
-        .where('tenant_id', '=', scope.tenantId)
-        .where('user_id', '=', scope.userId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      const removed = Number(result.numDeletedRows) > 0;
+      const removed = await store.remove(scope, id);
       if (removed) await userStore(db, scope).audit('alerts.channel_removed', { channelId: id });
       return removed;
     },
@@ -560,7 +480,7 @@ export function createAlerts(deps: AlertDeps) {
       const at = now();
       const shareSummary = mayShareWithModel(event.message, settings.neverSendToModel, event.labels);
       for (const row of rows) {
-        const reason = matchRules(row.rules as AlertRules, event);
+        const reason = matchRules(row.rules, event);
         if (!reason) continue;
         const notice: Notice = {
           from: event.message.from?.name
@@ -572,53 +492,26 @@ export function createAlerts(deps: AlertDeps) {
           ...(messageLink(event) ? { link: messageLink(event) } : {}),
         };
         const key = `${event.provider ?? 'client'}:${event.providerMessageId ?? event.message.id}`;
-        const claimed = await db
-          .insertInto('alert_log')
-          .values({
-            tenant_id: scope.tenantId,
-            user_id: scope.userId,
-            channel_id: row.id,
-            message_key: key,
-            status: 'sending',
-            notice: JSON.stringify(notice),
-          })
-          .onConflict((oc) => oc.columns(['channel_id', 'message_key']).doNothing())
-          .returning('message_key')
-          .executeTakeFirst();
+        const claimed = await store.claim(scope, row.id, key, notice);
         if (!claimed) continue; // already alerted (a retry of the same message)
-        const quiet = inQuietHours(row.quiet_hours as { start: string; end: string } | null, settings.timeZone, at);
+        const quiet = inQuietHours(row.quiet_hours, settings.timeZone, at);
         if (quiet || (await sentLastHour(row.id, at)) >= row.max_per_hour) {
-          await db
-            .updateTable('alert_log')
-            .set({ status: 'held' })
-            .where('channel_id', '=', row.id)
-            .where('message_key', '=', key)
-            .execute();
+          await store.setStatus(row.id, key, 'held');
           continue;
         }
         await flushHeld(row, settings, at);
         const delivery = await deliver(row.kind, openSecret(row), [notice], false);
         await setError(row, delivery);
-        await db
-          .updateTable('alert_log')
-          .set(delivery.delivered ? { status: 'sent', sent_at: now() } : { status: 'failed' })
-          .where('channel_id', '=', row.id)
-          .where('message_key', '=', key)
-          .execute();
+        if (delivery.delivered) await store.setStatus(row.id, key, 'sent', now());
+        else await store.setStatus(row.id, key, 'failed');
       }
     },
 
     /** Sends due digests for every channel with held notices (run periodically by the worker). */
     async flushAll(): Promise<number> {
-      const due = await db
-        .selectFrom('alert_log')
-        .innerJoin('alert_channels', 'alert_channels.id', 'alert_log.channel_id')
-        .selectAll('alert_channels')
-        .where('alert_log.status', '=', 'held')
-        .distinct()
-        .execute();
+      const due = await store.channelsWithHeld();
       let sent = 0;
-      for (const row of due as ChannelRow[]) {
+      for (const row of due) {
         const scope = { tenantId: row.tenant_id, userId: row.user_id };
         const settings = await userStore(db, scope).settings();
         if (await flushHeld(row, settings, now())) sent++;

@@ -16,6 +16,7 @@ import type { Kysely } from 'kysely';
 import type { TokenCipher } from '../accounts/crypto.ts';
 import type { ReachConfig } from '../config.ts';
 import { publicOnlyLookup } from '../scheduling/calendar/feed-fetch.ts';
+import { crmStore } from '../storage/crm.ts';
 import type { Database } from '../storage/schema.ts';
 import { type CrmOAuthTokens, type CrmProvider, oauthConfigured, refreshTokens } from './crm-oauth.ts';
 import { checkOutboundUrl, type OutboundOptions, OutboundUrlError } from './http.ts';
@@ -295,7 +296,7 @@ export function isSalesforceUrl(raw: string): boolean {
 }
 
 export function createCrm(deps: CrmDeps) {
-  const { db } = deps;
+  const store = crmStore(deps.db);
   const now = deps.now ?? Date.now;
   const memory = new Map<string, { context: CrmContext | undefined; expires: number }>();
   const inflight = new Map<string, Promise<CrmContext | undefined>>();
@@ -321,17 +322,7 @@ export function createCrm(deps: CrmDeps) {
           next.instanceUrl = tokens.instanceUrl;
         tokens = next;
         const sealed = deps.cipher.seal(JSON.stringify(tokens), crmTokenContext(row.tenant_id, row.provider));
-        await db
-          .updateTable('crm_connections')
-          .set({
-            token_ciphertext: sealed.ciphertext,
-            token_iv: sealed.iv,
-            token_tag: sealed.tag,
-            key_version: sealed.keyVersion,
-          })
-          .where('tenant_id', '=', row.tenant_id)
-          .where('auth', '=', 'oauth')
-          .execute();
+        await store.saveOAuthTokens(row.tenant_id, sealed);
         return tokens.accessToken;
       })().finally(() => {
         renewing = undefined;
@@ -345,7 +336,7 @@ export function createCrm(deps: CrmDeps) {
   }
 
   /** Seals and stores a connection (replacing the tenant's previous one and its cache), audited. */
-  async function store(
+  async function save(
     tenantId: string,
     userId: string,
     input: {
@@ -358,33 +349,12 @@ export function createCrm(deps: CrmDeps) {
   ): Promise<void> {
     if (!deps.cipher) throw new CrmError('crm_not_configured', 'TOKEN_ENCRYPTION_KEY is not set.');
     const sealed = deps.cipher.seal(input.secret, crmTokenContext(tenantId, input.provider));
-    const values = {
+    await store.connect(tenantId, userId, {
       provider: input.provider,
-      instance_url: input.instanceUrl,
-      token_ciphertext: sealed.ciphertext,
-      token_iv: sealed.iv,
-      token_tag: sealed.tag,
-      key_version: sealed.keyVersion,
-      ttl_minutes: input.ttlMinutes,
-      connected_by: userId,
+      instanceUrl: input.instanceUrl,
+      sealed,
+      ttlMinutes: input.ttlMinutes,
       auth: input.auth,
-    };
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('crm_connections')
-        .values({ tenant_id: tenantId, ...values })
-        .onConflict((oc) => oc.column('tenant_id').doUpdateSet(values))
-        .execute();
-      await trx.deleteFrom('crm_cache').where('tenant_id', '=', tenantId).execute();
-      await trx
-        .insertInto('audit_log')
-        .values({
-          tenant_id: tenantId,
-          user_id: userId,
-          action: 'crm.connected',
-          detail: JSON.stringify({ provider: input.provider, auth: input.auth }),
-        })
-        .execute();
     });
     connections.delete(tenantId);
     for (const key of memory.keys()) if (key.startsWith(`${tenantId}|`)) memory.delete(key);
@@ -393,7 +363,7 @@ export function createCrm(deps: CrmDeps) {
   async function portOf(tenantId: string): Promise<{ port: CrmPort | undefined; ttlMs: number }> {
     const memo = connections.get(tenantId);
     if (memo && memo.until > now()) return memo;
-    const row = await db.selectFrom('crm_connections').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
+    const row = await store.connection(tenantId);
     let port: CrmPort | undefined;
     if (row && deps.cipher) {
       try {
@@ -418,11 +388,7 @@ export function createCrm(deps: CrmDeps) {
 
   return {
     async status(tenantId: string): Promise<CrmConnection> {
-      const row = await db
-        .selectFrom('crm_connections')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .executeTakeFirst();
+      const row = await store.connection(tenantId);
       return {
         connected: row !== undefined,
         provider: row?.provider ?? null,
@@ -455,7 +421,7 @@ export function createCrm(deps: CrmDeps) {
       } else if (input.instanceUrl) {
         throw new CrmError('invalid_body', 'instanceUrl is only for Salesforce.');
       }
-      await store(tenantId, userId, {
+      await save(tenantId, userId, {
         provider: input.provider,
         instanceUrl,
         secret: input.token,
@@ -481,7 +447,7 @@ export function createCrm(deps: CrmDeps) {
           throw new CrmError('crm_oauth_failed', 'Salesforce named no instance on my.salesforce.com or force.com.');
         instanceUrl = new URL(tokens.instanceUrl).origin;
       }
-      await store(tenantId, userId, {
+      await save(tenantId, userId, {
         provider,
         instanceUrl,
         secret: JSON.stringify(tokens),
@@ -492,16 +458,9 @@ export function createCrm(deps: CrmDeps) {
     },
 
     async disconnect(tenantId: string, userId: string): Promise<boolean> {
-      const result = await db.deleteFrom('crm_connections').where('tenant_id', '=', tenantId).executeTakeFirst();
-      await db.deleteFrom('crm_cache').where('tenant_id', '=', tenantId).execute();
+      const removed = await store.disconnect(tenantId, userId);
       connections.delete(tenantId);
       for (const key of memory.keys()) if (key.startsWith(`${tenantId}|`)) memory.delete(key);
-      const removed = Number(result.numDeletedRows) > 0;
-      if (removed)
-        await db
-          .insertInto('audit_log')
-          .values({ tenant_id: tenantId, user_id: userId, action: 'crm.disconnected', detail: JSON.stringify({}) })
-          .execute();
       return removed;
     },
 
@@ -518,16 +477,10 @@ export function createCrm(deps: CrmDeps) {
         try {
           const { port, ttlMs } = await portOf(tenantId);
           if (!port) return undefined;
-          const stored = await db
-            .selectFrom('crm_cache')
-            .select(['context', 'fetched_at'])
-            .where('tenant_id', '=', tenantId)
-            .where('sender', '=', email)
-            .executeTakeFirst();
-          if (stored && new Date(stored.fetched_at).getTime() + ttlMs > now()) {
-            const context = (stored.context ?? undefined) as CrmContext | undefined;
-            memory.set(key, { context, expires: new Date(stored.fetched_at).getTime() + ttlMs });
-            return context;
+          const stored = await store.cached(tenantId, email);
+          if (stored && stored.fetchedAt.getTime() + ttlMs > now()) {
+            memory.set(key, { context: stored.context, expires: stored.fetchedAt.getTime() + ttlMs });
+            return stored.context;
           }
           let context: CrmContext | undefined;
           try {
@@ -539,21 +492,7 @@ export function createCrm(deps: CrmDeps) {
             return undefined;
           }
           const fetchedAt = new Date(now());
-          await db
-            .insertInto('crm_cache')
-            .values({
-              tenant_id: tenantId,
-              sender: email,
-              context: context ? JSON.stringify(context) : null,
-              fetched_at: fetchedAt,
-            })
-            .onConflict((oc) =>
-              oc.columns(['tenant_id', 'sender']).doUpdateSet({
-                context: context ? JSON.stringify(context) : null,
-                fetched_at: fetchedAt,
-              }),
-            )
-            .execute();
+          await store.cache(tenantId, email, context, fetchedAt);
           memory.set(key, { context, expires: fetchedAt.getTime() + ttlMs });
           if (memory.size > 50_000) memory.delete(memory.keys().next().value as string);
           return context;

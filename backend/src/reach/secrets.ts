@@ -5,6 +5,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { SealedSecret, TokenCipher } from '../accounts/crypto.ts';
+import { alertStore } from '../storage/alerts.ts';
+import { crmStore } from '../storage/crm.ts';
 import type { Database } from '../storage/schema.ts';
 import { channelSecretContext } from './alerts.ts';
 import { crmTokenContext } from './crm.ts';
@@ -42,67 +44,31 @@ export async function rotateReachSecrets(
   newCipher: TokenCipher,
 ): Promise<RotationCount> {
   const out: RotationCount = { rotated: 0, already: 0, unreadable: [] };
-  const channels = await db.selectFrom('alert_channels').select('id').orderBy('id').execute();
-  for (const { id } of channels) {
-    await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('alert_channels')
-        .selectAll()
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!row) return;
-      const sealed = reseal(
+  const alerts = alertStore(db);
+  for (const id of await alerts.channelIds()) {
+    await alerts.resealChannel(id, (row) =>
+      reseal(
         out,
         `alert channel ${id}`,
         { ciphertext: row.secret_ciphertext, iv: row.secret_iv, tag: row.secret_tag, keyVersion: row.key_version },
         channelSecretContext({ tenantId: row.tenant_id, userId: row.user_id }, row.kind, row.id),
         oldCipher,
         newCipher,
-      );
-      if (!sealed) return;
-      await trx
-        .updateTable('alert_channels')
-        .set({
-          secret_ciphertext: sealed.ciphertext,
-          secret_iv: sealed.iv,
-          secret_tag: sealed.tag,
-          key_version: sealed.keyVersion,
-        })
-        .where('id', '=', id)
-        .execute();
-    });
+      ),
+    );
   }
-  const tenants = await db.selectFrom('crm_connections').select('tenant_id').orderBy('tenant_id').execute();
-  for (const { tenant_id } of tenants) {
-    await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('crm_connections')
-        .selectAll()
-        .where('tenant_id', '=', tenant_id)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!row) return;
-      const sealed = reseal(
+  const crm = crmStore(db);
+  for (const tenantId of await crm.tenantIds()) {
+    await crm.resealConnection(tenantId, (row) =>
+      reseal(
         out,
-        `CRM connection of tenant ${tenant_id}`,
+        `CRM connection of tenant ${tenantId}`,
         { ciphertext: row.token_ciphertext, iv: row.token_iv, tag: row.token_tag, keyVersion: row.key_version },
-        crmTokenContext(tenant_id, row.provider),
+        crmTokenContext(tenantId, row.provider),
         oldCipher,
         newCipher,
-      );
-      if (!sealed) return;
-      await trx
-        .updateTable('crm_connections')
-        .set({
-          token_ciphertext: sealed.ciphertext,
-          token_iv: sealed.iv,
-          token_tag: sealed.tag,
-          key_version: sealed.keyVersion,
-        })
-        .where('tenant_id', '=', tenant_id)
-        .execute();
-    });
+      ),
+    );
   }
   return out;
 }

@@ -6,10 +6,12 @@
  * the web link for the user to open. Never for a sender that is not classified as marketing.
  */
 import type { CategoryId, Sender, UnsubscribeMethod, UnsubscribeResult } from '@steward/shared';
-import { type Kysely, type QueryCreator, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { NormalisedMessage } from '../mail/types.ts';
 import type { Database } from '../storage/schema.ts';
+import { type SenderRow, type SenderSighting, senderStore } from '../storage/senders.ts';
 import type { UserScope } from '../storage/user-scope.ts';
+import { userStore } from '../storage/users.ts';
 import { type OutboundOptions, OutboundUrlError, request } from './http.ts';
 
 export interface ListUnsubscribe {
@@ -72,67 +74,34 @@ export interface SeenMessage {
 
 /** Records the sender of a message someone else wrote (idempotent per message id). */
 export async function recordSender(db: Kysely<Database>, scope: UserScope, seen: SeenMessage): Promise<void> {
-  await senderQuery(db, scope, seen)?.execute();
+  const sighting = sightingOf(seen);
+  if (sighting) await senderStore(db, scope).record(sighting);
 }
 
-/** The upsert behind recordSender, for use inside another statement (a data-modifying WITH); undefined without a sender. */
-export function senderQuery(qc: QueryCreator<Database>, scope: UserScope, seen: SeenMessage) {
+/** What a message someone else wrote tells about its sender; undefined when it names no sender. */
+export function sightingOf(seen: SeenMessage): SenderSighting | undefined {
   const from = seen.message.from?.address?.toLowerCase();
   if (!from) return undefined;
   const header = seen.message.headers['list-unsubscribe'] ?? null;
   const post = isOneClickPost(seen.message.headers['list-unsubscribe-post']);
-  const at = seen.receivedAt;
-  return qc
-    .insertInto('senders')
-    .values({
-      tenant_id: scope.tenantId,
-      user_id: scope.userId,
-      address: from,
-      name: seen.message.from?.name ?? null,
-      category: seen.category,
-      message_count: 1,
-      first_seen: at,
-      last_seen: at,
-      list_unsubscribe: header ? header.slice(0, 4096) : null,
-      list_unsubscribe_post: post,
-      last_message_id: seen.message.id,
-      mailbox_id: seen.mailboxId ?? null,
-    })
-    .onConflict((oc) =>
-      oc.columns(['user_id', 'address']).doUpdateSet({
-        message_count: sql`senders.message_count + case when senders.last_message_id is distinct from excluded.last_message_id then 1 else 0 end`,
-        first_seen: sql`least(senders.first_seen, excluded.first_seen)`,
-        // The newest message decides category, name and header.
-        last_seen: sql`greatest(senders.last_seen, excluded.last_seen)`,
-        category: sql`case when excluded.last_seen >= senders.last_seen then excluded.category else senders.category end`,
-        name: sql`case when excluded.last_seen >= senders.last_seen then coalesce(excluded.name, senders.name) else senders.name end`,
-        list_unsubscribe: sql`case when excluded.last_seen >= senders.last_seen then excluded.list_unsubscribe else senders.list_unsubscribe end`,
-        list_unsubscribe_post: sql`case when excluded.last_seen >= senders.last_seen then excluded.list_unsubscribe_post else senders.list_unsubscribe_post end`,
-        last_message_id: sql`excluded.last_message_id`,
-        mailbox_id: sql`coalesce(excluded.mailbox_id, senders.mailbox_id)`,
-      }),
-    );
+  return {
+    address: from,
+    name: seen.message.from?.name ?? null,
+    category: seen.category,
+    at: seen.receivedAt,
+    listUnsubscribe: header ? header.slice(0, 4096) : null,
+    listUnsubscribePost: post,
+    messageId: seen.message.id,
+    mailboxId: seen.mailboxId ?? null,
+  };
 }
-
-type SenderRow = {
-  id: string;
-  address: string;
-  name: string | null;
-  category: string;
-  message_count: number;
-  first_seen: Date;
-  last_seen: Date;
-  list_unsubscribe: string | null;
-  list_unsubscribe_post: boolean;
-  unsubscribed_at: Date | null;
-};
 
 function toSender(row: SenderRow): Sender {
   return {
     id: row.id,
     address: row.address,
     name: row.name,
-    category: row.category as CategoryId,
+    category: row.category,
     messages: row.message_count,
     firstSeen: new Date(row.first_seen).toISOString(),
     lastSeen: new Date(row.last_seen).toISOString(),
@@ -141,35 +110,12 @@ function toSender(row: SenderRow): Sender {
   };
 }
 
-const SENDER_COLUMNS = [
-  'id',
-  'address',
-  'name',
-  'category',
-  'message_count',
-  'first_seen',
-  'last_seen',
-  'list_unsubscribe',
-  'list_unsubscribe_post',
-  'unsubscribed_at',
-] as const;
-
 export async function listSenders(
   db: Kysely<Database>,
   scope: UserScope,
   options: { category?: CategoryId; limit?: number } = {},
 ): Promise<Sender[]> {
-  let query = db
-    .selectFrom('senders')
-    .select(SENDER_COLUMNS)
-    .where('tenant_id', '=', scope.tenantId)
-    .where('user_id', '=', scope.userId);
-  if (options.category) query = query.where('category', '=', options.category);
-  const rows = await query
-    .orderBy('last_seen', 'desc')
-    .limit(options.limit ?? 100)
-    .execute();
-  return rows.map(toSender);
+  return (await senderStore(db, scope).list(options)).map(toSender);
 }
 
 export class UnsubscribeRefused extends Error {
@@ -203,13 +149,8 @@ export async function unsubscribe(
   prefer?: UnsubscribeMethod,
 ): Promise<UnsubscribeResult> {
   const { db, scope } = deps;
-  const row = await db
-    .selectFrom('senders')
-    .select([...SENDER_COLUMNS, 'last_message_id', 'mailbox_id'])
-    .where('tenant_id', '=', scope.tenantId)
-    .where('user_id', '=', scope.userId)
-    .where('id', '=', senderId)
-    .executeTakeFirst();
+  const senders = senderStore(db, scope);
+  const row = await senders.get(senderId);
   if (!row) throw new UnsubscribeRefused('not_found', 'No such sender.');
   if (row.category !== 'marketing') {
     throw new UnsubscribeRefused(
@@ -248,29 +189,15 @@ export async function unsubscribe(
     result = { method: 'web', status: 'open_link', url: parsed.https ?? '' };
   }
   if (result.status === 'unsubscribed' || result.status === 'draft_created') {
-    await db
-      .updateTable('senders')
-      .set({ unsubscribed_at: new Date(), unsubscribe_method: method })
-      .where('tenant_id', '=', scope.tenantId)
-      .where('user_id', '=', scope.userId)
-      .where('id', '=', senderId)
-      .execute();
+    await senders.markUnsubscribed(senderId, method);
   }
-  await db
-    .insertInto('audit_log')
-    .values({
-      tenant_id: scope.tenantId,
-      user_id: scope.userId,
-      action: 'sender.unsubscribe',
-      detail: JSON.stringify({
-        senderId,
-        sender: row.address,
-        method,
-        status: result.status,
-        ...(result.url && method === 'web' ? { url: result.url } : {}),
-      }),
-    })
-    .execute();
+  await userStore(db, scope).audit('sender.unsubscribe', {
+    senderId,
+    sender: row.address,
+    method,
+    status: result.status,
+    ...(result.url && method === 'web' ? { url: result.url } : {}),
+  });
   return result;
 }
 

@@ -5,113 +5,15 @@
  * and a few thousand for a year, however many messages the user has. Days are the user's own: a message
  * or model call counts on the day it was in the user's time zone (settings.timeZone) when it was recorded.
  */
-import { CATEGORY_IDS, type CategoryId, type InboxStats } from '@steward/shared';
-import { type Kysely, type QueryCreator, sql } from 'kysely';
+import { CATEGORY_IDS, type InboxStats } from '@steward/shared';
+import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
-import type { Database, MailboxRow } from '../storage/schema.ts';
+import type { Database } from '../storage/schema.ts';
+import { localDay, readStats } from '../storage/stats.ts';
 import type { UserScope } from '../storage/user-scope.ts';
-
-export function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}
-
-/** The calendar day of `at` in `zone` (YYYY-MM-DD); UTC when the zone is missing or unknown. */
-export function localDay(at: Date, zone: string | undefined): string {
-  if (!zone || zone === 'UTC') return utcDay(at);
-  const local = DateTime.fromJSDate(at, { zone });
-  return local.isValid ? (local.toISODate() ?? utcDay(at)) : utcDay(at);
-}
 
 function validZone(zone: string | undefined): string {
   return zone && DateTime.local().setZone(zone).isValid ? zone : 'UTC';
-}
-
-/** One more message in its category on its day; `drafted` when a draft was left for it. */
-export async function countMessage(
-  db: Kysely<Database>,
-  scope: UserScope,
-  at: Date,
-  category: CategoryId,
-  counts: { messages?: number; drafts?: number } = { messages: 1 },
-  zone?: string,
-): Promise<void> {
-  await countMessageQuery(db, scope, at, category, counts, zone).execute();
-}
-
-/**
- * The statement of `countMessage`, built on `qc` — which may carry a data-modifying WITH, so that the
- * count and another write are one atomic statement (sync/pipeline.ts: the ledger row and its count).
- */
-export function countMessageQuery(
-  qc: QueryCreator<Database>,
-  scope: UserScope,
-  at: Date,
-  category: CategoryId,
-  counts: { messages?: number; drafts?: number } = { messages: 1 },
-  zone?: string,
-) {
-  const messages = counts.messages ?? 0;
-  const drafts = counts.drafts ?? 0;
-  return qc
-    .insertInto('mail_stats_daily')
-    .values({
-      tenant_id: scope.tenantId,
-      user_id: scope.userId,
-      day: localDay(at, zone),
-      category,
-      messages,
-      drafts_created: drafts,
-    })
-    .onConflict((oc) =>
-      oc.columns(['user_id', 'day', 'category']).doUpdateSet({
-        messages: sql`mail_stats_daily.messages + ${messages}`,
-        drafts_created: sql`mail_stats_daily.drafts_created + ${drafts}`,
-      }),
-    );
-}
-
-/**
- * The user's own message in a thread: when the other side wrote last, this is a reply, and the minutes
- * since their message are recorded once per message (retries add nothing).
- */
-export async function recordReplyIfAny(
-  db: Kysely<Database>,
-  mailbox: MailboxRow,
-  threadId: string,
-  messageId: string,
-  at: Date,
-): Promise<void> {
-  const state = await db
-    .selectFrom('thread_states')
-    .select(['last_from_me', 'last_message_at'])
-    .where('mailbox_id', '=', mailbox.id)
-    .where('thread_id', '=', threadId)
-    .executeTakeFirst();
-  if (!state || state.last_from_me) return;
-  const since = new Date(state.last_message_at).getTime();
-  if (since > at.getTime()) return;
-  const drafted = await db
-    .selectFrom('processed_messages')
-    .select('provider_message_id')
-    .where('mailbox_id', '=', mailbox.id)
-    .where('thread_id', '=', threadId)
-    .where('draft_id', 'is not', null)
-    .limit(1)
-    .executeTakeFirst();
-  await db
-    .insertInto('reply_events')
-    .values({
-      tenant_id: mailbox.tenant_id,
-      user_id: mailbox.user_id,
-      mailbox_id: mailbox.id,
-      message_id: messageId,
-      thread_id: threadId,
-      replied_at: at,
-      minutes: (at.getTime() - since) / 60_000,
-      drafted: drafted !== undefined,
-    })
-    .onConflict((oc) => oc.columns(['mailbox_id', 'message_id']).doNothing())
-    .execute();
 }
 
 /** US dollars per million tokens (input, output) for models with a published price; others cost null. */
@@ -149,50 +51,11 @@ export async function inboxStats(
   const first = today.minus({ days: days - 1 });
   const toDay = today.toISODate() as string;
   const fromDay = first.toISODate() as string;
-  // The first day's midnight in the user's zone: replies are timed from there.
   const fromDate = first.toJSDate();
   const endDate = today.plus({ days: 1 }).toJSDate();
   const draftCutoff = localDay(new Date(now.getTime() - 7 * 86_400_000), zone);
 
-  // One statement, one round trip and one pooled connection per request: four small index reads whose
-  // results come back as JSON (the largest is 8 rows a day; replies come from the index alone).
-  const user = scope.userId;
-  const tenant = scope.tenantId;
-  const row = (
-    await sql<{
-      daily: Array<{ day: string; category: string; messages: number; drafts: number }> | null;
-      replies: { sent: number; drafted: number; median: number | null };
-      ageing: Record<string, number>;
-      usage: Array<{ model: string; calls: number; prompt: number; completion: number }> | null;
-    }>`
-    select
-      (select json_agg(json_build_object('day', to_char(day, 'YYYY-MM-DD'), 'category', category,
-                                         'messages', messages, 'drafts', drafts_created))
-         from mail_stats_daily
-        where user_id = ${user} and tenant_id = ${tenant} and day >= ${fromDay}::date and day <= ${toDay}::date) as daily,
-      (select json_build_object('sent', count(*), 'drafted', count(*) filter (where drafted),
-                                'median', percentile_cont(0.5) within group (order by minutes))
-         from reply_events
-        where user_id = ${user} and tenant_id = ${tenant} and replied_at >= ${fromDate}
-          and replied_at < ${endDate}) as replies,
-      (select json_build_object(
-                '<1d', count(*) filter (where last_message_at > ${now}::timestamptz - interval '1 day'),
-                '1-3d', count(*) filter (where last_message_at <= ${now}::timestamptz - interval '1 day'
-                                           and last_message_at > ${now}::timestamptz - interval '3 days'),
-                '3-7d', count(*) filter (where last_message_at <= ${now}::timestamptz - interval '3 days'
-                                           and last_message_at > ${now}::timestamptz - interval '7 days'),
-                '7-14d', count(*) filter (where last_message_at <= ${now}::timestamptz - interval '7 days'
-                                            and last_message_at > ${now}::timestamptz - interval '14 days'),
-                '>14d', count(*) filter (where last_message_at <= ${now}::timestamptz - interval '14 days'))
-         from thread_states
-        where user_id = ${user} and state = 'awaiting_reply' and tenant_id = ${tenant}) as ageing,
-      (select json_agg(u) from (
-         select model, sum(calls) as calls, sum(prompt_tokens) as prompt, sum(completion_tokens) as completion
-           from ai_usage_daily
-          where user_id = ${user} and tenant_id = ${tenant} and day >= ${fromDay}::date and day <= ${toDay}::date
-          group by model) u) as usage
-  `.execute(db)
-  ).rows[0];
+  const row = await readStats(db, scope, { fromDay, toDay, fromDate, endDate, now });
   const daily = row?.daily ?? [];
   const replies = row?.replies;
   const usage = row?.usage ?? [];

@@ -1,7 +1,7 @@
 /**
- * The morning briefing draft to self (issue 19): which users may be due, and the once-per-local-day claim.
- * One row per user (`briefing_drafts`, migration 0010) holds the last local day claimed and, once the
- * provider made it, the draft id.
+ * The briefing's reads and the morning briefing draft to self (issue 19): the threads a briefing lists,
+ * which users may be due, and the once-per-local-day claim. One row per user (`briefing_drafts`, migration
+ * 0010) holds the last local day claimed and, once the provider made it, the draft id.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
@@ -10,6 +10,33 @@ import type { UserScope } from './user-scope.ts';
 export interface BriefingCandidate extends UserScope {
   /** The user's stored (partial) settings; defaults are merged by the caller. */
   settings: Record<string, unknown>;
+}
+
+/** A thread the briefing may list: its state, newest message, triage priority and indexed subject and sender. */
+export interface BriefingThreadRow {
+  thread_id: string;
+  last_message_id: string;
+  last_message_at: Date | string;
+  follow_up_due_at: Date | string | null;
+  state: string;
+  priority: string | null;
+  subject: string | null;
+  sender: string | null;
+}
+
+/** Threads that need a reply, and replies awaited past their follow-up time at `now`; oldest first, at most 500. */
+export async function briefingThreads(db: Kysely<Database>, scope: UserScope, now: Date): Promise<BriefingThreadRow[]> {
+  const { rows } = await sql<BriefingThreadRow>`
+    select s.thread_id, s.last_message_id, s.last_message_at, s.follow_up_due_at, s.state,
+      t.result->>'priority' as priority, m.subject, coalesce(nullif(m.sender_name, ''), m.sender) as sender
+    from thread_states s
+    left join triage_results t on t.user_id = s.user_id and t.message_id = s.last_message_id
+    left join mail_index m on m.user_id = s.user_id and m.message_id = s.last_message_id
+    where s.tenant_id = ${scope.tenantId} and s.user_id = ${scope.userId}
+      and (s.state = 'to_respond' or (s.state = 'awaiting_reply' and s.follow_up_due_at <= ${now.toISOString()}))
+    order by s.last_message_at asc
+    limit 500`.execute(db);
+  return rows;
 }
 
 /** A claim older than this with no draft id is taken to be from a worker that died mid-way. */

@@ -109,9 +109,14 @@ export async function migrateToLatest(db: Kysely<Database>, schema?: string): Pr
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }
 
+/** One round trip to the database; throws what the driver throws when it cannot be reached. */
+export async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}
+
 export async function isReachable(db: Kysely<Database>): Promise<boolean> {
   try {
-    await sql`select 1`.execute(db);
+    await ping(db);
     return true;
   } catch {
     return false;

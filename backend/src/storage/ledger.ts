@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, type QueryCreator, sql, type Updateable } from 'kysely';
 import type { Database, MailboxRow, ProcessedMessagesTable } from './schema.ts';
+import { type SenderSighting, senderUpsert } from './senders.ts';
+import { countMessageQuery, type MessageCount } from './stats.ts';
 
 export type LedgerRow = {
   lease_token: string | null;
@@ -98,6 +100,29 @@ export function ledgerStore(db: Kysely<Database>) {
         .where('processed_at', 'is', null)
         .executeTakeFirst();
       return Number(held.numUpdatedRows) > 0;
+    },
+
+    /**
+     * Records `values` on the message's row and adds it to the dashboard's count as one statement — a
+     * data-modifying WITH — so both are written or neither, without a transaction's extra round trips.
+     */
+    async recordAndCount(
+      mailboxId: string,
+      providerMessageId: string,
+      values: LedgerValues,
+      count: MessageCount,
+      /** The sender's row (storage/senders.ts), written in the same statement. */
+      sender?: SenderSighting,
+    ): Promise<void> {
+      const withUpdate = db.with('ledger_update', (qb) =>
+        qb
+          .updateTable('processed_messages')
+          .set(values)
+          .where('mailbox_id', '=', mailboxId)
+          .where('provider_message_id', '=', providerMessageId),
+      );
+      const query = sender ? withUpdate.with('also_write', () => senderUpsert(db, count.scope, sender)) : withUpdate;
+      await countMessageQuery(query as unknown as QueryCreator<Database>, count).execute();
     },
 
     async record(mailboxId: string, providerMessageId: string, values: LedgerValues): Promise<void> {

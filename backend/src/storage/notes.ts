@@ -1,3 +1,4 @@
+import type { MeetingNotes } from '@steward/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { UserScope } from './user-scope.ts';
@@ -6,7 +7,7 @@ export interface StoredNotes {
   id: string;
   title: string | null;
   meetingDate: string | null;
-  notes: unknown;
+  notes: MeetingNotes;
   createdAt: string;
   /** Where the transcript (and audio) of this meeting are kept in the blob store, if anywhere. */
   transcriptKey: string | null;
@@ -27,7 +28,8 @@ export function notesStore(db: Kysely<Database>, scope: UserScope) {
     id: row.id,
     title: row.title,
     meetingDate: row.meeting_date ? new Date(row.meeting_date).toISOString() : null,
-    notes: row.notes,
+    // The column holds what `create` wrote, and `create` takes only MeetingNotes: typed once, here.
+    notes: row.notes as MeetingNotes,
     createdAt: new Date(row.created_at).toISOString(),
     transcriptKey: row.transcript_key,
   });
@@ -38,7 +40,7 @@ export function notesStore(db: Kysely<Database>, scope: UserScope) {
     async create(entry: {
       title?: string;
       meetingDate?: Date;
-      notes: unknown;
+      notes: MeetingNotes;
       transcriptKey?: string;
     }): Promise<StoredNotes> {
       const row = await db

@@ -1,4 +1,6 @@
+import type { TriageResult } from '@steward/shared';
 import { type Kysely, sql } from 'kysely';
+import type { PersonalModel, SenderRule } from '../triage/local.ts';
 import type { Database } from './schema.ts';
 import type { UserScope } from './user-scope.ts';
 
@@ -6,6 +8,12 @@ export interface StoredRule {
   kind: 'sender' | 'domain';
   value: string;
   category: string;
+}
+
+/** A stored triage (triage_results.result): the result, and the sender it was for when known. */
+export interface StoredTriage {
+  result: TriageResult;
+  sender?: string | undefined;
 }
 
 /** The user's triage memory: cached results, corrections, sender and domain rules, the personal model. */
@@ -22,7 +30,12 @@ export function triageStore(db: Kysely<Database>, scope: UserScope) {
      * result computed earlier for this exact content, if any.
      */
     async context(messageId: string, contentHash: string) {
-      const { rows } = await sql<{ settings: unknown; rules: StoredRule[] | null; personal: unknown; cached: unknown }>`
+      const { rows } = await sql<{
+        settings: unknown;
+        rules: SenderRule[] | null;
+        personal: PersonalModel | null;
+        cached: StoredTriage | null;
+      }>`
         select u.settings,
           (select json_agg(json_build_object('kind', r.kind, 'value', r.value, 'category', r.category))
              from triage_rules r where r.tenant_id = ${scope.tenantId} and r.user_id = ${scope.userId}) as rules,
@@ -44,7 +57,7 @@ export function triageStore(db: Kysely<Database>, scope: UserScope) {
     async saveResultAudited(
       messageId: string,
       contentHash: string,
-      result: unknown,
+      result: StoredTriage,
       engine: string,
       audit: { action: string; detail: Record<string, unknown> },
     ): Promise<void> {
@@ -64,21 +77,22 @@ export function triageStore(db: Kysely<Database>, scope: UserScope) {
     },
 
     /** A result computed earlier for this exact message content, if any. */
-    async cached(messageId: string, contentHash: string): Promise<unknown | undefined> {
+    async cached(messageId: string, contentHash: string): Promise<StoredTriage | undefined> {
       const row = await mine('triage_results')
         .select('result')
         .where('message_id', '=', messageId)
         .where('content_hash', '=', contentHash)
         .executeTakeFirst();
-      return row?.result;
+      return row?.result as StoredTriage | undefined;
     },
 
-    async result(messageId: string): Promise<unknown | undefined> {
+    // triage_results.result holds what saveResult and saveResultAudited wrote (a StoredTriage): typed here, once.
+    async result(messageId: string): Promise<StoredTriage | undefined> {
       const row = await mine('triage_results').select('result').where('message_id', '=', messageId).executeTakeFirst();
-      return row?.result;
+      return row?.result as StoredTriage | undefined;
     },
 
-    async saveResult(messageId: string, contentHash: string, result: unknown, engine: string): Promise<void> {
+    async saveResult(messageId: string, contentHash: string, result: StoredTriage, engine: string): Promise<void> {
       const values = {
         tenant_id: scope.tenantId,
         user_id: scope.userId,
@@ -176,17 +190,18 @@ export function triageStore(db: Kysely<Database>, scope: UserScope) {
       return Number(result.numDeletedRows) > 0;
     },
 
-    async personalModel(): Promise<unknown | undefined> {
+    /** The personal_models.model column holds what savePersonalModel wrote. */
+    async personalModel(): Promise<PersonalModel | undefined> {
       const row = await db
         .selectFrom('personal_models')
         .select('model')
         .where('tenant_id', '=', scope.tenantId)
         .where('user_id', '=', scope.userId)
         .executeTakeFirst();
-      return row?.model;
+      return row?.model as PersonalModel | undefined;
     },
 
-    async savePersonalModel(model: unknown): Promise<void> {
+    async savePersonalModel(model: PersonalModel): Promise<void> {
       const json = JSON.stringify(model);
       await db
         .insertInto('personal_models')

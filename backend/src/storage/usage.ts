@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import { localDay } from '../reach/stats.ts';
 import type { Database } from './schema.ts';
+import { localDay } from './stats.ts';
 import type { UserScope } from './user-scope.ts';
 
 export interface UsageEntry {

@@ -6,7 +6,7 @@
  * instead of repeating. Nothing is lost: the job is only completed after the ledger says processed.
  */
 import type { CategoryId, Settings } from '@steward/shared';
-import type { Kysely, QueryCreator } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Embedder } from '../ai/embeddings.ts';
 import { mayShareWithModel } from '../ai/privacy.ts';
 import { indexInputOf, indexMessages } from '../ask/indexing.ts';
@@ -17,11 +17,11 @@ import { normaliseMessage } from '../mail/normalise.ts';
 import type { NormalisedMessage } from '../mail/types.ts';
 import type { ModelContext } from '../model-context.ts';
 import type { ReachHooks } from '../reach/hooks.ts';
-import { senderQuery } from '../reach/senders.ts';
-import { countMessageQuery, recordReplyIfAny } from '../reach/stats.ts';
+import { sightingOf } from '../reach/senders.ts';
 import { type LedgerRow, type LedgerValues, ledgerStore } from '../storage/ledger.ts';
 import { mailIndexStore } from '../storage/mail-index.ts';
 import type { Database, MailboxRow } from '../storage/schema.ts';
+import { recordReplyIfAny } from '../storage/stats.ts';
 import { userStore } from '../storage/users.ts';
 import { crmFacts } from '../triage/crm.ts';
 import type { TriageService } from '../triage/service.ts';
@@ -88,31 +88,6 @@ async function recordHeld(
     values,
   );
   if (!held) throw new RetryLaterError(1000, 'the lease on this message passed to another worker');
-}
-
-/**
- * Records `values` on the ledger row and runs `count` (an insert into the dashboard's counts) as one
- * statement — a data-modifying WITH — so both are written or neither, without a transaction's extra round trips.
- */
-async function recordAndCount(
-  deps: PipelineDeps,
-  mailbox: MailboxRow,
-  providerMessageId: string,
-  values: LedgerValues,
-  count: (qc: QueryCreator<Database>) => { execute(): Promise<unknown> },
-  /** Another write of the same statement (the sender's row). */
-  also?: (qc: QueryCreator<Database>) => ReturnType<typeof senderQuery>,
-): Promise<void> {
-  const withUpdate = deps.db.with('ledger_update', (qb) =>
-    qb
-      .updateTable('processed_messages')
-      .set(values)
-      .where('mailbox_id', '=', mailbox.id)
-      .where('provider_message_id', '=', providerMessageId),
-  );
-  const alsoQuery = also?.(deps.db);
-  const query = alsoQuery ? withUpdate.with('also_write', () => alsoQuery) : withUpdate;
-  await count(query as unknown as QueryCreator<Database>).execute();
 }
 
 async function record(
@@ -204,15 +179,12 @@ export async function processMessage(
     category = decided;
     // The category and the dashboard's count are written together (one statement), so a retry never counts
     // twice; the sender's row (reach/senders.ts) goes in the same statement.
-    await recordAndCount(
-      deps,
-      mailbox,
+    await ledgerStore(deps.db).recordAndCount(
+      mailbox.id,
       providerMessageId,
       { category: decided, thread_id: message.threadId },
-      (qc) => countMessageQuery(qc, scope, receivedAt, decided, { messages: 1 }, user.settings.timeZone),
-      fromMe
-        ? undefined
-        : (qc) => senderQuery(qc, scope, { message: normalised, category: decided, receivedAt, mailboxId: mailbox.id }),
+      { scope, at: receivedAt, category: decided, counts: { messages: 1 }, zone: user.settings.timeZone },
+      fromMe ? undefined : sightingOf({ message: normalised, category: decided, receivedAt, mailboxId: mailbox.id }),
     );
     if (!fromMe) {
       if (deps.reach?.alerts) {
@@ -280,12 +252,11 @@ export async function processMessage(
           references: normalised.signals.references,
         });
       }
-      await recordAndCount(
-        deps,
-        mailbox,
+      await ledgerStore(deps.db).recordAndCount(
+        mailbox.id,
         providerMessageId,
         { draft_id: draftId, draft_pending: false, thread_version: providerMessageId },
-        (qc) => countMessageQuery(qc, scope, receivedAt, category, { drafts: 1 }, user.settings.timeZone),
+        { scope, at: receivedAt, category, counts: { drafts: 1 }, zone: user.settings.timeZone },
       );
     }
   }

@@ -2,7 +2,9 @@
  * The layering rules, checked from the import graph (docs/architecture.md):
  * - the core (triage/, drafting/, scheduling/, notes/) imports nothing from storage/, jobs/, http/, sync/ or accounts/;
  * - storage/ imports nothing from mail/ or sync/;
- * - mail/ imports nothing from http/, sync/, storage/ or jobs/.
+ * - mail/ imports nothing from http/, sync/, storage/ or jobs/;
+ * - no file outside storage/ builds a query (Kysely's selectFrom, insertInto, updateTable, deleteFrom, or a
+ *   sql`…` template): all SQL is in storage/.
  * Every relative import of every file under backend/src is read: static imports, `export … from`, and
  * dynamic `import()`, type-only ones included.
  */
@@ -71,6 +73,24 @@ export function violations(graph: Edge[]): string[] {
   return broken;
 }
 
+/** Kysely's query builders: a file outside storage/ that uses one writes SQL where it must not. */
+const QUERY_BUILDER = /\.(?:selectFrom|insertInto|updateTable|deleteFrom)\s*\(|\bsql\s*(?:<[^`]*?>)?\s*`/g;
+
+/** Every query built in a source text, as "line: builder" (comments are not code, so they are skipped). */
+export function queriesIn(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ')).replace(/\/\/[^\n]*/g, '');
+  return [...code.matchAll(QUERY_BUILDER)].map(
+    (m) => `${code.slice(0, m.index).split('\n').length}: ${m[0].replace(/\s+/g, '')}`,
+  );
+}
+
+/** Every file outside storage/ that builds a query, as "file:line: builder". */
+export function queriesOutsideStorage(): string[] {
+  return sourceFiles(SRC)
+    .filter((file) => area(file) !== 'storage')
+    .flatMap((file) => queriesIn(readFileSync(file, 'utf8')).map((q) => `${path.relative(SRC, file)}:${q}`));
+}
+
 describe('the import graph keeps the layers apart', () => {
   it('reads the imports of every source file', () => {
     const graph = edges();
@@ -100,5 +120,24 @@ describe('the import graph keeps the layers apart', () => {
 
   it('core, storage and mail import nothing they must not', () => {
     expect(violations(edges())).toEqual([]);
+  });
+
+  it('finds a query in each form a query can take, and not in comments', () => {
+    const text = [
+      "await db.selectFrom('users').selectAll().execute();",
+      "await trx\n  .insertInto('jobs')",
+      "db.updateTable('jobs').set({})",
+      "db.deleteFrom('jobs')",
+      'await sql`select 1`.execute(db);',
+      'sql<{ n: number }>`select 1 as n`',
+      "// db.selectFrom('users') in a comment",
+      '/** sql`…` in a doc comment */',
+      "const selectFrom = 'a word, not a call';",
+    ].join('\n');
+    expect(queriesIn(text)).toHaveLength(6);
+  });
+
+  it('builds no query outside storage/', () => {
+    expect(queriesOutsideStorage()).toEqual([]);
   });
 });

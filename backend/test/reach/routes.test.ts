@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { countMessage, inboxStats } from '../../src/reach/stats.ts';
+import { inboxStats } from '../../src/reach/stats.ts';
+import { countMessage } from '../../src/storage/stats.ts';
 import { usageStore } from '../../src/storage/usage.ts';
 import { useTestApp } from '../support/app.ts';
 import { testDatabases } from '../support/db.ts';

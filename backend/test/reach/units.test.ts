@@ -5,7 +5,8 @@ import { inQuietHours, matchRules, slackPayload, teamsPayload } from '../../src/
 import { soqlString } from '../../src/reach/crm.ts';
 import { checkOutboundUrl, OutboundUrlError, retryAfterMs } from '../../src/reach/http.ts';
 import { isOneClickPost, methodOf, parseListUnsubscribe } from '../../src/reach/senders.ts';
-import { createStatsCache, localDay } from '../../src/reach/stats.ts';
+import { createStatsCache } from '../../src/reach/stats.ts';
+import { localDay } from '../../src/storage/stats.ts';
 import { withCrmContext } from '../../src/triage/crm.ts';
 
 const result = (over: Partial<TriageResult> = {}): TriageResult => ({

@@ -71,7 +71,7 @@ export async function meRoutes(app: FastifyInstance): Promise<void> {
         entries: rows.map((r) => ({
           id: String(r.id),
           action: r.action,
-          detail: r.detail as Record<string, unknown>,
+          detail: r.detail,
           createdAt: new Date(r.created_at).toISOString(),
         })),
       };

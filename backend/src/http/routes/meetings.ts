@@ -3,7 +3,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   ErrorBody,
   IdParams,
-  type MeetingNotes,
   MeetingNotesRecord,
   NotesBody,
   NotesList,
@@ -65,7 +64,7 @@ function toRecord(stored: StoredNotes) {
     title: stored.title,
     meetingDate: stored.meetingDate,
     createdAt: stored.createdAt,
-    ...(stored.notes as MeetingNotes),
+    ...stored.notes,
   };
 }
 

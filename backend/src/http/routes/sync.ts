@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   ConnectMailboxResponse,
@@ -13,16 +13,15 @@ import {
 } from '@steward/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
-import { CodeChallengeMethod } from 'google-auth-library';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { type SealedSecret, tokenContext } from '../../accounts/crypto.ts';
-import { googleClient, idTokenClaims, microsoftClient } from '../../accounts/oauth.ts';
-import { GMAIL_SCOPES, GRAPH_SCOPES } from '../../accounts/scopes.ts';
-import { identityKey, isAdmin } from '../../identity/admin.ts';
-import { takeOAuthState, takePendingConnection } from '../../storage/mailboxes.ts';
-import type { UserScope } from '../../storage/user-scope.ts';
-import { userStore } from '../../storage/users.ts';
+import {
+  authorizationRequest,
+  ConnectError,
+  type ConnectOutcome,
+  createMailboxConnector,
+} from '../../accounts/connect.ts';
+import { isAdmin } from '../../identity/admin.ts';
 import { createSyncService, type SyncService } from '../../sync/service.ts';
 import { HttpError } from '../errors.ts';
 import { webhookRoutes } from './webhooks.ts';
@@ -59,9 +58,6 @@ function confirmPage(token: string, address: string, owner: { name: string | nul
 
 const isConfirmForm = Compile(OAuthConfirmForm);
 
-const PENDING_MS = 10 * 60_000;
-const confirmHandle = (token: string) => `confirm:${createHash('sha256').update(token).digest('hex')}`;
-
 /** Pages Steward serves to the browser during an OAuth handshake: never cached, never framed, no referrer. */
 function pageHeaders(reply: FastifyReply): FastifyReply {
   return reply
@@ -74,16 +70,31 @@ function pageHeaders(reply: FastifyReply): FastifyReply {
     );
 }
 
+/** The page a callback or confirmation ends on. */
+function outcomePage(reply: FastifyReply, outcome: ConnectOutcome): FastifyReply {
+  const html =
+    outcome.kind === 'connected'
+      ? connectedPage(outcome.address)
+      : outcome.kind === 'confirm'
+        ? confirmPage(outcome.token, outcome.address, outcome.owner)
+        : page('<p>Nothing was connected. You can close this window.</p>');
+  return pageHeaders(reply).send(html);
+}
+
+/** A connection that cannot go on leaves as the usual error body, with its status. */
+async function answering(work: () => Promise<ConnectOutcome>): Promise<ConnectOutcome> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ConnectError) throw new HttpError(error.status, error.code, error.message);
+    throw error;
+  }
+}
+
 /**
  * Mailbox sync at the root: the sync service (decorated as `app.sync`), provider webhooks, and the OAuth
- * callback and confirmation, which a browser reaches without the add-in's token. The /v1 routes are in
- * `syncApiRoutes`.
- *
- * Login CSRF (issue 12): the `state` is unguessable, but a user could send their own authorization link to
- * someone else, whose mailbox would then land in the sender's account. So the consented account must be
- * provably the user who started (same Google subject, or same Entra tenant and object id); any other
- * account (or a user connecting a mailbox of another provider) confirms in its browser, on a page naming
- * the Steward account it would be attached to.
+ * callback and confirmation, which a browser reaches without the add-in's token (the flow and its login
+ * CSRF guard are in accounts/connect.ts). The /v1 routes are in `syncApiRoutes`.
  */
 export const syncPlugin = fp(async (fastify: FastifyInstance) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -111,101 +122,19 @@ export const syncPlugin = fp(async (fastify: FastifyInstance) => {
 
   await app.register(async (scope) => webhookRoutes(scope, sync));
 
-  const attach = async (scope: UserScope, kind: 'gmail' | 'graph', address: string, sealed: SealedSecret) => {
-    const store = userStore(storage.db, scope);
-    const mailbox = await store.mailboxes.connect(kind, address, sealed);
-    await store.audit('mailbox.connected', { mailboxId: mailbox.id, provider: kind });
-    await sync.afterConnect(mailbox);
-  };
+  const connector = createMailboxConnector({
+    config,
+    storage,
+    cipher: sync.cipher,
+    afterConnect: (mailbox) => sync.afterConnect(mailbox),
+    log: app.log,
+  });
 
   app.get(
     '/oauth/callback/:provider',
     { schema: { hide: true, params: ConnectProviderParams, querystring: OAuthCallbackQuery } },
-    async (request, reply) => {
-      const { provider } = request.params;
-      const query = request.query;
-      if (query.error)
-        throw new HttpError(
-          400,
-          'consent_refused',
-          'The mailbox was not connected: the provider reported that consent was not given.',
-        );
-      if (typeof query.code !== 'string' || typeof query.state !== 'string')
-        throw new HttpError(400, 'invalid_callback', 'The callback needs code and state.');
-      const pending = await takeOAuthState(storage.db, query.state);
-      if (!pending || pending.provider !== provider)
-        throw new HttpError(
-          400,
-          'invalid_state',
-          'This sign-in link has expired or was already used; start connecting again.',
-        );
-      if (!sync.cipher) throw new HttpError(503, 'sync_not_configured', 'TOKEN_ENCRYPTION_KEY is not set.');
-      let refreshToken: string | undefined;
-      let address: string | undefined;
-      /** The consented account's immutable id, as `identityKey` writes a Steward user's. */
-      let accountKey: string | undefined;
-      try {
-        if (provider === 'google') {
-          const { tokens } = await googleClient(config).getToken({
-            code: query.code,
-            codeVerifier: pending.codeVerifier,
-          });
-          refreshToken = tokens.refresh_token ?? undefined;
-          const claims = idTokenClaims(tokens.id_token);
-          if (typeof claims.email === 'string' && claims.email_verified !== false) address = claims.email.toLowerCase();
-          if (typeof claims.sub === 'string') accountKey = `google:${claims.sub}`;
-        } else {
-          const client = microsoftClient(config);
-          const result = await client.acquireTokenByCode({
-            code: query.code,
-            scopes: GRAPH_SCOPES,
-            redirectUri: `${config.publicUrl}/oauth/callback/microsoft`,
-            codeVerifier: pending.codeVerifier,
-          });
-          address = result.account?.username?.toLowerCase();
-          const claims = (result.idTokenClaims ?? {}) as Record<string, unknown>;
-          if (typeof claims.oid === 'string' && typeof claims.tid === 'string')
-            accountKey = `microsoft:${claims.tid.toLowerCase()}:${claims.oid.toLowerCase()}`;
-          // MSAL keeps refresh tokens in its cache; the worker needs it, so it is read from there and sealed.
-          const cache = JSON.parse(client.getTokenCache().serialize()) as {
-            RefreshToken?: Record<string, { secret?: string }>;
-          };
-          refreshToken = Object.values(cache.RefreshToken ?? {})[0]?.secret;
-        }
-      } catch (error) {
-        request.log.warn(
-          { err: { message: (error as Error).message.slice(0, 200) }, provider },
-          'oauth code exchange failed',
-        );
-        throw new HttpError(502, 'oauth_failed', 'The provider did not accept the sign-in; start connecting again.');
-      }
-      if (!refreshToken || !address)
-        throw new HttpError(
-          502,
-          'oauth_incomplete',
-          'The provider did not grant offline access; start connecting again.',
-        );
-      const scope = { tenantId: pending.tenantId, userId: pending.userId };
-      const kind = provider === 'google' ? 'gmail' : 'graph';
-      const sealed = sync.cipher.seal(refreshToken, tokenContext({ user_id: scope.userId, provider: kind, address }));
-      const userRows = userStore(storage.db, scope);
-      const owner = await userRows.identity();
-      if (!owner) throw new HttpError(400, 'invalid_state', 'The account that started connecting no longer exists.');
-      if (
-        owner.identity.provider === 'local' ||
-        (accountKey !== undefined && accountKey === identityKey(owner.identity))
-      ) {
-        await attach(scope, kind, address, sealed);
-        return pageHeaders(reply).send(connectedPage(address));
-      }
-      const token = randomBytes(24).toString('base64url');
-      await userRows.mailboxes.savePendingConnection(
-        confirmHandle(token),
-        { kind, address, sealed },
-        new Date(Date.now() + PENDING_MS),
-      );
-      return pageHeaders(reply).send(confirmPage(token, address, { name: owner.displayName, email: owner.email }));
-    },
+    async (request, reply) =>
+      outcomePage(reply, await answering(() => connector.callback(request.params.provider, request.query))),
   );
 
   // The confirmation form posts application/x-www-form-urlencoded; only this route parses it.
@@ -218,20 +147,10 @@ export const syncPlugin = fp(async (fastify: FastifyInstance) => {
     );
     scope.post('/oauth/confirm', { schema: { hide: true } }, async (request, reply) => {
       const form: OAuthConfirmForm = isConfirmForm.Check(request.body) ? request.body : {};
-      if (typeof form.token !== 'string' || !form.token)
+      const token = form.token;
+      if (typeof token !== 'string' || !token)
         throw new HttpError(400, 'invalid_confirmation', 'The confirmation form is incomplete.');
-      const pending = await takePendingConnection(storage.db, confirmHandle(form.token));
-      if (!pending)
-        throw new HttpError(
-          400,
-          'invalid_confirmation',
-          'This confirmation has expired or was already used; start connecting again.',
-        );
-      if (form.decision !== 'connect')
-        return pageHeaders(reply).send(page('<p>Nothing was connected. You can close this window.</p>'));
-      const { scope: owner, connection } = pending;
-      await attach(owner, connection.kind, connection.address, connection.sealed);
-      return pageHeaders(reply).send(connectedPage(connection.address));
+      return outcomePage(reply, await answering(() => connector.confirm(token, form.decision)));
     });
   });
 });
@@ -281,35 +200,13 @@ export async function syncApiRoutes(fastify: FastifyInstance): Promise<void> {
         );
       }
       const state = randomBytes(24).toString('base64url');
-      const store = request.store.mailboxes;
-      const hint = request.user?.identity.email;
-      if (provider === 'google') {
-        const client = googleClient(config);
-        const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
-        await store.saveOAuthState(state, provider, codeVerifier);
-        const authorizationUrl = client.generateAuthUrl({
-          access_type: 'offline',
-          prompt: 'consent',
-          scope: GMAIL_SCOPES,
-          state,
-          code_challenge: codeChallenge,
-          code_challenge_method: CodeChallengeMethod.S256,
-          ...(hint ? { login_hint: hint } : {}),
-        });
-        return { authorizationUrl };
-      }
-      const client = microsoftClient(config);
-      const codeVerifier = randomBytes(48).toString('base64url');
-      const codeChallenge = createHash('sha256').update(codeVerifier).digest('base64url');
-      await store.saveOAuthState(state, provider, codeVerifier);
-      const authorizationUrl = await client.getAuthCodeUrl({
-        scopes: GRAPH_SCOPES,
-        redirectUri: `${config.publicUrl}/oauth/callback/microsoft`,
+      const { codeVerifier, authorizationUrl } = await authorizationRequest(
+        config,
+        provider,
         state,
-        codeChallenge,
-        codeChallengeMethod: 'S256',
-        ...(hint ? { loginHint: hint } : {}),
-      });
+        request.user?.identity.email,
+      );
+      await request.store.mailboxes.saveOAuthState(state, provider, codeVerifier);
       return { authorizationUrl };
     },
   );

@@ -21,20 +21,16 @@ import { indexInputOf, indexMessages } from '../../ask/indexing.ts';
 import { domainOf } from '../../mail/addresses.ts';
 import type { NormalisedMessage } from '../../mail/types.ts';
 import { recordSender } from '../../reach/senders.ts';
+import type { StoredTriage } from '../../storage/triage.ts';
 import { mergeSettings } from '../../storage/users.ts';
 import { withCrmContext } from '../../triage/crm.ts';
-import { learnCorrection, type PersonalModel, type SenderRule } from '../../triage/local.ts';
+import { learnCorrection } from '../../triage/local.ts';
 import { correctedTriage } from '../../triage/service.ts';
 import { HttpError } from '../errors.ts';
 
 export const MAX_BATCH = TRIAGE_MAX_BATCH;
 
 const checkMessage = Compile(EmailMessage);
-
-interface CachedTriage {
-  result: TriageResult;
-  sender?: string;
-}
 
 /** What a cached result depends on besides the user's settings and rules (changing those clears the cache). */
 function contentHash(
@@ -94,7 +90,7 @@ export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
   ): Promise<TriageResult> {
     const hash = contentHash(message, me, thread, triage.provider);
     const ctx = await request.store.triage.context(message.id, hash);
-    const cached = ctx.cached as CachedTriage | undefined;
+    const cached = ctx.cached;
     if (cached) {
       // A message triaged before Ask Steward was turned on is indexed the next time a client sends it
       // (one lookup by id while the index is on; nothing when it is already indexed).
@@ -108,8 +104,8 @@ export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
     const result = await triage.triage(
       {
         settings,
-        rules: ctx.rules as SenderRule[],
-        personal: ctx.personal as PersonalModel | undefined,
+        rules: ctx.rules,
+        personal: ctx.personal,
         userKey: userKeyOf(request.store.scope),
       },
       normalised,
@@ -117,7 +113,7 @@ export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
     );
     // Messages the client sends are indexed too when the user opted in (Ask Steward).
     if (settings.mailIndex) await indexForAsk(request, normalised, settings, me, message.labels);
-    const stored: CachedTriage = { result, sender: normalised.from?.address };
+    const stored: StoredTriage = { result, sender: normalised.from?.address };
     await request.store.triage.saveResultAudited(message.id, hash, stored, triage.provider, {
       action: 'triage',
       detail: { messageId: message.id, engine: triage.provider },
@@ -208,7 +204,7 @@ export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { messageId } = request.params;
-      const cached = (await request.store.triage.result(messageId)) as CachedTriage | undefined;
+      const cached = await request.store.triage.result(messageId);
       if (!cached)
         throw new HttpError(404, 'not_found', 'No triage result for this message; POST it to /v1/triage first.');
       return cached.result;
@@ -233,7 +229,7 @@ export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
         throw new HttpError(400, 'invalid_body', 'message.id must equal messageId.');
       }
       const store = request.store.triage;
-      const cached = (await store.result(body.messageId)) as CachedTriage | undefined;
+      const cached = await store.result(body.messageId);
       const normalised = body.message ? await app.services.cpu.normalise(body.message) : undefined;
       const sender = normalised?.from?.address ?? cached?.sender;
       const scope = body.scope ?? (sender ? 'sender' : 'message');
@@ -250,7 +246,7 @@ export async function triageRoutes(fastify: FastifyInstance): Promise<void> {
       if (scope === 'domain' && sender) rule = { kind: 'domain', value: domainOf(sender) };
       if (rule) await store.upsertRule({ ...rule, category: body.category });
       if (normalised) {
-        const personal = (await store.personalModel()) as PersonalModel | undefined;
+        const personal = await store.personalModel();
         await store.savePersonalModel(learnCorrection(personal, normalised, body.category));
       }
       const saved = await store.recordFeedback({

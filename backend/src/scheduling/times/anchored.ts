@@ -2,11 +2,13 @@
  * Expressions anchored on a date written after them: "3 days after Easter", "the week of Oct 6th",
  * "the second Tuesday after Christmas", "the morning of Dec 24".
  */
+
 import type { DateTime } from 'luxon';
 import { minus, plus, startOf } from './calendar-math.ts';
 import { holidaySpan } from './holiday-rules.ts';
 import { ORDINAL, ordinalValue, plausibleWeekday, WEEKDAY, weekdayNumber } from './lexicon.ts';
 import { settled } from './pending.ts';
+import { timeSpan } from './span.ts';
 import { daySpan, QUANTITY, quantityValue, unitMinutes, withTimeOfDay } from './spans.ts';
 import { PART_OF_DAY_WORDS, partOfDay } from './times-of-day.ts';
 import type { Candidate, Context, Pending } from './types.ts';
@@ -62,7 +64,7 @@ export function anchoredCandidates(candidates: Pending[], text: string, ctx: Con
         const day = moved((d) => plus(startOf(d, 'week'), { weeks: sign }));
         if (day)
           push({
-            span: { start: day, end: plus(day, { weeks: 1 }), grain: 'week' },
+            span: timeSpan(day, plus(day, { weeks: 1 }), 'week'),
             week: day,
             index: at(m),
             stop: b.stop,
@@ -101,7 +103,7 @@ export function anchoredCandidates(candidates: Pending[], text: string, ctx: Con
       const day = moved((d) => d) ?? b.day;
       const monday = startOf(day.weekday === 7 ? plus(day, { days: 1 }) : day, 'week');
       push({
-        span: { start: monday, end: plus(monday, { weeks: 1 }), grain: 'week' },
+        span: timeSpan(monday, plus(monday, { weeks: 1 }), 'week'),
         week: monday,
         index: at(m),
         stop: b.stop,

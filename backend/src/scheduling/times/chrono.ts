@@ -1,9 +1,11 @@
 /** chrono-node's readings, converted to zone-aware candidates. */
+
 import * as chrono from 'chrono-node';
 import type { DateTime } from 'luxon';
 import { dateTime, plus, set, startOf } from './calendar-math.ts';
 import { pickMonth, pickMonthDay, pickWeekday } from './direction.ts';
 import { pending } from './pending.ts';
+import { timeSpan } from './span.ts';
 import { consistentDate, DURATION_UNIT, dayFromToday, finer, QUANTITY, withTimeOfDay } from './spans.ts';
 import { PART_OF_DAY_WORDS, partOfDay } from './times-of-day.ts';
 import type { Candidate, Context, Pending, Reading, TimeOfDay } from './types.ts';
@@ -83,7 +85,7 @@ function resolveResult(r: chrono.ParsedResult, index: number, stop: number, ctx:
       if (endAt > candidate.span.start)
         candidate = {
           ...candidate,
-          span: { start: candidate.span.start, end: endAt, grain },
+          span: timeSpan(candidate.span.start, endAt, grain),
           day: undefined,
           timeOfDay: undefined,
         };
@@ -173,7 +175,7 @@ function fromComponentsInner(
     const start = sameZone ? startLocal : startLocal.setZone(ctx.zone);
     const timeOfDay: TimeOfDay = { from: hour * 60 + minute, grain };
     const dated = dayKnown ? { day } : {};
-    return { span: { start, end: plus(start, { [`${grain}s`]: 1 }), grain }, timeOfDay, ...dated };
+    return { span: timeSpan(start, plus(start, { [`${grain}s`]: 1 }), grain), timeOfDay, ...dated };
   }
   if (part && dayKnown) {
     const timeOfDay = partOfDay(part[1]!);
@@ -183,15 +185,15 @@ function fromComponentsInner(
   if (dayKnown || relative) {
     const start = day;
     const weekday = c.isCertain('weekday') && !c.isCertain('day') ? { weekday: start.weekday } : {};
-    return { span: { start, end: plus(start, { days: 1 }), grain: 'day' }, day: start, ...weekday };
+    return { span: timeSpan(start, plus(start, { days: 1 }), 'day'), day: start, ...weekday };
   }
   if (c.isCertain('month')) {
     const start = startOf(day, 'month');
-    return { span: { start, end: plus(start, { months: 1 }), grain: 'month' } };
+    return { span: timeSpan(start, plus(start, { months: 1 }), 'month') };
   }
   if (c.isCertain('year')) {
     const start = startOf(day, 'year');
-    return { span: { start, end: plus(start, { years: 1 }), grain: 'year' } };
+    return { span: timeSpan(start, plus(start, { years: 1 }), 'year') };
   }
   return null;
 }

@@ -3,9 +3,11 @@
  * make a window, weekdays bind to the week or date written beside them, and a time (and zone) stated once
  * applies to every alternative in a list ("Tue or Wed afternoon, 3pm ET").
  */
+
 import type { DateTime } from 'luxon';
 import type { ZoneMention } from '../zones.ts';
 import { plus } from './calendar-math.ts';
+import { timeSpan } from './span.ts';
 import { consistentDate, daySpan, finer, withTimeOfDay } from './spans.ts';
 import type { Candidate, Context, Pending, TimeOfDay } from './types.ts';
 
@@ -207,7 +209,7 @@ export function bindWeekdaysToWeek(candidates: Candidate[], text: string): Candi
 function moveToWeek(c: Candidate, week: DateTime): void {
   const day = plus(week, { days: (c.weekday ?? 1) - 1 });
   c.day = day;
-  c.span = c.timeOfDay ? withTimeOfDay(day, c.timeOfDay) : { start: day, end: plus(day, { days: 1 }), grain: 'day' };
+  c.span = c.timeOfDay ? withTimeOfDay(day, c.timeOfDay) : timeSpan(day, plus(day, { days: 1 }), 'day');
 }
 
 const ALTERNATIVE = /^\s*(?:,|or|and|,\s*or|,\s*and|\/|&|or on|and on)\s*$/i;

@@ -2,6 +2,7 @@
  * Rules for calendar dates: weekdays, days of the month, "first Tuesday of October", quarters, years, and numeric
  * dates ("2/15", "2014-10", "1960 - 1961").
  */
+
 import type { DateTime } from 'luxon';
 import { dateTime, minus, plus, set } from './calendar-math.ts';
 import { pickDayOfMonth, pickMonth, pickMonthDay, pickPeriodYear, pickWeekday } from './direction.ts';
@@ -16,6 +17,7 @@ import {
   YEAR_WORDS,
   yearFromWords,
 } from './lexicon.ts';
+import { timeSpan } from './span.ts';
 import { containingPeriod, dayFromToday, daySpan, isAlone, relativeShift, startOfPeriod } from './spans.ts';
 import type { Reading, Rule } from './types.ts';
 
@@ -117,7 +119,7 @@ export const nthOfPeriodRule: Rule = {
       const firstMonday = plus(first, { days: (8 - first.weekday) % 7 });
       const lastMonday = minus(minus(afterEnd, { days: 7 }), { days: (minus(afterEnd, { days: 7 }).weekday + 6) % 7 });
       const start = last ? minus(lastMonday, { weeks: n - 1 }) : plus(firstMonday, { weeks: n - 1 });
-      return { span: { start, end: plus(start, { weeks: 1 }), grain: 'week' } };
+      return { span: timeSpan(start, plus(start, { weeks: 1 }), 'week') };
     }
     const weekday = unit.startsWith('w') && unit !== 'wednesday' && !unit.startsWith('wed') ? 5 : weekdayNumber(unit);
     const weekend = weekday === 5 && !unit.startsWith('f');
@@ -127,7 +129,7 @@ export const nthOfPeriodRule: Rule = {
     const day = last ? minus(lastMatch, { weeks: n - 1 }) : plus(firstMatch, { weeks: n - 1 });
     if (weekend) {
       const start = set(day, { hour: 18 });
-      return { span: { start, end: plus(day, { days: 3 }), grain: 'hour' } };
+      return { span: timeSpan(start, plus(day, { days: 3 }), 'hour') };
     }
     return daySpan(day);
   },
@@ -148,7 +150,7 @@ export const quarterRule: Rule = {
     if (m[3]) year = Number(m[3]);
     if (m[4]) year = m[4].length === 2 ? 2000 + Number(m[4]) : Number(m[4]);
     const start = dateTime({ year, month: quarter * 3 - 2, day: 1 }, ctx.zone);
-    return { span: { start, end: plus(start, { months: 3 }), grain: 'month' }, ...(reading ? { reading } : {}) };
+    return { span: timeSpan(start, plus(start, { months: 3 }), 'month'), ...(reading ? { reading } : {}) };
   },
 };
 
@@ -159,7 +161,7 @@ export const yearRule: Rule = {
   resolve(m, ctx) {
     const year = Number(m[1] ?? m[2]);
     const start = dateTime({ year }, ctx.zone);
-    return start.isValid ? { span: { start, end: plus(start, { years: 1 }), grain: 'year' } } : null;
+    return start.isValid ? { span: timeSpan(start, plus(start, { years: 1 }), 'year') } : null;
   },
 };
 
@@ -193,7 +195,7 @@ export const numericDateRules: Rule[] = [
     pattern: /(?<![\w/.:-])(1[89]\d\d|2[01]\d\d)[-/](0?[1-9]|1[0-2])(?![\w/.:]|-\d)/g,
     resolve(m, ctx) {
       const start = dateTime({ year: Number(m[1]), month: Number(m[2]), day: 1 }, ctx.zone);
-      return start.isValid ? { span: { start, end: plus(start, { months: 1 }), grain: 'month' } } : null;
+      return start.isValid ? { span: timeSpan(start, plus(start, { months: 1 }), 'month') } : null;
     },
   },
   {
@@ -206,7 +208,7 @@ export const numericDateRules: Rule[] = [
       const to = Number(m[2]);
       if (to <= from) return null;
       const start = dateTime({ year: from }, ctx.zone);
-      return { span: { start, end: set(start, { year: to + 1 }), grain: 'year' } };
+      return { span: timeSpan(start, set(start, { year: to + 1 }), 'year') };
     },
   },
   {
@@ -223,7 +225,7 @@ export const numericDateRules: Rule[] = [
         );
       if (!alone && !cue) return null;
       const start = dateTime({ year: Number(m[1]) }, ctx.zone);
-      return { span: { start, end: plus(start, { years: 1 }), grain: 'year' } };
+      return { span: timeSpan(start, plus(start, { years: 1 }), 'year') };
     },
   },
 ];
@@ -250,7 +252,7 @@ export const dayRangeRule: Rule = {
     const last = set(first, { day: to });
     if (!last.isValid || last.month !== month) return null;
     return {
-      span: { start: first, end: plus(last, { days: 1 }), grain: 'day' },
+      span: timeSpan(first, plus(last, { days: 1 }), 'day'),
       ...(reading ? { reading } : {}),
     };
   },
@@ -264,7 +266,7 @@ export const decadeRule: Rule = {
     const decade = dateTime({ year: Number(m[2]) }, ctx.zone);
     const which = m[1]?.toLowerCase();
     const [from, to] = which === 'early' ? [0, 4] : which === 'mid' ? [3, 7] : which === 'late' ? [6, 10] : [0, 10];
-    return { span: { start: plus(decade, { years: from }), end: plus(decade, { years: to }), grain: 'year' } };
+    return { span: timeSpan(plus(decade, { years: from }), plus(decade, { years: to }), 'year') };
   },
 };
 
@@ -280,7 +282,7 @@ export const yearModifierRule: Rule = {
   resolve(m, ctx) {
     if (COUNTED.test(m[2]!)) return null;
     const start = dateTime({ year: Number(m[1]) }, ctx.zone);
-    return { span: { start, end: plus(start, { years: 1 }), grain: 'year' } };
+    return { span: timeSpan(start, plus(start, { years: 1 }), 'year') };
   },
 };
 
@@ -294,7 +296,7 @@ export const yearWordsRule: Rule = {
     const year = yearFromWords(m[2]!);
     if (!Number.isFinite(year)) return null;
     const start = dateTime({ year }, ctx.zone);
-    return { span: { start, end: plus(start, { years: 1 }), grain: 'year' } };
+    return { span: timeSpan(start, plus(start, { years: 1 }), 'year') };
   },
 };
 
@@ -333,6 +335,6 @@ export const monthRule: Rule = {
       reading = ctx.read(m.index, m.index + whole.length);
       start = pickMonth(ctx, month, reading);
     }
-    return { span: { start, end: plus(start, { months: 1 }), grain: 'month' }, ...(reading ? { reading } : {}) };
+    return { span: timeSpan(start, plus(start, { months: 1 }), 'month'), ...(reading ? { reading } : {}) };
   },
 };

@@ -2,9 +2,11 @@
  * Rules for times relative to the reference: "this week", "next 3 days", "end of the month", "EOM", "the weekend",
  * "now", "in 7 days", "3 days ago", "a week from now", "the day after tomorrow".
  */
+
 import type { DurationLikeObject } from 'luxon';
 import { dateTime, minus, plus, set, startOf } from './calendar-math.ts';
 import { MONTH_NAME, NUMBER, toNumber, WEEKDAY, weekdayNumber } from './lexicon.ts';
+import { timeSpan } from './span.ts';
 import {
   DURATION_UNIT,
   dayFromToday,
@@ -37,7 +39,7 @@ export const periodRules: Rule[] = [
       const start = startOfPeriod(ctx, unit, relativeShift(m[1]!));
       const end = plus(start, { [`${unit}s`]: 1 } as DurationLikeObject);
       return {
-        span: { start, end, grain: unit === 'quarter' ? 'month' : unit },
+        span: timeSpan(start, end, unit === 'quarter' ? 'month' : unit),
         ...(unit === 'week' ? { week: start } : {}),
       };
     },
@@ -57,7 +59,7 @@ export const periodRules: Rule[] = [
       const amount = { [`${unit}s`]: n } as DurationLikeObject;
       const forward = relativeShift(m[1]!) >= 0;
       const start = forward ? plus(here, { [`${unit}s`]: 1 } as DurationLikeObject) : minus(here, amount);
-      return { span: { start, end: plus(start, amount), grain: unit === 'hour' ? 'hour' : 'minute' } };
+      return { span: timeSpan(start, plus(start, amount), unit === 'hour' ? 'hour' : 'minute') };
     },
   },
   {
@@ -76,7 +78,7 @@ export const periodRules: Rule[] = [
       const amount = { [`${unit}s`]: n } as DurationLikeObject;
       const start = forward ? startOfPeriod(ctx, unit, 1) : minus(here, amount);
       const end = forward ? plus(start, amount) : here;
-      return { span: { start, end, grain: periodGrain(unit) } };
+      return { span: timeSpan(start, end, periodGrain(unit)) };
     },
   },
   {
@@ -90,7 +92,7 @@ export const periodRules: Rule[] = [
       const period = namedPeriod(m[3]!, ctx);
       if (!period) return null;
       const span = partOfPeriod(m[2]!, period);
-      if (m[1]) return { span: { start: ctx.ref, end: span.end, grain: 'minute' }, deadline: true };
+      if (m[1]) return { span: timeSpan(ctx.ref, span.end, 'minute'), deadline: true };
       return { span };
     },
   },
@@ -105,7 +107,7 @@ export const periodRules: Rule[] = [
         start: startOfPeriod(ctx, unit, 0),
         unit,
       });
-      if (m[1]) return { span: { start: ctx.ref, end: span.end, grain: 'minute' }, deadline: true };
+      if (m[1]) return { span: timeSpan(ctx.ref, span.end, 'minute'), deadline: true };
       return { span };
     },
   },
@@ -117,7 +119,7 @@ export const pastWeekRule: Rule = {
   pattern: /\bthis\s+past\s+week\b/gi,
   resolve(_m, ctx) {
     const start = startOfPeriod(ctx, 'week', ctx.ref.weekday >= 5 ? 0 : -1);
-    return { span: { start, end: plus(start, { weeks: 1 }), grain: 'week' }, week: start };
+    return { span: timeSpan(start, plus(start, { weeks: 1 }), 'week'), week: start };
   },
 };
 
@@ -130,7 +132,7 @@ export const earlierLaterRule: Rule = {
     const start = startOfPeriod(ctx, unit, 0);
     const end = plus(start, { [`${unit}s`]: 1 } as DurationLikeObject);
     return {
-      span: /^earlier$/i.test(m[1]!) ? { start, end: ctx.ref, grain: unit } : { start: ctx.ref, end, grain: unit },
+      span: /^earlier$/i.test(m[1]!) ? timeSpan(start, ctx.ref, unit) : timeSpan(ctx.ref, end, unit),
     };
   },
 };
@@ -141,7 +143,7 @@ export const yearEndRule: Rule = {
   pattern: /\b(by\s+)?(?:the\s+)?year[- ]end\b/gi,
   resolve(m, ctx) {
     const span = partOfPeriod('end', { start: startOfPeriod(ctx, 'year', 0), unit: 'year' });
-    if (m[1]) return { span: { start: ctx.ref, end: span.end, grain: 'minute' }, deadline: true };
+    if (m[1]) return { span: timeSpan(ctx.ref, span.end, 'minute'), deadline: true };
     return { span };
   },
 };
@@ -153,7 +155,7 @@ export const restOfPeriodRule: Rule = {
   resolve(m, ctx) {
     const unit = m[1]!.toLowerCase() as 'week' | 'month' | 'year';
     const start = ctx.today;
-    return { span: { start, end: startOfPeriod(ctx, unit, 1), grain: 'day' } };
+    return { span: timeSpan(start, startOfPeriod(ctx, unit, 1), 'day') };
   },
 };
 
@@ -205,7 +207,7 @@ export const seasonRule: Rule = {
     }
     const start = seasonStart(target.index, target.year);
     const next = step(target, 1);
-    return { span: { start, end: seasonStart(next.index, next.year), grain: 'day' } };
+    return { span: timeSpan(start, seasonStart(next.index, next.year), 'day') };
   },
 };
 
@@ -217,7 +219,7 @@ export const weekendRule: Rule = {
     const shift = m[2] ? -1 : m[1] ? relativeShift(m[1]) : 0;
     const monday = startOfPeriod(ctx, 'week', shift);
     const start = set(plus(monday, { days: 4 }), { hour: 18 });
-    return { span: { start, end: plus(monday, { weeks: 1 }), grain: 'hour' } };
+    return { span: timeSpan(start, plus(monday, { weeks: 1 }), 'hour') };
   },
 };
 
@@ -272,8 +274,7 @@ export const durationRules: Rule[] = [
       const span = shifted(ctx, amount, unit!, sign);
       if (!span) return null;
       const day = span.grain === 'day' || span.grain === 'hour' ? { day: startOf(span.start, 'day') } : {};
-      if (prefix?.toLowerCase() === 'within')
-        return { span: { start: ctx.ref, end: span.start, grain: 'minute' }, deadline: true };
+      if (prefix?.toLowerCase() === 'within') return { span: timeSpan(ctx.ref, span.start, 'minute'), deadline: true };
       return { span, ...day };
     },
   },
@@ -312,7 +313,7 @@ export const durationRules: Rule[] = [
       if (!Number.isFinite(n)) return null;
       const start = startOfPeriod(ctx, unit, n);
       return {
-        span: { start, end: plus(start, { [`${unit}s`]: 1 } as DurationLikeObject), grain: periodGrain(unit) },
+        span: timeSpan(start, plus(start, { [`${unit}s`]: 1 } as DurationLikeObject), periodGrain(unit)),
         ...(unit === 'day' ? { day: start } : {}),
       };
     },

@@ -1,7 +1,9 @@
 /** Calendar arithmetic shared by the rule families: periods, day spans, times of day on a day, durations. */
+
 import type { DateTime, DurationLikeObject } from 'luxon';
 import { dateTime, plus, set, startOf } from './calendar-math.ts';
 import { COUNT_WORD, MONTH_NAME, monthNumber, ONES, TEENS, TENS, toNumber, wordsValue } from './lexicon.ts';
+import { timeSpan } from './span.ts';
 import type { Context, Grain, Span, TimeOfDay } from './types.ts';
 
 export const RELATIVE = '(this|current|next|last|past|previous|coming|upcoming|following)';
@@ -56,18 +58,18 @@ export function partOfPeriod(which: string, period: { start: DateTime; unit: 'we
   const middle = w === 'mid' || w === 'middle';
   const s = period.start;
   if (period.unit === 'week') {
-    if (early) return { start: s, end: plus(s, { days: 3 }), grain: 'day' };
-    if (middle) return { start: plus(s, { days: 2 }), end: plus(s, { days: 4 }), grain: 'day' };
-    return { start: plus(s, { days: 4 }), end: plus(s, { weeks: 1 }), grain: 'day' };
+    if (early) return timeSpan(s, plus(s, { days: 3 }), 'day');
+    if (middle) return timeSpan(plus(s, { days: 2 }), plus(s, { days: 4 }), 'day');
+    return timeSpan(plus(s, { days: 4 }), plus(s, { weeks: 1 }), 'day');
   }
   if (period.unit === 'month') {
-    if (early) return { start: s, end: set(s, { day: 11 }), grain: 'day' };
-    if (middle) return { start: set(s, { day: 11 }), end: set(s, { day: 21 }), grain: 'day' };
-    return { start: set(s, { day: 21 }), end: plus(s, { months: 1 }), grain: 'day' };
+    if (early) return timeSpan(s, set(s, { day: 11 }), 'day');
+    if (middle) return timeSpan(set(s, { day: 11 }), set(s, { day: 21 }), 'day');
+    return timeSpan(set(s, { day: 21 }), plus(s, { months: 1 }), 'day');
   }
-  if (early) return { start: s, end: plus(s, { months: 4 }), grain: 'month' };
-  if (middle) return { start: plus(s, { months: 4 }), end: plus(s, { months: 8 }), grain: 'month' };
-  return { start: plus(s, { months: 8 }), end: plus(s, { years: 1 }), grain: 'month' };
+  if (early) return timeSpan(s, plus(s, { months: 4 }), 'month');
+  if (middle) return timeSpan(plus(s, { months: 4 }), plus(s, { months: 8 }), 'month');
+  return timeSpan(plus(s, { months: 8 }), plus(s, { years: 1 }), 'month');
 }
 
 /** A month or year named in an "of …" phrase: "October 2014", "next month", "2018", "the month". */
@@ -90,7 +92,7 @@ export function daySpan(day: DateTime): { span: Span; day: DateTime } {
   let known = daySpans.get(day);
   if (!known) {
     const start = day.hour || day.minute || day.second || day.millisecond ? startOf(day, 'day') : day;
-    known = { span: { start, end: plus(start, { days: 1 }), grain: 'day' }, day: start };
+    known = { span: timeSpan(start, plus(start, { days: 1 }), 'day'), day: start };
     daySpans.set(day, known);
   }
   return known;
@@ -141,7 +143,7 @@ export function consistentDate(ctx: Context, parts: { dom: number; month?: numbe
 export function withTimeOfDay(day: DateTime, t: TimeOfDay): Span {
   const start = atMinutes(day, t.from);
   const end = t.to === undefined ? plus(start, { [`${t.grain}s`]: 1 }) : atMinutes(day, t.to);
-  return { start, end, grain: t.grain };
+  return timeSpan(start, end, t.grain);
 }
 
 /** The wall-clock time on a day; luxon moves times inside a spring-forward gap to after it. */
@@ -193,19 +195,19 @@ export function shifted(ctx: Context, amount: number, unit: string, sign: 1 | -1
   const u = unitMinutes(unit);
   if (u.minutes !== undefined) {
     const start = plus(ctx.ref, { seconds: Math.round(sign * amount * u.minutes * 60) });
-    return { start, end: plus(start, { minutes: 1 }), grain: 'minute' };
+    return timeSpan(start, plus(start, { minutes: 1 }), 'minute');
   }
   if (u.days !== undefined) {
     const days = amount * u.days;
     if (u.days === 1 && Number.isInteger(days)) {
       const start = startOf(plus(ctx.ref, { days: sign * days }), 'hour');
-      return { start, end: plus(start, { hours: 1 }), grain: 'hour' };
+      return timeSpan(start, plus(start, { hours: 1 }), 'hour');
     }
     const start = startOf(plus(ctx.ref, { days: sign * days }), 'day');
-    return { start, end: plus(start, { days: 1 }), grain: 'day' };
+    return timeSpan(start, plus(start, { days: 1 }), 'day');
   }
   const start = startOf(plus(ctx.ref, { months: sign * amount * (u.months ?? 1) }), 'day');
-  return { start, end: plus(start, { days: 1 }), grain: 'day' };
+  return timeSpan(start, plus(start, { days: 1 }), 'day');
 }
 
 /** An amount in digits, fractions or words: "2.5", "1/4", "a couple of", "half an", "three quarters of an". */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import { countMessage } from '../../../src/reach/stats.ts';
+import { countMessage } from '../../../src/storage/stats.ts';
 import type { IsolationCase } from '../../support/isolation.ts';
 
 type Handle = { senderId: string; sender: string; channelId: string; channel: string };
