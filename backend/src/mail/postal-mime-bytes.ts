@@ -63,6 +63,9 @@ export let postalMimeBytesPatched = false;
 /** Whether postal-mime's parse loop was replaced by parseWithoutAwaitPerLine. */
 export let postalMimeParseLoopPatched = false;
 
+/** postal-mime's own `parse`, kept when it was replaced (the tests compare the two). */
+export let shippedPostalMimeParse: ((this: unknown, buf: unknown) => Promise<unknown>) | undefined;
+
 interface PostalMimePrototype {
   parse: (this: PostalMimeState, buf: unknown) => Promise<unknown>;
 }
@@ -167,6 +170,7 @@ async function install(): Promise<void> {
     postalMimeBytesPatched = true;
     const parser = (await load('postal-mime.js')) as unknown as PostalMimePrototype | undefined;
     if (parser && sameSource(parser.parse, SHIPPED_PARSE)) {
+      shippedPostalMimeParse = parser.parse as (this: unknown, buf: unknown) => Promise<unknown>;
       parser.parse = parseWithoutAwaitPerLine;
       postalMimeParseLoopPatched = true;
     }
