@@ -6,9 +6,9 @@
  * a notice as it was built.
  */
 import type { AlertRules } from '@steward/shared';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { SealedSecret } from '../accounts/crypto.ts';
-import type { Database } from './schema.ts';
+import type { AlertChannelsTable, Database } from './schema.ts';
 import type { UserScope } from './user-scope.ts';
 
 export interface QuietHours {
@@ -25,22 +25,10 @@ export interface AlertNotice {
   reason: string;
 }
 
-export type AlertChannelRow = {
-  id: string;
-  tenant_id: string;
-  user_id: string;
-  kind: 'slack' | 'teams';
-  name: string;
-  target: string;
-  secret_ciphertext: string;
-  secret_iv: string;
-  secret_tag: string;
-  key_version: string;
+/** An alert channel as read: the table's columns with its JSON columns typed. */
+export type AlertChannelRow = Omit<Selectable<AlertChannelsTable>, 'rules' | 'quiet_hours'> & {
   rules: AlertRules;
   quiet_hours: QuietHours | null;
-  max_per_hour: number;
-  last_error: string | null;
-  created_at: Date;
 };
 
 export interface NewAlertChannel {
