@@ -40,6 +40,24 @@ export type LeaseClaim =
   | { kind: 'held'; leaseUntil: Date | null };
 
 export function ledgerStore(db: Kysely<Database>) {
+  /** Extends the lease (and records `values`) only while `token` holds it and the message is not processed. */
+  const holdLease = async (
+    mailboxId: string,
+    providerMessageId: string,
+    token: string | null,
+    leaseMs: number,
+    values: LedgerValues,
+  ): Promise<boolean> => {
+    const held = await db
+      .updateTable('processed_messages')
+      .set({ lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`, ...values })
+      .where('mailbox_id', '=', mailboxId)
+      .where('provider_message_id', '=', providerMessageId)
+      .where('lease_token', '=', token ?? '')
+      .where('processed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(held.numUpdatedRows) > 0;
+  };
   return {
     /** Creates the message's row if needed and leases it for `leaseMs`, unless it is processed or leased. */
     async lease(mailbox: MailboxRow, providerMessageId: string, source: string, leaseMs: number): Promise<LeaseClaim> {
@@ -91,15 +109,7 @@ export function ledgerStore(db: Kysely<Database>) {
 
     /** Extends the lease when `token` still holds it; false when it passed to another worker. */
     async extendLease(mailboxId: string, providerMessageId: string, token: string | null, leaseMs: number) {
-      const held = await db
-        .updateTable('processed_messages')
-        .set({ lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
-        .where('mailbox_id', '=', mailboxId)
-        .where('provider_message_id', '=', providerMessageId)
-        .where('lease_token', '=', token ?? '')
-        .where('processed_at', 'is', null)
-        .executeTakeFirst();
-      return Number(held.numUpdatedRows) > 0;
+      return holdLease(mailboxId, providerMessageId, token, leaseMs, {});
     },
 
     /**
@@ -145,15 +155,7 @@ export function ledgerStore(db: Kysely<Database>) {
       leaseMs: number,
       values: LedgerValues,
     ): Promise<boolean> {
-      const held = await db
-        .updateTable('processed_messages')
-        .set({ lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`, ...values })
-        .where('mailbox_id', '=', mailboxId)
-        .where('provider_message_id', '=', providerMessageId)
-        .where('lease_token', '=', token ?? '')
-        .where('processed_at', 'is', null)
-        .executeTakeFirst();
-      return Number(held.numUpdatedRows) > 0;
+      return holdLease(mailboxId, providerMessageId, token, leaseMs, values);
     },
 
     async threadState(mailboxId: string, threadId: string) {
