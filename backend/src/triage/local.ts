@@ -465,10 +465,10 @@ function ruleHitsOf(msg: NormalisedMessage, fromMe: boolean, me: ReadonlySet<str
   const contentNotification =
     notification && !/automated|no-reply|Auto-Submitted/.test(notification.reason) ? notification : undefined;
   const entry = unaddressed && unaddressed !== 'note' ? unaddressed : undefined;
-  // pitchRule runs a dozen patterns: not looked for when calendar machinery, the user's own mail, a campaign
-  // or a tool comment already decides.
+  // pitchRule runs a dozen patterns: not looked for when calendar machinery, the user's own mail, a campaign,
+  // a tool comment or what ruleDecision puts before a promotion already decides.
   const promotion =
-    fromMe || calendar || bulkCampaign || comment
+    fromMe || calendar || bulkCampaign || comment || (entry && !notification) || contentNotification
       ? undefined
       : (promotionRule(msg) ??
         pitchRule(msg, { blind: me.size > 0 && ![...msg.to, ...msg.cc].some((m) => me.has(m.address)) }));
@@ -553,7 +553,7 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     if (ruled === 'marketing-model') decide('marketing', marketingReason(), pMarketing);
     else if (ruled) apply(ruled);
   }
-  if (!category && fromMe && unaddressedRule(msg) === 'note') {
+  if (!category && fromMe && hits?.unaddressed === 'note') {
     decide('fyi', 'your own note: addressed to nobody, it waits for no one', 0.7);
   }
   if (!category && me.size > 0) {
