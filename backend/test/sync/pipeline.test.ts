@@ -143,6 +143,29 @@ for (const database of testDatabases()) {
       sent.mockRestore();
     });
 
+    it('the category is written only while the worker still holds the lease, so the label needs no check of its own', async () => {
+      const mailbox = await connectMailbox(storage, fakes, 'gmail');
+      const rows = ledgerStore(storage.db);
+      const first = await rows.lease(mailbox, 'held-msg', 'push', 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // The first worker's lease ran out and a second worker took the message over.
+      const second = await rows.lease(mailbox, 'held-msg', 'push', 60_000);
+      expect(first.kind === 'leased' && second.kind === 'leased').toBe(true);
+      const tokenOf = (claim: typeof first) => (claim.kind === 'leased' ? claim.row.lease_token : null);
+      const count = {
+        scope: { tenantId: mailbox.tenant_id, userId: mailbox.user_id },
+        at: new Date(),
+        category: 'fyi',
+        counts: { messages: 1 },
+      } as const;
+      const write = (token: string | null) =>
+        rows.recordAndCount(mailbox.id, 'held-msg', { category: 'fyi' }, count, undefined, { token, leaseMs: 60_000 });
+      expect(await write(tokenOf(first))).toBe(false);
+      expect((await ledger(storage, mailbox.id))[0]?.category).toBeNull();
+      expect(await write(tokenOf(second))).toBe(true);
+      expect((await ledger(storage, mailbox.id))[0]?.category).toBe('fyi');
+    });
+
     it('Gmail: a newsletter is labelled Marketing and gets no draft', async () => {
       const mailbox = await connectMailbox(storage, fakes, 'gmail');
       await service.runMailboxSync(mailbox.id);
