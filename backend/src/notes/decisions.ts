@@ -74,9 +74,9 @@ const TIME_TO_GO = /\btime (?:for us |for you )?to (?:get back|go|move on|wrap u
  * rechargeable batteries", "let's give five".
  */
 const SETTLE =
-  /^(?:(?:okay|ok|so|yeah|yes|no|right|well|then|and|alright|fine)[,.!]?\s+)*(?:(?:we(?:'ll| will| can)? )?just (?:make (?:it|them)|put (?:it|them)|take (?:that|this|it)|keep (?:it|that|this)|skip (?:it|that|this)|use|leave it|give (?:it|them)|go with|go for|round it|drop|integrate)\b|let's (?:give|say|make|put|take|keep|use|skip)\b)/i;
+  /^(?:(?:okay|ok|so|yeah|yes|no|right|well|then|and|alright|fine)[,.!]?\s+)*(?:(?:we(?:'ll| will| can)? )?just (?:make (?:it|them)|put (?:it|them)|take (?:that|this|it|the)|keep (?:it|that|this)|skip (?:it|that|this)|use|leave it|give (?:it|them)|go with|go for|round it|drop|integrate)\b|let's (?:give|say|make|put|take|keep|use|skip)\b)/i;
 /** "Okay, no speech recognition.": a short verdict that rules something out. */
-const RULED_OUT = /^(?:(?:okay|ok|so|right|alright|then|fine|yeah)[,.!]?\s+)+no [a-z][a-z_ -]*[.!]?$/i;
+const RULED_OUT = /^(?:(?:okay|ok|so|right|alright|then|fine|yeah)[,.!]?\s+)+no ([a-z][a-z_ -]*)[.!]?$/i;
 /** The share of a meeting's turns that opens it (agenda, last meeting's minutes). */
 const OPENING_SHARE = 0.1;
 /** Fewer turns than this is an exchange, not a meeting with an opening. */
@@ -131,7 +131,7 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
   const decisions: Decision[] = [];
   const termsOf = new Map<Decision, string[]>();
   const seen = new Set<string>();
-  const add = (text: string, sourceTurns: number[]) => {
+  const add = (text: string, sourceTurns: number[], keepOpening = false) => {
     const terms = contentTerms(text);
     const key = terms.join(' ');
     if (!key || seen.has(key)) return;
@@ -142,7 +142,8 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       again.sourceTurns = [...new Set([...(again.sourceTurns ?? []), ...sourceTurns])];
       return;
     }
-    const tidy = tidySentence(text).replace(/^(?:then|so),?\s+/i, '');
+    // "No steam whistle." keeps its "no", which tidying would take for a filler.
+    const tidy = keepOpening ? text : tidySentence(text).replace(/^(?:then|so),?\s+/i, '');
     const stated = withResolvedDate(tidy.charAt(0).toUpperCase() + tidy.slice(1), ctx);
     // One turn settles one thing, however many sentences it takes: "No teletext. Our control is only for TV."
     const last = decisions.at(-1);
@@ -195,19 +196,22 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
     }
     // Spoken sentences run on through commas; a long one is judged clause by clause, so a question or a "you…"
     // that opens it does not hide the rule said further on.
+    const ruledOut = RULED_OUT.exec(text.replace(HESITATION, ''));
+    if (ruledOut && words(text).length <= 6 && contentTerms(text).length >= 1) {
+      add(`No ${ruledOut[1]?.trim()}.`, [sentence.turn], true);
+      continue;
+    }
     if (
-      (RULED_OUT.test(text.replace(HESITATION, '')) && words(text).length <= 6) ||
-      (sentence.speaker === lead &&
-        SETTLE.test(text.replace(HESITATION, '')) &&
-        !HEDGE.test(text) &&
-        !HEDGED.test(text) &&
-        !META.test(text) &&
-        words(text).length <= MAX_DECISION_WORDS)
+      sentence.speaker === lead &&
+      SETTLE.test(text.replace(HESITATION, '')) &&
+      !HEDGE.test(text) &&
+      !HEDGED.test(text) &&
+      !META.test(text) &&
+      words(text).length <= MAX_DECISION_WORDS &&
+      contentTerms(text).length >= 1
     ) {
-      if (contentTerms(text).length >= 1) {
-        add(text, [sentence.turn]);
-        continue;
-      }
+      add(text, [sentence.turn]);
+      continue;
     }
     const long = words(text).length > MAX_DECISION_WORDS;
     if ((!long && NOT_STATED.test(tidySentence(text))) || HEDGED.test(text)) continue;

@@ -122,7 +122,9 @@ function withReferent(task: string, sentence: Sentence, ctx: ItemContext, orTurn
   const previous =
     sentence.position > 0
       ? ctx.sentences.find((s) => s.turn === sentence.turn && s.position === sentence.position - 1)
-      : ctx.sentences.findLast((s) => s.turn === sentence.turn - 1 && !/\?\s*$/.test(s.text) && contentTerms(s.text).length >= 2);
+      : ctx.sentences.findLast(
+          (s) => s.turn === sentence.turn - 1 && !/\?\s*$/.test(s.text) && contentTerms(s.text).length >= 2,
+        );
   if (!previous || /\?\s*$/.test(previous.text) || words(previous.text).length > 20) return task;
   const context = tidySentence(previous.text)
     .replace(/^(?:then|so),?\s+/i, '')
