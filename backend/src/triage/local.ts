@@ -17,6 +17,7 @@ import {
   hasDeadline,
   mayHaveMeetingCue,
   meetingCue,
+  type ReplyCues,
   replyCues,
   separateLines,
   splitSentences,
@@ -71,6 +72,8 @@ export interface RequestAnalysis {
   asks?: number;
   /** The strongest sentence is an offer of help, discounted. */
   offer?: boolean;
+  /** How many sentences were read (at most MAX_REQUEST_SENTENCES). */
+  sentences?: number;
 }
 
 /** Sentences past this many characters of the new text are never among the first MAX_REQUEST_SENTENCES. */
@@ -97,7 +100,8 @@ export function analyseRequests(model: Pick<TriageModel, 'request'>, text: strin
   let asks = 0;
   let offer = false;
   const bounded = text.length > MAX_REQUEST_CHARS ? text.slice(0, MAX_REQUEST_CHARS) : text;
-  for (const sentence of splitSentences(bounded, MAX_REQUEST_SENTENCES)) {
+  const sentences = splitSentences(bounded, MAX_REQUEST_SENTENCES);
+  for (const sentence of sentences) {
     extractSentence(sentence, sentenceSink.reset());
     let p = probabilityOfSink(model.request, sentenceSink);
     if (p >= 0.5) asks++;
@@ -111,8 +115,8 @@ export function analyseRequests(model: Pick<TriageModel, 'request'>, text: strin
     }
   }
   return best.sentence
-    ? { ...best, sentence: quotablePart(model, bounded, best.sentence), asks, offer }
-    : { ...best, asks, offer };
+    ? { ...best, sentence: quotablePart(model, bounded, best.sentence), asks, offer, sentences: sentences.length }
+    : { ...best, asks, offer, sentences: sentences.length };
 }
 
 /**
@@ -344,6 +348,8 @@ export interface TriageSignals {
   pMarketing: number;
   pMeeting: number;
   meetingRequest: boolean;
+  /** The speech-act cues of the text read (features.ts `replyCues`); absent when nothing could need a reply. */
+  cues?: ReplyCues;
   /** Distinct hashes of the marketing model's input, to explain its verdict. */
   marketingHashes: Uint32Array;
 }
@@ -365,20 +371,32 @@ function onDial(score: number): number {
     : 1 - 0.5 * Math.exp(-(score - REPLY_DECISION_POINT) / (1 - REPLY_DECISION_POINT));
 }
 
+/**
+ * A text of one sentence has no strongest sentence picked among several: its request probability (calibrated
+ * on out-of-fold Parakweet sentences) decides at an even chance, 0.5, instead of REPLY_DECISION_POINT. On
+ * out-of-fold scores of the Parakweet training split, F1 0.745 at 0.7 and 0.804 at 0.5; no message of the
+ * silver mail changes category (docs/triage.md, step 25).
+ */
+const ONE_SENTENCE_WEIGHT = REPLY_DECISION_POINT / 0.5;
+
 /** How much an ask counts when the opening names someone else, a group, or the reader (chosen on LOCO). */
 const ADDRESSEE_WEIGHT = { other: 0.6, group: 0.7, me: 1.4 } as const;
 
 /**
  * How much each speech-act cue of the new text (features.ts `replyCues`) moves the ask, chosen on the
- * pooled leave-one-corpus-out predictions (docs/triage.md): modal requests, "let me know" and questions
- * with "you" raise it; an "FYI", a reply deep in a thread, a long text and mass-mailing "you"s lower it.
+ * pooled leave-one-corpus-out predictions (docs/triage.md): modal requests, "let me know", questions
+ * (more so with "you") and, most, a question asking whoever reads for help raise it; an "FYI", an event
+ * announcement, a reply deep in a thread, a long text and mass-mailing "you"s lower it.
  */
 const REPLY_CUE_WEIGHT = {
   modal: 1.2,
   letMeKnow: 1.15,
   questionToYou: 1.1,
+  question: 1.2,
+  askAnyone: 2,
+  event: 0.7,
   fyi: 0.7,
-  reply: 0.85,
+  reply: 0.6,
   long: 0.6,
   youMany: 0.6,
 } as const;
@@ -430,17 +448,16 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   if (msg.to.length + msg.cc.length > 15) pReply *= 0.5;
   if (readText.length > 5000) pReply *= 0.75;
   // What the text does to the reader (speech acts of the new text, quotes removed).
-  if (pReply > 0) {
-    const cues = replyCues(msg, readText);
-    for (const cue of REPLY_CUES) if (cues[cue]) pReply *= REPLY_CUE_WEIGHT[cue];
-  }
+  const cues = pReply > 0 ? replyCues(msg, readText) : undefined;
+  if (cues) for (const cue of REPLY_CUES) if (cues[cue]) pReply *= REPLY_CUE_WEIGHT[cue];
+  if (request.sentences === 1) pReply *= ONE_SENTENCE_WEIGHT;
   pReply = onDial(pReply);
   const pNeedsReply = fromMe
     ? 0
     : model.reply
       ? calibrate({ platt: IDENTITY_PLATT, isotonic: model.reply }, pReply)
       : pReply;
-  return { readText, request, pReply, pNeedsReply, pMarketing, pMeeting, meetingRequest, marketingHashes };
+  return { readText, request, pReply, pNeedsReply, pMarketing, pMeeting, meetingRequest, cues, marketingHashes };
 }
 
 interface RuleHits {
@@ -512,7 +529,7 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
   const reasons: string[] = [];
 
   const signals = triageSignals(msg, ctx);
-  const { request, readText, marketingHashes, pMarketing, meetingRequest } = signals;
+  const { request, readText, marketingHashes, pMarketing, meetingRequest, cues } = signals;
   const pReply = signals.pReply;
   const needsReply = pReply >= thresholds.reply;
   const deadline = hasDeadline(readText) || hasDeadline(msg.subject);
@@ -601,6 +618,7 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     if (deadline) reasons.push('mentions a deadline');
     if (urgent) reasons.push('marked as urgent');
     if (meetingRequest) reasons.push('asks to meet or to pick a time');
+    if (cues?.askAnyone) reasons.push('asks whoever reads for help');
     if (me.size > 0 && inTo) reasons.push('you are in To');
   } else if (
     needsReply &&
@@ -610,6 +628,7 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
   ) {
     reasons.push(`also asks ${quote(request.sentence, 70)}`);
   }
+  if (finalCategory === 'fyi' && cues?.event) reasons.push('announces an event to its audience');
   if (msg.truncated) reasons.push('very long message: only the first part was analysed');
 
   let priority: Priority = 'normal';
