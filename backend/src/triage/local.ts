@@ -17,6 +17,7 @@ import {
   hasDeadline,
   mayHaveMeetingCue,
   meetingCue,
+  type ReplyCues,
   replyCues,
   separateLines,
   splitSentences,
@@ -344,6 +345,8 @@ export interface TriageSignals {
   pMarketing: number;
   pMeeting: number;
   meetingRequest: boolean;
+  /** The speech-act cues of the text read (features.ts `replyCues`); absent when nothing could need a reply. */
+  cues?: ReplyCues;
   /** Distinct hashes of the marketing model's input, to explain its verdict. */
   marketingHashes: Uint32Array;
 }
@@ -370,15 +373,19 @@ const ADDRESSEE_WEIGHT = { other: 0.6, group: 0.7, me: 1.4 } as const;
 
 /**
  * How much each speech-act cue of the new text (features.ts `replyCues`) moves the ask, chosen on the
- * pooled leave-one-corpus-out predictions (docs/triage.md): modal requests, "let me know" and questions
- * with "you" raise it; an "FYI", a reply deep in a thread, a long text and mass-mailing "you"s lower it.
+ * pooled leave-one-corpus-out predictions (docs/triage.md): modal requests, "let me know", questions
+ * (more so with "you") and, most, a question asking whoever reads for help raise it; an "FYI", an event
+ * announcement, a reply deep in a thread, a long text and mass-mailing "you"s lower it.
  */
 const REPLY_CUE_WEIGHT = {
   modal: 1.2,
   letMeKnow: 1.15,
   questionToYou: 1.1,
+  question: 1.2,
+  askAnyone: 2,
+  event: 0.7,
   fyi: 0.7,
-  reply: 0.85,
+  reply: 0.6,
   long: 0.6,
   youMany: 0.6,
 } as const;
@@ -430,17 +437,15 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   if (msg.to.length + msg.cc.length > 15) pReply *= 0.5;
   if (readText.length > 5000) pReply *= 0.75;
   // What the text does to the reader (speech acts of the new text, quotes removed).
-  if (pReply > 0) {
-    const cues = replyCues(msg, readText);
-    for (const cue of REPLY_CUES) if (cues[cue]) pReply *= REPLY_CUE_WEIGHT[cue];
-  }
+  const cues = pReply > 0 ? replyCues(msg, readText) : undefined;
+  if (cues) for (const cue of REPLY_CUES) if (cues[cue]) pReply *= REPLY_CUE_WEIGHT[cue];
   pReply = onDial(pReply);
   const pNeedsReply = fromMe
     ? 0
     : model.reply
       ? calibrate({ platt: IDENTITY_PLATT, isotonic: model.reply }, pReply)
       : pReply;
-  return { readText, request, pReply, pNeedsReply, pMarketing, pMeeting, meetingRequest, marketingHashes };
+  return { readText, request, pReply, pNeedsReply, pMarketing, pMeeting, meetingRequest, cues, marketingHashes };
 }
 
 interface RuleHits {
@@ -574,7 +579,7 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
   const reasons: string[] = [];
 
   const signals = triageSignals(msg, ctx);
-  const { request, readText, marketingHashes, pMarketing, meetingRequest } = signals;
+  const { request, readText, marketingHashes, pMarketing, meetingRequest, cues } = signals;
   const pReply = signals.pReply;
   const needsReply = pReply >= thresholds.reply;
   const deadline = hasDeadline(readText) || hasDeadline(msg.subject);
@@ -662,6 +667,7 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
     if (deadline) reasons.push('mentions a deadline');
     if (urgent) reasons.push('marked as urgent');
     if (meetingRequest) reasons.push('asks to meet or to pick a time');
+    if (cues?.askAnyone) reasons.push('asks whoever reads for help');
     if (me.size > 0 && inTo) reasons.push('you are in To');
   } else if (
     needsReply &&
@@ -671,6 +677,7 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
   ) {
     reasons.push(`also asks ${quote(request.sentence, 70)}`);
   }
+  if (finalCategory === 'fyi' && cues?.event) reasons.push('announces an event to its audience');
   if (msg.truncated) reasons.push('very long message: only the first part was analysed');
 
   let priority: Priority = 'normal';

@@ -272,6 +272,54 @@ describe('triageLocal on typical mail', () => {
     expect(fyi.needsReply).toBe(false);
   });
 
+  it('takes a question asking a mailing list for help as waiting for an answer, and says so', async () => {
+    const raw = (text: string) =>
+      `From: Pat Quinn <pat@example.net>\r\nTo: users@lists.example.org\r\nList-Id: <users.lists.example.org>\r\nSubject: Printer prints blank pages\r\n\r\n${text}`;
+    const help = triageLocal(
+      await normaliseMessage({
+        id: 'h',
+        raw: raw(
+          'Hi all,\r\n\r\nSince the upgrade to version 4 my printer only prints blank pages. The test page\r\nfrom the settings panel is blank too.\r\n\r\nHas anyone seen this before and knows how to fix it?\r\n\r\nThanks, Pat',
+        ),
+      }),
+      { me: ME },
+    );
+    expect(help.category).toBe('to_respond');
+    expect(help.needsReply).toBe(true);
+    expect(help.reasons).toContain('asks whoever reads for help');
+    const report = triageLocal(
+      await normaliseMessage({
+        id: 'r',
+        raw: raw(
+          'Hi all,\r\n\r\nSince the upgrade to version 4 my printer only prints blank pages. The test page\r\nfrom the settings panel is blank too. I will try the old driver tonight.\r\n\r\nPat',
+        ),
+      }),
+      { me: ME },
+    );
+    expect(report.category).toBe('fyi');
+    expect(report.reasons).not.toContain('asks whoever reads for help');
+  });
+
+  it('lowers the reply score of an event announced to its audience, and names the cue when it files it as fyi', async () => {
+    const score = async (text: string) =>
+      triageSignals(await message({ from: 'events@example.com', subject: 'Town hall', text }), { me: ME }).pReply;
+    expect(
+      await score('The town hall will be held on Thursday at 10 am in the auditorium. Please bring your questions.'),
+    ).toBeLessThan(
+      await score('The town hall is on Thursday at 10 am in the auditorium. Please bring your questions.'),
+    );
+    const announced = triageLocal(
+      await message({
+        from: 'Lee Park <lee@example.com>',
+        subject: 'Spring town hall',
+        text: 'The spring town hall will be held on Thursday, April 9 at 10 am in the main auditorium. Our CEO will present the results of the year and the plans for the next one. Lunch will be served afterwards.',
+      }),
+      { me: ME },
+    );
+    expect(announced.category).toBe('fyi');
+    expect(announced.reasons).toContain('announces an event to its audience');
+  });
+
   it('discounts the reply score when the reader is not named in To or Cc, less for a mailing list', async () => {
     const text = 'Could you send me the slides for the review?';
     const direct = await normaliseMessage({ id: 'd', from: 'ann@example.com', to: ME, subject: 'Slides', text });
