@@ -272,6 +272,19 @@ describe('triageLocal on typical mail', () => {
     expect(fyi.needsReply).toBe(false);
   });
 
+  it('decides a text of one sentence at an even chance of an ask, a longer text by its strongest sentence at the stricter point', async () => {
+    const ask = 'Pick up the keys from the front desk on your way in.';
+    const one = triageLocal(await message({ from: 'ann@example.com', subject: 'Keys', text: ask }), { me: ME });
+    expect(one.category).toBe('to_respond');
+    expect(one.needsReply).toBe(true);
+    const two = triageLocal(
+      await message({ from: 'ann@example.com', subject: 'Keys', text: `${ask} The weather was lovely here all week.` }),
+      { me: ME },
+    );
+    expect(two.category).toBe('fyi');
+    expect(two.needsReply).toBe(false);
+  });
+
   it('takes a question asking a mailing list for help as waiting for an answer, and says so', async () => {
     const raw = (text: string) =>
       `From: Pat Quinn <pat@example.net>\r\nTo: users@lists.example.org\r\nList-Id: <users.lists.example.org>\r\nSubject: Printer prints blank pages\r\n\r\n${text}`;
