@@ -510,11 +510,73 @@ function ruleDecision(
 }
 
 /**
- * From this request probability of what the user wrote (or with a question mark in it), the user's own
+ * From this request probability of a sentence the user wrote (or with a question mark in it), the user's own
  * mail asks something and waits (awaiting_reply); below it the user's mail closes the matter (actioned).
  * Chosen leave-one-corpus-out: 0.6 is best on the Enron mailboxes and ties 0.5 on AESLC (docs/triage.md).
  */
 const OWN_ASK_POINT = 0.6;
+
+/** A name or greeting that opens a sentence before what it says ("Maureen --", "Hi Ann,", "Suzanne:"). */
+const VOCATIVE = /^\s*(?:(?:hi|hello|dear)\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?\s*(?:,|:|-{1,2}|–)\s*/;
+/**
+ * The user's own mail asks something in so many words, which the sentence model (trained on received
+ * questions) reads as a mere statement: an order to the recipient at the head of a sentence ("print",
+ * "calendar", "fax the attached to Jeff", "add Mona to the list"), "please" with a verb, a modal request
+ * ("could you", "if you could"), a request for review or an answer ("for your review", "let me know",
+ * "I look forward to hearing from you").
+ */
+const OWN_IMPERATIVE =
+  /^(?:please\s+)?(?:print|calendar|file|schedule|forward|send|fax|copy|add|include|call|contact|prepare|review|sign|handle|post|check|follow up|reply|respond|ask|tell|remind|arrange|book|set up|circulate|distribute|confirm|get back|give (?:me|us)|pull|draft|return|make sure|take care)\b/i;
+const OWN_PLEASE =
+  /\bplease\s+(?!do not\b|don't\b|feel\b|find\b|see\b|note\b|be advised\b|disregard\b|ignore\b|accept\b|excuse\b|forgive\b)\p{L}/iu;
+const OWN_MODAL = /\b(?:can|could|would|will) (?:you|u)\b|\b(?:if|maybe|perhaps) you could\b/i;
+const OWN_ANSWER_WANTED =
+  /\bfor your (?:review|approval|signature|comments?|consideration|input)\b|\blook(?:ing)? forward to (?:hearing|your (?:reply|response|comments|thoughts))\b|\blet (?:me|us) know\b|\bget back to (?:me|us)\b|\bplease (?:advise|confirm|respond|reply)\b/i;
+/**
+ * A sentence about the writer's own plans or decisions ("I shall join you", "Let's take the opportunity",
+ * "We need to keep the pressure on") without "you" in it: the model reads requests into it, but it asks
+ * the recipient nothing.
+ */
+const FIRST_PERSON = /^\s*(?:i|i'm|i'd|i'll|i've|we|we'll|we're|we've|we'd|let's|lets)\b/i;
+const SECOND_PERSON = /\b(?:you|your|u)\b/i;
+
+export interface OwnAsk {
+  /** The sentence of the user's own text that asks something; undefined when nothing is asked. */
+  sentence?: string;
+  /** What makes it an ask: a question mark, a request in so many words, or the request model's score. */
+  cue?: 'question' | 'request' | 'model';
+}
+
+/**
+ * Whether what the user wrote asks the recipient something (guideline: awaiting_reply), sentence by
+ * sentence over the first MAX_REQUEST_SENTENCES: a question, a request in so many words (an order,
+ * "please" with a verb, "could you", "let me know", "for your review"), or a sentence the request model
+ * scores from OWN_ASK_POINT that is not a statement of the writer's own plans. An offer of help
+ * ("let me know if you have any questions") asks nothing.
+ */
+export function ownAsk(model: Pick<TriageModel, 'request'>, text: string): OwnAsk {
+  const bounded = text.length > MAX_REQUEST_CHARS ? text.slice(0, MAX_REQUEST_CHARS) : text;
+  const sentences = splitSentences(bounded, MAX_REQUEST_SENTENCES);
+  const question = sentences.find((s) => s.includes('?'));
+  if (question) return { sentence: question, cue: 'question' };
+  if (bounded.includes('?')) return { cue: 'question' };
+  let scored: string | undefined;
+  for (const sentence of sentences) {
+    if (OFFER.test(sentence) && !hasDeadline(sentence)) continue;
+    const bare = sentence.replace(VOCATIVE, '');
+    if (
+      OWN_IMPERATIVE.test(bare) ||
+      OWN_PLEASE.test(sentence) ||
+      OWN_MODAL.test(sentence) ||
+      OWN_ANSWER_WANTED.test(sentence)
+    )
+      return { sentence, cue: 'request' };
+    if (scored || (FIRST_PERSON.test(bare) && !SECOND_PERSON.test(sentence))) continue;
+    extractSentence(sentence, sentenceSink.reset());
+    if (probabilityOfSink(model.request, sentenceSink) >= OWN_ASK_POINT) scored = sentence;
+  }
+  return scored ? { sentence: scored, cue: 'model' } : {};
+}
 
 /** Categories whose messages never expect an answer from the user. */
 const NO_REPLY_CATEGORIES: ReadonlySet<CategoryId> = new Set(['marketing', 'notification']);
@@ -576,13 +638,12 @@ export function triageLocal(msg: NormalisedMessage, ctx: TriageContext): TriageR
   if (!category && me.size > 0) {
     const last = lastOfThread(msg, ctx.thread);
     if (last.from && me.has(last.from.address)) {
-      const lastText = ownPart(last);
-      const lastRequest = analyseRequests(model, lastText);
-      if (lastRequest.probability >= OWN_ASK_POINT || lastText.includes('?')) {
+      const asked = ownAsk(model, ownPart(last));
+      if (asked.cue) {
         decide(
           'awaiting_reply',
-          lastRequest.sentence
-            ? `you wrote last and asked ${quote(lastRequest.sentence, 70)}`
+          asked.sentence
+            ? `you wrote last and asked ${quote(asked.sentence, 70)}`
             : 'you wrote last and asked a question',
           0.8,
         );

@@ -669,6 +669,44 @@ describe('guideline cues that carry across sources', () => {
     });
     expect(triageLocal(asking, { me: ME }).category).toBe('awaiting_reply');
   });
+
+  const mine = (text: string, subject = 'Re: Offsite') =>
+    normaliseMessage({ id: 'own', from: ME[0], to: ['kim@example.com'], subject, text });
+
+  it("reads an order, a 'please' or a request for review in the user's own words as an ask (awaiting_reply)", async () => {
+    const note = [
+      '---------------------- Forwarded by Sam Roe on 02/11/2026 08:30 AM ---------------------------',
+      'Facilities on 02/10/2026 05:02 PM',
+      'To: Sam Roe',
+      'Subject: Fire drill',
+      'The fire drill is on Thursday at 10 am; all staff assemble in the car park.',
+    ].join('\n');
+    const order = triageLocal(await mine(`print\n\n${note}`, 'Fire drill'), { me: ME });
+    expect(order.category).toBe('awaiting_reply');
+    expect(order.reasons[0]).toBe('you wrote last and asked "print"');
+    const vocative = triageLocal(await mine('Kim -- fax the signed lease to the landlord today, thanks.'), { me: ME });
+    expect(vocative.category).toBe('awaiting_reply');
+    expect(vocative.reasons[0]).toMatch(/^you wrote last and asked "Kim -- fax the signed lease/);
+    const please = await mine('Please post the new rota on the team site.');
+    expect(triageLocal(please, { me: ME }).category).toBe('awaiting_reply');
+    const review = await mine('Attached is the revised lease for your review.', 'Lease');
+    expect(triageLocal(review, { me: ME }).category).toBe('awaiting_reply');
+  });
+
+  it("files the user's own decision or plan without a question as actioned, and an offer of help asks nothing", async () => {
+    for (const text of [
+      "Let's go with the second venue. I think it's the better deal.",
+      'I shall join the call on Thursday.',
+      'We need to keep the budget under control this year.',
+      'Done, the rota is up. Let me know if you have any questions.',
+    ]) {
+      const result = triageLocal(await mine(text), { me: ME });
+      expect({ text, category: result.category }).toEqual({ text, category: 'actioned' });
+    }
+    // The same plan with the recipient asked in it waits for the answer.
+    const asked = await mine("Let's go with the second venue. Could you book it for Thursday.");
+    expect(triageLocal(asked, { me: ME }).category).toBe('awaiting_reply');
+  });
 });
 
 describe('learning from corrections', () => {
