@@ -71,7 +71,10 @@ describe('a commitment whose object was said just before', () => {
       'Tomas: The supplier list shows two kinds of thermostat switch.',
       "Ines: Yeah, I'll look into that.",
     ]);
-    const items = makeNotesLocal(turns).actionItems.map((a) => [a.owner, a.task]);
+    const found = makeNotesLocal(turns).actionItems;
+    // The referent from the turn before is cited with the commitment.
+    expect(found.map((a) => a.sourceTurns)).toEqual([[2], [3, 4]]);
+    const items = found.map((a) => [a.owner, a.task]);
     expect(items).toEqual([
       ['Ines', 'Check it: the heating element comes in a slim version and a standard version'],
       ['Ines', 'Look into that: the supplier list shows two kinds of thermostat switch'],
