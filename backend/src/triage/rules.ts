@@ -168,6 +168,10 @@ const NOTIFICATION_FORMATS: Array<[RegExp, string]> = [
 const SYSTEM_NOTICE =
   /\b(this (is an )?(automated|automatic(ally generated)?|system[- ]generated) (message|e-?mail|notice|notification|reminder)|(message|e-?mail|notice) (was|is|has been) (automatically|system) generated|(is|was|are|has been) sent automatically|automatically generated (message|e-?mail|notice)|please do not (reply|respond) to this (message|e-?mail)|do not reply to this (message|e-?mail)|no (response|reply) (is )?(required|necessary|needed)|you are receiving this (notification|notice|alert)|has been quarantined|(scheduled|planned) (maintenance|outage|downtime)|will be (unavailable|down|offline) (from|between|on|during)|(automated|automatic) ([\w-]+ ){0,3}(reminder|notice|notification|report|alert)|the following ([\w-]+ ){0,2}(reports?|items?|documents?|requests?|invoices?|orders?|tasks?) (have|has) been (waiting|pending|awaiting))\b/i;
 
+/** Machine mail confirming something the reader did: an order, a ticket, a registration, an account change. */
+const TRANSACTION_TEXT =
+  /\b(we have|we've) (received|issued|processed|shipped) your\b|\byour (recent )?(\w+ )?(order|registration|reservation|booking|ticket|payment|enrollment|password|account) (has been|was) (received|confirmed|processed|issued|created|activated|shipped|reset|changed)\b|\bthank you for (your (order|purchase|payment)|registering|ordering)\b|\byou have been (added|registered|enrolled) (to|for|in)\b/i;
+
 const TOOL_DOMAINS =
   /(^|\.)(github\.com|gitlab\.com|atlassian\.net|figma\.com|notion\.so|linear\.app|asana\.com|trello\.com|slack\.com|circleci\.com|travis-ci\.(com|org)|vercel\.com|netlify\.com|sentry\.io|pagerduty\.com|bitbucket\.org)$/;
 
@@ -187,6 +191,12 @@ export function notificationRule(msg: NormalisedMessage): RuleHit | undefined {
   }
   if (SYSTEM_NOTICE.test(head))
     return { category: 'notification', reason: 'looks like an automated system notice', confidence: 0.8 };
+  if (TRANSACTION_TEXT.test(head.length > 700 ? head.slice(0, 700) : head))
+    return {
+      category: 'notification',
+      reason: 'confirms something you did (an order, a ticket, a registration, an account change)',
+      confidence: 0.8,
+    };
   const domain = domainOf(msg.from?.address ?? '');
   if (TOOL_DOMAINS.test(domain))
     return { category: 'notification', reason: `automated mail from ${domain}`, confidence: 0.88 };
@@ -205,6 +215,33 @@ export function notificationRule(msg: NormalisedMessage): RuleHit | undefined {
     };
   }
   return undefined;
+}
+
+/** A date, or how often: "12/21", "2002-08-30", "May 24th", "24 May", "daily". */
+const SUBJECT_DATE =
+  /\b\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(daily|weekly|monthly|nightly|hourly)\b/i;
+/** What a system sends on a schedule: a report, a summary, a listing, figures. */
+const SUBJECT_REPORT =
+  /\b(reports?|summary|indices|index|headlines|stories|digest|bulletin|listing|data ?sheets?|forecast|statistics|stats|prices|quotes|results|positions?)\b/i;
+const FORWARD_OR_REPLY_SUBJECT = /^\s*(re|aw|sv|antw|fw|fwd|wg)\s*:/i;
+const FORWARDED_TEXT = /-{2,}\s*(Original Message|Forwarded by)/i;
+
+/**
+ * A report or digest sent on a schedule (guideline: system reports, automated digests of a system): the
+ * subject names a report, a summary or figures together with the date or period it covers, and the message
+ * is neither a reply nor a forward (a colleague passing a report on writes fyi mail). Not for the user's own
+ * mail: the caller checks.
+ */
+export function periodicReportRule(msg: NormalisedMessage): RuleHit | undefined {
+  const subject = msg.subject;
+  if (!SUBJECT_REPORT.test(subject) || !SUBJECT_DATE.test(subject)) return undefined;
+  if (FORWARD_OR_REPLY_SUBJECT.test(subject) || msg.signals.inReplyTo || msg.quoted.trim()) return undefined;
+  if (FORWARDED_TEXT.test(msg.text.length > 3000 ? msg.text.slice(0, 3000) : msg.text)) return undefined;
+  return {
+    category: 'notification',
+    reason: 'a dated report or digest in the subject: automated periodic mail',
+    confidence: 0.75,
+  };
 }
 
 /** Campaign mail: a marketing-only bulk service together with an unsubscribe link. */
