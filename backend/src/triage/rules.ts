@@ -299,11 +299,13 @@ export function promotionRule(msg: NormalisedMessage): RuleHit | undefined {
  * without an opt-out line.
  */
 export function pitchRule(msg: NormalisedMessage, { blind = false }: { blind?: boolean } = {}): RuleHit | undefined {
-  if (msg.signals.inReplyTo || msg.quoted.trim()) return undefined;
-  // Blind copies (the reader in neither To nor Cc, no mailing list) are how bulk mail is sent: there two
-  // selling cues are enough.
-  const needed = blind && !msg.signals.listId ? PITCH_CUES - 1 : PITCH_CUES;
-  const cues = pitchCues(msg, PITCH_CUES); // only the first three are named
+  if (msg.signals.inReplyTo) return undefined;
+  // Quoted text without In-Reply-To: a conversation, or bulk mail dressed as one ("> Dear friend…"); one
+  // cue more than usual decides. Blind copies (the reader in neither To nor Cc, no mailing list) are how
+  // bulk mail is sent: there two selling cues are enough.
+  const quoted = msg.quoted.trim() !== '';
+  const needed = quoted ? PITCH_CUES + 1 : blind && !msg.signals.listId ? PITCH_CUES - 1 : PITCH_CUES;
+  const cues = pitchCues(msg, Math.max(needed, PITCH_CUES)); // only the first three are named
   if (cues.length < needed) return undefined;
   return { category: 'marketing', reason: `sells or solicits: ${cues.slice(0, 3).join(', ')}`, confidence: 0.85 };
 }
