@@ -38,6 +38,7 @@ export interface IsolationCase<Handle = unknown> {
  */
 export function describeIsolation(
   title: string,
+  // biome-ignore lint/suspicious/noExplicitAny: the cases differ in their handle type; each is type-checked in its own file
   cases: IsolationCase<any>[],
   options: { exempt?: string[] } = {},
 ): void {

@@ -4,7 +4,8 @@
  * the CRM's state with Connect (OAuth or a pasted token) or Disconnect.
  */
 import type { AlertChannel, CrmConnection } from '@steward/shared';
-import { CRM_NAMES, crmStatusText, describeRules } from '../core/alerts.ts';
+import { describeRules } from '@steward/shared/alert-rules';
+import { CRM_NAMES, crmStatusText } from '../core/alerts.ts';
 import {
   button,
   buttons,

@@ -3,7 +3,8 @@
  * /v1/alerts/channels request (with the reason a form is refused), and one line describing a channel's rules.
  * Pure: no Apps Script service is touched here.
  */
-import type { AlertChannel, AlertChannelInput, AlertChannelPatch, CrmConnection } from '@steward/shared';
+import type { AlertChannelInput, AlertChannelPatch, CrmConnection } from '@steward/shared';
+import { DOMAIN_NAME, EMAIL_ADDRESS, parseDomains, parseList } from '@steward/shared/alert-rules';
 
 /** The fields of the channel card, as strings (checkboxes as the list of checked values). */
 export interface ChannelFormValues {
@@ -21,18 +22,6 @@ export interface ChannelFormValues {
   maxPerHour: string;
 }
 
-/** Addresses or domains typed one a line, or separated by commas or spaces; lower-cased, no repeats. */
-export function parseList(text: string): string[] {
-  return [
-    ...new Set(
-      text
-        .split(/[\s,;]+/)
-        .map((item) => item.trim().toLowerCase())
-        .filter(Boolean),
-    ),
-  ];
-}
-
 const HHMM = /^([01]?[0-9]|2[0-3]):[0-5][0-9]$/;
 const pad = (time: string) => (time.length === 4 ? `0${time}` : time);
 
@@ -41,10 +30,10 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 /** Rules, quiet hours and hourly limit from the form, or why they cannot be saved. */
 export function parseRules(form: ChannelFormValues): Parsed<Required<Omit<AlertChannelPatch, 'name'>>> {
   const senders = parseList(form.senders);
-  const domains = parseList(form.domains).map((d) => d.replace(/^@/, ''));
-  const bad = senders.find((s) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s));
+  const domains = parseDomains(form.domains);
+  const bad = senders.find((s) => !EMAIL_ADDRESS.test(s));
   if (bad) return { ok: false, message: `"${bad}" is not an email address.` };
-  const badDomain = domains.find((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d));
+  const badDomain = domains.find((d) => !DOMAIN_NAME.test(d));
   if (badDomain) return { ok: false, message: `"${badDomain}" is not a domain like acme.example.` };
   const toRespondHighPriority = form.about.includes('to_respond_high');
   const meetingRequests = form.about.includes('meetings');
@@ -103,16 +92,6 @@ export function channelPatchOf(form: ChannelFormValues): Parsed<AlertChannelPatc
   const rules = parseRules(form);
   if (!rules.ok) return rules;
   return { ok: true, value: { name: name.slice(0, 80), ...rules.value } };
-}
-
-export function describeRules(channel: Pick<AlertChannel, 'rules' | 'quietHours' | 'maxPerHour'>): string {
-  const parts: string[] = [];
-  if (channel.rules.toRespondHighPriority) parts.push('needs your reply, high priority');
-  if (channel.rules.meetingRequests) parts.push('meeting requests');
-  if (channel.rules.senders.length) parts.push(`from ${channel.rules.senders.join(', ')}`);
-  if (channel.rules.domains.length) parts.push(`from @${channel.rules.domains.join(', @')}`);
-  const quiet = channel.quietHours ? ` · quiet ${channel.quietHours.start}–${channel.quietHours.end}` : '';
-  return `${parts.join('; ') || 'nothing'}${quiet} · at most ${channel.maxPerHour} an hour`;
 }
 
 export const CRM_NAMES = { hubspot: 'HubSpot', salesforce: 'Salesforce' } as const;

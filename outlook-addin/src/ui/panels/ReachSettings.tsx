@@ -21,6 +21,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { AlertChannel, AlertChannelInput, AlertRules, CrmConnection } from '@steward/shared';
+import { DOMAIN_NAME, describeRules, EMAIL_ADDRESS, parseDomains, parseList } from '@steward/shared/alert-rules';
 import { useCallback, useEffect, useId, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { usePane } from '../context.ts';
@@ -57,25 +58,12 @@ const useStyles = makeStyles({
   text: { overflowWrap: 'anywhere' },
 });
 
-/** Addresses or domains typed one per line, or separated by commas or spaces; lower-cased, no repeats. */
-export function parseList(text: string): string[] {
-  return [
-    ...new Set(
-      text
-        .split(/[\s,;]+/)
-        .map((item) => item.trim().toLowerCase())
-        .filter(Boolean),
-    ),
-  ];
-}
-
 /** What is wrong with a channel form's rules, quiet hours or limit, or undefined. */
 export function rulesProblem(form: ChannelForm): string | undefined {
   const senders = parseList(form.senders);
-  const domains = parseList(form.domains).map((d) => d.replace(/^@/, ''));
-  if (senders.some((s) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s)))
-    return 'Senders are email addresses, such as dana@acme.example.';
-  if (domains.some((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d))) return 'Domains look like acme.example.';
+  const domains = parseDomains(form.domains);
+  if (senders.some((s) => !EMAIL_ADDRESS.test(s))) return 'Senders are email addresses, such as dana@acme.example.';
+  if (domains.some((d) => !DOMAIN_NAME.test(d))) return 'Domains look like acme.example.';
   if (!form.toRespondHighPriority && !form.meetingRequests && senders.length === 0 && domains.length === 0)
     return 'Choose at least one kind of mail to be alerted about.';
   if (form.quiet && (!form.quietStart || !form.quietEnd || form.quietStart === form.quietEnd))
@@ -146,7 +134,7 @@ function rulesOf(form: ChannelForm): {
       toRespondHighPriority: form.toRespondHighPriority,
       meetingRequests: form.meetingRequests,
       senders: parseList(form.senders),
-      domains: parseList(form.domains).map((d) => d.replace(/^@/, '')),
+      domains: parseDomains(form.domains),
     },
     quietHours: form.quiet ? { start: form.quietStart, end: form.quietEnd } : null,
     maxPerHour: Number(form.maxPerHour),
@@ -160,16 +148,6 @@ export function channelInput(form: ChannelForm): AlertChannelInput {
       ? { botToken: form.botToken.trim(), channel: form.channel.trim() }
       : { url: form.url.trim() };
   return { kind: form.kind, name: form.name.trim(), ...where, ...rulesOf(form) };
-}
-
-export function describeRules(channel: AlertChannel): string {
-  const parts: string[] = [];
-  if (channel.rules.toRespondHighPriority) parts.push('needs your reply, high priority');
-  if (channel.rules.meetingRequests) parts.push('meeting requests');
-  if (channel.rules.senders.length) parts.push(`from ${channel.rules.senders.join(', ')}`);
-  if (channel.rules.domains.length) parts.push(`from @${channel.rules.domains.join(', @')}`);
-  const quiet = channel.quietHours ? ` · quiet ${channel.quietHours.start}–${channel.quietHours.end}` : '';
-  return `${parts.join('; ') || 'nothing'}${quiet} · at most ${channel.maxPerHour} an hour`;
 }
 
 function ChannelEditor(props: {
