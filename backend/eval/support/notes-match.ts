@@ -25,6 +25,8 @@ export interface GoldItem {
 export interface GoldMeeting {
   meeting: string;
   split: 'dev' | 'heldback';
+  /** The annotation round; round 3 meetings were added to the dev split without moving their summary split. */
+  round?: number;
   decisions: GoldItem[];
   actionItems: GoldItem[];
   openQuestions: GoldItem[];

@@ -56,6 +56,9 @@ const MAX_DECISION_WORDS = 35;
 /** Running the meeting, not settling anything: "let's go to the Industrial Designer", "let's start from the inside". */
 const PROCEDURE =
   /^(?:(?:so|ok(?:ay)?|then|right|well|and|but|um|uh)[, ]+)*(?:let's|let us|we(?:'ll| will| can| should)?) (?:(?:just|now|first|then|quickly) )?(?:go (?:to|on|back|through|over|round|around)|start|begin|move on|turn to|hear|continue|take a break|break|wrap up|finish|stop|end|get back|look at the (?:agenda|next|time|minutes)|have a look|see (?:what|how|if)|skip|come back)\b/i;
+/** Deciding to decide, and the meeting's own business: "we have to decide on that", "let's go for our design meeting". */
+const META =
+  /\b(?:decide|discuss|make (?:a|the|some) decisions?|talk about|think about|stop|hurry|watch)\b|\b(?:meeting|presentation|agenda|minutes)\b/i;
 /** Leading hesitations that hide a conclusion's "so": "Um, okay so we've got battery." */
 const HESITATION = /^(?:(?:um+|uh+|er+|erm|hmm+|mm+)[,.]?\s+)+/i;
 /** "It has to be intuitive": a quality wished for, not a choice made. */
@@ -66,6 +69,14 @@ const OPINION =
   /\b(?:be|'s|is) (?:very |really |quite |more |a bit |also |pretty )?(?:interesting|good|nice|great|fine|helpful|useful|better|easier|harder|difficult|hard|important|comfortable|fun|cool|okay|ok)\b/i;
 /** The meeting's own clock: "I think it's time for us to get back". */
 const TIME_TO_GO = /\btime (?:for us |for you )?to (?:get back|go|move on|wrap up|finish|stop|close|end)\b/i;
+/**
+ * The chair settling a choice in passing: "okay, we just take that one", "just make them black or grey", "no, just
+ * rechargeable batteries", "let's give five".
+ */
+const SETTLE =
+  /^(?:(?:okay|ok|so|yeah|yes|no|right|well|then|and|alright|fine)[,.!]?\s+)*(?:(?:we(?:'ll| will| can)? )?just (?:make (?:it|them)|put (?:it|them)|take (?:that|this|it|the)|keep (?:it|that|this)|skip (?:it|that|this)|use|leave it|give (?:it|them)|go with|go for|round it|drop|integrate)\b|let's (?:give|say|make|put|take|keep|use|skip)\b)/i;
+/** "Okay, no speech recognition.": a short verdict that rules something out. */
+const RULED_OUT = /^(?:(?:okay|ok|so|right|alright|then|fine|yeah)[,.!]?\s+)+no ([a-z][a-z_ -]*)[.!]?$/i;
 /** The share of a meeting's turns that opens it (agenda, last meeting's minutes). */
 const OPENING_SHARE = 0.1;
 /** Fewer turns than this is an exchange, not a meeting with an opening. */
@@ -120,7 +131,7 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
   const decisions: Decision[] = [];
   const termsOf = new Map<Decision, string[]>();
   const seen = new Set<string>();
-  const add = (text: string, sourceTurns: number[]) => {
+  const add = (text: string, sourceTurns: number[], keepOpening = false) => {
     const terms = contentTerms(text);
     const key = terms.join(' ');
     if (!key || seen.has(key)) return;
@@ -131,7 +142,8 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       again.sourceTurns = [...new Set([...(again.sourceTurns ?? []), ...sourceTurns])];
       return;
     }
-    const tidy = tidySentence(text).replace(/^(?:then|so),?\s+/i, '');
+    // "No steam whistle." keeps its "no", which tidying would take for a filler.
+    const tidy = keepOpening ? text : tidySentence(text).replace(/^(?:then|so),?\s+/i, '');
     const stated = withResolvedDate(tidy.charAt(0).toUpperCase() + tidy.slice(1), ctx);
     // One turn settles one thing, however many sentences it takes: "No teletext. Our control is only for TV."
     const last = decisions.at(-1);
@@ -163,7 +175,7 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       PAST_DECISION.test(text)
     )
       continue;
-    if (DECISION_CUE.test(text)) {
+    if (DECISION_CUE.test(text) && !/\b(?:meeting|presentation|agenda)\b/i.test(text)) {
       add(text, [sentence.turn]);
       continue;
     }
@@ -184,6 +196,23 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
     }
     // Spoken sentences run on through commas; a long one is judged clause by clause, so a question or a "you…"
     // that opens it does not hide the rule said further on.
+    const ruledOut = RULED_OUT.exec(text.replace(HESITATION, ''));
+    if (ruledOut && words(text).length <= 6 && contentTerms(text).length >= 1) {
+      add(`No ${ruledOut[1]?.trim()}.`, [sentence.turn], true);
+      continue;
+    }
+    if (
+      sentence.speaker === lead &&
+      SETTLE.test(text.replace(HESITATION, '')) &&
+      !HEDGE.test(text) &&
+      !HEDGED.test(text) &&
+      !META.test(text) &&
+      words(text).length <= MAX_DECISION_WORDS &&
+      contentTerms(text).length >= 1
+    ) {
+      add(text, [sentence.turn]);
+      continue;
+    }
     const long = words(text).length > MAX_DECISION_WORDS;
     if ((!long && NOT_STATED.test(tidySentence(text))) || HEDGED.test(text)) continue;
     const clauses = long ? clausesOf(text) : [text];
@@ -192,7 +221,7 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       // Rules and proposals are short statements, not questions or restatements of what someone else said.
       if (NOT_STATED.test(tidySentence(clause)) || words(clause).length > MAX_DECISION_WORDS) continue;
       if (PROCEDURE.test(clause.replace(HESITATION, '')) || QUALITY_WISH.test(tidySentence(clause))) continue;
-      if (OPINION.test(clause) || TIME_TO_GO.test(clause)) continue;
+      if (OPINION.test(clause) || TIME_TO_GO.test(clause) || META.test(clause)) continue;
       // The one running the meeting states rules as settled; anyone else's rule or proposal needs a yes.
       // "Maybe we have to…", "I think it must be…": a hedged rule is a proposal, even from the chair.
       const byLead = sentence.speaker === lead && !HEDGE.test(clause);

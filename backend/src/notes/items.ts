@@ -73,7 +73,10 @@ export function extractActionItems(ctx: ItemContext, usedSentences?: Set<string>
     const found = findAction(sentence, ctx);
     if (!found) continue;
     let task = cleanTask(found.task);
-    if (words(task).length < 2 || contentTerms(task).length < 2) continue;
+    if (words(task).length < 2) continue;
+    // "I'll just check it", "I'll get back on that": what "it" is was said just before, by them or to them.
+    const bare = contentTerms(task).length < 2 && PRONOUN_TASK.test(task);
+    if (contentTerms(task).length < 2 && !bare) continue;
     const [said, ...replies] = found.dueSearch;
     const due = findDue([dueScope(said ?? '', found.task), ...replies], ctx);
     const accepted = acceptedIn.get(sentence.turn);
@@ -91,7 +94,8 @@ export function extractActionItems(ctx: ItemContext, usedSentences?: Set<string>
       usedSentences?.add(`${sentence.turn}:${sentence.position}`);
       continue;
     }
-    task = withReferent(task, sentence, ctx);
+    task = withReferent(task, sentence, ctx, bare);
+    if (bare && contentTerms(task).length < 3) continue;
     const item: ActionItem = {
       owner: found.owner,
       task: capitalise(removeDuePhrase(task, due?.text)),
@@ -111,15 +115,25 @@ export function extractActionItems(ctx: ItemContext, usedSentences?: Set<string>
  * "Announce that to customers" right after "we launch on Tuesday March 17": the task says what "that" is.
  * Only the sentence just before, in the same turn, is read.
  */
-function withReferent(task: string, sentence: Sentence, ctx: ItemContext): string {
-  if (!/^\S+\s+(?:that|this|it)\b/i.test(task) || sentence.position === 0) return task;
-  const previous = ctx.sentences.find((s) => s.turn === sentence.turn && s.position === sentence.position - 1);
+function withReferent(task: string, sentence: Sentence, ctx: ItemContext, orTurnBefore = false): string {
+  if (!/^\S+\s+(?:that|this|it)\b/i.test(task) && !PRONOUN_TASK.test(task)) return task;
+  if (sentence.position === 0 && !orTurnBefore) return task;
+  // A task that is only "check it" may take its referent from the turn before, when it opens its own turn.
+  const previous =
+    sentence.position > 0
+      ? ctx.sentences.find((s) => s.turn === sentence.turn && s.position === sentence.position - 1)
+      : ctx.sentences.findLast(
+          (s) => s.turn === sentence.turn - 1 && !/\?\s*$/.test(s.text) && contentTerms(s.text).length >= 2,
+        );
   if (!previous || /\?\s*$/.test(previous.text) || words(previous.text).length > 20) return task;
   const context = tidySentence(previous.text)
     .replace(/^(?:then|so),?\s+/i, '')
     .replace(/[.!]$/, '');
   return `${task}: ${context.charAt(0).toLowerCase()}${context.slice(1)}`;
 }
+
+/** A task whose object is only a pronoun: "check it", "take a look at it", "get back on that". */
+const PRONOUN_TASK = /^(?:\S+\s+){0,4}(?:it|that|this|them)$/i;
 
 interface FoundAction {
   owner: string;

@@ -741,6 +741,17 @@ const QUESTION_TO_YOU = /\b(you|your|u)\b[^.?!\n]{0,120}\?/i;
 const FYI_TEXT =
   /\bfyi\b|\bfor your information\b|\bno (action|reply|response) (is )?(needed|required|necessary)\b|\bjust (wanted )?to let you know\b|\bfor those (of you )?(who|that)\b/i;
 
+/**
+ * A question put to whoever reads, the way a list member asks for help: "has anyone seen this?", "any
+ * ideas?", "is there a way to…?", "how do I…?", or "any help would be appreciated". Matched within one
+ * sentence (no end punctuation between the words and the question mark).
+ */
+const ASK_ANYONE =
+  /\b(anyone|anybody|someone|somebody|any ?one|any (help|ideas?|suggestions?|pointers?|advice|hints?|tips?|thoughts)|is there (a|any) (way|chance)|how (do|can|should|would) (i|we)|what('s| is) the (best|easiest|right) way)\b[^.?!]{0,150}\?|\bany (help|ideas?|suggestions?|pointers?|advice|hints?|tips?)\b[^.?!]{0,60}\b(appreciated|welcome)\b/i;
+/** An event announced to its audience: "will be held", "is scheduled for", "mark your calendar", "RSVP", "register". */
+const EVENT_ANNOUNCEMENT =
+  /\bwill be held\b|\bis scheduled for\b|\bwill take place\b|\bmark your calendars?\b|\bregister\b|\brsvp\b|\bseating is limited\b|\bopen to all\b/i;
+
 export interface ReplyCues {
   /** A modal request to the reader: "could you", "would you mind", "are you able". */
   modal: boolean;
@@ -748,6 +759,12 @@ export interface ReplyCues {
   letMeKnow: boolean;
   /** A question with "you" in it. */
   questionToYou: boolean;
+  /** Any question at all in the writer's text ("How do we make that happen?"). */
+  question: boolean;
+  /** A question to whoever reads, asking for help: "has anyone seen this?", "any ideas?", "how do I…?". */
+  askAnyone: boolean;
+  /** Announces an event to its audience: "will be held", "is scheduled for", "RSVP", "register". */
+  event: boolean;
   /**
    * Says it asks nothing: "FYI", "for your information", "no action needed", "just to let you know" (not
    * "for your records": "please keep this for your records" asks something).
@@ -768,10 +785,14 @@ export interface ReplyCues {
 export function replyCues(msg: NormalisedMessage, readText: string): ReplyCues {
   const text = readText.length > 3000 ? readText.slice(0, 3000) : readText;
   const s = msg.signals;
+  const question = text.includes('?');
   return {
     modal: MODAL_REQUEST.test(text),
     letMeKnow: LET_ME_KNOW.test(text),
-    questionToYou: text.includes('?') && QUESTION_TO_YOU.test(text),
+    questionToYou: question && QUESTION_TO_YOU.test(text),
+    question,
+    askAnyone: (question || text.includes('ppreciat') || text.includes('elcome')) && ASK_ANYONE.test(text),
+    event: EVENT_ANNOUNCEMENT.test(text),
     fyi: FYI_TEXT.test(text),
     youMany: countOf(YOU_ALL, text, 11) >= 11,
     long: readText.length >= 2625,

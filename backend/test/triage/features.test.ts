@@ -8,6 +8,7 @@ import {
   HashSink,
   hashFeature,
   NameSink,
+  replyCues,
   separateLines,
   tokenize,
 } from '../../src/triage/features.ts';
@@ -188,5 +189,42 @@ describe('meetingRequest', () => {
       text: 'Can we meet for lunch tomorrow at 12:00 pm?',
     });
     expect(triageLocal(mine, { me: ['sam@example.org'] }).meetingRequest).toBe(false);
+  });
+});
+
+describe('replyCues', () => {
+  const cuesOf = async (text: string) =>
+    replyCues(await normaliseMessage({ id: 'c', from: 'pat@example.net', subject: 'Printer', text }), text);
+
+  it('finds a question put to whoever reads, also across wrapped lines, but not a condition about anyone', async () => {
+    for (const text of [
+      'Since the upgrade the printer prints blank pages. Has anyone seen this before?',
+      'I tried two drivers already. Is there a way to make it print in\ngreyscale by default?',
+      'How do I get the old driver back?',
+      'Any ideas?',
+      'Any help or a pointer to the manual would be appreciated.',
+    ]) {
+      expect((await cuesOf(text)).askAnyone, text).toBe(true);
+    }
+    for (const text of [
+      'If anyone needs the slides, they are on the shared drive.',
+      'Someone left a blue umbrella in the kitchen. It is by the door now.',
+      'Can you send me the slides?',
+    ]) {
+      expect((await cuesOf(text)).askAnyone, text).toBe(false);
+    }
+  });
+
+  it('marks any question, and an event announced to its audience', async () => {
+    expect((await cuesOf('How do we get the figures to the auditors in time?')).question).toBe(true);
+    expect((await cuesOf('The figures go to the auditors on Friday.')).question).toBe(false);
+    for (const text of [
+      'The annual charity run will be held on Saturday, May 4.',
+      'The town hall is scheduled for Thursday at 10 am. Please RSVP to Lee.',
+      'Seats are few, so register early on the events page.',
+    ]) {
+      expect((await cuesOf(text)).event, text).toBe(true);
+    }
+    expect((await cuesOf('Please send me the minutes of the town hall.')).event).toBe(false);
   });
 });

@@ -272,6 +272,67 @@ describe('triageLocal on typical mail', () => {
     expect(fyi.needsReply).toBe(false);
   });
 
+  it('decides a text of one sentence at an even chance of an ask, a longer text by its strongest sentence at the stricter point', async () => {
+    const ask = 'Pick up the keys from the front desk on your way in.';
+    const one = triageLocal(await message({ from: 'ann@example.com', subject: 'Keys', text: ask }), { me: ME });
+    expect(one.category).toBe('to_respond');
+    expect(one.needsReply).toBe(true);
+    const two = triageLocal(
+      await message({ from: 'ann@example.com', subject: 'Keys', text: `${ask} The weather was lovely here all week.` }),
+      { me: ME },
+    );
+    expect(two.category).toBe('fyi');
+    expect(two.needsReply).toBe(false);
+  });
+
+  it('takes a question asking a mailing list for help as waiting for an answer, and says so', async () => {
+    const raw = (text: string) =>
+      `From: Pat Quinn <pat@example.net>\r\nTo: users@lists.example.org\r\nList-Id: <users.lists.example.org>\r\nSubject: Printer prints blank pages\r\n\r\n${text}`;
+    const help = triageLocal(
+      await normaliseMessage({
+        id: 'h',
+        raw: raw(
+          'Hi all,\r\n\r\nSince the upgrade to version 4 my printer only prints blank pages. The test page\r\nfrom the settings panel is blank too.\r\n\r\nHas anyone seen this before and knows how to fix it?\r\n\r\nThanks, Pat',
+        ),
+      }),
+      { me: ME },
+    );
+    expect(help.category).toBe('to_respond');
+    expect(help.needsReply).toBe(true);
+    expect(help.reasons).toContain('asks whoever reads for help');
+    const report = triageLocal(
+      await normaliseMessage({
+        id: 'r',
+        raw: raw(
+          'Hi all,\r\n\r\nSince the upgrade to version 4 my printer only prints blank pages. The test page\r\nfrom the settings panel is blank too. I will try the old driver tonight.\r\n\r\nPat',
+        ),
+      }),
+      { me: ME },
+    );
+    expect(report.category).toBe('fyi');
+    expect(report.reasons).not.toContain('asks whoever reads for help');
+  });
+
+  it('lowers the reply score of an event announced to its audience, and names the cue when it files it as fyi', async () => {
+    const score = async (text: string) =>
+      triageSignals(await message({ from: 'events@example.com', subject: 'Town hall', text }), { me: ME }).pReply;
+    expect(
+      await score('The town hall will be held on Thursday at 10 am in the auditorium. Please bring your questions.'),
+    ).toBeLessThan(
+      await score('The town hall is on Thursday at 10 am in the auditorium. Please bring your questions.'),
+    );
+    const announced = triageLocal(
+      await message({
+        from: 'Lee Park <lee@example.com>',
+        subject: 'Spring town hall',
+        text: 'The spring town hall will be held on Thursday, April 9 at 10 am in the main auditorium. Our CEO will present the results of the year and the plans for the next one. Lunch will be served afterwards.',
+      }),
+      { me: ME },
+    );
+    expect(announced.category).toBe('fyi');
+    expect(announced.reasons).toContain('announces an event to its audience');
+  });
+
   it('discounts the reply score when the reader is not named in To or Cc, less for a mailing list', async () => {
     const text = 'Could you send me the slides for the review?';
     const direct = await normaliseMessage({ id: 'd', from: 'ann@example.com', to: ME, subject: 'Slides', text });
@@ -607,6 +668,44 @@ describe('guideline cues that carry across sources', () => {
       text: `Kim, what do you think of these numbers?\n\n${forwarded}`,
     });
     expect(triageLocal(asking, { me: ME }).category).toBe('awaiting_reply');
+  });
+
+  const mine = (text: string, subject = 'Re: Offsite') =>
+    normaliseMessage({ id: 'own', from: ME[0], to: ['kim@example.com'], subject, text });
+
+  it("reads an order, a 'please' or a request for review in the user's own words as an ask (awaiting_reply)", async () => {
+    const note = [
+      '---------------------- Forwarded by Sam Roe on 02/11/2026 08:30 AM ---------------------------',
+      'Facilities on 02/10/2026 05:02 PM',
+      'To: Sam Roe',
+      'Subject: Fire drill',
+      'The fire drill is on Thursday at 10 am; all staff assemble in the car park.',
+    ].join('\n');
+    const order = triageLocal(await mine(`print\n\n${note}`, 'Fire drill'), { me: ME });
+    expect(order.category).toBe('awaiting_reply');
+    expect(order.reasons[0]).toBe('you wrote last and asked "print"');
+    const vocative = triageLocal(await mine('Kim -- fax the signed lease to the landlord today, thanks.'), { me: ME });
+    expect(vocative.category).toBe('awaiting_reply');
+    expect(vocative.reasons[0]).toMatch(/^you wrote last and asked "Kim -- fax the signed lease/);
+    const please = await mine('Please post the new rota on the team site.');
+    expect(triageLocal(please, { me: ME }).category).toBe('awaiting_reply');
+    const review = await mine('Attached is the revised lease for your review.', 'Lease');
+    expect(triageLocal(review, { me: ME }).category).toBe('awaiting_reply');
+  });
+
+  it("files the user's own decision or plan without a question as actioned, and an offer of help asks nothing", async () => {
+    for (const text of [
+      "Let's go with the second venue. I think it's the better deal.",
+      'I shall join the call on Thursday.',
+      'We need to keep the budget under control this year.',
+      'Done, the rota is up. Let me know if you have any questions.',
+    ]) {
+      const result = triageLocal(await mine(text), { me: ME });
+      expect({ text, category: result.category }).toEqual({ text, category: 'actioned' });
+    }
+    // The same plan with the recipient asked in it waits for the answer.
+    const asked = await mine("Let's go with the second venue. Could you book it for Thursday.");
+    expect(triageLocal(asked, { me: ME }).category).toBe('awaiting_reply');
   });
 });
 
