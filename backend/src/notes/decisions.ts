@@ -53,6 +53,8 @@ const LEAD_CHOICE =
 const NOT_STATED =
   /^(?:(?:so|and|but|okay|ok|well|um|uh)[, ]+)*(?:you|do|does|did|is|are|can|could|would|what|how|why|when|where|which|if|when|as)\b/i;
 const MAX_DECISION_WORDS = 35;
+/** Content words a decision needs, besides a short verdict ("No teletext."). */
+const MIN_DECISION_TERMS = 2;
 /** Running the meeting, not settling anything: "let's go to the Industrial Designer", "let's start from the inside". */
 const PROCEDURE =
   /^(?:(?:so|ok(?:ay)?|then|right|well|and|but|um|uh)[, ]+)*(?:let's|let us|we(?:'ll| will| can| should)?) (?:(?:just|now|first|then|quickly) )?(?:go (?:to|on|back|through|over|round|around)|start|begin|move on|turn to|hear|continue|take a break|break|wrap up|finish|stop|end|get back|look at the (?:agenda|next|time|minutes)|have a look|see (?:what|how|if)|skip|come back)\b/i;
@@ -106,7 +108,7 @@ const HEDGED = /\b(?:i dunno|i don't know|not sure|or something|maybe it|maybe y
 const AFFIRMATION =
   /^(?:(?:mm-hmm|uh-huh)[,.]?\s*)?(?:yes|yeah|yep|sure|okay|ok|right|agreed|definitely|absolutely|exactly|good|great|fine|perfect|cool|true|i agree|i think so)\b/i;
 const STRONG_AGREEMENT =
-  /^(?:(?:yeah|yes|ok(?:ay)?)[, ]+)?(?:agreed|sounds good|sounds great|sounds like a plan|works for me|that works|deal|good idea|great idea|perfect|let's do (?:it|that)|fine by me|makes sense|yes,? let's|definitely|absolutely|i agree|we agree)\b/i;
+  /^(?:(?:yeah|yes|ok(?:ay)?)[, ]+)?(?:agreed|sounds good|sounds great|sounds like a plan|works for me|that works|deal|good idea|great idea|perfect|let's do (?:it|that)|fine by me|makes sense|yes,? let's|definitely|absolutely|i agree|we agree|that's (?:better|a good idea|good|fine|the best)|good choice)\b/i;
 
 /** "We launch on Tuesday March 17" → "… (Tue 17 Mar 2026)", when the meeting date is known. */
 export function withResolvedDate(text: string, ctx: Pick<ItemContext, 'meetingDate' | 'tz'>): string {
@@ -134,7 +136,8 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
   const add = (text: string, sourceTurns: number[], keepOpening = false) => {
     const terms = contentTerms(text);
     const key = terms.join(' ');
-    if (!key || seen.has(key)) return;
+    // "We use that.", "We cut it to see.": a choice names what it chooses.
+    if (!key || seen.has(key) || (terms.length < MIN_DECISION_TERMS && !keepOpening)) return;
     seen.add(key);
     // Said again later (a recap, a restatement): the earlier decision, now citing this turn too.
     const again = decisions.find((d) => restates(termsOf.get(d) ?? [], terms));
@@ -159,7 +162,7 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
   let recapSpeaker: string | null = null;
   const lead = ctx.lead !== undefined ? ctx.lead : leadSpeaker(ctx.turns);
   for (const sentence of ctx.sentences) {
-    const text = sentence.text;
+    const text = withoutFalseStarts(sentence.text);
     // "I'll go over what we decided last meeting: …" — what that speaker says next recalls old decisions.
     if (RECAP.test(text)) recapSpeaker = sentence.speaker;
     else if (recapSpeaker && sentence.speaker !== recapSpeaker && words(text).length >= 4) recapSpeaker = null;
@@ -227,8 +230,10 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
       const byLead = sentence.speaker === lead && !HEDGE.test(clause);
       const rule = RULE.test(clause) && (byLead || !/^(?:it|this)\b/i.test(tidySentence(clause)));
       const yes = said === clauses.at(-1) ? agreement(AFFIRMATION) : null;
-      if (rule && (byLead || yes !== null)) {
-        add(clause, yes !== null ? [sentence.turn, yes] : [sentence.turn]);
+      // Someone else's hedged rule ("maybe next year it will be insects") needs more than a "yeah".
+      const hedgedYes = HEDGE.test(clause) && said === clauses.at(-1) ? agreement(STRONG_AGREEMENT) : yes;
+      if (rule && (byLead || hedgedYes !== null)) {
+        add(clause, hedgedYes !== null ? [sentence.turn, hedgedYes] : [sentence.turn]);
         break;
       }
       // The chair's "maybe we can stay with wood" that someone says yes to: the chair's proposals settle it.
@@ -244,6 +249,24 @@ export function extractDecisions(ctx: ItemContext): Decision[] {
     }
   }
   return decisions;
+}
+
+/** A cut-off word the speaker then says in full: "th the numbers", "w we could", "m maybe". */
+const FALSE_START = /\b([a-z]{1,3})\s+(?=([a-z]+)\b)/gi;
+/** Short words that are words, not cut-off ones ("on one level" is no restart). */
+const SHORT_WORDS = new Set(
+  'a i in on at to so no go do be we he it is as an or of by up us me my the and for but not can you all one two how who why our out get got put see use yes its his her now new off own any may way say has had was are did let too'.split(
+    ' ',
+  ),
+);
+
+/** "I think th the numbers should be in the bottom" → "I think the numbers should be in the bottom". */
+export function withoutFalseStarts(text: string): string {
+  return text.replace(FALSE_START, (whole, cut: string, next: string) =>
+    !SHORT_WORDS.has(cut.toLowerCase()) && next.length > cut.length && next.toLowerCase().startsWith(cut.toLowerCase())
+      ? ''
+      : whole,
+  );
 }
 
 /** Most of the shorter statement's content terms are in the other one's: the same decision again. */

@@ -101,7 +101,10 @@ export function extractActionItems(ctx: ItemContext, usedSentences?: Set<string>
       task: capitalise(removeDuePhrase(task, due?.text)),
       due: due?.due ?? null,
       ...(due ? { dueText: due.text } : {}),
-      sourceTurns: [...new Set(found.sourceTurns)],
+      // A referent taken from the turn before is cited with it.
+      sourceTurns: [
+        ...new Set(bare && sentence.position === 0 ? [sentence.turn - 1, ...found.sourceTurns] : found.sourceTurns),
+      ],
     };
     items.push(item);
     termsOf.set(item, terms);

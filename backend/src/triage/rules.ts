@@ -148,7 +148,7 @@ const NOTIFICATION_FORMATS: Array<[RegExp, string]> = [
     'an account security message',
   ],
   [
-    /\b(account (has been )?(activated|created|locked|disabled|expired|suspended)|delivery confirmation|confirmation of (receipt|delivery)|(e-?mail|system|automatic|automated) notification|notification:)/i,
+    /\b(account (has been )?(activated|created|locked|disabled|expired|suspended)|(mailbox|inbox|quota|storage) (is )?(approaching|over|exceeding|has exceeded|is full)|size limit|delivery confirmation|confirmation of (receipt|delivery)|(e-?mail|system|automatic|automated) notification|notification:)/i,
     'an automatic account or delivery notice',
   ],
   [
@@ -167,7 +167,11 @@ const NOTIFICATION_FORMATS: Array<[RegExp, string]> = [
 
 /** How machine notices introduce themselves: automatic generation, no reply expected, a service outage. */
 const SYSTEM_NOTICE =
-  /\b(this (is an )?(automated|automatic(ally generated)?|system[- ]generated) (message|e-?mail|notice|notification|reminder)|(message|e-?mail|notice) (was|is|has been) (automatically|system) generated|automatically generated (message|e-?mail|notice)|please do not (reply|respond) to this (message|e-?mail)|do not reply to this (message|e-?mail)|no (response|reply) (is )?(required|necessary|needed)|you are receiving this (notification|notice|alert)|has been quarantined|(scheduled|planned) (maintenance|outage|downtime)|will be (unavailable|down|offline) (from|between|on|during)|(automated|automatic) ([\w-]+ ){0,3}(reminder|notice|notification|report|alert)|the following ([\w-]+ ){0,2}(reports?|items?|documents?|requests?|invoices?|orders?|tasks?) (have|has) been (waiting|pending|awaiting))\b/i;
+  /\b(this (is an )?(automated|automatic(ally generated)?|system[- ]generated) (message|e-?mail|notice|notification|reminder)|(message|e-?mail|notice) (was|is|has been) (automatically|system) generated|(is|was|are|has been) sent automatically|automatically generated (message|e-?mail|notice)|please do not (reply|respond) to this (message|e-?mail)|do not reply to this (message|e-?mail)|no (response|reply) (is )?(required|necessary|needed)|you are receiving this (notification|notice|alert)|has been quarantined|(scheduled|planned) (maintenance|outage|downtime)|will be (unavailable|down|offline) (from|between|on|during)|(automated|automatic) ([\w-]+ ){0,3}(reminder|notice|notification|report|alert)|the following ([\w-]+ ){0,2}(reports?|items?|documents?|requests?|invoices?|orders?|tasks?) (have|has) been (waiting|pending|awaiting))\b/i;
+
+/** Machine mail confirming something the reader did: an order, a ticket, a registration, an account change. */
+const TRANSACTION_TEXT =
+  /\b(we have|we've) (received|issued|processed|shipped) your\b|\byour (recent )?(\w+ )?(order|registration|reservation|booking|ticket|payment|enrollment|password|account) (has been|was) (received|confirmed|processed|issued|created|activated|shipped|reset|changed)\b|\bthank you for (your (order|purchase|payment)|registering|ordering)\b|\byou have been (added|registered|enrolled) (to|for|in)\b/i;
 
 const TOOL_DOMAINS =
   /(^|\.)(github\.com|gitlab\.com|atlassian\.net|figma\.com|notion\.so|linear\.app|asana\.com|trello\.com|slack\.com|circleci\.com|travis-ci\.(com|org)|vercel\.com|netlify\.com|sentry\.io|pagerduty\.com|bitbucket\.org)$/;
@@ -188,6 +192,12 @@ export function notificationRule(msg: NormalisedMessage): RuleHit | undefined {
   }
   if (SYSTEM_NOTICE.test(head))
     return { category: 'notification', reason: 'looks like an automated system notice', confidence: 0.8 };
+  if (TRANSACTION_TEXT.test(head.length > 700 ? head.slice(0, 700) : head))
+    return {
+      category: 'notification',
+      reason: 'confirms something you did (an order, a ticket, a registration, an account change)',
+      confidence: 0.8,
+    };
   const domain = domainOf(msg.from?.address ?? '');
   if (TOOL_DOMAINS.test(domain))
     return { category: 'notification', reason: `automated mail from ${domain}`, confidence: 0.88 };
@@ -208,6 +218,33 @@ export function notificationRule(msg: NormalisedMessage): RuleHit | undefined {
   return undefined;
 }
 
+/** A date, or how often: "12/21", "2002-08-30", "May 24th", "24 May", "daily". */
+const SUBJECT_DATE =
+  /\b\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(daily|weekly|monthly|nightly|hourly)\b/i;
+/** What a system sends on a schedule: a report, a summary, a listing, figures. */
+const SUBJECT_REPORT =
+  /\b(reports?|summary|indices|index|headlines|stories|digest|bulletin|listing|data ?sheets?|forecast|statistics|stats|prices|quotes|results|positions?)\b/i;
+const FORWARD_OR_REPLY_SUBJECT = /^\s*(re|aw|sv|antw|fw|fwd|wg)\s*:/i;
+const FORWARDED_TEXT = /-{2,}\s*(Original Message|Forwarded by)/i;
+
+/**
+ * A report or digest sent on a schedule (guideline: system reports, automated digests of a system): the
+ * subject names a report, a summary or figures together with the date or period it covers, and the message
+ * is neither a reply nor a forward (a colleague passing a report on writes fyi mail). Not for the user's own
+ * mail: the caller checks.
+ */
+export function periodicReportRule(msg: NormalisedMessage): RuleHit | undefined {
+  const subject = msg.subject;
+  if (!SUBJECT_REPORT.test(subject) || !SUBJECT_DATE.test(subject)) return undefined;
+  if (FORWARD_OR_REPLY_SUBJECT.test(subject) || msg.signals.inReplyTo || msg.quoted.trim()) return undefined;
+  if (FORWARDED_TEXT.test(msg.text.length > 3000 ? msg.text.slice(0, 3000) : msg.text)) return undefined;
+  return {
+    category: 'notification',
+    reason: 'a dated report or digest in the subject: automated periodic mail',
+    confidence: 0.75,
+  };
+}
+
 /** Campaign mail: a marketing-only bulk service together with an unsubscribe link. */
 export function marketingRule(msg: NormalisedMessage): RuleHit | undefined {
   const s = msg.signals;
@@ -225,6 +262,21 @@ export function marketingRule(msg: NormalisedMessage): RuleHit | undefined {
 const OPT_OUT =
   /\bunsubscribe\b|\bopt[- ]?out\b|\bremoved? (yourself |you |your (e-?mail )?(address )?)?from (our|this|the|my|all|any|future)( \w+)? (mailing |e-?mail )?lists?\b|\bto be removed\b|\b(taken|take you|take me) off (of )?(our |this |the |any |all )?(\w+ )?(mailing |e-?mail )?lists?\b|\b(no longer|do not|don't) wish to receive\b|\b(rather|prefer) not (to )?receive\b|\bwish to be removed\b|\bclick here to remove\b|\bremoval instructions\b|"remove" (in|as) the subject|\bexcluded from (future|further) (contacts?|mailings?|e-?mails?)\b|\b(communication|e-?mail|mailing|subscription) preferences\b/i;
 const REPLY_SUBJECT = /^\s*(re|aw|sv|antw)\s*:/i;
+/** The footer a discussion group's server adds to every post: how to leave the group or list. */
+const GROUP_FOOTER =
+  /\bunsubscribe from this (group|list|mailing list)\b|[\w.-]+-unsubscribe@[\w.-]+|\/mailman\/listinfo\b|\blistinfo\//i;
+/** A "[group]" tag that a list server puts before the subject of every post. */
+const GROUP_TAG = /^\s*\[[^\]]{2,40}\]/;
+
+/**
+ * A post to a discussion group sent without List-* headers (old group servers): the subject carries the
+ * group's tag and the footer tells members how to leave the group. Its opt-out line is the group's, not a
+ * mass mailing's (guideline: discussion on a mailing list is fyi or to_respond; spam relayed through a
+ * group is still caught by pitchRule).
+ */
+export function discussionListFooter(subject: string, tail: string): boolean {
+  return GROUP_TAG.test(subject) && GROUP_FOOTER.test(tail);
+}
 
 /**
  * Mass mailing (guideline: newsletters, promotions, mass mailings): not part of a conversation, not a
@@ -234,7 +286,7 @@ export function promotionRule(msg: NormalisedMessage): RuleHit | undefined {
   const s = msg.signals;
   if (s.listId || s.inReplyTo || REPLY_SUBJECT.test(msg.subject)) return undefined;
   const tail = msg.text.length > 1500 ? msg.text.slice(-1500) : msg.text;
-  if (OPT_OUT.test(tail))
+  if (OPT_OUT.test(tail) && !discussionListFooter(msg.subject, tail))
     return { category: 'marketing', reason: 'a mass mailing: tells you how to unsubscribe', confidence: 0.88 };
   if (msg.html !== undefined && (msg.linkCount ?? 0) >= 4)
     return { category: 'marketing', reason: 'a mass mailing: link-heavy HTML', confidence: 0.85 };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withoutFalseStarts } from '../../src/notes/decisions.ts';
 import { makeNotesLocal } from '../../src/notes/local.ts';
 import { parseTranscript, type Turn } from '../../src/notes/transcript.ts';
 
@@ -70,7 +71,10 @@ describe('a commitment whose object was said just before', () => {
       'Tomas: The supplier list shows two kinds of thermostat switch.',
       "Ines: Yeah, I'll look into that.",
     ]);
-    const items = makeNotesLocal(turns).actionItems.map((a) => [a.owner, a.task]);
+    const found = makeNotesLocal(turns).actionItems;
+    // The referent from the turn before is cited with the commitment.
+    expect(found.map((a) => a.sourceTurns)).toEqual([[2], [3, 4]]);
+    const items = found.map((a) => [a.owner, a.task]);
     expect(items).toEqual([
       ['Ines', 'Check it: the heating element comes in a slim version and a standard version'],
       ['Ines', 'Look into that: the supplier list shows two kinds of thermostat switch'],
@@ -80,5 +84,66 @@ describe('a commitment whose object was said just before', () => {
   it('takes no task from "I\'ll do that" when nothing before it says what "that" is', () => {
     const turns = turnsOf([...OPENING, 'Ines: Okay.', "Tomas: Sure, I'll do that."]);
     expect(makeNotesLocal(turns).actionItems).toEqual([]);
+  });
+});
+
+describe('decisions that name nothing, and hedged rules', () => {
+  it('takes no decision that names nothing ("So we use that.")', () => {
+    const turns = turnsOf([
+      ...OPENING,
+      'Ines: The blue one is the cheapest of the three samples.',
+      'Mira: So we use that.',
+    ]);
+    expect(makeNotesLocal(turns).decisions).toEqual([]);
+  });
+
+  it("needs more than a 'yeah' for someone else's hedged rule, and takes it with 'that's a good idea'", () => {
+    const hedged = [...OPENING, 'Ines: Maybe the handle will be made of cork next year.'];
+    expect(makeNotesLocal(turnsOf([...hedged, 'Tomas: Yeah.'])).decisions).toEqual([]);
+    expect(
+      makeNotesLocal(turnsOf([...hedged, "Tomas: That's a good idea."])).decisions.map((d) => d.sourceTurns),
+    ).toEqual([[2, 3]]);
+  });
+});
+
+describe('open questions the meeting cannot answer', () => {
+  it('lists "we don\'t know how many…" and "we didn\'t get any information about…" as unknowns', () => {
+    const turns = turnsOf([
+      ...OPENING,
+      'Ines: The kettle will have a thermostat switch and a heating element, the thermostat switch is the expensive part.',
+      'Tomas: We also do not know how many heating elements the thermostat switch can drive.',
+      'Ines: And we did not get any information about the thermostat switch price from the supplier.',
+      'Mira: Thermostat switch and heating element then, the supplier will tell us.',
+    ]);
+    const texts = makeNotesLocal(turns).openQuestions.map((q) => q.text);
+    expect(texts).toContainEqual(expect.stringMatching(/how many heating elements/));
+    expect(texts).toContainEqual(expect.stringMatching(/information about the thermostat switch price/));
+  });
+
+  it('leaves open a question answered "Doesn\'t say." or "I dunno"', () => {
+    const turns = turnsOf([
+      ...OPENING,
+      'Ines: The thermostat switch and the heating element come from the same supplier, the thermostat switch is the odd one.',
+      'Tomas: How does the thermostat switch know when the water boils?',
+      "Ines: Doesn't say. The thermostat switch sheet only lists the price.",
+      'Mira: And how long does the heating element last in hard water?',
+      'Tomas: I dunno, the heating element sheet lists only its power.',
+    ]);
+    const questions = makeNotesLocal(turns).openQuestions.map((q) => q.sourceTurns);
+    expect(questions).toEqual([
+      [3, 4],
+      [5, 6],
+    ]);
+  });
+});
+
+describe('false starts in a decision', () => {
+  it('drops a cut-off word the speaker then says in full, and keeps real short words', () => {
+    expect(withoutFalseStarts('I think th the numbers should be at the bottom, w we could do that')).toBe(
+      'I think the numbers should be at the bottom, we could do that',
+    );
+    expect(withoutFalseStarts('We keep it on one level, a about an inch')).toBe(
+      'We keep it on one level, a about an inch',
+    );
   });
 });
