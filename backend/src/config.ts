@@ -280,7 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     gmailPushServiceAccount: env.GMAIL_PUSH_SERVICE_ACCOUNT?.trim().toLowerCase() || undefined,
     worker: ['on', 'true', '1'].includes(syncWorker),
     queue: jobQueue === 'table' || !databaseUrl ? 'table' : 'pg-boss',
-    mailboxConcurrency: integer('SYNC_MAILBOX_CONCURRENCY', 2, 1, 64),
+    mailboxConcurrency: integer('SYNC_MAILBOX_CONCURRENCY', 8, 1, 64),
     retention: { days: retentionDays('RETENTION_DAYS', 90), auditDays: retentionDays('AUDIT_RETENTION_DAYS', 365) },
   };
 

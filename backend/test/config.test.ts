@@ -60,13 +60,13 @@ describe('configuration from the environment', () => {
     const config = loadConfig({
       METRICS_TOKEN: 'x'.repeat(16),
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
-      SYNC_MAILBOX_CONCURRENCY: '8',
+      SYNC_MAILBOX_CONCURRENCY: '12',
     });
     expect(config.metrics.token).toBe('x'.repeat(16));
     expect(config.tracing).toEqual({ endpoint: 'http://collector:4318', serviceName: 'steward' });
-    expect(config.sync.mailboxConcurrency).toBe(8);
+    expect(config.sync.mailboxConcurrency).toBe(12);
     expect(loadConfig({}).metrics).toEqual({});
-    expect(loadConfig({}).sync.mailboxConcurrency).toBe(2);
+    expect(loadConfig({}).sync.mailboxConcurrency).toBe(8);
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
     expect(() => loadConfig({ SYNC_MAILBOX_CONCURRENCY: '0' })).toThrow(/SYNC_MAILBOX_CONCURRENCY/);
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);

@@ -115,6 +115,8 @@ export function ledgerStore(db: Kysely<Database>) {
     /**
      * Records `values` on the message's row and adds it to the dashboard's count as one statement — a
      * data-modifying WITH — so both are written or neither, without a transaction's extra round trips.
+     * With `hold`, the row is written (and its lease extended) only while that lease token still holds it and
+     * the message is not processed, as `recordHeld`; the answer says whether it was (always true without).
      */
     async recordAndCount(
       mailboxId: string,
@@ -123,16 +125,23 @@ export function ledgerStore(db: Kysely<Database>) {
       count: MessageCount,
       /** The sender's row (storage/senders.ts), written in the same statement. */
       sender?: SenderSighting,
-    ): Promise<void> {
-      const withUpdate = db.with('ledger_update', (qb) =>
-        qb
+      hold?: { token: string | null; leaseMs: number },
+    ): Promise<boolean> {
+      const withUpdate = db.with('ledger_update', (qb) => {
+        const update = qb
           .updateTable('processed_messages')
-          .set(values)
+          .set(hold ? { ...values, lease_until: sql`now() + ${`${hold.leaseMs} milliseconds`}::interval` } : values)
           .where('mailbox_id', '=', mailboxId)
-          .where('provider_message_id', '=', providerMessageId),
-      );
+          .where('provider_message_id', '=', providerMessageId);
+        return (
+          hold ? update.where('lease_token', '=', hold.token ?? '').where('processed_at', 'is', null) : update
+        ).returning('provider_message_id');
+      });
       const query = sender ? withUpdate.with('also_write', () => senderUpsert(db, count.scope, sender)) : withUpdate;
-      await countMessageQuery(query as unknown as QueryCreator<Database>, count).execute();
+      const row = await countMessageQuery(query as unknown as QueryCreator<Database>, count)
+        .returning(sql<number>`(select count(*) from ledger_update)::int`.as('written'))
+        .executeTakeFirst();
+      return !hold || Number(row?.written ?? 0) > 0;
     },
 
     async record(mailboxId: string, providerMessageId: string, values: LedgerValues): Promise<void> {

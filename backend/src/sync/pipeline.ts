@@ -167,6 +167,8 @@ export async function processMessage(
   const scope = { tenantId: mailbox.tenant_id, userId: mailbox.user_id };
   const receivedAt = message.receivedAt ?? normalised.date ?? new Date();
   let category = ledger.category as CategoryId | null;
+  /** The last statement proved and extended the lease, and nothing that waits came after it. */
+  let leaseJustHeld = false;
   if (!category) {
     let result = await deps.triage.triage(user, normalised, { me: user.me, labels: message.labels });
     if (!fromMe && deps.reach?.crm) result = await deps.reach.crm(scope, normalised, result);
@@ -178,16 +180,22 @@ export async function processMessage(
       : result.category;
     category = decided;
     // The category and the dashboard's count are written together (one statement), so a retry never counts
-    // twice; the sender's row (reach/senders.ts) goes in the same statement.
-    await ledgerStore(deps.db).recordAndCount(
+    // twice; the sender's row (reach/senders.ts) goes in the same statement. The category is written only
+    // while this worker holds the lease (and extends it), so the label below needs no lease check of its own
+    // unless something that waits (an alert) comes in between.
+    const held = await ledgerStore(deps.db).recordAndCount(
       mailbox.id,
       providerMessageId,
       { category: decided, thread_id: message.threadId },
       { scope, at: receivedAt, category: decided, counts: { messages: 1 }, zone: user.settings.timeZone },
       fromMe ? undefined : sightingOf({ message: normalised, category: decided, receivedAt, mailboxId: mailbox.id }),
+      { token: ledger.lease_token, leaseMs: deps.leaseMs ?? 120_000 },
     );
+    if (!held) throw new RetryLaterError(1000, 'the lease on this message passed to another worker');
+    leaseJustHeld = true;
     if (!fromMe) {
       if (deps.reach?.alerts) {
+        leaseJustHeld = false;
         await deps.reach.alerts(scope, {
           message: normalised,
           result: { ...result, category },
@@ -200,7 +208,7 @@ export async function processMessage(
   }
 
   if (!ledger.label_applied && user.settings.categories[category]?.enabled !== false) {
-    await holdLease(deps, mailbox, providerMessageId, ledger.lease_token);
+    if (!leaseJustHeld) await holdLease(deps, mailbox, providerMessageId, ledger.lease_token);
     const labelId = await port.ensureLabel({
       name: labelName(user.settings, category),
       color: CATEGORY_COLOURS[category] ?? CATEGORY_COLOURS.fyi!,

@@ -58,6 +58,11 @@ export const PRUNE_INTERVAL_MS = 24 * 3600_000;
 
 export const SAFETY_NET_INTERVAL_MS = 15 * 60_000;
 const MAX_BACKFILL_MESSAGES = 5_000;
+/**
+ * A delta sync that finds at most this many new messages processes them in its own job; more are enqueued
+ * as `sync-message` jobs (shared by every worker process).
+ */
+export const INLINE_MESSAGES_PER_SYNC = 3;
 
 export interface SyncServiceOptions {
   config: Config;
@@ -260,7 +265,23 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         await queue.send(SYNC_JOBS.backfill, { mailboxId, days: 1 }, { singletonKey: mailboxId });
         return 0;
       }
-      for (const id of batch.messageIds) await messageJob(mailboxId, id, 'push');
+      // A notification usually brings one or two messages: they are processed here, in this job, instead of
+      // a `sync-message` job each (a job insert, fetch and completion and a mailbox read fewer per message).
+      // More than that go to the queue, so that every worker process can share them. A message that fails
+      // here goes to the queue too, to be retried with backoff; the ledger keeps either way to one label and
+      // one draft. A rejected token stops the sync before the cursor moves (the mailbox is marked).
+      const inline = batch.messageIds.length <= INLINE_MESSAGES_PER_SYNC;
+      for (const id of batch.messageIds) {
+        if (inline) {
+          try {
+            await processOne(mailbox, port, id, 'push');
+            continue;
+          } catch (error) {
+            if (error instanceof ReauthRequiredError) throw error;
+          }
+        }
+        await messageJob(mailboxId, id, 'push');
+      }
       // Compare-and-set: a slower concurrent run cannot move the cursor back.
       await rows.moveCursorAndTouch(mailbox, mailbox.cursor, batch.cursor, {
         last_sync_at: new Date(),
@@ -297,32 +318,43 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     messageId: string,
     source = 'push',
   ): Promise<PipelineOutcome | 'inactive'> {
-    return withMailbox<PipelineOutcome | 'inactive'>(mailboxId, 'inactive', async (mailbox, port) => {
-      // Only a message of the user's own can start a follow-up: others need no look at the thread state.
-      let mayFollowUp = false;
-      const outcome = await processMessage(deps, mailbox, port, messageId, {
-        source,
-        onProcessed: ({ followUpDueAt }) => {
-          mayFollowUp = followUpDueAt !== null;
-        },
-      });
-      if (outcome === 'processed') {
-        const state = mayFollowUp ? await rows.followUpOf(mailbox.id, messageId) : undefined;
-        if (state?.follow_up_due_at) {
-          await queue.send(
-            SYNC_JOBS.followUp,
-            { mailboxId, threadId: state.thread_id, messageId },
-            {
-              startAfterMs: Math.max(0, new Date(state.follow_up_due_at).getTime() - now().getTime()),
-              singletonKey: `${mailboxId}:${messageId}`,
-            },
-          );
-        }
-        // Only a backfilled message moves a backfill on (the count is of source = 'backfill').
-        if (source === 'backfill') await finishBackfillIfDone(mailbox);
-      }
-      return outcome;
+    return withMailbox<PipelineOutcome | 'inactive'>(mailboxId, 'inactive', (mailbox, port) =>
+      processOne(mailbox, port, messageId, source),
+    );
+  }
+
+  /** One message through the pipeline, then its follow-up job and backfill progress (a message job's body). */
+  async function processOne(
+    mailbox: MailboxRow,
+    port: MailboxPort,
+    messageId: string,
+    source: string,
+  ): Promise<PipelineOutcome> {
+    const mailboxId = mailbox.id;
+    // Only a message of the user's own can start a follow-up: others need no look at the thread state.
+    let mayFollowUp = false;
+    const outcome = await processMessage(deps, mailbox, port, messageId, {
+      source,
+      onProcessed: ({ followUpDueAt }) => {
+        mayFollowUp = followUpDueAt !== null;
+      },
     });
+    if (outcome === 'processed') {
+      const state = mayFollowUp ? await rows.followUpOf(mailbox.id, messageId) : undefined;
+      if (state?.follow_up_due_at) {
+        await queue.send(
+          SYNC_JOBS.followUp,
+          { mailboxId, threadId: state.thread_id, messageId },
+          {
+            startAfterMs: Math.max(0, new Date(state.follow_up_due_at).getTime() - now().getTime()),
+            singletonKey: `${mailboxId}:${messageId}`,
+          },
+        );
+      }
+      // Only a backfilled message moves a backfill on (the count is of source = 'backfill').
+      if (source === 'backfill') await finishBackfillIfDone(mailbox);
+    }
+    return outcome;
   }
 
   async function finishBackfillIfDone(mailbox: MailboxRow): Promise<void> {

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RetryLaterError } from '../../src/jobs/queue.ts';
 import type { Storage } from '../../src/storage/database.ts';
+import { ledgerStore } from '../../src/storage/ledger.ts';
 import type { MailboxRow } from '../../src/storage/schema.ts';
 import { userStore } from '../../src/storage/users.ts';
 import type { SyncService } from '../../src/sync/service.ts';
@@ -90,6 +91,79 @@ for (const database of testDatabases()) {
       await userStore(storage.db, scope).updateSettings({ mailIndex: false });
       await storage.db.deleteFrom('mailboxes').where('id', '=', mailbox.id).execute();
       expect(await store.count()).toBe(0);
+    });
+
+    it('a sync that finds one or two new messages processes them in its own job, more go to the queue', async () => {
+      const mailbox = await connectMailbox(storage, fakes, 'gmail');
+      await service.runMailboxSync(mailbox.id); // the starting cursor
+      const sent = vi.spyOn(service.queue, 'send');
+      const one = fakes.gmail.deliver({ ...ASK, to: GMAIL_ADDRESS });
+      // Processed when the sync returns: no message job, and the cursor has moved past it.
+      expect(await service.runMailboxSync(mailbox.id)).toBe(1);
+      expect((await ledger(storage, mailbox.id)).find((r) => r.provider_message_id === one.id)).toMatchObject({
+        category: 'to_respond',
+        label_applied: true,
+      });
+      expect(fakes.gmail.draftsIn(one.threadId)).toBe(1);
+      expect(sent.mock.calls.filter(([name]) => name === 'sync-message')).toEqual([]);
+      expect(await service.runMailboxSync(mailbox.id)).toBe(0);
+      // A burst is shared through the queue (every worker process may take a part).
+      const burst = [1, 2, 3, 4].map((n) => fakes.gmail.deliver({ ...ASK, subject: `Burst ${n}`, to: GMAIL_ADDRESS }));
+      expect(await service.runMailboxSync(mailbox.id)).toBe(4);
+      expect(sent.mock.calls.filter(([name]) => name === 'sync-message')).toHaveLength(4);
+      await waitProcessed(
+        storage,
+        mailbox.id,
+        burst.map((m) => m.id),
+      );
+      sent.mockRestore();
+    });
+
+    it('a message the sync cannot process now (another worker holds it) goes to the queue and is processed once', async () => {
+      const mailbox = await connectMailbox(storage, fakes, 'gmail');
+      await service.runMailboxSync(mailbox.id);
+      const sent = vi.spyOn(service.queue, 'send');
+      const msg = fakes.gmail.deliver({ ...ASK, to: GMAIL_ADDRESS });
+      // Another worker's lease on the message, as if its message job were running (for 5 s).
+      await ledgerStore(storage.db).lease(mailbox, msg.id, 'push', 5_000);
+      expect(await service.runMailboxSync(mailbox.id)).toBe(1);
+      expect(sent.mock.calls.filter(([name]) => name === 'sync-message').map(([, data]) => data)).toEqual([
+        { mailboxId: mailbox.id, messageId: msg.id, source: 'push' },
+      ]);
+      expect((await ledger(storage, mailbox.id))[0]?.processed_at).toBeNull();
+      // The cursor moved on: the queue, not the next sync, owns the message now.
+      expect(await service.runMailboxSync(mailbox.id)).toBe(0);
+      // That worker died: once its lease is over, the message job's retry processes the message.
+      await waitProcessed(storage, mailbox.id, [msg.id]);
+      await service.stop();
+      expect(
+        fakes.gmail.requests.filter((r) => r === `POST /gmail/v1/users/me/messages/${msg.id}/modify`),
+      ).toHaveLength(1);
+      expect(fakes.gmail.draftsIn(msg.threadId)).toBe(1);
+      sent.mockRestore();
+    });
+
+    it('the category is written only while the worker still holds the lease, so the label needs no check of its own', async () => {
+      const mailbox = await connectMailbox(storage, fakes, 'gmail');
+      const rows = ledgerStore(storage.db);
+      const first = await rows.lease(mailbox, 'held-msg', 'push', 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // The first worker's lease ran out and a second worker took the message over.
+      const second = await rows.lease(mailbox, 'held-msg', 'push', 60_000);
+      expect(first.kind === 'leased' && second.kind === 'leased').toBe(true);
+      const tokenOf = (claim: typeof first) => (claim.kind === 'leased' ? claim.row.lease_token : null);
+      const count = {
+        scope: { tenantId: mailbox.tenant_id, userId: mailbox.user_id },
+        at: new Date(),
+        category: 'fyi',
+        counts: { messages: 1 },
+      } as const;
+      const write = (token: string | null) =>
+        rows.recordAndCount(mailbox.id, 'held-msg', { category: 'fyi' }, count, undefined, { token, leaseMs: 60_000 });
+      expect(await write(tokenOf(first))).toBe(false);
+      expect((await ledger(storage, mailbox.id))[0]?.category).toBeNull();
+      expect(await write(tokenOf(second))).toBe(true);
+      expect((await ledger(storage, mailbox.id))[0]?.category).toBe('fyi');
     });
 
     it('Gmail: a newsletter is labelled Marketing and gets no draft', async () => {
