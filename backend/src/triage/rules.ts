@@ -128,7 +128,8 @@ export function commentRule(msg: NormalisedMessage): RuleHit | undefined {
     return { category: 'comment', reason: 'a bug tracker comment or change notification', confidence: 0.9 };
   }
   // A version-control commit notice: a change to shared code, with its log message.
-  if (COMMIT_LOG.test(head) && COMMIT_FILES.test(head)) {
+  // (The literal first: the multi-line pattern is slow to fail on the many texts without it.)
+  if (head.includes('Log Message:') && COMMIT_LOG.test(head) && COMMIT_FILES.test(head)) {
     return { category: 'comment', reason: 'a commit notification (a change to shared code)', confidence: 0.88 };
   }
   // A Google Docs comment relayed under the commenter's name ("Ann Lee (Google Docs)").
