@@ -395,35 +395,120 @@ export function hasDeadline(text: string): boolean {
   return DEADLINE.test(text);
 }
 
-const PARAGRAPH_BREAK = /\n\s*\n|\n(?=\s*[-*•]\s)/g;
-const SENTENCE_BREAK = /(?<=[.!?])\s+(?=[\p{Lu}\d"(])/u;
+/** Classes of BMP code units for splitSentences: 0 unknown yet, 1 whitespace (`\s`), 2 upper-case letter (`\p{Lu}`), 3 other. */
+const SENTENCE_CLASS = new Uint8Array(65536);
+const SPACE = 1,
+  UPPER = 2;
+const WHITESPACE = /^\s$/;
+const UPPER_CASE = /^\p{Lu}$/u;
+
+function sentenceClassOf(code: number): number {
+  let c = SENTENCE_CLASS[code]!;
+  if (c === 0) {
+    const char = String.fromCharCode(code);
+    c = WHITESPACE.test(char) ? SPACE : UPPER_CASE.test(char) ? UPPER : 3;
+    SENTENCE_CLASS[code] = c;
+  }
+  return c;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || (code < 128 ? code >= 9 && code <= 13 : sentenceClassOf(code) === SPACE);
+}
+
+/** Whether a sentence may start at `i`: an upper-case letter (astral ones too), an ASCII digit, `"` or `(`. */
+function startsSentence(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  if ((code >= 48 && code <= 57) || code === 34 || code === 40) return true;
+  if (code >= 0xd800 && code <= 0xdbff) {
+    const point = text.codePointAt(i)!;
+    return point > 0xffff && UPPER_CASE.test(String.fromCodePoint(point));
+  }
+  return sentenceClassOf(code) === UPPER;
+}
+
+const SPACES = /\s+/g;
 
 /**
  * Sentences of a text: split on end punctuation and blank lines; bullet lines count as sentences.
  * Paragraphs are found one at a time, so a long text is not split further than `maxSentences` needs.
+ *
+ * Defined by regular expressions (a paragraph ends at `/\n\s*\n|\n(?=\s*[-*•]\s)/`; its whitespace runs
+ * become one space, it is trimmed and split at `/(?<=[.!?])\s+(?=[\p{Lu}\d"(])/u`; each piece, trimmed, is
+ * a sentence when 2 characters or longer, cut at 400), but computed in one scan of the characters that
+ * builds only the sentences: every reader of a message's sentences calls it (a test checks the two agree).
  */
 export function splitSentences(text: string, maxSentences = 40): string[] {
   const sentences: string[] = [];
-  PARAGRAPH_BREAK.lastIndex = 0;
+  const length = text.length;
   let start = 0;
-  for (;;) {
-    const paragraphBreak = PARAGRAPH_BREAK.exec(text);
-    const flat = (paragraphBreak ? text.slice(start, paragraphBreak.index) : text.slice(start))
-      .replace(/\s+/g, ' ')
-      .trim();
-    if (flat) {
-      for (const piece of flat.split(SENTENCE_BREAK)) {
-        const sentence = piece.trim();
-        if (sentence.length >= 2) sentences.push(sentence.slice(0, 400));
-        if (sentences.length >= maxSentences) {
-          PARAGRAPH_BREAK.lastIndex = 0;
-          return sentences;
-        }
+  while (start < length) {
+    // The paragraph's end (`end`) and where the next one starts (`next`).
+    let end = length;
+    let next = length;
+    for (let i = text.indexOf('\n', start); i !== -1; i = text.indexOf('\n', i + 1)) {
+      let j = i + 1;
+      let lastBreak = -1;
+      while (j < length && isSpace(text.charCodeAt(j))) {
+        if (text.charCodeAt(j) === 10) lastBreak = j;
+        j++;
+      }
+      if (lastBreak !== -1) {
+        end = i;
+        next = lastBreak + 1;
+        break;
+      }
+      const bullet = text.charCodeAt(j);
+      if ((bullet === 45 || bullet === 42 || bullet === 0x2022) && j + 1 < length && isSpace(text.charCodeAt(j + 1))) {
+        end = i;
+        next = i + 1;
+        break;
       }
     }
-    if (!paragraphBreak) return sentences;
-    start = paragraphBreak.index + paragraphBreak[0].length;
+    if (addSentences(text, start, end, sentences, maxSentences)) return sentences;
+    start = next;
+    if (end === length) break;
   }
+  return sentences;
+}
+
+/** The sentences of the paragraph text[from, to) into `out`; true once `out` holds `max`. */
+function addSentences(text: string, from: number, to: number, out: string[], max: number): boolean {
+  let i = from;
+  while (i < to && isSpace(text.charCodeAt(i))) i++;
+  let pieceStart = i;
+  /** Whether the piece has whitespace other than single spaces (then it is collapsed). */
+  let irregular = false;
+  while (i < to) {
+    const code = text.charCodeAt(i);
+    if (!isSpace(code)) {
+      i++;
+      continue;
+    }
+    const runStart = i;
+    i++;
+    while (i < to && isSpace(text.charCodeAt(i))) i++;
+    if (i === to) break; // trailing whitespace
+    const before = text.charCodeAt(runStart - 1);
+    if ((before === 46 || before === 33 || before === 63) && startsSentence(text, i)) {
+      if (pushSentence(text, pieceStart, runStart, irregular, out) && out.length >= max) return true;
+      pieceStart = i;
+      irregular = false;
+    } else if (code !== 32 || i - runStart > 1) irregular = true;
+  }
+  let pieceEnd = i;
+  while (pieceEnd > pieceStart && isSpace(text.charCodeAt(pieceEnd - 1))) pieceEnd--;
+  if (pieceEnd > pieceStart && pushSentence(text, pieceStart, pieceEnd, irregular, out) && out.length >= max)
+    return true;
+  return false;
+}
+
+function pushSentence(text: string, from: number, to: number, irregular: boolean, out: string[]): boolean {
+  let sentence = text.slice(from, to);
+  if (irregular) sentence = sentence.replace(SPACES, ' ');
+  if (sentence.length < 2) return false;
+  out.push(sentence.length > 400 ? sentence.slice(0, 400) : sentence);
+  return true;
 }
 
 /**
@@ -435,23 +520,52 @@ export function splitSentences(text: string, maxSentences = 40): string[] {
  */
 export function separateLines(text: string): string {
   return text
-    .split(/\n[ \t]*\n/)
+    .split(PARAGRAPH_LINES)
     .map((paragraph) => {
       const lines = paragraph.split('\n');
       if (lines.length < 2) return paragraph;
-      const longest = Math.max(...lines.map((l) => l.trimEnd().length));
+      const longest = longestLine(lines);
       let out = lines[0] ?? '';
       for (let i = 1; i < lines.length; i++) {
-        const previous = (lines[i - 1] ?? '').trimEnd();
         const line = lines[i] ?? '';
-        const next = line.trimStart();
-        const firstWord = /^\S*/.exec(next)?.[0] ?? '';
-        const wrapped = /^\p{Ll}/u.test(next) || previous.length + 1 + firstWord.length > longest;
-        out += wrapped || !previous.trim() || !next ? `\n${line}` : `\n\n${line}`;
+        out += brokenOnPurpose(lines[i - 1] ?? '', line, longest) ? `\n\n${line}` : `\n${line}`;
       }
       return out;
     })
     .join('\n\n');
+}
+
+/**
+ * Whether separateLines(text) turns any line break into a paragraph break. When it does not, it changes
+ * only the blank lines between paragraphs, and the text has the same sentences (splitSentences) as before.
+ */
+export function separatesLines(text: string): boolean {
+  if (!text.includes('\n')) return false;
+  for (const paragraph of text.split(PARAGRAPH_LINES)) {
+    if (!paragraph.includes('\n')) continue;
+    const lines = paragraph.split('\n');
+    const longest = longestLine(lines);
+    for (let i = 1; i < lines.length; i++)
+      if (brokenOnPurpose(lines[i - 1] ?? '', lines[i] ?? '', longest)) return true;
+  }
+  return false;
+}
+
+const PARAGRAPH_LINES = /\n[ \t]*\n/;
+
+function longestLine(lines: readonly string[]): number {
+  let longest = 0;
+  for (const line of lines) longest = Math.max(longest, line.trimEnd().length);
+  return longest;
+}
+
+/** Whether the break between two lines of a paragraph was made on purpose (see separateLines). */
+function brokenOnPurpose(previousLine: string, line: string, longest: number): boolean {
+  const previous = previousLine.trimEnd();
+  const next = line.trimStart();
+  if (!previous.trim() || !next) return false;
+  const firstWord = /^\S*/.exec(next)?.[0] ?? '';
+  return !(/^\p{Ll}/u.test(next) || previous.length + 1 + firstWord.length > longest);
 }
 
 /** The text a message-level model reads: subject and what the sender wrote now (bounded). */

@@ -20,6 +20,7 @@ import {
   type ReplyCues,
   replyCues,
   separateLines,
+  separatesLines,
   splitSentences,
   TokenRecord,
 } from './features.ts';
@@ -96,13 +97,37 @@ const OFFER =
 /** How much an offer of help counts as a request. */
 const OFFER_WEIGHT = 0.35;
 
-export function analyseRequests(model: Pick<TriageModel, 'request'>, text: string): RequestAnalysis {
+/**
+ * What the engine reads of a message's new text, computed once and shared by the request model, the
+ * meeting asks and the reply cues: a new reader of the same text takes it from here.
+ */
+export interface ReadText {
+  /** The text read (requestTextOf). */
+  text: string;
+  /** `text` cut at MAX_REQUEST_CHARS: what the request model reads. */
+  bounded: string;
+  /** `text` cut at 5,000 characters: where asks to meet are looked for. */
+  head: string;
+  /** The sentences the request model reads: splitSentences(bounded, MAX_REQUEST_SENTENCES). */
+  sentences: string[];
+}
+
+export function readTextOf(text: string): ReadText {
+  const bounded = text.length > MAX_REQUEST_CHARS ? text.slice(0, MAX_REQUEST_CHARS) : text;
+  return {
+    text,
+    bounded,
+    head: text.length > 5000 ? text.slice(0, 5000) : text,
+    sentences: splitSentences(bounded, MAX_REQUEST_SENTENCES),
+  };
+}
+
+export function analyseRequests(model: Pick<TriageModel, 'request'>, text: string | ReadText): RequestAnalysis {
+  const read = typeof text === 'string' ? readTextOf(text) : text;
   let best: RequestAnalysis = { probability: 0 };
   let asks = 0;
   let offer = false;
-  const bounded = text.length > MAX_REQUEST_CHARS ? text.slice(0, MAX_REQUEST_CHARS) : text;
-  const sentences = splitSentences(bounded, MAX_REQUEST_SENTENCES);
-  for (const sentence of sentences) {
+  for (const sentence of read.sentences) {
     extractSentence(sentence, sentenceSink.reset());
     let p = probabilityOfSink(model.request, sentenceSink);
     if (p >= 0.5) asks++;
@@ -116,8 +141,8 @@ export function analyseRequests(model: Pick<TriageModel, 'request'>, text: strin
     }
   }
   return best.sentence
-    ? { ...best, sentence: quotablePart(model, bounded, best.sentence), asks, offer, sentences: sentences.length }
-    : { ...best, asks, offer, sentences: sentences.length };
+    ? { ...best, sentence: quotablePart(model, read, best.sentence), asks, offer, sentences: read.sentences.length }
+    : { ...best, asks, offer, sentences: read.sentences.length };
 }
 
 /**
@@ -125,9 +150,11 @@ export function analyseRequests(model: Pick<TriageModel, 'request'>, text: strin
  * heading, a notification's boilerplate, then the question), the line that reads most as a request. The
  * probability stays the whole sentence's.
  */
-function quotablePart(model: Pick<TriageModel, 'request'>, text: string, sentence: string): string {
+function quotablePart(model: Pick<TriageModel, 'request'>, read: ReadText, sentence: string): string {
+  const text = read.bounded;
   if (!text.includes('\n')) return sentence;
-  const parts = firstSeparatedSentences(text).filter(
+  // Without a line broken on purpose, the separated text has the sentences already read.
+  const parts = (separatesLines(text) ? firstSeparatedSentences(text) : read.sentences).filter(
     (part) => part.length < sentence.length && sentence.includes(part),
   );
   if (parts.length < 2) return sentence;
@@ -184,12 +211,15 @@ const MEETING_ASK =
   /\bplease (give (me|us) a )?call( me| us)?( back)?\s*(\.|!|$|when|at your|as soon as|asap|today|tomorrow|this (afternoon|morning|week)|to discuss|so (that )?we)|\bgive (me|us) a (call|ring|buzz)\b|\b(would|'d|want(ed)?|hope|hoping) (like |love )?to (meet|talk|speak|chat|get together|sit down) (with|to) you\b|\bwe (could|should) (meet|talk|chat|speak|get together|sit down)\b|\bmark your calendars?\b/i;
 const CONDITIONAL = /\bif (you|u)('d| would| want| wish| need| have)\b/i;
 
-function hasMeetingAsk(text: string, subject: string): boolean {
+function hasMeetingAsk(read: ReadText, subject: string): boolean {
   if (meetingCue(subject)) return true;
+  const text = read.head;
   const asks = MEETING_ASK.test(text);
   const cues = mayHaveMeetingCue(text);
   if (!asks && !cues) return false;
-  for (const sentence of splitSentences(text, MAX_REQUEST_SENTENCES)) {
+  // The request model's sentences when it read the same text (up to 5,000 characters).
+  const sentences = text === read.bounded ? read.sentences : splitSentences(text, MAX_REQUEST_SENTENCES);
+  for (const sentence of sentences) {
     if (OFFER.test(sentence)) continue;
     if (asks && MEETING_ASK.test(sentence) && !CONDITIONAL.test(sentence)) return true;
     if (cues && meetingCue(sentence)) return true;
@@ -411,7 +441,8 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
   const inTo = me.size === 0 || msg.to.some((m) => me.has(m.address));
   const onlyCc = me.size > 0 && !inTo && msg.cc.some((m) => me.has(m.address));
   const readText = requestTextOf(msg);
-  const request = analyseRequests(model, readText);
+  const read = readTextOf(readText);
+  const request = analyseRequests(model, read);
   extractMarketing(msg, marketingSink.reset(), bodyTokens);
   const pMarketing = probabilityOfSink(model.marketing, marketingSink);
   const marketingHashes = marketingSink.hashes.slice(0, marketingSink.length);
@@ -430,8 +461,8 @@ export function triageSignals(msg: NormalisedMessage, ctx: TriageContext): Triag
       (pMeeting >= 0.5 ||
         SCHEDULING_WORDS.test(msg.subject) ||
         SCHEDULING_WORDS.test(msg.text.length > 5000 ? msg.text.slice(0, 5000) : msg.text))) ||
-      hasStrongMeetingAsk(`${msg.subject}\n${readText.length > 5000 ? readText.slice(0, 5000) : readText}`) ||
-      hasMeetingAsk(readText.length > 5000 ? readText.slice(0, 5000) : readText, msg.subject));
+      hasStrongMeetingAsk(`${msg.subject}\n${read.head}`) ||
+      hasMeetingAsk(read, msg.subject));
   let pReply = fromMe ? 0 : request.probability;
   // Mail that does not name the reader in To or Cc (a list, an alias, Bcc) needs a question to the
   // reader to wait for an answer, like mail where the reader is only in Cc (the guideline).

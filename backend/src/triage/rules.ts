@@ -128,7 +128,8 @@ export function commentRule(msg: NormalisedMessage): RuleHit | undefined {
     return { category: 'comment', reason: 'a bug tracker comment or change notification', confidence: 0.9 };
   }
   // A version-control commit notice: a change to shared code, with its log message.
-  if (COMMIT_LOG.test(head) && COMMIT_FILES.test(head)) {
+  // (The literal first: the multi-line pattern is slow to fail on the many texts without it.)
+  if (head.includes('Log Message:') && COMMIT_LOG.test(head) && COMMIT_FILES.test(head)) {
     return { category: 'comment', reason: 'a commit notification (a change to shared code)', confidence: 0.88 };
   }
   // A Google Docs comment relayed under the commenter's name ("Ann Lee (Google Docs)").
@@ -299,11 +300,13 @@ export function promotionRule(msg: NormalisedMessage): RuleHit | undefined {
  * without an opt-out line.
  */
 export function pitchRule(msg: NormalisedMessage, { blind = false }: { blind?: boolean } = {}): RuleHit | undefined {
-  if (msg.signals.inReplyTo || msg.quoted.trim()) return undefined;
-  // Blind copies (the reader in neither To nor Cc, no mailing list) are how bulk mail is sent: there two
-  // selling cues are enough.
-  const needed = blind && !msg.signals.listId ? PITCH_CUES - 1 : PITCH_CUES;
-  const cues = pitchCues(msg, PITCH_CUES); // only the first three are named
+  if (msg.signals.inReplyTo) return undefined;
+  // Quoted text without In-Reply-To: a conversation, or bulk mail dressed as one ("> Dear friend…"); one
+  // cue more than usual decides. Blind copies (the reader in neither To nor Cc, no mailing list) are how
+  // bulk mail is sent: there two selling cues are enough.
+  const quoted = msg.quoted.trim() !== '';
+  const needed = quoted ? PITCH_CUES + 1 : blind && !msg.signals.listId ? PITCH_CUES - 1 : PITCH_CUES;
+  const cues = pitchCues(msg, Math.max(needed, PITCH_CUES)); // only the first three are named
   if (cues.length < needed) return undefined;
   return { category: 'marketing', reason: `sells or solicits: ${cues.slice(0, 3).join(', ')}`, confidence: 0.85 };
 }

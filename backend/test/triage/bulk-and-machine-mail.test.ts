@@ -60,6 +60,22 @@ describe('marketing or a discussion group', () => {
   });
 });
 
+describe('selling dressed as a conversation', () => {
+  it('files quoted selling without In-Reply-To as marketing from four cues, not from three', async () => {
+    const quoted = (text: string) =>
+      normaliseMessage({
+        id: 'q',
+        raw: `From: offers@deals.example\r\nTo: sam@example.org\r\nSubject: RE: your request\r\n\r\n${text}\r\n\r\n> Please send me more information.\r\n`,
+      });
+    const four = await quoted(
+      'Dear friend, earn extra income from home! Only $29 per month, 100% guaranteed. Click here to join now.',
+    );
+    expect(triageLocal(four, { me: ME }).reasons[0]).toMatch(/^sells or solicits: /);
+    const three = await quoted('We can ship them at a special price, only $29 per month, guaranteed.');
+    expect(triageLocal(three, { me: ME }).reasons[0] ?? '').not.toMatch(/^sells or solicits/);
+  });
+});
+
 describe('the marketing model decides only from its LOCO decision point', () => {
   const text = 'The canteen will serve a lunch buffet on Thursday to celebrate the end of the quarter.';
 

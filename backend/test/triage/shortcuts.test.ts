@@ -10,6 +10,7 @@ import {
   extractMeeting,
   HashSink,
   separateLines,
+  separatesLines,
   splitSentences,
   TokenRecord,
 } from '../../src/triage/features.ts';
@@ -49,13 +50,67 @@ const PIECES = [
 ];
 const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 120 }).map((parts) => parts.join(''));
 
+/** splitSentences as its documentation defines it, by regular expressions. */
+function splitSentencesByPatterns(t: string, maxSentences = 40): string[] {
+  const sentences: string[] = [];
+  for (const paragraph of t.split(/\n\s*\n|\n(?=\s*[-*•]\s)/)) {
+    const flat = paragraph.replace(/\s+/g, ' ').trim();
+    if (!flat) continue;
+    for (const piece of flat.split(/(?<=[.!?])\s+(?=[\p{Lu}\d"(])/u)) {
+      const sentence = piece.trim();
+      if (sentence.length >= 2) sentences.push(sentence.slice(0, 400));
+      if (sentences.length >= maxSentences) return sentences;
+    }
+  }
+  return sentences;
+}
+
 describe('engine shortcuts', () => {
+  it('splitSentences equals its definition by regular expressions', () => {
+    const characters = fc.constantFrom(
+      ...PIECES,
+      '\r\n',
+      '\u00a0',
+      '\u2028',
+      '\u3000',
+      '\v',
+      'É',
+      'é',
+      '𝐀',
+      '😀',
+      '\ud835',
+      '"',
+      '(',
+      '7',
+      'Ab',
+      '-',
+      '•',
+    );
+    fc.assert(
+      fc.property(fc.array(characters, { maxLength: 150 }), fc.integer({ min: 1, max: 40 }), (parts, max) => {
+        const t = parts.join('');
+        expect(splitSentences(t, max)).toEqual(splitSentencesByPatterns(t, max));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('firstSeparatedSentences equals separating the whole text', () => {
     fc.assert(
       fc.property(text, (t) => {
         expect(firstSeparatedSentences(t)).toEqual(splitSentences(separateLines(t), 15));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('a text whose lines separateLines does not separate keeps its sentences', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        if (!separatesLines(t)) expect(splitSentences(separateLines(t), 15)).toEqual(splitSentences(t, 15));
+        else expect(separateLines(t)).not.toEqual(t);
+      }),
+      { numRuns: 3000 },
     );
   });
 
