@@ -39,6 +39,26 @@ export type LeaseClaim =
   /** Another worker holds it until then. */
   | { kind: 'held'; leaseUntil: Date | null };
 
+/**
+ * The update that writes `values` and extends the lease, only while `hold.token` holds the lease and the
+ * message is not processed: the one definition of "this worker still holds the message".
+ */
+function heldUpdate(
+  qb: QueryCreator<Database>,
+  mailboxId: string,
+  providerMessageId: string,
+  hold: { token: string | null; leaseMs: number },
+  values: LedgerValues,
+) {
+  return qb
+    .updateTable('processed_messages')
+    .set({ lease_until: sql`now() + ${`${hold.leaseMs} milliseconds`}::interval`, ...values })
+    .where('mailbox_id', '=', mailboxId)
+    .where('provider_message_id', '=', providerMessageId)
+    .where('lease_token', '=', hold.token ?? '')
+    .where('processed_at', 'is', null);
+}
+
 export function ledgerStore(db: Kysely<Database>) {
   /** Extends the lease (and records `values`) only while `token` holds it and the message is not processed. */
   const holdLease = async (
@@ -48,14 +68,7 @@ export function ledgerStore(db: Kysely<Database>) {
     leaseMs: number,
     values: LedgerValues,
   ): Promise<boolean> => {
-    const held = await db
-      .updateTable('processed_messages')
-      .set({ lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`, ...values })
-      .where('mailbox_id', '=', mailboxId)
-      .where('provider_message_id', '=', providerMessageId)
-      .where('lease_token', '=', token ?? '')
-      .where('processed_at', 'is', null)
-      .executeTakeFirst();
+    const held = await heldUpdate(db, mailboxId, providerMessageId, { token, leaseMs }, values).executeTakeFirst();
     return Number(held.numUpdatedRows) > 0;
   };
   return {
@@ -127,16 +140,16 @@ export function ledgerStore(db: Kysely<Database>) {
       sender?: SenderSighting,
       hold?: { token: string | null; leaseMs: number },
     ): Promise<boolean> {
-      const withUpdate = db.with('ledger_update', (qb) => {
-        const update = qb
-          .updateTable('processed_messages')
-          .set(hold ? { ...values, lease_until: sql`now() + ${`${hold.leaseMs} milliseconds`}::interval` } : values)
-          .where('mailbox_id', '=', mailboxId)
-          .where('provider_message_id', '=', providerMessageId);
-        return (
-          hold ? update.where('lease_token', '=', hold.token ?? '').where('processed_at', 'is', null) : update
-        ).returning('provider_message_id');
-      });
+      const withUpdate = db.with('ledger_update', (qb) =>
+        (hold
+          ? heldUpdate(qb, mailboxId, providerMessageId, hold, values)
+          : qb
+              .updateTable('processed_messages')
+              .set(values)
+              .where('mailbox_id', '=', mailboxId)
+              .where('provider_message_id', '=', providerMessageId)
+        ).returning('provider_message_id'),
+      );
       const query = sender ? withUpdate.with('also_write', () => senderUpsert(db, count.scope, sender)) : withUpdate;
       const row = await countMessageQuery(query as unknown as QueryCreator<Database>, count)
         .returning(sql<number>`(select count(*) from ledger_update)::int`.as('written'))

@@ -601,8 +601,7 @@ export interface OwnAsk {
  * ("let me know if you have any questions") asks nothing.
  */
 export function ownAsk(model: Pick<TriageModel, 'request'>, text: string): OwnAsk {
-  const bounded = text.length > MAX_REQUEST_CHARS ? text.slice(0, MAX_REQUEST_CHARS) : text;
-  const sentences = splitSentences(bounded, MAX_REQUEST_SENTENCES);
+  const { bounded, sentences } = readTextOf(text);
   const question = sentences.find((s) => s.includes('?'));
   if (question) return { sentence: question, cue: 'question' };
   if (bounded.includes('?')) return { cue: 'question' };
